@@ -1,0 +1,14 @@
+// Bundles the CLI and the library with esbuild (one file each: fewer modules to resolve at start-up).
+// Native modules (tree-sitter) and yargs (it reads its locale files from its own folder) stay external.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['tree-sitter', 'tree-sitter-bash', 'yargs', 'yargs/*'],
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __restageRequire } from 'node:module'; const require = __restageRequire(import.meta.url);" },
+};
+await build({ ...common, entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' }, outdir: 'dist' });

@@ -1,0 +1,199 @@
+/**
+ * Gathers facts first, decides at the end: replays the flow's host-side effects (docker cp's
+ * directory rules, mkdir, mv, rm) to know which host path holds which container path at the
+ * time of each build, then matches every runtime COPY/ADD source against them.
+ *
+ * docker cp, as observed on a real engine (ENGINE.md): `c:/d ./new` makes ./new with d's
+ * content; `c:/d ./existing` makes ./existing/d; `c:/d/. ./x` merges d's content into ./x;
+ * a file to an existing directory lands inside it.
+ */
+import path from 'node:path';
+import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
+import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
+import type { BuildFlow, ImageBuild } from '../model/flow.js';
+import type { Artifact, ArtifactSource, Consumption, HostTree } from '../model/analysis.js';
+
+export interface MatchInput {
+  readonly flow: BuildFlow;
+  readonly root: string;
+  readonly tree: HostTree;
+  /** Parsed Dockerfiles by absolute path (the builds' Dockerfiles that exist). */
+  readonly dockerfiles: ReadonlyMap<string, ParsedDockerfile>;
+  readonly display: (absolutePath: string) => string;
+}
+
+export interface MatchResult {
+  readonly artifacts: Artifact[];
+  readonly consumptions: Consumption[];
+  readonly runtime: ImageBuild | null;
+  readonly diagnostics: Diagnostic[];
+}
+
+interface Placed { artifact: Artifact; hostPath: string; containerPath: string }
+
+const GLOB = /[*?[]/;
+const ARCHIVE = /\.(tar|tgz|tar\.gz|tar\.bz2|tbz2|tar\.xz|txz|tar\.zst)$/;
+
+export function matchArtifacts(input: MatchInput): MatchResult {
+  const { flow, tree } = input;
+  const diagnostics: Diagnostic[] = [];
+  const artifacts: Artifact[] = [];
+  const consumptions: Consumption[] = [];
+  const imagesByTag = new Map<string, ImageBuild>();
+  const containers = new Map<string, ArtifactSource>();
+  let placed: Placed[] = [];
+  const madeDirs = new Set<string>();
+  const removed: string[] = [];
+  const consumed = new Set<number>();
+  const buildsWithConsumers: ImageBuild[] = [];
+
+  const under = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+  const kindOf = (p: string): 'file' | 'dir' | null => {
+    const hit = placed.find((x) => x.hostPath === p);
+    if (hit) return hit.artifact.contentOnly || isDirLike(hit) ? 'dir' : 'file';
+    if (placed.some((x) => under(x.hostPath, p) && x.hostPath !== p) || madeDirs.has(p)) return 'dir';
+    if (removed.some((r) => under(p, r))) return null;
+    return tree.kind(p);
+  };
+  const isDirLike = (x: Placed) => x.artifact.contentOnly;
+
+  for (const event of flow.events) {
+    switch (event.kind) {
+      case 'build':
+        for (const tag of event.tags) imagesByTag.set(normalizeTag(tag), event);
+        matchBuild(event);
+        break;
+      case 'create': {
+        const build = imagesByTag.get(normalizeTag(event.image));
+        containers.set(event.handle, build ? { kind: 'build', build } : { kind: 'image', image: event.image });
+        break;
+      }
+      case 'remove':
+        for (const c of event.containers) containers.delete(c);
+        break;
+      case 'copy-out': {
+        const source = containers.get(event.container);
+        if (!source) {
+          diagnostics.push(diagnostic('RS401', event.at, `\`docker cp\` reads from container "${event.container.startsWith('@') ? 'the captured id' : event.container}", which the script never created (or already removed) at this point; restage cannot tell which image the artifact comes from`));
+          break;
+        }
+        const contentOnly = event.containerPath.endsWith('/.');
+        const containerPath = contentOnly ? event.containerPath.slice(0, -2) || '/' : event.containerPath;
+        const destKind = kindOf(event.hostPath);
+        const hostPath = !contentOnly && destKind === 'dir' ? path.join(event.hostPath, path.posix.basename(containerPath)) : event.hostPath;
+        const artifact: Artifact = { id: artifacts.length + 1, copyOut: event, source, containerPath, contentOnly, hostPath };
+        artifacts.push(artifact);
+        placed = placed.filter((x) => !under(x.hostPath, hostPath));
+        placed.push({ artifact, hostPath, containerPath });
+        break;
+      }
+      case 'host':
+        applyHost(event.op, event.paths, event.at);
+        break;
+    }
+  }
+
+  for (const a of artifacts) {
+    if (!consumed.has(a.id)) {
+      diagnostics.push(diagnostic('RS402', a.copyOut.at, `the artifact ${a.containerPath} extracted to ${input.display(a.hostPath)} is not used by any later \`docker build\` in the script; the migrated Dockerfile does not need it (if something outside the script uses it, keep that step)`));
+    }
+  }
+  const runtime = buildsWithConsumers[buildsWithConsumers.length - 1] ?? null;
+  return { artifacts, consumptions, runtime, diagnostics };
+
+  function applyHost(op: string, paths: readonly string[], at: Location): void {
+    if (op === 'mkdir') { for (const p of paths) madeDirs.add(p); return; }
+    if (op === 'rm') {
+      for (const p of paths) { removed.push(p); placed = placed.filter((x) => !under(x.hostPath, p)); }
+      return;
+    }
+    if ((op === 'mv' || op === 'cp') && paths.length >= 2) {
+      const dest = paths[paths.length - 1]!;
+      const destIsDir = kindOf(dest) === 'dir';
+      for (const src of paths.slice(0, -1)) {
+        const moved = placed.filter((x) => under(x.hostPath, src));
+        const target = destIsDir ? path.join(dest, path.basename(src)) : dest;
+        const copies = moved.map((x) => ({ ...x, hostPath: target + x.hostPath.slice(src.length), artifact: { ...x.artifact, hostPath: target + x.hostPath.slice(src.length) } }));
+        if (op === 'mv') placed = placed.filter((x) => !under(x.hostPath, src));
+        placed.push(...copies);
+      }
+      return;
+    }
+    if (op === 'chmod' || op === 'chown') {
+      const touched = paths.filter((p) => placed.some((x) => under(x.hostPath, p) || under(p, x.hostPath)));
+      if (touched.length > 0) {
+        diagnostics.push(diagnostic('RS308', at, `\`${op}\` changes an extracted artifact on the host (${touched.map(input.display).join(', ')}); the multi-stage build copies it straight from the builder stage, so add the same change there (a RUN ${op} in the build Dockerfile, or COPY ${op === 'chmod' ? '--chmod' : '--chown'}=… on the COPY --from)`));
+      }
+    }
+  }
+
+  function matchBuild(build: ImageBuild): void {
+    const dockerfile = input.dockerfiles.get(build.dockerfile);
+    if (!dockerfile) return;
+    const before = consumptions.length;
+    for (const stage of dockerfile.stages) {
+      for (const inst of stage.instructions) {
+        if (inst.keyword !== 'COPY' && inst.keyword !== 'ADD') continue;
+        if (inst.flags.some((f) => f.name === 'from')) continue;
+        matchInstruction(build, dockerfile, inst);
+      }
+    }
+    if (consumptions.length > before) buildsWithConsumers.push(build);
+  }
+
+  function matchInstruction(build: ImageBuild, dockerfile: ParsedDockerfile, inst: Instruction): void {
+    const sources = inst.args.slice(0, -1);
+    sources.forEach((token, index) => {
+      const raw = inst.jsonForm ? token.raw : unquote(token.raw);
+      const at = { file: dockerfile.file, line: token.line, column: token.column };
+      if (inst.keyword === 'ADD' && /^[a-z]+:\/\//i.test(raw)) return;
+      if (raw.includes('$')) return;
+      const hostPath = path.join(build.context, raw);
+      if (GLOB.test(raw)) {
+        const covered = placed.filter((x) => globCovers(hostPath, x.hostPath));
+        if (covered.length > 0) {
+          diagnostics.push(diagnostic('RS407', at, `the pattern "${raw}" matches the extracted artifact ${input.display(covered[0]!.hostPath)}; restage does not rewrite a pattern into COPY --from: name the artifact explicitly (e.g. COPY ${path.relative(build.context, covered[0]!.hostPath)} …) and run restage again`));
+        }
+        return;
+      }
+      const exact = placed.find((x) => under(hostPath, x.hostPath));
+      if (exact) {
+        if (inst.keyword === 'ADD' && ARCHIVE.test(raw)) {
+          diagnostics.push(diagnostic('RS307', at, `ADD unpacks the archive ${raw} from the context, and COPY --from would not; restage does not migrate an archive artifact yet: unpack it in the builder stage and copy the result`));
+          return;
+        }
+        const sub = hostPath.slice(exact.hostPath.length).replace(/\/+$/, '');
+        const containerPath = sub ? path.posix.join(exact.containerPath, sub) : exact.containerPath;
+        consumptions.push({ artifact: exact.artifact, build, dockerfile, instruction: inst, sourceIndex: index, containerPath });
+        consumed.add(exact.artifact.id);
+        return;
+      }
+      const inside = placed.filter((x) => under(x.hostPath, hostPath));
+      if (inside.length > 0) {
+        for (const x of inside) consumed.add(x.artifact.id);
+        diagnostics.push(diagnostic('RS405', at, `"${raw}" copies context files together with the extracted artifact ${inside.map((x) => input.display(x.hostPath)).join(', ')}; restage leaves this COPY as it is, so the migrated build would miss the artifact: copy the artifact with its own COPY line and run restage again`));
+        return;
+      }
+      if (kindOf(hostPath) === null) {
+        diagnostics.push(diagnostic('RS403', at, `COPY source "${raw}" is neither in the build context (${input.display(build.context) || '.'}) nor produced by the script before this build; the build would fail: fix the path or the script`));
+      }
+    });
+  }
+}
+
+/** Docker normalizes `name` to `name:latest` and `docker.io/library/name` to `name`. */
+export function normalizeTag(tag: string): string {
+  let t = tag.replace(/^docker\.io\/(library\/)?/, '').replace(/^index\.docker\.io\/(library\/)?/, '');
+  const lastSlash = t.lastIndexOf('/');
+  if (!t.slice(lastSlash + 1).includes(':') && !t.includes('@')) t += ':latest';
+  return t;
+}
+
+function unquote(raw: string): string {
+  return raw.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
+}
+
+function globCovers(pattern: string, candidate: string): boolean {
+  const re = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}(/.*)?$`);
+  return re.test(candidate);
+}

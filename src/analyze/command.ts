@@ -1,0 +1,43 @@
+/**
+ * The contract between the shell evaluator and the command analyzers (docker verbs, host
+ * commands): a command arrives with its words already expanded and its redirections known;
+ * the analyzer records FlowEvents and diagnostics through the sink, and may return the text
+ * the command would print when it runs inside `$(…)`.
+ */
+import type { Diagnostic, Location } from '../model/diagnostic.js';
+import type { FlowEvent } from '../model/flow.js';
+import type { ShellValue, Word } from './shell/values.js';
+
+export interface Redirect {
+  /** `>`, `>>`, `<`, `2>`, `&>` … as written. */
+  readonly operator: string;
+  readonly target: Word | null;
+}
+
+export interface CommandCall {
+  readonly name: Word;
+  readonly args: readonly Word[];
+  readonly at: Location;
+  readonly redirects: readonly Redirect[];
+  /** Inside `$(…)`: the output is captured by the script. */
+  readonly captured: boolean;
+  /** The command's output goes into a pipe (`docker export c | tar x`). */
+  readonly pipedOut: boolean;
+}
+
+export interface FlowSink {
+  /** Absolute host path of the working directory at this point of the script. */
+  readonly cwd: string;
+  emit(event: FlowEvent): void;
+  report(diagnostic: Diagnostic): void;
+  /** An absolute host path for a word, or null after reporting why it cannot be known (RS304). */
+  hostPath(word: Word, role: string): string | null;
+  /** The word's text, or null after reporting why it cannot be known (RS304). */
+  require(word: Word, role: string): string | null;
+  /** A new handle for a container whose id the script captured (`id=$(docker create …)`). */
+  newContainerHandle(): string;
+  /** Changes the working directory for the rest of the script (or subshell). */
+  changeDirectory(path: string): void;
+}
+
+export type CommandAnalyzer = (call: CommandCall, sink: FlowSink) => ShellValue | undefined;

@@ -1,0 +1,72 @@
+/**
+ * `docker build`, `docker image build`, `docker buildx build`, `docker builder build`:
+ * an ImageBuild with its tags, Dockerfile (`-f` is relative to the working directory, not to the
+ * context), context, build arguments, target and the options the replacement command keeps.
+ */
+import path from 'node:path';
+import { diagnostic } from '../../model/diagnostic.js';
+import type { BuildArg } from '../../model/flow.js';
+import type { CommandAnalyzer } from '../command.js';
+import { allValues, hasFlag, lastValue, parseWords, spec } from './options.js';
+
+export const verbs = [['build'], ['image', 'build'], ['buildx', 'build'], ['builder', 'build'], ['buildx', 'b']];
+
+const BUILD = spec(
+  ['t|tag', 'f|file', 'build-arg', 'target', 'platform', 'label', 'network', 'cache-from', 'cache-to', 'iidfile', 'add-host',
+    'cpu-shares', 'cpuset-cpus', 'cpuset-mems', 'cpu-period', 'cpu-quota', 'm|memory', 'memory-swap', 'shm-size', 'ulimit',
+    'secret', 'ssh', 'o|output', 'progress', 'isolation', 'security-opt', 'cgroup-parent', 'build-context', 'builder',
+    'attest', 'sbom', 'provenance', 'metadata-file', 'allow', 'annotation', 'call', 'check', 'no-cache-filter', 'c|cpu-shares'],
+  ['no-cache', 'pull', 'q|quiet', 'rm', 'force-rm', 'compress', 'squash', 'load', 'push', 'disable-content-trust', 'D|debug'],
+);
+
+/** Options whose effect the replacement command must keep, as written. */
+const KEPT = new Set(['label', 'network', 'add-host', 'secret', 'ssh', 'build-context', 'shm-size', 'ulimit', 'security-opt', 'isolation', 'load', 'push', 'output', 'progress', 'builder', 'cache-from', 'cache-to']);
+
+export const analyze: CommandAnalyzer = (call, sink) => {
+  const parsed = parseWords(call.args, BUILD);
+  for (const u of parsed.unknown) {
+    sink.report(diagnostic('RS306', u.at, `restage does not know the build option \`${u.text}\` and treated it as a flag without a value; if it takes one, the build context may be misread`));
+  }
+  const contextWord = parsed.positionals[0];
+  if (!contextWord) {
+    sink.report(diagnostic('RS306', call.at, '`docker build` without a context: restage ignored this command'));
+    return undefined;
+  }
+  if (contextWord.text === '-' || /^[a-z]+:\/\//.test(contextWord.text) || contextWord.text.startsWith('git@')) {
+    sink.report(diagnostic('RS307', contextWord.at, `a build context from ${contextWord.text === '-' ? 'standard input' : 'a URL'} is not supported yet: restage needs a local directory to merge the Dockerfiles`));
+    return undefined;
+  }
+  const context = sink.hostPath(contextWord, 'build context');
+  const fileWord = lastValue(parsed, 'file');
+  const dockerfile = fileWord ? sink.hostPath(fileWord, 'Dockerfile path (-f)') : context && path.join(context, 'Dockerfile');
+  if (!context || !dockerfile) return undefined;
+  const buildArgs: BuildArg[] = allValues(parsed, 'build-arg').map((w) => {
+    const eq = w.text.indexOf('=');
+    return {
+      name: eq < 0 ? w.text : w.text.slice(0, eq),
+      value: eq < 0 ? null : w.text.slice(eq + 1),
+      written: w.written,
+      fromEnvironment: w.environment,
+      at: w.at,
+    };
+  });
+  const tags = allValues(parsed, 'tag').map((w) => sink.require(w, 'image tag')).filter((t): t is string => t !== null);
+  const target = lastValue(parsed, 'target');
+  const platform = lastValue(parsed, 'platform');
+  sink.emit({
+    kind: 'build',
+    at: call.at,
+    tags,
+    dockerfile,
+    dockerfileGiven: fileWord !== null,
+    dockerfileAt: (fileWord ?? contextWord).at,
+    context,
+    buildArgs,
+    target: target ? sink.require(target, 'build target') : null,
+    noCache: hasFlag(parsed, 'no-cache'),
+    pull: hasFlag(parsed, 'pull'),
+    platform: platform ? platform.written : null,
+    passThrough: parsed.options.filter((o) => KEPT.has(o.name)).flatMap((o) => o.words.map((w) => w.written)),
+  });
+  return undefined;
+};

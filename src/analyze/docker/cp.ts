@@ -1,0 +1,83 @@
+/**
+ * `docker cp` / `docker container cp`. Exactly one side is `CONTAINER:PATH`. A container path is
+ * absolute from `/` even without a leading slash; a trailing `/.` copies a directory's content.
+ * An argument that starts with `/` or `.` is always a host path (the CLI's own rule).
+ */
+import path from 'node:path';
+import { diagnostic } from '../../model/diagnostic.js';
+import type { CommandAnalyzer } from '../command.js';
+import type { Word } from '../shell/values.js';
+import { hasFlag, parseWords, spec } from './options.js';
+
+export const verbs = [['cp'], ['container', 'cp']];
+
+const CP = spec([], ['a|archive', 'L|follow-link', 'q|quiet']);
+
+interface ContainerSide { container: string; path: string }
+
+export function containerSide(text: string): ContainerSide | null {
+  if (text.startsWith('/') || text.startsWith('.')) return null;
+  const colon = text.indexOf(':');
+  if (colon <= 0) return null;
+  return { container: text.slice(0, colon), path: text.slice(colon + 1) };
+}
+
+/** Absolute, normalized container path; `/.` at the end is kept (content copy). */
+export function normalizeContainerPath(p: string): string {
+  const content = /(^|\/)\.$/.test(p);
+  const normal = path.posix.normalize(`/${p}`).replace(/\/+$/, '') || '/';
+  return content ? (normal === '/' ? '/.' : `${normal}/.`) : normal;
+}
+
+export const analyze: CommandAnalyzer = (call, sink) => {
+  const parsed = parseWords(call.args, CP);
+  const [src, dest] = parsed.positionals;
+  if (!src || !dest || parsed.positionals.length !== 2) {
+    sink.report(diagnostic('RS306', call.at, '`docker cp` needs exactly a source and a destination; restage ignored this command'));
+    return undefined;
+  }
+  const from = sideOf(src);
+  const to = sideOf(dest);
+  if (from === 'unknown' || to === 'unknown') {
+    const w = from === 'unknown' ? src : dest;
+    sink.require(w, 'docker cp argument');
+    return undefined;
+  }
+  if (!from && to) {
+    sink.report(diagnostic('RS307', call.at, 'copying INTO a container (`docker cp HOST CONTAINER:PATH`) is not supported yet: the multi-stage build would need that file in the builder stage; add it with a COPY in the build Dockerfile'));
+    return undefined;
+  }
+  if (!from) {
+    sink.report(diagnostic('RS306', call.at, '`docker cp` between two host paths? Neither argument names a container; restage ignored this command'));
+    return undefined;
+  }
+  if (dest.text === '-') {
+    sink.report(diagnostic('RS307', dest.at, '`docker cp CONTAINER:PATH -` streams a tar archive; extraction through a tar stream is not supported yet'));
+    return undefined;
+  }
+  const hostPath = sink.hostPath(dest, 'host path of docker cp');
+  if (!hostPath) return undefined;
+  sink.emit({
+    kind: 'copy-out',
+    at: call.at,
+    container: from.container,
+    containerPath: normalizeContainerPath(from.path),
+    hostPath,
+    followLink: hasFlag(parsed, 'follow-link'),
+  });
+  return undefined;
+
+  function sideOf(w: Word): ContainerSide | null | 'unknown' {
+    if (w.unresolved !== null) {
+      // `$id:/path` with an unresolved id still shows its shape; the path part may be known.
+      return 'unknown';
+    }
+    const side = containerSide(w.text);
+    if (side && w.environment.length > 0 && side.path === '') return 'unknown';
+    if (side && w.environment.length > 0) {
+      sink.require(w, 'container path of docker cp');
+      return 'unknown';
+    }
+    return side;
+  }
+};

@@ -1,0 +1,51 @@
+/**
+ * The docker command family: strips the CLI's global options, then dispatches on the verb path
+ * (`build`, `image build`, `container cp` …) to one analyzer per file in this folder. Every
+ * analyzer file exports `verbs` and `analyze`; the registry below lists them all (a test checks
+ * it against the folder).
+ */
+import { diagnostic } from '../../model/diagnostic.js';
+import type { CommandAnalyzer } from '../command.js';
+import * as build from './build.js';
+import * as cp from './cp.js';
+import * as create from './create.js';
+import * as exportVerb from './export.js';
+import * as rm from './rm.js';
+import * as run from './run.js';
+
+export interface VerbAnalyzer {
+  readonly verbs: readonly (readonly string[])[];
+  readonly analyze: CommandAnalyzer;
+}
+
+export const REGISTRY: Readonly<Record<string, VerbAnalyzer>> = { build, cp, create, export: exportVerb, rm, run };
+
+/** Verbs that do not change the artifact flow: recognised and ignored without a word. */
+const INERT = new Set(['push', 'pull', 'tag', 'image tag', 'images', 'image ls', 'ps', 'container ls', 'login', 'logout', 'version', 'info',
+  'inspect', 'image inspect', 'container inspect', 'start', 'stop', 'kill', 'wait', 'logs', 'rmi', 'image rm', 'image prune',
+  'container prune', 'system prune', 'network', 'volume', 'save', 'load', 'history', 'buildx', 'context', 'compose', 'exec', 'container start', 'container stop']);
+
+const GLOBAL_VALUED = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
+
+const table = Object.values(REGISTRY)
+  .flatMap((a) => a.verbs.map((v) => ({ verb: v, analyze: a.analyze })))
+  .sort((a, b) => b.verb.length - a.verb.length);
+
+export const analyzeDocker: CommandAnalyzer = (call, sink) => {
+  let i = 0;
+  while (i < call.args.length && call.args[i]!.text.startsWith('-')) {
+    const t = call.args[i]!.text;
+    i += GLOBAL_VALUED.has(t) ? 2 : 1;
+  }
+  const rest = call.args.slice(i);
+  const words = rest.map((w) => w.text);
+  for (const entry of table) {
+    if (entry.verb.every((v, k) => words[k] === v)) {
+      return entry.analyze({ ...call, args: rest.slice(entry.verb.length) }, sink);
+    }
+  }
+  const verb = words.slice(0, 2).join(' ');
+  if (words.length === 0 || INERT.has(words[0]!) || INERT.has(verb)) return undefined;
+  sink.report(diagnostic('RS306', call.at, `restage does not analyse \`docker ${verb}\`; if it changes what the build produces, migrate that part by hand`));
+  return undefined;
+};

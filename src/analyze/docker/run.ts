@@ -1,0 +1,29 @@
+/**
+ * `docker run` / `docker container run`. A named run leaves a container `docker cp` can read,
+ * like `docker create`. A run that writes artifacts to the host instead — a bind mount
+ * (`-v "$PWD":/out`), or its output redirected into a file (`docker run img cat /app > app`) —
+ * is an extraction form restage does not migrate yet, and says so (RS307) rather than guess.
+ */
+import { diagnostic } from '../../model/diagnostic.js';
+import type { CommandAnalyzer } from '../command.js';
+import { known } from '../shell/values.js';
+import { CONTAINER, recordContainer } from './create.js';
+import { allValues, lastValue, parseWords } from './options.js';
+
+export const verbs = [['run'], ['container', 'run']];
+
+export const analyze: CommandAnalyzer = (call, sink) => {
+  const parsed = parseWords(call.args, CONTAINER);
+  const binds = [...allValues(parsed, 'volume'), ...allValues(parsed, 'mount')].filter((w) => /^[./$~]|type=bind|source=|src=/.test(w.text) || w.text.includes(':/'));
+  const toFile = call.redirects.find((r) => /^1?>>?$|^&>$/.test(r.operator) && r.target && r.target.text !== '/dev/null');
+  if (binds.length > 0 || toFile || (call.pipedOut && !call.captured)) {
+    const how = binds.length > 0 ? `a bind mount (\`${binds[0]!.written}\`)` : toFile ? `its output redirected to \`${toFile.target!.text}\`` : 'its output piped into another command';
+    sink.report(diagnostic('RS307', call.at, `this \`docker run\` writes artifacts to the host through ${how}; that extraction form is not supported yet — restage migrates \`docker create\` + \`docker cp\`. Rewrite the extraction as create/cp/rm, or migrate this step by hand with \`COPY --from=<stage>\``));
+    return undefined;
+  }
+  if (lastValue(parsed, 'name') || call.captured) {
+    const handle = recordContainer(call, sink, parsed);
+    return handle === undefined ? undefined : known(handle);
+  }
+  return undefined;
+};

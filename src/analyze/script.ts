@@ -1,0 +1,18 @@
+/** Orchestrating script → BuildFlow: the evaluator walks the script; docker and host analyzers record the facts. */
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { BuildFlow } from '../model/flow.js';
+import type { ShellScript } from '../parse/shell.js';
+import type { CommandAnalyzer } from './command.js';
+import { analyzeDocker } from './docker/index.js';
+import { hostAnalyzers } from './host.js';
+import { evaluateScript } from './shell/evaluator.js';
+
+/** Container engine clients whose CLI is docker's. */
+const CLIENTS = new Set(['docker', 'podman', '/usr/bin/docker', '/usr/local/bin/docker', '/usr/bin/podman']);
+
+export function analyzeScript(script: ShellScript, root: string): { flow: BuildFlow; diagnostics: Diagnostic[] } {
+  const host = hostAnalyzers();
+  const analyzerFor = (name: string): CommandAnalyzer | undefined => (CLIENTS.has(name) ? analyzeDocker : host[name]);
+  const { events, diagnostics } = evaluateScript(script, { root, displayFile: script.file, analyzerFor });
+  return { flow: { script: script.file, events }, diagnostics };
+}

@@ -1,0 +1,391 @@
+/**
+ * Walks a parsed script in execution order, as the shell would run it once with every command
+ * succeeding, and hands each simple command to an analyzer. Follows variables, `cd` (also inside
+ * subshells, which restore it), functions, `&&`/`||` chains (`a || b` runs only a), `exit`,
+ * simple `if`/`case` conditions and `for` loops over literal lists. Where it cannot decide a
+ * condition around docker commands, it says which branch it assumed (RS306).
+ */
+import path from 'node:path';
+import { diagnostic, type Diagnostic, type Location } from '../../model/diagnostic.js';
+import type { FlowEvent } from '../../model/flow.js';
+import type { ShellScript, SyntaxNode } from '../../parse/shell.js';
+import type { CommandAnalyzer, CommandCall, FlowSink, Redirect } from '../command.js';
+import { expandArguments, expandValue, type ExpansionScope } from './expand.js';
+import { known, unresolved, type ShellValue, type Word } from './values.js';
+import { decideCondition } from './conditions.js';
+
+export interface EvaluationResult {
+  readonly events: FlowEvent[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export interface EvaluationOptions {
+  /** Absolute host path of the directory being migrated; the script runs with it as cwd. */
+  readonly root: string;
+  /** The script's path relative to root, as diagnostics show it. */
+  readonly displayFile: string;
+  /** Chooses the analyzer for a command name (after `sudo`/`command` prefixes are dropped). */
+  readonly analyzerFor: (name: string) => CommandAnalyzer | undefined;
+}
+
+class Exit extends Error {}
+
+const MAX_CALL_DEPTH = 16;
+const MAX_LOOP_ITERATIONS = 64;
+
+interface Frame { vars: Map<string, ShellValue>; positional: ShellValue[] }
+
+export function evaluateScript(script: ShellScript, options: EvaluationOptions): EvaluationResult {
+  const events: FlowEvent[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const functions = new Map<string, SyntaxNode>();
+  const globals = new Map<string, ShellValue>();
+  let frame: Frame = { vars: globals, positional: [] };
+  let cwd = options.root;
+  let handles = 0;
+  let depth = 0;
+  const file = options.displayFile;
+  const scriptPath = path.join(options.root, options.displayFile);
+  const locate = (node: SyntaxNode): Location => ({ file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 });
+  const reported = new Set<string>();
+  const report = (d: Diagnostic) => {
+    const key = `${d.code}:${d.line}:${d.column}:${d.message}`;
+    if (!reported.has(key)) { reported.add(key); diagnostics.push(d); }
+  };
+
+  const scope: ExpansionScope = {
+    lookup: (name) => frame.vars.get(name) ?? globals.get(name),
+    assign: (name, value) => { frame.vars.set(name, value); },
+    special: (name) => {
+      if (name === '0') return known(scriptPath);
+      if (/^[1-9][0-9]*$/.test(name)) return frame.positional[Number(name) - 1] ?? unresolved(`positional parameter $${name} (the script's arguments)`);
+      if (name === '#') return known(String(frame.positional.length));
+      return unresolved(`the special parameter $${name}`);
+    },
+    substitute: (node) => substitute(node),
+    locate,
+  };
+
+  const sink: FlowSink = {
+    get cwd() { return cwd; },
+    emit: (event) => { events.push(event); },
+    report,
+    hostPath: (word, role) => {
+      const text = sink.require(word, role);
+      return text === null ? null : path.resolve(cwd, text);
+    },
+    require: (word, role) => {
+      if (word.unresolved !== null) {
+        report(diagnostic('RS304', word.at, `the ${role} \`${word.written}\` depends on ${word.unresolved}, which restage cannot know without running the script; restage does not guess: write it as a literal (or a variable with a literal value) and run restage again`));
+        return null;
+      }
+      if (word.environment.length > 0) {
+        const names = word.environment.map((n) => `$${n}`).join(', ');
+        report(diagnostic('RS304', word.at, `the ${role} \`${word.written}\` depends on ${names}, which the script never sets (it comes from the environment of whoever runs it, and expands to nothing when unset); restage does not guess: give it a literal default, e.g. \${${word.environment[0]}:-value}, and run restage again`));
+        return null;
+      }
+      return word.text;
+    },
+    newContainerHandle: () => `@container#${++handles}`,
+    changeDirectory: (to) => { cwd = to; },
+  };
+
+  function substitute(node: SyntaxNode): ShellValue {
+    const inner = node.namedChildren;
+    let output: ShellValue | undefined;
+    for (const statement of inner) output = runStatement(statement, { captured: true });
+    return output ?? unresolved(`the output of \`${node.text}\``);
+  }
+
+  function runBlock(nodes: readonly SyntaxNode[]): ShellValue | undefined {
+    let last: ShellValue | undefined;
+    for (const n of nodes) if (n.isNamed) last = runStatement(n, {});
+    return last;
+  }
+
+  interface RunContext { captured?: boolean; redirects?: Redirect[]; pipedOut?: boolean }
+
+  function runStatement(node: SyntaxNode, ctx: RunContext): ShellValue | undefined {
+    switch (node.type) {
+      case 'comment':
+        return undefined;
+      case 'command':
+        return runCommand(node, ctx);
+      case 'variable_assignment':
+        assign(node, frame.vars);
+        return known('');
+      case 'variable_assignments':
+        for (const a of node.namedChildren) assign(a, frame.vars);
+        return known('');
+      case 'declaration_command':
+        return declare(node);
+      case 'unset_command':
+        for (const w of node.namedChildren.slice(0)) if (w.type !== 'command_name') frame.vars.delete(w.text);
+        return undefined;
+      case 'list':
+        return runList(node, ctx);
+      case 'pipeline': {
+        const parts = node.namedChildren;
+        let out: ShellValue | undefined;
+        parts.forEach((p, i) => { out = runStatement(p, { ...ctx, pipedOut: i < parts.length - 1 }); });
+        return out;
+      }
+      case 'redirected_statement': {
+        const body = node.childForFieldName('body') ?? node.namedChildren[0];
+        const redirects = node.namedChildren.filter((c) => c !== body).map(toRedirect);
+        return body ? runStatement(body, { ...ctx, redirects: [...(ctx.redirects ?? []), ...redirects] }) : undefined;
+      }
+      case 'subshell':
+        return isolated(() => runBlock(node.namedChildren));
+      case 'compound_statement':
+        return runBlock(node.namedChildren);
+      case 'function_definition': {
+        const name = node.childForFieldName('name')?.text;
+        const body = node.childForFieldName('body');
+        if (name && body) functions.set(name, body);
+        return undefined;
+      }
+      case 'if_statement':
+        return runIf(node);
+      case 'for_statement':
+        return runFor(node);
+      case 'case_statement':
+        return runCase(node);
+      case 'while_statement':
+        assumeNotRun(node, 'loop');
+        return undefined;
+      case 'negated_command':
+      case 'test_command':
+        return undefined;
+      default:
+        if (mentionsDocker(node)) report(diagnostic('RS306', locate(node), `restage does not follow a ${node.type.replace(/_/g, ' ')} here, and it contains docker commands that were not analysed`));
+        return undefined;
+    }
+  }
+
+  function runList(node: SyntaxNode, ctx: RunContext): ShellValue | undefined {
+    // A list is `left op right`; `a || b` runs b only when a fails, and restage assumes success.
+    const [left, right] = [node.namedChildren[0], node.namedChildren[node.namedChildren.length - 1]];
+    const op = node.children.find((c) => !c.isNamed && (c.type === '&&' || c.type === '||'))?.type;
+    const out = left ? runStatement(left, ctx) : undefined;
+    if (op === '||') {
+      if (right && mentionsDocker(right)) report(diagnostic('RS306', locate(right), 'this runs only when the command before `||` fails; restage assumes every command succeeds and did not analyse it'));
+      return out;
+    }
+    return right && right !== left ? runStatement(right, ctx) : out;
+  }
+
+  function isolated<T>(body: () => T): T {
+    const savedCwd = cwd;
+    const savedVars = new Map(frame.vars);
+    try { return body(); } finally {
+      cwd = savedCwd;
+      frame.vars.clear();
+      for (const [k, v] of savedVars) frame.vars.set(k, v);
+    }
+  }
+
+  function assign(node: SyntaxNode, into: Map<string, ShellValue>): void {
+    const name = node.childForFieldName('name')?.text ?? node.namedChildren[0]?.text;
+    if (!name) return;
+    const valueNode = node.childForFieldName('value');
+    const appending = node.children.some((c) => c.type === '+=');
+    const value = expandValue(valueNode, scope);
+    const previous = appending ? (frame.vars.get(name) ?? globals.get(name)) : undefined;
+    into.set(name, previous ? { ...value, text: previous.text + value.text, unresolved: previous.unresolved ?? value.unresolved } : value);
+  }
+
+  function declare(node: SyntaxNode): undefined {
+    const local = node.children[0]?.type === 'local';
+    for (const child of node.namedChildren) {
+      if (child.type === 'variable_assignment') assign(child, local ? frame.vars : frame.vars);
+    }
+    return undefined;
+  }
+
+  function runCommand(node: SyntaxNode, ctx: RunContext): ShellValue | undefined {
+    const nameNode = node.childForFieldName('name');
+    const argNodes = node.childrenForFieldName('argument');
+    const redirects = [...(ctx.redirects ?? []), ...node.namedChildren.filter((c) => /redirect|herestring/.test(c.type)).map(toRedirect)];
+    if (!nameNode) {
+      // Only prefix assignments (`A=b`): they set shell variables.
+      for (const a of node.namedChildren) if (a.type === 'variable_assignment') assign(a, frame.vars);
+      return known('');
+    }
+    const words = expandArguments([nameNode.namedChildren[0] ?? nameNode, ...argNodes], scope, script.text);
+    while (words.length > 0 && ['sudo', 'command', 'exec', 'time', 'nohup'].includes(words[0]!.text)) {
+      words.shift();
+      while (words.length > 0 && words[0]!.text.startsWith('-') && words[0]!.text !== '--') words.shift();
+    }
+    const name = words[0];
+    if (!name) return known('');
+    const args = words.slice(1);
+    const call: CommandCall = { name, args, at: locate(node), redirects, captured: ctx.captured ?? false, pipedOut: ctx.pipedOut ?? false };
+    return builtin(call) ?? callFunction(call) ?? options.analyzerFor(name.text)?.(call, sink);
+  }
+
+  function builtin(call: CommandCall): ShellValue | undefined {
+    const text = (w: Word | undefined) => (w && w.unresolved === null ? w.text : null);
+    switch (call.name.text) {
+      case 'exit':
+        throw new Exit();
+      case 'pwd':
+        return known(cwd);
+      case 'dirname': {
+        const a = call.args[0];
+        return a && text(a) !== null ? known(path.dirname(a.text)) : unresolved(`the output of \`dirname ${a?.written ?? ''}\``);
+      }
+      case 'basename': {
+        const a = call.args[0];
+        if (!a || text(a) === null) return unresolved(`the output of \`basename ${a?.written ?? ''}\``);
+        const base = path.basename(a.text);
+        const suffix = text(call.args[1]);
+        return known(suffix && base.endsWith(suffix) && base !== suffix ? base.slice(0, -suffix.length) : base);
+      }
+      case 'echo':
+      case 'printf': {
+        if (!call.captured) return known('');
+        const args = call.args.filter((w, i) => !(i === 0 && /^-[neE]+$/.test(w.text)));
+        if (call.name.text === 'printf' && args.length > 1) return unresolved('the output of printf');
+        const bad = args.find((w) => w.unresolved !== null);
+        return bad ? unresolved(bad.unresolved!) : known(args.map((w) => w.text).join(' '));
+      }
+      case 'set':
+      case 'shopt':
+      case 'true':
+      case ':':
+      case 'trap':
+      case 'umask':
+        return known('');
+      case 'shift':
+        frame.positional = frame.positional.slice(Number(text(call.args[0]) ?? '1') || 1);
+        return known('');
+      case 'source':
+      case '.':
+        report(diagnostic('RS306', call.at, `restage does not follow \`${call.name.text} ${call.args[0]?.written ?? ''}\`; variables it sets are unknown to the analysis`));
+        return known('');
+      default:
+        return undefined;
+    }
+  }
+
+  function callFunction(call: CommandCall): ShellValue | undefined {
+    const body = functions.get(call.name.text);
+    if (!body) return undefined;
+    if (depth >= MAX_CALL_DEPTH) return unresolved(`a recursive call of ${call.name.text}`);
+    const saved = frame;
+    frame = { vars: new Map(), positional: [...call.args] };
+    depth++;
+    try { return runStatement(body, { captured: call.captured }) ?? known(''); } finally {
+      depth--;
+      // Function variables are global in the shell unless declared `local`.
+      for (const [k, v] of frame.vars) if (!isLocalIn(body, k)) globals.set(k, v);
+      frame = saved;
+    }
+  }
+
+  function runIf(node: SyntaxNode): ShellValue | undefined {
+    const condition = node.childForFieldName('condition') ?? node.namedChildren[0];
+    const branches: { condition: SyntaxNode | null; body: SyntaxNode[] }[] = [];
+    let current: { condition: SyntaxNode | null; body: SyntaxNode[] } = { condition: condition ?? null, body: [] };
+    branches.push(current);
+    let seenThen = false;
+    for (const child of node.children) {
+      if (child.type === 'then') { seenThen = true; continue; }
+      if (!seenThen || !child.isNamed || child === condition) continue;
+      if (child.type === 'elif_clause' || child.type === 'else_clause') continue;
+      current.body.push(child);
+    }
+    for (const clause of node.namedChildren) {
+      if (clause.type === 'elif_clause') {
+        const cond = clause.childForFieldName('condition') ?? clause.namedChildren[0] ?? null;
+        current = { condition: cond, body: clause.namedChildren.filter((c) => c !== cond) };
+        branches.push(current);
+      } else if (clause.type === 'else_clause') {
+        current = { condition: null, body: clause.namedChildren };
+        branches.push(current);
+      }
+    }
+    for (const branch of branches) {
+      if (!branch.condition) return runBlock(branch.body);
+      const decided = decideCondition(branch.condition, (n) => expandArguments(n, scope, script.text), (p) => path.resolve(cwd, p));
+      if (decided === false) continue;
+      if (decided === null && branches.some((b) => b.body.some(mentionsDocker))) {
+        report(diagnostic('RS306', locate(branch.condition), `restage cannot decide this condition and assumed it is true; check that the docker commands it guards are the ones your build runs`));
+      }
+      if (decided === null && !branch.body.some(mentionsDocker)) {
+        // Conditions guarding only host-side housekeeping: assume the common path (the branch runs).
+      }
+      return runBlock(branch.body);
+    }
+    return undefined;
+  }
+
+  function runFor(node: SyntaxNode): ShellValue | undefined {
+    const variable = node.childForFieldName('variable')?.text;
+    const valueNodes = node.childrenForFieldName('value');
+    const body = node.childForFieldName('body');
+    if (!variable || !body) return undefined;
+    const items = expandArguments(valueNodes, scope, script.text);
+    if (valueNodes.length === 0 || items.some((w) => w.unresolved !== null)) {
+      assumeNotRun(node, 'loop over values restage cannot list');
+      return undefined;
+    }
+    let out: ShellValue | undefined;
+    for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
+      frame.vars.set(variable, item);
+      out = runStatement(body, {});
+    }
+    return out;
+  }
+
+  function runCase(node: SyntaxNode): ShellValue | undefined {
+    const value = node.childForFieldName('value');
+    const word = value ? expandValue(value, scope) : unresolved('no value');
+    for (const item of node.namedChildren.filter((c) => c.type === 'case_item')) {
+      const patterns = item.childrenForFieldName('value');
+      const body = item.namedChildren.filter((c) => !patterns.includes(c));
+      if (word.unresolved !== null) {
+        if (mentionsDocker(node)) report(diagnostic('RS306', locate(node), `restage cannot tell which branch of this case runs (${word.unresolved}) and did not analyse the docker commands in it`));
+        return undefined;
+      }
+      if (patterns.some((p) => globMatch(p.text.replace(/^["']|["']$/g, ''), word.text))) return runBlock(body);
+    }
+    return undefined;
+  }
+
+  function assumeNotRun(node: SyntaxNode, what: string): void {
+    if (mentionsDocker(node)) report(diagnostic('RS306', locate(node), `restage does not follow this ${what}; the docker commands in it were not analysed`));
+  }
+
+  try {
+    runBlock(script.root.namedChildren);
+  } catch (e) {
+    if (!(e instanceof Exit)) throw e;
+  }
+  return { events, diagnostics };
+}
+
+function toRedirect(node: SyntaxNode): Redirect {
+  const operator = node.children.find((c) => !c.isNamed && /[<>]/.test(c.type))?.type ?? node.type;
+  const destination = node.childForFieldName('destination') ?? node.namedChildren.find((c) => c.type !== 'file_descriptor') ?? null;
+  const target: Word | null = destination
+    ? { text: destination.text, unresolved: null, environment: [], at: { file: '', line: destination.startPosition.row + 1, column: destination.startPosition.column + 1 }, written: destination.text }
+    : null;
+  const fd = node.namedChildren.find((c) => c.type === 'file_descriptor')?.text ?? '';
+  return { operator: fd + operator, target };
+}
+
+function mentionsDocker(node: SyntaxNode): boolean {
+  return /(^|[\s;&|(`])(sudo\s+)?(docker|podman)\s/.test(node.text);
+}
+
+function isLocalIn(body: SyntaxNode, name: string): boolean {
+  return new RegExp(`(^|\\s)local\\s+([^\\n;]*\\s)?${name}(=|\\s|$)`, 'm').test(body.text);
+}
+
+function globMatch(pattern: string, text: string): boolean {
+  if (pattern === '*') return true;
+  const re = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+  return re.test(text);
+}

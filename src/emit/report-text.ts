@@ -1,0 +1,53 @@
+/**
+ * MigrationResult → the human report. The Dockerfile goes to stdout (so `restage migrate DIR >
+ * Dockerfile.new` works); the report and diagnostics go to stderr.
+ */
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { MigrationResult } from '../model/result.js';
+
+export interface TextReport {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const HEADLINE: Record<MigrationResult['status'], string> = {
+  migrated: 'migrated',
+  'needs-attention': 'migrated, needs attention',
+  'nothing-to-migrate': 'nothing to migrate',
+  error: 'cannot migrate',
+};
+
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.column} ${d.severity} ${d.code} ${d.message}`;
+}
+
+export function renderText(result: MigrationResult, options: { printDockerfile: boolean }): TextReport {
+  const err: string[] = [];
+  err.push(`restage: ${result.directory}: ${HEADLINE[result.status]}`);
+  if (result.files.length > 0) {
+    err.push('', 'files:');
+    for (const f of result.files) err.push(`  ${f.path}  (${f.role.replace(/-/g, ' ')})`);
+  }
+  if (result.artifacts.length > 0) {
+    err.push('', 'artifacts:');
+    for (const a of result.artifacts) {
+      const consumers = a.consumers.length > 0 ? a.consumers.map((c) => `${c.file}:${c.line} ${c.instruction.split('\n')[0]}`).join('; ') : '(not consumed)';
+      err.push(`  ${a.stage}:${a.path} → docker cp → ${a.hostPath} → ${consumers}`);
+    }
+  }
+  if (result.stages.length > 0) {
+    err.push('', 'stages:');
+    for (const s of result.stages) err.push(`  ${s.name}  FROM ${s.from}  (from ${s.source})`);
+  }
+  if (result.buildCommand) err.push('', `replace the script with (run in ${result.directory}):`, `  ${result.buildCommand}`);
+  if (result.obsolete.length > 0) err.push('', `no longer needed: ${result.obsolete.join(', ')}`);
+  if (result.written.length > 0) err.push('', `wrote: ${result.written.join(', ')}`);
+  if (result.diagnostics.length > 0) {
+    err.push('', 'diagnostics:');
+    for (const d of result.diagnostics) err.push(formatDiagnostic(d));
+  }
+  return {
+    stdout: options.printDockerfile && result.dockerfile ? result.dockerfile : '',
+    stderr: `${err.join('\n')}\n`,
+  };
+}

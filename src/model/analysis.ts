@@ -1,0 +1,51 @@
+/**
+ * What the analysis concludes from the flow: which files are artifacts, where each landed on
+ * the host, and which runtime COPY/ADD consumes it.
+ */
+import type { Diagnostic } from './diagnostic.js';
+import type { Instruction, ParsedDockerfile } from './dockerfile.js';
+import type { BuildFlow, CopyOut, ImageBuild } from './flow.js';
+
+/** Read-only facts about the user's directory as it is before the script runs. */
+export interface HostTree {
+  kind(absolutePath: string): 'file' | 'dir' | null;
+}
+
+/** Where an artifact comes from: an image the script built, or an image it only used. */
+export type ArtifactSource =
+  | { readonly kind: 'build'; readonly build: ImageBuild }
+  | { readonly kind: 'image'; readonly image: string };
+
+export interface Artifact {
+  readonly id: number;
+  readonly copyOut: CopyOut;
+  readonly source: ArtifactSource;
+  /** Absolute container path, without a trailing `/.`. */
+  readonly containerPath: string;
+  /** `docker cp c:/dir/. dest`: the directory's content, not the directory. */
+  readonly contentOnly: boolean;
+  /** Absolute host path the artifact occupies after `docker cp` (and any later `mv`). */
+  readonly hostPath: string;
+}
+
+export interface Consumption {
+  readonly artifact: Artifact;
+  readonly build: ImageBuild;
+  readonly dockerfile: ParsedDockerfile;
+  readonly instruction: Instruction;
+  /** Index into instruction.args of the source that names the artifact. */
+  readonly sourceIndex: number;
+  /** The absolute container path the source corresponds to (inside the artifact for a sub-path). */
+  readonly containerPath: string;
+}
+
+export interface Analysis {
+  readonly flow: BuildFlow;
+  readonly artifacts: readonly Artifact[];
+  readonly consumptions: readonly Consumption[];
+  /** The build whose image the migrated Dockerfile replaces, or null when none consumes an artifact. */
+  readonly runtime: ImageBuild | null;
+  /** Dockerfiles parsed for the analysis, by absolute path. */
+  readonly dockerfiles: ReadonlyMap<string, ParsedDockerfile>;
+  readonly diagnostics: readonly Diagnostic[];
+}

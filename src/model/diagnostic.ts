@@ -1,0 +1,89 @@
+/**
+ * Diagnostics: every problem restage reports has a stable code from the catalogue
+ * below, a severity, a message that says what to do, and a location.
+ *
+ * Locations are 1-based (line and column), as editors and `file:line:col` show them.
+ * A diagnostic about a whole directory or file points at line 1, column 1.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Location {
+  /** Path as the user gave it (relative to the working directory when they gave it so). */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Diagnostic extends Location {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+/**
+ * The catalogue. A code never changes meaning once released; retired codes are not reused.
+ * RS1xx: discovery, RS2xx: Dockerfiles, RS3xx: scripts, RS4xx: artifact flow, RS5xx: plan/emit,
+ * RS6xx: writing files.
+ */
+export const CATALOGUE = {
+  RS101: { severity: 'error', title: 'directory not found or unreadable' },
+  RS102: { severity: 'error', title: 'no Dockerfile in the directory' },
+  RS103: { severity: 'error', title: 'a Dockerfile named by the script does not exist' },
+  RS104: { severity: 'info', title: 'a file that looks like an orchestrator does not drive docker' },
+  RS105: { severity: 'error', title: 'orchestrator kind not supported yet' },
+  RS106: { severity: 'error', title: 'no runtime build consumes the builder\'s artifacts' },
+  RS107: { severity: 'warning', title: 'several scripts drive docker; restage analysed one' },
+  RS201: { severity: 'error', title: 'Dockerfile syntax error' },
+  RS202: { severity: 'warning', title: 'Dockerfile lint finding' },
+  RS203: { severity: 'warning', title: 'shell-form CMD/ENTRYPOINT on an image without a shell' },
+  RS204: { severity: 'error', title: 'Dockerfiles use different escape characters' },
+  RS301: { severity: 'error', title: 'script syntax error' },
+  RS302: { severity: 'error', title: 'backslash followed by white space at the end of a line' },
+  RS303: { severity: 'error', title: 'script has CRLF line endings' },
+  RS304: { severity: 'error', title: 'value depends on something restage cannot resolve' },
+  RS305: { severity: 'info', title: 'unset variable expands to nothing' },
+  RS306: { severity: 'warning', title: 'docker command not understood' },
+  RS307: { severity: 'error', title: 'extraction form not supported yet' },
+  RS308: { severity: 'warning', title: 'host-side change to an artifact not carried over' },
+  RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
+  RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },
+  RS403: { severity: 'error', title: 'COPY source is neither in the build context nor produced' },
+  RS404: { severity: 'error', title: 'container created from an image the script did not build' },
+  RS405: { severity: 'warning', title: 'COPY source mixes context files and an artifact' },
+  RS406: { severity: 'warning', title: 'artifact destination may be an existing directory' },
+  RS407: { severity: 'error', title: 'COPY source pattern covers an extracted artifact' },
+  RS501: { severity: 'info', title: 'ownership pinned with --chown=0:0' },
+  RS502: { severity: 'warning', title: 'build argument collides once the builds are merged' },
+  RS503: { severity: 'warning', title: 'build contexts differ; COPY sources rewritten' },
+  RS504: { severity: 'info', title: 'already migrated' },
+  RS505: { severity: 'warning', title: 'a .dockerignore no longer applies' },
+  RS506: { severity: 'info', title: 'parser directive dropped' },
+  RS601: { severity: 'error', title: 'refusing to overwrite a file with uncommitted changes' },
+  RS602: { severity: 'error', title: 'could not write a file' },
+} as const satisfies Record<string, { severity: Severity; title: string }>;
+
+export type DiagnosticCode = keyof typeof CATALOGUE;
+
+/** Builds a diagnostic with the catalogue's severity (a caller may lower or raise it only by choosing another code). */
+export function diagnostic(code: DiagnosticCode, at: Location, message: string): Diagnostic {
+  return { code, severity: CATALOGUE[code].severity, message, file: at.file, line: at.line, column: at.column };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Stable order for reports: by file, then line, column, severity and code. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.code.localeCompare(b.code),
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * BuildFlow: what the orchestrating script does, in order, as facts. The analyzers only gather
+ * facts; decisions (which artifact feeds which COPY, which stage is the builder) come later.
+ *
+ * Host paths are absolute (the script runs with the migrated directory as its working directory);
+ * container paths are absolute from `/`, as `docker cp` reads them, with a trailing `/.` kept
+ * because it changes what is copied.
+ */
+import type { Location } from './diagnostic.js';
+
+/** A `--build-arg NAME=value` (or bare `--build-arg NAME`, which takes the value from the environment). */
+export interface BuildArg {
+  readonly name: string;
+  /** null when the argument names an environment variable (`--build-arg NAME`). */
+  readonly value: string | null;
+  /** The argument as written in the script, to repeat it in the replacement command. */
+  readonly written: string;
+  /** Environment variables the value was taken from (`$https_proxy`). */
+  readonly fromEnvironment: readonly string[];
+  readonly at: Location;
+}
+
+export interface ImageBuild {
+  readonly kind: 'build';
+  readonly at: Location;
+  readonly tags: readonly string[];
+  /** Absolute host path of the Dockerfile (`-f`, else `<context>/Dockerfile`). */
+  readonly dockerfile: string;
+  readonly dockerfileGiven: boolean;
+  /** Where the Dockerfile is named (the `-f` value, else the context argument). */
+  readonly dockerfileAt: Location;
+  /** Absolute host path of the build context. */
+  readonly context: string;
+  readonly buildArgs: readonly BuildArg[];
+  readonly target: string | null;
+  readonly noCache: boolean;
+  readonly pull: boolean;
+  readonly platform: string | null;
+  /** Other options, as written, that the replacement command must keep (`--network host`, `--label x=y`). */
+  readonly passThrough: readonly string[];
+}
+
+export interface ContainerCreate {
+  readonly kind: 'create';
+  readonly at: Location;
+  /** How later commands refer to it: its `--name`, or a handle for an id captured in a variable. */
+  readonly handle: string;
+  readonly image: string;
+}
+
+export interface CopyOut {
+  readonly kind: 'copy-out';
+  readonly at: Location;
+  readonly container: string;
+  /** Absolute container path, normalized; ends in `/.` when the content of a directory is copied. */
+  readonly containerPath: string;
+  /** Absolute host path as written (normalized), before `docker cp`'s directory rules are applied. */
+  readonly hostPath: string;
+  /** `docker cp -L`: follow a symlink in the source. */
+  readonly followLink: boolean;
+}
+
+export interface ContainerRemove {
+  readonly kind: 'remove';
+  readonly at: Location;
+  readonly containers: readonly string[];
+}
+
+/** Host-side operations that move artifacts around between extraction and the runtime build. */
+export interface HostOperation {
+  readonly kind: 'host';
+  readonly at: Location;
+  readonly op: 'mkdir' | 'rm' | 'mv' | 'cp' | 'chmod' | 'chown' | 'other';
+  /** Absolute host paths the operation names, in order (for mv/cp the last one is the destination). */
+  readonly paths: readonly string[];
+  readonly command: string;
+}
+
+export type FlowEvent = ImageBuild | ContainerCreate | CopyOut | ContainerRemove | HostOperation;
+
+export interface BuildFlow {
+  /** The script analysed, relative to the migrated directory. */
+  readonly script: string;
+  readonly events: readonly FlowEvent[];
+}

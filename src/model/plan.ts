@@ -1,0 +1,41 @@
+/**
+ * StagePlan: how the migrated Dockerfile is made from the legacy files. Each source file keeps
+ * its text; edits splice it (offsets into that file's text), so everything restage does not
+ * change — comments, blank lines, odd spacing — stays byte for byte.
+ */
+import type { Diagnostic } from './diagnostic.js';
+import type { ParsedDockerfile } from './dockerfile.js';
+
+export interface TextEdit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+export type StageRole = 'builder' | 'runtime' | 'other';
+
+export interface PlannedStage {
+  readonly name: string;
+  readonly from: string;
+  /** The legacy Dockerfile the stage comes from (relative path). */
+  readonly source: string;
+  readonly role: StageRole;
+}
+
+export interface PlannedFile {
+  readonly dockerfile: ParsedDockerfile;
+  readonly edits: readonly TextEdit[];
+}
+
+export interface StagePlan {
+  readonly stages: readonly PlannedStage[];
+  /** Builder files first, the runtime file last: the order of the merged text. */
+  readonly files: readonly PlannedFile[];
+  /** Lines inserted before the first FROM of the merged file (the runtime's global ARGs). */
+  readonly hoistedArgs: readonly string[];
+  /** Parser directives kept at the top of the merged file. */
+  readonly directives: readonly string[];
+  readonly buildCommand: string;
+  readonly obsolete: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+}

@@ -1,0 +1,45 @@
+/**
+ * The one `docker build` that replaces the script: the runtime build's tags, every build argument
+ * of the merged builds (as written where they read the environment, so `$https_proxy` still does),
+ * its cache and platform options, and the merged Dockerfile and context.
+ */
+import path from 'node:path';
+import type { ImageBuild } from '../model/flow.js';
+
+export interface CommandInput {
+  readonly root: string;
+  readonly runtime: ImageBuild;
+  readonly builders: readonly ImageBuild[];
+  /** Absolute path the migrated Dockerfile will have. */
+  readonly dockerfile: string;
+  /** Absolute path of the merged build's context. */
+  readonly context: string;
+}
+
+export function buildCommand(input: CommandInput): string {
+  const { runtime, builders } = input;
+  const rel = (p: string) => path.relative(input.root, p) || '.';
+  const parts = ['docker', 'build'];
+  const seen = new Set<string>();
+  for (const build of [...builders, runtime]) {
+    for (const arg of build.buildArgs) {
+      const spelled = arg.fromEnvironment.length > 0 ? arg.written : shellQuote(arg.value === null ? arg.name : `${arg.name}=${arg.value}`);
+      if (seen.has(spelled)) continue;
+      seen.add(spelled);
+      parts.push('--build-arg', spelled);
+    }
+  }
+  if ([runtime, ...builders].some((b) => b.noCache)) parts.push('--no-cache');
+  if ([runtime, ...builders].some((b) => b.pull)) parts.push('--pull');
+  if (runtime.platform) parts.push('--platform', runtime.platform);
+  parts.push(...runtime.passThrough);
+  for (const tag of runtime.tags) parts.push('-t', shellQuote(tag));
+  const defaultFile = path.join(input.context, 'Dockerfile');
+  if (input.dockerfile !== defaultFile) parts.push('-f', shellQuote(rel(input.dockerfile)));
+  parts.push(shellQuote(rel(input.context)));
+  return parts.join(' ');
+}
+
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

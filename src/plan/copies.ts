@@ -1,0 +1,97 @@
+/**
+ * COPY/ADD edits: a source that names an extracted artifact becomes the artifact's absolute
+ * container path in a `COPY --from=<stage>` (COPY --from reads from the stage root, not its
+ * WORKDIR). Flags the user wrote (--chown, --chmod, --link) stay; `--chown=0:0` is added where
+ * ownership would otherwise change. Sources that stay in the context keep their own COPY line.
+ */
+import path from 'node:path';
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
+import type { Consumption } from '../model/analysis.js';
+import type { TextEdit } from '../model/plan.js';
+
+export interface CopySource {
+  /** What goes after `--from=`: a stage name or an image reference. */
+  readonly ref: string;
+  /** Add `--chown=0:0` (the builder may have written the files as another user). */
+  readonly chown: boolean;
+}
+
+export function copyEdits(
+  file: ParsedDockerfile,
+  inst: Instruction,
+  uses: readonly Consumption[],
+  sourceOf: (c: Consumption) => CopySource,
+  diagnostics: Diagnostic[],
+): TextEdit[] {
+  const text = file.text;
+  const sources = inst.args.slice(0, -1);
+  const dest = inst.args[inst.args.length - 1]!;
+  const hasChown = inst.flags.some((f) => f.name === 'chown');
+  const byIndex = new Map(uses.map((u) => [u.sourceIndex, u]));
+  const refs = new Set(uses.map((u) => sourceOf(u).ref));
+  const keyword = matchCase(inst.keywordSpan, text, 'COPY');
+  const flagsFor = (s: CopySource) => `--from=${s.ref} ${s.chown && !hasChown ? '--chown=0:0 ' : ''}`;
+  const pathText = (p: string) => (inst.jsonForm ? JSON.stringify(p) : /\s/.test(p) ? JSON.stringify(p) : p);
+  const argsStart = inst.jsonForm ? text.lastIndexOf('[', sources[0]!.start) : sources[0]!.start;
+
+  if (byIndex.size === sources.length && refs.size === 1) {
+    const source = sourceOf(uses[0]!);
+    const edits: TextEdit[] = [];
+    if (inst.keyword === 'ADD') edits.push({ start: inst.keywordSpan.start, end: inst.keywordSpan.end, text: keyword });
+    edits.push({ start: argsStart, end: argsStart, text: flagsFor(source) });
+    for (const [index, use] of byIndex) {
+      const token = sources[index]!;
+      edits.push({ start: token.start, end: token.end, text: pathText(use.containerPath) });
+    }
+    const renamed = sources.length === 1 ? renamedDest(uses[0]!, dest.raw) : null;
+    if (renamed) {
+      edits.push({ start: dest.start, end: dest.end, text: pathText(renamed) });
+      diagnostics.push(diagnostic('RS406', { file: file.file, line: dest.line, column: dest.column },
+        `the artifact was renamed on the host (${path.posix.basename(uses[0]!.containerPath)} → ${path.basename(uses[0]!.artifact.hostPath)}); restage wrote the destination as ${renamed} so the name stays, assuming ${uses[0]!.containerPath} is a file — if it is a directory, write the destination as ${dest.raw} instead`));
+    }
+    return edits;
+  }
+
+  // Mixed: the context sources keep this instruction; each artifact stage gets a COPY of its own after it.
+  const edits: TextEdit[] = [];
+  for (const index of byIndex.keys()) {
+    const token = sources[index]!;
+    let end = token.end;
+    while (end < text.length && (text[end] === ' ' || text[end] === '\t' || (inst.jsonForm && text[end] === ','))) end++;
+    edits.push({ start: token.start, end, text: '' });
+  }
+  const flagsText = text.slice(inst.keywordSpan.end, argsStart).trim();
+  const lines: string[] = [];
+  for (const ref of refs) {
+    const mine = uses.filter((u) => sourceOf(u).ref === ref);
+    const s = sourceOf(mine[0]!);
+    const paths = mine.map((u) => u.containerPath);
+    const body = inst.jsonForm
+      ? `[${[...paths, dest.raw].map((p) => JSON.stringify(p)).join(', ')}]`
+      : [...paths.map(pathText), dest.raw].join(' ');
+    lines.push(`${keyword} ${flagsFor(s)}${flagsText ? `${flagsText} ` : ''}${body}`);
+  }
+  edits.push({ start: inst.end, end: inst.end, text: `\n${lines.join('\n')}` });
+  return edits;
+}
+
+/**
+ * `docker cp c:/go/bin/server ./app-linux` then `COPY app-linux /usr/bin/`: the legacy image has
+ * /usr/bin/app-linux, COPY --from=… /go/bin/server /usr/bin/ would make /usr/bin/server. A
+ * directory-form destination (ending in `/`, or `.`) gets the host name appended.
+ */
+function renamedDest(use: Consumption, dest: string): string | null {
+  if (use.artifact.contentOnly || use.containerPath !== use.artifact.containerPath) return null;
+  const hostName = path.basename(use.artifact.hostPath);
+  if (hostName === path.posix.basename(use.containerPath)) return null;
+  if (dest === '.' || dest === './') return `./${hostName}`;
+  if (dest.endsWith('/')) return `${dest}${hostName}`;
+  return null;
+}
+
+/** The replacement keyword in the case the user wrote the original one in. */
+export function matchCase(span: { start: number; end: number }, text: string, word: string): string {
+  const written = text.slice(span.start, span.end);
+  return written === written.toLowerCase() ? word.toLowerCase() : word.toUpperCase();
+}

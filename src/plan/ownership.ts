@@ -1,0 +1,39 @@
+/**
+ * Ownership through the host vs through COPY --from (ENGINE.md, measured): `docker cp` writes
+ * host files as root and a COPY from the context gives 0:0, while `COPY --from` keeps the uid/gid
+ * the builder stage wrote. So when the builder may have run as another user — a USER instruction,
+ * or a base image not known to run as root — the artifact COPY needs `--chown=0:0` to stay equal.
+ */
+import type { ParsedDockerfile, Stage } from '../model/dockerfile.js';
+
+/** Official images whose default user is root (tag and registry do not matter). */
+const ROOT_IMAGES = new Set(['alpine', 'almalinux', 'amazoncorretto', 'amazonlinux', 'archlinux', 'buildpack-deps', 'busybox', 'centos',
+  'clojure', 'dart', 'debian', 'eclipse-temurin', 'elixir', 'erlang', 'fedora', 'gcc', 'golang', 'gradle', 'haskell', 'julia',
+  'maven', 'mono', 'node', 'openjdk', 'oraclelinux', 'perl', 'php', 'python', 'rockylinux', 'ruby', 'rust', 'swift', 'ubuntu', 'zig']);
+
+/** Namespaces of official images built for one architecture (`arm64v8/golang`). */
+const ARCH_NAMESPACES = /^(library|amd64|arm32v5|arm32v6|arm32v7|arm64v8|i386|ppc64le|s390x|riscv64|mips64le)\//;
+
+export type UserVerdict = { root: true } | { root: false; reason: string; line: number };
+
+/** Whether everything the stage (and the stages it derives from) wrote was written as root. */
+export function stageUser(file: ParsedDockerfile, stage: Stage): UserVerdict {
+  for (let s: Stage | undefined = stage, hops = 0; s && hops < 32; hops++) {
+    const users = s.instructions.filter((i) => i.keyword === 'USER');
+    const nonRoot = users.find((u) => !/^(root|0)(:(root|0))?$/.test(u.args.map((a) => a.raw).join(' ').trim()));
+    if (nonRoot) return { root: false, reason: `${file.file} switches to USER ${nonRoot.args.map((a) => a.raw).join(' ')} at line ${nonRoot.line}`, line: nonRoot.line };
+    const parent = file.stages.find((p) => p.index < s!.index && p.name !== null && p.name === s!.image.toLowerCase());
+    if (parent) { s = parent; continue; }
+    return baseImageIsRoot(s.image) ? { root: true } : { root: false, reason: `the base image ${s.image} is not known to run as root`, line: s.from.line };
+  }
+  return { root: false, reason: 'the stage chain is too deep to follow', line: stage.from.line };
+}
+
+export function baseImageIsRoot(image: string): boolean {
+  let name = image.split('@')[0]!;
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', lastSlash + 1);
+  if (colon >= 0) name = name.slice(0, colon);
+  name = name.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(ARCH_NAMESPACES, '');
+  return !name.includes('$') && ROOT_IMAGES.has(name);
+}

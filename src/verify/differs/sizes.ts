@@ -1,0 +1,37 @@
+/**
+ * Sizes: never a difference. Size depends on the builder (classic and BuildKit store symlinks
+ * differently, ENGINE.md), so it is context: the runtime images side by side with their ratio,
+ * the content their files hold, and the builder image the legacy flow leaves tagged behind.
+ */
+import type { Difference, Differ } from '../model.js';
+import { bytes, contrast, ratio } from './support/format.js';
+
+const info = (found: Omit<Difference, 'aspect' | 'kind'>): Difference => ({ aspect: 'sizes', kind: 'info', ...found });
+
+function sideBySide(subject: string, what: string, legacy: number, migrated: number): Difference {
+  return info({ subject, field: 'bytes', legacy, migrated, message: `${what}: ${contrast(bytes(migrated), bytes(legacy))} (${ratio(migrated, legacy)})` });
+}
+
+export const differ: Differ = {
+  id: 'sizes',
+  title: 'Sizes',
+  compare(legacy, migrated) {
+    const found = [
+      sideBySide('image', 'image size', legacy.image.size, migrated.image.size),
+      sideBySide('content', 'file content', legacy.manifest.totalSize, migrated.manifest.totalSize),
+    ];
+    if (legacy.builderImageSize !== undefined) {
+      const size = legacy.builderImageSize;
+      found.push(
+        info({
+          subject: 'builder image',
+          field: 'bytes',
+          legacy: size,
+          migrated: null,
+          message: `the legacy flow leaves a ${bytes(size)} builder image behind; the multi-stage build tags none`,
+        }),
+      );
+    }
+    return found;
+  },
+};

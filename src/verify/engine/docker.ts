@@ -1,0 +1,330 @@
+/**
+ * Engine over the docker CLI. The client inherits the environment, so DOCKER_HOST, DOCKER_CONTEXT
+ * and DOCKER_CONFIG apply as they do in a shell. Client binary: the `client` option, else
+ * $RESTAGE_DOCKER, else `docker` on PATH. On hosts with two clients prefer Debian's
+ * /usr/bin/docker (20.10, BuildKit built in): a 28.x client without the buildx plugin refuses
+ * DOCKER_BUILDKIT=1 ("BuildKit is enabled but the buildx component is missing").
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { PassThrough, type Readable } from 'node:stream';
+import {
+  EngineError,
+  type BuildOptions,
+  type BuildResult,
+  type CallOptions,
+  type CpOptions,
+  type CreateOptions,
+  type Engine,
+  type HistoryEntry,
+  type ImageInspect,
+  type NameListing,
+  type PingResult,
+  type RmiOptions,
+  type RmOptions,
+  type RunOptions,
+  type RunResult,
+  type TagOptions,
+} from './engine.js';
+import { BoundedBuffer, exec, killOnAbort, spawnError, SpawnError, Tail, type ExecResult } from './process.js';
+
+export interface DockerEngineOptions {
+  /** Client binary. Default: $RESTAGE_DOCKER, else `docker` on PATH. */
+  readonly client?: string;
+  /** Environment for every client process. Default: process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** How long `ping` waits for an answer. Default 15 s. */
+  readonly pingTimeoutSeconds?: number;
+}
+
+/** What differs between CLIs that speak Docker's command set. */
+export interface Dialect {
+  readonly kind: 'docker' | 'podman';
+  readonly defaultClient: string;
+  /** The builder is chosen by DOCKER_BUILDKIT; false: there is one builder and `backend` is ignored. */
+  readonly backends: boolean;
+  /** Prefix the engine puts on unqualified local image names (podman: 'localhost/'). */
+  readonly localImagePrefix?: string;
+}
+
+const DOCKER: Dialect = { kind: 'docker', defaultClient: 'docker', backends: true };
+const LOG_TAIL_LINES = 30;
+const NOT_FOUND = /no such (image|container|object)|image not known|no container with name or id/i;
+
+export class DockerEngine implements Engine {
+  readonly kind: 'docker' | 'podman';
+  readonly client: string;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly pingTimeoutMs: number;
+  private readonly flagCache = new Map<string, Promise<boolean>>();
+
+  constructor(options: DockerEngineOptions = {}, protected readonly dialect: Dialect = DOCKER) {
+    this.kind = dialect.kind;
+    this.env = options.env ?? process.env;
+    this.client = options.client ?? nonEmpty(this.env.RESTAGE_DOCKER) ?? dialect.defaultClient;
+    this.pingTimeoutMs = (options.pingTimeoutSeconds ?? 15) * 1000;
+  }
+
+  async ping(options: CallOptions = {}): Promise<PingResult> {
+    const timeout = AbortSignal.timeout(this.pingTimeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    let result: ExecResult;
+    try {
+      result = await exec(this.client, ['version', '--format', '{{json .}}'], { env: this.env, signal });
+    } catch (error) {
+      if (error instanceof SpawnError) return { ok: false, message: error.message };
+      if (options.signal?.aborted) throw error;
+      if (timeout.aborted) {
+        return { ok: false, message: `${this.client} did not answer within ${this.pingTimeoutMs / 1000} s` };
+      }
+      throw error;
+    }
+    if (result.exitCode !== 0) {
+      return { ok: false, message: firstLine(result.stderr) || `${this.client} version exited ${result.exitCode}` };
+    }
+    const version = parseVersion(result.stdout);
+    return version === undefined
+      ? { ok: true, message: `${this.kind} engine reachable` }
+      : { ok: true, version, message: `${this.kind} engine ${version}` };
+  }
+
+  async build(options: BuildOptions): Promise<BuildResult> {
+    const args = ['build', '--tag', options.tag, '--network', options.network ?? 'none'];
+    if (options.dockerfile !== undefined) args.push('--file', options.dockerfile);
+    if (options.target !== undefined) args.push('--target', options.target);
+    if (options.noCache) args.push('--no-cache');
+    if (options.pull) args.push('--pull');
+    for (const [key, value] of Object.entries(options.buildArgs ?? {})) args.push('--build-arg', `${key}=${value}`);
+    let env = this.env;
+    if (this.dialect.backends) {
+      env = { ...this.env, DOCKER_BUILDKIT: options.backend === 'buildkit' ? '1' : '0' };
+      // BuildKit's progress goes to stderr; plain is the only form that is readable line by line.
+      if (options.backend === 'buildkit') args.push('--progress=plain');
+    }
+    args.push(options.context);
+    const tail = new Tail(LOG_TAIL_LINES);
+    const onLog = options.onLog;
+    const started = performance.now();
+    // Cancelling the client cancels the build: the daemon stops it when the client disconnects.
+    const result = await exec(this.client, args, {
+      env,
+      maxOutputBytes: 0,
+      onLine: (line) => {
+        tail.push(line);
+        onLog?.(line);
+      },
+      ...signalOf(options),
+    });
+    return {
+      ok: result.exitCode === 0,
+      exitCode: result.exitCode,
+      seconds: (performance.now() - started) / 1000,
+      logTail: tail.lines(),
+    };
+  }
+
+  async create(options: CreateOptions): Promise<string> {
+    const args = ['create', '--name', options.name, '--network', 'none'];
+    if (await this.supports(['create'], '--pull')) args.push('--pull=never');
+    args.push(options.image, ...(options.command ?? []));
+    const result = await this.checked(args, options);
+    return result.stdout.trim();
+  }
+
+  async cp(options: CpOptions): Promise<void> {
+    const args = ['cp'];
+    if (options.archive) args.push('--archive');
+    args.push(`${options.container}:${options.from}`, options.to);
+    await this.checked(args, options);
+  }
+
+  async rm(options: RmOptions): Promise<void> {
+    await this.remove(['rm', ...(options.force ? ['--force'] : []), options.container], options);
+  }
+
+  async rmi(options: RmiOptions): Promise<void> {
+    await this.remove(['rmi', ...(options.force ? ['--force'] : []), options.image], options);
+  }
+
+  async tag(options: TagOptions): Promise<void> {
+    await this.checked(['tag', options.source, options.target], options);
+  }
+
+  async inspectImage(ref: string, options: CallOptions = {}): Promise<ImageInspect> {
+    const result = await this.checked(['image', 'inspect', ref], options);
+    const parsed: unknown = JSON.parse(result.stdout);
+    const first: unknown = Array.isArray(parsed) ? parsed[0] : undefined;
+    if (typeof first !== 'object' || first === null) {
+      throw new EngineError(`no image ${ref}`, [this.client, 'image', 'inspect', ref], result.exitCode, '', true);
+    }
+    return first as ImageInspect;
+  }
+
+  async history(ref: string, options: CallOptions = {}): Promise<HistoryEntry[]> {
+    // One JSON array per row: portable across docker and podman, whose `{{json .}}` differ.
+    const format = '[{{json .ID}},{{json .CreatedAt}},{{json .CreatedBy}},{{json .Size}},{{json .Comment}}]';
+    const result = await this.checked(
+      ['image', 'history', '--no-trunc', '--human=false', '--format', format, ref],
+      options,
+    );
+    return lines(result.stdout).map(parseHistoryRow);
+  }
+
+  async export(container: string, options: CallOptions = {}): Promise<Readable> {
+    const { signal } = options;
+    if (signal?.aborted) throw signal.reason;
+    const argv = ['export', container];
+    const child = spawn(this.client, argv, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (error: NodeJS.ErrnoException) => reject(spawnError(this.client, error)));
+    });
+    const detach = killOnAbort(child, signal);
+    const stderr = new BoundedBuffer(64 * 1024);
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    const out = new PassThrough();
+    // The tar is complete only if the client exits 0, so the stream ends on exit, not on EOF.
+    child.stdout.pipe(out, { end: false });
+    child.on('close', (code) => {
+      detach();
+      if (signal?.aborted) out.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+      else if (code === 0) out.end();
+      else out.destroy(this.failure([this.client, ...argv], code, stderr.text()));
+    });
+    out.on('close', () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    });
+    return out;
+  }
+
+  async run(options: RunOptions): Promise<RunResult> {
+    const name = options.name ?? `restage-run-${randomBytes(6).toString('hex')}`;
+    const args = ['run', '--rm', '--name', name, '--network', options.network ?? 'none'];
+    if (await this.supports(['run'], '--pull')) args.push('--pull=never');
+    if (options.user !== undefined) args.push('--user', options.user);
+    if (options.entrypoint !== undefined) args.push('--entrypoint', options.entrypoint);
+    args.push(options.image, ...(options.args ?? []));
+
+    // Killing the client does not stop the container (PID 1 may ignore the forwarded SIGTERM):
+    // a timeout or cancellation removes the container by name.
+    let timedOut = false;
+    let removal: Promise<void> | undefined;
+    const removeContainer = (): void => {
+      removal ??= this.rm({ container: name, force: true, missingOk: true }).catch(() => {});
+    };
+    const timer =
+      options.timeoutSeconds === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            removeContainer();
+          }, options.timeoutSeconds * 1000);
+    options.signal?.addEventListener('abort', removeContainer, { once: true });
+    try {
+      const result = await exec(this.client, args, {
+        env: this.env,
+        maxOutputBytes: options.maxOutputBytes ?? 1024 * 1024,
+        ...signalOf(options),
+      });
+      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, truncated: result.truncated, timedOut };
+    } finally {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', removeContainer);
+      // A removal that raced the container's creation missed it; this one does not.
+      if (removal) {
+        await removal;
+        removal = undefined;
+        removeContainer();
+        await removal;
+      }
+    }
+  }
+
+  async listNames(prefix: string, options: CallOptions = {}): Promise<NameListing> {
+    const ps = await this.checked(['ps', '--all', '--format', '{{.Names}}'], options);
+    const images = await this.checked(['images', '--format', '{{.Repository}}:{{.Tag}}'], options);
+    const local = this.dialect.localImagePrefix;
+    return {
+      containers: lines(ps.stdout)
+        .flatMap((row) => row.split(','))
+        .filter((n) => n.startsWith(prefix)),
+      images: lines(images.stdout)
+        .map((ref) => (local !== undefined && ref.startsWith(local) ? ref.slice(local.length) : ref))
+        .filter((ref) => !ref.startsWith('<none>') && ref.startsWith(prefix)),
+    };
+  }
+
+  /** Whether `<client> <command> --help` lists `flag` (probed once per engine). */
+  protected supports(command: readonly string[], flag: string): Promise<boolean> {
+    const key = `${command.join(' ')} ${flag}`;
+    let answer = this.flagCache.get(key);
+    if (!answer) {
+      answer = exec(this.client, [...command, '--help'], { env: this.env }).then(
+        (r) => new RegExp(`(^|\\s)${flag}[\\s=]`, 'm').test(r.stdout + r.stderr),
+        () => false,
+      );
+      this.flagCache.set(key, answer);
+    }
+    return answer;
+  }
+
+  private async checked(args: readonly string[], options: CallOptions): Promise<ExecResult> {
+    const result = await exec(this.client, args, { env: this.env, ...signalOf(options) });
+    if (result.exitCode !== 0) throw this.failure([this.client, ...args], result.exitCode, result.stderr);
+    return result;
+  }
+
+  private async remove(args: readonly string[], options: RmOptions | RmiOptions): Promise<void> {
+    try {
+      await this.checked(args, options);
+    } catch (error) {
+      if (!(options.missingOk && error instanceof EngineError && error.notFound)) throw error;
+    }
+  }
+
+  private failure(argv: readonly string[], exitCode: number | null, stderr: string): EngineError {
+    const reason = firstLine(stderr) || `exit status ${exitCode}`;
+    return new EngineError(`${argv.slice(0, 3).join(' ')}: ${reason}`, argv, exitCode, stderr, NOT_FOUND.test(stderr));
+  }
+}
+
+function signalOf(options: CallOptions): { signal?: AbortSignal } {
+  return options.signal ? { signal: options.signal } : {};
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+function firstLine(text: string): string {
+  return lines(text)[0]?.trim() ?? '';
+}
+
+/** Server version, else client version (local podman has no server part). */
+function parseVersion(stdout: string): string | undefined {
+  try {
+    const v = JSON.parse(stdout) as { Server?: { Version?: unknown } | null; Client?: { Version?: unknown } | null };
+    const found = v.Server?.Version ?? v.Client?.Version;
+    return typeof found === 'string' ? found : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseHistoryRow(row: string): HistoryEntry {
+  const [id, createdAt, createdBy, size, comment] = JSON.parse(row) as unknown[];
+  const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+  const sizeBytes = typeof size === 'number' ? size : Number.parseInt(text(size), 10);
+  return {
+    id: text(id) === '' || text(id) === '<missing>' ? undefined : text(id),
+    createdAt: text(createdAt),
+    createdBy: text(createdBy),
+    sizeBytes: Number.isFinite(sizeBytes) ? sizeBytes : 0,
+    comment: text(comment),
+  };
+}

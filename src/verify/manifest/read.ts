@@ -1,0 +1,106 @@
+/**
+ * A root file system's manifest from a tar stream (`docker export` of a container, or one layer
+ * of `docker save`).
+ *
+ * Contract:
+ * - paths are normalized ("./usr/bin/x" → "/usr/bin/x", "./" → "/");
+ * - what the engine puts into every container is dropped (see ENGINE_PATHS, ENGINE_TREES), unless
+ *   `keepEnginePaths`; so are paths matching an `ignore` glob;
+ * - a hard link becomes a 'hardlink' entry pointing at its group's first kept member and carrying
+ *   the group's size and sha256; when the archived target was dropped, the first kept link takes
+ *   its place as the group's 'file';
+ * - a path archived twice keeps its last entry;
+ * - the stream is read once, with bounded memory, and consumed to its end.
+ */
+import type { Readable } from 'node:stream';
+import type { FileEntry, Manifest } from '../model.js';
+import { globMatcher } from './glob.js';
+import { makeManifest } from './manifest.js';
+import { isBelow, normalizePath } from './paths.js';
+import { readTar, type TarEntry } from './tar.js';
+
+export { applyWhiteouts } from './whiteouts.js';
+
+/** Files Docker creates or bind-mounts in every container; an exported container holds them. */
+export const ENGINE_PATHS: readonly string[] = ['/.dockerenv', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf'];
+/** Mount points of every container; exported with whatever the engine left in them. */
+export const ENGINE_TREES: readonly string[] = ['/proc', '/sys', '/dev'];
+
+export interface ReadManifestOptions {
+  /** Globs of paths to leave out (see glob.ts). */
+  readonly ignore?: readonly string[];
+  /** Keep ENGINE_PATHS and ENGINE_TREES (off by default: they differ between any two containers). */
+  readonly keepEnginePaths?: boolean;
+}
+
+export function isEnginePath(path: string): boolean {
+  return ENGINE_PATHS.includes(path) || ENGINE_TREES.some((tree) => path === tree || isBelow(path, tree));
+}
+
+/** Content of a hard-link group, and the path of its member kept as 'file' (if any yet). */
+interface LinkGroup {
+  readonly size: number;
+  readonly sha256: string | undefined;
+  readonly root: FileEntry;
+  kept: string | undefined;
+}
+
+export async function readManifest(stream: Readable | AsyncIterable<Uint8Array>, options: ReadManifestOptions = {}): Promise<Manifest> {
+  const ignored = globMatcher(options.ignore ?? []);
+  const dropped = (path: string): boolean => (!options.keepEnginePaths && isEnginePath(path)) || ignored(path);
+  const groups = new Map<string, LinkGroup>();
+  const entries: FileEntry[] = [];
+  for await (const tarEntry of readTar(stream)) {
+    const entry = toFileEntry(tarEntry);
+    const keep = !dropped(entry.path);
+    if (entry.type !== 'hardlink') {
+      groups.set(entry.path, { size: entry.size, sha256: entry.sha256, root: entry, kept: keep ? entry.path : undefined });
+      if (keep) entries.push(entry);
+      continue;
+    }
+    const target = entry.hardlinkTo ?? '';
+    const group = groups.get(target);
+    if (group === undefined) {
+      throw new Error(`hard link ${entry.path} points to ${target}, which the archive did not hold before it`);
+    }
+    groups.set(entry.path, group);
+    if (!keep) continue;
+    entries.push(linkInto(group, entry));
+  }
+  return makeManifest(entries);
+}
+
+/**
+ * A kept hard link in its group. A hard link to a non-file (some archivers link symlinks or
+ * device nodes) is that same kind of entry at another path.
+ */
+function linkInto(group: LinkGroup, entry: FileEntry): FileEntry {
+  const { hardlinkTo: _target, ...own } = entry;
+  if (group.root.type !== 'file') {
+    const { path: _rootPath, ...shared } = group.root;
+    return { ...shared, path: entry.path };
+  }
+  if (group.kept === undefined) {
+    group.kept = entry.path;
+    return { ...own, type: 'file', size: group.size, sha256: group.sha256 };
+  }
+  return { ...own, size: group.size, sha256: group.sha256, hardlinkTo: group.kept };
+}
+
+function toFileEntry(entry: TarEntry): FileEntry {
+  const base = { path: normalizePath(entry.name), mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime };
+  switch (entry.type) {
+    case 'file':
+      return { ...base, type: 'file', size: entry.size, sha256: entry.sha256 };
+    case 'hardlink':
+      return { ...base, type: 'hardlink', size: 0, hardlinkTo: normalizePath(entry.linkName) };
+    case 'symlink':
+      return { ...base, type: 'symlink', size: 0, linkTarget: entry.linkName };
+    case 'char':
+    case 'block':
+      return { ...base, type: entry.type, size: 0, device: { major: entry.devMajor, minor: entry.devMinor } };
+    case 'dir':
+    case 'fifo':
+      return { ...base, type: entry.type, size: 0 };
+  }
+}
