@@ -94,7 +94,7 @@ export function migrate(dir: string, options: MigrateOptions = {}): MigrationRes
     }
   }
   const tree: HostTree = { kind: (p) => { try { const s = fs.statSync(p); return s.isDirectory() ? 'dir' : 'file'; } catch { return null; } } };
-  const match = matchArtifacts({ flow, root, tree, dockerfiles: parsedFiles, display });
+  const match = matchArtifacts({ flow, root, tree, dockerfiles: parsedFiles, display, scriptFailed: hasErrors(flowDiagnostics) });
   diagnostics.push(...match.diagnostics);
   const analysis: Analysis = { flow, artifacts: match.artifacts, consumptions: match.consumptions, runtime: match.runtime, dockerfiles: parsedFiles, diagnostics };
   recordRoles(files, flow, analysis, display);
@@ -103,7 +103,8 @@ export function migrate(dir: string, options: MigrateOptions = {}): MigrationRes
     const already = alreadyMigrated(analysis);
     if (already) {
       const obsolete = [rel(scriptName), ...flow.events.filter((e) => e.kind === 'build' && e.dockerfile !== already.dockerfile).map((e) => display((e as { dockerfile: string }).dockerfile))];
-      const kept = diagnostics.filter((d) => d.code !== 'RS402');
+      // The script is stale: its extraction and its context COPYs no longer describe the build.
+      const kept = diagnostics.filter((d) => d.code !== 'RS402' && d.code !== 'RS403');
       diagnostics.length = 0;
       diagnostics.push(...kept, diagnostic('RS504', { file: display(already.dockerfile), line: 1, column: 1 }, `this Dockerfile is already multi-stage and copies from its own stages; the script's extraction is no longer used: ${[...new Set(obsolete)].join(', ')} can go`));
       return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate', { obsolete: [...new Set(obsolete)] });
@@ -114,6 +115,7 @@ export function migrate(dir: string, options: MigrateOptions = {}): MigrationRes
     return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate');
   }
 
+  if (hasErrors(diagnostics)) return empty('error');
   const output = options.output ? path.resolve(options.output) : match.runtime.dockerfile;
   const plan = planMigration(analysis, { root, output, display, exists: (p) => fs.existsSync(p) });
   if (!plan) return empty('error');

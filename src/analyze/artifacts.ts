@@ -20,6 +20,8 @@ export interface MatchInput {
   /** Parsed Dockerfiles by absolute path (the builds' Dockerfiles that exist). */
   readonly dockerfiles: ReadonlyMap<string, ParsedDockerfile>;
   readonly display: (absolutePath: string) => string;
+  /** The script analysis already failed (an extraction restage could not follow): a missing COPY source is then a consequence, not news. */
+  readonly scriptFailed: boolean;
 }
 
 export interface MatchResult {
@@ -174,7 +176,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         diagnostics.push(diagnostic('RS405', at, `"${raw}" copies context files together with the extracted artifact ${inside.map((x) => input.display(x.hostPath)).join(', ')}; restage leaves this COPY as it is, so the migrated build would miss the artifact: copy the artifact with its own COPY line and run restage again`));
         return;
       }
-      if (kindOf(hostPath) === null) {
+      if (kindOf(hostPath) === null && !input.scriptFailed) {
         diagnostics.push(diagnostic('RS403', at, `COPY source "${raw}" is neither in the build context (${input.display(build.context) || '.'}) nor produced by the script before this build; the build would fail: fix the path or the script`));
       }
     });

@@ -36,7 +36,8 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
 
   const builderBuilds: ImageBuild[] = [];
   for (const u of uses) {
-    if (u.artifact.source.kind === 'build' && !builderBuilds.includes(u.artifact.source.build)) builderBuilds.push(u.artifact.source.build);
+    const source = u.artifact.source;
+    if (source.kind === 'build' && !builderBuilds.includes(source.build) && analysis.dockerfiles.has(source.build.dockerfile)) builderBuilds.push(source.build);
   }
   const builderFiles = builderBuilds.map((b) => analysis.dockerfiles.get(b.dockerfile)!);
   const names = new StageNames([...builderFiles, runtimeFile].flatMap((f) => f.stages.map((s) => s.name).filter((n): n is string => n !== null)));

@@ -30,7 +30,7 @@ import {
 import { BoundedBuffer, exec, killOnAbort, spawnError, SpawnError, Tail, type ExecResult } from './process.js';
 
 export interface DockerEngineOptions {
-  /** Client binary. Default: $RESTAGE_DOCKER, else `docker` on PATH. */
+  /** Client binary. Default: $RESTAGE_DOCKER ($RESTAGE_PODMAN for podman), else `docker` (`podman`) on PATH. */
   readonly client?: string;
   /** Environment for every client process. Default: process.env. */
   readonly env?: NodeJS.ProcessEnv;
@@ -42,13 +42,17 @@ export interface DockerEngineOptions {
 export interface Dialect {
   readonly kind: 'docker' | 'podman';
   readonly defaultClient: string;
+  /** Environment variable naming the client binary. */
+  readonly clientEnv: string;
   /** The builder is chosen by DOCKER_BUILDKIT; false: there is one builder and `backend` is ignored. */
   readonly backends: boolean;
   /** Prefix the engine puts on unqualified local image names (podman: 'localhost/'). */
   readonly localImagePrefix?: string;
+  /** Build flag that forbids pulling a missing base (docker has none: a missing tag goes to the registry). */
+  readonly buildNoPullFlag?: string;
 }
 
-const DOCKER: Dialect = { kind: 'docker', defaultClient: 'docker', backends: true };
+const DOCKER: Dialect = { kind: 'docker', defaultClient: 'docker', clientEnv: 'RESTAGE_DOCKER', backends: true };
 const LOG_TAIL_LINES = 30;
 const NOT_FOUND = /no such (image|container|object)|image not known|no container with name or id/i;
 
@@ -62,7 +66,7 @@ export class DockerEngine implements Engine {
   constructor(options: DockerEngineOptions = {}, protected readonly dialect: Dialect = DOCKER) {
     this.kind = dialect.kind;
     this.env = options.env ?? process.env;
-    this.client = options.client ?? nonEmpty(this.env.RESTAGE_DOCKER) ?? dialect.defaultClient;
+    this.client = options.client ?? nonEmpty(this.env[dialect.clientEnv]) ?? dialect.defaultClient;
     this.pingTimeoutMs = (options.pingTimeoutSeconds ?? 15) * 1000;
   }
 
@@ -95,6 +99,7 @@ export class DockerEngine implements Engine {
     if (options.target !== undefined) args.push('--target', options.target);
     if (options.noCache) args.push('--no-cache');
     if (options.pull) args.push('--pull');
+    else if (this.dialect.buildNoPullFlag !== undefined) args.push(this.dialect.buildNoPullFlag);
     for (const [key, value] of Object.entries(options.buildArgs ?? {})) args.push('--build-arg', `${key}=${value}`);
     let env = this.env;
     if (this.dialect.backends) {

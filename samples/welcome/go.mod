@@ -1,0 +1,3 @@
+module welcome
+
+go 1.21

@@ -1,0 +1,68 @@
+/**
+ * Golden tests: every test/fixtures/migrate/<case>/input is migrated and compared with
+ * <case>/expected/{result.json,Dockerfile}. Regenerate with UPDATE_GOLDENS=1 and review the diff.
+ * Every emitted Dockerfile must also re-parse with zero dockerfile-utils errors and be a fixed
+ * point: migrating restage's own output again changes nothing.
+ */
+import test from 'ava';
+import fs from 'node:fs';
+import path from 'node:path';
+import { validate } from 'dockerfile-utils';
+import { runMigrate } from '../../src/commands/migrate.js';
+import { renderJson } from '../../src/emit/report-json.js';
+import { MIGRATE_FIXTURES, migrateCases, tempCopy } from '../helpers/fixtures.js';
+
+const UPDATE = process.env.UPDATE_GOLDENS === '1';
+
+function migrateCase(name: string) {
+  const caseDir = path.join(MIGRATE_FIXTURES, name);
+  const { result, exitCode } = runMigrate(path.join(caseDir, 'input'), { displayBase: caseDir });
+  const json = JSON.parse(renderJson({ ...result, directory: 'input' })) as Record<string, unknown>;
+  return { caseDir, result, exitCode, golden: { exitCode, ...json } };
+}
+
+for (const name of migrateCases()) {
+  test(`golden: ${name}`, (t) => {
+    const { caseDir, result, golden } = migrateCase(name);
+    const expectedDir = path.join(caseDir, 'expected');
+    const resultFile = path.join(expectedDir, 'result.json');
+    const dockerfileFile = path.join(expectedDir, 'Dockerfile');
+    if (UPDATE) {
+      fs.mkdirSync(expectedDir, { recursive: true });
+      fs.writeFileSync(resultFile, `${JSON.stringify(golden, null, 2)}\n`);
+      if (result.dockerfile !== null) fs.writeFileSync(dockerfileFile, result.dockerfile);
+      else fs.rmSync(dockerfileFile, { force: true });
+    }
+    t.deepEqual(golden, JSON.parse(fs.readFileSync(resultFile, 'utf8')));
+    if (result.dockerfile !== null) t.is(result.dockerfile, fs.readFileSync(dockerfileFile, 'utf8'));
+    else t.false(fs.existsSync(dockerfileFile), 'no Dockerfile is expected when restage emits none');
+  });
+}
+
+for (const name of migrateCases()) {
+  const { result } = migrateCase(name);
+  if (result.dockerfile === null) continue;
+  const dockerfile = result.dockerfile;
+
+  test(`round trip: ${name} re-parses clean`, (t) => {
+    const errors = validate(dockerfile).filter((d) => d.severity === 1);
+    t.deepEqual(errors, []);
+    t.false(/^#\s*syntax=/m.test(dockerfile), 'never emits # syntax=');
+  });
+
+  test(`round trip: ${name} is a fixed point`, (t) => {
+    const alone = tempCopy();
+    const inPlace = tempCopy(path.join(MIGRATE_FIXTURES, name, 'input'));
+    t.teardown(() => { fs.rmSync(alone, { recursive: true, force: true }); fs.rmSync(inPlace, { recursive: true, force: true }); });
+    fs.writeFileSync(path.join(alone, 'Dockerfile'), dockerfile);
+    t.is(runMigrate(alone).result.status, 'nothing-to-migrate');
+
+    const first = runMigrate(inPlace, { write: true, force: true });
+    t.deepEqual(first.result.written.length, 1);
+    const target = path.resolve(process.cwd(), first.result.written[0]!);
+    const again = runMigrate(inPlace, { write: true, force: true });
+    t.is(again.result.status, 'nothing-to-migrate');
+    t.deepEqual(again.result.written, []);
+    t.is(fs.readFileSync(target, 'utf8'), dockerfile);
+  });
+}
