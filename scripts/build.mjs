@@ -7,7 +7,7 @@ const common = {
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  external: ['tree-sitter', 'tree-sitter-bash', 'yargs', 'yargs/*'],
+  external: ['tree-sitter', 'tree-sitter-bash'],
   logLevel: 'warning',
   banner: { js: "import { createRequire as __restageRequire } from 'node:module'; const require = __restageRequire(import.meta.url);" },
 };

@@ -10,6 +10,8 @@ import { renderText } from './emit/report-text.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
+  // With exitProcess(false), yargs still runs a command's handler after a usage failure.
+  let usageFailed = false;
   const parser = yargs([...argv])
     .scriptName('restage')
     .usage('$0 <command> [options]')
@@ -20,14 +22,15 @@ export async function main(argv: readonly string[]): Promise<number> {
         .positional('dir', { type: 'string', describe: 'directory holding the Dockerfiles and the build script', demandOption: true })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (see README) instead of the text report' })
         .option('out', { type: 'string', describe: 'write the migrated Dockerfile to this file' })
-        .option('write', { type: 'boolean', default: false, describe: 'replace the runtime Dockerfile in place (legacy files are listed, never deleted)' })
+        .option('write', { type: 'boolean', describe: 'replace the runtime Dockerfile in place (legacy files are listed, never deleted)' })
         .option('force', { type: 'boolean', default: false, describe: 'with --write/--out: overwrite even a file with uncommitted git changes' })
         .conflicts('out', 'write'),
       (args) => {
+        if (usageFailed) return;
         const { result, exitCode: code } = runMigrate(args.dir as string, { out: args.out, write: args.write, force: args.force });
         if (args.json) process.stdout.write(renderJson(result));
         else {
-          const report = renderText(result, { printDockerfile: result.written.length === 0 });
+          const report = renderText(result, { printDockerfile: result.status !== 'error' && result.written.length === 0 });
           process.stdout.write(report.stdout);
           process.stderr.write(report.stderr);
         }
@@ -40,7 +43,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .version()
     .fail((message, error) => {
       if (error) throw error;
-      process.stderr.write(`restage: ${message}\nrun "restage --help" for usage\n`);
+      if (!usageFailed) process.stderr.write(`restage: ${message}\nrun "restage --help" for usage\n`);
+      usageFailed = true;
       exitCode = EXIT.badInput;
     })
     .exitProcess(false);

@@ -28,7 +28,10 @@ export interface MigrateOptions {
 export function migrate(dir: string, options: MigrateOptions = {}): MigrationResult {
   const base = path.resolve(options.displayBase ?? process.cwd());
   const root = path.resolve(dir);
-  const display = (p: string) => path.relative(base, p) || '.';
+  const display = (p: string) => {
+    const shown = path.relative(base, p);
+    return shown.startsWith('..') ? p : shown || '.';
+  };
   const diagnostics: Diagnostic[] = [];
   const files: FoundFile[] = [];
   const empty = (status: MigrationStatus, extra: Partial<MigrationResult> = {}): MigrationResult => ({
@@ -84,7 +87,7 @@ export function migrate(dir: string, options: MigrateOptions = {}): MigrationRes
     for (const d of found.dockerfiles) files.push({ path: rel(d), role: 'dockerfile' });
     return empty('error');
   }
-  const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root);
+  const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root, path.join(root, scriptName));
   diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
 
   for (const event of flow.events) {

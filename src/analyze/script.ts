@@ -10,9 +10,10 @@ import { evaluateScript } from './shell/evaluator.js';
 /** Container engine clients whose CLI is docker's. */
 const CLIENTS = new Set(['docker', 'podman', '/usr/bin/docker', '/usr/local/bin/docker', '/usr/bin/podman']);
 
-export function analyzeScript(script: ShellScript, root: string): { flow: BuildFlow; diagnostics: Diagnostic[] } {
+/** `scriptPath` is the script's absolute path (what `$0` names); `script.file` is how diagnostics show it. */
+export function analyzeScript(script: ShellScript, root: string, scriptPath: string): { flow: BuildFlow; diagnostics: Diagnostic[] } {
   const host = hostAnalyzers();
   const analyzerFor = (name: string): CommandAnalyzer | undefined => (CLIENTS.has(name) ? analyzeDocker : host[name]);
-  const { events, diagnostics } = evaluateScript(script, { root, displayFile: script.file, analyzerFor });
+  const { events, diagnostics } = evaluateScript(script, { root, scriptPath, displayFile: script.file, analyzerFor });
   return { flow: { script: script.file, events }, diagnostics };
 }

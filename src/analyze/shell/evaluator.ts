@@ -22,7 +22,9 @@ export interface EvaluationResult {
 export interface EvaluationOptions {
   /** Absolute host path of the directory being migrated; the script runs with it as cwd. */
   readonly root: string;
-  /** The script's path relative to root, as diagnostics show it. */
+  /** The script's absolute path, what `$0` expands to. */
+  readonly scriptPath: string;
+  /** The script's path as diagnostics show it. */
   readonly displayFile: string;
   /** Chooses the analyzer for a command name (after `sudo`/`command` prefixes are dropped). */
   readonly analyzerFor: (name: string) => CommandAnalyzer | undefined;
@@ -45,7 +47,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
   let handles = 0;
   let depth = 0;
   const file = options.displayFile;
-  const scriptPath = path.join(options.root, options.displayFile);
+  const scriptPath = options.scriptPath;
   const locate = (node: SyntaxNode): Location => ({ file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 });
   const reported = new Set<string>();
   const report = (d: Diagnostic) => {
@@ -220,8 +222,20 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     const name = words[0];
     if (!name) return known('');
     const args = words.slice(1);
+    if (name.text === 'docker' || name.text === 'podman') reportUnsetExpansions(argNodes);
     const call: CommandCall = { name, args, at: locate(node), redirects, captured: ctx.captured ?? false, pipedOut: ctx.pipedOut ?? false };
     return builtin(call) ?? callFunction(call) ?? options.analyzerFor(name.text)?.(call, sink);
+  }
+
+  /** `$DOCKER_BUILD_OPTS` unset and unquoted: the shell drops the word; so does restage, and says so. */
+  function reportUnsetExpansions(nodes: readonly SyntaxNode[]): void {
+    for (const node of nodes) {
+      if (node.type !== 'simple_expansion' && node.type !== 'expansion') continue;
+      const name = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(node.text)?.[1];
+      if (name && scope.lookup(name) === undefined) {
+        report(diagnostic('RS305', locate(node), `$${name} is not set by the script, so it expands to nothing here, as in the shell; if your environment sets it, add its options to the build command restage prints`));
+      }
+    }
   }
 
   function builtin(call: CommandCall): ShellValue | undefined {

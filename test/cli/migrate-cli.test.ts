@@ -1,0 +1,155 @@
+/**
+ * The installed CLI, run as a user runs it: exit codes a script can rely on, the Dockerfile on
+ * stdout and the report on stderr, JSON that parses, no stack traces, and not one byte of the
+ * user's tree changed unless --out/--write asked for it.
+ */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BIN, MIGRATE_FIXTURES, ROOT, tempCopy } from '../helpers/fixtures.js';
+
+function restage(args: string[], cwd = ROOT) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file under dir with its bytes, to prove nothing changed. */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) { if (e.name !== '.git') walk(p); } else out.set(path.relative(dir, p), fs.readFileSync(p, 'base64'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const NO_TRACE = /\n\s+at |Error: .*\n.*node:internal/;
+
+const exitCases = test.macro({
+  exec(t, args: string[], expectedCode: number, stderrPattern: RegExp) {
+    const r = restage(args);
+    t.is(r.code, expectedCode, r.stderr);
+    t.regex(r.stderr, stderrPattern);
+    t.notRegex(r.stderr, NO_TRACE);
+  },
+  title: (provided, args: string[]) => provided ?? `restage ${args.join(' ')}`,
+});
+
+test(exitCases, ['migrate', 'samples/href-counter'], 0, /migrated\n/);
+test(exitCases, ['migrate', 'samples/hello-go'], 0, /nothing to migrate/);
+test(exitCases, ['migrate', 'samples/hello-c'], 0, /Dockerfile:3:5 warning RS203 .*CMD \["\.\/hello"\]/);
+test(exitCases, ['migrate', 'test/fixtures/migrate/bad-image-space/input'], 2, /Dockerfile\.build:1:14 error RS201/);
+test(exitCases, ['migrate', 'no/such/dir'], 2, /no\/such\/dir:1:1 error RS101/);
+test(exitCases, ['migrate'], 2, /restage: Not enough non-option arguments/);
+test(exitCases, ['frobnicate'], 2, /Unknown argument: frobnicate/);
+test(exitCases, ['migrate', 'samples/hello-c', '--out', 'x', '--write'], 2, /mutually exclusive/);
+
+test('the Dockerfile goes to stdout and the report to stderr', (t) => {
+  const r = restage(['migrate', 'samples/href-counter']);
+  t.regex(r.stdout, /^FROM golang:1\.7\.3 AS builder\n/);
+  t.regex(r.stdout, /COPY --from=builder \/go\/src\/github\.com\/alexellis\/href-counter\/app \.\n/);
+  t.notRegex(r.stdout, /replace the script/);
+  t.regex(r.stderr, /replace the script with \(run in samples\/href-counter\):\n  docker build --build-arg https_proxy=\$https_proxy --build-arg http_proxy=\$http_proxy --no-cache -t alexellis2\/href-counter:latest \./);
+  t.regex(r.stderr, /builder:\/go\/src\/github\.com\/alexellis\/href-counter\/app → docker cp → samples\/href-counter\/app → samples\/href-counter\/Dockerfile:4 COPY app \./);
+});
+
+test('--json prints one object with the documented fields', (t) => {
+  const r = restage(['migrate', 'samples/welcome', '--json']);
+  t.is(r.code, 0);
+  t.is(r.stderr, '');
+  const json = JSON.parse(r.stdout) as Record<string, unknown>;
+  t.deepEqual(Object.keys(json).sort(), ['artifacts', 'buildCommand', 'diagnostics', 'directory', 'dockerfile', 'files', 'obsolete', 'schemaVersion', 'stages', 'status', 'target', 'written'].sort());
+  t.is(json.status, 'migrated');
+  t.deepEqual(json.stages, [
+    { name: 'builder', from: 'golang:latest', source: 'samples/welcome/Dockerfile.build' },
+    { name: 'runtime', from: 'scratch', source: 'samples/welcome/Dockerfile' },
+  ]);
+  t.deepEqual(json.artifacts, [{ stage: 'builder', path: '/myapp/welcome', hostPath: 'samples/welcome/welcome', consumers: [{ file: 'samples/welcome/Dockerfile', line: 3, instruction: 'COPY welcome .', dest: '.' }] }]);
+  t.is(json.buildCommand, 'docker build -t welcome-runtime:v1 .');
+});
+
+test('--json on bad input: status error, located diagnostics, exit 2, no Dockerfile', (t) => {
+  const r = restage(['migrate', 'test/fixtures/migrate/seed-001-verbatim/input', '--json']);
+  t.is(r.code, 2);
+  const json = JSON.parse(r.stdout) as { status: string; dockerfile: unknown; diagnostics: { file: string; line: number; column: number; code: string }[] };
+  t.is(json.status, 'error');
+  t.is(json.dockerfile, null);
+  t.deepEqual(json.diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.column} ${d.code}`), ['build.sh:4:86 RS302', 'Dockerfile.build:2:14 RS201', 'Dockerfile.build:3:1 RS201']);
+});
+
+test('no input changes a byte of the tree without --out/--write', (t) => {
+  const cases = fs.readdirSync(MIGRATE_FIXTURES);
+  for (const name of cases) {
+    const dir = tempCopy(path.join(MIGRATE_FIXTURES, name, 'input'));
+    const before = snapshot(dir);
+    restage(['migrate', dir]);
+    restage(['migrate', dir, '--json']);
+    t.deepEqual(snapshot(dir), before, name);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an empty directory is bad input', (t) => {
+  const dir = tempCopy();
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const r = restage(['migrate', dir, '--json']);
+  t.is(r.code, 2);
+  const json = JSON.parse(r.stdout) as { status: string; diagnostics: { code: string; message: string }[] };
+  t.is(json.status, 'error');
+  t.is(json.diagnostics[0]!.code, 'RS102');
+  t.regex(json.diagnostics[0]!.message, /empty/);
+});
+
+test('--out writes the Dockerfile atomically and prints the report only', (t) => {
+  const dir = tempCopy(path.join(ROOT, 'samples', 'hello-c'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const out = path.join(dir, 'Dockerfile.multistage');
+  const r = restage(['migrate', dir, '--out', out]);
+  t.is(r.code, 0, r.stderr);
+  t.is(r.stdout, '');
+  t.regex(fs.readFileSync(out, 'utf8'), /COPY --from=builder \/hello \./);
+  t.regex(r.stderr, /-f Dockerfile\.multistage \./);
+  t.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('.restage-')), []);
+});
+
+test('--write refuses to overwrite uncommitted work (exit 2), and --force overrides', (t) => {
+  const dir = tempCopy(path.join(ROOT, 'samples', 'welcome'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'legacy');
+  fs.appendFileSync(path.join(dir, 'Dockerfile'), '# local edit\n');
+  const before = fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+
+  const refused = restage(['migrate', dir, '--write']);
+  t.is(refused.code, 2);
+  t.regex(refused.stderr, /Dockerfile:1:1 error RS601 not overwriting .*uncommitted changes/);
+  t.is(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), before);
+
+  const forced = restage(['migrate', dir, '--write', '--force']);
+  t.is(forced.code, 0, forced.stderr);
+  t.regex(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /COPY --from=builder \/myapp\/welcome \./);
+  t.true(fs.existsSync(path.join(dir, 'build.sh')), 'legacy files are listed, never deleted');
+  t.regex(forced.stderr, /no longer needed: .*build\.sh, .*Dockerfile\.build, image welcome-builder:v1/);
+});
+
+test('--write on a clean checkout replaces the runtime Dockerfile', (t) => {
+  const dir = tempCopy(path.join(ROOT, 'samples', 'href-counter'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'legacy');
+  const r = restage(['migrate', dir, '--write', '--json']);
+  t.is(r.code, 0, r.stdout);
+  const json = JSON.parse(r.stdout) as { written: string[] };
+  t.is(json.written.length, 1);
+  t.regex(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /^FROM golang:1\.7\.3 AS builder/);
+  const again = restage(['migrate', dir, '--json']);
+  t.is((JSON.parse(again.stdout) as { status: string }).status, 'nothing-to-migrate');
+});
