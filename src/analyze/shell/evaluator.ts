@@ -140,6 +140,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       case 'subshell':
         return isolated(() => runBlock(node.namedChildren));
       case 'compound_statement':
+      case 'do_group':
         return runBlock(node.namedChildren);
       case 'function_definition': {
         const name = node.childForFieldName('name')?.text;
