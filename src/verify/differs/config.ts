@@ -10,11 +10,11 @@
  * of distinct variables does not matter to a process, the order of one name's duplicates does.
  */
 import { normalizePath } from '../manifest/paths.js';
-import type { Difference, Differ, ImageConfig, ImageFacts, Shown } from '../model.js';
+import type { Differ, ImageConfig, ImageFacts, Shown } from '../model.js';
+import { stamp, type Finding } from './support/finding.js';
 import { contrast, shown } from './support/format.js';
 import { isUnset, sameValue } from './support/values.js';
 
-type Finding = Omit<Difference, 'aspect' | 'kind'>;
 /** Compares one field's raw values (as inspect gives them) and names what differs. */
 type FieldDiffer = (name: string, legacy: unknown, migrated: unknown) => Finding[];
 
@@ -22,6 +22,8 @@ function finding(subject: string, field: string | undefined, legacy: Shown, migr
   const label = field === undefined ? subject : `${subject} ${field}`;
   return { subject, ...(field === undefined ? {} : { field }), legacy, migrated, message: `${label}: ${contrast(render(migrated), render(legacy))}` };
 }
+
+const difference = stamp('config', 'difference');
 
 const asJsonText = (value: Shown): string => (value === null ? 'unset' : String(value));
 const listText = (value: unknown): Shown => (isUnset(value) ? null : JSON.stringify(value));
@@ -142,8 +144,6 @@ export const differ: Differ = {
   id: 'config',
   title: 'Image config',
   compare(legacy, migrated) {
-    return FIELDS.flatMap(({ name, read, compare }) => compare(name, read(legacy.image), read(migrated.image))).map(
-      (found): Difference => ({ aspect: 'config', kind: 'difference', ...found }),
-    );
+    return FIELDS.flatMap(({ name, read, compare }) => compare(name, read(legacy.image), read(migrated.image))).map(difference);
   },
 };

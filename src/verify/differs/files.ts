@@ -7,20 +7,19 @@
  * Not compared: symlink permission bits (Linux ignores them), and mtimes unless `strictMtime`
  * (files made in a build stage and directories COPY/WORKDIR touch always get new ones).
  * A hard link and a regular file are the same type here: the content is compared, and whether
- * paths share it is the "hard links" facet.
+ * paths share it is the 'hardlinks' facet.
  * A path present on one side only is reported once for its topmost such directory, with a count
  * of what lies below it.
  */
 import { globMatcher } from '../manifest/glob.js';
 import { comparePaths, parentOf } from '../manifest/paths.js';
-import type { CompareOptions, Difference, Differ, FileEntry, FileType, Manifest } from '../model.js';
+import type { CompareOptions, Differ, FileEntry, FileType, Manifest } from '../model.js';
+import { stamp, type Finding } from './support/finding.js';
 import { bytes, contrast, octal } from './support/format.js';
 
 type Side = 'legacy' | 'migrated';
 type Entries = ReadonlyMap<string, FileEntry>;
-type Finding = Omit<Difference, 'aspect' | 'kind'>;
-
-const difference = (finding: Finding): Difference => ({ aspect: 'files', kind: 'difference', ...finding });
+const difference = stamp('files', 'difference');
 
 const TYPE_NAMES: Readonly<Record<FileType, string>> = {
   file: 'regular file',
@@ -46,14 +45,15 @@ interface Wording {
   readonly applies?: (legacy: FileEntry, migrated: FileEntry, options: CompareOptions) => boolean;
 }
 
-/** A facet whose rendered values are compared as text; `render` returns undefined where it does not apply to an entry. */
-function facet(field: string, render: (entry: FileEntry) => string | undefined, wording: Wording = {}): Facet {
+/** A facet comparing one rendered value per entry; `render` returns undefined where it does not apply to an entry. */
+function facet(field: string, render: (entry: FileEntry) => string | number | undefined, wording: Wording = {}): Facet {
   const { prefix = '', suffix = '', show = (value: string) => value, applies = () => true } = wording;
   return (legacy, migrated, options) => {
     if (!applies(legacy, migrated, options)) return undefined;
     const [l, m] = [render(legacy), render(migrated)];
     if (l === undefined || m === undefined || l === m) return undefined;
-    return { subject: legacy.path, field, legacy: l, migrated: m, message: `${legacy.path}: ${contrast(`${prefix}${show(m)}${suffix}`, show(l))}` };
+    const message = `${legacy.path}: ${contrast(`${prefix}${show(String(m))}${suffix}`, show(String(l)))}`;
+    return { subject: legacy.path, field, legacy: l, migrated: m, message };
   };
 }
 
@@ -76,7 +76,7 @@ const FACETS: readonly Facet[] = [
   specialBit('setgid', 0o2000),
   specialBit('sticky', 0o1000),
   facet('owner', (e) => `${e.uid}:${e.gid}`, { prefix: 'owner ' }),
-  facet('size', (e) => (isContent(e) ? String(e.size) : undefined), { suffix: ' bytes' }),
+  facet('size', (e) => (isContent(e) ? e.size : undefined), { suffix: ' bytes' }),
   // Content is named only when the sizes agree: a size difference already says it.
   facet('sha256', (e) => (isContent(e) ? e.sha256 : undefined), {
     prefix: 'content sha256 ',

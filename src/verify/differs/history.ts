@@ -4,7 +4,8 @@
  * (classic: `/bin/sh -c #(nop)  COPY file:<hash> in /app`; BuildKit: `COPY /src /app # buildkit`),
  * so only the instruction kind is read from it.
  */
-import type { Difference, Differ, LayerFact } from '../model.js';
+import type { Differ, LayerFact } from '../model.js';
+import { stamp } from './support/finding.js';
 import { contrast } from './support/format.js';
 
 const INSTRUCTIONS = new Set([
@@ -37,7 +38,7 @@ function countKinds(layers: readonly LayerFact[]): Map<string, number> {
   return counts;
 }
 
-const info = (found: Omit<Difference, 'aspect' | 'kind'>): Difference => ({ aspect: 'history', kind: 'info', ...found });
+const info = stamp('history', 'info');
 
 const COUNTS: ReadonlyArray<readonly [field: string, count: (layers: readonly LayerFact[]) => number]> = [
   ['entries', (layers) => layers.length],

@@ -2,10 +2,11 @@
  * Run: what running each image printed and how it ended. Exit code, stdout, stderr and whether
  * the run timed out must all agree. Nothing is reported when either side was not run.
  */
-import type { Difference, Differ, RunOutcome } from '../model.js';
+import type { Differ, RunOutcome } from '../model.js';
+import { stamp } from './support/finding.js';
 import { contrast } from './support/format.js';
 
-const difference = (found: Omit<Difference, 'aspect' | 'kind'>): Difference => ({ aspect: 'run', kind: 'difference', ...found });
+const difference = stamp('run', 'difference');
 
 const EXCERPT = 80;
 

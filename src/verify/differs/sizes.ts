@@ -4,9 +4,10 @@
  * the content their files hold, and the builder image the legacy flow leaves tagged behind.
  */
 import type { Difference, Differ } from '../model.js';
+import { stamp } from './support/finding.js';
 import { bytes, contrast, ratio } from './support/format.js';
 
-const info = (found: Omit<Difference, 'aspect' | 'kind'>): Difference => ({ aspect: 'sizes', kind: 'info', ...found });
+const info = stamp('sizes', 'info');
 
 function sideBySide(subject: string, what: string, legacy: number, migrated: number): Difference {
   return info({ subject, field: 'bytes', legacy, migrated, message: `${what}: ${contrast(bytes(migrated), bytes(legacy))} (${ratio(migrated, legacy)})` });

@@ -1,0 +1,44 @@
+import test from 'ava';
+import { globMatcher } from '../../src/verify/manifest/glob.js';
+
+const matches = test.macro({
+  exec(t, patterns: readonly string[], path: string, expected: boolean) {
+    t.is(globMatcher(patterns)(path), expected);
+  },
+  title: (_title, patterns: readonly string[], path: string, expected: boolean) => `${JSON.stringify(patterns)} ${expected ? 'matches' : 'does not match'} ${path}`,
+});
+
+const CASES: ReadonlyArray<readonly [readonly string[], string, boolean]> = [
+  [['/etc/*.conf'], '/etc/ld.so.conf', true],
+  [['/etc/*.conf'], '/etc/ld.so.conf.d/x.conf', false],
+  [['/etc/*'], '/etc', false],
+  [['/tmp/?'], '/tmp/a', true],
+  [['/tmp/?'], '/tmp/ab', false],
+  [['/tmp/?'], '/tmp/', false],
+  [['/var/cache/**'], '/var/cache', true],
+  [['/var/cache/**'], '/var/cache/apt/archives/partial', true],
+  [['/var/cache/**'], '/var/cached', false],
+  [['/**/*.pyc'], '/x.pyc', true],
+  [['/**/*.pyc'], '/usr/lib/python3/a/b.pyc', true],
+  [['/**/*.pyc'], '/usr/lib/python3/a/b.py', false],
+  [['/usr/**/bin/*'], '/usr/bin/x', true],
+  [['/usr/**/bin/*'], '/usr/local/bin/x', true],
+  [['/usr/**/bin/*'], '/usr/local/sbin/x', false],
+  [['var/log/*'], '/var/log/dpkg.log', true],
+  [['/var/log/'], '/var/log', true],
+  [['/app/*'], '/app/.hidden', true],
+  [['/a.b'], '/aXb', false],
+  [['/a+b(c)'], '/a+b(c)', true],
+  [['/literal\\*'], '/literal*', true],
+  [['/literal\\*'], '/literalX', false],
+  [['/**'], '/', true],
+  [['/'], '/', true],
+  [['/'], '/etc', false],
+  [[], '/anything', false],
+  [['', '  '], '/', false],
+  [['/one', '/two/*'], '/two/x', true],
+  [['/one', '/two/*'], '/three', false],
+  [['/x/*'], './x/y', true],
+];
+
+for (const [patterns, path, expected] of CASES) test(matches, patterns, path, expected);
