@@ -7,6 +7,7 @@ import path from 'node:path';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './model/diagnostic.js';
 import type { ParsedDockerfile } from './model/dockerfile.js';
 import type { Analysis, HostTree } from './model/analysis.js';
+import type { StagePlan } from './model/plan.js';
 import type { FoundFile, MigrationResult, MigrationStatus } from './model/result.js';
 import { discover } from './discover/discover.js';
 import { parseDockerfile } from './parse/dockerfile.js';
@@ -25,116 +26,136 @@ export interface MigrateOptions {
   readonly output?: string;
 }
 
+/** What verify needs beyond the result: the analysed flow and the plan it was emitted from. */
+export interface Migration {
+  readonly result: MigrationResult;
+  /** Absolute path of the migrated directory. */
+  readonly root: string;
+  readonly analysis: Analysis | null;
+  readonly plan: StagePlan | null;
+}
+
 export function migrate(dir: string, options: MigrateOptions = {}): MigrationResult {
-  const base = path.resolve(options.displayBase ?? process.cwd());
+  return analyzeDirectory(dir, options).result;
+}
+
+export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Migration {
+  let analysis: Analysis | null = null;
+  let plan: StagePlan | null = null;
   const root = path.resolve(dir);
-  const display = (p: string) => {
-    const shown = path.relative(base, p);
-    return shown.startsWith('..') ? p : shown || '.';
-  };
-  const diagnostics: Diagnostic[] = [];
-  const files: FoundFile[] = [];
-  const empty = (status: MigrationStatus, extra: Partial<MigrationResult> = {}): MigrationResult => ({
-    status, directory: dir, files, stages: [], artifacts: [], dockerfile: null, buildCommand: null, obsolete: [],
-    diagnostics: sortDiagnostics(diagnostics), target: null, written: [], ...extra,
-  });
+  const result = run();
+  return { result, root, analysis, plan };
 
-  let stat: fs.Stats | undefined;
-  try { stat = fs.statSync(root); } catch { /* reported below */ }
-  if (!stat?.isDirectory()) {
-    diagnostics.push(diagnostic('RS101', { file: display(root), line: 1, column: 1 }, stat ? 'this is a file, not a directory: give restage the directory that holds the Dockerfiles and the build script' : 'no such directory'));
-    return empty('error');
-  }
-  const found = discover(root);
-  const rel = (name: string) => display(path.join(root, name));
-  const readText = (abs: string): string | null => { try { return fs.readFileSync(abs, 'utf8'); } catch { return null; } };
-  const parsedFiles = new Map<string, ParsedDockerfile>();
-  const parseAt = (abs: string): ParsedDockerfile | null => {
-    const cached = parsedFiles.get(abs);
-    if (cached) return cached;
-    const text = readText(abs);
-    if (text === null) return null;
-    const parsed = parseDockerfile(display(abs), text);
-    diagnostics.push(...parsed.diagnostics, ...lintScratchShellForm(parsed.dockerfile));
-    parsedFiles.set(abs, parsed.dockerfile);
-    return parsed.dockerfile;
-  };
+  function run(): MigrationResult {
+    const base = path.resolve(options.displayBase ?? process.cwd());
+    const display = (p: string) => {
+      const shown = path.relative(base, p);
+      return shown.startsWith('..') ? p : shown || '.';
+    };
+    const diagnostics: Diagnostic[] = [];
+    const files: FoundFile[] = [];
+    const empty = (status: MigrationStatus, extra: Partial<MigrationResult> = {}): MigrationResult => ({
+      status, directory: dir, files, stages: [], artifacts: [], dockerfile: null, buildCommand: null, obsolete: [],
+      diagnostics: sortDiagnostics(diagnostics), target: null, written: [], ...extra,
+    });
 
-  for (const o of found.otherOrchestrators) {
-    files.push({ path: rel(o), role: 'other-orchestrator' });
-    if (found.scripts.length === 0) {
-      diagnostics.push(diagnostic('RS105', { file: rel(o), line: 1, column: 1 }, `${o} runs docker, but restage analyses shell scripts only for now; move the docker steps into a build.sh (or migrate by hand) and run restage again`));
+    let stat: fs.Stats | undefined;
+    try { stat = fs.statSync(root); } catch { /* reported below */ }
+    if (!stat?.isDirectory()) {
+      diagnostics.push(diagnostic('RS101', { file: display(root), line: 1, column: 1 }, stat ? 'this is a file, not a directory: give restage the directory that holds the Dockerfiles and the build script' : 'no such directory'));
+      return empty('error');
     }
-  }
-  for (const m of found.inertMakefiles) files.push({ path: rel(m), role: 'makefile' });
+    const found = discover(root);
+    const rel = (name: string) => display(path.join(root, name));
+    const readText = (abs: string): string | null => { try { return fs.readFileSync(abs, 'utf8'); } catch { return null; } };
+    const parsedFiles = new Map<string, ParsedDockerfile>();
+    const parseAt = (abs: string): ParsedDockerfile | null => {
+      const cached = parsedFiles.get(abs);
+      if (cached) return cached;
+      const text = readText(abs);
+      if (text === null) return null;
+      const parsed = parseDockerfile(display(abs), text);
+      diagnostics.push(...parsed.diagnostics, ...lintScratchShellForm(parsed.dockerfile));
+      parsedFiles.set(abs, parsed.dockerfile);
+      return parsed.dockerfile;
+    };
 
-  if (found.dockerfiles.length === 0) {
-    diagnostics.push(diagnostic('RS102', { file: display(root), line: 1, column: 1 },
-      found.entries.length === 0 ? 'the directory is empty: there is no Dockerfile to migrate' : `there is no Dockerfile in this directory${found.scripts.length ? ` (${found.scripts.join(', ')} runs docker, but the Dockerfiles it builds are not here)` : ''}; run restage on the directory that holds the Dockerfiles`));
-    for (const s of found.scripts) files.push({ path: rel(s), role: 'orchestrator' });
-    return empty('error');
-  }
-
-  const scriptName = chooseScript(found.scripts, root, diagnostics, rel);
-  if (!scriptName) {
-    for (const d of found.dockerfiles) { files.push({ path: rel(d), role: 'dockerfile' }); parseAt(path.join(root, d)); }
-    return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate');
-  }
-  files.push({ path: rel(scriptName), role: 'orchestrator' });
-  const shell = parseShell(rel(scriptName), fs.readFileSync(path.join(root, scriptName), 'utf8'));
-  diagnostics.push(...shell.diagnostics);
-  if (!shell.script) {
-    for (const d of found.dockerfiles) files.push({ path: rel(d), role: 'dockerfile' });
-    return empty('error');
-  }
-  const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root, path.join(root, scriptName));
-  diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
-
-  for (const event of flow.events) {
-    if (event.kind !== 'build') continue;
-    if (!parseAt(event.dockerfile)) {
-      diagnostics.push(diagnostic('RS103', event.dockerfileAt, `the Dockerfile ${display(event.dockerfile)} that this build uses does not exist${event.dockerfileGiven ? ' (named by -f, which is relative to the directory the script runs in)' : ''}; fix the path and run restage again`));
+    for (const o of found.otherOrchestrators) {
+      files.push({ path: rel(o), role: 'other-orchestrator' });
+      if (found.scripts.length === 0) {
+        diagnostics.push(diagnostic('RS105', { file: rel(o), line: 1, column: 1 }, `${o} runs docker, but restage analyses shell scripts only for now; move the docker steps into a build.sh (or migrate by hand) and run restage again`));
+      }
     }
-  }
-  const tree: HostTree = { kind: (p) => { try { const s = fs.statSync(p); return s.isDirectory() ? 'dir' : 'file'; } catch { return null; } } };
-  const match = matchArtifacts({ flow, root, tree, dockerfiles: parsedFiles, display, scriptFailed: hasErrors(flowDiagnostics) });
-  diagnostics.push(...match.diagnostics);
-  const analysis: Analysis = { flow, artifacts: match.artifacts, consumptions: match.consumptions, runtime: match.runtime, dockerfiles: parsedFiles, diagnostics };
-  recordRoles(files, flow, analysis, display);
+    for (const m of found.inertMakefiles) files.push({ path: rel(m), role: 'makefile' });
 
-  if (!match.runtime) {
-    const already = alreadyMigrated(analysis);
-    if (already) {
-      const obsolete = [rel(scriptName), ...flow.events.filter((e) => e.kind === 'build' && e.dockerfile !== already.dockerfile).map((e) => display((e as { dockerfile: string }).dockerfile))];
-      // The script is stale: its extraction and its context COPYs no longer describe the build.
-      const kept = diagnostics.filter((d) => d.code !== 'RS402' && d.code !== 'RS403');
-      diagnostics.length = 0;
-      diagnostics.push(...kept, diagnostic('RS504', { file: display(already.dockerfile), line: 1, column: 1 }, `this Dockerfile is already multi-stage and copies from its own stages; the script's extraction is no longer used: ${[...new Set(obsolete)].join(', ')} can go`));
-      return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate', { obsolete: [...new Set(obsolete)] });
+    if (found.dockerfiles.length === 0) {
+      diagnostics.push(diagnostic('RS102', { file: display(root), line: 1, column: 1 },
+        found.entries.length === 0 ? 'the directory is empty: there is no Dockerfile to migrate' : `there is no Dockerfile in this directory${found.scripts.length ? ` (${found.scripts.join(', ')} runs docker, but the Dockerfiles it builds are not here)` : ''}; run restage on the directory that holds the Dockerfiles`));
+      for (const s of found.scripts) files.push({ path: rel(s), role: 'orchestrator' });
+      return empty('error');
     }
-    if (match.artifacts.length > 0 && !hasErrors(diagnostics)) {
-      diagnostics.push(diagnostic('RS106', { file: rel(scriptName), line: 1, column: 1 }, 'the script extracts artifacts, but no later `docker build` in it copies them from its context; there is nothing restage can turn into COPY --from'));
-    }
-    return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate');
-  }
 
-  if (hasErrors(diagnostics)) return empty('error');
-  const output = options.output ? path.resolve(options.output) : match.runtime.dockerfile;
-  const plan = planMigration(analysis, { root, output, display, exists: (p) => fs.existsSync(p) });
-  if (!plan) return empty('error');
-  diagnostics.push(...plan.diagnostics);
-  const artifacts = summarizeArtifacts(analysis, plan.stages, display);
-  if (hasErrors(diagnostics)) return empty('error', { stages: plan.stages, artifacts });
-  const dockerfile = emitDockerfile(plan);
-  const status: MigrationStatus = diagnostics.some((d) => d.severity === 'warning') ? 'needs-attention' : 'migrated';
-  return empty(status, {
-    stages: plan.stages.map(({ name, from, source }) => ({ name, from, source })),
-    artifacts,
-    dockerfile,
-    buildCommand: plan.buildCommand,
-    obsolete: plan.obsolete,
-    target: display(output),
-  });
+    const scriptName = chooseScript(found.scripts, root, diagnostics, rel);
+    if (!scriptName) {
+      for (const d of found.dockerfiles) { files.push({ path: rel(d), role: 'dockerfile' }); parseAt(path.join(root, d)); }
+      return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate');
+    }
+    files.push({ path: rel(scriptName), role: 'orchestrator' });
+    const shell = parseShell(rel(scriptName), fs.readFileSync(path.join(root, scriptName), 'utf8'));
+    diagnostics.push(...shell.diagnostics);
+    if (!shell.script) {
+      for (const d of found.dockerfiles) files.push({ path: rel(d), role: 'dockerfile' });
+      return empty('error');
+    }
+    const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root, path.join(root, scriptName));
+    diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
+
+    for (const event of flow.events) {
+      if (event.kind !== 'build') continue;
+      if (!parseAt(event.dockerfile)) {
+        diagnostics.push(diagnostic('RS103', event.dockerfileAt, `the Dockerfile ${display(event.dockerfile)} that this build uses does not exist${event.dockerfileGiven ? ' (named by -f, which is relative to the directory the script runs in)' : ''}; fix the path and run restage again`));
+      }
+    }
+    const tree: HostTree = { kind: (p) => { try { const s = fs.statSync(p); return s.isDirectory() ? 'dir' : 'file'; } catch { return null; } } };
+    const match = matchArtifacts({ flow, root, tree, dockerfiles: parsedFiles, display, scriptFailed: hasErrors(flowDiagnostics) });
+    diagnostics.push(...match.diagnostics);
+    analysis = { flow, artifacts: match.artifacts, consumptions: match.consumptions, runtime: match.runtime, dockerfiles: parsedFiles, diagnostics };
+    recordRoles(files, flow, analysis, display);
+
+    if (!match.runtime) {
+      const already = alreadyMigrated(analysis);
+      if (already) {
+        const obsolete = [rel(scriptName), ...flow.events.filter((e) => e.kind === 'build' && e.dockerfile !== already.dockerfile).map((e) => display((e as { dockerfile: string }).dockerfile))];
+        // The script is stale: its extraction and its context COPYs no longer describe the build.
+        const kept = diagnostics.filter((d) => d.code !== 'RS402' && d.code !== 'RS403');
+        diagnostics.length = 0;
+        diagnostics.push(...kept, diagnostic('RS504', { file: display(already.dockerfile), line: 1, column: 1 }, `this Dockerfile is already multi-stage and copies from its own stages; the script's extraction is no longer used: ${[...new Set(obsolete)].join(', ')} can go`));
+        return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate', { obsolete: [...new Set(obsolete)] });
+      }
+      if (match.artifacts.length > 0 && !hasErrors(diagnostics)) {
+        diagnostics.push(diagnostic('RS106', { file: rel(scriptName), line: 1, column: 1 }, 'the script extracts artifacts, but no later `docker build` in it copies them from its context; there is nothing restage can turn into COPY --from'));
+      }
+      return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate');
+    }
+
+    if (hasErrors(diagnostics)) return empty('error');
+    const output = options.output ? path.resolve(options.output) : match.runtime.dockerfile;
+    plan = planMigration(analysis, { root, output, display, exists: (p) => fs.existsSync(p) });
+    if (!plan) return empty('error');
+    diagnostics.push(...plan.diagnostics);
+    const artifacts = summarizeArtifacts(analysis, plan.stages, display);
+    if (hasErrors(diagnostics)) return empty('error', { stages: plan.stages, artifacts });
+    const dockerfile = emitDockerfile(plan);
+    const status: MigrationStatus = diagnostics.some((d) => d.severity === 'warning') ? 'needs-attention' : 'migrated';
+    return empty(status, {
+      stages: plan.stages.map(({ name, from, source }) => ({ name, from, source })),
+      artifacts,
+      dockerfile,
+      buildCommand: plan.buildCommand,
+      obsolete: plan.obsolete,
+      target: display(output),
+    });
+  }
 }
 
 /** Several scripts may run docker: the one that copies out of a container is the orchestrator. */

@@ -36,6 +36,8 @@ export interface StagePlan {
   /** Parser directives kept at the top of the merged file. */
   readonly directives: readonly string[];
   readonly buildCommand: string;
+  /** Absolute path of the merged build's context. */
+  readonly context: string;
   readonly obsolete: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
 }

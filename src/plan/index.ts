@@ -112,6 +112,7 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     hoistedArgs: hoist.lines,
     directives,
     buildCommand: buildCommand({ root: options.root, runtime, builders: builderBuilds, dockerfile: options.output, context }),
+    context,
     obsolete: [...new Set(obsolete)],
     diagnostics,
   };
