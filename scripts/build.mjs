@@ -1,4 +1,5 @@
-// Bundles the CLI and the library with esbuild (one file each: fewer modules to resolve at start-up).
+// Bundles the CLI and the library with esbuild (few files: fewer modules to resolve at start-up);
+// verify's code is split into a chunk loaded only by `restage verify`.
 // Native modules (tree-sitter) and yargs (it reads its locale files from its own folder) stay external.
 import { build } from 'esbuild';
 
@@ -6,6 +7,7 @@ const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
+  splitting: true,
   target: 'node20',
   external: ['tree-sitter', 'tree-sitter-bash'],
   logLevel: 'warning',

@@ -37,7 +37,46 @@ export async function main(argv: readonly string[]): Promise<number> {
         exitCode = code;
       },
     )
-    .demandCommand(1, 'give a command: restage migrate <dir>')
+    .command(
+      'verify <dir>',
+      'build the legacy pipeline and the multi-stage Dockerfile on a real engine and compare the two images',
+      (y) => y
+        .positional('dir', { type: 'string', describe: 'directory holding the builder pattern', demandOption: true })
+        .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (see README) instead of the text report' })
+        .option('dockerfile', { type: 'string', describe: 'verify this hand-written Dockerfile instead of restage\'s own migration' })
+        .option('engine', { choices: ['docker', 'podman'] as const, default: 'docker' as const, describe: 'container engine CLI (client from $RESTAGE_DOCKER / $RESTAGE_PODMAN or PATH)' })
+        .option('backend', { choices: ['buildkit', 'classic'] as const, describe: 'builder (default: what the engine uses; DOCKER_BUILDKIT decides when set)' })
+        .option('network', { choices: ['none', 'default'] as const, default: 'none' as const, describe: 'network for RUN steps of both builds' })
+        .option('image-map', { type: 'string', array: true, describe: 'FROM=TO: substitute a base image on both sides (repeatable)' })
+        .option('build-arg', { type: 'string', array: true, describe: 'NAME=VALUE passed to every build (repeatable)' })
+        .option('ignore', { type: 'string', array: true, describe: 'GLOB of paths to leave out of the file comparison (repeatable)' })
+        .option('strict-mtime', { type: 'boolean', default: false, describe: 'also compare modification times' })
+        .option('run-args', { type: 'string', array: true, describe: 'arguments for running both images (repeatable)' })
+        .option('run-user', { type: 'string', describe: 'user to run both images as' })
+        .option('run-timeout', { type: 'number', default: 30, describe: 'seconds before a run is stopped' })
+        .option('run', { type: 'boolean', default: true, describe: 'run both images and compare what they do (--no-run skips it)' })
+        .option('keep', { type: 'boolean', default: false, describe: 'keep the containers, images and scratch directories verify made (and list them)' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' }),
+      async (args) => {
+        if (usageFailed) return;
+        const { runVerify } = await import('./commands/verify.js');
+        const { renderVerifyJson, renderVerifyText } = await import('./emit/verify-report.js');
+        const outcome = await runVerify(args.dir as string, {
+          engine: args.engine, ...(args.backend ? { backend: args.backend } : {}), ...(args.dockerfile ? { dockerfile: args.dockerfile } : {}),
+          network: args.network, imageMap: args['image-map'] ?? [], buildArg: args['build-arg'] ?? [], ignore: args.ignore ?? [],
+          strictMtime: args['strict-mtime'], runArgs: args['run-args'] ?? [], ...(args['run-user'] ? { runUser: args['run-user'] } : {}),
+          runTimeout: args['run-timeout'], noRun: !args.run, keep: args.keep, quiet: args.quiet || args.json,
+        });
+        if ('usage' in outcome) {
+          process.stderr.write(`restage: ${outcome.usage}\n`);
+          exitCode = EXIT.badInput;
+          return;
+        }
+        process.stdout.write(args.json ? renderVerifyJson(outcome.result) : renderVerifyText(outcome.result));
+        exitCode = outcome.exitCode;
+      },
+    )
+    .demandCommand(1, 'give a command: restage migrate <dir> | restage verify <dir>')
     .strict()
     .help()
     .version()

@@ -5,12 +5,15 @@
  * /usr/bin/docker (20.10, BuildKit built in): a 28.x client without the buildx plugin refuses
  * DOCKER_BUILDKIT=1 ("BuildKit is enabled but the buildx component is missing").
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PassThrough, type Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import {
+  AbortError,
   EngineError,
+  SpawnError,
   type BuildOptions,
   type BuildResult,
   type CallOptions,
@@ -27,7 +30,6 @@ import {
   type RunResult,
   type TagOptions,
 } from './engine.js';
-import { BoundedBuffer, exec, killOnAbort, spawnError, SpawnError, Tail, type ExecResult } from './process.js';
 
 export interface DockerEngineOptions {
   /** Client binary. Default: $RESTAGE_DOCKER ($RESTAGE_PODMAN for podman), else `docker` (`podman`) on PATH. */
@@ -106,6 +108,8 @@ export class DockerEngine implements Engine {
       env = { ...this.env, DOCKER_BUILDKIT: options.backend === 'buildkit' ? '1' : '0' };
       // BuildKit's progress goes to stderr; plain is the only form that is readable line by line.
       if (options.backend === 'buildkit') args.push('--progress=plain');
+      // The classic builder keeps the container of a failed step (unnamed) unless told otherwise.
+      else args.push('--force-rm');
     }
     args.push(options.context);
     const tail = new Tail(LOG_TAIL_LINES);
@@ -178,7 +182,7 @@ export class DockerEngine implements Engine {
 
   async export(container: string, options: CallOptions = {}): Promise<Readable> {
     const { signal } = options;
-    if (signal?.aborted) throw signal.reason;
+    if (signal?.aborted) throw abortReason(signal);
     const argv = ['export', container];
     const child = spawn(this.client, argv, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
@@ -193,7 +197,7 @@ export class DockerEngine implements Engine {
     child.stdout.pipe(out, { end: false });
     child.on('close', (code) => {
       detach();
-      if (signal?.aborted) out.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+      if (signal?.aborted) out.destroy(abortReason(signal));
       else if (code === 0) out.end();
       else out.destroy(this.failure([this.client, ...argv], code, stderr.text()));
     });
@@ -332,4 +336,156 @@ function parseHistoryRow(row: string): HistoryEntry {
     sizeBytes: Number.isFinite(sizeBytes) ? sizeBytes : 0,
     comment: text(comment),
   };
+}
+
+// ---- one client process: argv only, bounded capture, lines, cancellation ----------------------
+
+const KILL_GRACE_MS = 10_000;
+
+interface ExecOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly signal?: AbortSignal;
+  /** Per-stream capture limit in bytes; the rest is dropped (lines still reach onLine). */
+  readonly maxOutputBytes?: number;
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+interface ExecResult {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly truncated: boolean;
+}
+
+/** Keeps the first `limit` bytes written to it. */
+class BoundedBuffer {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+  constructor(private readonly limit: number) {}
+  push(chunk: Buffer): void {
+    const room = this.limit - this.size;
+    if (chunk.length > room) this.truncated = true;
+    if (room <= 0) return;
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.chunks.push(kept);
+    this.size += kept.length;
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+/** Splits a byte stream into lines (LF or CRLF), decoding UTF-8 across chunk boundaries. */
+class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private rest = '';
+  constructor(private readonly sink: (line: string) => void) {}
+  push(chunk: Buffer): void {
+    const text = this.rest + this.decoder.write(chunk);
+    const lines = text.split('\n');
+    this.rest = lines.pop() ?? '';
+    for (const line of lines) this.sink(line.endsWith('\r') ? line.slice(0, -1) : line);
+  }
+  end(): void {
+    const last = this.rest + this.decoder.end();
+    this.rest = '';
+    if (last !== '') this.sink(last);
+  }
+}
+
+/** The last `size` items pushed. */
+class Tail {
+  private readonly items: string[] = [];
+  constructor(private readonly size: number) {}
+  push(item: string): void {
+    this.items.push(item);
+    if (this.items.length > this.size) this.items.shift();
+  }
+  lines(): string[] {
+    return [...this.items];
+  }
+}
+
+function abortReason(signal: AbortSignal): AbortError {
+  return new AbortError(signal.reason);
+}
+
+/**
+ * Sends SIGTERM when `signal` aborts, and SIGKILL if the child outlives the grace period.
+ * Returns a function that detaches the listener.
+ */
+function killOnAbort(child: ChildProcess, signal: AbortSignal | undefined): () => void {
+  if (!signal) return () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = (): void => {
+    child.kill('SIGTERM');
+    timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    timer.unref();
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    signal.removeEventListener('abort', onAbort);
+    if (timer) clearTimeout(timer);
+  };
+}
+
+function spawnError(file: string, error: NodeJS.ErrnoException): SpawnError {
+  const what = error.code === 'ENOENT' ? 'not found' : `could not be started (${error.code ?? error.message})`;
+  return new SpawnError(file, error.code, `container engine client ${file} ${what}`);
+}
+
+/**
+ * Runs `file args` to completion. Resolves with the exit status whatever it is; rejects with
+ * SpawnError if the binary cannot be started, and with AbortError once the child has exited
+ * after a cancellation.
+ */
+function exec(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const { signal, env, onLine } = options;
+  const limit = options.maxOutputBytes ?? 1024 * 1024;
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const detach = killOnAbort(child, signal);
+    const out = new BoundedBuffer(limit);
+    const err = new BoundedBuffer(limit);
+    const outLines = onLine ? new LineSplitter((l) => onLine(l, 'stdout')) : undefined;
+    const errLines = onLine ? new LineSplitter((l) => onLine(l, 'stderr')) : undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      outLines?.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err.push(chunk);
+      errLines?.push(chunk);
+    });
+    let failed = false;
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      // Before a pid exists, 'error' means the binary could not be started.
+      if (child.pid === undefined) {
+        failed = true;
+        detach();
+        reject(spawnError(file, error));
+      }
+    });
+    child.on('close', (exitCode, exitSignal) => {
+      detach();
+      if (failed) return;
+      outLines?.end();
+      errLines?.end();
+      if (signal?.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      resolve({
+        exitCode,
+        signal: exitSignal,
+        stdout: out.text(),
+        stderr: err.text(),
+        truncated: out.truncated || err.truncated,
+      });
+    });
+  });
 }

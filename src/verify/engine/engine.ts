@@ -2,9 +2,11 @@
  * The container engine restage's verifier drives: a CLI that speaks Docker's command set
  * (the docker client, or podman). Every call runs one client process with an argv array; none
  * goes through a shell. Every call takes an AbortSignal: cancelling sends the client SIGTERM
- * (SIGKILL if it is still alive 10 s later), waits for it to exit, and rejects with the signal's
- * reason. Calls that fail for a reason other than cancellation reject with EngineError, except
- * `ping`, `build` and `run`, which report failure in their result.
+ * (SIGKILL if it is still alive 10 s later), waits for it to exit, and rejects with an AbortError
+ * (name 'AbortError', code 'ABORT_ERR', cause: the signal's reason), as Node's own APIs do.
+ * A client that cannot be started rejects with SpawnError (`ping` reports it instead). Other
+ * failures reject with EngineError, except in `ping`, `build` and `run`, which report them in
+ * their result.
  */
 import type { Readable } from 'node:stream';
 
@@ -210,5 +212,26 @@ export class EngineError extends Error {
     readonly notFound: boolean = false,
   ) {
     super(message);
+  }
+}
+
+/** The client binary could not be started at all. */
+export class SpawnError extends Error {
+  override readonly name = 'SpawnError';
+  constructor(
+    readonly file: string,
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a cancelled call rejects with, as Node's own APIs do: the signal's reason is the cause. */
+export class AbortError extends Error {
+  override readonly name = 'AbortError';
+  readonly code = 'ABORT_ERR';
+  constructor(cause: unknown) {
+    super('The operation was aborted', { cause });
   }
 }

@@ -1,0 +1,70 @@
+/**
+ * The verify command as a library call: picks the engine, wires SIGINT/SIGTERM to cancellation
+ * (cleanup still runs), and maps the result to an exit code: 0 equivalent, 1 differences,
+ * 2 bad input, 3 engine failure, 130 interrupted.
+ */
+import type { Backend, Engine } from '../verify/engine/engine.js';
+import { DockerEngine } from '../verify/engine/docker.js';
+import { PodmanEngine } from '../verify/engine/podman.js';
+import { createProgress } from '../verify/progress.js';
+import type { VerifyResult } from '../verify/result.js';
+import { parseImageMap } from '../verify/scratch.js';
+import { verify } from '../verify/verify.js';
+import { EXIT } from './migrate.js';
+
+export interface VerifyCommandOptions {
+  readonly engine?: 'docker' | 'podman';
+  readonly backend?: Backend;
+  readonly dockerfile?: string;
+  readonly network?: 'none' | 'default';
+  readonly imageMap?: readonly string[];
+  readonly buildArg?: readonly string[];
+  readonly strictMtime?: boolean;
+  readonly ignore?: readonly string[];
+  readonly runArgs?: readonly string[];
+  readonly runUser?: string;
+  readonly runTimeout?: number;
+  readonly noRun?: boolean;
+  readonly keep?: boolean;
+  readonly quiet?: boolean;
+}
+
+export const VERIFY_EXIT: Record<VerifyResult['status'], number> = {
+  equivalent: EXIT.ok, different: EXIT.findings, 'bad-input': EXIT.badInput, 'engine-failure': EXIT.engine, interrupted: 130,
+};
+
+export async function runVerify(dir: string, options: VerifyCommandOptions = {}): Promise<{ result: VerifyResult; exitCode: number } | { usage: string }> {
+  let imageMap;
+  try { imageMap = parseImageMap(options.imageMap ?? []); } catch (e) { return { usage: (e as Error).message }; }
+  const buildArgs: Record<string, string> = {};
+  for (const a of options.buildArg ?? []) {
+    const eq = a.indexOf('=');
+    if (eq <= 0) return { usage: `--build-arg takes NAME=VALUE, got "${a}"` };
+    buildArgs[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  const engine: Engine = options.engine === 'podman' ? new PodmanEngine() : new DockerEngine();
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => controller.abort(new Error(`received ${signal}`));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const result = await verify(dir, {
+      engine,
+      ...(options.backend ? { backend: options.backend } : {}),
+      ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+      network: options.network === 'default' ? 'default' : 'none',
+      imageMap,
+      buildArgs,
+      strictMtime: options.strictMtime ?? false,
+      ignore: options.ignore ?? [],
+      run: options.noRun ? null : { args: options.runArgs ?? [], ...(options.runUser ? { user: options.runUser } : {}), timeoutSeconds: options.runTimeout ?? 30 },
+      keep: options.keep ?? false,
+      progress: createProgress(options.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain'),
+      signal: controller.signal,
+    });
+    return { result, exitCode: VERIFY_EXIT[result.status] };
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The legacy side: replays the analysed flow in a scratch copy — each build the migration depends
+ * on, the extraction containers (with a dummy command, since `docker create` refuses an image
+ * without CMD/ENTRYPOINT), the copies out, the removals, the host-side moves — with unique names
+ * and `--no-cache` on every build (BuildKit's COPY cache ignores uid/gid and mtime: a warm build
+ * could reuse the other side's layer and compare falsely equal).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { normalizeTag } from '../analyze/artifacts.js';
+import type { Analysis } from '../model/analysis.js';
+import type { ImageBuild } from '../model/flow.js';
+import type { Backend, Engine } from './engine/engine.js';
+import { EngineFailure } from './failure.js';
+import type { Progress } from './progress.js';
+import { mapImage, rewriteImages, type ImageMap, type ScratchTree } from './scratch.js';
+import type { Session } from './session.js';
+
+export interface BuildSettings {
+  readonly engine: Engine;
+  readonly session: Session;
+  readonly backend: Backend;
+  readonly network: string;
+  readonly imageMap: ImageMap;
+  /** Build arguments given to verify (`--build-arg`), on top of the script's. */
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly progress: Progress;
+  readonly signal: AbortSignal;
+}
+
+export interface LegacyImages {
+  readonly runtime: string;
+  readonly builders: readonly string[];
+  readonly buildSeconds: number;
+}
+
+/** The script's literal build arguments; ones read from the environment come from verify's own. */
+export function scriptBuildArgs(build: ImageBuild, extra: Readonly<Record<string, string>>): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const a of build.buildArgs) {
+    if (a.fromEnvironment.length === 0 && a.value !== null) args[a.name] = a.value;
+    else if (a.value === null && process.env[a.name] !== undefined) args[a.name] = process.env[a.name]!;
+  }
+  return { ...args, ...extra };
+}
+
+export async function buildImage(settings: BuildSettings, label: string, request: { context: string; dockerfile: string; tag: string; buildArgs: Record<string, string>; target?: string | null }): Promise<number> {
+  const result = await settings.progress.step(label, () => settings.engine.build({
+    context: request.context, dockerfile: request.dockerfile, tag: request.tag, buildArgs: request.buildArgs,
+    noCache: true, network: settings.network, backend: settings.backend, pull: false, signal: settings.signal,
+    ...(request.target ? { target: request.target } : {}),
+  }));
+  if (!result.ok) throw new EngineFailure(label, `${label} failed (exit ${result.exitCode})`, result.logTail);
+  return result.seconds;
+}
+
+export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settings: BuildSettings): Promise<LegacyImages> {
+  const { engine, session, signal } = settings;
+  const runtime = analysis.runtime!;
+  const needed = new Set<ImageBuild>([runtime, ...analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : []))]);
+  const tags = new Map<string, string>();
+  const containers = new Map<string, string>();
+  const builders: string[] = [];
+  let buildSeconds = 0;
+  const resolveImage = (image: string) => tags.get(normalizeTag(image)) ?? mapImage(image, settings.imageMap);
+
+  for (const event of analysis.flow.events) {
+    switch (event.kind) {
+      case 'build': {
+        if (!needed.has(event)) break;
+        const tag = session.image(event === runtime ? 'legacy' : 'legacy-builder');
+        const dockerfile = tree.map(event.dockerfile);
+        fs.writeFileSync(dockerfile, rewriteImages(fs.readFileSync(dockerfile, 'utf8'), resolveImage));
+        buildSeconds += await buildImage(settings, `legacy: docker build ${event.tags[0] ?? ''}`.trim(), {
+          context: tree.map(event.context), dockerfile, tag, buildArgs: scriptBuildArgs(event, settings.buildArgs), target: event.target,
+        });
+        for (const t of event.tags) tags.set(normalizeTag(t), tag);
+        if (event === runtime) return { runtime: tag, builders, buildSeconds };
+        builders.push(tag);
+        break;
+      }
+      case 'create': {
+        const name = session.container('extract');
+        await settings.progress.step(`legacy: docker create ${event.image}`, () => engine.create({ image: resolveImage(event.image), name, command: ['/restage-never-runs'], signal }));
+        containers.set(event.handle, name);
+        break;
+      }
+      case 'copy-out': {
+        const container = containers.get(event.container);
+        if (!container) throw new EngineFailure('docker cp', `the script copies from ${event.container}, which the replay has no container for`);
+        const started = performance.now();
+        await settings.progress.step(`legacy: docker cp ${event.containerPath}`, () => engine.cp({ container, from: event.containerPath, to: tree.map(event.hostPath), signal }));
+        buildSeconds += (performance.now() - started) / 1000;
+        break;
+      }
+      case 'remove':
+        for (const handle of event.containers) {
+          const name = containers.get(handle);
+          if (!name) continue;
+          await engine.rm({ container: name, force: true, missingOk: true, signal });
+          session.forgetContainer(name);
+          containers.delete(handle);
+        }
+        break;
+      case 'host':
+        applyHost(event.op, event.paths.map((p) => tree.map(p)));
+        break;
+    }
+  }
+  throw new EngineFailure('replay', 'the replay ended before the runtime build');
+}
+
+/** Host-side commands of the script, done to the scratch copy with the shell's semantics (`mv a dir` moves into dir). */
+function applyHost(op: string, paths: readonly string[]): void {
+  if (op === 'mkdir') for (const p of paths) fs.mkdirSync(p, { recursive: true });
+  if (op === 'rm') for (const p of paths) fs.rmSync(p, { recursive: true, force: true });
+  if ((op === 'mv' || op === 'cp') && paths.length >= 2) {
+    const dest = paths[paths.length - 1]!;
+    const intoDir = fs.existsSync(dest) && fs.statSync(dest).isDirectory();
+    for (const src of paths.slice(0, -1)) {
+      if (!fs.existsSync(src)) continue;
+      const target = intoDir ? path.join(dest, path.basename(src)) : dest;
+      if (op === 'mv') fs.renameSync(src, target);
+      else fs.cpSync(src, target, { recursive: true, verbatimSymlinks: true });
+    }
+  }
+}
