@@ -50,7 +50,8 @@ export async function buildImage(settings: BuildSettings, label: string, request
     noCache: true, network: settings.network, backend: settings.backend, pull: false, signal: settings.signal,
     ...(request.target ? { target: request.target } : {}),
   }));
-  if (!result.ok) throw new EngineFailure(label, `${label} failed (exit ${result.exitCode})`, result.logTail);
+  // Build logs carry terminal colour codes (the classic builder colours RUN's stderr): not for a report.
+  if (!result.ok) throw new EngineFailure(label, `the build failed (exit ${result.exitCode})`, result.logTail.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')));
   return result.seconds;
 }
 

@@ -4,8 +4,7 @@
  * Without a reachable engine these tests are skipped, unless RESTAGE_E2E=1, where they fail.
  * Everything they create is named `restage-e2etest-<run>-…` and removed at the end.
  */
-import test, { type ExecutionContext } from 'ava';
-import { execFileSync } from 'node:child_process';
+import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readlink, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,40 +12,14 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DockerEngine } from '../../src/verify/engine/docker.js';
+import { e2eTest, engine, unavailable } from './helpers/engine.js';
 import { EngineError, type Backend } from '../../src/verify/engine/engine.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BASE = 'testbase/busybox:latest';
 const PREFIX = `restage-e2etest-${randomBytes(3).toString('hex')}-`;
-const REQUIRED = process.env.RESTAGE_E2E === '1';
-
-/** The client scripts/engine.sh picks (Debian's 20.10 client over a 28.x one without buildx). */
-function chooseClient(): string | undefined {
-  if (process.env.RESTAGE_DOCKER) return process.env.RESTAGE_DOCKER;
-  try {
-    return execFileSync('bash', [join(ROOT, 'scripts', 'engine.sh'), 'client'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const client = chooseClient();
-const engine = new DockerEngine(client === undefined ? {} : { client });
-const ping = await engine.ping();
-const baseMissing = ping.ok && !(await engine.inspectImage(BASE).then(() => true, () => false));
-const reason = !ping.ok
-  ? `no engine reachable through ${engine.client} (${ping.message}); start one with: bash scripts/engine.sh start`
-  : baseMissing
-    ? `test image ${BASE} missing; build it with: bash scripts/test-images.sh`
-    : '';
-
-type Impl = (t: ExecutionContext) => Promise<void>;
-
-function e2e(title: string, impl: Impl): void {
-  if (reason === '') test(title, impl);
-  else if (REQUIRED) test(title, (t) => t.fail(`RESTAGE_E2E=1 but ${reason}`));
-  else test.skip(`${title} (skipped: ${reason})`, impl);
-}
+const reason = await unavailable([BASE]);
+const e2e = e2eTest(reason);
 
 let scratch = '';
 async function scratchDir(): Promise<string> {
