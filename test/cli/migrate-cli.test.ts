@@ -27,6 +27,13 @@ function snapshot(dir: string): Map<string, string> {
   return out;
 }
 
+/** Makes dir a git work tree with everything committed. */
+function commitAll(dir: string): void {
+  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'legacy']]) {
+    spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir });
+  }
+}
+
 const NO_TRACE = /\n\s+at |Error: .*\n.*node:internal/;
 
 const exitCases = test.macro({
@@ -119,10 +126,7 @@ test('--out writes the Dockerfile atomically and prints the report only', (t) =>
 test('--write refuses to overwrite uncommitted work (exit 2), and --force overrides', (t) => {
   const dir = tempCopy(path.join(ROOT, 'samples', 'welcome'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'legacy');
+  commitAll(dir);
   fs.appendFileSync(path.join(dir, 'Dockerfile'), '# local edit\n');
   const before = fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
 
@@ -141,10 +145,7 @@ test('--write refuses to overwrite uncommitted work (exit 2), and --force overri
 test('--write on a clean checkout replaces the runtime Dockerfile', (t) => {
   const dir = tempCopy(path.join(ROOT, 'samples', 'href-counter'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir, encoding: 'utf8' });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'legacy');
+  commitAll(dir);
   const r = restage(['migrate', dir, '--write', '--json']);
   t.is(r.code, 0, r.stdout);
   const json = JSON.parse(r.stdout) as { written: string[] };
