@@ -67,3 +67,6 @@ const shellSeconds = (performance.now() - started) / 1000;
 console.log(`  restage (streamed)          ${mine.seconds.toFixed(2)} s, ${mine.files} entries, ${(mine.bytes / 1e6).toFixed(0)} MB, peak RSS ${mine.maxRssMB.toFixed(0)} MB (limit 150 MB)`);
 console.log(`  export | tar -x; sha256sum  ${shellSeconds.toFixed(2)} s`);
 console.log(`  ratio                       ${(mine.seconds / shellSeconds).toFixed(2)}x (target: at most 1.00x)`);
+
+const whole = JSON.parse(spawnSync(node, [path.join(root, 'scripts', 'bench-verify-memory.mjs')], { cwd: root, env, encoding: 'utf8' }).stdout);
+console.log(`\nwhole verify of a ${whole.imageMB.toFixed(0)} MB image pair: ${whole.status} in ${whole.seconds.toFixed(2)} s, peak RSS ${whole.maxRssMB.toFixed(0)} MB (limit 150 MB)`);

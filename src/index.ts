@@ -13,3 +13,4 @@ export { PodmanEngine } from './verify/engine/podman.js';
 export type { Engine, Backend } from './verify/engine/engine.js';
 export { readManifest } from './verify/manifest/read.js';
 export { compareImages } from './verify/differs/index.js';
+export { boundYoungGeneration } from './verify/memory.js';

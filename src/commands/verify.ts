@@ -6,6 +6,7 @@
 import type { Backend, Engine } from '../verify/engine/engine.js';
 import { DockerEngine } from '../verify/engine/docker.js';
 import { PodmanEngine } from '../verify/engine/podman.js';
+import { boundYoungGeneration } from '../verify/memory.js';
 import { createProgress } from '../verify/progress.js';
 import type { VerifyResult } from '../verify/result.js';
 import { parseImageMap } from '../verify/scratch.js';
@@ -42,6 +43,7 @@ export async function runVerify(dir: string, options: VerifyCommandOptions = {})
     if (eq <= 0) return { usage: `--build-arg takes NAME=VALUE, got "${a}"` };
     buildArgs[a.slice(0, eq)] = a.slice(eq + 1);
   }
+  boundYoungGeneration();
   const engine: Engine = options.engine === 'podman' ? new PodmanEngine() : new DockerEngine();
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => controller.abort(new Error(`received ${signal}`));
