@@ -1,16 +1,54 @@
-// Bundles the CLI and the library with esbuild (few files: fewer modules to resolve at start-up);
-// verify's code is split into a chunk loaded only by `restage verify`.
-// Native modules (tree-sitter) and yargs (it reads its locale files from its own folder) stay external.
+// Builds dist/ with esbuild:
+// - cli.cjs: the CLI as one CommonJS file, so bin/restage.js can compile it with a V8 code cache
+//   (Node 20 has no compile cache for ES modules); verify's code is a second file, verify-cli.cjs,
+//   loaded only by `restage verify`;
+// - index.js: the library, as ES modules.
+// Native modules (tree-sitter) stay external.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
-  splitting: true,
   target: 'node20',
   external: ['tree-sitter', 'tree-sitter-bash'],
   logLevel: 'warning',
-  banner: { js: "import { createRequire as __restageRequire } from 'node:module'; const require = __restageRequire(import.meta.url);" },
 };
-await build({ ...common, entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' }, outdir: 'dist' });
+
+/** The CLI's `import('./commands/verify-cli.js')` stays a runtime require of the verify bundle. */
+const verifyApart = {
+  name: 'verify-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/verify-cli\.js$/ }, () => ({ path: './verify-cli.cjs', external: true }));
+  },
+};
+
+const cjs = {
+  ...common,
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  // import() becomes require(): bin/restage.js runs the CLI through vm.Script, which has no loader for import().
+  supported: { 'dynamic-import': false },
+  // import.meta.url has no CommonJS meaning; the file's own URL is what the sources mean by it.
+  define: { 'import.meta.url': '__restageModuleUrl' },
+  banner: { js: "const __restageModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+await Promise.all([
+  build({ ...cjs, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [verifyApart] }),
+  build({ ...cjs, entryPoints: { 'verify-cli': 'src/commands/verify-cli.ts' }, outdir: 'dist' }),
+  build({
+    ...common,
+    format: 'esm',
+    splitting: true,
+    entryPoints: { index: 'src/index.ts' },
+    outdir: 'dist',
+    banner: { js: "import { createRequire as __restageRequire } from 'node:module'; const require = __restageRequire(import.meta.url);" },
+  }),
+]);
+
+// A cache made for the previous cli.cjs would be rejected anyway; make a fresh one from a real run,
+// so the first `restage migrate` a user runs starts fast too.
+fs.rmSync('dist/cli.cjs.v8cache', { force: true });
+spawnSync(process.execPath, ['bin/restage.js', 'migrate', 'samples/href-counter'], { stdio: 'ignore' });

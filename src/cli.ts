@@ -59,8 +59,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' }),
       async (args) => {
         if (usageFailed) return;
-        const { runVerify } = await import('./commands/verify.js');
-        const { renderVerifyJson, renderVerifyText } = await import('./emit/verify-report.js');
+        const { runVerify, renderVerifyJson, renderVerifyText } = await import('./commands/verify-cli.js');
         const outcome = await runVerify(args.dir as string, {
           engine: args.engine, ...(args.backend ? { backend: args.backend } : {}), ...(args.dockerfile ? { dockerfile: args.dockerfile } : {}),
           network: args.network, imageMap: args['image-map'] ?? [], buildArg: args['build-arg'] ?? [], ignore: args.ignore ?? [],

@@ -154,3 +154,12 @@ test('--write on a clean checkout replaces the runtime Dockerfile', (t) => {
   const again = restage(['migrate', dir, '--json']);
   t.is((JSON.parse(again.stdout) as { status: string }).status, 'nothing-to-migrate');
 });
+
+test('a corrupt or stale code cache only costs time: the CLI still runs and replaces it', (t) => {
+  const cache = path.join(ROOT, 'dist', 'cli.cjs.v8cache');
+  fs.writeFileSync(cache, 'not a V8 code cache');
+  const r = restage(['migrate', 'samples/welcome', '--json']);
+  t.is(r.code, 0, r.stderr);
+  t.is((JSON.parse(r.stdout) as { status: string }).status, 'migrated');
+  t.not(fs.readFileSync(cache, 'utf8').slice(0, 19), 'not a V8 code cache');
+});
