@@ -14,6 +14,7 @@ import { parseDockerfile } from './parse/dockerfile.js';
 import { parseShell } from './parse/shell.js';
 import { analyzeScript } from './analyze/script.js';
 import { matchArtifacts } from './analyze/artifacts.js';
+import { dockerignore, type ContextFilter } from './analyze/dockerignore.js';
 import { planMigration } from './plan/index.js';
 import { emitDockerfile } from './emit/dockerfile.js';
 import { lintScratchShellForm } from './lint/scratch-shell-form.js';
@@ -117,12 +118,17 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       }
     }
     const tree: HostTree = { kind: (p) => { try { const s = fs.statSync(p); return s.isDirectory() ? 'dir' : 'file'; } catch { return null; } } };
-    const match = matchArtifacts({ flow, root, tree, dockerfiles: parsedFiles, display, scriptFailed: hasErrors(flowDiagnostics) });
+    const ignores = new Map<string, ContextFilter>();
+    const ignoredIn = (context: string, p: string) => {
+      if (!ignores.has(context)) ignores.set(context, dockerignore(readText(path.join(context, '.dockerignore')) ?? ''));
+      return ignores.get(context)!(path.relative(context, p));
+    };
+    const match = matchArtifacts({ flow, root, tree, dockerfiles: parsedFiles, display, ignoredIn, scriptFailed: hasErrors(flowDiagnostics) });
     diagnostics.push(...match.diagnostics);
     analysis = { flow, artifacts: match.artifacts, consumptions: match.consumptions, runtime: match.runtime, dockerfiles: parsedFiles, diagnostics };
     recordRoles(files, flow, analysis, display);
 
-    if (!match.runtime) {
+    if (!match.runtime || copiedAlready(match.consumptions)) {
       const already = alreadyMigrated(analysis);
       if (already) {
         const obsolete = [rel(scriptName), ...flow.events.filter((e) => e.kind === 'build' && e.dockerfile !== already.dockerfile).map((e) => display((e as { dockerfile: string }).dockerfile))];
@@ -176,6 +182,20 @@ function recordRoles(files: FoundFile[], flow: BuildFlow, analysis: Analysis, di
     const role = e === analysis.runtime ? 'runtime-dockerfile' : builders.has(e.dockerfile) ? 'builder-dockerfile' : 'dockerfile';
     if (!files.some((f) => f.path === display(e.dockerfile))) files.push({ path: display(e.dockerfile), role });
   }
+}
+
+/**
+ * Every artifact the runtime build still takes from its context is also copied, by the same stage,
+ * from one of the file's own stages (`COPY . /app` next to restage's `COPY --from=builder /app/bin …`):
+ * the file is migrated and the script is stale.
+ */
+function copiedAlready(consumptions: Analysis['consumptions']): boolean {
+  return consumptions.length > 0 && consumptions.every((c) => {
+    const stage = c.dockerfile.stages[c.instruction.stage];
+    const internal = new Set(c.dockerfile.stages.map((s) => s.name).filter((n) => n !== null));
+    return stage?.instructions.some((i) => i.keyword === 'COPY' && i.flags.some((f) => f.name === 'from' && internal.has((f.value ?? '').toLowerCase()))
+      && i.args.slice(0, -1).some((a) => a.raw === c.containerPath)) ?? false;
+  });
 }
 
 /** The runtime Dockerfile already copies from its own stages, and nothing the script extracts is used. */

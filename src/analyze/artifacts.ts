@@ -20,6 +20,8 @@ export interface MatchInput {
   /** Parsed Dockerfiles by absolute path (the builds' Dockerfiles that exist). */
   readonly dockerfiles: ReadonlyMap<string, ParsedDockerfile>;
   readonly display: (absolutePath: string) => string;
+  /** Whether a path is left out of a build context by its .dockerignore. */
+  readonly ignoredIn: (context: string, absolutePath: string) => boolean;
   /** The script analysis already failed (an extraction restage could not follow): a missing COPY source is then a consequence, not news. */
   readonly scriptFailed: boolean;
 }
@@ -31,7 +33,11 @@ export interface MatchResult {
   readonly diagnostics: Diagnostic[];
 }
 
-interface Placed { artifact: Artifact; hostPath: string; containerPath: string }
+/**
+ * An artifact where it lies on the host. `merged`: `docker cp c:/d/. ./x` into an x that already
+ * held files, so x holds context files and the artifact's content side by side.
+ */
+interface Placed { artifact: Artifact; hostPath: string; containerPath: string; merged: boolean }
 
 const GLOB = /[*?[]/;
 const ARCHIVE = /\.(tar|tgz|tar\.gz|tar\.bz2|tbz2|tar\.xz|txz|tar\.zst)$/;
@@ -85,8 +91,9 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         const hostPath = !contentOnly && destKind === 'dir' ? path.join(event.hostPath, path.posix.basename(containerPath)) : event.hostPath;
         const artifact: Artifact = { id: artifacts.length + 1, copyOut: event, source, containerPath, contentOnly, hostPath };
         artifacts.push(artifact);
+        const merged = contentOnly && destKind === 'dir' && tree.kind(hostPath) === 'dir' && !madeDirs.has(hostPath);
         placed = placed.filter((x) => !under(x.hostPath, hostPath));
-        placed.push({ artifact, hostPath, containerPath });
+        placed.push({ artifact, hostPath, containerPath, merged });
         break;
       }
       case 'host':
@@ -159,6 +166,11 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         return;
       }
       const exact = placed.find((x) => under(hostPath, x.hostPath));
+      // A directory holding context files with the artifact's content merged in: the context part stays.
+      if (exact?.merged && (hostPath === exact.hostPath || tree.kind(hostPath) !== null)) {
+        if (hostPath === exact.hostPath) cover(build, dockerfile, inst, index, [exact], hostPath);
+        return;
+      }
       if (exact) {
         if (inst.keyword === 'ADD' && ARCHIVE.test(raw)) {
           diagnostics.push(diagnostic('RS307', at, `ADD unpacks the archive ${raw} from the context, and COPY --from would not; restage does not migrate an archive artifact yet: unpack it in the builder stage and copy the result`));
@@ -166,20 +178,27 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         }
         const sub = hostPath.slice(exact.hostPath.length).replace(/\/+$/, '');
         const containerPath = sub ? path.posix.join(exact.containerPath, sub) : exact.containerPath;
-        consumptions.push({ artifact: exact.artifact, build, dockerfile, instruction: inst, sourceIndex: index, containerPath });
+        consumptions.push({ artifact: exact.artifact, build, dockerfile, instruction: inst, sourceIndex: index, containerPath, within: null });
         consumed.add(exact.artifact.id);
         return;
       }
-      const inside = placed.filter((x) => under(x.hostPath, hostPath));
+      const inside = placed.filter((x) => under(x.hostPath, hostPath) && !input.ignoredIn(build.context, x.hostPath));
       if (inside.length > 0) {
-        for (const x of inside) consumed.add(x.artifact.id);
-        diagnostics.push(diagnostic('RS405', at, `"${raw}" copies context files together with the extracted artifact ${inside.map((x) => input.display(x.hostPath)).join(', ')}; restage leaves this COPY as it is, so the migrated build would miss the artifact: copy the artifact with its own COPY line and run restage again`));
+        cover(build, dockerfile, inst, index, inside, hostPath);
         return;
       }
       if (kindOf(hostPath) === null && !input.scriptFailed) {
         diagnostics.push(diagnostic('RS403', at, `COPY source "${raw}" is neither in the build context (${input.display(build.context) || '.'}) nor produced by the script before this build; the build would fail: fix the path or the script`));
       }
     });
+  }
+
+  /** The source directory also holds artifacts: the COPY stays, each artifact gets a COPY --from into the same place. */
+  function cover(build: ImageBuild, dockerfile: ParsedDockerfile, inst: Instruction, index: number, covered: readonly Placed[], dir: string): void {
+    for (const x of covered) {
+      consumptions.push({ artifact: x.artifact, build, dockerfile, instruction: inst, sourceIndex: index, containerPath: x.containerPath, within: path.relative(dir, x.hostPath) });
+      consumed.add(x.artifact.id);
+    }
   }
 }
 

@@ -37,6 +37,12 @@ export interface Consumption {
   readonly sourceIndex: number;
   /** The absolute container path the source corresponds to (inside the artifact for a sub-path). */
   readonly containerPath: string;
+  /**
+   * null: the source names the artifact (or a path inside it). A path: the source is a directory
+   * of the context that holds the artifact at this relative path (`COPY . /app` with ./bin
+   * extracted); '' when the artifact's content was merged into that very directory.
+   */
+  readonly within: string | null;
 }
 
 export interface Analysis {

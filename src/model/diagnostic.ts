@@ -31,7 +31,7 @@ export const CATALOGUE = {
   RS102: { severity: 'error', title: 'no Dockerfile in the directory' },
   RS103: { severity: 'error', title: 'a Dockerfile named by the script does not exist' },
   RS105: { severity: 'error', title: 'orchestrator kind not supported yet' },
-  RS106: { severity: 'error', title: 'no runtime build consumes the builder\'s artifacts' },
+  RS106: { severity: 'info', title: 'no runtime build consumes the builder\'s artifacts' },
   RS107: { severity: 'warning', title: 'several scripts drive docker; restage analysed one' },
   RS201: { severity: 'error', title: 'Dockerfile syntax error' },
   RS202: { severity: 'warning', title: 'Dockerfile lint finding' },

@@ -20,6 +20,43 @@ export interface CopySource {
 export function copyEdits(
   file: ParsedDockerfile,
   inst: Instruction,
+  all: readonly Consumption[],
+  sourceOf: (c: Consumption) => CopySource,
+  diagnostics: Diagnostic[],
+): TextEdit[] {
+  const uses = all.filter((u) => u.within === null);
+  const covered = all.filter((u) => u.within !== null);
+  const edits = uses.length > 0 ? namedEdits(file, inst, uses, sourceOf, diagnostics) : [];
+  if (covered.length > 0) edits.push(coveredCopies(file, inst, covered, sourceOf));
+  return edits;
+}
+
+/**
+ * `COPY . /app` (or `COPY out/ /srv/`) where the directory also held extracted artifacts: the COPY
+ * stays for the context files, and each artifact is copied from its stage to where the directory
+ * copy put it (`./bin` → `/app/bin`). Later layers win, as the host copy overwrote context files.
+ */
+function coveredCopies(file: ParsedDockerfile, inst: Instruction, covered: readonly Consumption[], sourceOf: (c: Consumption) => CopySource): TextEdit {
+  const text = file.text;
+  const dest = inst.args[inst.args.length - 1]!.raw;
+  const first = inst.args[0]!;
+  const argsStart = inst.jsonForm ? text.lastIndexOf('[', first.start) : first.start;
+  const flagsText = text.slice(inst.keywordSpan.end, argsStart).trim();
+  const keyword = matchCase(inst.keywordSpan, text, 'COPY');
+  const lines = covered.map((u) => {
+    const s = sourceOf(u);
+    const chown = s.chown && !inst.flags.some((f) => f.name === 'chown') ? '--chown=0:0 ' : '';
+    const target = u.within ? path.posix.join(dest, u.within) : dest;
+    return `${keyword} --from=${s.ref} ${chown}${flagsText ? `${flagsText} ` : ''}${quotePath(u.containerPath)} ${quotePath(target)}`;
+  });
+  return { start: inst.end, end: inst.end, text: `\n${lines.join('\n')}` };
+}
+
+const quotePath = (p: string) => (/\s/.test(p) ? JSON.stringify(p) : p);
+
+function namedEdits(
+  file: ParsedDockerfile,
+  inst: Instruction,
   uses: readonly Consumption[],
   sourceOf: (c: Consumption) => CopySource,
   diagnostics: Diagnostic[],
@@ -32,7 +69,7 @@ export function copyEdits(
   const refs = new Set(uses.map((u) => sourceOf(u).ref));
   const keyword = matchCase(inst.keywordSpan, text, 'COPY');
   const flagsFor = (s: CopySource) => `--from=${s.ref} ${s.chown && !hasChown ? '--chown=0:0 ' : ''}`;
-  const pathText = (p: string) => (inst.jsonForm ? JSON.stringify(p) : /\s/.test(p) ? JSON.stringify(p) : p);
+  const pathText = (p: string) => (inst.jsonForm ? JSON.stringify(p) : quotePath(p));
   const argsStart = inst.jsonForm ? text.lastIndexOf('[', sources[0]!.start) : sources[0]!.start;
 
   if (byIndex.size === sources.length && refs.size === 1) {

@@ -43,7 +43,10 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
   const names = new StageNames([...builderFiles, runtimeFile].flatMap((f) => f.stages.map((s) => s.name).filter((n): n is string => n !== null)));
 
   const edits = new Map<ParsedDockerfile, TextEdit[]>();
-  const editsOf = (f: ParsedDockerfile) => edits.get(f) ?? (edits.set(f, []), edits.get(f)!);
+  const editsOf = (f: ParsedDockerfile): TextEdit[] => {
+    if (!edits.has(f)) edits.set(f, []);
+    return edits.get(f)!;
+  };
   const stages: PlannedStage[] = [];
 
   const builders: BuilderPlan[] = builderBuilds.map((build, i) => {

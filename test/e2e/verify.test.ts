@@ -12,9 +12,9 @@ import { client, e2eTest, engine, unavailable } from './helpers/engine.js';
 
 const IMAGE_MAP = [
   'gcc=testbase/gcc:latest', 'golang=testbase/golang:latest', 'arm64v8/golang=testbase/golang:latest',
-  'debian:bookworm-slim=testbase/debian-slim:bookworm',
+  'debian:bookworm-slim=testbase/debian-slim:bookworm', 'busybox=testbase/busybox:latest',
 ].flatMap((m) => ['--image-map', m]);
-const e2e = e2eTest(await unavailable(['testbase/gcc:latest', 'testbase/golang:latest', 'testbase/debian-slim:bookworm']));
+const e2e = e2eTest(await unavailable(['testbase/gcc:latest', 'testbase/golang:latest', 'testbase/debian-slim:bookworm', 'testbase/busybox:latest']));
 const env = { ...process.env, ...(client ? { RESTAGE_DOCKER: client } : {}) };
 
 interface VerifyJson {
@@ -40,9 +40,9 @@ async function leftovers(): Promise<string[]> {
 }
 
 for (const backend of ['buildkit', 'classic'] as const) {
-  for (const sample of ['hello-c', 'welcome', 'hello-go', 'dir-artifact']) {
-    e2e(`verify samples/${sample} with ${backend}: restage's migration is equivalent`, async (t) => {
-      const { code, json } = verify([`samples/${sample}`, '--backend', backend]);
+  for (const dir of ['samples/hello-c', 'samples/welcome', 'samples/hello-go', 'samples/dir-artifact', 'test/fixtures/e2e/covered-artifacts']) {
+    e2e(`verify ${dir} with ${backend}: restage's migration is equivalent`, async (t) => {
+      const { code, json } = verify([dir, '--backend', backend]);
       t.is(json.status, 'equivalent', JSON.stringify(json.differences ?? json.failure, null, 1));
       t.is(code, 0);
       t.is(json.engine?.backend, backend);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { globMatcher } from '../../src/verify/manifest/glob.js';
+import { globMatcher } from '../../src/shared/glob.js';
 
 const matches = test.macro({
   exec(t, patterns: readonly string[], path: string, expected: boolean) {

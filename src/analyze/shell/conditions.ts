@@ -8,7 +8,7 @@ import type { Word } from './values.js';
 
 type Expand = (nodes: readonly SyntaxNode[]) => Word[];
 
-export function decideCondition(node: SyntaxNode, expand: Expand, _resolve: (p: string) => string): boolean | null {
+export function decideCondition(node: SyntaxNode, expand: Expand): boolean | null {
   if (node.type === 'test_command') {
     const inner = node.namedChildren[0];
     return inner ? decideExpression(inner, expand) : null;

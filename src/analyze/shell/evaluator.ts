@@ -198,11 +198,9 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     into.set(name, previous ? { ...value, text: previous.text + value.text, unresolved: previous.unresolved ?? value.unresolved } : value);
   }
 
+  /** `export`/`local`/`readonly`/`declare`: assignments into the current frame (`local` keeps them there). */
   function declare(node: SyntaxNode): undefined {
-    const local = node.children[0]?.type === 'local';
-    for (const child of node.namedChildren) {
-      if (child.type === 'variable_assignment') assign(child, local ? frame.vars : frame.vars);
-    }
+    for (const child of node.namedChildren) if (child.type === 'variable_assignment') assign(child, frame.vars);
     return undefined;
   }
 
@@ -323,13 +321,11 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     }
     for (const branch of branches) {
       if (!branch.condition) return runBlock(branch.body);
-      const decided = decideCondition(branch.condition, (n) => expandArguments(n, scope, script.text), (p) => path.resolve(cwd, p));
+      const decided = decideCondition(branch.condition, (n) => expandArguments(n, scope, script.text));
       if (decided === false) continue;
+      // Undecidable: assume the branch runs (the common path), and say so when docker commands depend on it.
       if (decided === null && branches.some((b) => b.body.some(mentionsDocker))) {
         report(diagnostic('RS306', locate(branch.condition), `restage cannot decide this condition and assumed it is true; check that the docker commands it guards are the ones your build runs`));
-      }
-      if (decided === null && !branch.body.some(mentionsDocker)) {
-        // Conditions guarding only host-side housekeeping: assume the common path (the branch runs).
       }
       return runBlock(branch.body);
     }

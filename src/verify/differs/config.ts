@@ -9,7 +9,7 @@
  * a Healthcheck duration or retry count of 0 means "inherit". Env is read per variable: the order
  * of distinct variables does not matter to a process, the order of one name's duplicates does.
  */
-import { normalizePath } from '../manifest/paths.js';
+import { normalizePath } from '../../shared/paths.js';
 import type { Differ, ImageConfig, ImageFacts, Shown } from '../model.js';
 import { stamp, type Finding } from './support/finding.js';
 import { contrast, shown } from './support/format.js';

@@ -11,8 +11,8 @@
  * A path present on one side only is reported once for its topmost such directory, with a count
  * of what lies below it.
  */
-import { globMatcher } from '../manifest/glob.js';
-import { comparePaths, parentOf } from '../manifest/paths.js';
+import { globMatcher } from '../../shared/glob.js';
+import { comparePaths, parentOf } from '../../shared/paths.js';
 import type { CompareOptions, Differ, FileEntry, FileType, Manifest } from '../model.js';
 import { stamp, type Finding } from './support/finding.js';
 import { bytes, contrast, octal } from './support/format.js';

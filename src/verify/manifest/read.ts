@@ -14,9 +14,9 @@
  */
 import type { Readable } from 'node:stream';
 import type { FileEntry, Manifest } from '../model.js';
-import { globMatcher } from './glob.js';
+import { globMatcher } from '../../shared/glob.js';
 import { makeManifest } from './manifest.js';
-import { isBelow, normalizePath } from './paths.js';
+import { isBelow, normalizePath } from '../../shared/paths.js';
 import { readTar, type TarEntry } from './tar.js';
 
 export { applyWhiteouts } from './whiteouts.js';

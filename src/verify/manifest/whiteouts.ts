@@ -9,7 +9,7 @@
  */
 import type { FileEntry, Manifest } from '../model.js';
 import { makeManifest } from './manifest.js';
-import { baseName, comparePaths, isBelow, parentOf } from './paths.js';
+import { baseName, comparePaths, isBelow, parentOf } from '../../shared/paths.js';
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
