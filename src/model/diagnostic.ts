@@ -48,7 +48,6 @@ export const CATALOGUE = {
   RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
   RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },
   RS403: { severity: 'error', title: 'COPY source is neither in the build context nor produced' },
-  RS405: { severity: 'warning', title: 'COPY source mixes context files and an artifact' },
   RS406: { severity: 'warning', title: 'artifact destination may be an existing directory' },
   RS407: { severity: 'error', title: 'COPY source pattern covers an extracted artifact' },
   RS501: { severity: 'info', title: 'ownership pinned with --chown=0:0' },
