@@ -158,7 +158,8 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       artifacts,
       dockerfile,
       buildCommand: plan.buildCommand,
-      obsolete: plan.obsolete,
+      // Another build still takes artifacts from the script (RS108): the script and builder stay needed.
+      obsolete: diagnostics.some((d) => d.code === 'RS108') ? [] : plan.obsolete,
       target: display(output),
     });
   }

@@ -108,6 +108,9 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     }
   }
   const runtime = buildsWithConsumers[buildsWithConsumers.length - 1] ?? null;
+  for (const other of buildsWithConsumers.slice(0, -1)) {
+    diagnostics.push(diagnostic('RS108', other.at, `this build (${other.tags[0] ?? input.display(other.dockerfile)}) also copies extracted artifacts, but one migration makes one Dockerfile: restage migrated the last such build (${runtime!.tags[0] ?? input.display(runtime!.dockerfile)}); migrate this image separately`));
+  }
   return { artifacts, consumptions, runtime, diagnostics };
 
   function applyHost(op: string, paths: readonly string[], at: Location): void {

@@ -33,6 +33,7 @@ export const CATALOGUE = {
   RS105: { severity: 'error', title: 'orchestrator kind not supported yet' },
   RS106: { severity: 'info', title: 'no runtime build consumes the builder\'s artifacts' },
   RS107: { severity: 'warning', title: 'several scripts drive docker; restage analysed one' },
+  RS108: { severity: 'warning', title: 'several builds consume artifacts; restage migrated the last' },
   RS201: { severity: 'error', title: 'Dockerfile syntax error' },
   RS202: { severity: 'warning', title: 'Dockerfile lint finding' },
   RS203: { severity: 'warning', title: 'shell-form CMD/ENTRYPOINT on an image without a shell' },

@@ -56,6 +56,8 @@ for (const name of migrateCases()) {
     t.teardown(() => { fs.rmSync(alone, { recursive: true, force: true }); fs.rmSync(inPlace, { recursive: true, force: true }); });
     fs.writeFileSync(path.join(alone, 'Dockerfile'), dockerfile);
     t.is(runMigrate(alone).result.status, 'nothing-to-migrate');
+    // With several consuming builds (RS108) the script still holds a migration for the others.
+    if (result.diagnostics.some((d) => d.code === 'RS108')) return;
 
     const first = runMigrate(inPlace, { write: true, force: true });
     t.deepEqual(first.result.written.length, 1);
