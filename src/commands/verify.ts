@@ -30,8 +30,9 @@ export interface VerifyCommandOptions {
   readonly quiet?: boolean;
 }
 
-export const VERIFY_EXIT: Record<VerifyResult['status'], number> = {
-  equivalent: EXIT.ok, different: EXIT.findings, 'bad-input': EXIT.badInput, 'engine-failure': EXIT.engine, interrupted: 130,
+/** Exit codes; an interrupted run exits 128 + the signal's number, as a shell reports it (130 SIGINT, 143 SIGTERM). */
+export const VERIFY_EXIT: Record<Exclude<VerifyResult['status'], 'interrupted'>, number> = {
+  equivalent: EXIT.ok, different: EXIT.findings, 'bad-input': EXIT.badInput, 'engine-failure': EXIT.engine,
 };
 
 export async function runVerify(dir: string, options: VerifyCommandOptions = {}): Promise<{ result: VerifyResult; exitCode: number } | { usage: string }> {
@@ -46,7 +47,8 @@ export async function runVerify(dir: string, options: VerifyCommandOptions = {})
   boundYoungGeneration();
   const engine: Engine = options.engine === 'podman' ? new PodmanEngine() : new DockerEngine();
   const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => controller.abort(new Error(`received ${signal}`));
+  let received: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => { received = signal; controller.abort(new Error(`received ${signal}`)); };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
@@ -64,7 +66,8 @@ export async function runVerify(dir: string, options: VerifyCommandOptions = {})
       progress: createProgress(options.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain'),
       signal: controller.signal,
     });
-    return { result, exitCode: VERIFY_EXIT[result.status] };
+    const exitCode = result.status === 'interrupted' ? 128 + (received === 'SIGTERM' ? 15 : 2) : VERIFY_EXIT[result.status];
+    return { result, exitCode };
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

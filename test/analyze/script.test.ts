@@ -62,6 +62,10 @@ test('cd, $(pwd), dirname "$0" and subshells', flows,
   'cd "$(dirname "$0")"\n(cd sub && docker build -t s .)\ndocker build -t r "$(pwd)/docker"\ncd out\ndocker cp c:app ./bin\n',
   ['build s /proj/sub/Dockerfile /proj/sub', 'build r /proj/docker/Dockerfile /proj/docker', 'cp c:/app /proj/out/bin']);
 
+test('$PWD follows cd', flows,
+  'cd out\ndocker cp c:/x "$PWD/x"\n',
+  ['cp c:/x /proj/out/x']);
+
 test('functions with positional parameters; sudo; exit stops the script', flows,
   'extract() {\n  docker create --name "$1" img\n  docker cp "$1":"$2" .\n}\nsudo docker build -t img .\nextract tmp /app/bin\nexit 0\ndocker build -t never .\n',
   ['build img /proj/Dockerfile /proj', 'create tmp img', 'cp tmp:/app/bin /proj']);

@@ -103,25 +103,26 @@ e2e('a failing build exits 3 with its last log lines', async (t) => {
   t.deepEqual(await leftovers(), []);
 });
 
-e2e('SIGINT mid-build removes every container, image and scratch directory verify made', async (t) => {
-  const child = spawn(process.execPath, [BIN, 'verify', 'samples/welcome', ...IMAGE_MAP], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  const interrupted = new Promise<void>((resolve) => {
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      // The first build has ended: the second (docker create, then the runtime build) is under way.
-      if (/legacy: docker build .*: done/.test(stderr) && !child.killed) { child.kill('SIGINT'); resolve(); }
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  e2e(`${signal} mid-build removes every container, image and scratch directory verify made`, async (t) => {
+    const child = spawn(process.execPath, [BIN, 'verify', 'samples/welcome', ...IMAGE_MAP], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    const interrupted = new Promise<void>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        // The first build has ended: the second (docker create, then the runtime build) is under way.
+        if (/legacy: docker build .*: done/.test(stderr) && !child.killed) { child.kill(signal); resolve(); }
+      });
     });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    await interrupted;
+    t.is(await exited, code, stdout + stderr);
+    t.regex(stdout, /interrupted/);
+    t.deepEqual(await leftovers(), []);
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await interrupted;
-  const code = await exited;
-  t.is(code, 130, stdout + stderr);
-  t.regex(stdout, /interrupted/);
-  t.deepEqual(await leftovers(), []);
-});
+}
 
 e2e('--keep keeps and lists what verify made', async (t) => {
   const r = spawnSync(process.execPath, [BIN, 'verify', 'samples/hello-c', ...IMAGE_MAP, '--keep', '--json', '--no-run'], { cwd: ROOT, encoding: 'utf8', env });

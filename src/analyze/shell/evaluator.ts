@@ -56,7 +56,8 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
   };
 
   const scope: ExpansionScope = {
-    lookup: (name) => frame.vars.get(name) ?? globals.get(name),
+    // $PWD follows cd like the shell's; everything else unset comes from the environment.
+    lookup: (name) => frame.vars.get(name) ?? globals.get(name) ?? (name === 'PWD' ? known(cwd) : undefined),
     assign: (name, value) => { frame.vars.set(name, value); },
     special: (name) => {
       if (name === '0') return known(scriptPath);
