@@ -39,14 +39,28 @@ export function renderVerifyText(result: VerifyResult): string {
   return `${out.join('\n')}\n`;
 }
 
+/** Findings of one field that repeat past this many are folded into one line ("… and 12 more"). */
+const FOLD_AFTER = 4;
+
+/**
+ * Findings by aspect, each message naming both values. Many findings of one kind with the same two
+ * values (a whole tree owned by another user) are folded after the first few.
+ */
 function grouped(findings: readonly Difference[]): string[] {
   const lines: string[] = [];
-  const aspects = [...new Set(findings.map((f) => f.aspect))];
-  for (const aspect of aspects) {
+  for (const aspect of [...new Set(findings.map((f) => f.aspect))]) {
     lines.push(`  ${aspect}:`);
+    const shown = new Map<string, number>();
+    const folded = new Map<string, { count: number; sample: Difference }>();
     for (const f of findings.filter((x) => x.aspect === aspect)) {
-      lines.push(`    ${f.message}`);
-      if (f.kind === 'difference') lines.push(`        legacy:   ${show(f.legacy)}`, `        migrated: ${show(f.migrated)}`);
+      const kind = `${f.field ?? ''}\u0000${show(f.legacy)}\u0000${show(f.migrated)}`;
+      const n = (shown.get(kind) ?? 0) + 1;
+      shown.set(kind, n);
+      if (n <= FOLD_AFTER) lines.push(`    ${f.message}`);
+      else folded.set(kind, { count: (folded.get(kind)?.count ?? 0) + 1, sample: f });
+    }
+    for (const { count, sample } of folded.values()) {
+      lines.push(`    … and ${count} more with the same ${sample.field ?? 'difference'} (legacy ${show(sample.legacy)}, migrated ${show(sample.migrated)}); --json lists them all`);
     }
   }
   return lines;

@@ -61,7 +61,7 @@ const NOT_FOUND = /no such (image|container|object)|image not known|no container
 export class DockerEngine implements Engine {
   readonly kind: 'docker' | 'podman';
   readonly client: string;
-  private readonly env: NodeJS.ProcessEnv;
+  protected readonly env: NodeJS.ProcessEnv;
   private readonly pingTimeoutMs: number;
   private readonly flagCache = new Map<string, Promise<boolean>>();
 
@@ -278,13 +278,13 @@ export class DockerEngine implements Engine {
     return answer;
   }
 
-  private async checked(args: readonly string[], options: CallOptions): Promise<ExecResult> {
+  protected async checked(args: readonly string[], options: CallOptions): Promise<ExecResult> {
     const result = await exec(this.client, args, { env: this.env, ...signalOf(options) });
     if (result.exitCode !== 0) throw this.failure([this.client, ...args], result.exitCode, result.stderr);
     return result;
   }
 
-  private async remove(args: readonly string[], options: RmOptions | RmiOptions): Promise<void> {
+  protected async remove(args: readonly string[], options: RmOptions | RmiOptions): Promise<void> {
     try {
       await this.checked(args, options);
     } catch (error) {
@@ -292,7 +292,7 @@ export class DockerEngine implements Engine {
     }
   }
 
-  private failure(argv: readonly string[], exitCode: number | null, stderr: string): EngineError {
+  protected failure(argv: readonly string[], exitCode: number | null, stderr: string): EngineError {
     const reason = firstLine(stderr) || `exit status ${exitCode}`;
     return new EngineError(`${argv.slice(0, 3).join(' ')}: ${reason}`, argv, exitCode, stderr, NOT_FOUND.test(stderr));
   }
