@@ -3,6 +3,7 @@
 #
 #   bash scripts/engine.sh start    # reuse a running engine, or install docker.io and start dockerd
 #   bash scripts/engine.sh client   # print the docker client to use
+#   bash scripts/engine.sh podman   # make rootful podman usable offline, with the testbase images
 #
 # Client choice: $RESTAGE_DOCKER, else Debian's /usr/bin/docker (20.10, has BuildKit via
 # DOCKER_BUILDKIT=1), else `docker` on PATH. A 28.x /usr/local/bin/docker may exist without buildx;
@@ -10,6 +11,20 @@
 #
 # The daemon runs without a bridge network (--bridge=none): builds and containers must use
 # `--network none`. It is detached from this script and keeps running after it exits.
+#
+# `podman` (restage verify --engine podman; test/e2e/podman.test.ts) installs Debian's podman if
+# it is missing, writes the config it needs (only when it differs), and copies every testbase/*
+# image of the docker engine that podman lacks or holds with another id (`docker save | podman
+# load`: podman stores them as localhost/testbase/…, which `FROM testbase/…` finds offline).
+# Config written:
+#   /etc/containers/registries.conf.d/99-restage.conf  no unqualified search registries: a short
+#       name that is not in the local store fails instead of being looked up in a registry;
+#   /etc/containers/containers.conf.d/99-restage.conf  without systemd: cgroupfs and a file event
+#       log; without CAP_SYS_RESOURCE: nofile/nproc ulimits within the current hard limits
+#       (podman's defaults, 1048576, make runc fail: "error setting rlimit type 7: operation not
+#       permitted"; podman caps its own nproc at 32768, so nproc is at most that).
+# It then runs `true` in testbase/busybox as a check. Builds and containers must use
+# `--network none` and `--pull=never`, as restage's PodmanEngine does.
 set -euo pipefail
 
 LOG=/tmp/restage-dockerd.log
@@ -87,13 +102,115 @@ start() {
   exit 1
 }
 
+PODMAN_REGISTRIES=/etc/containers/registries.conf.d/99-restage.conf
+PODMAN_CONTAINERS=/etc/containers/containers.conf.d/99-restage.conf
+
+podman_config_containers() {
+  if [[ ! -d /run/systemd/system ]]; then
+    printf '[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n'
+  fi
+  # CapEff bit 24 is CAP_SYS_RESOURCE: without it the hard limits cannot be raised.
+  local capeff
+  capeff="$(awk '/^CapEff:/ { print $2 }' /proc/self/status)"
+  if (((16#$capeff >> 24 & 1) == 0)); then
+    local nofile nproc
+    nofile="$(ulimit -Hn)"
+    nproc="$(ulimit -Hu)"
+    [[ "$nofile" == unlimited || "$nofile" -gt 1048576 ]] && nofile=1048576
+    [[ "$nproc" == unlimited || "$nproc" -gt 32768 ]] && nproc=32768
+    printf '[containers]\ndefault_ulimits = ["nofile=%s:%s", "nproc=%s:%s"]\n' "$nofile" "$nofile" "$nproc" "$nproc"
+  fi
+}
+
+# write_if_changed FILE CONTENT: makes FILE hold CONTENT (none: no FILE); prints FILE if it changed it.
+write_if_changed() {
+  local file="$1" content="${2%$'\n'}"
+  if [[ -z "$content" ]]; then
+    if [[ -e "$file" ]]; then rm -f "$file" && printf '%s\n' "$file"; fi
+    return 0
+  fi
+  if [[ -f "$file" && "$(cat "$file"; echo .)" == "$content"$'\n.' ]]; then return 0; fi
+  mkdir -p "$(dirname "$file")" && printf '%s\n' "$content" >"$file.tmp.$$" && mv "$file.tmp.$$" "$file" || return 1
+  printf '%s\n' "$file"
+}
+
+podman_setup() {
+  local did=() out
+  if ! command -v podman >/dev/null 2>&1; then
+    if [[ "$(id -u)" != 0 ]]; then
+      echo "engine.sh: podman is missing and installing it needs root" >&2
+      exit 1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    out="$(mktemp)"
+    if ! { apt-get install -y -qq --no-install-recommends podman ||
+        { apt-get update -qq && apt-get install -y -qq --no-install-recommends podman; }; } >"$out" 2>&1; then
+      echo "engine.sh: installing podman failed:" >&2
+      tail -n 40 "$out" >&2
+      rm -f "$out"
+      exit 1
+    fi
+    rm -f "$out"
+    did+=("installed podman")
+  fi
+
+  local written file
+  written="$(write_if_changed "$PODMAN_REGISTRIES" 'unqualified-search-registries = []' &&
+    write_if_changed "$PODMAN_CONTAINERS" "$(podman_config_containers)")" || {
+    echo "engine.sh: writing podman's config failed (root needed)" >&2
+    exit 1
+  }
+  for file in $written; do did+=("wrote $file"); done
+
+  # testbase/* images of the docker engine that podman lacks, or holds with another id.
+  local docker want=() ref id have
+  if docker="$(client)" && "$docker" info >/dev/null 2>&1; then
+    while read -r ref id; do
+      [[ "$ref" == *"<none>"* ]] && continue
+      have="$(podman image inspect --format '{{.Id}}' "localhost/$ref" 2>/dev/null || true)"
+      [[ "$have" == "${id#sha256:}" ]] || want+=("$ref")
+    done < <("$docker" images --no-trunc --filter 'reference=testbase/*' --format '{{.Repository}}:{{.Tag}} {{.ID}}')
+    if ((${#want[@]} > 0)); then
+      out="$(mktemp)"
+      if ! "$docker" save "${want[@]}" | podman load >"$out" 2>&1; then
+        echo "engine.sh: copying ${want[*]} from docker to podman failed:" >&2
+        tail -n 20 "$out" >&2
+        rm -f "$out"
+        exit 1
+      fi
+      rm -f "$out"
+      did+=("copied ${want[*]} from docker")
+    fi
+  elif ! podman image exists localhost/testbase/busybox:latest; then
+    echo "engine.sh: podman has no testbase images and no docker engine is reachable to copy them from" \
+      "(bash scripts/engine.sh start && bash scripts/test-images.sh)" >&2
+    exit 1
+  fi
+
+  local version
+  version="$(podman version --format '{{.Client.Version}}' 2>/dev/null || echo '?')"
+  if ((${#did[@]} > 0)); then
+    if podman image exists localhost/testbase/busybox:latest &&
+        ! out="$(podman run --rm --network none --pull=never testbase/busybox:latest true 2>&1)"; then
+      echo "engine.sh: podman cannot run a container: $out" >&2
+      exit 1
+    fi
+    local summary="" item
+    for item in "${did[@]}"; do summary+="${summary:+; }$item"; done
+    echo "podman: $summary (podman $version)"
+  else
+    echo "podman: ready (podman $version, testbase images present)"
+  fi
+}
+
 case "${1:-}" in
   start) start ;;
+  podman) podman_setup ;;
   client)
     client || { echo "engine.sh: no docker client found" >&2; exit 1; }
     ;;
   *)
-    echo "usage: $0 start|client" >&2
+    echo "usage: $0 start|client|podman" >&2
     exit 2
     ;;
 esac

@@ -1,19 +1,55 @@
 /**
- * Engine over the podman CLI, which takes Docker's commands and flags for everything restage
- * uses. Differences that matter here:
+ * Engine over the podman CLI, which takes Docker's commands and flags for nearly everything
+ * restage uses. Tested against Debian 12's podman 4.3.1 (rootful, runc, cgroupfs, overlay; set up
+ * by `bash scripts/engine.sh podman`). Differences that matter here:
  * - One builder (Buildah): `backend` is ignored and DOCKER_BUILDKIT means nothing. Buildah follows
  *   neither BuildKit's nor the classic builder's quirks exactly (e.g. COPY --chmod and --link,
- *   stage pruning with --target), so a comparison should not mix podman and docker images.
+ *   stage pruning with --target), so a comparison should not mix podman and docker images. Its
+ *   log says `STEP 2/4: COPY …`; a failed RUN ends with `Error: building at STEP "RUN …": while
+ *   running runtime: exit status 1`. Built images carry the label io.buildah.version.
  * - Unqualified local images are stored as `localhost/<name>`; listNames strips that prefix.
+ *   `docker save X | podman load` stores X as localhost/X; `podman pull docker-daemon:X` stores it
+ *   as docker.io/X, which `FROM X` does not find without a search registry.
  * - `podman build` pulls a missing base from the registries in registries.conf; builds here pass
  *   `--pull=never` (podman 4+) unless `pull` is set.
+ * - `rm --force` stops a running container with its stop signal and waits 10 s before SIGKILL
+ *   (docker kills at once): rm passes `--time 0`.
+ * - `image history --format` renders Size human-readable whatever --human says ("5.12 kB"):
+ *   history reads `--format json` instead.
+ * - podman < 4.4 `export` opens "/dev/stdout" by path, which fails when stdout is a socket, as
+ *   Node's child pipes are ("open /dev/stdout: no such device or address"): export writes to a
+ *   FIFO (`--output`) and streams from it instead.
+ * - Killing `podman build` does not stop the build: its RUN container runs on, orphaned, and
+ *   its Buildah working container stays in storage. A cancelled build kills the RUN container
+ *   first (see build()). A terminal's Ctrl-C reaches the client directly (same process group).
+ * - Rootful podman in a sandbox without CAP_SYS_RESOURCE cannot start containers with its default
+ *   ulimits (runc: "error setting rlimit type 7: operation not permitted"): scripts/engine.sh
+ *   podman writes default_ulimits within the current hard limits.
+ * - An exported container holds /run (mount point of /run/.containerenv) instead of /.dockerenv,
+ *   and /etc/hostname, but neither /etc/hosts nor /etc/resolv.conf when created with --network none.
  * - Rootless podman maps uids: files a container sees as 0:0 belong to the caller on the host,
  *   and `cp`'s ownership follows the user namespace.
  * - No daemon: `ping` reports the client's version unless podman runs in remote mode
  *   (CONTAINER_HOST / --remote), where it reports the service's.
  * Client binary: the `client` option, else $RESTAGE_PODMAN, else `podman` on PATH.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { constants } from 'node:fs';
+import { mkdtemp, open, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import { DockerEngine, type Dialect, type DockerEngineOptions } from './docker.js';
+import {
+  AbortError,
+  SpawnError,
+  type BuildOptions,
+  type BuildResult,
+  type CallOptions,
+  type HistoryEntry,
+  type RmOptions,
+} from './engine.js';
 
 const PODMAN: Dialect = {
   kind: 'podman',
@@ -24,8 +60,258 @@ const PODMAN: Dialect = {
   buildNoPullFlag: '--pull=never',
 };
 
+const KILL_GRACE_MS = 10_000;
+const STDERR_LIMIT = 64 * 1024;
+/** How long a cancelled build may take to fail by itself once its RUN containers are killed. */
+const BUILD_STOP_GRACE_MS = 10_000;
+const BUILD_STOP_POLL_MS = 100;
+
 export class PodmanEngine extends DockerEngine {
   constructor(options: DockerEngineOptions = {}) {
     super(options, PODMAN);
   }
+
+  /**
+   * Cancelling: killing `podman build` (SIGTERM or SIGINT alike) leaves its RUN container running,
+   * orphaned, with its runc state, its bundle in /var/tmp and its Buildah working container. So a
+   * cancelled build first kills the processes of its RUN containers (the client's descendants in
+   * another PID namespace), which fails the step: podman then cleans up and exits by itself, in
+   * well under a second. Only if it has not within 10 s (or its process cannot be found, e.g. a
+   * remote podman) is the client sent SIGTERM. Either way the call rejects with AbortError.
+   */
+  override async build(options: BuildOptions): Promise<BuildResult> {
+    const outer = options.signal;
+    if (!outer) return super.build(options);
+    if (outer.aborted) throw new AbortError(outer.reason);
+    const inner = new AbortController();
+    let settled = false;
+    const onAbort = (): void => {
+      void this.stopBuild(options.tag, () => settled).then(() => {
+        if (!settled) inner.abort(outer.reason);
+      });
+    };
+    outer.addEventListener('abort', onAbort, { once: true });
+    try {
+      const result = await super.build({ ...options, signal: inner.signal });
+      if (outer.aborted) throw new AbortError(outer.reason);
+      return result;
+    } finally {
+      settled = true;
+      outer.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Kills the RUN containers of this process's `podman build --tag <tag>` until it exits or the grace ends. */
+  private async stopBuild(tag: string, settled: () => boolean): Promise<void> {
+    const client = await findChild((argv) => argv.includes('build') && argv[argv.indexOf('--tag') + 1] === tag);
+    if (client === undefined) return;
+    const deadline = Date.now() + BUILD_STOP_GRACE_MS;
+    while (!settled() && Date.now() < deadline) {
+      for (const pid of await containerDescendants(client)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, BUILD_STOP_POLL_MS));
+    }
+  }
+
+  override async rm(options: RmOptions): Promise<void> {
+    const force = options.force ? ['--force', '--time', '0'] : [];
+    await this.remove(['rm', ...force, options.container], options);
+  }
+
+  override async history(ref: string, options: CallOptions = {}): Promise<HistoryEntry[]> {
+    const result = await this.checked(['image', 'history', '--no-trunc', '--format', 'json', ref], options);
+    const parsed: unknown = JSON.parse(result.stdout || '[]');
+    if (!Array.isArray(parsed)) throw new TypeError(`${this.client} image history: expected a JSON array`);
+    return parsed.map((row: unknown) => parseHistory(row));
+  }
+
+  /**
+   * `podman export <container> --output <fifo>`, streamed from the FIFO. The stream ends when the
+   * client exits 0 and the FIFO is drained; it errors with EngineError if the client fails.
+   */
+  override async export(container: string, options: CallOptions = {}): Promise<Readable> {
+    const { signal } = options;
+    if (signal?.aborted) throw new AbortError(signal.reason);
+    const dir = await mkdtemp(join(tmpdir(), 'restage-podman-export-'));
+    const fifo = join(dir, 'rootfs.tar');
+    const argv = ['export', container, '--output', fifo];
+    let child: ChildProcess;
+    try {
+      await this.mkfifo(fifo);
+      child = spawn(this.client, argv, { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', resolve);
+        child.once('error', (error: NodeJS.ErrnoException) => reject(spawnError(this.client, error)));
+      });
+    } catch (error) {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+    const detach = killOnAbort(child, signal);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (stderr.length < STDERR_LIMIT) stderr += chunk.toString('utf8');
+    });
+
+    // open(2) of a FIFO for reading blocks until a writer opens it: the client, or release().
+    const reader = createReadStream(fifo);
+    const opened = new Promise<void>((resolve) => {
+      reader.once('open', () => resolve());
+      reader.once('close', () => resolve());
+    });
+    const drained = new Promise<boolean>((resolve) => {
+      reader.once('end', () => resolve(true));
+      reader.once('close', () => resolve(false));
+    });
+    const out = new PassThrough();
+    reader.pipe(out, { end: false });
+    reader.on('error', (error) => out.destroy(error));
+    out.on('close', () => {
+      reader.destroy();
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    });
+
+    child.on('close', (code) => {
+      detach();
+      void (async () => {
+        // Gives a reader still waiting in open(2) a writer (the client failed before opening the
+        // FIFO), then EOF once the pipe is drained.
+        await release(fifo, opened);
+        if (signal?.aborted) out.destroy(new AbortError(signal.reason));
+        else if (code !== 0) out.destroy(this.failure([this.client, ...argv], code, stderr));
+        else if (await drained) out.end();
+        else if (!out.destroyed) out.destroy(new Error(`${this.client} export ${container}: the FIFO closed before its end`));
+        await rm(dir, { recursive: true, force: true });
+      })();
+    });
+    return out;
+  }
+
+  private async mkfifo(path: string): Promise<void> {
+    const child = spawn('mkfifo', ['-m', '600', path], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once('error', (error: NodeJS.ErrnoException) => reject(new Error(`mkfifo could not be started (${error.code ?? error.message})`)));
+      child.once('close', resolve);
+    });
+    if (code !== 0) throw new Error(`mkfifo ${path}: ${stderr.trim() || `exit status ${code}`}`);
+  }
+}
+
+/** pid → parent pid of every process visible in /proc (empty where there is no /proc). */
+async function parentPids(): Promise<Map<number, number>> {
+  const parents = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return parents;
+  }
+  await Promise.all(
+    entries
+      .filter((e) => /^\d+$/.test(e))
+      .map(async (e) => {
+        try {
+          const stat = await readFile(`/proc/${e}/stat`, 'utf8');
+          // "pid (comm) state ppid …": comm may hold spaces and parentheses.
+          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+          if (Number.isInteger(ppid)) parents.set(Number(e), ppid);
+        } catch {
+          // exited meanwhile
+        }
+      }),
+  );
+  return parents;
+}
+
+/** The pid of a child of this process whose argv matches. */
+async function findChild(matches: (argv: string[]) => boolean): Promise<number | undefined> {
+  for (const [pid, ppid] of await parentPids()) {
+    if (ppid !== process.pid) continue;
+    try {
+      const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+      if (matches(argv)) return pid;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** Descendants of `root` in another PID namespace than this process: the processes of its containers. */
+async function containerDescendants(root: number): Promise<number[]> {
+  const own = await readlink('/proc/self/ns/pid').catch(() => undefined);
+  if (own === undefined) return [];
+  const parents = await parentPids();
+  const found: number[] = [];
+  for (const pid of parents.keys()) {
+    let ancestor = parents.get(pid);
+    while (ancestor !== undefined && ancestor !== root && ancestor > 1) ancestor = parents.get(ancestor);
+    if (ancestor !== root) continue;
+    const ns = await readlink(`/proc/${pid}/ns/pid`).catch(() => undefined);
+    if (ns !== undefined && ns !== own) found.push(pid);
+  }
+  return found;
+}
+
+/** Opens the FIFO read-write (never blocks) until the reader has opened it, then closes it. */
+async function release(fifo: string, opened: Promise<void>): Promise<void> {
+  let handle;
+  try {
+    handle = await open(fifo, constants.O_RDWR);
+  } catch {
+    return;
+  }
+  try {
+    await opened;
+  } finally {
+    await handle.close();
+  }
+}
+
+function parseHistory(row: unknown): HistoryEntry {
+  const r = (typeof row === 'object' && row !== null ? row : {}) as Record<string, unknown>;
+  const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+  const id = text(r.id);
+  const size = typeof r.size === 'number' ? r.size : Number.parseInt(text(r.size), 10);
+  return {
+    id: id === '' || id === '<missing>' ? undefined : id,
+    createdAt: isoSeconds(text(r.created ?? r.Created)),
+    createdBy: text(r.CreatedBy ?? r.createdBy),
+    sizeBytes: Number.isFinite(size) && size >= 0 ? size : 0,
+    comment: text(r.comment ?? r.Comment),
+  };
+}
+
+/** RFC 3339 in UTC to the second, as docker's `--human=false` prints it. */
+function isoSeconds(value: string): string {
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : date.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+function killOnAbort(child: ChildProcess, signal: AbortSignal | undefined): () => void {
+  if (!signal) return () => {};
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = (): void => {
+    child.kill('SIGTERM');
+    timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    timer.unref();
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    signal.removeEventListener('abort', onAbort);
+    if (timer) clearTimeout(timer);
+  };
+}
+
+function spawnError(file: string, error: NodeJS.ErrnoException): SpawnError {
+  const what = error.code === 'ENOENT' ? 'not found' : `could not be started (${error.code ?? error.message})`;
+  return new SpawnError(file, error.code, `container engine client ${file} ${what}`);
 }
