@@ -44,8 +44,24 @@ export function scriptBuildArgs(build: ImageBuild, extra: Readonly<Record<string
   return { ...args, ...extra };
 }
 
+/**
+ * The classic builder and podman keep an image per step, and those of a stage that is not the final
+ * image stay behind untagged. They are read off the build log (the id printed after each step),
+ * skipping the id printed for a FROM step: that one is the base image, not ours.
+ */
+function intermediateImages(session: Session): (line: string) => void {
+  let afterFrom = false;
+  return (line) => {
+    // Classic: `Step 2/4 : RUN …` then ` ---> 3f2a…`; podman: `[1/2] STEP 2/2: RUN …` then `--> 74d8a1b3e25`.
+    if (/^(\[\d+\/\d+\] )?step \d+\/\d+ ?: /i.test(line)) afterFrom = /: FROM\s/i.test(line);
+    const id = /^ ?--?-> ([0-9a-f]{11,64})$/.exec(line)?.[1];
+    if (id && !afterFrom) session.intermediate(id);
+  };
+}
+
 export async function buildImage(settings: BuildSettings, label: string, request: { context: string; dockerfile: string; tag: string; buildArgs: Record<string, string>; target?: string | null }): Promise<number> {
   const result = await settings.progress.step(label, () => settings.engine.build({
+    onLog: intermediateImages(settings.session),
     context: request.context, dockerfile: request.dockerfile, tag: request.tag, buildArgs: request.buildArgs,
     noCache: true, network: settings.network, backend: settings.backend, pull: false, signal: settings.signal,
     ...(request.target ? { target: request.target } : {}),

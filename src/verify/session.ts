@@ -20,6 +20,8 @@ export class Session {
   private readonly containers = new Set<string>();
   private readonly images = new Set<string>();
   private readonly dirs = new Set<string>();
+  /** Untagged images a build left (the steps of a stage that is not the final image), newest last. */
+  private readonly intermediates: string[] = [];
   private counter = 0;
 
   constructor(id = `restage-${randomBytes(4).toString('hex')}`) {
@@ -47,13 +49,19 @@ export class Session {
     return dir;
   }
 
+  /** An image id a build made along the way, removed at cleanup if nothing else uses it. */
+  intermediate(id: string): void {
+    if (!this.intermediates.includes(id)) this.intermediates.push(id);
+  }
+
   forgetContainer(name: string): void {
     this.containers.delete(name);
   }
 
   /** Removes everything recorded (containers first: they hold their images), or lists it when kept. */
   async cleanup(engine: Engine | null, keep: boolean): Promise<CleanupReport> {
-    const all = [...[...this.containers].map((c) => `container ${c}`), ...[...this.images].map((i) => `image ${i}`), ...[...this.dirs].map((d) => `directory ${d}`)];
+    const all = [...[...this.containers].map((c) => `container ${c}`), ...[...this.images].map((i) => `image ${i}`),
+      ...this.intermediates.map((i) => `image ${i}`), ...[...this.dirs].map((d) => `directory ${d}`)];
     if (keep) return { removed: [], kept: all, failed: [] };
     const removed: string[] = [];
     const failed: string[] = [];
@@ -62,10 +70,14 @@ export class Session {
     };
     for (const c of this.containers) if (engine) await attempt(`container ${c}`, () => engine.rm({ container: c, force: true, missingOk: true }));
     for (const i of this.images) if (engine) await attempt(`image ${i}`, () => engine.rmi({ image: i, force: true, missingOk: true }));
+    // Newest first: a step's image is the parent of the next one. Without force: an image that
+    // something else still uses (another tag, a container) is not verify's to remove.
+    for (const id of [...this.intermediates].reverse()) if (engine) await engine.rmi({ image: id, missingOk: true }).then(() => removed.push(`image ${id}`), () => undefined);
     for (const d of this.dirs) await attempt(`directory ${d}`, () => fs.rmSync(d, { recursive: true, force: true }));
     this.containers.clear();
     this.images.clear();
     this.dirs.clear();
+    this.intermediates.length = 0;
     return { removed, kept: [], failed };
   }
 }

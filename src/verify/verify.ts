@@ -57,7 +57,8 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     return { ...base, status: 'engine-failure', failure: { step: 'connect', message: `no container engine answers (${ping.message}). Start one — on Debian: \`apt-get install docker.io && dockerd &\`, or \`bash scripts/engine.sh start\` in restage's repository — or point DOCKER_HOST / a docker context at one`, logTail: [] } };
   }
   const backend: Backend = options.backend ?? defaultBackend(ping.version ?? '');
-  const engineInfo = { kind: engine.kind, client: engine.client, version: ping.version ?? '', backend };
+  // Podman has one builder (buildah): DOCKER_BUILDKIT does not apply there.
+  const engineInfo = { kind: engine.kind, client: engine.client, version: ping.version ?? '', backend: engine.kind === 'podman' ? 'buildah' : backend };
   const session = options.session ?? new Session();
   const settings: BuildSettings = { engine, session, backend, network: options.network, imageMap: options.imageMap, buildArgs: options.buildArgs, progress: options.progress, signal };
 

@@ -39,6 +39,24 @@ async function leftovers(): Promise<string[]> {
   return [...names.containers, ...names.images, ...dirs].filter((n) => !n.startsWith('restage-e2etest-'));
 }
 
+/**
+ * Untagged images descending from `base`: what a classic build leaves of a stage that is not its
+ * final image. (Other test files build on busybox only, so this does not see their images.)
+ */
+async function danglingFrom(base: string): Promise<string[]> {
+  const baseId = (await engine.inspectImage(base)).Id;
+  const ids = spawnSync(client ?? 'docker', ['images', '-q', '--no-trunc', '--filter', 'dangling=true'], { encoding: 'utf8', env }).stdout.split('\n').filter(Boolean);
+  const found: string[] = [];
+  for (const id of ids) {
+    let cursor: string | undefined = id;
+    for (let hops = 0; cursor && hops < 64; hops++) {
+      if (cursor === baseId) { found.push(id); break; }
+      cursor = ((await engine.inspectImage(cursor).catch(() => null))?.Parent as string | undefined) || undefined;
+    }
+  }
+  return found;
+}
+
 for (const backend of ['buildkit', 'classic'] as const) {
   for (const dir of ['samples/hello-c', 'samples/welcome', 'samples/hello-go', 'samples/dir-artifact', 'test/fixtures/e2e/covered-artifacts']) {
     e2e(`verify ${dir} with ${backend}: restage's migration is equivalent`, async (t) => {
@@ -47,6 +65,7 @@ for (const backend of ['buildkit', 'classic'] as const) {
       t.is(code, 0);
       t.is(json.engine?.backend, backend);
       t.deepEqual(await leftovers(), [], 'verify removes everything it made');
+      if (dir.endsWith('dir-artifact')) t.deepEqual(await danglingFrom('testbase/debian-slim:bookworm'), [], 'and the untagged images of its builds');
     });
   }
 }

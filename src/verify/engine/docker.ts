@@ -184,7 +184,7 @@ export class DockerEngine implements Engine {
     const { signal } = options;
     if (signal?.aborted) throw abortReason(signal);
     const argv = ['export', container];
-    const child = spawn(this.client, argv, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.client, argv, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (error: NodeJS.ErrnoException) => reject(spawnError(this.client, error)));
@@ -447,7 +447,9 @@ function exec(file: string, args: readonly string[], options: ExecOptions = {}):
   const limit = options.maxOutputBytes ?? 1024 * 1024;
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: a terminal's Ctrl-C reaches restage alone, which then cancels the client
+    // itself (podman build, signalled directly, leaves its RUN container behind).
+    const child = spawn(file, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const detach = killOnAbort(child, signal);
     const out = new BoundedBuffer(limit);
     const err = new BoundedBuffer(limit);
