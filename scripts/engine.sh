@@ -48,22 +48,40 @@ reachable() {
   "$c" info >/dev/null 2>&1
 }
 
-install_engine() {
-  if [[ "$(id -u)" != 0 ]]; then
-    echo "engine.sh: dockerd is missing and installing docker.io needs root" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  local out
+# quietly WHAT LINES COMMAND...: runs COMMAND with its output in a temporary file; if it fails,
+# prints "engine.sh: WHAT failed:" and the last LINES lines of that output, and exits 1.
+quietly() {
+  local what="$1" lines="$2" out
+  shift 2
   out="$(mktemp)"
-  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends docker.io iptables; } \
-      >"$out" 2>&1; then
-    echo "engine.sh: installing docker.io failed:" >&2
-    tail -n 40 "$out" >&2
+  if ! "$@" >"$out" 2>&1; then
+    echo "engine.sh: $what failed:" >&2
+    tail -n "$lines" "$out" >&2
     rm -f "$out"
     exit 1
   fi
   rm -f "$out"
+}
+
+# need_root WHAT: exits unless running as root ("engine.sh: WHAT needs root").
+need_root() {
+  if [[ "$(id -u)" != 0 ]]; then
+    echo "engine.sh: $1 needs root" >&2
+    exit 1
+  fi
+}
+
+apt_install() {
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+install_docker_packages() {
+  apt-get update -qq && apt_install docker.io iptables
+}
+
+install_engine() {
+  need_root "dockerd is missing and installing docker.io"
+  quietly "installing docker.io" 40 install_docker_packages
 }
 
 start() {
@@ -134,23 +152,23 @@ write_if_changed() {
   printf '%s\n' "$file"
 }
 
+# Offline first: the package cache may already hold podman.
+install_podman_package() {
+  apt_install podman || { apt-get update -qq && apt_install podman; }
+}
+
+# docker_to_podman DOCKER IMAGE...: copies IMAGEs from the docker engine (client DOCKER) to podman.
+docker_to_podman() {
+  local docker="$1"
+  shift
+  "$docker" save "$@" | podman load
+}
+
 podman_setup() {
   local did=() out
   if ! command -v podman >/dev/null 2>&1; then
-    if [[ "$(id -u)" != 0 ]]; then
-      echo "engine.sh: podman is missing and installing it needs root" >&2
-      exit 1
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    out="$(mktemp)"
-    if ! { apt-get install -y -qq --no-install-recommends podman ||
-        { apt-get update -qq && apt-get install -y -qq --no-install-recommends podman; }; } >"$out" 2>&1; then
-      echo "engine.sh: installing podman failed:" >&2
-      tail -n 40 "$out" >&2
-      rm -f "$out"
-      exit 1
-    fi
-    rm -f "$out"
+    need_root "podman is missing and installing it"
+    quietly "installing podman" 40 install_podman_package
     did+=("installed podman")
   fi
 
@@ -171,14 +189,7 @@ podman_setup() {
       [[ "$have" == "${id#sha256:}" ]] || want+=("$ref")
     done < <("$docker" images --no-trunc --filter 'reference=testbase/*' --format '{{.Repository}}:{{.Tag}} {{.ID}}')
     if ((${#want[@]} > 0)); then
-      out="$(mktemp)"
-      if ! "$docker" save "${want[@]}" | podman load >"$out" 2>&1; then
-        echo "engine.sh: copying ${want[*]} from docker to podman failed:" >&2
-        tail -n 20 "$out" >&2
-        rm -f "$out"
-        exit 1
-      fi
-      rm -f "$out"
+      quietly "copying ${want[*]} from docker to podman" 20 docker_to_podman "$docker" "${want[@]}"
       did+=("copied ${want[*]} from docker")
     fi
   elif ! podman image exists localhost/testbase/busybox:latest; then

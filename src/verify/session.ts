@@ -58,10 +58,13 @@ export class Session {
     this.containers.delete(name);
   }
 
-  /** Removes everything recorded (containers first: they hold their images), or lists it when kept. */
+  /**
+   * Removes everything recorded, or lists it when kept — in an order that removes cleanly:
+   * containers (they hold their images), tagged images, then untagged ones newest first.
+   */
   async cleanup(engine: Engine | null, keep: boolean): Promise<CleanupReport> {
     const all = [...[...this.containers].map((c) => `container ${c}`), ...[...this.images].map((i) => `image ${i}`),
-      ...this.intermediates.map((i) => `image ${i}`), ...[...this.dirs].map((d) => `directory ${d}`)];
+      ...[...this.intermediates].reverse().map((i) => `image ${i}`), ...[...this.dirs].map((d) => `directory ${d}`)];
     if (keep) return { removed: [], kept: all, failed: [] };
     const removed: string[] = [];
     const failed: string[] = [];

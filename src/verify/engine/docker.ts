@@ -414,9 +414,9 @@ function abortReason(signal: AbortSignal): AbortError {
 
 /**
  * Sends SIGTERM when `signal` aborts, and SIGKILL if the child outlives the grace period.
- * Returns a function that detaches the listener.
+ * Returns a function that detaches the listener. (Also for PodmanEngine's own client processes.)
  */
-function killOnAbort(child: ChildProcess, signal: AbortSignal | undefined): () => void {
+export function killOnAbort(child: ChildProcess, signal: AbortSignal | undefined): () => void {
   if (!signal) return () => {};
   let timer: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
@@ -432,7 +432,8 @@ function killOnAbort(child: ChildProcess, signal: AbortSignal | undefined): () =
   };
 }
 
-function spawnError(file: string, error: NodeJS.ErrnoException): SpawnError {
+/** The error of a client binary that could not be started (`error` is the child's 'error' event). */
+export function spawnError(file: string, error: NodeJS.ErrnoException): SpawnError {
   const what = error.code === 'ENOENT' ? 'not found' : `could not be started (${error.code ?? error.message})`;
   return new SpawnError(file, error.code, `container engine client ${file} ${what}`);
 }

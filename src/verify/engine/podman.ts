@@ -40,10 +40,9 @@ import { mkdtemp, open, readdir, readFile, readlink, rm } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { DockerEngine, type Dialect, type DockerEngineOptions } from './docker.js';
+import { DockerEngine, killOnAbort, spawnError, type Dialect, type DockerEngineOptions } from './docker.js';
 import {
   AbortError,
-  SpawnError,
   type BuildOptions,
   type BuildResult,
   type CallOptions,
@@ -60,7 +59,6 @@ const PODMAN: Dialect = {
   buildNoPullFlag: '--pull=never',
 };
 
-const KILL_GRACE_MS = 10_000;
 const STDERR_LIMIT = 64 * 1024;
 /** How long a cancelled build may take to fail by itself once its RUN containers are killed. */
 const BUILD_STOP_GRACE_MS = 10_000;
@@ -293,25 +291,4 @@ function parseHistory(row: unknown): HistoryEntry {
 function isoSeconds(value: string): string {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? value : date.toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
-function killOnAbort(child: ChildProcess, signal: AbortSignal | undefined): () => void {
-  if (!signal) return () => {};
-  let timer: NodeJS.Timeout | undefined;
-  const onAbort = (): void => {
-    child.kill('SIGTERM');
-    timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-    timer.unref();
-  };
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  return () => {
-    signal.removeEventListener('abort', onAbort);
-    if (timer) clearTimeout(timer);
-  };
-}
-
-function spawnError(file: string, error: NodeJS.ErrnoException): SpawnError {
-  const what = error.code === 'ENOENT' ? 'not found' : `could not be started (${error.code ?? error.message})`;
-  return new SpawnError(file, error.code, `container engine client ${file} ${what}`);
 }
