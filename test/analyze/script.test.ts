@@ -94,6 +94,10 @@ test('docker run with a redirect or a bind mount is an unsupported extraction', 
   'docker run --rm img cat /app/bin > ./bin\ndocker run --rm -v "$PWD/out":/out img cp -r /app /out\n',
   [], ['RS307', 'RS307']);
 
+test('a Dockerfile from standard input is said to be unsupported', flows,
+  'docker build -t x -f - . < Dockerfile.build\n',
+  [], ['RS307']);
+
 test('docker run --name leaves a container docker cp can read', flows,
   'docker run --name tmp img true\ndocker cp tmp:/x .\n',
   ['create tmp img', 'cp tmp:/x /proj']);

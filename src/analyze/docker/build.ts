@@ -36,8 +36,12 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     sink.report(diagnostic('RS307', contextWord.at, `a build context from ${contextWord.text === '-' ? 'standard input' : 'a URL'} is not supported yet: restage needs a local directory to merge the Dockerfiles`));
     return undefined;
   }
-  const context = sink.hostPath(contextWord, 'build context');
   const fileWord = lastValue(parsed, 'file');
+  if (fileWord?.text === '-') {
+    sink.report(diagnostic('RS307', fileWord.at, 'a Dockerfile read from standard input (`-f -`) is not supported yet: restage needs the Dockerfile as a file to merge it; build with `-f <file>` and run restage again'));
+    return undefined;
+  }
+  const context = sink.hostPath(contextWord, 'build context');
   const dockerfile = fileWord ? sink.hostPath(fileWord, 'Dockerfile path (-f)') : context && path.join(context, 'Dockerfile');
   if (!context || !dockerfile) return undefined;
   const buildArgs: BuildArg[] = allValues(parsed, 'build-arg').map((w) => {
