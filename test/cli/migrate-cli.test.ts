@@ -7,7 +7,7 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, MIGRATE_FIXTURES, ROOT, tempCopy } from '../helpers/fixtures.js';
+import { BIN, caseInput, migrateCases, ROOT, tempCopy } from '../helpers/fixtures.js';
 
 function restage(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
@@ -89,9 +89,8 @@ test('--json on bad input: status error, located diagnostics, exit 2, no Dockerf
 });
 
 test('no input changes a byte of the tree without --out/--write', (t) => {
-  const cases = fs.readdirSync(MIGRATE_FIXTURES);
-  for (const name of cases) {
-    const dir = tempCopy(path.join(MIGRATE_FIXTURES, name, 'input'));
+  for (const name of migrateCases()) {
+    const dir = tempCopy(caseInput(name));
     const before = snapshot(dir);
     restage(['migrate', dir]);
     restage(['migrate', dir, '--json']);

@@ -8,8 +8,18 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const MIGRATE_FIXTURES = path.join(ROOT, 'test', 'fixtures', 'migrate');
 export const BIN = path.join(ROOT, 'bin', 'restage.js');
 
+/**
+ * Golden cases: each test/fixtures/migrate/<case> has its input in `input/`, or names a bundled
+ * sample (a `sample` file holding e.g. `samples/href-counter`) so samples are tested as shipped.
+ */
 export function migrateCases(): string[] {
-  return fs.readdirSync(MIGRATE_FIXTURES).filter((n) => fs.existsSync(path.join(MIGRATE_FIXTURES, n, 'input'))).sort();
+  return fs.readdirSync(MIGRATE_FIXTURES).filter((n) => fs.existsSync(path.join(MIGRATE_FIXTURES, n, 'input')) || fs.existsSync(path.join(MIGRATE_FIXTURES, n, 'sample'))).sort();
+}
+
+/** The directory a golden case migrates. */
+export function caseInput(name: string): string {
+  const link = path.join(MIGRATE_FIXTURES, name, 'sample');
+  return fs.existsSync(link) ? path.join(ROOT, fs.readFileSync(link, 'utf8').trim()) : path.join(MIGRATE_FIXTURES, name, 'input');
 }
 
 /** A fresh temp directory holding a copy of `from` (or empty); removed by the caller's teardown. */

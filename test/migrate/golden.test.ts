@@ -10,13 +10,22 @@ import path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { runMigrate } from '../../src/commands/migrate.js';
 import { renderJson } from '../../src/emit/report-json.js';
-import { MIGRATE_FIXTURES, migrateCases, tempCopy } from '../helpers/fixtures.js';
+import { caseInput, MIGRATE_FIXTURES, migrateCases, tempCopy } from '../helpers/fixtures.js';
 
 const UPDATE = process.env.UPDATE_GOLDENS === '1';
 
+/** The result with the input directory's own name in paths replaced by `input`. */
+function relabel<T>(value: T, dirName: string): T {
+  if (dirName === 'input') return value;
+  return JSON.parse(JSON.stringify(value).split(`"${dirName}/`).join('"input/').split(`"${dirName}"`).join('"input"').split(`"${dirName}:`).join('"input:')) as T;
+}
+
 function migrateCase(name: string) {
   const caseDir = path.join(MIGRATE_FIXTURES, name);
-  const { result, exitCode } = runMigrate(path.join(caseDir, 'input'), { displayBase: caseDir });
+  // Paths in the goldens read `input/…` whether the case holds its input or names a sample.
+  const input = caseInput(name);
+  const { result: raw, exitCode } = runMigrate(input, { displayBase: path.dirname(input) });
+  const result = relabel(raw, path.basename(input));
   const json = JSON.parse(renderJson({ ...result, directory: 'input' })) as Record<string, unknown>;
   return { caseDir, result, exitCode, golden: { exitCode, ...json } };
 }
@@ -52,7 +61,7 @@ for (const name of migrateCases()) {
 
   test(`round trip: ${name} is a fixed point`, (t) => {
     const alone = tempCopy();
-    const inPlace = tempCopy(path.join(MIGRATE_FIXTURES, name, 'input'));
+    const inPlace = tempCopy(caseInput(name));
     t.teardown(() => { fs.rmSync(alone, { recursive: true, force: true }); fs.rmSync(inPlace, { recursive: true, force: true }); });
     fs.writeFileSync(path.join(alone, 'Dockerfile'), dockerfile);
     t.is(runMigrate(alone).result.status, 'nothing-to-migrate');
