@@ -28,8 +28,14 @@ const RUNS_DOCKER = /(^|[\s;&|(`$])(sudo\s+)?(docker|podman)\s+[a-z]/m;
 
 export function discover(root: string): Discovery {
   const entries = fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name).sort();
-  const text = (name: string) => {
-    try { return fs.readFileSync(path.join(root, name), 'utf8'); } catch { return ''; }
+  const read = new Map<string, string>();
+  const text = (name: string): string => {
+    if (!read.has(name)) {
+      let content = '';
+      try { content = fs.readFileSync(path.join(root, name), 'utf8'); } catch { /* unreadable: not a candidate */ }
+      read.set(name, content);
+    }
+    return read.get(name)!;
   };
   const scripts: string[] = [];
   const otherOrchestrators: string[] = [];

@@ -5,7 +5,7 @@
  */
 import type { Engine } from './engine/engine.js';
 import { readManifest } from './manifest/read.js';
-import type { ImageConfig, ImageFacts, LayerFact, RunOutcome, SideFacts } from './model.js';
+import type { ImageFacts, LayerFact, RunOutcome, SideFacts } from './model.js';
 import type { Session } from './session.js';
 
 export interface FactOptions {
@@ -26,7 +26,7 @@ export async function gatherFacts(engine: Engine, session: Session, side: ImageS
   const inspect = await engine.inspectImage(side.image, { signal });
   const history = await engine.history(side.image, { signal });
   const image: ImageFacts = {
-    config: (inspect.Config ?? {}) as ImageConfig,
+    config: inspect.Config ?? {},
     size: inspect.Size ?? 0,
     layers: [...history].reverse().map((h): LayerFact => ({ createdBy: h.createdBy, emptyLayer: h.sizeBytes === 0 })),
     os: inspect.Os ?? '',

@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { analyzeDirectory } from '../migrate.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../model/diagnostic.js';
+import type { Analysis } from '../model/analysis.js';
+import type { StagePlan } from '../model/plan.js';
 import type { Backend, Engine } from './engine/engine.js';
 import { compareImages } from './differs/index.js';
 import { gatherFacts } from './facts.js';
@@ -102,8 +104,7 @@ interface Sides {
 }
 
 /** The legacy flow replayed on one scratch copy; the migrated (or --dockerfile) one built on another. */
-async function buildBoth(root: string, analysis: NonNullable<ReturnType<typeof analyzeDirectory>['analysis']>, plan: NonNullable<ReturnType<typeof analyzeDirectory>['plan']>,
-  dockerfile: string, settings: BuildSettings, options: VerifyOptions): Promise<Sides> {
+async function buildBoth(root: string, analysis: Analysis, plan: StagePlan, dockerfile: string, settings: BuildSettings, options: VerifyOptions): Promise<Sides> {
   const runtime = analysis.runtime!;
   const legacyTree = ScratchTree.copy(root, settings.session.scratch('legacy'));
   const legacy = await replayLegacy(analysis, legacyTree, settings);

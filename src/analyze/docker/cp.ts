@@ -39,8 +39,7 @@ export const analyze: CommandAnalyzer = (call, sink) => {
   const from = sideOf(src);
   const to = sideOf(dest);
   if (from === 'unknown' || to === 'unknown') {
-    const w = from === 'unknown' ? src : dest;
-    sink.require(w, 'docker cp argument');
+    sink.require(from === 'unknown' ? src : dest, 'docker cp argument');
     return undefined;
   }
   if (!from && to) {
@@ -67,17 +66,10 @@ export const analyze: CommandAnalyzer = (call, sink) => {
   });
   return undefined;
 
+  /** A container side whose text depends on something unknown is 'unknown' (the caller reports it once). */
   function sideOf(w: Word): ContainerSide | null | 'unknown' {
-    if (w.unresolved !== null) {
-      // `$id:/path` with an unresolved id still shows its shape; the path part may be known.
-      return 'unknown';
-    }
+    if (w.unresolved !== null) return 'unknown';
     const side = containerSide(w.text);
-    if (side && w.environment.length > 0 && side.path === '') return 'unknown';
-    if (side && w.environment.length > 0) {
-      sink.require(w, 'container path of docker cp');
-      return 'unknown';
-    }
-    return side;
+    return side && w.environment.length > 0 ? 'unknown' : side;
   }
 };

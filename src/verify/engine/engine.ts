@@ -9,6 +9,7 @@
  * their result.
  */
 import type { Readable } from 'node:stream';
+import type { ImageConfig } from '../model.js';
 
 /** Which builder a build uses. Docker picks it from DOCKER_BUILDKIT=1/0 in the client's environment. */
 export type Backend = 'buildkit' | 'classic';
@@ -127,20 +128,6 @@ export interface RunResult {
   readonly timedOut: boolean;
 }
 
-export interface ImageConfig {
-  readonly User?: string;
-  readonly Env?: string[] | null;
-  readonly Cmd?: string[] | null;
-  readonly Entrypoint?: string[] | null;
-  /** '' and '/' mean the same. */
-  readonly WorkingDir?: string;
-  readonly ExposedPorts?: Record<string, object> | null;
-  readonly Labels?: Record<string, string> | null;
-  readonly Volumes?: Record<string, object> | null;
-  readonly StopSignal?: string;
-  readonly Shell?: string[] | null;
-  readonly [key: string]: unknown;
-}
 
 /** `docker image inspect`'s object, as the engine returns it; only the fields restage reads are typed. */
 export interface ImageInspect {

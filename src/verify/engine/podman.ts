@@ -21,7 +21,8 @@
  *   FIFO (`--output`) and streams from it instead.
  * - Killing `podman build` does not stop the build: its RUN container runs on, orphaned, and
  *   its Buildah working container stays in storage. A cancelled build kills the RUN container
- *   first (see build()). A terminal's Ctrl-C reaches the client directly (same process group).
+ *   first (see build()). Clients run in their own process group, so a terminal's Ctrl-C reaches
+ *   restage, which cancels them this way.
  * - Rootful podman in a sandbox without CAP_SYS_RESOURCE cannot start containers with its default
  *   ulimits (runc: "error setting rlimit type 7: operation not permitted"): scripts/engine.sh
  *   podman writes default_ulimits within the current hard limits.
