@@ -25,6 +25,10 @@ export interface MigrateOptions {
   readonly displayBase?: string;
   /** Where the migrated Dockerfile will be written (--out); default: in place of the runtime Dockerfile. */
   readonly output?: string;
+  /** The script's arguments (`--script-arg`, in order): `$1`, `$2`… for the analysis. */
+  readonly scriptArgs?: readonly string[];
+  /** Environment variables the script reads (`--env NAME=VALUE`); every other one is unset. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** What verify needs beyond the result: the analysed flow and the plan it was emitted from. */
@@ -108,7 +112,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       for (const d of found.dockerfiles) files.push({ path: rel(d), role: 'dockerfile' });
       return empty('error');
     }
-    const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root, path.join(root, scriptName));
+    const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root, path.join(root, scriptName), { ...(options.scriptArgs ? { args: options.scriptArgs } : {}), ...(options.env ? { env: options.env } : {}) });
     diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
 
     for (const event of flow.events) {
