@@ -162,8 +162,8 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       artifacts,
       dockerfile,
       buildCommand: plan.buildCommand,
-      // Another build still takes artifacts from the script (RS108): the script and builder stay needed.
-      obsolete: diagnostics.some((d) => d.code === 'RS108') ? [] : plan.obsolete,
+      // Another build still takes artifacts from the script (RS108), or a container's run-time command made one (RS320): the script and builder stay needed.
+      obsolete: diagnostics.some((d) => d.code === 'RS108' || d.code === 'RS320') ? [] : plan.obsolete,
       target: display(output),
     });
   }
