@@ -3,7 +3,10 @@
  * succeeding, and hands each simple command to an analyzer. Follows variables, `cd` (also inside
  * subshells, which restore it), functions, `&&`/`||` chains (`a || b` runs only a), `exit`,
  * simple `if`/`case` conditions and `for` loops over literal lists. Where it cannot decide a
- * condition around docker commands, it says which branch it assumed (RS306).
+ * condition around docker commands, it says which branch it assumed (RS306); a branch that only
+ * reports a failure and exits non-zero is the failure path, not taken (RS321). The script's
+ * arguments and environment are what the caller gives (`--script-arg`, `--env`); a default taken
+ * for one it did not give is named at its first use in a docker argument or host path (RS322).
  */
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from '../../model/diagnostic.js';
