@@ -63,3 +63,13 @@ test('an environment variable without a default is never guessed, and --env is s
 test('a default used only in an echo is not reported', (t) => {
   t.deepEqual(analyzeText('echo "building ${VERSION:-1.0}"\ndocker build -t a:1 .\n').diagnostics, []);
 });
+
+test('--env gives options an unquoted variable adds to docker: they are analysed, and no RS305 is said', (t) => {
+  const script = 'docker build $DOCKER_BUILD_OPTS -t a:1 .\n';
+  const unset = analyzeText(script);
+  t.deepEqual(unset.diagnostics.map((d) => d.code), ['RS305']);
+  t.regex(unset.diagnostics[0]!.message, /--env DOCKER_BUILD_OPTS=VALUE/);
+  const given = analyzeText(script, { env: { DOCKER_BUILD_OPTS: '--no-cache --pull' } });
+  t.deepEqual(given.diagnostics, []);
+  t.true(given.events[0]!.kind === 'build' && given.events[0]!.noCache && given.events[0]!.pull);
+});

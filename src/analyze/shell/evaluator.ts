@@ -277,7 +277,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       if (node.type !== 'simple_expansion' && node.type !== 'expansion') continue;
       const name = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(node.text)?.[1];
       if (name && scope.lookup(name) === undefined) {
-        report(diagnostic('RS305', locate(node), `$${name} is not set by the script, so it expands to nothing here, as in the shell; if your environment sets it, add its options to the build command restage prints`));
+        report(diagnostic('RS305', locate(node), `$${name} is not set by the script, so it expands to nothing here, as in the shell; if your environment sets it, give its value with --env ${name}=VALUE (or add its options to the build command restage prints)`));
       }
     }
   }
