@@ -4,7 +4,7 @@
  * or usage, 3 engine failure, 70 internal error (a bug: please report it).
  */
 import yargs from 'yargs';
-import { EXIT, runMigrate } from './commands/migrate.js';
+import { EXIT, parseEnvOptions, runMigrate } from './commands/migrate.js';
 import { renderJson } from './emit/report-json.js';
 import { renderText } from './emit/report-text.js';
 
@@ -24,10 +24,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('out', { type: 'string', describe: 'write the migrated Dockerfile to this file' })
         .option('write', { type: 'boolean', describe: 'replace the runtime Dockerfile in place (legacy files are listed, never deleted)' })
         .option('force', { type: 'boolean', default: false, describe: 'with --write/--out: overwrite even a file with uncommitted git changes' })
+        .option('script-arg', { type: 'string', array: true, describe: 'VALUE: an argument the build script receives ($1, $2… in order; repeatable)' })
+        .option('env', { type: 'string', array: true, describe: 'NAME=VALUE: an environment variable the build script reads (repeatable)' })
         .conflicts('out', 'write'),
       (args) => {
         if (usageFailed) return;
-        const { result, exitCode: code } = runMigrate(args.dir as string, { out: args.out, write: args.write, force: args.force });
+        const env = parseEnvOptions(args.env ?? []);
+        if ('usage' in env) { process.stderr.write(`restage: ${env.usage}\n`); exitCode = EXIT.badInput; return; }
+        const { result, exitCode: code } = runMigrate(args.dir as string, { out: args.out, write: args.write, force: args.force, ...(args['script-arg'] ? { scriptArgs: args['script-arg'].map(String) } : {}), env: env.env });
         if (args.json) process.stdout.write(renderJson(result));
         else {
           const report = renderText(result, { printDockerfile: result.status !== 'error' && result.written.length === 0 });
@@ -56,7 +60,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('run-timeout', { type: 'number', default: 30, describe: 'seconds before a run is stopped' })
         .option('run', { type: 'boolean', default: true, describe: 'run both images and compare what they do (--no-run skips it)' })
         .option('keep', { type: 'boolean', default: false, describe: 'keep the containers, images and scratch directories verify made (and list them)' })
-        .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' }),
+        .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
+        .option('script-arg', { type: 'string', array: true, describe: 'VALUE: an argument the build script receives, for the analysis and the replay ($1, $2… in order; repeatable)' })
+        .option('env', { type: 'string', array: true, describe: 'NAME=VALUE: an environment variable the build script reads, for the analysis and the replay (repeatable)' }),
       async (args) => {
         if (usageFailed) return;
         const { runVerify, renderVerifyJson, renderVerifyText } = await import('./commands/verify-cli.js');
@@ -65,6 +71,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           network: args.network, imageMap: args['image-map'] ?? [], buildArg: args['build-arg'] ?? [], ignore: args.ignore ?? [],
           strictMtime: args['strict-mtime'], runArgs: args['run-args'] ?? [], ...(args['run-user'] ? { runUser: args['run-user'] } : {}),
           runTimeout: args['run-timeout'], noRun: !args.run, keep: args.keep, quiet: args.quiet || args.json,
+          ...(args['script-arg'] ? { scriptArgs: args['script-arg'].map(String) } : {}), env: args.env ?? [],
         });
         if ('usage' in outcome) {
           process.stderr.write(`restage: ${outcome.usage}\n`);

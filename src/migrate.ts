@@ -25,6 +25,10 @@ export interface MigrateOptions {
   readonly displayBase?: string;
   /** Where the migrated Dockerfile will be written (--out); default: in place of the runtime Dockerfile. */
   readonly output?: string;
+  /** The script's arguments (`--script-arg`, in order): `$1`, `$2`… for the analysis. */
+  readonly scriptArgs?: readonly string[];
+  /** Environment variables the script reads (`--env NAME=VALUE`); every other one is unset. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** What verify needs beyond the result: the analysed flow and the plan it was emitted from. */
@@ -108,7 +112,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       for (const d of found.dockerfiles) files.push({ path: rel(d), role: 'dockerfile' });
       return empty('error');
     }
-    const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root, path.join(root, scriptName));
+    const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root, path.join(root, scriptName), { ...(options.scriptArgs ? { args: options.scriptArgs } : {}), ...(options.env ? { env: options.env } : {}) });
     diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
 
     for (const event of flow.events) {
@@ -158,8 +162,8 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       artifacts,
       dockerfile,
       buildCommand: plan.buildCommand,
-      // Another build still takes artifacts from the script (RS108): the script and builder stay needed.
-      obsolete: diagnostics.some((d) => d.code === 'RS108') ? [] : plan.obsolete,
+      // Another build still takes artifacts from the script (RS108), or a container's run-time command made one (RS320): the script and builder stay needed.
+      obsolete: diagnostics.some((d) => d.code === 'RS108' || d.code === 'RS320') ? [] : plan.obsolete,
       target: display(output),
     });
   }

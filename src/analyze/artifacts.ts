@@ -10,8 +10,9 @@
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
-import type { BuildFlow, ImageBuild } from '../model/flow.js';
+import type { BuildFlow, ContainerCreate, ImageBuild } from '../model/flow.js';
 import type { Artifact, ArtifactSource, Consumption, HostTree } from '../model/analysis.js';
+import { startedContainerCopy } from './started.js';
 
 export interface MatchInput {
   readonly flow: BuildFlow;
@@ -49,6 +50,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const consumptions: Consumption[] = [];
   const imagesByTag = new Map<string, ImageBuild>();
   const containers = new Map<string, ArtifactSource>();
+  const creates = new Map<string, ContainerCreate>();
   let placed: Placed[] = [];
   const madeDirs = new Set<string>();
   const removed: string[] = [];
@@ -74,6 +76,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       case 'create': {
         const build = imagesByTag.get(normalizeTag(event.image));
         containers.set(event.handle, build ? { kind: 'build', build } : { kind: 'image', image: event.image });
+        creates.set(event.handle, event);
         break;
       }
       case 'remove':
@@ -85,6 +88,9 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           diagnostics.push(diagnostic('RS401', event.at, `\`docker cp\` reads from container "${event.container.startsWith('@') ? 'the captured id' : event.container}", which the script never created (or already removed) at this point; restage cannot tell which image the artifact comes from`));
           break;
         }
+        const create = creates.get(event.container);
+        const ran = create && startedContainerCopy(create, event, source.kind === 'build' ? source.build : null, input.dockerfiles, input.display);
+        if (ran && !diagnostics.some((d) => d.code === 'RS320' && d.line === ran.line && d.file === ran.file)) diagnostics.push(ran);
         const contentOnly = event.containerPath.endsWith('/.');
         const containerPath = contentOnly ? event.containerPath.slice(0, -2) || '/' : event.containerPath;
         const destKind = kindOf(event.hostPath);

@@ -5,7 +5,7 @@
  * the command would print when it runs inside `$(…)`.
  */
 import type { Diagnostic, Location } from '../model/diagnostic.js';
-import type { FlowEvent } from '../model/flow.js';
+import type { ContainerStart, FlowEvent } from '../model/flow.js';
 import type { ShellValue, Word } from './shell/values.js';
 
 export interface Redirect {
@@ -36,6 +36,8 @@ export interface FlowSink {
   require(word: Word, role: string): string | null;
   /** A new handle for a container whose id the script captured (`id=$(docker create …)`). */
   newContainerHandle(): string;
+  /** Marks a container the script created as started (its first start counts); false when the script never created it. */
+  startContainer(container: string, start: ContainerStart): boolean;
   /** Changes the working directory for the rest of the script (or subshell). */
   changeDirectory(path: string): void;
 }

@@ -10,10 +10,16 @@ import { evaluateScript } from './shell/evaluator.js';
 /** Container engine clients whose CLI is docker's. */
 const CLIENTS = new Set(['docker', 'podman', '/usr/bin/docker', '/usr/local/bin/docker', '/usr/bin/podman']);
 
+/** What the script receives from whoever runs it: its arguments and environment (unknown when not given). */
+export interface ScriptParameters {
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** `scriptPath` is the script's absolute path (what `$0` names); `script.file` is how diagnostics show it. */
-export function analyzeScript(script: ShellScript, root: string, scriptPath: string): { flow: BuildFlow; diagnostics: Diagnostic[] } {
+export function analyzeScript(script: ShellScript, root: string, scriptPath: string, parameters: ScriptParameters = {}): { flow: BuildFlow; diagnostics: Diagnostic[] } {
   const host = hostAnalyzers();
   const analyzerFor = (name: string): CommandAnalyzer | undefined => (CLIENTS.has(name) ? analyzeDocker : host[name]);
-  const { events, diagnostics } = evaluateScript(script, { root, scriptPath, displayFile: script.file, analyzerFor });
+  const { events, diagnostics } = evaluateScript(script, { root, scriptPath, displayFile: script.file, analyzerFor, ...parameters });
   return { flow: { script: script.file, events }, diagnostics };
 }

@@ -14,6 +14,21 @@ export interface MigrateCommandOptions {
   readonly write?: boolean;
   readonly force?: boolean;
   readonly displayBase?: string;
+  /** `--script-arg` values, in order: the script's `$1`, `$2`… */
+  readonly scriptArgs?: readonly string[];
+  /** `--env NAME=VALUE`, already checked by parseEnvOptions. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** `--env NAME=VALUE` options as a map, or the usage error (a bad one exits 2). */
+export function parseEnvOptions(list: readonly string[]): { env: Record<string, string> } | { usage: string } {
+  const env: Record<string, string> = {};
+  for (const a of list) {
+    const eq = a.indexOf('=');
+    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(a.slice(0, eq))) return { usage: `--env takes NAME=VALUE (a shell variable name, then =), got "${a}"` };
+    env[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+  return { env };
 }
 
 export const EXIT = { ok: 0, findings: 1, badInput: 2, engine: 3, internal: 70 } as const;
@@ -21,7 +36,7 @@ export const EXIT = { ok: 0, findings: 1, badInput: 2, engine: 3, internal: 70 }
 export function runMigrate(dir: string, options: MigrateCommandOptions = {}): { result: MigrationResult; exitCode: number } {
   const base = path.resolve(options.displayBase ?? process.cwd());
   const out = options.out ? path.resolve(base, options.out) : undefined;
-  const result = migrate(dir, { displayBase: base, ...(out ? { output: out } : {}) });
+  const result = migrate(dir, { displayBase: base, ...(out ? { output: out } : {}), ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}), ...(options.env ? { env: options.env } : {}) });
   if (result.status === 'error') return { result, exitCode: EXIT.badInput };
   const target = out ?? (options.write && result.target ? path.resolve(base, result.target) : undefined);
   if (!target || result.dockerfile === null) return { result, exitCode: EXIT.ok };

@@ -11,7 +11,7 @@ import { createProgress } from '../verify/progress.js';
 import type { VerifyResult } from '../verify/result.js';
 import { parseImageMap } from '../verify/scratch.js';
 import { verify } from '../verify/verify.js';
-import { EXIT } from './migrate.js';
+import { EXIT, parseEnvOptions } from './migrate.js';
 
 export interface VerifyCommandOptions {
   readonly engine?: 'docker' | 'podman';
@@ -28,6 +28,9 @@ export interface VerifyCommandOptions {
   readonly noRun?: boolean;
   readonly keep?: boolean;
   readonly quiet?: boolean;
+  /** `--script-arg` values, in order, and `--env NAME=VALUE`: what the build script receives, for analysis and replay alike. */
+  readonly scriptArgs?: readonly string[];
+  readonly env?: readonly string[];
 }
 
 /** Exit codes; an interrupted run exits 128 + the signal's number, as a shell reports it (130 SIGINT, 143 SIGTERM). */
@@ -44,6 +47,8 @@ export async function runVerify(dir: string, options: VerifyCommandOptions = {})
     if (eq <= 0) return { usage: `--build-arg takes NAME=VALUE, got "${a}"` };
     buildArgs[a.slice(0, eq)] = a.slice(eq + 1);
   }
+  const env = parseEnvOptions(options.env ?? []);
+  if ('usage' in env) return env;
   boundYoungGeneration();
   const engine: Engine = options.engine === 'podman' ? new PodmanEngine() : new DockerEngine();
   const controller = new AbortController();
@@ -65,6 +70,8 @@ export async function runVerify(dir: string, options: VerifyCommandOptions = {})
       keep: options.keep ?? false,
       progress: createProgress(options.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain'),
       signal: controller.signal,
+      ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}),
+      env: env.env,
     });
     const exitCode = result.status === 'interrupted' ? 128 + (received === 'SIGTERM' ? 15 : 2) : VERIFY_EXIT[result.status];
     return { result, exitCode };

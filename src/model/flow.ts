@@ -46,6 +46,21 @@ export interface ContainerCreate {
   /** How later commands refer to it: its `--name`, or a handle for an id captured in a variable. */
   readonly handle: string;
   readonly image: string;
+  /** `--entrypoint` and the arguments after the image, as written; null when the image's own ENTRYPOINT/CMD would run. */
+  readonly command: string | null;
+  /**
+   * How the container was first started, or null while it was only created. A started container
+   * ran a command that may have written files: it no longer holds only what its image holds.
+   */
+  readonly started: ContainerStart | null;
+}
+
+/** `docker run` (which creates and starts), `docker start` of a created container, or `docker exec` in it. */
+export interface ContainerStart {
+  readonly at: Location;
+  readonly how: 'run' | 'start' | 'exec';
+  /** What ran, as written (`docker exec c make dist` → `make dist`); null: the container's own command. */
+  readonly command: string | null;
 }
 
 export interface CopyOut {

@@ -36,12 +36,15 @@ export interface VerifyOptions {
   readonly signal: AbortSignal;
   readonly displayBase?: string;
   readonly session?: Session;
+  /** What the build script receives (`--script-arg`, `--env`): the analysis, and so the replayed flow, use them. */
+  readonly scriptArgs?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function verify(dir: string, options: VerifyOptions): Promise<VerifyResult> {
   const started = performance.now();
   const { engine, signal } = options;
-  const migration = analyzeDirectory(dir, { ...(options.displayBase ? { displayBase: options.displayBase } : {}) });
+  const migration = analyzeDirectory(dir, { ...(options.displayBase ? { displayBase: options.displayBase } : {}), ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}), ...(options.env ? { env: options.env } : {}) });
   const diagnostics: Diagnostic[] = [...migration.result.diagnostics];
   const base: VerifyResult = {
     status: 'bad-input', directory: dir, migratedFrom: options.dockerfile ?? 'restage migrate', engine: null, differences: [], info: [],

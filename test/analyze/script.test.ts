@@ -56,7 +56,7 @@ test('container id captured in a variable', flows,
 
 test('defaults, unset variables and literal variables', flows,
   'IMAGE=${IMAGE:-org/app}\nTAG="${TAG-1.0}"\nOUT=${OUT_DIR:-build}\ndocker build $DOCKER_BUILD_OPTS -t "$IMAGE:$TAG" .\ndocker create --name x "$IMAGE:$TAG"\ndocker cp x:/app "$OUT/app"\n',
-  ['build org/app:1.0 /proj/Dockerfile /proj', 'create x org/app:1.0', 'cp x:/app /proj/build/app'], ['RS305']);
+  ['build org/app:1.0 /proj/Dockerfile /proj', 'create x org/app:1.0', 'cp x:/app /proj/build/app'], ['RS305', 'RS322', 'RS322', 'RS322']);
 
 test('cd, $(pwd), dirname "$0" and subshells', flows,
   'cd "$(dirname "$0")"\n(cd sub && docker build -t s .)\ndocker build -t r "$(pwd)/docker"\ncd out\ndocker cp c:app ./bin\n',

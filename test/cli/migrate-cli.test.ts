@@ -162,3 +162,27 @@ test('a corrupt or stale code cache only costs time: the CLI still runs and repl
   t.is((JSON.parse(r.stdout) as { status: string }).status, 'migrated');
   t.not(fs.readFileSync(cache, 'utf8').slice(0, 19), 'not a V8 code cache');
 });
+
+test('--script-arg sets $1 for the analysis: a case dispatch picks that branch', (t) => {
+  const dir = 'test/fixtures/migrate/script-arg-case/input';
+  const arm = restage(['migrate', dir, '--script-arg', 'armhf', '--json']);
+  t.is(arm.code, 0, arm.stderr);
+  const result = JSON.parse(arm.stdout) as { stages: { from: string }[]; buildCommand: string };
+  t.is(result.stages[0]!.from, 'arm32v7/golang:1.22');
+  t.is(result.buildCommand, 'docker build -t acme/app:armhf .');
+  const plain = restage(['migrate', dir]);
+  t.regex(plain.stdout, /^FROM golang:1\.22 AS builder\n/);
+  t.regex(plain.stderr, /build\.sh:\d+:\d+ info RS322 assumed \$1=amd64/);
+});
+
+test('--env sets a variable the script reads, and is no longer an assumption', (t) => {
+  const r = restage(['migrate', 'test/fixtures/migrate/script-arg-default/input', '--env', 'VERSION=2.0', '--script-arg', 'x86', '--json']);
+  t.is(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout) as { buildCommand: string; diagnostics: { code: string }[] };
+  t.is(result.buildCommand, 'docker build -t acme/app:2.0-x86 .');
+  t.deepEqual(result.diagnostics, []);
+});
+
+test(exitCases, ['migrate', 'samples/href-counter', '--env', 'VERSION'], 2, /restage: --env takes NAME=VALUE .*got "VERSION"/);
+test(exitCases, ['migrate', 'samples/href-counter', '--env', '=x'], 2, /restage: --env takes NAME=VALUE/);
+test(exitCases, ['verify', 'samples/href-counter', '--env', 'VERSION'], 2, /restage: --env takes NAME=VALUE .*got "VERSION"/);

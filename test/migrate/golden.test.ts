@@ -20,11 +20,17 @@ function relabel<T>(value: T, dirName: string): T {
   return JSON.parse(JSON.stringify(value).split(`"${dirName}/`).join('"input/').split(`"${dirName}"`).join('"input"').split(`"${dirName}:`).join('"input:')) as T;
 }
 
+/** A case's `options.json`: the script's arguments and environment, as `--script-arg`/`--env` give them. */
+function caseOptions(name: string): { scriptArgs?: string[]; env?: Record<string, string> } {
+  const file = path.join(MIGRATE_FIXTURES, name, 'options.json');
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+}
+
 function migrateCase(name: string) {
   const caseDir = path.join(MIGRATE_FIXTURES, name);
   // Paths in the goldens read `input/…` whether the case holds its input or names a sample.
   const input = caseInput(name);
-  const { result: raw, exitCode } = runMigrate(input, { displayBase: path.dirname(input) });
+  const { result: raw, exitCode } = runMigrate(input, { displayBase: path.dirname(input), ...caseOptions(name) });
   const result = relabel(raw, path.basename(input));
   const json = JSON.parse(renderJson({ ...result, directory: 'input' })) as Record<string, unknown>;
   return { caseDir, result, exitCode, golden: { exitCode, ...json } };
@@ -68,10 +74,10 @@ for (const name of migrateCases()) {
     // With several consuming builds (RS108) the script still holds a migration for the others.
     if (result.diagnostics.some((d) => d.code === 'RS108')) return;
 
-    const first = runMigrate(inPlace, { write: true, force: true });
+    const first = runMigrate(inPlace, { write: true, force: true, ...caseOptions(name) });
     t.deepEqual(first.result.written.length, 1);
     const target = path.resolve(process.cwd(), first.result.written[0]!);
-    const again = runMigrate(inPlace, { write: true, force: true });
+    const again = runMigrate(inPlace, { write: true, force: true, ...caseOptions(name) });
     t.is(again.result.status, 'nothing-to-migrate');
     t.deepEqual(again.result.written, []);
     t.is(fs.readFileSync(target, 'utf8'), dockerfile);

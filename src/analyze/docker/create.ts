@@ -1,11 +1,13 @@
 /**
  * `docker create` / `docker container create`: a container of an image, named by `--name` or
- * referred to later by the id the script captured (`id=$(docker create IMG)`).
- * Its command arguments never matter: the container is only a source for `docker cp`.
+ * referred to later by the id the script captured (`id=$(docker create IMG)`). Its command is
+ * recorded: it does not run until the container is started (`docker start`), and then it may
+ * write the files a later `docker cp` reads.
  */
 import { diagnostic } from '../../model/diagnostic.js';
+import type { ContainerStart } from '../../model/flow.js';
 import type { CommandAnalyzer, CommandCall, FlowSink } from '../command.js';
-import { known } from '../shell/values.js';
+import { known, type Word } from '../shell/values.js';
 import { lastValue, parseWords, spec, type ParsedWords } from './options.js';
 
 export const verbs = [['create'], ['container', 'create']];
@@ -21,8 +23,26 @@ export const CONTAINER_FLAGS = ['rm', 'd|detach', 'i|interactive', 't|tty', 'ini
   'q|quiet', 'no-healthcheck', 'oom-kill-disable', 'sig-proxy', 'disable-content-trust', 'use-api-socket'];
 export const CONTAINER = spec(CONTAINER_VALUED, CONTAINER_FLAGS);
 
-/** Records the container a create/run command makes and returns the handle the script sees. */
-export function recordContainer(call: CommandCall, sink: FlowSink, parsed: ParsedWords): string | undefined {
+/**
+ * `docker create`/`docker run` options end at the image: every word after it is the container's
+ * command, even one that starts with `-` (`docker run img sh -c 'make'`).
+ */
+export function parseContainerWords(words: readonly Word[]): { parsed: ParsedWords; command: readonly Word[] } {
+  const image = parseWords(words, CONTAINER).positionals[0];
+  const at = image ? words.indexOf(image) : -1;
+  if (at < 0) return { parsed: parseWords(words, CONTAINER), command: [] };
+  return { parsed: parseWords(words.slice(0, at + 1), CONTAINER), command: words.slice(at + 1) };
+}
+
+/** The command a container runs, as written: `--entrypoint` and the words after the image; null for the image's own. */
+export function commandOf(parsed: ParsedWords, command: readonly Word[]): string | null {
+  const entrypoint = lastValue(parsed, 'entrypoint');
+  const words = [...(entrypoint ? [entrypoint.written] : []), ...command.map((w) => w.written)];
+  return words.length > 0 ? words.join(' ') : null;
+}
+
+/** Records the container a create/run command makes and returns the handle the script sees; `started` for `docker run`. */
+export function recordContainer(call: CommandCall, sink: FlowSink, parsed: ParsedWords, command: string | null, started: Omit<ContainerStart, 'command'> | null): string | undefined {
   const imageWord = parsed.positionals[0];
   if (!imageWord) {
     sink.report(diagnostic('RS306', call.at, `\`${call.name.text} ${call.args[0]?.text ?? ''}\` without an image: restage ignored this command`));
@@ -33,11 +53,12 @@ export function recordContainer(call: CommandCall, sink: FlowSink, parsed: Parse
   const name = nameWord ? sink.require(nameWord, 'container name') : null;
   if (image === null || (nameWord && name === null)) return undefined;
   const handle = name ?? sink.newContainerHandle();
-  sink.emit({ kind: 'create', at: call.at, handle, image });
+  sink.emit({ kind: 'create', at: call.at, handle, image, command, started: started && { ...started, command } });
   return handle;
 }
 
 export const analyze: CommandAnalyzer = (call, sink) => {
-  const handle = recordContainer(call, sink, parseWords(call.args, CONTAINER));
+  const { parsed, command } = parseContainerWords(call.args);
+  const handle = recordContainer(call, sink, parsed, commandOf(parsed, command), null);
   return handle === undefined ? undefined : known(handle);
 };

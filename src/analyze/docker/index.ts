@@ -9,21 +9,26 @@ import type { CommandAnalyzer } from '../command.js';
 import * as build from './build.js';
 import * as cp from './cp.js';
 import * as create from './create.js';
+import * as exec from './exec.js';
 import * as exportVerb from './export.js';
 import * as rm from './rm.js';
 import * as run from './run.js';
+import * as start from './start.js';
 
 export interface VerbAnalyzer {
   readonly verbs: readonly (readonly string[])[];
   readonly analyze: CommandAnalyzer;
 }
 
-export const REGISTRY: Readonly<Record<string, VerbAnalyzer>> = { build, cp, create, export: exportVerb, rm, run };
+export const REGISTRY: Readonly<Record<string, VerbAnalyzer>> = { build, cp, create, exec, export: exportVerb, rm, run, start };
 
-/** Verbs that do not change the artifact flow: recognised and ignored without a word. */
+/**
+ * Verbs that do not change the artifact flow: recognised and ignored without a word. `start`,
+ * `restart` and `exec` are not among them: they run a command in a container (start.ts, exec.ts).
+ */
 const INERT = new Set(['push', 'pull', 'tag', 'image tag', 'images', 'image ls', 'ps', 'container ls', 'login', 'logout', 'version', 'info',
-  'inspect', 'image inspect', 'container inspect', 'start', 'stop', 'kill', 'wait', 'logs', 'rmi', 'image rm', 'image prune',
-  'container prune', 'system prune', 'network', 'volume', 'save', 'load', 'history', 'buildx', 'context', 'compose', 'exec', 'container start', 'container stop']);
+  'inspect', 'image inspect', 'container inspect', 'stop', 'kill', 'wait', 'logs', 'rmi', 'image rm', 'image prune',
+  'container prune', 'system prune', 'network', 'volume', 'save', 'load', 'history', 'buildx', 'context', 'compose', 'container stop', 'container kill', 'container wait', 'container logs']);
 
 const GLOBAL_VALUED = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
 

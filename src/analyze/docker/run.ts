@@ -1,19 +1,21 @@
 /**
  * `docker run` / `docker container run`. A named run leaves a container `docker cp` can read,
- * like `docker create`. A run that writes artifacts to the host instead — a bind mount
+ * but unlike `docker create` its command has run (in the foreground, or still running with
+ * `-d`), and may have written the files a later `docker cp` reads: the container is recorded as
+ * started. A run that writes artifacts to the host instead — a bind mount
  * (`-v "$PWD":/out`), or its output redirected into a file (`docker run img cat /app > app`) —
  * is an extraction form restage does not migrate yet, and says so (RS307) rather than guess.
  */
 import { diagnostic } from '../../model/diagnostic.js';
 import type { CommandAnalyzer } from '../command.js';
 import { known } from '../shell/values.js';
-import { CONTAINER, recordContainer } from './create.js';
-import { allValues, lastValue, parseWords } from './options.js';
+import { commandOf, parseContainerWords, recordContainer } from './create.js';
+import { allValues, lastValue } from './options.js';
 
 export const verbs = [['run'], ['container', 'run']];
 
 export const analyze: CommandAnalyzer = (call, sink) => {
-  const parsed = parseWords(call.args, CONTAINER);
+  const { parsed, command } = parseContainerWords(call.args);
   const binds = [...allValues(parsed, 'volume'), ...allValues(parsed, 'mount')].filter((w) => /^[./$~]|type=bind|source=|src=/.test(w.text) || w.text.includes(':/'));
   const toFile = call.redirects.find((r) => /^1?>>?$|^&>$/.test(r.operator) && r.target && r.target.text !== '/dev/null');
   if (binds.length > 0 || toFile || (call.pipedOut && !call.captured)) {
@@ -22,7 +24,7 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     return undefined;
   }
   if (lastValue(parsed, 'name') || call.captured) {
-    const handle = recordContainer(call, sink, parsed);
+    const handle = recordContainer(call, sink, parsed, commandOf(parsed, command), { at: call.at, how: 'run' });
     return handle === undefined ? undefined : known(handle);
   }
   return undefined;

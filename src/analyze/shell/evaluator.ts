@@ -3,7 +3,10 @@
  * succeeding, and hands each simple command to an analyzer. Follows variables, `cd` (also inside
  * subshells, which restore it), functions, `&&`/`||` chains (`a || b` runs only a), `exit`,
  * simple `if`/`case` conditions and `for` loops over literal lists. Where it cannot decide a
- * condition around docker commands, it says which branch it assumed (RS306).
+ * condition around docker commands, it says which branch it assumed (RS306); a branch that only
+ * reports a failure and exits non-zero is the failure path, not taken (RS321). The script's
+ * arguments and environment are what the caller gives (`--script-arg`, `--env`); a default taken
+ * for one it did not give is named at its first use in a docker argument or host path (RS322).
  */
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from '../../model/diagnostic.js';
@@ -11,8 +14,9 @@ import type { FlowEvent } from '../../model/flow.js';
 import type { ShellScript, SyntaxNode } from '../../parse/shell.js';
 import type { CommandAnalyzer, CommandCall, FlowSink, Redirect } from '../command.js';
 import { expandArguments, expandValue, type ExpansionScope } from './expand.js';
-import { known, unresolved, type ShellValue, type Word } from './values.js';
+import { concat, known, unresolved, type ShellValue, type Word } from './values.js';
 import { decideCondition } from './conditions.js';
+import { isDockerAction, isFailurePath } from './guards.js';
 
 export interface EvaluationResult {
   readonly events: FlowEvent[];
@@ -26,6 +30,10 @@ export interface EvaluationOptions {
   readonly scriptPath: string;
   /** The script's path as diagnostics show it. */
   readonly displayFile: string;
+  /** The script's arguments (`$1`, `$2`…), when the user gave them; otherwise they are unknown. */
+  readonly args?: readonly string[];
+  /** Environment variables the script reads, when the user gave them; every other one is unset. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Chooses the analyzer for a command name (after `sudo`/`command` prefixes are dropped). */
   readonly analyzerFor: (name: string) => CommandAnalyzer | undefined;
 }
@@ -41,8 +49,9 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
   const events: FlowEvent[] = [];
   const diagnostics: Diagnostic[] = [];
   const functions = new Map<string, SyntaxNode>();
-  const globals = new Map<string, ShellValue>();
-  let frame: Frame = { vars: globals, positional: [] };
+  const globals = new Map<string, ShellValue>(Object.entries(options.env ?? {}).map(([k, v]) => [k, known(v)]));
+  const scriptFrame: Frame = { vars: globals, positional: (options.args ?? []).map(known) };
+  let frame = scriptFrame;
   let cwd = options.root;
   let handles = 0;
   let depth = 0;
@@ -61,10 +70,11 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     assign: (name, value) => { frame.vars.set(name, value); },
     special: (name) => {
       if (name === '0') return known(scriptPath);
-      if (/^[1-9][0-9]*$/.test(name)) return frame.positional[Number(name) - 1] ?? unresolved(`positional parameter $${name} (the script's arguments)`);
+      if (/^[1-9][0-9]*$/.test(name)) return frame.positional[Number(name) - 1];
       if (name === '#') return known(String(frame.positional.length));
       return unresolved(`the special parameter $${name}`);
     },
+    assumable: (name) => (/^[1-9][0-9]*$/.test(name) ? frame === scriptFrame && options.args === undefined : /^[A-Za-z_]/.test(name)),
     substitute: (node) => substitute(node),
     locate,
   };
@@ -74,6 +84,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     emit: (event) => { events.push(event); },
     report,
     hostPath: (word, role) => {
+      reportAssumed(word);
       const text = sink.require(word, role);
       return text === null ? null : path.resolve(cwd, text);
     },
@@ -84,12 +95,22 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       }
       if (word.environment.length > 0) {
         const names = word.environment.map((n) => `$${n}`).join(', ');
-        report(diagnostic('RS304', word.at, `the ${role} \`${word.written}\` depends on ${names}, which the script never sets (it comes from the environment of whoever runs it, and expands to nothing when unset); restage does not guess: give it a literal default, e.g. \${${word.environment[0]}:-value}, and run restage again`));
+        report(diagnostic('RS304', word.at, `the ${role} \`${word.written}\` depends on ${names}, which the script never sets (it comes from the environment of whoever runs it, and expands to nothing when unset); restage does not guess: give it a literal default, e.g. \${${word.environment[0]}:-value}, or its value with --env ${word.environment[0]}=VALUE, and run restage again`));
         return null;
       }
       return word.text;
     },
     newContainerHandle: () => `@container#${++handles}`,
+    startContainer: (container, start) => {
+      for (let i = events.length - 1; i >= 0; i--) {
+        const e = events[i]!;
+        if (e.kind === 'remove' && e.containers.includes(container)) return false;
+        if (e.kind !== 'create' || e.handle !== container) continue;
+        if (!e.started) events[i] = { ...e, started: start.how === 'start' ? { ...start, command: e.command } : start };
+        return true;
+      }
+      return false;
+    },
     changeDirectory: (to) => { cwd = to; },
   };
 
@@ -171,9 +192,15 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     // A list is `left op right`; `a || b` runs b only when a fails, and restage assumes success.
     const [left, right] = [node.namedChildren[0], node.namedChildren[node.namedChildren.length - 1]];
     const op = node.children.find((c) => !c.isNamed && (c.type === '&&' || c.type === '||'))?.type;
+    // `[ $? -ne 0 ] && { echo failed; exit 1; }`: a failure guard, taken only when the test holds.
+    if (op === '&&' && left && right && right !== left && isFailurePath([right], functions)) {
+      const decided = runCondition([left]);
+      if (decided === null) assumeSuccess(node, left);
+      return decided === true ? runStatement(right, ctx) : known('');
+    }
     const out = left ? runStatement(left, ctx) : undefined;
     if (op === '||') {
-      if (right && mentionsDocker(right)) report(diagnostic('RS306', locate(right), 'this runs only when the command before `||` fails; restage assumes every command succeeds and did not analyse it'));
+      if (right && mentionsDocker(right) && !isFailurePath([right], functions)) report(diagnostic('RS306', locate(right), 'this runs only when the command before `||` fails; restage assumes every command succeeds and did not analyse it'));
       return out;
     }
     return right && right !== left ? runStatement(right, ctx) : out;
@@ -196,7 +223,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     const appending = node.children.some((c) => c.type === '+=');
     const value = expandValue(valueNode, scope);
     const previous = appending ? (frame.vars.get(name) ?? globals.get(name)) : undefined;
-    into.set(name, previous ? { ...value, text: previous.text + value.text, unresolved: previous.unresolved ?? value.unresolved } : value);
+    into.set(name, previous ? concat(previous, value) : value);
   }
 
   /** `export`/`local`/`readonly`/`declare`: assignments into the current frame (`local` keeps them there). */
@@ -224,7 +251,24 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     const args = words.slice(1);
     if (name.text === 'docker' || name.text === 'podman') reportUnsetExpansions(argNodes);
     const call: CommandCall = { name, args, at: locate(node), redirects, captured: ctx.captured ?? false, pipedOut: ctx.pipedOut ?? false };
-    return builtin(call) ?? callFunction(call) ?? options.analyzerFor(name.text)?.(call, sink);
+    const builtinOutput = builtin(call);
+    if (builtinOutput !== undefined) return builtinOutput;
+    if (functions.has(name.text)) return callFunction(call);
+    const analyzer = options.analyzerFor(name.text);
+    if (analyzer) for (const w of args) reportAssumed(w);
+    return analyzer?.(call, sink);
+  }
+
+  /** The first use that matters of a parameter restage gave its default (a docker argument, a host path): said once (RS322). */
+  function reportAssumed(word: Word): void {
+    for (const a of word.assumed ?? []) {
+      if (reported.has(`assumed:${a.name}`)) continue;
+      reported.add(`assumed:${a.name}`);
+      const positional = /^[0-9]+$/.test(a.name);
+      report(diagnostic('RS322', word.at, positional
+        ? `assumed $${a.name}=${a.value} (its default): the script's argument $${a.name} is unknown to restage, so the analysis used the default; give the script's arguments with --script-arg (in order) to analyse the build you run`
+        : `assumed ${a.name}=${a.value} (its default): ${a.name} comes from the environment of whoever runs the script, and restage assumed it unset; give its value with --env ${a.name}=VALUE to analyse the build you run`));
+    }
   }
 
   /** `$DOCKER_BUILD_OPTS` unset and unquoted: the shell drops the word; so does restage, and says so. */
@@ -233,7 +277,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       if (node.type !== 'simple_expansion' && node.type !== 'expansion') continue;
       const name = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(node.text)?.[1];
       if (name && scope.lookup(name) === undefined) {
-        report(diagnostic('RS305', locate(node), `$${name} is not set by the script, so it expands to nothing here, as in the shell; if your environment sets it, add its options to the build command restage prints`));
+        report(diagnostic('RS305', locate(node), `$${name} is not set by the script, so it expands to nothing here, as in the shell; if your environment sets it, give its value with --env ${name}=VALUE (or add its options to the build command restage prints)`));
       }
     }
   }
@@ -299,38 +343,68 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
   }
 
   function runIf(node: SyntaxNode): ShellValue | undefined {
-    const condition = node.childForFieldName('condition') ?? node.namedChildren[0];
-    const branches: { condition: SyntaxNode | null; body: SyntaxNode[] }[] = [];
-    let current: { condition: SyntaxNode | null; body: SyntaxNode[] } = { condition: condition ?? null, body: [] };
-    branches.push(current);
-    let seenThen = false;
-    for (const child of node.children) {
-      if (child.type === 'then') { seenThen = true; continue; }
-      if (!seenThen || !child.isNamed || child === condition) continue;
-      if (child.type === 'elif_clause' || child.type === 'else_clause') continue;
-      current.body.push(child);
-    }
+    const branches: { conditions: SyntaxNode[] | null; body: SyntaxNode[] }[] = [clauseOf(node)];
     for (const clause of node.namedChildren) {
-      if (clause.type === 'elif_clause') {
-        const cond = clause.childForFieldName('condition') ?? clause.namedChildren[0] ?? null;
-        current = { condition: cond, body: clause.namedChildren.filter((c) => c !== cond) };
-        branches.push(current);
-      } else if (clause.type === 'else_clause') {
-        current = { condition: null, body: clause.namedChildren };
-        branches.push(current);
-      }
+      if (clause.type === 'elif_clause') branches.push(clauseOf(clause));
+      else if (clause.type === 'else_clause') branches.push({ conditions: null, body: clause.namedChildren });
     }
     for (const branch of branches) {
-      if (!branch.condition) return runBlock(branch.body);
-      const decided = decideCondition(branch.condition, (n) => expandArguments(n, scope, script.text));
+      if (!branch.conditions) return runBlock(branch.body);
+      const decided = runCondition(branch.conditions);
       if (decided === false) continue;
+      if (decided === null && isFailurePath(branch.body, functions)) {
+        assumeSuccess(node, branch.conditions[branch.conditions.length - 1]!);
+        continue;
+      }
       // Undecidable: assume the branch runs (the common path), and say so when docker commands depend on it.
       if (decided === null && branches.some((b) => b.body.some(mentionsDocker))) {
-        report(diagnostic('RS306', locate(branch.condition), `restage cannot decide this condition and assumed it is true; check that the docker commands it guards are the ones your build runs`));
+        report(diagnostic('RS306', locate(branch.conditions[0]!), `restage cannot decide this condition and assumed it is true; check that the docker commands it guards are the ones your build runs`));
       }
       return runBlock(branch.body);
     }
     return undefined;
+  }
+
+  /** `if`/`elif` clause: the statements before `then` are the condition, the ones after it (up to elif/else) the body. */
+  function clauseOf(clause: SyntaxNode): { conditions: SyntaxNode[]; body: SyntaxNode[] } {
+    const conditions: SyntaxNode[] = [];
+    const body: SyntaxNode[] = [];
+    let seenThen = false;
+    for (const child of clause.children) {
+      if (child.type === 'then') { seenThen = true; continue; }
+      if (!child.isNamed || child.type === 'elif_clause' || child.type === 'else_clause') continue;
+      (seenThen ? body : conditions).push(child);
+    }
+    return { conditions, body };
+  }
+
+  /**
+   * Runs a condition as the shell does (its commands are part of the flow) and decides it: a test
+   * on known values, a docker action (which succeeds, as everywhere in the analysis), its negation;
+   * null when it depends on something restage does not know.
+   */
+  function runCondition(nodes: readonly SyntaxNode[]): boolean | null {
+    const statements = nodes.filter((n) => n.type !== 'comment');
+    for (const n of statements.slice(0, -1)) runStatement(n, {});
+    const last = statements[statements.length - 1];
+    return last ? decide(last) : null;
+    function decide(node: SyntaxNode): boolean | null {
+      if (node.type === 'negated_command') {
+        const inner = node.namedChildren[0];
+        const v = inner ? decide(inner) : null;
+        return v === null ? null : !v;
+      }
+      if (node.type === 'test_command' || (node.type === 'command' && ['[', 'test'].includes(node.childForFieldName('name')?.text ?? ''))) {
+        return decideCondition(node, (n) => expandArguments(n, scope, script.text));
+      }
+      runStatement(node, {});
+      return isDockerAction(node) ? true : null;
+    }
+  }
+
+  /** A failure guard restage did not take (RS321): the condition is undecidable and the branch only reports and exits. */
+  function assumeSuccess(at: SyntaxNode, condition: SyntaxNode): void {
+    report(diagnostic('RS321', locate(at), `restage cannot decide \`${condition.text.split('\n')[0]}\`; what it guards only reports a failure and exits with an error, so restage followed the path where the script succeeds (as if the condition were false). If this guard fires in your build, the build fails there`));
   }
 
   function runFor(node: SyntaxNode): ShellValue | undefined {

@@ -11,7 +11,14 @@ import type { Location } from '../../model/diagnostic.js';
 export interface ExpansionScope {
   lookup(name: string): ShellValue | undefined;
   assign(name: string, value: ShellValue): void;
-  special(name: string): ShellValue;
+  /** `$0`, `$1`…, `$#`, `$?`…; undefined when a positional parameter is unset (or unknown: see assumable). */
+  special(name: string): ShellValue | undefined;
+  /**
+   * Whether an unset parameter is unset only because restage does not know it: a variable from the
+   * environment, or the script's own argument when none were given (`--script-arg`). A default such
+   * a parameter takes is an assumption, and is recorded on the value.
+   */
+  assumable(name: string): boolean;
   substitute(node: SyntaxNode): ShellValue;
   locate(node: SyntaxNode): Location;
 }
@@ -131,7 +138,9 @@ function variableOf(node: SyntaxNode): string {
 }
 
 function read(name: string, scope: ExpansionScope): ShellValue {
-  if (/^([0-9]+|[@*#?$!-])$/.test(name)) return scope.special(name);
+  if (/^([0-9]+|[@*#?$!-])$/.test(name)) {
+    return scope.special(name) ?? (scope.assumable(name) ? unresolved(`positional parameter $${name} (the script's arguments; give them with --script-arg)`) : known(''));
+  }
   return scope.lookup(name) ?? fromEnvironment(name);
 }
 
@@ -144,10 +153,14 @@ function parameterExpansion(node: SyntaxNode, scope: ExpansionScope): ShellValue
   const m = /^\$\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])(?:(:?)([-=+?])([\s\S]*))?\}$/.exec(node.text);
   if (!m) return unresolved(`the expansion ${node.text}`);
   const [, name, colon, op] = m;
-  const current = scope.lookup(name!);
+  const current = /^([0-9]+|[@*#?$!-])$/.test(name!) ? scope.special(name!) : scope.lookup(name!);
   const isSet = current !== undefined;
   const nonEmpty = isSet && (current.unresolved !== null || current.text !== '');
-  const operand = () => operandOf(node, scope);
+  const operand = (): ShellValue => {
+    const v = operandOf(node, scope);
+    if (isSet || v.unresolved !== null || !scope.assumable(name!)) return v;
+    return { ...v, assumed: [...(v.assumed ?? []), { name: name!, value: v.text }] };
+  };
   if (!op) return read(name!, scope);
   const applies = colon ? nonEmpty : isSet;
   if (current?.unresolved) return unresolved(`\${${name}} (${current.unresolved})`);

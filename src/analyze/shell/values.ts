@@ -12,6 +12,14 @@ export interface ShellValue {
   readonly unresolved: string | null;
   /** Variables the script never set that the value read (they expanded to nothing). */
   readonly environment: readonly string[];
+  /** Script parameters the value took from a default (`${1:-x}`, `${VERSION:-1.0}`): restage assumed them. */
+  readonly assumed?: readonly Assumption[];
+}
+
+/** A script parameter (`1`, `VERSION`) the script did not receive, with the default it then took. */
+export interface Assumption {
+  readonly name: string;
+  readonly value: string;
 }
 
 /** One shell word after expansion and field splitting, with where it was written. */
@@ -26,9 +34,11 @@ export const unresolved = (reason: string): ShellValue => ({ text: '', unresolve
 export const fromEnvironment = (name: string): ShellValue => ({ text: '', unresolved: null, environment: [name] });
 
 export function concat(a: ShellValue, b: ShellValue): ShellValue {
+  const assumed = [...(a.assumed ?? []), ...(b.assumed ?? []).filter((x) => !a.assumed?.some((y) => y.name === x.name))];
   return {
     text: a.text + b.text,
     unresolved: a.unresolved ?? b.unresolved,
     environment: [...a.environment, ...b.environment.filter((n) => !a.environment.includes(n))],
+    ...(assumed.length > 0 ? { assumed } : {}),
   };
 }
