@@ -28,6 +28,8 @@ export interface VerifyCommandOptions {
   readonly noRun?: boolean;
   readonly keep?: boolean;
   readonly quiet?: boolean;
+  /** The build script, relative to the directory (--script). */
+  readonly script?: string;
 }
 
 /** Exit codes; an interrupted run exits 128 + the signal's number, as a shell reports it (130 SIGINT, 143 SIGTERM). */
@@ -56,6 +58,7 @@ export async function runVerify(dir: string, options: VerifyCommandOptions = {})
       engine,
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+      ...(options.script !== undefined ? { script: options.script } : {}),
       network: options.network === 'default' ? 'default' : 'none',
       imageMap,
       buildArgs,

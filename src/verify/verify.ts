@@ -36,12 +36,14 @@ export interface VerifyOptions {
   readonly signal: AbortSignal;
   readonly displayBase?: string;
   readonly session?: Session;
+  /** The build script to replay and migrate, relative to the directory (--script). */
+  readonly script?: string;
 }
 
 export async function verify(dir: string, options: VerifyOptions): Promise<VerifyResult> {
   const started = performance.now();
   const { engine, signal } = options;
-  const migration = analyzeDirectory(dir, { ...(options.displayBase ? { displayBase: options.displayBase } : {}) });
+  const migration = analyzeDirectory(dir, { ...(options.displayBase ? { displayBase: options.displayBase } : {}), ...(options.script !== undefined ? { script: options.script } : {}) });
   const diagnostics: Diagnostic[] = [...migration.result.diagnostics];
   const base: VerifyResult = {
     status: 'bad-input', directory: dir, migratedFrom: options.dockerfile ?? 'restage migrate', engine: null, differences: [], info: [],
