@@ -47,10 +47,9 @@ export function runMigrate(dir: string, options: MigrateCommandOptions = {}): { 
 
 /** Why the target is a file the legacy flow still reads (a script, a Dockerfile it builds, a file listed obsolete), or null. */
 function legacyInput(result: MigrationResult, base: string, target: string): string | null {
-  const runtime = result.target ? path.resolve(base, result.target) : null;
-  if (target === runtime) return null;
   const file = result.files.find((f) => path.resolve(base, f.path) === target);
-  if (file && file.role !== 'runtime-dockerfile') return `it is the ${file.role.replace(/-/g, ' ')} of the legacy flow, which the migration reads and never replaces`;
+  if (file?.role === 'runtime-dockerfile') return null;
+  if (file) return `it is the ${file.role.replace(/-/g, ' ')} of the legacy flow, which the migration reads and never replaces`;
   if (result.obsolete.some((o) => path.resolve(base, o) === target)) return 'it is a legacy file the migration lists as no longer needed; writing there would destroy the legacy flow before the migration is verified';
   return null;
 }
