@@ -23,7 +23,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (see README) instead of the text report' })
         .option('out', { type: 'string', describe: 'write the migrated Dockerfile to this file' })
         .option('write', { type: 'boolean', describe: 'replace the runtime Dockerfile in place (legacy files are listed, never deleted)' })
-        .option('force', { type: 'boolean', default: false, describe: 'with --write/--out: overwrite even a file with uncommitted git changes' })
+        .option('force', { type: 'boolean', default: false, describe: 'with --write/--out: overwrite a file git cannot restore, keeping the original as NAME.orig' })
+        .option('script', { type: 'string', describe: 'the build script to migrate, relative to <dir> (when several scripts are candidate pipelines)' })
         .option('script-arg', { type: 'string', array: true, describe: 'VALUE: an argument the build script receives ($1, $2… in order; repeatable)' })
         .option('env', { type: 'string', array: true, describe: 'NAME=VALUE: an environment variable the build script reads (repeatable)' })
         .conflicts('out', 'write'),
@@ -31,7 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (usageFailed) return;
         const env = parseEnvOptions(args.env ?? []);
         if ('usage' in env) { process.stderr.write(`restage: ${env.usage}\n`); exitCode = EXIT.badInput; return; }
-        const { result, exitCode: code } = runMigrate(args.dir as string, { out: args.out, write: args.write, force: args.force, ...(args['script-arg'] ? { scriptArgs: args['script-arg'].map(String) } : {}), env: env.env });
+        const { result, exitCode: code } = runMigrate(args.dir as string, { out: args.out, write: args.write, force: args.force, ...(args.script !== undefined ? { script: args.script } : {}), ...(args['script-arg'] ? { scriptArgs: args['script-arg'].map(String) } : {}), env: env.env });
         if (args.json) process.stdout.write(renderJson(result));
         else {
           const report = renderText(result, { printDockerfile: result.status !== 'error' && result.written.length === 0 });
@@ -48,6 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .positional('dir', { type: 'string', describe: 'directory holding the builder pattern', demandOption: true })
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (see README) instead of the text report' })
         .option('dockerfile', { type: 'string', describe: 'verify this hand-written Dockerfile instead of restage\'s own migration' })
+        .option('script', { type: 'string', describe: 'the build script to replay and migrate, relative to <dir> (when several scripts are candidate pipelines)' })
         .option('engine', { choices: ['docker', 'podman'] as const, default: 'docker' as const, describe: 'container engine CLI (client from $RESTAGE_DOCKER / $RESTAGE_PODMAN or PATH)' })
         .option('backend', { choices: ['buildkit', 'classic'] as const, describe: 'builder (default: what the engine uses; DOCKER_BUILDKIT decides when set)' })
         .option('network', { choices: ['none', 'default'] as const, default: 'none' as const, describe: 'network for RUN steps of both builds' })
@@ -67,7 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (usageFailed) return;
         const { runVerify, renderVerifyJson, renderVerifyText } = await import('./commands/verify-cli.js');
         const outcome = await runVerify(args.dir as string, {
-          engine: args.engine, ...(args.backend ? { backend: args.backend } : {}), ...(args.dockerfile ? { dockerfile: args.dockerfile } : {}),
+          engine: args.engine, ...(args.script !== undefined ? { script: args.script } : {}), ...(args.backend ? { backend: args.backend } : {}), ...(args.dockerfile ? { dockerfile: args.dockerfile } : {}),
           network: args.network, imageMap: args['image-map'] ?? [], buildArg: args['build-arg'] ?? [], ignore: args.ignore ?? [],
           strictMtime: args['strict-mtime'], runArgs: args['run-args'] ?? [], ...(args['run-user'] ? { runUser: args['run-user'] } : {}),
           runTimeout: args['run-timeout'], noRun: !args.run, keep: args.keep, quiet: args.quiet || args.json,

@@ -1,39 +1,65 @@
 /**
  * Writing the migrated Dockerfile: atomic (a temp file in the same directory, then rename, so a
- * reader never sees half a file), and never over uncommitted work: a target with uncommitted
- * git changes (or untracked, so git has no copy) is refused unless forced.
+ * reader never sees half a file) and keeping the replaced file's mode. An existing file is
+ * replaced only when git can give it back: tracked, not ignored and unmodified in a work tree.
+ * Any other existing file (no repository, untracked, ignored, modified) is refused, or with
+ * `force` first copied to `NAME.orig` beside it, which is itself never overwritten.
+ * A target that does not exist yet is a plain new file.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export type WriteOutcome = { ok: true } | { ok: false; reason: 'uncommitted' | 'io'; message: string };
+export type WriteOutcome =
+  | { ok: true; backup: string | null }
+  | { ok: false; reason: 'unrestorable' | 'backup-exists' | 'io'; message: string };
 
 export function writeAtomic(target: string, text: string, options: { force: boolean }): WriteOutcome {
-  if (!options.force && fs.existsSync(target)) {
-    const dirty = uncommitted(target);
-    if (dirty) return { ok: false, reason: 'uncommitted', message: dirty };
+  let existing: fs.Stats | null = null;
+  try { existing = fs.statSync(target); } catch { /* a new file */ }
+  let backup: string | null = null;
+  if (existing) {
+    if (!existing.isFile()) return { ok: false, reason: 'io', message: 'it exists and is not a regular file' };
+    const why = unrestorable(target);
+    if (why && !options.force) return { ok: false, reason: 'unrestorable', message: why };
+    if (why) {
+      backup = `${target}.orig`;
+      try {
+        // COPYFILE_EXCL: the copy fails rather than replace a backup already there.
+        fs.copyFileSync(target, backup, fs.constants.COPYFILE_EXCL);
+        fs.chmodSync(backup, existing.mode & 0o7777);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') return { ok: false, reason: 'backup-exists', message: `${path.basename(backup)} already exists (${why})` };
+        return { ok: false, reason: 'io', message: `could not keep the original as ${path.basename(backup)}: ${(e as Error).message}` };
+      }
+    }
   }
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.restage-${process.pid}-${Date.now()}`);
   try {
-    const mode = fs.existsSync(target) ? fs.statSync(target).mode & 0o7777 : 0o644;
-    fs.writeFileSync(temp, text, { mode });
+    const mode = existing ? existing.mode & 0o7777 : 0o644;
+    fs.writeFileSync(temp, text, { mode, flag: 'wx' });
+    // The umask may have narrowed the mode given at creation.
+    fs.chmodSync(temp, mode);
     fs.renameSync(temp, target);
-    return { ok: true };
+    return { ok: true, backup };
   } catch (e) {
     try { fs.rmSync(temp, { force: true }); } catch { /* nothing left to clean */ }
     return { ok: false, reason: 'io', message: (e as Error).message };
   }
 }
 
-/** Why the file may not be overwritten, or null. Outside a git work tree there is nothing to check. */
-function uncommitted(file: string): string | null {
+/** Why git could not restore the file's current content, or null when it can. */
+function unrestorable(file: string): string | null {
   const dir = path.dirname(file);
-  const inside = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, encoding: 'utf8' });
-  if (inside.status !== 0 || inside.stdout.trim() !== 'true') return null;
-  const status = spawnSync('git', ['status', '--porcelain', '--', path.basename(file)], { cwd: dir, encoding: 'utf8' });
-  if (status.status !== 0) return null;
-  const line = status.stdout.split('\n').find((l) => l.trim() !== '');
-  if (!line) return null;
-  return line.startsWith('??') ? 'it is not tracked by git, so git holds no copy of it' : 'it has uncommitted changes';
+  const name = path.basename(file);
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+  const inside = git('rev-parse', '--is-inside-work-tree');
+  if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true') return 'it is not in a git work tree, so git holds no copy of it';
+  if (git('ls-files', '--error-unmatch', '--', name).status !== 0) {
+    const ignored = git('check-ignore', '-q', '--', name).status === 0;
+    return ignored ? 'it is ignored by git, so git holds no copy of it' : 'it is not tracked by git, so git holds no copy of it';
+  }
+  const status = git('status', '--porcelain', '--', name);
+  if (status.status !== 0) return 'git could not tell whether it has uncommitted changes';
+  return status.stdout.trim() !== '' ? 'it has uncommitted changes' : null;
 }

@@ -165,7 +165,15 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       const raw = inst.jsonForm ? token.raw : unquote(token.raw);
       const at = { file: dockerfile.file, line: token.line, column: token.column };
       if (inst.keyword === 'ADD' && /^[a-z]+:\/\//i.test(raw)) return;
-      if (raw.includes('$')) return;
+      if (raw.includes('$')) {
+        // Which file a variable source names is decided at build time; one that may name an artifact is undecidable here.
+        const maybe = placed.find((x) => globCovers(path.join(build.context, raw.replace(/\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/g, '*')), x.hostPath));
+        if (maybe) {
+          diagnostics.push(diagnostic('RS304', at, `the COPY source "${raw}" depends on a variable, so restage cannot tell whether it takes the extracted artifact ${input.display(maybe.hostPath)} from the context; restage does not guess: write the source literally and run restage again`));
+          consumed.add(maybe.artifact.id);
+        }
+        return;
+      }
       const hostPath = path.join(build.context, raw);
       if (GLOB.test(raw)) {
         const covered = placed.filter((x) => globCovers(hostPath, x.hostPath));

@@ -4,7 +4,7 @@
  * code; never exits the process.
  */
 import path from 'node:path';
-import { diagnostic, sortDiagnostics } from '../model/diagnostic.js';
+import { diagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { MigrationResult } from '../model/result.js';
 import { migrate } from '../migrate.js';
 import { writeAtomic } from '../write.js';
@@ -14,6 +14,8 @@ export interface MigrateCommandOptions {
   readonly write?: boolean;
   readonly force?: boolean;
   readonly displayBase?: string;
+  /** The build script to migrate, relative to the migrated directory (--script). */
+  readonly script?: string;
   /** `--script-arg` values, in order: the script's `$1`, `$2`… */
   readonly scriptArgs?: readonly string[];
   /** `--env NAME=VALUE`, already checked by parseEnvOptions. */
@@ -36,17 +38,33 @@ export const EXIT = { ok: 0, findings: 1, badInput: 2, engine: 3, internal: 70 }
 export function runMigrate(dir: string, options: MigrateCommandOptions = {}): { result: MigrationResult; exitCode: number } {
   const base = path.resolve(options.displayBase ?? process.cwd());
   const out = options.out ? path.resolve(base, options.out) : undefined;
-  const result = migrate(dir, { displayBase: base, ...(out ? { output: out } : {}), ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}), ...(options.env ? { env: options.env } : {}) });
+  const result = migrate(dir, { displayBase: base, ...(out ? { output: out } : {}), ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}), ...(options.env ? { env: options.env } : {}), ...(options.script !== undefined ? { script: options.script } : {}) });
   if (result.status === 'error') return { result, exitCode: EXIT.badInput };
   const target = out ?? (options.write && result.target ? path.resolve(base, result.target) : undefined);
   if (!target || result.dockerfile === null) return { result, exitCode: EXIT.ok };
-  const written = writeAtomic(target, result.dockerfile, { force: options.force ?? false });
   const shown = path.relative(base, target) || target;
+  const refuse = (d: Diagnostic) => ({ result: { ...result, status: 'error' as const, diagnostics: sortDiagnostics([...result.diagnostics, d]) }, exitCode: EXIT.badInput });
+  const legacy = legacyInput(result, base, target);
+  if (legacy) return refuse(diagnostic('RS603', { file: shown, line: 1, column: 1 }, `not writing to ${shown}: ${legacy}; give --out a new file name, or --write to replace the runtime Dockerfile`));
+  const written = writeAtomic(target, result.dockerfile, { force: options.force ?? false });
   if (!written.ok) {
-    const d = written.reason === 'uncommitted'
-      ? diagnostic('RS601', { file: shown, line: 1, column: 1 }, `not overwriting ${shown}: ${written.message}; commit or stash it first, or pass --force`)
-      : diagnostic('RS602', { file: shown, line: 1, column: 1 }, `could not write ${shown}: ${written.message}`);
-    return { result: { ...result, status: 'error', diagnostics: sortDiagnostics([...result.diagnostics, d]) }, exitCode: EXIT.badInput };
+    return refuse(written.reason === 'unrestorable'
+      ? diagnostic('RS601', { file: shown, line: 1, column: 1 }, `not overwriting ${shown}: ${written.message}; commit it first (then git can give it back), or pass --force to keep the original as ${path.basename(shown)}.orig`)
+      : written.reason === 'backup-exists'
+        ? diagnostic('RS604', { file: shown, line: 1, column: 1 }, `not overwriting ${shown}: ${written.message}, and restage never replaces an earlier backup; move ${path.basename(shown)}.orig away and run restage again`)
+        : diagnostic('RS602', { file: shown, line: 1, column: 1 }, `could not write ${shown}: ${written.message}`));
   }
-  return { result: { ...result, written: [shown] }, exitCode: EXIT.ok };
+  const kept = written.backup
+    ? [diagnostic('RS605', { file: shown, line: 1, column: 1 }, `git could not restore ${shown}, so restage kept the original as ${path.relative(base, written.backup) || written.backup} before replacing it`)]
+    : [];
+  return { result: { ...result, written: [shown], diagnostics: sortDiagnostics([...result.diagnostics, ...kept]) }, exitCode: EXIT.ok };
+}
+
+/** Why the target is a file the legacy flow still reads (a script, a Dockerfile it builds, a file listed obsolete), or null. */
+function legacyInput(result: MigrationResult, base: string, target: string): string | null {
+  const file = result.files.find((f) => path.resolve(base, f.path) === target);
+  if (file?.role === 'runtime-dockerfile') return null;
+  if (file) return `it is the ${file.role.replace(/-/g, ' ')} of the legacy flow, which the migration reads and never replaces`;
+  if (result.obsolete.some((o) => path.resolve(base, o) === target)) return 'it is a legacy file the migration lists as no longer needed; writing there would destroy the legacy flow before the migration is verified';
+  return null;
 }

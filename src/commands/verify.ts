@@ -31,6 +31,8 @@ export interface VerifyCommandOptions {
   /** `--script-arg` values, in order, and `--env NAME=VALUE`: what the build script receives, for analysis and replay alike. */
   readonly scriptArgs?: readonly string[];
   readonly env?: readonly string[];
+  /** The build script, relative to the directory (--script). */
+  readonly script?: string;
 }
 
 /** Exit codes; an interrupted run exits 128 + the signal's number, as a shell reports it (130 SIGINT, 143 SIGTERM). */
@@ -61,6 +63,7 @@ export async function runVerify(dir: string, options: VerifyCommandOptions = {})
       engine,
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+      ...(options.script !== undefined ? { script: options.script } : {}),
       network: options.network === 'default' ? 'default' : 'none',
       imageMap,
       buildArgs,

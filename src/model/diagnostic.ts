@@ -34,6 +34,8 @@ export const CATALOGUE = {
   RS106: { severity: 'info', title: 'no runtime build consumes the builder\'s artifacts' },
   RS107: { severity: 'warning', title: 'several scripts drive docker; restage analysed one' },
   RS108: { severity: 'warning', title: 'several builds consume artifacts; restage migrated the last' },
+  RS110: { severity: 'error', title: 'several scripts are candidate pipelines; --script picks one' },
+  RS111: { severity: 'error', title: 'the script named by --script is not in the directory' },
   RS201: { severity: 'error', title: 'Dockerfile syntax error' },
   RS202: { severity: 'warning', title: 'Dockerfile lint finding' },
   RS203: { severity: 'warning', title: 'shell-form CMD/ENTRYPOINT on an image without a shell' },
@@ -60,8 +62,12 @@ export const CATALOGUE = {
   RS504: { severity: 'info', title: 'already migrated' },
   RS505: { severity: 'warning', title: 'a .dockerignore no longer applies' },
   RS506: { severity: 'info', title: 'parser directive dropped' },
-  RS601: { severity: 'error', title: 'refusing to overwrite a file with uncommitted changes' },
+  RS507: { severity: 'info', title: 'the script does more than the migration; no legacy file is obsolete' },
+  RS601: { severity: 'error', title: 'refusing to overwrite a file git cannot restore' },
   RS602: { severity: 'error', title: 'could not write a file' },
+  RS603: { severity: 'error', title: 'refusing to write over a file of the legacy flow' },
+  RS604: { severity: 'error', title: 'refusing to replace an earlier backup (NAME.orig)' },
+  RS605: { severity: 'info', title: 'original kept as NAME.orig before overwriting' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

@@ -14,7 +14,7 @@ import { buildArgCollisions, hoistGlobalArgs } from './args.js';
 import { buildCommand } from './command.js';
 import { copyEdits, matchCase, type CopySource } from './copies.js';
 import { StageNames } from './names.js';
-import { stageUser } from './ownership.js';
+import { pinnedOwnership } from './ownership.js';
 
 export interface PlanOptions {
   readonly root: string;
@@ -55,12 +55,9 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     const stage = (target ? file.stages.find((s) => s.name === target) : undefined) ?? file.stages[file.stages.length - 1]!;
     const name = names.claim(builderBuilds.length === 1 ? 'builder' : roleFromTag(build, i), stage.name);
     if (!stage.name) editsOf(file).push(nameStage(file, stage.from, name));
-    const user = stageUser(file, stage);
-    if (!user.root) {
-      diagnostics.push(diagnostic('RS501', { file: file.file, line: user.line, column: 1 },
-        `${user.reason}, so the builder stage may write the artifacts as another user; through the host they arrived as 0:0 (docker cp writes as root, COPY from the context gives 0:0), so restage adds --chown=0:0 to each COPY --from to keep that ownership`));
-    }
-    return { build, file, stage, name, chown: !user.root };
+    const pinned = pinnedOwnership(file, stage);
+    diagnostics.push(diagnostic('RS501', { file: file.file, line: pinned.line, column: 1 }, pinned.message));
+    return { build, file, stage, name, chown: true };
   });
   for (const b of builders) {
     for (const s of b.file.stages) {

@@ -1,8 +1,13 @@
 /**
- * Ownership through the host vs through COPY --from (ENGINE.md, measured): `docker cp` writes
- * host files as root and a COPY from the context gives 0:0, while `COPY --from` keeps the uid/gid
- * the builder stage wrote. So when the builder may have run as another user — a USER instruction,
- * or a base image not known to run as root — the artifact COPY needs `--chown=0:0` to stay equal.
+ * Ownership through the host vs through COPY --from (ENGINE.md, measured): an artifact that went
+ * through the host (`docker cp`, then COPY from the build context) is owned 0:0 in the runtime
+ * image whatever the builder did, because COPY from the context without --chown gives 0:0. A
+ * `COPY --from` keeps the uid/gid the builder stage left, and any builder step can change that
+ * (USER, a non-root base image, `RUN chown`, a RUN that unpacks an archive with its owners,
+ * `COPY --chown` or `COPY --from` in the builder). No reading of the builder can rule all of these
+ * out, so the rule that is never wrong is: every `COPY --from` that replaces a host round trip
+ * carries `--chown=0:0`, unless the runtime COPY had its own --chown, which then wins.
+ * `stageUser` only names, for the report, a reason the builder is known to write as another user.
  */
 import type { ParsedDockerfile, Stage } from '../model/dockerfile.js';
 
@@ -36,4 +41,14 @@ export function baseImageIsRoot(image: string): boolean {
   if (colon >= 0) name = name.slice(0, colon);
   name = name.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(ARCH_NAMESPACES, '');
   return !name.includes('$') && ROOT_IMAGES.has(name);
+}
+
+/** The RS501 message for a builder stage whose artifacts restage copies with `--chown=0:0`, and the line it points at. */
+export function pinnedOwnership(file: ParsedDockerfile, stage: Stage): { line: number; message: string } {
+  const user = stageUser(file, stage);
+  const why = user.root ? 'and any builder step can change that owner (a RUN chown, an archive unpacked with its owners, COPY --chown)' : `and here ${user.reason}, so the builder stage may write them as another user`;
+  return {
+    line: user.root ? stage.from.line : user.line,
+    message: `through the host the artifacts arrived as 0:0 (docker cp, then COPY from the context, which gives 0:0), while COPY --from keeps the owner the builder stage left, ${why}; restage adds --chown=0:0 to each COPY --from from this stage that has no --chown of its own, to keep the ownership the legacy image had`,
+  };
 }

@@ -39,12 +39,14 @@ export interface VerifyOptions {
   /** What the build script receives (`--script-arg`, `--env`): the analysis, and so the replayed flow, use them. */
   readonly scriptArgs?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** The build script to replay and migrate, relative to the directory (--script). */
+  readonly script?: string;
 }
 
 export async function verify(dir: string, options: VerifyOptions): Promise<VerifyResult> {
   const started = performance.now();
   const { engine, signal } = options;
-  const migration = analyzeDirectory(dir, { ...(options.displayBase ? { displayBase: options.displayBase } : {}), ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}), ...(options.env ? { env: options.env } : {}) });
+  const migration = analyzeDirectory(dir, { ...(options.displayBase ? { displayBase: options.displayBase } : {}), ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}), ...(options.env ? { env: options.env } : {}), ...(options.script !== undefined ? { script: options.script } : {}) });
   const diagnostics: Diagnostic[] = [...migration.result.diagnostics];
   const base: VerifyResult = {
     status: 'bad-input', directory: dir, migratedFrom: options.dockerfile ?? 'restage migrate', engine: null, differences: [], info: [],

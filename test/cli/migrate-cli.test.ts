@@ -58,7 +58,7 @@ test(exitCases, ['migrate', 'samples/hello-c', '--out', 'x', '--write'], 2, /mut
 test('the Dockerfile goes to stdout and the report to stderr', (t) => {
   const r = restage(['migrate', 'samples/href-counter']);
   t.regex(r.stdout, /^FROM golang:1\.7\.3 AS builder\n/);
-  t.regex(r.stdout, /COPY --from=builder \/go\/src\/github\.com\/alexellis\/href-counter\/app \.\n/);
+  t.regex(r.stdout, /COPY --from=builder --chown=0:0 \/go\/src\/github\.com\/alexellis\/href-counter\/app \.\n/);
   t.notRegex(r.stdout, /replace the script/);
   t.regex(r.stderr, /replace the script with \(run in samples\/href-counter\):\n  docker build --build-arg https_proxy=\$https_proxy --build-arg http_proxy=\$http_proxy --no-cache -t alexellis2\/href-counter:latest \./);
   t.regex(r.stderr, /builder:\/go\/src\/github\.com\/alexellis\/href-counter\/app → docker cp → samples\/href-counter\/app → samples\/href-counter\/Dockerfile:4 COPY app \./);
@@ -117,9 +117,9 @@ test('--out writes the Dockerfile atomically and prints the report only', (t) =>
   const r = restage(['migrate', dir, '--out', out]);
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout, '');
-  t.regex(fs.readFileSync(out, 'utf8'), /COPY --from=builder \/hello \./);
+  t.regex(fs.readFileSync(out, 'utf8'), /COPY --from=builder --chown=0:0 \/hello \./);
   t.regex(r.stderr, /-f Dockerfile\.multistage \./);
-  t.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('.restage-')), []);
+  t.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('.restage-') || n.endsWith('.orig')), [], 'a new file needs no backup');
 });
 
 test('--write refuses to overwrite uncommitted work (exit 2), and --force overrides', (t) => {
@@ -136,7 +136,9 @@ test('--write refuses to overwrite uncommitted work (exit 2), and --force overri
 
   const forced = restage(['migrate', dir, '--write', '--force']);
   t.is(forced.code, 0, forced.stderr);
-  t.regex(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /COPY --from=builder \/myapp\/welcome \./);
+  t.regex(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /COPY --from=builder --chown=0:0 \/myapp\/welcome \./);
+  t.is(fs.readFileSync(path.join(dir, 'Dockerfile.orig'), 'utf8'), before, 'the uncommitted original is kept beside it');
+  t.regex(forced.stderr, /Dockerfile:1:1 info RS605 .*kept the original as .*Dockerfile\.orig/);
   t.true(fs.existsSync(path.join(dir, 'build.sh')), 'legacy files are listed, never deleted');
   t.regex(forced.stderr, /no longer needed: .*build\.sh, .*Dockerfile\.build, image welcome-builder:v1/);
 });
@@ -186,3 +188,93 @@ test('--env sets a variable the script reads, and is no longer an assumption', (
 test(exitCases, ['migrate', 'samples/href-counter', '--env', 'VERSION'], 2, /restage: --env takes NAME=VALUE .*got "VERSION"/);
 test(exitCases, ['migrate', 'samples/href-counter', '--env', '=x'], 2, /restage: --env takes NAME=VALUE/);
 test(exitCases, ['verify', 'samples/href-counter', '--env', 'VERSION'], 2, /restage: --env takes NAME=VALUE .*got "VERSION"/);
+
+/** The tree's files with their modes, to prove a refused write changed nothing. */
+function modes(dir: string): Record<string, number> {
+  return Object.fromEntries(fs.readdirSync(dir).map((n) => [n, fs.statSync(path.join(dir, n)).mode & 0o7777]));
+}
+
+test('outside a git work tree --write refuses (exit 2, RS601) and writes nothing; --force keeps NAME.orig with its mode', (t) => {
+  const dir = tempCopy(path.join(ROOT, 'samples', 'welcome'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dockerfile = path.join(dir, 'Dockerfile');
+  fs.chmodSync(dockerfile, 0o640);
+  const before = snapshot(dir);
+  const beforeModes = modes(dir);
+
+  const refused = restage(['migrate', dir, '--write']);
+  t.is(refused.code, 2);
+  t.regex(refused.stderr, /Dockerfile:1:1 error RS601 not overwriting .*not in a git work tree.*commit it first.*--force.*Dockerfile\.orig/);
+  t.deepEqual(snapshot(dir), before);
+  t.deepEqual(modes(dir), beforeModes);
+
+  const forced = restage(['migrate', dir, '--write', '--force', '--json']);
+  t.is(forced.code, 0, forced.stdout);
+  const json = JSON.parse(forced.stdout) as { written: string[]; diagnostics: { code: string; message: string }[] };
+  t.is(json.written.length, 1);
+  t.truthy(json.diagnostics.find((d) => d.code === 'RS605'));
+  t.is(fs.readFileSync(`${dockerfile}.orig`, 'base64'), before.get('Dockerfile')!);
+  t.is(fs.statSync(`${dockerfile}.orig`).mode & 0o7777, 0o640);
+  t.is(fs.statSync(dockerfile).mode & 0o7777, 0o640, 'the replaced file keeps its mode');
+  t.regex(fs.readFileSync(dockerfile, 'utf8'), /COPY --from=builder/);
+
+  // A second forced write would replace the backup: refused (RS604), nothing changes.
+  fs.writeFileSync(dockerfile, fs.readFileSync(`${dockerfile}.orig`));
+  const after = snapshot(dir);
+  const again = restage(['migrate', dir, '--write', '--force']);
+  t.is(again.code, 2);
+  t.regex(again.stderr, /Dockerfile:1:1 error RS604 .*Dockerfile\.orig already exists/);
+  t.deepEqual(snapshot(dir), after);
+  t.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('.restage-')), []);
+});
+
+test('--write refuses an untracked or git-ignored target, and writes over a clean tracked one keeping its mode', (t) => {
+  const dir = tempCopy(path.join(ROOT, 'samples', 'welcome'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, '.gitignore'), 'Dockerfile\n');
+  commitAll(dir);
+  const ignored = restage(['migrate', dir, '--write']);
+  t.is(ignored.code, 2);
+  t.regex(ignored.stderr, /RS601 .*ignored by git/);
+
+  fs.writeFileSync(path.join(dir, '.gitignore'), '');
+  const untracked = restage(['migrate', dir, '--write']);
+  t.is(untracked.code, 2);
+  t.regex(untracked.stderr, /RS601 .*not tracked by git/);
+
+  for (const args of [['add', 'Dockerfile', '.gitignore'], ['commit', '-qm', 'track']]) spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir });
+  fs.chmodSync(path.join(dir, 'Dockerfile'), 0o600);
+  const clean = restage(['migrate', dir, '--write']);
+  t.is(clean.code, 0, clean.stderr);
+  t.false(fs.existsSync(path.join(dir, 'Dockerfile.orig')), 'git can restore it: no backup');
+  t.is(fs.statSync(path.join(dir, 'Dockerfile')).mode & 0o7777, 0o600);
+});
+
+test('--out over a legacy file (builder Dockerfile, build script) is refused with RS603, exit 2, nothing written', (t) => {
+  const dir = tempCopy(path.join(ROOT, 'samples', 'welcome'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  commitAll(dir);
+  const before = snapshot(dir);
+  for (const name of ['Dockerfile.build', 'build.sh']) {
+    for (const force of [[], ['--force']]) {
+      const r = restage(['migrate', dir, '--out', path.join(dir, name), ...force]);
+      t.is(r.code, 2, name);
+      t.regex(r.stderr, new RegExp(`${name.replace('.', '\\.')}:1:1 error RS603 not writing to`), name);
+      t.deepEqual(snapshot(dir), before);
+    }
+  }
+  const runtime = restage(['migrate', dir, '--out', path.join(dir, 'Dockerfile')]);
+  t.is(runtime.code, 0, runtime.stderr);
+});
+
+test('several candidate pipelines: exit 2 with RS110 naming them; --script picks one', (t) => {
+  const dir = 'test/fixtures/migrate/two-pipelines/input';
+  const refused = restage(['migrate', dir]);
+  t.is(refused.code, 2);
+  t.is(refused.stdout, '');
+  t.regex(refused.stderr, /build\.armhf\.sh:1:1 error RS110 .*build\.armhf\.sh, .*build\.sh.*--script FILE/);
+  const picked = restage(['migrate', dir, '--script', 'build.armhf.sh']);
+  t.is(picked.code, 0, picked.stderr);
+  t.regex(picked.stdout, /GOARCH=arm/);
+  t.regex(picked.stderr, /--platform linux\/arm\/v7 -t app:armhf/);
+});

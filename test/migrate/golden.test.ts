@@ -74,9 +74,15 @@ for (const name of migrateCases()) {
     // With several consuming builds (RS108) the script still holds a migration for the others.
     if (result.diagnostics.some((d) => d.code === 'RS108')) return;
 
+    // The temp copy is no git work tree: --force keeps each replaced file as NAME.orig.
+    const runtime = path.resolve(process.cwd(), result.target!.replace(/^input(?=\/)/, inPlace));
+    const original = fs.readFileSync(runtime);
     const first = runMigrate(inPlace, { write: true, force: true, ...caseOptions(name) });
     t.deepEqual(first.result.written.length, 1);
     const target = path.resolve(process.cwd(), first.result.written[0]!);
+    t.is(target, runtime);
+    t.deepEqual(fs.readFileSync(`${target}.orig`), original);
+    t.true(first.result.diagnostics.some((d) => d.code === 'RS605' && d.severity === 'info'));
     const again = runMigrate(inPlace, { write: true, force: true, ...caseOptions(name) });
     t.is(again.result.status, 'nothing-to-migrate');
     t.deepEqual(again.result.written, []);
