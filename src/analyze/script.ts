@@ -4,7 +4,7 @@ import type { BuildFlow } from '../model/flow.js';
 import type { ShellScript } from '../parse/shell.js';
 import type { CommandAnalyzer } from './command.js';
 import { analyzeDocker } from './docker/index.js';
-import { hostAnalyzers } from './host.js';
+import { hostAnalyzers, hostRedirections, otherHostCommand } from './host.js';
 import { evaluateScript } from './shell/evaluator.js';
 
 /** Container engine clients whose CLI is docker's. */
@@ -13,7 +13,7 @@ const CLIENTS = new Set(['docker', 'podman', '/usr/bin/docker', '/usr/local/bin/
 /** `scriptPath` is the script's absolute path (what `$0` names); `script.file` is how diagnostics show it. */
 export function analyzeScript(script: ShellScript, root: string, scriptPath: string): { flow: BuildFlow; diagnostics: Diagnostic[] } {
   const host = hostAnalyzers();
-  const analyzerFor = (name: string): CommandAnalyzer | undefined => (CLIENTS.has(name) ? analyzeDocker : host[name]);
-  const { events, diagnostics } = evaluateScript(script, { root, scriptPath, displayFile: script.file, analyzerFor });
+  const analyzerFor = (name: string): CommandAnalyzer | undefined => (CLIENTS.has(name) ? analyzeDocker : Object.hasOwn(host, name) ? host[name] : otherHostCommand);
+  const { events, diagnostics } = evaluateScript(script, { root, scriptPath, displayFile: script.file, analyzerFor, onRedirect: hostRedirections });
   return { flow: { script: script.file, events }, diagnostics };
 }

@@ -46,6 +46,8 @@ export const CATALOGUE = {
   RS306: { severity: 'warning', title: 'docker command not understood' },
   RS307: { severity: 'error', title: 'extraction form not supported yet' },
   RS308: { severity: 'warning', title: 'host-side change to an artifact not carried over' },
+  RS309: { severity: 'warning', title: 'host path depends on something the script does not set' },
+  RS310: { severity: 'error', title: 'verify cannot replay the script inside its scratch area' },
   RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
   RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },
   RS403: { severity: 'error', title: 'COPY source is neither in the build context nor produced' },
