@@ -174,3 +174,17 @@ e2e('a hand migration that drops the chmod is different: 0644 against 0750', asy
   t.true(r.differences.some((d) => /usr\/local\/bin\/tool/.test(d.message) && /0?644/.test(d.message) && /0?750/.test(d.message)), JSON.stringify(r.differences));
   t.deepEqual(w.snapshot(), before);
 });
+
+for (const backend of ['buildkit', 'classic'] as const) {
+  e2e(`docker cp -L is replayed as such: the legacy image gets the link's target, as COPY --from does (${backend})`, async (t) => {
+    const w = workspace(t, () => ({
+      'Dockerfile': RUNTIME,
+      'Dockerfile.build': 'FROM busybox:latest\nWORKDIR /src\nRUN echo tool-1.0 > app-1.0 && ln -s app-1.0 app\n',
+      'build.sh': script('docker build -t confine:build -f Dockerfile.build .', 'docker create --name confine-x confine:build', 'docker cp -L confine-x:/src/app ./app', 'docker rm -f confine-x', 'docker build -t confine:1 .', 'rm -f app'),
+    }));
+    const before = w.snapshot();
+    const r = verify(w.repo, ['--backend', backend]);
+    t.is(r.status, 'equivalent', JSON.stringify(r));
+    t.deepEqual(w.snapshot(), before);
+  });
+}
