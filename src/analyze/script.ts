@@ -14,6 +14,8 @@ const CLIENTS = new Set(['docker', 'podman', '/usr/bin/docker', '/usr/local/bin/
 export function analyzeScript(script: ShellScript, root: string, scriptPath: string): { flow: BuildFlow; diagnostics: Diagnostic[] } {
   const host = hostAnalyzers();
   const analyzerFor = (name: string): CommandAnalyzer | undefined => (CLIENTS.has(name) ? analyzeDocker : Object.hasOwn(host, name) ? host[name] : otherHostCommand);
-  const { events, diagnostics } = evaluateScript(script, { root, scriptPath, displayFile: script.file, analyzerFor, onRedirect: hostRedirections });
+  const { events, diagnostics } = evaluateScript(script, { root, scriptPath, displayFile: script.file, analyzerFor,
+    // A docker command's output into a file is the docker analyzers' to judge (RS307).
+    onRedirect: (call, sink) => (CLIENTS.has(call.name.text) ? undefined : hostRedirections(call, sink)) });
   return { flow: { script: script.file, events }, diagnostics };
 }
