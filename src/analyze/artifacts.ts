@@ -10,7 +10,8 @@
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
-import type { BuildFlow, ContainerCreate, ImageBuild } from '../model/flow.js';
+import type { BuildFlow, ContainerCreate, HostOperation, ImageBuild } from '../model/flow.js';
+import { hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
 import type { Artifact, ArtifactSource, Consumption, HostTree } from '../model/analysis.js';
 import { startedContainerCopy } from './started.js';
 
@@ -95,7 +96,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         const containerPath = contentOnly ? event.containerPath.slice(0, -2) || '/' : event.containerPath;
         const destKind = kindOf(event.hostPath);
         const hostPath = !contentOnly && destKind === 'dir' ? path.join(event.hostPath, path.posix.basename(containerPath)) : event.hostPath;
-        const artifact: Artifact = { id: artifacts.length + 1, copyOut: event, source, containerPath, contentOnly, hostPath };
+        const artifact: Artifact = { id: artifacts.length + 1, copyOut: event, source, containerPath, contentOnly, hostPath, modes: [] };
         artifacts.push(artifact);
         const merged = contentOnly && destKind === 'dir' && tree.kind(hostPath) === 'dir' && !madeDirs.has(hostPath);
         placed = placed.filter((x) => !under(x.hostPath, hostPath));
@@ -103,7 +104,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         break;
       }
       case 'host':
-        applyHost(event.op, event.paths, event.at);
+        applyHost(event);
         break;
     }
   }
@@ -119,29 +120,44 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   }
   return { artifacts, consumptions, runtime, diagnostics };
 
-  function applyHost(op: string, paths: readonly string[], at: Location): void {
-    if (op === 'mkdir') { for (const p of paths) madeDirs.add(p); return; }
-    if (op === 'rm') {
-      for (const p of paths) { removed.push(p); placed = placed.filter((x) => !under(x.hostPath, p)); }
-      return;
+  /** The host op's steps from the shared model (src/shared/host-ops.ts), applied to where the artifacts lie. */
+  function applyHost(event: HostOperation): void {
+    for (const u of event.undecidable) {
+      diagnostics.push(diagnostic('RS309', u.at, `the path \`${u.written}\` of \`${event.command}\` depends on ${u.reason}; restage cannot tell which files this ${event.op === 'rm' ? 'removes' : 'changes'} and does not guess (verify refuses to replay it): set the variable in the script with a literal value or default (\${NAME:-/tmp/out}) and run restage again`));
     }
-    if ((op === 'mv' || op === 'cp') && paths.length >= 2) {
-      const dest = paths[paths.length - 1]!;
-      const destIsDir = kindOf(dest) === 'dir';
-      for (const src of paths.slice(0, -1)) {
-        const moved = placed.filter((x) => under(x.hostPath, src));
-        const target = destIsDir ? path.join(dest, path.basename(src)) : dest;
-        const copies = moved.map((x) => ({ ...x, hostPath: target + x.hostPath.slice(src.length), artifact: { ...x.artifact, hostPath: target + x.hostPath.slice(src.length) } }));
-        if (op === 'mv') placed = placed.filter((x) => !under(x.hostPath, src));
-        placed.push(...copies);
-      }
-      return;
-    }
-    if (op === 'chmod' || op === 'chown') {
-      const touched = paths.filter((p) => placed.some((x) => under(x.hostPath, p) || under(p, x.hostPath)));
+    if (!MODELLED_OPS.has(event.op)) {
+      const touched = event.paths.filter((p) => placed.some((x) => under(p, x.hostPath) || (event.recursive && under(x.hostPath, p))));
       if (touched.length > 0) {
-        diagnostics.push(diagnostic('RS308', at, `\`${op}\` changes an extracted artifact on the host (${touched.map(input.display).join(', ')}); the multi-stage build copies it straight from the builder stage, so add the same change there (a RUN ${op} in the build Dockerfile, or COPY ${op === 'chmod' ? '--chmod' : '--chown'}=… on the COPY --from)`));
+        diagnostics.push(diagnostic('RS308', event.at, `\`${event.command}\` changes the extracted artifact ${touched.map(input.display).join(', ')} on the host, which restage does not model; the migrated Dockerfile copies the artifact straight from the builder stage without this change (and verify refuses to replay it): do the change in the builder's Dockerfile (a RUN step), drop it from the script, and run restage again`));
       }
+      return;
+    }
+    for (const step of hostSteps(event, (p) => kindOf(p) === 'dir')) applyStep(step, event.at);
+  }
+
+  function applyStep(step: HostStep, at: Location): void {
+    switch (step.kind) {
+      case 'mkdir': madeDirs.add(step.path); return;
+      case 'remove':
+        removed.push(step.path);
+        placed = placed.filter((x) => !under(x.hostPath, step.path));
+        return;
+      case 'move':
+      case 'copy': {
+        const { from, to } = step;
+        const moved = placed.filter((x) => under(x.hostPath, from));
+        const copies = moved.map((x) => ({ ...x, hostPath: to + x.hostPath.slice(from.length), artifact: { ...x.artifact, hostPath: to + x.hostPath.slice(from.length) } }));
+        if (step.kind === 'move') placed = placed.filter((x) => !under(x.hostPath, from));
+        placed.push(...copies);
+        return;
+      }
+      case 'chmod':
+        placed = placed.map((x) => {
+          const inside = under(step.path, x.hostPath);
+          if (!inside && !(step.recursive && under(x.hostPath, step.path))) return x;
+          const containerPath = inside ? path.posix.join(x.containerPath, step.path.slice(x.hostPath.length)) : x.containerPath;
+          return { ...x, artifact: { ...x.artifact, modes: [...x.artifact.modes, { at, mode: step.mode, recursive: step.recursive, containerPath }] } };
+        });
     }
   }
 

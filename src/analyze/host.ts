@@ -1,20 +1,69 @@
 /**
  * Host-side commands that matter between extraction and the runtime build: `cd` (and
- * `pushd`/`popd`) move the working directory; `mkdir`, `rm`, `mv`, `cp`, `chmod`, `chown` and
- * `tar` act on extracted artifacts. Everything else on the host (echo, go test, …) is inert.
+ * `pushd`/`popd`) move the working directory; `mkdir`, `rm`, `mv`, `cp`, `chmod` act on extracted
+ * artifacts in ways restage models (src/shared/host-ops.ts); `chown`, `tar`, redirections into a
+ * file and any other command that may write what it names are recorded as `other`/`chown`, so an
+ * artifact they touch is reported instead of silently dropped. Commands that only read
+ * (echo, test, ls, …) are inert.
+ *
+ * A path operand whose value the script does not fix — a variable it never sets (the shell makes
+ * it empty: `rm -rf "$X/probe"` is `rm -rf /probe`), `~`, a command's output — is undecidable:
+ * recorded as such, never resolved to a guessed path.
  */
 import path from 'node:path';
-import type { CommandAnalyzer, FlowSink } from './command.js';
-import type { HostOperation } from '../model/flow.js';
+import type { CommandAnalyzer, CommandCall, FlowSink } from './command.js';
+import type { HostOperation, UndecidablePath } from '../model/flow.js';
 import type { Word } from './shell/values.js';
+import { isMode } from '../shared/host-ops.js';
 
 const operands = (args: readonly Word[]) => args.filter((w) => !(w.text.startsWith('-') && w.text.length > 1));
+const recursiveFlag = (args: readonly Word[]) => args.some((w) => /^-[a-zA-Z]*[rR]/.test(w.text) || w.text === '--recursive');
 
-function record(op: HostOperation['op'], call: Parameters<CommandAnalyzer>[0], sink: FlowSink, words: readonly Word[]): undefined {
-  const paths = words.map((w) => (w.unresolved === null ? path.resolve(sink.cwd, w.text) : null)).filter((p): p is string => p !== null);
-  sink.emit({ kind: 'host', at: call.at, op, paths, command: [call.name.written, ...call.args.map((a) => a.written)].join(' ') });
+/** Why a word cannot name a known host path, or null when it can. */
+export function undecidable(w: Word): string | null {
+  if (w.unresolved !== null) return w.unresolved;
+  if (w.environment.length > 0) return `${w.environment.map((n) => `$${n}`).join(', ')}, which the script never sets (the shell makes ${w.environment.length > 1 ? 'them' : 'it'} empty when unset)`;
+  if (/^~/.test(w.written)) return '~, the home directory of whoever runs the script';
+  return null;
+}
+
+function record(op: HostOperation['op'], call: CommandCall, sink: FlowSink, words: readonly Word[], extra: { mode?: string | null; recursive?: boolean; decide?: boolean } = {}): undefined {
+  const paths: string[] = [];
+  const unknown: UndecidablePath[] = [];
+  for (const w of words) {
+    const why = undecidable(w);
+    if (why === null) paths.push(path.resolve(sink.cwd, w.text));
+    else if (extra.decide !== false) unknown.push({ at: w.at, written: w.written, reason: why });
+  }
+  if (op === 'other' && paths.length === 0 && unknown.length === 0) return undefined;
+  sink.emit({
+    kind: 'host', at: call.at, op, paths, command: [call.name.written, ...call.args.map((a) => a.written)].join(' '),
+    mode: extra.mode ?? null, recursive: extra.recursive ?? false, undecidable: unknown,
+  });
   return undefined;
 }
+
+/** Commands that read what they name and write nothing but their output (a redirection still counts). */
+const READ_ONLY = new Set(['echo', 'printf', 'test', '[', '[[', 'ls', 'cat', 'file', 'stat', 'du', 'df', 'wc', 'head', 'tail', 'grep', 'egrep', 'diff', 'cmp',
+  'sha256sum', 'sha1sum', 'md5sum', 'readlink', 'realpath', 'basename', 'dirname', 'true', 'false', ':', 'sleep', 'set', 'shift', 'trap', 'wait', 'read',
+  'return', 'local', 'export', 'unset', 'readonly', 'declare', 'source', '.', 'type', 'which', 'hash', 'ldd', 'od', 'xxd', 'hexdump', 'tree', 'date', 'env', 'id', 'uname', 'whoami', 'exit']);
+
+/**
+ * Output redirected into a file (`echo x > app`, `cmd >> log`): the file is written. The target
+ * is taken as written, without expansion; one that expands something is left out (the replay
+ * runs no redirection, and the analysis only needs to see a write into an artifact it knows).
+ */
+export const hostRedirections: CommandAnalyzer = (call, sink) => {
+  const targets = call.redirects.filter((r) => /^(\d*|&)>>?\|?$/.test(r.operator) && r.target).map((r) => r.target!.text.replace(/^"(.*)"$|^'(.*)'$/, '$1$2'))
+    .filter((t) => t !== '/dev/null' && !/[$`]/.test(t));
+  if (targets.length === 0) return undefined;
+  sink.emit({ kind: 'host', at: call.at, op: 'other', paths: targets.map((t) => path.resolve(sink.cwd, t)), command: [call.name.written, ...call.args.map((a) => a.written)].join(' '), mode: null, recursive: false, undecidable: [] });
+  return undefined;
+};
+
+/** Any command without an analyzer of its own: it may change what it names (`strip app`, `touch app`), and so may its redirections. */
+export const otherHostCommand: CommandAnalyzer = (call, sink) =>
+  record('other', call, sink, READ_ONLY.has(path.basename(call.name.text)) ? [] : operands(call.args), { decide: false });
 
 /** Host analyzers for one script run (the `pushd` stack is per run). */
 export function hostAnalyzers(): Readonly<Record<string, CommandAnalyzer>> {
@@ -39,11 +88,19 @@ export function hostAnalyzers(): Readonly<Record<string, CommandAnalyzer>> {
     return undefined;
   },
   mkdir: (call, sink) => record('mkdir', call, sink, operands(call.args)),
-  rm: (call, sink) => record('rm', call, sink, operands(call.args)),
+  rm: (call, sink) => record('rm', call, sink, operands(call.args), { recursive: recursiveFlag(call.args) }),
   mv: (call, sink) => record('mv', call, sink, operands(call.args)),
-  cp: (call, sink) => record('cp', call, sink, operands(call.args)),
-  chmod: (call, sink) => record('chmod', call, sink, operands(call.args).slice(1)),
-  chown: (call, sink) => record('chown', call, sink, operands(call.args).slice(1)),
-  tar: (call, sink) => record('other', call, sink, []),
+  cp: (call, sink) => record('cp', call, sink, operands(call.args), { recursive: recursiveFlag(call.args) }),
+  chmod: (call, sink) => {
+    // `chmod -x file` is a mode, not an option: the first argument that is not -R/-v/… is the mode.
+    const args = call.args.filter((w) => !/^-[RvcfH]+$|^--(recursive|verbose|changes|silent|quiet)$/.test(w.text));
+    const mode = args[0];
+    const known = mode && undecidable(mode) === null && isMode(mode.text) ? mode.text : null;
+    return record(known ? 'chmod' : 'other', call, sink, args.slice(1), { mode: known, recursive: recursiveFlag(call.args.filter((w) => w !== mode)) });
+  },
+  chown: (call, sink) => record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
+  chgrp: (call, sink) => record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
+  // tar -x/-C, and the others below, act on whole trees: a directory holding an artifact counts.
+  ...Object.fromEntries(['tar', 'find', 'rsync', 'unzip', 'cpio'].map((n): [string, CommandAnalyzer] => [n, (call, sink) => record('other', call, sink, operands(call.args), { decide: false, recursive: true })])),
   };
 }

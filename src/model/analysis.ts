@@ -2,7 +2,7 @@
  * What the analysis concludes from the flow: which files are artifacts, where each landed on
  * the host, and which runtime COPY/ADD consumes it.
  */
-import type { Diagnostic } from './diagnostic.js';
+import type { Diagnostic, Location } from './diagnostic.js';
 import type { Instruction, ParsedDockerfile } from './dockerfile.js';
 import type { BuildFlow, CopyOut, ImageBuild } from './flow.js';
 
@@ -26,6 +26,18 @@ export interface Artifact {
   readonly contentOnly: boolean;
   /** Absolute host path the artifact occupies after `docker cp` (and any later `mv`). */
   readonly hostPath: string;
+  /** `chmod`s the script did to it on the host before the runtime build, in order. */
+  readonly modes: readonly ModeChange[];
+}
+
+/** A host `chmod` on an artifact, in the builder's terms. */
+export interface ModeChange {
+  readonly at: Location;
+  /** The mode operand as written (`750`, `u+x`). */
+  readonly mode: string;
+  readonly recursive: boolean;
+  /** Absolute container path it applies to: the artifact's, or a path inside it. */
+  readonly containerPath: string;
 }
 
 export interface Consumption {

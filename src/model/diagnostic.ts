@@ -48,6 +48,8 @@ export const CATALOGUE = {
   RS306: { severity: 'warning', title: 'docker command not understood' },
   RS307: { severity: 'error', title: 'extraction form not supported yet' },
   RS308: { severity: 'warning', title: 'host-side change to an artifact not carried over' },
+  RS309: { severity: 'warning', title: 'host path depends on something the script does not set' },
+  RS310: { severity: 'error', title: 'verify cannot replay the script inside its scratch area' },
   RS320: { severity: 'warning', title: 'docker cp from a container that ran a command' },
   RS321: { severity: 'info', title: 'a failure guard was assumed not to fire' },
   RS322: { severity: 'info', title: 'a script parameter took an assumed value' },

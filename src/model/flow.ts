@@ -89,6 +89,23 @@ export interface HostOperation {
   /** Absolute host paths the operation names, in order (for mv/cp the last one is the destination). */
   readonly paths: readonly string[];
   readonly command: string;
+  /** chmod: the mode operand as written (`750`, `u+x,go-w`); null for other ops or a mode restage cannot read. */
+  readonly mode: string | null;
+  /** `-R`/`-r` (chmod, chown, cp, rm). */
+  readonly recursive: boolean;
+  /**
+   * Operands whose path cannot be known without running the script (a variable the script never
+   * sets, `~`, a command's output): they are left out of `paths`, and the operation is not
+   * replayed (RS309).
+   */
+  readonly undecidable: readonly UndecidablePath[];
+}
+
+export interface UndecidablePath {
+  readonly at: Location;
+  readonly written: string;
+  /** Why: `$STAGING_DIR is never set by the script`, `~ is the home directory of whoever runs it`, … */
+  readonly reason: string;
 }
 
 export type FlowEvent = ImageBuild | ContainerCreate | CopyOut | ContainerRemove | HostOperation;

@@ -3,6 +3,10 @@
  * container path in a `COPY --from=<stage>` (COPY --from reads from the stage root, not its
  * WORKDIR). Flags the user wrote (--chown, --chmod, --link) stay; `--chown=0:0` is added where
  * ownership would otherwise change. Sources that stay in the context keep their own COPY line.
+ *
+ * `docker cp -L` (CopyOut.followLink) needs no flag: COPY --from follows a symlink named as the
+ * source and copies what it points to, under BuildKit and the classic builder alike, as
+ * test/e2e/confinement.test.ts ("docker cp -L is replayed as such") shows against the replay.
  */
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';

@@ -15,6 +15,7 @@ import { buildCommand } from './command.js';
 import { copyEdits, matchCase, type CopySource } from './copies.js';
 import { StageNames } from './names.js';
 import { pinnedOwnership } from './ownership.js';
+import { planModes } from './modes.js';
 
 export interface PlanOptions {
   readonly root: string;
@@ -65,6 +66,16 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     }
   }
 
+  const baseSource = (c: Consumption) => {
+    const src = c.artifact.source;
+    if (src.kind === 'image') return { source: { ref: src.image, chown: true }, stageName: null, noShell: false };
+    const b = builders.find((x) => x.build === src.build)!;
+    return { source: { ref: b.name, chown: b.chown }, stageName: b.name, noShell: b.stage.image.toLowerCase() === 'scratch' };
+  };
+  const modes = planModes(uses, baseSource, runtimeFile, names, diagnostics);
+  stages.push(...modes.stages);
+  editsOf(runtimeFile).push(...modes.edits);
+  const sourceOf: (c: Consumption) => CopySource = modes.sourceOf;
   const finalStage = runtimeFile.stages[runtimeFile.stages.length - 1]!;
   const runtimeName = names.claim('runtime', finalStage.name);
   for (const s of runtimeFile.stages) {
@@ -77,18 +88,12 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     stages.push({ name: s === finalStage ? runtimeName : s.name ?? `stage-${s.index}`, from: builderOfImage ? builderOfImage.name : s.image, source: runtimeFile.file, role: s === finalStage ? 'runtime' : 'other' });
   }
 
-  const sourceOf = (c: Consumption): CopySource => {
-    const src = c.artifact.source;
-    if (src.kind === 'image') return { ref: src.image, chown: true };
-    const b = builders.find((x) => x.build === src.build)!;
-    return { ref: b.name, chown: b.chown };
-  };
   const byInstruction = new Map<Instruction, Consumption[]>();
   for (const u of uses) byInstruction.set(u.instruction, [...(byInstruction.get(u.instruction) ?? []), u]);
   for (const [inst, list] of byInstruction) editsOf(runtimeFile).push(...copyEdits(runtimeFile, inst, list, sourceOf, diagnostics));
   if (uses.some((u) => u.artifact.source.kind === 'image')) {
     const u = uses.find((x) => x.artifact.source.kind === 'image')!;
-    diagnostics.push(diagnostic('RS501', u.artifact.copyOut.at, `the artifact comes from the image ${sourceOf(u).ref}, which the script does not build; restage copies it with COPY --from=${sourceOf(u).ref} --chown=0:0 (its user is unknown)`));
+    diagnostics.push(diagnostic('RS501', u.artifact.copyOut.at, `the artifact comes from the image ${baseSource(u).source.ref}, which the script does not build; restage copies it with COPY --from=${sourceOf(u).ref} --chown=0:0 (its user is unknown)`));
   }
 
   const firstBuilder = builderFiles[0] ?? runtimeFile;

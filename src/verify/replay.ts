@@ -1,19 +1,28 @@
 /**
- * The legacy side: replays the analysed flow in a scratch copy — each build the migration depends
- * on, the extraction containers (with a dummy command, since `docker create` refuses an image
- * without CMD/ENTRYPOINT), the copies out, the removals, the host-side moves — with unique names
- * and `--no-cache` on every build (BuildKit's COPY cache ignores uid/gid and mtime: a warm build
- * could reuse the other side's layer and compare falsely equal).
+ * The legacy side: replays the analysed flow in a scratch area (src/verify/scratch.ts) — each
+ * build the migration depends on, the extraction containers (with a dummy command, since `docker
+ * create` refuses an image without CMD/ENTRYPOINT), the copies out, the removals, the host-side
+ * commands of src/shared/host-ops.ts — with unique names and `--no-cache` on every build
+ * (BuildKit's COPY cache ignores uid/gid and mtime: a warm build could reuse the other side's
+ * layer and compare falsely equal).
+ *
+ * Every path is mapped into the scratch area by `ScratchTree.map`, and every write is guarded by
+ * `ScratchTree.writable`. What the replay cannot do there faithfully is refused before anything
+ * runs (`replayRefusals`): a path that depends on something the script does not set, a file the
+ * flow reads that exists only outside the copied area, a host command on an artifact that
+ * restage does not model.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { normalizeTag } from '../analyze/artifacts.js';
 import type { Analysis } from '../model/analysis.js';
-import type { ImageBuild } from '../model/flow.js';
+import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
+import type { HostOperation, ImageBuild } from '../model/flow.js';
+import { applyMode, hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
 import type { Backend, Engine } from './engine/engine.js';
 import { EngineFailure } from './failure.js';
 import type { Progress } from './progress.js';
-import { mapImage, rewriteImages, type ImageMap, type ScratchTree } from './scratch.js';
+import { isUnder, mapImage, rewriteImages, type ImageMap, type ScratchTree } from './scratch.js';
 import type { Session } from './session.js';
 
 export interface BuildSettings {
@@ -74,7 +83,7 @@ export async function buildImage(settings: BuildSettings, label: string, request
 export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settings: BuildSettings): Promise<LegacyImages> {
   const { engine, session, signal } = settings;
   const runtime = analysis.runtime!;
-  const needed = new Set<ImageBuild>([runtime, ...analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : []))]);
+  const needed = neededBuilds(analysis);
   const tags = new Map<string, string>();
   const containers = new Map<string, string>();
   const builders: string[] = [];
@@ -86,7 +95,7 @@ export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settin
       case 'build': {
         if (!needed.has(event)) break;
         const tag = session.image(event === runtime ? 'legacy' : 'legacy-builder');
-        const dockerfile = tree.map(event.dockerfile);
+        const dockerfile = tree.writable(tree.map(event.dockerfile), 'rewrite the Dockerfile');
         fs.writeFileSync(dockerfile, rewriteImages(fs.readFileSync(dockerfile, 'utf8'), resolveImage));
         buildSeconds += await buildImage(settings, `legacy: docker build ${event.tags[0] ?? ''}`.trim(), {
           context: tree.map(event.context), dockerfile, tag, buildArgs: scriptBuildArgs(event, settings.buildArgs), target: event.target,
@@ -106,7 +115,7 @@ export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settin
         const container = containers.get(event.container);
         if (!container) throw new EngineFailure('docker cp', `the script copies from ${event.container}, which the replay has no container for`);
         const started = performance.now();
-        await settings.progress.step(`legacy: docker cp ${event.containerPath}`, () => engine.cp({ container, from: event.containerPath, to: tree.map(event.hostPath), signal }));
+        await settings.progress.step(`legacy: docker cp ${event.containerPath}`, () => engine.cp({ container, from: event.containerPath, to: tree.writable(tree.map(event.hostPath), 'docker cp to'), followLink: event.followLink, signal }));
         buildSeconds += (performance.now() - started) / 1000;
         break;
       }
@@ -120,25 +129,88 @@ export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settin
         }
         break;
       case 'host':
-        applyHost(event.op, event.paths.map((p) => tree.map(p)));
+        applyHost(event, tree);
         break;
     }
   }
   throw new EngineFailure('replay', 'the replay ended before the runtime build');
 }
 
-/** Host-side commands of the script, done to the scratch copy with the shell's semantics (`mv a dir` moves into dir). */
-function applyHost(op: string, paths: readonly string[]): void {
-  if (op === 'mkdir') for (const p of paths) fs.mkdirSync(p, { recursive: true });
-  if (op === 'rm') for (const p of paths) fs.rmSync(p, { recursive: true, force: true });
-  if ((op === 'mv' || op === 'cp') && paths.length >= 2) {
-    const dest = paths[paths.length - 1]!;
-    const intoDir = fs.existsSync(dest) && fs.statSync(dest).isDirectory();
-    for (const src of paths.slice(0, -1)) {
-      if (!fs.existsSync(src)) continue;
-      const target = intoDir ? path.join(dest, path.basename(src)) : dest;
-      if (op === 'mv') fs.renameSync(src, target);
-      else fs.cpSync(src, target, { recursive: true, verbatimSymlinks: true });
-    }
+/** The builds the replay runs: the runtime and the builders of its artifacts. */
+function neededBuilds(analysis: Analysis): Set<ImageBuild> {
+  return new Set<ImageBuild>([analysis.runtime!, ...analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : []))]);
+}
+
+/**
+ * Why the replay cannot run the flow inside a scratch area that copies `area` (RS310 errors,
+ * located on the script line), checked before anything runs; empty when it can. Only the events
+ * up to the runtime build count: the replay stops there.
+ */
+export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const needed = neededBuilds(analysis);
+  const produced: string[] = [];
+  const available = (p: string) => isUnder(p, area) || produced.some((d) => isUnder(p, d));
+  const needs = (at: Location, p: string, what: string) => {
+    if (!available(p)) out.push(diagnostic('RS310', at, `the replay needs ${what} ${p}, which is outside the area verify copies (${area}) and is not made by the script before this line; verify never reads or writes outside its scratch area: keep what the build needs in the repository (or make the script create it), then run verify again`));
+  };
+  for (const event of analysis.flow.events) {
+    if (event.kind === 'build') {
+      if (!needed.has(event)) continue;
+      needs(event.dockerfileAt, event.dockerfile, 'the Dockerfile');
+      needs(event.at, event.context, 'the build context');
+      if (event === analysis.runtime) break;
+    } else if (event.kind === 'copy-out') produced.push(event.hostPath);
+    else if (event.kind === 'host') refuseHost(event);
   }
+  return out;
+
+  function refuseHost(event: HostOperation): void {
+    for (const u of event.undecidable) {
+      out.push(diagnostic('RS310', u.at, `verify does not run \`${event.command}\`: the path \`${u.written}\` depends on ${u.reason}, so which real path it names is unknown and the replay does not guess; set the value in the script (e.g. \${NAME:-/tmp/out}) and run verify again`));
+    }
+    if (!MODELLED_OPS.has(event.op)) {
+      if (analysis.diagnostics.some((d) => d.code === 'RS308' && d.line === event.at.line && d.column === event.at.column && d.file === event.at.file)) {
+        out.push(diagnostic('RS310', event.at, `verify does not replay \`${event.command}\`: it changes an extracted artifact in a way restage does not model (RS308), so the replayed legacy image would not be the script's; move the change into the builder's Dockerfile and run verify again`));
+      }
+      return;
+    }
+    if (event.undecidable.length > 0) return;
+    const reads = event.op === 'mv' || event.op === 'cp' ? event.paths.slice(0, -1) : event.op === 'chmod' ? event.paths : [];
+    for (const p of reads) needs(event.at, p, `\`${event.command}\` to read`);
+    if (event.op === 'mkdir') produced.push(...event.paths);
+    if ((event.op === 'mv' || event.op === 'cp') && event.paths.length >= 2) produced.push(event.paths[event.paths.length - 1]!);
+  }
+}
+
+/** A host command of the script, done in the scratch area with the steps of the shared model. */
+function applyHost(event: HostOperation, tree: ScratchTree): void {
+  if (!MODELLED_OPS.has(event.op) || event.undecidable.length > 0) return;
+  const isDir = (p: string) => fs.statSync(tree.map(p), { throwIfNoEntry: false })?.isDirectory() ?? false;
+  for (const step of hostSteps(event, isDir)) applyStep(step, tree);
+}
+
+function applyStep(step: HostStep, tree: ScratchTree): void {
+  switch (step.kind) {
+    case 'mkdir': fs.mkdirSync(tree.writable(tree.map(step.path), 'create the directory'), { recursive: true }); return;
+    case 'remove': fs.rmSync(tree.writable(tree.map(step.path), 'remove', true), { recursive: true, force: true }); return;
+    case 'move':
+    case 'copy': {
+      const from = tree.map(step.from);
+      if (!fs.existsSync(from)) return;
+      const to = tree.writable(tree.map(step.to), step.kind === 'move' ? 'move to' : 'copy to');
+      if (step.kind === 'move') fs.renameSync(tree.writable(from, 'move', true), to);
+      else fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+      return;
+    }
+    case 'chmod': chmodTree(tree.writable(tree.map(step.path), 'chmod'), step.mode, step.recursive, true);
+  }
+}
+
+/** `chmod [-R] MODE path`: like chmod(1), a symlink met while recursing is left alone (its mode means nothing). */
+function chmodTree(p: string, mode: string, recursive: boolean, top: boolean): void {
+  const stat = top ? fs.statSync(p) : fs.lstatSync(p);
+  if (stat.isSymbolicLink()) return;
+  fs.chmodSync(p, applyMode(mode, stat.mode, stat.isDirectory()));
+  if (recursive && stat.isDirectory()) for (const name of fs.readdirSync(p)) chmodTree(path.join(p, name), mode, true, false);
 }

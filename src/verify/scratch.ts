@@ -1,6 +1,11 @@
 /**
- * Scratch copies: verify never builds in the user's tree. A copy of the directory (without .git)
- * is made per side, and host paths of the analysis are mapped into it.
+ * Scratch areas: verify never builds, writes or deletes in the user's tree, nor anywhere else on
+ * the host. Each side gets a scratch root holding a mirror of the host file system: every host
+ * path P of the analysis is `<root>/fs/P` (one mapping for every replayed operation). The mirror
+ * starts empty — a private `/tmp`, `/opt`, … — except for the *area*: the part of the enclosing
+ * repository (the git work tree holding the directory, without .git; else the directory) that
+ * the flow names, copied in. `cd "$(dirname "$0")/.."` from `ci/` thus reaches the copy of the
+ * repository root, and `/tmp/out` a private empty directory.
  *
  * Image mapping (`--image-map FROM=TO`): base images are substituted in every Dockerfile verify
  * builds, on both sides alike, for air-gapped machines and mirrors. A key with a tag matches that
@@ -13,18 +18,80 @@ import { parseDockerfile } from '../parse/dockerfile.js';
 import { applyEdits } from '../emit/dockerfile.js';
 import type { TextEdit } from '../model/plan.js';
 
-export class ScratchTree {
-  constructor(readonly source: string, readonly root: string) {}
+/** A write the replay was about to make outside its scratch root: a bug in restage, never done. */
+export class ConfinementError extends Error {
+  constructor(what: string, target: string, root: string) {
+    super(`internal error: verify's replay was about to ${what} ${target}, outside its scratch area ${root}; nothing was written`);
+    this.name = 'ConfinementError';
+  }
+}
 
-  static copy(source: string, root: string): ScratchTree {
-    fs.cpSync(source, root, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, filter: (p) => path.basename(p) !== '.git' });
-    return new ScratchTree(source, root);
+export const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+
+/** The git work tree that holds `dir` (the nearest ancestor with a .git entry), or `dir` itself. */
+export function repositoryOf(dir: string): string {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return path.resolve(dir);
+  }
+}
+
+/**
+ * The part of the repository the replay copies: the deepest directory holding `dir` and every
+ * path of `paths` that lies in the repository. Paths outside the repository are not copied.
+ */
+export function scratchArea(dir: string, paths: Iterable<string>): string {
+  const repo = repositoryOf(dir);
+  let area = path.resolve(dir);
+  for (const p of paths) {
+    if (!isUnder(p, repo)) continue;
+    while (!isUnder(p, area)) area = path.dirname(area);
+  }
+  return area;
+}
+
+export class ScratchTree {
+  /** `area`: the host directory copied in; `root`: the session's scratch directory for this side. */
+  constructor(readonly area: string, readonly root: string) {}
+
+  static copy(area: string, root: string): ScratchTree {
+    const tree = new ScratchTree(area, root);
+    const target = tree.map(area);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.cpSync(area, target, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, filter: (p) => path.basename(p) !== '.git' });
+    return tree;
   }
 
-  /** The scratch path for a host path of the analysis (paths outside the directory are kept). */
+  /** The scratch path of a host path of the analysis: inside the mirror, whatever the path. */
   map(hostPath: string): string {
-    const rel = path.relative(this.source, hostPath);
-    return rel.startsWith('..') || path.isAbsolute(rel) ? hostPath : path.join(this.root, rel);
+    return path.join(this.root, 'fs', path.resolve('/', hostPath));
+  }
+
+  /** Whether a host path is in the copied area (else it exists in the mirror only if the flow made it). */
+  copied(hostPath: string): boolean {
+    return isUnder(path.resolve(hostPath), this.area);
+  }
+
+  /**
+   * Guards a write: `scratchPath` must be inside the scratch root once symlinks are resolved (a
+   * link copied from the repository may point anywhere). `entry`: the operation acts on the
+   * directory entry itself (rm, rename of a link), so only its parent is resolved.
+   */
+  writable(scratchPath: string, what: string, entry = false): string {
+    const root = fs.realpathSync(this.root);
+    if (!isUnder(path.resolve(scratchPath), path.resolve(this.root))) throw new ConfinementError(what, scratchPath, this.root);
+    for (let probe = entry ? path.dirname(scratchPath) : scratchPath; ; probe = path.dirname(probe)) {
+      let real: string | null = null;
+      try { real = fs.realpathSync(probe); } catch {
+        // A dangling link: writing through it would create its target, wherever that is.
+        if (fs.lstatSync(probe, { throwIfNoEntry: false })?.isSymbolicLink() || path.dirname(probe) === probe) throw new ConfinementError(what, scratchPath, this.root);
+      }
+      if (real !== null) {
+        if (!isUnder(real, root)) throw new ConfinementError(what, scratchPath, this.root);
+        break;
+      }
+    }
+    return scratchPath;
   }
 }
 

@@ -15,9 +15,9 @@ import { compareImages } from './differs/index.js';
 import { gatherFacts } from './facts.js';
 import { EngineFailure } from './failure.js';
 import type { Progress } from './progress.js';
-import { buildImage, replayLegacy, scriptBuildArgs, type BuildSettings } from './replay.js';
+import { buildImage, replayLegacy, replayRefusals, scriptBuildArgs, type BuildSettings } from './replay.js';
 import type { VerifyResult } from './result.js';
-import { mapImage, rewriteImages, ScratchTree, type ImageMap } from './scratch.js';
+import { mapImage, rewriteImages, scratchArea, ScratchTree, type ImageMap } from './scratch.js';
 import { Session } from './session.js';
 
 export interface VerifyOptions {
@@ -57,6 +57,8 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     return base;
   }
   const { analysis, plan, result } = migration;
+  const area = scratchArea(migration.root, analysis ? flowPaths(analysis) : []);
+  if (analysis?.runtime && plan) diagnostics.push(...replayRefusals(analysis, area));
   if (result.status === 'error' || hasErrors(diagnostics)) return base;
 
   const ping = await engine.ping({ signal });
@@ -71,8 +73,8 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
 
   try {
     const sides = analysis?.runtime && plan
-      ? await buildBoth(migration.root, analysis, plan, result.dockerfile!, settings, options)
-      : await buildSame(migration.root, settings, options);
+      ? await buildBoth(area, analysis, plan, result.dockerfile!, settings, options)
+      : await buildSame(migration.root, area, settings, options);
     const factOptions = { ignore: options.ignore, run: options.run, signal };
     const legacyFacts = await options.progress.step('legacy: read the image', () => gatherFacts(engine, session, sides.legacy, factOptions));
     const migratedFacts = await options.progress.step('migrated: read the image', () => gatherFacts(engine, session, sides.migrated, factOptions));
@@ -109,16 +111,16 @@ interface Sides {
 }
 
 /** The legacy flow replayed on one scratch copy; the migrated (or --dockerfile) one built on another. */
-async function buildBoth(root: string, analysis: Analysis, plan: StagePlan, dockerfile: string, settings: BuildSettings, options: VerifyOptions): Promise<Sides> {
+async function buildBoth(area: string, analysis: Analysis, plan: StagePlan, dockerfile: string, settings: BuildSettings, options: VerifyOptions): Promise<Sides> {
   const runtime = analysis.runtime!;
-  const legacyTree = ScratchTree.copy(root, settings.session.scratch('legacy'));
+  const legacyTree = ScratchTree.copy(area, settings.session.scratch('legacy'));
   const legacy = await replayLegacy(analysis, legacyTree, settings);
   let builderImageSize = 0;
   for (const b of legacy.builders) builderImageSize += (await settings.engine.inspectImage(b, { signal: settings.signal })).Size ?? 0;
 
-  const newTree = ScratchTree.copy(root, settings.session.scratch('migrated'));
+  const newTree = ScratchTree.copy(area, settings.session.scratch('migrated'));
   const text = options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : dockerfile;
-  const target = newTree.map(runtime.dockerfile);
+  const target = newTree.writable(newTree.map(runtime.dockerfile), 'write the migrated Dockerfile');
   fs.writeFileSync(target, rewriteImages(text, (image) => mapImage(image, settings.imageMap)));
   const buildArgs: Record<string, string> = {};
   for (const b of analysis.flow.events) if (b.kind === 'build') Object.assign(buildArgs, scriptBuildArgs(b, {}));
@@ -131,18 +133,23 @@ async function buildBoth(root: string, analysis: Analysis, plan: StagePlan, dock
  * Nothing to migrate (already multi-stage): the "legacy" image is the directory's own Dockerfile,
  * the migrated one is restage's output for it — the same file — or the --dockerfile given.
  */
-async function buildSame(root: string, settings: BuildSettings, options: VerifyOptions): Promise<Sides> {
+async function buildSame(root: string, area: string, settings: BuildSettings, options: VerifyOptions): Promise<Sides> {
   const side = async (role: 'legacy' | 'migrated', text: string | null) => {
-    const tree = ScratchTree.copy(root, settings.session.scratch(role));
-    const file = path.join(tree.root, 'Dockerfile');
+    const tree = ScratchTree.copy(area, settings.session.scratch(role));
+    const file = tree.writable(tree.map(path.join(root, 'Dockerfile')), 'write the Dockerfile');
     fs.writeFileSync(file, rewriteImages(text ?? fs.readFileSync(file, 'utf8'), (image) => mapImage(image, settings.imageMap)));
     const tag = settings.session.image(role);
-    const seconds = await buildImage(settings, `${role}: docker build`, { context: tree.root, dockerfile: file, tag, buildArgs: { ...settings.buildArgs } });
+    const seconds = await buildImage(settings, `${role}: docker build`, { context: tree.map(root), dockerfile: file, tag, buildArgs: { ...settings.buildArgs } });
     return { image: tag, buildSeconds: seconds };
   };
   const legacy = await side('legacy', null);
   const migrated = await side('migrated', options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : null);
   return { legacy, migrated };
+}
+
+/** Every host path the flow names: what the scratch area must hold of the repository. */
+function flowPaths(analysis: Analysis): string[] {
+  return analysis.flow.events.flatMap((e) => (e.kind === 'build' ? [e.context, e.dockerfile] : e.kind === 'copy-out' ? [e.hostPath] : e.kind === 'host' ? e.paths : []));
 }
 
 /** Docker 23+ builds with BuildKit by default; older engines with the classic builder (DOCKER_BUILDKIT decides when set). */

@@ -25,3 +25,125 @@ test('a malformed --image-map entry is refused with the entry named', (t) => {
   t.throws(() => parseImageMap(['gcc']), { message: /--image-map takes FROM=TO, got "gcc"/ });
   t.throws(() => parseImageMap(['=x']), { message: /got "=x"/ });
 });
+
+// --- Confinement: the scratch area and what the replay refuses (issue 7 §1). ---
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { analyzeDirectory } from '../../src/migrate.js';
+import { replayRefusals } from '../../src/verify/replay.js';
+import { ConfinementError, repositoryOf, scratchArea, ScratchTree } from '../../src/verify/scratch.js';
+
+const BUILDER = 'FROM busybox:latest\nWORKDIR /src\nRUN echo hi > app\n';
+function repo(t: { teardown: (f: () => void) => void }, files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+const refusals = (dir: string) => {
+  const m = analyzeDirectory(dir, { displayBase: dir });
+  return { migration: m, refused: replayRefusals(m.analysis!, scratchArea(m.root, m.analysis!.flow.events.flatMap((e) => (e.kind === 'build' ? [e.context, e.dockerfile] : e.kind === 'copy-out' ? [e.hostPath] : e.kind === 'host' ? e.paths : [])))) };
+};
+const script = (body: string) => `#!/bin/sh\nset -e\n${body}\n`;
+const EXTRACT = 'docker create --name x b:1\ndocker cp x:/src/app ./app\ndocker rm -f x';
+
+test('the repository is the git work tree above the directory; without one, the directory', (t) => {
+  const dir = repo(t, { '.git/HEAD': 'ref: refs/heads/main\n', 'ci/build.sh': '' });
+  t.is(repositoryOf(path.join(dir, 'ci')), dir);
+  const bare = repo(t, { 'build.sh': '' });
+  t.is(repositoryOf(bare), bare);
+});
+
+test('the area holds what the flow names in the repository, never what lies outside it', (t) => {
+  const dir = repo(t, { '.git/HEAD': 'x', 'ci/build.sh': '' });
+  t.is(scratchArea(path.join(dir, 'ci'), [path.join(dir, 'Dockerfile'), '/tmp/out/app', '/opt/x']), dir);
+  t.is(scratchArea(path.join(dir, 'ci'), [path.join(dir, 'ci', 'app'), '/tmp/out/app']), path.join(dir, 'ci'));
+});
+
+test('every host path maps into the scratch root; the area is copied without .git, the rest starts empty', (t) => {
+  const dir = repo(t, { '.git/HEAD': 'x', 'Dockerfile': 'FROM a\n', 'ci/build.sh': '' });
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-scratch-'));
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  const tree = ScratchTree.copy(dir, root);
+  for (const p of ['/tmp/x', '/etc/passwd', `${os.homedir()}/.cache/x`, path.join(dir, '..', 'sibling')]) t.true(tree.map(p).startsWith(`${root}/`), p);
+  t.is(fs.readFileSync(tree.map(path.join(dir, 'Dockerfile')), 'utf8'), 'FROM a\n');
+  t.false(fs.existsSync(tree.map(path.join(dir, '.git'))));
+  t.false(fs.existsSync(tree.map('/etc/passwd')));
+});
+
+test('a write through a link that leads outside the scratch root is an internal error, never a write', (t) => {
+  const outside = repo(t, { 'keep': 'real' });
+  const dir = repo(t, {});
+  fs.symlinkSync(outside, path.join(dir, 'out'));
+  fs.symlinkSync(path.join(outside, 'missing'), path.join(dir, 'dangling'));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-scratch-'));
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  const tree = ScratchTree.copy(dir, root);
+  t.throws(() => tree.writable(tree.map(path.join(dir, 'out', 'keep')), 'write'), { instanceOf: ConfinementError });
+  t.throws(() => tree.writable(tree.map(path.join(dir, 'dangling')), 'write'), { instanceOf: ConfinementError });
+  t.throws(() => tree.writable('/tmp/elsewhere', 'write'), { instanceOf: ConfinementError });
+  // Removing the link itself stays inside.
+  t.is(tree.writable(tree.map(path.join(dir, 'out')), 'remove', true), tree.map(path.join(dir, 'out')));
+  t.is(tree.writable(tree.map('/tmp/new/file'), 'write'), tree.map('/tmp/new/file'));
+});
+
+test('a script in ci/ that cds to the repository root replays inside the copied repository', (t) => {
+  const dir = repo(t, {
+    '.git/HEAD': 'x', 'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'ci/Dockerfile.build': BUILDER,
+    'ci/build.sh': script(`cd "$(dirname "$0")/.."\ndocker build -t b:1 -f ci/Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`),
+  });
+  const { migration, refused } = refusals(path.join(dir, 'ci'));
+  t.is(migration.result.status, 'migrated');
+  t.deepEqual(refused, []);
+});
+
+test('an output directory under /tmp made by the script is the replay\'s own; one it only reads is refused', (t) => {
+  const made = repo(t, {
+    'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'Dockerfile.build': BUILDER,
+    'build.sh': script(`OUT=/tmp/restage-never-x\nrm -rf "$OUT"\nmkdir -p "$OUT"\ndocker build -t b:1 -f Dockerfile.build .\ndocker create --name x b:1\ndocker cp x:/src/app "$OUT/app"\ndocker rm -f x\ncp "$OUT/app" ./app\ndocker build -t r:1 .`),
+  });
+  t.deepEqual(refusals(made).refused, []);
+  const read = repo(t, {
+    'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'Dockerfile.build': BUILDER,
+    'build.sh': script(`docker build -t b:1 -f Dockerfile.build /opt/restage-never-ctx\n${EXTRACT}\ndocker build -t r:1 .`),
+  });
+  const { refused } = refusals(read);
+  t.is(refused.length, 1);
+  t.like(refused[0], { code: 'RS310', severity: 'error', line: 3 });
+  t.regex(refused[0]!.message, /\/opt\/restage-never-ctx/);
+});
+
+for (const [name, line] of [['rm -rf "$STAGING_DIR/probe"', 'rm -rf "$STAGING_DIR/probe"'], ['~', 'mkdir -p ~/.cache/x'], ['$HOME', 'rm -rf "$HOME/.cache/x"'], ['a command\'s output', 'rm -rf "$(mktemp -d)/x"']] as const) {
+  test(`an undecidable host path (${name}) is a located warning in migrate and a refusal in verify`, (t) => {
+    const dir = repo(t, { 'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'Dockerfile.build': BUILDER, 'build.sh': script(`${line}\ndocker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`) });
+    const { migration, refused } = refusals(dir);
+    const warning = migration.result.diagnostics.find((d) => d.code === 'RS309');
+    t.like(warning, { severity: 'warning', line: 3 });
+    t.is(migration.result.status, 'needs-attention');
+    const host = migration.analysis!.flow.events.find((e) => e.kind === 'host' && e.undecidable.length > 0);
+    t.truthy(host);
+    t.deepEqual(host?.kind === 'host' ? host.paths : null, []);
+    t.like(refused[0], { code: 'RS310', line: 3 });
+  });
+}
+
+for (const cmd of ['chown 1000:1000 app', 'strip app', 'touch app', 'echo x > app', 'ln -sf other app', 'tar -xf extra.tar -C .']) {
+  test(`\`${cmd}\` on an extracted artifact is needs-attention in migrate and refused by the replay`, (t) => {
+    const dir = repo(t, { 'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'Dockerfile.build': BUILDER, 'build.sh': script(`docker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\n${cmd}\ndocker build -t r:1 .`) });
+    const { migration, refused } = refusals(dir);
+    t.like(migration.result.diagnostics.find((d) => d.code === 'RS308'), { severity: 'warning', line: 7 });
+    t.is(migration.result.status, 'needs-attention');
+    t.like(refused.find((d) => d.line === 7), { code: 'RS310' });
+  });
+}
+
+test('commands that only read an artifact are inert', (t) => {
+  const dir = repo(t, { 'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'Dockerfile.build': BUILDER, 'build.sh': script(`docker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\n[ -f app ]\nls -l app\nsha256sum app\ndocker build -t r:1 .`) });
+  const { migration, refused } = refusals(dir);
+  t.is(migration.result.status, 'migrated');
+  t.deepEqual(refused, []);
+});

@@ -36,6 +36,8 @@ export interface EvaluationOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Chooses the analyzer for a command name (after `sudo`/`command` prefixes are dropped). */
   readonly analyzerFor: (name: string) => CommandAnalyzer | undefined;
+  /** Sees every command that redirects output into a file, builtins included (`echo x > app`). */
+  readonly onRedirect?: CommandAnalyzer;
 }
 
 class Exit extends Error {}
@@ -251,6 +253,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     const args = words.slice(1);
     if (name.text === 'docker' || name.text === 'podman') reportUnsetExpansions(argNodes);
     const call: CommandCall = { name, args, at: locate(node), redirects, captured: ctx.captured ?? false, pipedOut: ctx.pipedOut ?? false };
+    if (call.redirects.some((r) => /^(\d*|&)>>?\|?$/.test(r.operator))) options.onRedirect?.(call, sink);
     const builtinOutput = builtin(call);
     if (builtinOutput !== undefined) return builtinOutput;
     if (functions.has(name.text)) return callFunction(call);

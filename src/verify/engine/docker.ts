@@ -144,6 +144,7 @@ export class DockerEngine implements Engine {
   async cp(options: CpOptions): Promise<void> {
     const args = ['cp'];
     if (options.archive) args.push('--archive');
+    if (options.followLink) args.push('--follow-link');
     args.push(`${options.container}:${options.from}`, options.to);
     await this.checked(args, options);
   }

@@ -79,6 +79,8 @@ export interface CpOptions extends CallOptions {
   readonly to: string;
   /** `-a`: keep the container's uid/gid on the host files (otherwise they belong to the caller). */
   readonly archive?: boolean;
+  /** `-L`: when `from` is a symlink, copy what it points to instead of the link. */
+  readonly followLink?: boolean;
 }
 
 export interface RemoveOptions extends CallOptions {
