@@ -24,7 +24,7 @@ export interface Diagnostic extends Location {
 /**
  * The catalogue. A code never changes meaning once released; retired codes are not reused.
  * RS1xx: discovery, RS2xx: Dockerfiles, RS3xx: scripts, RS4xx: artifact flow, RS5xx: plan/emit,
- * RS6xx: writing files.
+ * RS6xx: writing files, RS7xx: verify.
  */
 export const CATALOGUE = {
   RS101: { severity: 'error', title: 'directory not found or unreadable' },
@@ -59,6 +59,10 @@ export const CATALOGUE = {
   RS506: { severity: 'info', title: 'parser directive dropped' },
   RS601: { severity: 'error', title: 'refusing to overwrite a file with uncommitted changes' },
   RS602: { severity: 'error', title: 'could not write a file' },
+  RS701: { severity: 'error', title: 'an image verify needs is not on the engine' },
+  RS702: { severity: 'error', title: 'the legacy flow could not be reproduced' },
+  RS703: { severity: 'warning', title: 'verify could not remove something it made' },
+  RS704: { severity: 'info', title: 'the script runs the engine client under sudo; verify does not' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

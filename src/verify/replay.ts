@@ -11,7 +11,8 @@ import { normalizeTag } from '../analyze/artifacts.js';
 import type { Analysis } from '../model/analysis.js';
 import type { ImageBuild } from '../model/flow.js';
 import type { Backend, Engine } from './engine/engine.js';
-import { EngineFailure } from './failure.js';
+import { EngineError } from './engine/engine.js';
+import { EngineFailure, LegacyNotReproduced } from './failure.js';
 import type { Progress } from './progress.js';
 import { mapImage, rewriteImages, type ImageMap, type ScratchTree } from './scratch.js';
 import type { Session } from './session.js';
@@ -59,15 +60,19 @@ function intermediateImages(session: Session): (line: string) => void {
   };
 }
 
-export async function buildImage(settings: BuildSettings, label: string, request: { context: string; dockerfile: string; tag: string; buildArgs: Record<string, string>; target?: string | null }): Promise<number> {
-  const result = await settings.progress.step(label, () => settings.engine.build({
-    onLog: intermediateImages(settings.session),
-    context: request.context, dockerfile: request.dockerfile, tag: request.tag, buildArgs: request.buildArgs,
-    noCache: true, network: settings.network, backend: settings.backend, pull: false, signal: settings.signal,
-    ...(request.target ? { target: request.target } : {}),
-  }));
-  // Build logs carry terminal colour codes (the classic builder colours RUN's stderr): not for a report.
-  if (!result.ok) throw new EngineFailure(label, `the build failed (exit ${result.exitCode})`, result.logTail.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')));
+export async function buildImage(settings: BuildSettings, label: string, request: { context: string; dockerfile: string; tag: string; buildArgs: Record<string, string>; target?: string | null; verb?: readonly string[] }): Promise<number> {
+  // A failed build fails its progress step (the engine reports it in its result, not by throwing).
+  const result = await settings.progress.step(label, async () => {
+    const built = await settings.engine.build({
+      onLog: intermediateImages(settings.session),
+      context: request.context, dockerfile: request.dockerfile, tag: request.tag, buildArgs: request.buildArgs,
+      noCache: true, network: settings.network, backend: settings.backend, pull: false, signal: settings.signal,
+      ...(request.target ? { target: request.target } : {}), ...(request.verb ? { verb: request.verb } : {}),
+    });
+    // Build logs carry terminal colour codes (the classic builder colours RUN's stderr): not for a report.
+    if (!built.ok) throw new EngineFailure(label, `the build failed (exit ${built.exitCode})`, built.logTail.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')));
+    return built;
+  });
   return result.seconds;
 }
 
@@ -88,8 +93,8 @@ export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settin
         const tag = session.image(event === runtime ? 'legacy' : 'legacy-builder');
         const dockerfile = tree.map(event.dockerfile);
         fs.writeFileSync(dockerfile, rewriteImages(fs.readFileSync(dockerfile, 'utf8'), resolveImage));
-        buildSeconds += await buildImage(settings, `legacy: docker build ${event.tags[0] ?? ''}`.trim(), {
-          context: tree.map(event.context), dockerfile, tag, buildArgs: scriptBuildArgs(event, settings.buildArgs), target: event.target,
+        buildSeconds += await buildImage(settings, `legacy: ${settings.engine.kind} ${event.invocation.verb.join(' ')} ${event.tags[0] ?? ''}`.trim(), {
+          context: tree.map(event.context), dockerfile, tag, buildArgs: scriptBuildArgs(event, settings.buildArgs), target: event.target, verb: event.invocation.verb,
         });
         for (const t of event.tags) tags.set(normalizeTag(t), tag);
         if (event === runtime) return { runtime: tag, builders, buildSeconds };
@@ -106,7 +111,11 @@ export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settin
         const container = containers.get(event.container);
         if (!container) throw new EngineFailure('docker cp', `the script copies from ${event.container}, which the replay has no container for`);
         const started = performance.now();
-        await settings.progress.step(`legacy: docker cp ${event.containerPath}`, () => engine.cp({ container, from: event.containerPath, to: tree.map(event.hostPath), signal }));
+        await settings.progress.step(`legacy: docker cp ${event.containerPath}`, () => engine.cp({ container, from: event.containerPath, to: tree.map(event.hostPath), signal }).catch((e: unknown) => {
+          // The engine copied nothing because the image lacks the path the script names: the legacy flow as restage read it does not work.
+          if (e instanceof EngineError && /could not find the file|no such file or directory/i.test(e.stderr)) throw new LegacyNotReproduced(`docker cp ${event.containerPath}`, event.at, `${event.containerPath} does not exist in the container the script copies it from (${e.message})`);
+          throw e;
+        }));
         buildSeconds += (performance.now() - started) / 1000;
         break;
       }
