@@ -165,7 +165,7 @@ async function buildBoth(root: string, analysis: Analysis, plan: StagePlan, dock
   const buildArgs: Record<string, string> = {};
   for (const b of analysis.flow.events) if (b.kind === 'build') Object.assign(buildArgs, scriptBuildArgs(b, {}));
   const tag = settings.session.image('migrated');
-  const seconds = await buildImage(settings, 'migrated: docker build', { context: newTree.map(options.dockerfile ? runtime.context : plan.context), dockerfile: target, tag, buildArgs: { ...buildArgs, ...settings.buildArgs } });
+  const seconds = await buildImage(settings, 'migrated: docker build', { context: newTree.map(options.dockerfile ? runtime.context : plan.context), dockerfile: target, tag, buildArgs: { ...buildArgs, ...settings.buildArgs }, verb: runtime.invocation.verb });
   return { legacy: { image: legacy.runtime, buildSeconds: legacy.buildSeconds, builderImageSize }, migrated: { image: tag, buildSeconds: seconds } };
 }
 
