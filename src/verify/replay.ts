@@ -113,7 +113,7 @@ export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settin
         const started = performance.now();
         await settings.progress.step(`legacy: docker cp ${event.containerPath}`, () => engine.cp({ container, from: event.containerPath, to: tree.map(event.hostPath), signal }).catch((e: unknown) => {
           // The engine copied nothing because the image lacks the path the script names: the legacy flow as restage read it does not work.
-          if (e instanceof EngineError && /could not find the file|no such file or directory/i.test(e.stderr)) throw new LegacyNotReproduced(`docker cp ${event.containerPath}`, event.at, `${event.containerPath} does not exist in the container the script copies it from (${e.message})`);
+          if (e instanceof EngineError && /could not find the file|no such file or directory|no such container:path/i.test(e.stderr)) throw new LegacyNotReproduced(`docker cp ${event.containerPath}`, event.at, `${event.containerPath} does not exist in the container the script copies it from (${e.message})`);
           throw e;
         }));
         buildSeconds += (performance.now() - started) / 1000;
