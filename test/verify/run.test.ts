@@ -82,3 +82,14 @@ test('one side failing is a difference, not the both-failed note', (t) => {
   const found = all(ok, { ...ok, exitCode: 1 });
   t.deepEqual(found.map((f) => [f.kind, f.field]), [['difference', 'exitCode']]);
 });
+
+test('the text report says when neither image\'s command succeeded, with both exit codes and stderr', async (t) => {
+  const { renderVerifyText } = await import('../../src/emit/verify-report.js');
+  const summary = { exitCode: 127, timedOut: false, stderrHead: ['exec: "/app": not found'], nondeterministic: [] };
+  const text = renderVerifyText({
+    status: 'equivalent', directory: 'd', migratedFrom: 'restage migrate', engine: null, differences: [], info: [], sizes: null, times: null,
+    diagnostics: [], failure: null, kept: [], leftovers: [{ what: 'container c', command: 'docker rm --force --volumes c' }], runs: { legacy: summary, migrated: summary },
+  });
+  t.regex(text, /^restage verify: d: equivalent \(but neither image's default command succeeded\)\nlegacy image: exit 127, stderr:\n {2}\| exec: "\/app": not found\nmigrated image: exit 127/);
+  t.regex(text, /left on the engine or disk \(cleanup failed\); remove with:\n {2}docker rm --force --volumes c {4}# container c/);
+});
