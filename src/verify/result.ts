@@ -55,6 +55,8 @@ export interface VerifyResult {
   readonly failure: { readonly step: string; readonly message: string; readonly logTail: readonly string[] } | null;
   /** What --keep kept (containers, images, scratch directories). */
   readonly kept: readonly string[];
+  /** The run's id: everything verify made is named `<id>-…` and labelled `restage.session=<id>`; null before it started. */
+  readonly session: string | null;
   /** What cleanup failed to remove (empty when it removed everything it made). */
   readonly leftovers: readonly Leftover[];
   /**

@@ -48,7 +48,7 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
   const diagnostics: Diagnostic[] = [...migration.result.diagnostics];
   const base: VerifyResult = {
     status: 'bad-input', directory: dir, migratedFrom: options.dockerfile ?? 'restage migrate', engine: null, differences: [], info: [],
-    sizes: null, times: null, diagnostics, failure: null, kept: [], leftovers: [], runs: null,
+    sizes: null, times: null, diagnostics, failure: null, kept: [], leftovers: [], runs: null, session: null,
   };
   if (options.dockerfile && !fs.existsSync(options.dockerfile)) {
     diagnostics.push(diagnostic('RS103', { file: options.dockerfile, line: 1, column: 1 }, 'the Dockerfile given with --dockerfile does not exist'));
@@ -77,11 +77,11 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     if (missing.length > 0) {
       diagnostics.push(...missing);
       const images = [...new Set(missing.map((d) => /the image (\S+)/.exec(d.message)![1]!))];
-      return { ...base, status: 'engine-failure', engine: engineInfo, failure: { step: 'base images', message: `the engine lacks ${images.join(', ')}; nothing was built. Give each an --image-map FROM=TO to a local image (e.g. ${images.map((i) => `--image-map ${i}=<local image>`).join(' ')}), or load them into the engine`, logTail: [] } };
+      return { ...base, session: session.id, status: 'engine-failure', engine: engineInfo, failure: { step: 'base images', message: `the engine lacks ${images.join(', ')}; nothing was built. Give each an --image-map FROM=TO to a local image (e.g. ${images.map((i) => `--image-map ${i}=<local image>`).join(' ')}), or load them into the engine`, logTail: [] } };
     }
     const buildx = analysis?.flow.events.find((e) => e.kind === 'build' && e.invocation.verb[0] === 'buildx');
     if (buildx && buildx.kind === 'build' && !(await engine.hasBuildx({ signal }))) {
-      return { ...base, status: 'engine-failure', engine: engineInfo, failure: { step: 'buildx', message: `the script builds with \`${buildx.invocation.client} ${buildx.invocation.verb.join(' ')}\` (${buildx.at.file}:${buildx.at.line}), but the client ${engine.client} has no buildx plugin: install it (Debian: \`apt-get install docker-buildx\`) or point RESTAGE_DOCKER at a client that has it`, logTail: [] } };
+      return { ...base, session: session.id, status: 'engine-failure', engine: engineInfo, failure: { step: 'buildx', message: `the script builds with \`${buildx.invocation.client} ${buildx.invocation.verb.join(' ')}\` (${buildx.at.file}:${buildx.at.line}), but the client ${engine.client} has no buildx plugin: install it (Debian: \`apt-get install docker-buildx\`) or point RESTAGE_DOCKER at a client that has it`, logTail: [] } };
     }
     const sides = analysis?.runtime && plan
       ? await buildBoth(migration.root, analysis, plan, result.dockerfile!, settings, options)
@@ -97,7 +97,7 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     diagnostics.push(...leftoverDiagnostics(cleanup.failed, dir));
     const summary = (run: NonNullable<typeof legacyFacts.run>) => ({ exitCode: run.exitCode, timedOut: run.timedOut, stderrHead: stderrHead(run), nondeterministic: nondeterministic(run) });
     return {
-      ...base,
+      ...base, session: session.id,
       runs: legacyFacts.run && migratedFacts.run ? { legacy: summary(legacyFacts.run), migrated: summary(migratedFacts.run) } : null,
       leftovers: cleanup.failed,
       status: comparison.verdict === 'equivalent' ? 'equivalent' : 'different',
@@ -116,7 +116,7 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     // anything else (a bug in restage) is thrown on, for the CLI to report as an internal error.
     const cleanup = await session.cleanup(engine, options.keep);
     diagnostics.push(...leftoverDiagnostics(cleanup.failed, dir));
-    const after = { ...base, engine: engineInfo, kept: cleanup.kept, leftovers: cleanup.failed };
+    const after = { ...base, session: session.id, engine: engineInfo, kept: cleanup.kept, leftovers: cleanup.failed };
     if (signal.aborted) return { ...after, status: 'interrupted' };
     if (error instanceof LegacyNotReproduced) {
       diagnostics.push(diagnostic('RS702', error.at, `verify could not reproduce the legacy flow here: ${error.message}. restage misread this step of the script, or the script fails here as written; nothing was compared`));

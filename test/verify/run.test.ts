@@ -88,7 +88,7 @@ test('the text report says when neither image\'s command succeeded, with both ex
   const summary = { exitCode: 127, timedOut: false, stderrHead: ['exec: "/app": not found'], nondeterministic: [] };
   const text = renderVerifyText({
     status: 'equivalent', directory: 'd', migratedFrom: 'restage migrate', engine: null, differences: [], info: [], sizes: null, times: null,
-    diagnostics: [], failure: null, kept: [], leftovers: [{ what: 'container c', command: 'docker rm --force --volumes c' }], runs: { legacy: summary, migrated: summary },
+    diagnostics: [], failure: null, kept: [], session: 'restage-00000000', leftovers: [{ what: 'container c', command: 'docker rm --force --volumes c' }], runs: { legacy: summary, migrated: summary },
   });
   t.regex(text, /^restage verify: d: equivalent \(but neither image's default command succeeded\)\nlegacy image: exit 127, stderr:\n {2}\| exec: "\/app": not found\nmigrated image: exit 127/);
   t.regex(text, /left on the engine or disk \(cleanup failed\); remove with:\n {2}docker rm --force --volumes c {4}# container c/);

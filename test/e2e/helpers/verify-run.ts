@@ -84,13 +84,20 @@ export function watchSessions(tmp: string): { readonly ids: Set<string>; stop():
   return { ids, stop: () => { look(); clearInterval(timer); } };
 }
 
-/** What the sessions left: containers and images by name or label, and any entry of `tmp`. */
-export async function sessionLeftovers(ids: ReadonlySet<string>, tmp: string): Promise<string[]> {
-  const found: string[] = [...fs.readdirSync(tmp)];
+/** What the sessions left: containers and images by name or label, and any entry of `tmp` (when given). */
+export async function sessionLeftovers(ids: ReadonlySet<string>, tmp: string | null): Promise<string[]> {
+  const found: string[] = tmp === null ? [] : [...fs.readdirSync(tmp)];
   for (const id of ids) {
     const names = await engine.listNames(`${id}-`);
     const labelled = await engine.labelled('restage.session', id);
     found.push(...names.containers, ...names.images, ...labelled.containers.map((c) => `labelled container ${c}`), ...labelled.images.map((i) => `labelled image ${i}`));
   }
   return found;
+}
+
+/** What the session `id` (from verify's JSON `session`) left: containers, images, scratch directories. */
+export async function leftoversOf(id: string | null): Promise<string[]> {
+  if (id === null) return [];
+  const dirs = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(`${id}-`));
+  return [...(await sessionLeftovers(new Set([id]), null)), ...dirs];
 }
