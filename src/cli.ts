@@ -8,13 +8,41 @@ import { EXIT, parseEnvOptions, runMigrate } from './commands/migrate.js';
 import { renderJson } from './emit/report-json.js';
 import { renderText } from './emit/report-text.js';
 
+/**
+ * Runs one command. An exception that reaches here is restage's own failure (a bug, a broken
+ * installation): one line on stderr, exit 70; `--debug` adds the stack.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
+  quietOnClosedOutput();
+  try {
+    return await command(argv);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`restage: internal error: ${message.split('\n')[0]} (a bug in restage or a broken installation; rerun with --debug for the stack trace, and please report it)\n`);
+    if (argv.includes('--debug')) process.stderr.write(`${error instanceof Error ? error.stack ?? message : message}\n`);
+    return EXIT.internal;
+  }
+}
+
+/**
+ * A reader that goes away (`restage … | head -1`) makes writes fail with EPIPE, emitted as an
+ * 'error' event that would end the process unhandled — in the middle of verify, before its cleanup.
+ * What is left to print has no reader: it is dropped. (verify also cancels itself then: see runVerify.)
+ */
+function quietOnClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') === 0) stream.on('error', (error: NodeJS.ErrnoException) => { if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error; });
+  }
+}
+
+async function command(argv: readonly string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
   // With exitProcess(false), yargs still runs a command's handler after a usage failure.
   let usageFailed = false;
   const parser = yargs([...argv])
     .scriptName('restage')
     .usage('$0 <command> [options]')
+    .option('debug', { type: 'boolean', default: false, global: true, describe: 'on an internal error, print its stack trace' })
     .command(
       'migrate <dir>',
       'turn a builder pattern (Dockerfile.build + Dockerfile + build.sh) into one multi-stage Dockerfile',
@@ -50,7 +78,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .option('json', { type: 'boolean', default: false, describe: 'print one JSON object (see README) instead of the text report' })
         .option('dockerfile', { type: 'string', describe: 'verify this hand-written Dockerfile instead of restage\'s own migration' })
         .option('script', { type: 'string', describe: 'the build script to replay and migrate, relative to <dir> (when several scripts are candidate pipelines)' })
-        .option('engine', { choices: ['docker', 'podman'] as const, default: 'docker' as const, describe: 'container engine CLI (client from $RESTAGE_DOCKER / $RESTAGE_PODMAN or PATH)' })
+        .option('engine', { choices: ['docker', 'podman'] as const, describe: 'container engine CLI (default: the one the script builds with; client from $RESTAGE_DOCKER / $RESTAGE_PODMAN or PATH)' })
         .option('backend', { choices: ['buildkit', 'classic'] as const, describe: 'builder (default: what the engine uses; DOCKER_BUILDKIT decides when set)' })
         .option('network', { choices: ['none', 'default'] as const, default: 'none' as const, describe: 'network for RUN steps of both builds' })
         .option('image-map', { type: 'string', array: true, describe: 'FROM=TO: substitute a base image on both sides (repeatable)' })
@@ -69,7 +97,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (usageFailed) return;
         const { runVerify, renderVerifyJson, renderVerifyText } = await import('./commands/verify-cli.js');
         const outcome = await runVerify(args.dir as string, {
-          engine: args.engine, ...(args.script !== undefined ? { script: args.script } : {}), ...(args.backend ? { backend: args.backend } : {}), ...(args.dockerfile ? { dockerfile: args.dockerfile } : {}),
+          ...(args.engine ? { engine: args.engine } : {}), ...(args.script !== undefined ? { script: args.script } : {}), ...(args.backend ? { backend: args.backend } : {}), ...(args.dockerfile ? { dockerfile: args.dockerfile } : {}),
           network: args.network, imageMap: args['image-map'] ?? [], buildArg: args['build-arg'] ?? [], ignore: args.ignore ?? [],
           strictMtime: args['strict-mtime'], runArgs: args['run-args'] ?? [], ...(args['run-user'] ? { runUser: args['run-user'] } : {}),
           runTimeout: args['run-timeout'], noRun: !args.run, keep: args.keep, quiet: args.quiet || args.json,

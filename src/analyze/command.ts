@@ -23,6 +23,10 @@ export interface CommandCall {
   readonly captured: boolean;
   /** The command's output goes into a pipe (`docker export c | tar x`). */
   readonly pipedOut: boolean;
+  /** The command ran under `sudo`. */
+  readonly sudo?: boolean;
+  /** For a docker analyzer: the verb path it was chosen by (`['buildx', 'build']`). */
+  readonly verb?: readonly string[];
 }
 
 export interface FlowSink {

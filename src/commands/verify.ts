@@ -1,7 +1,9 @@
 /**
- * The verify command as a library call: picks the engine, wires SIGINT/SIGTERM to cancellation
- * (cleanup still runs), and maps the result to an exit code: 0 equivalent, 1 differences,
- * 2 bad input, 3 engine failure, 130 interrupted.
+ * The verify command as a library call: picks the engine, wires SIGINT/SIGTERM and a closed
+ * output (EPIPE) to cancellation — cleanup still runs, and a second signal does not cut it short —
+ * and maps the result to an exit code: 0 equivalent, 1 differences, 2 bad input or a legacy flow
+ * that could not be reproduced, 3 engine failure, 128 + signal number when interrupted (141: the
+ * output was closed, as SIGPIPE would have it).
  */
 import type { Backend, Engine } from '../verify/engine/engine.js';
 import { DockerEngine } from '../verify/engine/docker.js';
@@ -37,8 +39,10 @@ export interface VerifyCommandOptions {
 
 /** Exit codes; an interrupted run exits 128 + the signal's number, as a shell reports it (130 SIGINT, 143 SIGTERM). */
 export const VERIFY_EXIT: Record<Exclude<VerifyResult['status'], 'interrupted'>, number> = {
-  equivalent: EXIT.ok, different: EXIT.findings, 'bad-input': EXIT.badInput, 'engine-failure': EXIT.engine,
+  equivalent: EXIT.ok, different: EXIT.findings, 'bad-input': EXIT.badInput, 'legacy-not-reproduced': EXIT.badInput, 'engine-failure': EXIT.engine,
 };
+
+const SIGNAL_NUMBER: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGPIPE: 13 };
 
 export async function runVerify(dir: string, options: VerifyCommandOptions = {}): Promise<{ result: VerifyResult; exitCode: number } | { usage: string }> {
   let imageMap;
@@ -52,12 +56,17 @@ export async function runVerify(dir: string, options: VerifyCommandOptions = {})
   const env = parseEnvOptions(options.env ?? []);
   if ('usage' in env) return env;
   boundYoungGeneration();
-  const engine: Engine = options.engine === 'podman' ? new PodmanEngine() : new DockerEngine();
+  // Without --engine: the client the script's builds use.
+  const engine = (client: 'docker' | 'podman'): Engine => ((options.engine ?? client) === 'podman' ? new PodmanEngine() : new DockerEngine());
   const controller = new AbortController();
-  let received: NodeJS.Signals | null = null;
-  const onSignal = (signal: NodeJS.Signals) => { received = signal; controller.abort(new Error(`received ${signal}`)); };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  let received: string | null = null;
+  // Handlers stay installed until verify returns: a second signal during cleanup must not end the process.
+  const onSignal = (signal: string) => { received ??= signal; controller.abort(new Error(`received ${signal}`)); };
+  const onClosed = (error: NodeJS.ErrnoException) => { if (error.code === 'EPIPE') onSignal('SIGPIPE'); };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.stdout.on('error', onClosed);
+  process.stderr.on('error', onClosed);
   try {
     const result = await verify(dir, {
       engine,
@@ -76,10 +85,12 @@ export async function runVerify(dir: string, options: VerifyCommandOptions = {})
       ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}),
       env: env.env,
     });
-    const exitCode = result.status === 'interrupted' ? 128 + (received === 'SIGTERM' ? 15 : 2) : VERIFY_EXIT[result.status];
+    const exitCode = result.status === 'interrupted' ? 128 + (SIGNAL_NUMBER[received ?? 'SIGINT'] ?? 2) : VERIFY_EXIT[result.status];
     return { result, exitCode };
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+    process.stdout.removeListener('error', onClosed);
+    process.stderr.removeListener('error', onClosed);
   }
 }

@@ -17,9 +17,18 @@ export function renderVerifyText(result: VerifyResult): string {
   const out: string[] = [];
   const verdict = result.status === 'equivalent' ? 'equivalent'
     : result.status === 'different' ? `${result.differences.length} difference${result.differences.length === 1 ? '' : 's'}`
-      : result.status === 'engine-failure' ? 'engine failure' : result.status === 'interrupted' ? 'interrupted' : 'cannot verify';
-  out.push(`restage verify: ${result.directory}: ${verdict}`);
+      : result.status === 'engine-failure' ? 'engine failure' : result.status === 'interrupted' ? 'interrupted'
+        : result.status === 'legacy-not-reproduced' ? 'the legacy flow could not be reproduced' : 'cannot verify';
+  const runs = result.runs;
+  const neither = runs && [runs.legacy, runs.migrated].every((r) => r.timedOut || r.exitCode !== 0);
+  out.push(`restage verify: ${result.directory}: ${verdict}${neither ? ' (but neither image\'s default command succeeded)' : ''}`);
   if (result.engine) out.push(`engine: ${result.engine.kind} ${result.engine.version} (${result.engine.backend}), client ${result.engine.client}; migrated side: ${result.migratedFrom}`);
+  if (runs && neither) {
+    for (const side of ['legacy', 'migrated'] as const) {
+      const r = runs[side];
+      out.push(`${side} image: ${r.timedOut ? 'timed out' : `exit ${r.exitCode}`}${r.stderrHead.length > 0 ? ', stderr:' : ''}`, ...r.stderrHead.map((l) => `  | ${l}`));
+    }
+  }
   if (result.failure) {
     out.push('', `failed at: ${result.failure.step}: ${result.failure.message}`);
     if (result.failure.logTail.length > 0) out.push('last log lines:', ...result.failure.logTail.map((l) => `  | ${l}`));
@@ -35,6 +44,7 @@ export function renderVerifyText(result: VerifyResult): string {
     out.push(`times: legacy build ${sec(t.legacyBuild)}, migrated build ${sec(t.migratedBuild)}, run step ${sec(t.run)}; verify's own overhead ${sec(t.overhead)} (${(t.overheadShare * 100).toFixed(0)}% of ${sec(t.total)})`);
   }
   if (result.kept.length > 0) out.push('', 'kept (--keep):', ...result.kept.map((k) => `  ${k}`));
+  if (result.leftovers.length > 0) out.push('', 'left on the engine or disk (cleanup failed); remove with:', ...result.leftovers.map((l) => `  ${l.command}    # ${l.what}`));
   if (result.diagnostics.length > 0) out.push('', 'diagnostics:', ...result.diagnostics.map(formatDiagnostic));
   return `${out.join('\n')}\n`;
 }

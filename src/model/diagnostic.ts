@@ -24,7 +24,7 @@ export interface Diagnostic extends Location {
 /**
  * The catalogue. A code never changes meaning once released; retired codes are not reused.
  * RS1xx: discovery, RS2xx: Dockerfiles, RS3xx: scripts, RS4xx: artifact flow, RS5xx: plan/emit,
- * RS6xx: writing files.
+ * RS6xx: writing files, RS7xx: verify.
  */
 export const CATALOGUE = {
   RS101: { severity: 'error', title: 'directory not found or unreadable' },
@@ -70,6 +70,10 @@ export const CATALOGUE = {
   RS603: { severity: 'error', title: 'refusing to write over a file of the legacy flow' },
   RS604: { severity: 'error', title: 'refusing to replace an earlier backup (NAME.orig)' },
   RS605: { severity: 'info', title: 'original kept as NAME.orig before overwriting' },
+  RS701: { severity: 'error', title: 'an image verify needs is not on the engine' },
+  RS702: { severity: 'error', title: 'the legacy flow could not be reproduced' },
+  RS703: { severity: 'warning', title: 'verify could not remove something it made' },
+  RS704: { severity: 'info', title: 'the script runs the engine client under sudo; verify does not' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

@@ -38,6 +38,15 @@ export interface ImageBuild {
   readonly platform: string | null;
   /** Other options, as written, that the replacement command must keep (`--network host`, `--label x=y`). */
   readonly passThrough: readonly string[];
+  /** How the script ran the build, which verify's replay repeats. */
+  readonly invocation: BuildInvocation;
+}
+
+/** The client (`docker`, `podman`), whether under `sudo`, and the verb path (`['buildx', 'build']`, `['image', 'build']`). */
+export interface BuildInvocation {
+  readonly client: 'docker' | 'podman';
+  readonly sudo: boolean;
+  readonly verb: readonly string[];
 }
 
 export interface ContainerCreate {

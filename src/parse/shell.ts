@@ -1,5 +1,5 @@
 /**
- * Shell script text → syntax tree + diagnostics. Never throws.
+ * Shell script text → syntax tree + diagnostics. Throws only InternalError (the parser module does not load).
  *
  * The tree comes from tree-sitter-bash (native), chosen on evidence: it parsed every real-world
  * script we measured, heredocs and `$'…'` included, where bash-parser failed on a third of them.
@@ -11,6 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import { InternalError } from '../shared/internal-error.js';
 
 /** The subset of tree-sitter's SyntaxNode the analyzers use. */
 export interface SyntaxNode {
@@ -42,13 +43,18 @@ export interface ShellParse {
 interface Parser { parse(text: string): { rootNode: SyntaxNode } }
 let parser: Parser | undefined;
 
+/** The parser, loaded once. A module that does not load is a broken installation, not a fault of the script: InternalError. */
 function shellParser(): Parser {
   if (!parser) {
-    const require = createRequire(import.meta.url);
-    const TreeSitter = require('tree-sitter') as new () => Parser & { setLanguage(l: unknown): void };
-    const p = new TreeSitter();
-    p.setLanguage(require('tree-sitter-bash'));
-    parser = p;
+    try {
+      const require = createRequire(import.meta.url);
+      const TreeSitter = require('tree-sitter') as new () => Parser & { setLanguage(l: unknown): void };
+      const p = new TreeSitter();
+      p.setLanguage(require('tree-sitter-bash'));
+      parser = p;
+    } catch (e) {
+      throw new InternalError(`the shell parser (tree-sitter) could not be loaded: ${(e as Error).message.split('\n')[0]}; reinstall restage (its native modules are built on install)`, { cause: e });
+    }
   }
   return parser;
 }
@@ -73,8 +79,9 @@ export function parseShell(file: string, text: string): ShellParse {
   // The continuation reading: "\␠␠\n" becomes "␠␠\\n", same length, so every later offset holds.
   const read = text.replace(/\\([ \t]+)\n/g, (_m, spaces: string) => `${spaces}\\\n`);
   let root: SyntaxNode;
+  const shell = shellParser();
   try {
-    root = shellParser().parse(read).rootNode;
+    root = shell.parse(read).rootNode;
   } catch (e) {
     diagnostics.push(diagnostic('RS301', { file, line: 1, column: 1 }, `the shell parser failed on this script: ${(e as Error).message}`));
     return { script: null, diagnostics };

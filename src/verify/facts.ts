@@ -1,7 +1,8 @@
 /**
  * What verify learns about one built image: its config and history (`docker image inspect`,
  * `docker history`), its file system (a container exported as a tar stream and hashed as it
- * streams: memory stays flat whatever the image size), and, unless skipped, what running it does.
+ * streams: memory stays flat whatever the image size), and, unless skipped, what running it does —
+ * twice, so that output that changes from run to run is known as such and not taken for a difference.
  */
 import type { Engine } from './engine/engine.js';
 import { readManifest } from './manifest/read.js';
@@ -42,15 +43,20 @@ export async function gatherFacts(engine: Engine, session: Session, side: ImageS
   let run: RunOutcome | undefined;
   let runSeconds = 0;
   if (options.run) {
+    const settings = options.run;
     const started = performance.now();
-    const name = session.container('run');
-    const result = await engine.run({
-      image: side.image, name, args: options.run.args, network: 'none', timeoutSeconds: options.run.timeoutSeconds, signal,
-      ...(options.run.user ? { user: options.run.user } : {}),
-    });
-    session.forgetContainer(name);
+    const once = async (): Promise<RunOutcome> => {
+      const name = session.container('run');
+      const result = await engine.run({
+        image: side.image, name, args: settings.args, network: 'none', timeoutSeconds: settings.timeoutSeconds, signal,
+        ...(settings.user ? { user: settings.user } : {}),
+      });
+      session.forgetContainer(name);
+      return { exitCode: result.exitCode ?? -1, stdout: anonymize(result.stdout, side.image, name), stderr: anonymize(result.stderr, side.image, name), timedOut: result.timedOut };
+    };
+    const first = await once();
+    run = { ...first, rerun: await once() };
     runSeconds = (performance.now() - started) / 1000;
-    run = { exitCode: result.exitCode ?? -1, stdout: anonymize(result.stdout, side.image, name), stderr: anonymize(result.stderr, side.image, name), timedOut: result.timedOut };
   }
   return {
     manifest, image, buildSeconds: side.buildSeconds, runSeconds,

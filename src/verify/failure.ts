@@ -1,7 +1,21 @@
+import type { Location } from '../model/diagnostic.js';
+
 /** A step the engine could not do (a build failed, a copy failed): verify exits 3 with its last log lines. */
 export class EngineFailure extends Error {
   override readonly name = 'EngineFailure';
   constructor(readonly step: string, message: string, readonly logTail: readonly string[] = []) {
+    super(message);
+  }
+}
+
+/**
+ * The replay of the legacy flow did something the script, as restage read it, says should work and
+ * it did not — e.g. a `docker cp` of a path the builder image does not have: restage misread the
+ * script (or the script is broken), not an engine failure. `at` is the script line replayed.
+ */
+export class LegacyNotReproduced extends Error {
+  override readonly name = 'LegacyNotReproduced';
+  constructor(readonly step: string, readonly at: Location, message: string) {
     super(message);
   }
 }

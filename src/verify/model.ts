@@ -94,6 +94,8 @@ export interface RunOutcome {
   readonly stdout: string;
   readonly stderr: string;
   readonly timedOut: boolean;
+  /** A second run of the same image with the same command: what differs between the two is nondeterministic. */
+  readonly rerun?: RunOutcome;
 }
 
 /** Everything verify learned about one side. */

@@ -17,10 +17,11 @@ import path from 'node:path';
 import { normalizeTag } from '../analyze/artifacts.js';
 import type { Analysis } from '../model/analysis.js';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
-import type { HostOperation, ImageBuild } from '../model/flow.js';
+import type { ContainerCreate, CopyOut, HostOperation, ImageBuild } from '../model/flow.js';
 import { applyMode, hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
 import type { Backend, Engine } from './engine/engine.js';
-import { EngineFailure } from './failure.js';
+import { EngineError } from './engine/engine.js';
+import { EngineFailure, LegacyNotReproduced } from './failure.js';
 import type { Progress } from './progress.js';
 import { isUnder, mapImage, rewriteImages, type ImageMap, type ScratchTree } from './scratch.js';
 import type { Session } from './session.js';
@@ -68,15 +69,19 @@ function intermediateImages(session: Session): (line: string) => void {
   };
 }
 
-export async function buildImage(settings: BuildSettings, label: string, request: { context: string; dockerfile: string; tag: string; buildArgs: Record<string, string>; target?: string | null }): Promise<number> {
-  const result = await settings.progress.step(label, () => settings.engine.build({
-    onLog: intermediateImages(settings.session),
-    context: request.context, dockerfile: request.dockerfile, tag: request.tag, buildArgs: request.buildArgs,
-    noCache: true, network: settings.network, backend: settings.backend, pull: false, signal: settings.signal,
-    ...(request.target ? { target: request.target } : {}),
-  }));
-  // Build logs carry terminal colour codes (the classic builder colours RUN's stderr): not for a report.
-  if (!result.ok) throw new EngineFailure(label, `the build failed (exit ${result.exitCode})`, result.logTail.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')));
+export async function buildImage(settings: BuildSettings, label: string, request: { context: string; dockerfile: string; tag: string; buildArgs: Record<string, string>; target?: string | null; verb?: readonly string[] }): Promise<number> {
+  // A failed build fails its progress step (the engine reports it in its result, not by throwing).
+  const result = await settings.progress.step(label, async () => {
+    const built = await settings.engine.build({
+      onLog: intermediateImages(settings.session),
+      context: request.context, dockerfile: request.dockerfile, tag: request.tag, buildArgs: request.buildArgs,
+      noCache: true, network: settings.network, backend: settings.backend, pull: false, signal: settings.signal,
+      ...(request.target ? { target: request.target } : {}), ...(request.verb ? { verb: request.verb } : {}),
+    });
+    // Build logs carry terminal colour codes (the classic builder colours RUN's stderr): not for a report.
+    if (!built.ok) throw new EngineFailure(label, `the build failed (exit ${built.exitCode})`, built.logTail.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')));
+    return built;
+  });
   return result.seconds;
 }
 
@@ -97,8 +102,8 @@ export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settin
         const tag = session.image(event === runtime ? 'legacy' : 'legacy-builder');
         const dockerfile = tree.writable(tree.map(event.dockerfile), 'rewrite the Dockerfile');
         fs.writeFileSync(dockerfile, rewriteImages(fs.readFileSync(dockerfile, 'utf8'), resolveImage));
-        buildSeconds += await buildImage(settings, `legacy: docker build ${event.tags[0] ?? ''}`.trim(), {
-          context: tree.map(event.context), dockerfile, tag, buildArgs: scriptBuildArgs(event, settings.buildArgs), target: event.target,
+        buildSeconds += await buildImage(settings, `legacy: ${settings.engine.kind} ${event.invocation.verb.join(' ')} ${event.tags[0] ?? ''}`.trim(), {
+          context: tree.map(event.context), dockerfile, tag, buildArgs: scriptBuildArgs(event, settings.buildArgs), target: event.target, verb: event.invocation.verb,
         });
         for (const t of event.tags) tags.set(normalizeTag(t), tag);
         if (event === runtime) return { runtime: tag, builders, buildSeconds };
@@ -115,7 +120,11 @@ export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settin
         const container = containers.get(event.container);
         if (!container) throw new EngineFailure('docker cp', `the script copies from ${event.container}, which the replay has no container for`);
         const started = performance.now();
-        await settings.progress.step(`legacy: docker cp ${event.containerPath}`, () => engine.cp({ container, from: event.containerPath, to: tree.writable(tree.map(event.hostPath), 'docker cp to'), followLink: event.followLink, signal }));
+        await settings.progress.step(`legacy: docker cp ${event.containerPath}`, () => engine.cp({ container, from: event.containerPath, to: tree.writable(tree.map(event.hostPath), 'docker cp to'), followLink: event.followLink, signal }).catch((e: unknown) => {
+          // The engine copied nothing because the image lacks the path the script names: the legacy flow as restage read it does not work.
+          if (e instanceof EngineError && /could not find the file|no such file or directory|no such container:path/i.test(e.stderr)) throw new LegacyNotReproduced(`docker cp ${event.containerPath}`, event.at, `${event.containerPath} does not exist in the container the script copies it from (${e.message})`);
+          throw e;
+        }));
         buildSeconds += (performance.now() - started) / 1000;
         break;
       }
@@ -154,7 +163,10 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
   const needs = (at: Location, p: string, what: string) => {
     if (!available(p)) out.push(diagnostic('RS310', at, `the replay needs ${what} ${p}, which is outside the area verify copies (${area}) and is not made by the script before this line; verify never reads or writes outside its scratch area: keep what the build needs in the repository (or make the script create it), then run verify again`));
   };
+  const containers = new Map<string, ContainerCreate>();
   for (const event of analysis.flow.events) {
+    if (event.kind === 'create') containers.set(event.handle, event);
+    if (event.kind === 'copy-out') refuseStarted(event);
     if (event.kind === 'build') {
       if (!needed.has(event)) continue;
       needs(event.dockerfileAt, event.dockerfile, 'the Dockerfile');
@@ -164,6 +176,13 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
     else if (event.kind === 'host') refuseHost(event);
   }
   return out;
+
+  /** The replay creates containers and never runs them: a copy from one the script ran (RS320) would read the image as built, not what its command left. */
+  function refuseStarted(event: CopyOut): void {
+    const started = containers.get(event.container)?.started;
+    if (!started) return;
+    out.push(diagnostic('RS702', started.at, `verify cannot reproduce the legacy flow: the script ${started.how === 'exec' ? 'runs a command in' : 'starts'} this container before \`docker cp\` reads ${event.containerPath} from it (line ${event.at.line}), and the replay only creates containers; comparing would judge the image as built, not what its command left. Migrate this step by hand (restage migrate says the same, RS320)`));
+  }
 
   function refuseHost(event: HostOperation): void {
     for (const u of event.undecidable) {

@@ -5,7 +5,18 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Difference } from './model.js';
 
-export type VerifyStatus = 'equivalent' | 'different' | 'bad-input' | 'engine-failure' | 'interrupted';
+/**
+ * `legacy-not-reproduced`: a step of the legacy flow, replayed as restage read the script, failed
+ * where the script says it works (a `docker cp` of a path the builder image lacks): restage misread
+ * the script or the script is broken; the diagnostic RS702 names the line. Not an engine failure.
+ */
+export type VerifyStatus = 'equivalent' | 'different' | 'bad-input' | 'legacy-not-reproduced' | 'engine-failure' | 'interrupted';
+
+/** Something verify made and could not remove, with the command that removes it. */
+export interface Leftover {
+  readonly what: string;
+  readonly command: string;
+}
 
 export interface VerifySizes {
   /** Bytes, as `docker image inspect` reports them. */
@@ -44,4 +55,22 @@ export interface VerifyResult {
   readonly failure: { readonly step: string; readonly message: string; readonly logTail: readonly string[] } | null;
   /** What --keep kept (containers, images, scratch directories). */
   readonly kept: readonly string[];
+  /** The run's id: everything verify made is named `<id>-…` and labelled `restage.session=<id>`; null before it started. */
+  readonly session: string | null;
+  /** What cleanup failed to remove (empty when it removed everything it made). */
+  readonly leftovers: readonly Leftover[];
+  /**
+   * Each image run twice: what its default command printed and how it ended, per side, when the
+   * run step ran. `nondeterministic` names the outputs (stdout, stderr, exitCode) that differed
+   * between the two runs of the same image: those are not compared.
+   */
+  readonly runs: { readonly legacy: RunSummary; readonly migrated: RunSummary } | null;
+}
+
+export interface RunSummary {
+  readonly exitCode: number;
+  readonly timedOut: boolean;
+  /** The first lines of stderr (at most 5). */
+  readonly stderrHead: readonly string[];
+  readonly nondeterministic: readonly string[];
 }

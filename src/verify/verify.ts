@@ -10,10 +10,12 @@ import { analyzeDirectory } from '../migrate.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import type { Analysis } from '../model/analysis.js';
 import type { StagePlan } from '../model/plan.js';
-import type { Backend, Engine } from './engine/engine.js';
+import { EngineError, SpawnError, type Backend, type Engine } from './engine/engine.js';
+import { legacyBases, missingBases, textBases, type BaseUse } from './bases.js';
 import { compareImages } from './differs/index.js';
+import { nondeterministic, stderrHead } from './differs/run.js';
 import { gatherFacts } from './facts.js';
-import { EngineFailure } from './failure.js';
+import { EngineFailure, LegacyNotReproduced } from './failure.js';
 import type { Progress } from './progress.js';
 import { buildImage, replayLegacy, replayRefusals, scriptBuildArgs, type BuildSettings } from './replay.js';
 import type { VerifyResult } from './result.js';
@@ -21,7 +23,8 @@ import { mapImage, rewriteImages, scratchArea, ScratchTree, type ImageMap } from
 import { Session } from './session.js';
 
 export interface VerifyOptions {
-  readonly engine: Engine;
+  /** The engine, or how to get one for the client the script's builds use (docker or podman). */
+  readonly engine: Engine | ((client: 'docker' | 'podman') => Engine);
   readonly backend?: Backend;
   /** A hand-written Dockerfile to judge instead of restage's own migration. */
   readonly dockerfile?: string;
@@ -45,12 +48,12 @@ export interface VerifyOptions {
 
 export async function verify(dir: string, options: VerifyOptions): Promise<VerifyResult> {
   const started = performance.now();
-  const { engine, signal } = options;
+  const { signal } = options;
   const migration = analyzeDirectory(dir, { ...(options.displayBase ? { displayBase: options.displayBase } : {}), ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}), ...(options.env ? { env: options.env } : {}), ...(options.script !== undefined ? { script: options.script } : {}) });
   const diagnostics: Diagnostic[] = [...migration.result.diagnostics];
   const base: VerifyResult = {
     status: 'bad-input', directory: dir, migratedFrom: options.dockerfile ?? 'restage migrate', engine: null, differences: [], info: [],
-    sizes: null, times: null, diagnostics, failure: null, kept: [],
+    sizes: null, times: null, diagnostics, failure: null, kept: [], leftovers: [], runs: null, session: null,
   };
   if (options.dockerfile && !fs.existsSync(options.dockerfile)) {
     diagnostics.push(diagnostic('RS103', { file: options.dockerfile, line: 1, column: 1 }, 'the Dockerfile given with --dockerfile does not exist'));
@@ -60,6 +63,8 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
   const area = scratchArea(migration.root, analysis ? flowPaths(analysis) : []);
   if (analysis?.runtime && plan) diagnostics.push(...replayRefusals(analysis, area));
   if (result.status === 'error' || hasErrors(diagnostics)) return base;
+  const invocation = analysis?.runtime?.invocation;
+  const engine = typeof options.engine === 'function' ? options.engine(invocation?.client ?? 'docker') : options.engine;
 
   const ping = await engine.ping({ signal });
   if (!ping.ok) {
@@ -69,9 +74,22 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
   // Podman has one builder (buildah): DOCKER_BUILDKIT does not apply there.
   const engineInfo = { kind: engine.kind, client: engine.client, version: ping.version ?? '', backend: engine.kind === 'podman' ? 'buildah' : backend };
   const session = options.session ?? new Session();
-  const settings: BuildSettings = { engine, session, backend, network: options.network, imageMap: options.imageMap, buildArgs: options.buildArgs, progress: options.progress, signal };
+  const settings: BuildSettings = { engine: session.labelled(engine), session, backend, network: options.network, imageMap: options.imageMap, buildArgs: options.buildArgs, progress: options.progress, signal };
+  if (invocation?.sudo && process.getuid?.() !== 0) {
+    diagnostics.push(diagnostic('RS704', analysis!.runtime!.at, `the script runs ${invocation.client} under sudo; verify never runs sudo: it drives ${engine.client} as you (uid ${process.getuid?.()}), which reaches the same engine when your user may use it`));
+  }
 
   try {
+    const missing = await missingBases(engine, baseUses(migration.root, analysis, plan !== null && analysis?.runtime !== null, result.dockerfile, options), signal);
+    if (missing.length > 0) {
+      diagnostics.push(...missing);
+      const images = [...new Set(missing.map((d) => /the image (\S+)/.exec(d.message)![1]!))];
+      return { ...base, session: session.id, status: 'engine-failure', engine: engineInfo, failure: { step: 'base images', message: `the engine lacks ${images.join(', ')}; nothing was built. Give each an --image-map FROM=TO to a local image (e.g. ${images.map((i) => `--image-map ${i}=<local image>`).join(' ')}), or load them into the engine`, logTail: [] } };
+    }
+    const buildx = analysis?.flow.events.find((e) => e.kind === 'build' && e.invocation.verb[0] === 'buildx');
+    if (buildx && buildx.kind === 'build' && !(await engine.hasBuildx({ signal }))) {
+      return { ...base, session: session.id, status: 'engine-failure', engine: engineInfo, failure: { step: 'buildx', message: `the script builds with \`${buildx.invocation.client} ${buildx.invocation.verb.join(' ')}\` (${buildx.at.file}:${buildx.at.line}), but the client ${engine.client} has no buildx plugin: install it (Debian: \`apt-get install docker-buildx\`) or point RESTAGE_DOCKER at a client that has it`, logTail: [] } };
+    }
     const sides = analysis?.runtime && plan
       ? await buildBoth(area, analysis, plan, result.dockerfile!, settings, options)
       : await buildSame(migration.root, area, settings, options);
@@ -83,8 +101,12 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     const builds = sides.legacy.buildSeconds + sides.migrated.buildSeconds;
     const run = legacyFacts.runSeconds + migratedFacts.runSeconds;
     const cleanup = await session.cleanup(engine, options.keep);
+    diagnostics.push(...leftoverDiagnostics(cleanup.failed, dir));
+    const summary = (run: NonNullable<typeof legacyFacts.run>) => ({ exitCode: run.exitCode, timedOut: run.timedOut, stderrHead: stderrHead(run), nondeterministic: nondeterministic(run) });
     return {
-      ...base,
+      ...base, session: session.id,
+      runs: legacyFacts.run && migratedFacts.run ? { legacy: summary(legacyFacts.run), migrated: summary(migratedFacts.run) } : null,
+      leftovers: cleanup.failed,
       status: comparison.verdict === 'equivalent' ? 'equivalent' : 'different',
       engine: engineInfo,
       differences: comparison.differences,
@@ -97,12 +119,37 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
       kept: cleanup.kept,
     };
   } catch (error) {
+    // Cleanup runs whatever failed; then only what the engine did wrong is an engine failure, and
+    // anything else (a bug in restage) is thrown on, for the CLI to report as an internal error.
     const cleanup = await session.cleanup(engine, options.keep);
-    if (signal.aborted) return { ...base, status: 'interrupted', engine: engineInfo, kept: cleanup.kept };
-    if (error instanceof EngineFailure) return { ...base, status: 'engine-failure', engine: engineInfo, failure: { step: error.step, message: error.message, logTail: error.logTail }, kept: cleanup.kept };
-    const message = error instanceof Error ? error.message : String(error);
-    return { ...base, status: 'engine-failure', engine: engineInfo, failure: { step: 'engine', message, logTail: [] }, kept: cleanup.kept };
+    diagnostics.push(...leftoverDiagnostics(cleanup.failed, dir));
+    const after = { ...base, session: session.id, engine: engineInfo, kept: cleanup.kept, leftovers: cleanup.failed };
+    if (signal.aborted) return { ...after, status: 'interrupted' };
+    if (error instanceof LegacyNotReproduced) {
+      diagnostics.push(diagnostic('RS702', error.at, `verify could not reproduce the legacy flow here: ${error.message}. restage misread this step of the script, or the script fails here as written; nothing was compared`));
+      return { ...after, status: 'legacy-not-reproduced', failure: { step: error.step, message: `${error.message} (${error.at.file}:${error.at.line})`, logTail: [] } };
+    }
+    if (error instanceof EngineFailure) return { ...after, status: 'engine-failure', failure: { step: error.step, message: error.message, logTail: error.logTail } };
+    if (error instanceof EngineError || error instanceof SpawnError) return { ...after, status: 'engine-failure', failure: { step: 'engine', message: error.message, logTail: [] } };
+    throw error;
   }
+}
+
+/** One RS703 per thing cleanup could not remove, with the command that removes it. */
+function leftoverDiagnostics(failed: readonly { what: string; command: string }[], dir: string): Diagnostic[] {
+  return failed.map((f) => diagnostic('RS703', { file: dir, line: 1, column: 1 }, `verify could not remove ${f.what}; remove it with: ${f.command}`));
+}
+
+/** Every image either side needs before it builds anything (see bases.ts). */
+function baseUses(root: string, analysis: Analysis | null, both: boolean, migrated: string | null, options: VerifyOptions): BaseUse[] {
+  const text = (file: string) => { try { return fs.readFileSync(file, 'utf8'); } catch { return null; } };
+  const given = options.dockerfile ? text(options.dockerfile) : null;
+  const uses: BaseUse[] = [];
+  if (both && analysis) uses.push(...legacyBases(analysis, options.imageMap));
+  else { const own = text(path.join(root, 'Dockerfile')); if (own !== null) uses.push(...textBases(path.join(options.displayBase ? path.relative(options.displayBase, root) || '.' : root, 'Dockerfile'), own, options.imageMap)); }
+  const mine = given ?? (both ? migrated : null);
+  if (mine !== null) uses.push(...textBases(options.dockerfile ?? 'Dockerfile (migrated)', mine, options.imageMap));
+  return uses;
 }
 
 interface Sides {
@@ -125,7 +172,7 @@ async function buildBoth(area: string, analysis: Analysis, plan: StagePlan, dock
   const buildArgs: Record<string, string> = {};
   for (const b of analysis.flow.events) if (b.kind === 'build') Object.assign(buildArgs, scriptBuildArgs(b, {}));
   const tag = settings.session.image('migrated');
-  const seconds = await buildImage(settings, 'migrated: docker build', { context: newTree.map(options.dockerfile ? runtime.context : plan.context), dockerfile: target, tag, buildArgs: { ...buildArgs, ...settings.buildArgs } });
+  const seconds = await buildImage(settings, 'migrated: docker build', { context: newTree.map(options.dockerfile ? runtime.context : plan.context), dockerfile: target, tag, buildArgs: { ...buildArgs, ...settings.buildArgs }, verb: runtime.invocation.verb });
   return { legacy: { image: legacy.runtime, buildSeconds: legacy.buildSeconds, builderImageSize }, migrated: { image: tag, buildSeconds: seconds } };
 }
 

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, ROOT } from '../helpers/fixtures.js';
 import { client, e2eTest, engine, unavailable } from './helpers/engine.js';
+import { leftoversOf } from './helpers/verify-run.js';
 
 const IMAGE_MAP = [
   'gcc=testbase/gcc:latest', 'golang=testbase/golang:latest', 'arm64v8/golang=testbase/golang:latest',
@@ -19,6 +20,7 @@ const env = { ...process.env, ...(client ? { RESTAGE_DOCKER: client } : {}) };
 
 interface VerifyJson {
   status: string;
+  session: string | null;
   differences: { aspect: string; message: string }[];
   engine: { backend: string } | null;
   failure: { message: string } | null;
@@ -64,7 +66,8 @@ for (const backend of ['buildkit', 'classic'] as const) {
       t.is(json.status, 'equivalent', JSON.stringify(json.differences ?? json.failure, null, 1));
       t.is(code, 0);
       t.is(json.engine?.backend, backend);
-      t.deepEqual(await leftovers(), [], 'verify removes everything it made');
+      t.truthy(json.session);
+      t.deepEqual(await leftoversOf(json.session), [], 'verify removes everything it made');
       if (dir.endsWith('dir-artifact')) t.deepEqual(await danglingFrom('testbase/debian-slim:bookworm'), [], 'and the untagged images of its builds');
     });
   }
@@ -132,7 +135,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
         // The first build has ended: the second (docker create, then the runtime build) is under way.
-        if (/legacy: docker build .*: done/.test(stderr) && !child.killed) { child.kill(signal); resolve(); }
+        if (/legacy: docker (image )?build .*: done/.test(stderr) && !child.killed) { child.kill(signal); resolve(); }
       });
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
@@ -145,7 +148,7 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
 
 e2e('--keep keeps and lists what verify made', async (t) => {
   const r = spawnSync(process.execPath, [BIN, 'verify', 'samples/hello-c', ...IMAGE_MAP, '--keep', '--json', '--no-run'], { cwd: ROOT, encoding: 'utf8', env });
-  const json = JSON.parse(r.stdout) as { kept: string[] };
+  const json = JSON.parse(r.stdout) as { kept: string[]; session: string | null };
   t.is(r.status, 0);
   t.true(json.kept.some((k) => k.startsWith('image restage-')), JSON.stringify(json.kept));
   for (const k of json.kept) {
@@ -154,5 +157,5 @@ e2e('--keep keeps and lists what verify made', async (t) => {
     if (kind === 'container') await engine.rm({ container: name, force: true, missingOk: true });
     if (kind === 'directory') fs.rmSync(name, { recursive: true, force: true });
   }
-  t.deepEqual(await leftovers(), []);
+  t.deepEqual(await leftoversOf(json.session), []);
 });

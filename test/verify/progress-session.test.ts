@@ -39,6 +39,7 @@ test('the session names everything restage-<id>-… and removes what it recorded
   const engine = {
     rm: async ({ container }: { container: string }) => { calls.push(`rm ${container}`); },
     rmi: async ({ image }: { image: string }) => { calls.push(`rmi ${image}`); },
+    labelled: async () => ({ containers: [], images: [] }),
   } as unknown as Engine;
   const session = new Session('restage-0123abcd');
   const c = session.container('extract');
@@ -65,3 +66,66 @@ test('--keep removes nothing and lists everything', async (t) => {
   t.deepEqual(report.kept, [`container ${c}`, `directory ${d}`]);
   t.true(fs.existsSync(d));
 });
+
+test('cleanup also removes what carries the session label (made after restage stopped listening), and volumes with containers', async (t) => {
+  const calls: string[] = [];
+  const engine = {
+    client: 'docker',
+    rm: async ({ container }: { container: string }) => { calls.push(`rm ${container}`); },
+    rmi: async ({ image }: { image: string }) => { calls.push(`rmi ${image}`); },
+    labelled: async (key: string, value: string) => { calls.push(`labelled ${key}=${value}`); return { containers: ['c0ffee'], images: ['sha256:abc'] }; },
+  } as unknown as Engine;
+  const session = new Session('restage-0badf00d');
+  const report = await session.cleanup(engine, false);
+  t.deepEqual(calls, ['labelled restage.session=restage-0badf00d', 'rm c0ffee', 'rmi sha256:abc']);
+  t.deepEqual(report.failed, []);
+});
+
+test('a removal that fails is reported with what remains and the command that removes it', async (t) => {
+  const engine = {
+    client: '/usr/bin/docker',
+    rm: async () => { throw new Error('daemon gone'); },
+    rmi: async () => undefined,
+    labelled: async () => { throw new Error('daemon gone'); },
+  } as unknown as Engine;
+  const session = new Session('restage-deadbeef');
+  const c = session.container('extract');
+  const report = await session.cleanup(engine, false);
+  t.deepEqual(report.failed, [
+    { what: 'whatever carries the label restage.session=restage-deadbeef', command: '/usr/bin/docker rm --force --volumes $(/usr/bin/docker ps --all --quiet --filter label=restage.session=restage-deadbeef); /usr/bin/docker rmi --force $(/usr/bin/docker images --all --quiet --filter label=restage.session=restage-deadbeef)' },
+    { what: `container ${c}`, command: `/usr/bin/docker rm --force --volumes ${c}` },
+  ]);
+});
+
+test('the labelled engine adds the session label to builds, creates and runs, and leaves other calls alone', async (t) => {
+  const seen: unknown[] = [];
+  const engine = {
+    client: 'docker',
+    build: async (o: unknown) => { seen.push(o); return { ok: true }; },
+    create: async (o: unknown) => { seen.push(o); return 'id'; },
+    run: async (o: unknown) => { seen.push(o); return {}; },
+    tag: async () => 'tagged',
+  } as unknown as Engine;
+  const labelled = new Session('restage-11112222').labelled(engine);
+  await labelled.build({ context: '.', tag: 't', backend: 'classic', labels: { a: 'b' } });
+  await labelled.create({ image: 'i', name: 'n' });
+  await labelled.run({ image: 'i' });
+  t.is(await labelled.tag({ source: 'a', target: 'b' }) as unknown, 'tagged');
+  t.is(labelled.client, 'docker');
+  t.deepEqual(seen.map((o) => (o as { labels: unknown }).labels), [{ a: 'b', 'restage.session': 'restage-11112222' }, { 'restage.session': 'restage-11112222' }, { 'restage.session': 'restage-11112222' }]);
+});
+
+for (const mode of ['plain', 'tty'] as const) {
+  test(`a build that fails is shown failed, never done (${mode})`, async (t) => {
+    const { buildImage } = await import('../../src/verify/replay.js');
+    const { progress, out } = capture(mode);
+    const engine = { kind: 'docker', build: async () => ({ ok: false, exitCode: 1, seconds: 0.1, logTail: ['\x1b[31mboom\x1b[0m'] }) } as unknown as Engine;
+    const session = new Session('restage-33334444');
+    const settings = { engine, session, backend: 'classic' as const, network: 'none', imageMap: new Map(), buildArgs: {}, progress, signal: new AbortController().signal };
+    const error = await t.throwsAsync(buildImage(settings, 'legacy: docker build app:build', { context: '.', dockerfile: 'Dockerfile', tag: 't', buildArgs: {} }), { message: 'the build failed (exit 1)' });
+    t.deepEqual((error as unknown as { logTail: string[] }).logTail, ['boom']);
+    const last = out[out.length - 1]!;
+    t.notRegex(out.join(''), /done|✓/);
+    t.regex(last, mode === 'plain' ? /legacy: docker build app:build: failed after/ : /legacy: docker build app:build ✗/);
+  });
+}

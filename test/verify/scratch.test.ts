@@ -147,3 +147,13 @@ test('commands that only read an artifact are inert', (t) => {
   t.is(migration.result.status, 'migrated');
   t.deepEqual(refused, []);
 });
+
+test('a docker cp from a container the script ran (RS320) is refused before anything runs (RS702); a created one is replayed', (t) => {
+  const files = { 'Dockerfile.build': BUILDER, 'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n' };
+  const ran = repo(t, { ...files, 'build.sh': script('docker build -t b:1 -f Dockerfile.build .\ndocker run --name x b:1 make\ndocker cp x:/src/app ./app\ndocker rm -f x\ndocker build -t r:1 .') });
+  const { refused } = refusals(ran);
+  t.deepEqual(refused.map((d) => [d.code, d.line]), [['RS702', 4]]);
+  t.regex(refused[0]!.message, /starts this container before `docker cp` reads \/src\/app/);
+  const created = repo(t, { ...files, 'build.sh': script(`docker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`) });
+  t.deepEqual(refusals(created).refused, []);
+});

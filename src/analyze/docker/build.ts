@@ -71,6 +71,7 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     pull: hasFlag(parsed, 'pull'),
     platform: platform ? platform.written : null,
     passThrough: parsed.options.filter((o) => KEPT.has(o.name)).flatMap((o) => o.words.map((w) => w.written)),
+    invocation: { client: /podman$/.test(call.name.text) ? 'podman' : 'docker', sudo: call.sudo ?? false, verb: call.verb ?? ['build'] },
   });
   return undefined;
 };

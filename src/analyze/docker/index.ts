@@ -46,7 +46,7 @@ export const analyzeDocker: CommandAnalyzer = (call, sink) => {
   const words = rest.map((w) => w.text);
   for (const entry of table) {
     if (entry.verb.every((v, k) => words[k] === v)) {
-      return entry.analyze({ ...call, args: rest.slice(entry.verb.length) }, sink);
+      return entry.analyze({ ...call, args: rest.slice(entry.verb.length), verb: entry.verb }, sink);
     }
   }
   const verb = words.slice(0, 2).join(' ');

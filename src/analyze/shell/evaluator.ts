@@ -244,15 +244,16 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       return known('');
     }
     const words = expandArguments([nameNode.namedChildren[0] ?? nameNode, ...argNodes], scope, script.text);
+    let sudo = false;
     while (words.length > 0 && ['sudo', 'command', 'exec', 'time', 'nohup'].includes(words[0]!.text)) {
-      words.shift();
+      sudo ||= words.shift()!.text === 'sudo';
       while (words.length > 0 && words[0]!.text.startsWith('-') && words[0]!.text !== '--') words.shift();
     }
     const name = words[0];
     if (!name) return known('');
     const args = words.slice(1);
     if (name.text === 'docker' || name.text === 'podman') reportUnsetExpansions(argNodes);
-    const call: CommandCall = { name, args, at: locate(node), redirects, captured: ctx.captured ?? false, pipedOut: ctx.pipedOut ?? false };
+    const call: CommandCall = { name, args, at: locate(node), redirects, captured: ctx.captured ?? false, pipedOut: ctx.pipedOut ?? false, ...(sudo ? { sudo } : {}) };
     if (call.redirects.some((r) => /^(\d*|&)>>?\|?$/.test(r.operator))) options.onRedirect?.(call, sink);
     const builtinOutput = builtin(call);
     if (builtinOutput !== undefined) return builtinOutput;

@@ -96,7 +96,10 @@ export class DockerEngine implements Engine {
   }
 
   async build(options: BuildOptions): Promise<BuildResult> {
-    const args = ['build', '--tag', options.tag, '--network', options.network ?? 'none'];
+    const verb = options.verb ?? ['build'];
+    const args = [...verb, '--tag', options.tag, '--network', options.network ?? 'none', ...labelArgs(options)];
+    // `buildx build` with the docker driver keeps its result in the build cache unless told to load it.
+    if (verb[0] === 'buildx') args.push('--load');
     if (options.dockerfile !== undefined) args.push('--file', options.dockerfile);
     if (options.target !== undefined) args.push('--target', options.target);
     if (options.noCache) args.push('--no-cache');
@@ -104,7 +107,8 @@ export class DockerEngine implements Engine {
     else if (this.dialect.buildNoPullFlag !== undefined) args.push(this.dialect.buildNoPullFlag);
     for (const [key, value] of Object.entries(options.buildArgs ?? {})) args.push('--build-arg', `${key}=${value}`);
     let env = this.env;
-    if (this.dialect.backends) {
+    if (this.dialect.backends && verb[0] === 'buildx') args.push('--progress=plain');
+    else if (this.dialect.backends) {
       env = { ...this.env, DOCKER_BUILDKIT: options.backend === 'buildkit' ? '1' : '0' };
       // BuildKit's progress goes to stderr; plain is the only form that is readable line by line.
       if (options.backend === 'buildkit') args.push('--progress=plain');
@@ -134,7 +138,7 @@ export class DockerEngine implements Engine {
   }
 
   async create(options: CreateOptions): Promise<string> {
-    const args = ['create', '--name', options.name, '--network', 'none'];
+    const args = ['create', '--name', options.name, '--network', 'none', ...labelArgs(options)];
     if (await this.supports(['create'], '--pull')) args.push('--pull=never');
     args.push(options.image, ...(options.command ?? []));
     const result = await this.checked(args, options);
@@ -149,8 +153,9 @@ export class DockerEngine implements Engine {
     await this.checked(args, options);
   }
 
+  /** Also removes the container's anonymous volumes (an image's VOLUME makes one per container). */
   async rm(options: RmOptions): Promise<void> {
-    await this.remove(['rm', ...(options.force ? ['--force'] : []), options.container], options);
+    await this.remove(['rm', '--volumes', ...(options.force ? ['--force'] : []), options.container], options);
   }
 
   async rmi(options: RmiOptions): Promise<void> {
@@ -210,7 +215,7 @@ export class DockerEngine implements Engine {
 
   async run(options: RunOptions): Promise<RunResult> {
     const name = options.name ?? `restage-run-${randomBytes(6).toString('hex')}`;
-    const args = ['run', '--rm', '--name', name, '--network', options.network ?? 'none'];
+    const args = ['run', '--rm', '--name', name, '--network', options.network ?? 'none', ...labelArgs(options)];
     if (await this.supports(['run'], '--pull')) args.push('--pull=never');
     if (options.user !== undefined) args.push('--user', options.user);
     if (options.entrypoint !== undefined) args.push('--entrypoint', options.entrypoint);
@@ -265,6 +270,18 @@ export class DockerEngine implements Engine {
     };
   }
 
+  async labelled(key: string, value: string, options: CallOptions = {}): Promise<NameListing> {
+    const filter = ['--filter', `label=${key}=${value}`];
+    const ps = await this.checked(['ps', '--all', '--quiet', '--no-trunc', ...filter], options);
+    const images = await this.checked(['images', '--all', '--quiet', '--no-trunc', ...filter], options);
+    return { containers: lines(ps.stdout).map((l) => l.trim()), images: [...new Set(lines(images.stdout).map((l) => l.trim()))] };
+  }
+
+  async hasBuildx(options: CallOptions = {}): Promise<boolean> {
+    const result = await exec(this.client, ['buildx', 'version'], { env: this.env, ...signalOf(options) });
+    return result.exitCode === 0;
+  }
+
   /** Whether `<client> <command> --help` lists `flag` (probed once per engine). */
   protected supports(command: readonly string[], flag: string): Promise<boolean> {
     const key = `${command.join(' ')} ${flag}`;
@@ -297,6 +314,10 @@ export class DockerEngine implements Engine {
     const reason = firstLine(stderr) || `exit status ${exitCode}`;
     return new EngineError(`${argv.slice(0, 3).join(' ')}: ${reason}`, argv, exitCode, stderr, NOT_FOUND.test(stderr));
   }
+}
+
+function labelArgs(options: { readonly labels?: Readonly<Record<string, string>> }): string[] {
+  return Object.entries(options.labels ?? {}).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
 }
 
 function signalOf(options: CallOptions): { signal?: AbortSignal } {

@@ -18,6 +18,23 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * Labels put on what a call makes (`--label k=v`): a build's final image, a created or run
+ * container. They let a caller find and remove what it made (Engine.labelled). A build's
+ * intermediate images (the classic builder's steps) do not carry them.
+ */
+export interface Labelled {
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * How the script invoked the client for a build: `docker buildx build` needs the buildx plugin
+ * (`buildx` verb), `docker image build` is `docker build`. Default: `build`.
+ */
+export interface BuildVerb {
+  readonly verb?: readonly string[];
+}
+
 export interface PingResult {
   /** The client ran and the engine answered. */
   readonly ok: boolean;
@@ -27,7 +44,7 @@ export interface PingResult {
   readonly message: string;
 }
 
-export interface BuildOptions extends CallOptions {
+export interface BuildOptions extends CallOptions, Labelled, BuildVerb {
   /** Build context directory. */
   readonly context: string;
   /** Dockerfile path, as the client resolves it (relative to the process's working directory). Default: <context>/Dockerfile. */
@@ -57,7 +74,7 @@ export interface BuildResult {
   readonly logTail: string[];
 }
 
-export interface CreateOptions extends CallOptions {
+export interface CreateOptions extends CallOptions, Labelled {
   readonly image: string;
   readonly name: string;
   /**
@@ -102,7 +119,7 @@ export interface TagOptions extends CallOptions {
   readonly target: string;
 }
 
-export interface RunOptions extends CallOptions {
+export interface RunOptions extends CallOptions, Labelled {
   readonly image: string;
   readonly args?: readonly string[];
   /** Replaces the image's ENTRYPOINT ('' clears it). */
@@ -187,6 +204,10 @@ export interface Engine {
   run(options: RunOptions): Promise<RunResult>;
   /** Containers and images whose names start with `prefix` (for cleanup checks). */
   listNames(prefix: string, options?: CallOptions): Promise<NameListing>;
+  /** Ids of the containers and images (intermediate ones included) that carry the label `key=value`. */
+  labelled(key: string, value: string, options?: CallOptions): Promise<NameListing>;
+  /** Whether the client has `buildx` (a plugin docker clients may lack: `docker buildx build` then fails). */
+  hasBuildx(options?: CallOptions): Promise<boolean>;
 }
 
 /** A client command that ran and failed. */

@@ -78,7 +78,9 @@ export class PodmanEngine extends DockerEngine {
    * well under a second. Only if it has not within 10 s (or its process cannot be found, e.g. a
    * remote podman) is the client sent SIGTERM. Either way the call rejects with AbortError.
    */
-  override async build(options: BuildOptions): Promise<BuildResult> {
+  override async build(request: BuildOptions): Promise<BuildResult> {
+    // `buildx build` is an alias of `build` in podman, whose builder is always Buildah.
+    const options: BuildOptions = request.verb?.[0] === 'buildx' ? { ...request, verb: ['build'] } : request;
     const outer = options.signal;
     if (!outer) return super.build(options);
     if (outer.aborted) throw new AbortError(outer.reason);
@@ -119,7 +121,12 @@ export class PodmanEngine extends DockerEngine {
 
   override async rm(options: RmOptions): Promise<void> {
     const force = options.force ? ['--force', '--time', '0'] : [];
-    await this.remove(['rm', ...force, options.container], options);
+    await this.remove(['rm', '--volumes', ...force, options.container], options);
+  }
+
+  /** `podman buildx build` is podman's alias of `podman build`: there is no plugin to lack. */
+  override async hasBuildx(): Promise<boolean> {
+    return true;
   }
 
   override async history(ref: string, options: CallOptions = {}): Promise<HistoryEntry[]> {

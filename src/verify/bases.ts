@@ -1,0 +1,83 @@
+/**
+ * The base images both sides need, checked before anything is built: every FROM image and
+ * `COPY --from=<image>` of every Dockerfile either side builds, and every image the script creates a
+ * container from, after --image-map — less stage names, `scratch`, references built from ARGs
+ * (only the build knows them) and the images the legacy flow tags itself. Builds run without
+ * `--pull` and create/run pass `--pull=never`, so an image the engine does not hold locally is one
+ * verify cannot get: it is reported, every one of them at once, and nothing is built.
+ */
+import { normalizeTag } from '../analyze/artifacts.js';
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import type { Analysis } from '../model/analysis.js';
+import type { ImageBuild } from '../model/flow.js';
+import type { ParsedDockerfile } from '../model/dockerfile.js';
+import { parseDockerfile } from '../parse/dockerfile.js';
+import { EngineError, type Engine } from './engine/engine.js';
+import { mapImage, type ImageMap } from './scratch.js';
+
+/** One image reference a build or a create of either side uses. */
+export interface BaseUse {
+  /** The reference as the engine is asked for it (after --image-map). */
+  readonly image: string;
+  /** As written, when --image-map changed it. */
+  readonly written: string;
+  readonly at: { readonly file: string; readonly line: number; readonly column: number };
+}
+
+/** Image references of one parsed Dockerfile, `ours` (tags built earlier in the same flow) left out. */
+export function dockerfileBases(parsed: ParsedDockerfile, map: ImageMap, ours: ReadonlySet<string> = new Set()): BaseUse[] {
+  const stageNames = new Set(parsed.stages.map((s) => s.name).filter((n): n is string => n !== null));
+  const uses: BaseUse[] = [];
+  const add = (written: string, at: { line: number; column: number }) => {
+    const lower = written.toLowerCase();
+    if (stageNames.has(lower) || lower === 'scratch' || written.includes('$') || /^\d+$/.test(written) || ours.has(normalizeTag(written))) return;
+    uses.push({ image: mapImage(written, map), written, at: { file: parsed.file, line: at.line, column: at.column } });
+  };
+  for (const stage of parsed.stages) {
+    const token = stage.from.args.find((a) => !a.raw.startsWith('--'));
+    if (token) add(token.raw, token);
+    for (const inst of stage.instructions) {
+      const from = inst.flags.find((f) => f.name === 'from');
+      if (from?.value) add(from.value, from);
+    }
+  }
+  return uses;
+}
+
+/** The images the legacy replay needs: those of the builds it replays and of its `docker create`s. */
+export function legacyBases(analysis: Analysis, map: ImageMap): BaseUse[] {
+  const runtime = analysis.runtime!;
+  const needed = new Set<ImageBuild>([runtime, ...analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : []))]);
+  const ours = new Set<string>();
+  const uses: BaseUse[] = [];
+  for (const event of analysis.flow.events) {
+    if (event.kind === 'build' && needed.has(event)) {
+      const parsed = analysis.dockerfiles.get(event.dockerfile);
+      if (parsed) uses.push(...dockerfileBases(parsed, map, ours));
+      for (const t of event.tags) ours.add(normalizeTag(t));
+      if (event === runtime) break;
+    }
+    if (event.kind === 'create' && !ours.has(normalizeTag(event.image)) && !event.image.includes('$')) {
+      uses.push({ image: mapImage(event.image, map), written: event.image, at: event.at });
+    }
+  }
+  return uses;
+}
+
+/** The images a Dockerfile given as text needs; `file` names it in the diagnostics. */
+export function textBases(file: string, text: string, map: ImageMap): BaseUse[] {
+  return dockerfileBases(parseDockerfile(file, text).dockerfile, map);
+}
+
+/** One RS701 per image the engine does not hold, at its first use; none when every image is there. */
+export async function missingBases(engine: Engine, uses: readonly BaseUse[], signal: AbortSignal): Promise<Diagnostic[]> {
+  const present = new Map<string, boolean>();
+  const found: Diagnostic[] = [];
+  for (const use of uses) {
+    if (!present.has(use.image)) present.set(use.image, await engine.inspectImage(use.image, { signal }).then(() => true, (e: unknown) => { if (e instanceof EngineError && e.notFound) return false; throw e; }));
+    if (present.get(use.image) || found.some((d) => d.message.includes(`the image ${use.image} `))) continue;
+    const mapped = use.image === use.written ? '' : ` (${use.written} mapped by --image-map)`;
+    found.push(diagnostic('RS701', use.at, `the image ${use.image}${mapped} is not on the engine, and verify never pulls: load or build it (\`docker pull ${use.image}\` where a registry is reachable), or map it to an image the engine has with \`--image-map ${use.written}=<local image>\``));
+  }
+  return found;
+}
