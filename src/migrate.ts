@@ -10,6 +10,7 @@ import type { Analysis, HostTree } from './model/analysis.js';
 import type { StagePlan } from './model/plan.js';
 import type { FoundFile, MigrationResult, MigrationStatus } from './model/result.js';
 import { discover } from './discover/discover.js';
+import { checkBuildInputs, checkCopySources, Confinement, refusalDiagnostic } from './discover/confine.js';
 import { parseDockerfile } from './parse/dockerfile.js';
 import { parseShell } from './parse/shell.js';
 import { analyzeScript } from './analyze/script.js';
@@ -66,9 +67,12 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       diagnostics.push(diagnostic('RS101', { file: display(root), line: 1, column: 1 }, stat ? 'this is a file, not a directory: give restage the directory that holds the Dockerfiles and the build script' : 'no such directory'));
       return empty('error');
     }
-    const found = discover(root);
+    // Every read below goes through the confinement: inside the directory, regular files only.
+    const confinement = new Confinement(root);
+    const found = discover(root, confinement);
     const rel = (name: string) => display(path.join(root, name));
-    const readText = (abs: string): string | null => { try { return fs.readFileSync(abs, 'utf8'); } catch { return null; } };
+    const readText = (abs: string): string | null => { const got = confinement.readText(abs); return 'text' in got ? got.text : null; };
+    for (const r of found.refused) diagnostics.push(refusalDiagnostic(r.reason, { file: rel(r.name), line: 1, column: 1 }, r.name));
     const parsedFiles = new Map<string, ParsedDockerfile>();
     const parseAt = (abs: string): ParsedDockerfile | null => {
       const cached = parsedFiles.get(abs);
@@ -96,13 +100,13 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       return empty('error');
     }
 
-    const scriptName = chooseScript(found.scripts, root, diagnostics, rel);
+    const scriptName = chooseScript(found.scripts, (s) => readText(path.join(root, s)) ?? '', diagnostics, rel);
     if (!scriptName) {
       for (const d of found.dockerfiles) { files.push({ path: rel(d), role: 'dockerfile' }); parseAt(path.join(root, d)); }
       return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate');
     }
     files.push({ path: rel(scriptName), role: 'orchestrator' });
-    const shell = parseShell(rel(scriptName), fs.readFileSync(path.join(root, scriptName), 'utf8'));
+    const shell = parseShell(rel(scriptName), readText(path.join(root, scriptName)) ?? '');
     diagnostics.push(...shell.diagnostics);
     if (!shell.script) {
       for (const d of found.dockerfiles) files.push({ path: rel(d), role: 'dockerfile' });
@@ -111,13 +115,16 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root, path.join(root, scriptName));
     diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
 
+    const inputs = checkBuildInputs(flow, confinement, display);
+    diagnostics.push(...inputs.diagnostics);
     for (const event of flow.events) {
-      if (event.kind !== 'build') continue;
+      if (event.kind !== 'build' || !inputs.readable.has(event.dockerfile)) continue;
       if (!parseAt(event.dockerfile)) {
         diagnostics.push(diagnostic('RS103', event.dockerfileAt, `the Dockerfile ${display(event.dockerfile)} that this build uses does not exist${event.dockerfileGiven ? ' (named by -f, which is relative to the directory the script runs in)' : ''}; fix the path and run restage again`));
       }
     }
-    const tree: HostTree = { kind: (p) => { try { const s = fs.statSync(p); return s.isDirectory() ? 'dir' : 'file'; } catch { return null; } } };
+    diagnostics.push(...checkCopySources(flow, parsedFiles, confinement));
+    const tree: HostTree = { kind: (p) => { const c = confinement.check(p); return c.ok ? c.kind : null; } };
     const ignores = new Map<string, ContextFilter>();
     const ignoredIn = (context: string, p: string) => {
       if (!ignores.has(context)) ignores.set(context, dockerignore(readText(path.join(context, '.dockerignore')) ?? ''));
@@ -146,7 +153,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
 
     if (hasErrors(diagnostics)) return empty('error');
     const output = options.output ? path.resolve(options.output) : match.runtime.dockerfile;
-    plan = planMigration(analysis, { root, output, display, exists: (p) => fs.existsSync(p) });
+    plan = planMigration(analysis, { root, output, display, exists: (p) => confinement.check(p).ok });
     if (!plan) return empty('error');
     diagnostics.push(...plan.diagnostics);
     const artifacts = summarizeArtifacts(analysis, plan.stages, display);
@@ -166,9 +173,9 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
 }
 
 /** Several scripts may run docker: the one that copies out of a container is the orchestrator. */
-function chooseScript(scripts: readonly string[], root: string, diagnostics: Diagnostic[], rel: (n: string) => string): string | null {
+function chooseScript(scripts: readonly string[], text: (name: string) => string, diagnostics: Diagnostic[], rel: (n: string) => string): string | null {
   if (scripts.length <= 1) return scripts[0] ?? null;
-  const extracting = scripts.filter((s) => /\bdocker\s+(container\s+)?cp\b/.test(fs.readFileSync(path.join(root, s), 'utf8')));
+  const extracting = scripts.filter((s) => /\bdocker\s+(container\s+)?cp\b/.test(text(s)));
   const chosen = extracting[0] ?? scripts[0]!;
   if (extracting.length !== 1) {
     diagnostics.push(diagnostic('RS107', { file: rel(chosen), line: 1, column: 1 }, `${scripts.join(', ')} all run docker; restage analysed ${chosen}${extracting.length > 1 ? ', the first that runs docker cp' : ''}. Run restage on a directory with one orchestrating script to be sure`));
