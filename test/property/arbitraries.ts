@@ -186,8 +186,20 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** A builder pattern that mostly migrates: plain names, a consuming runtime COPY, a few random lines around. */
+const validCore = fc.tuple(
+  fc.constantFrom('app', 'hello', 'bin', 'dist', 'out'), fc.constantFrom('/app', '/go/src/app/app', '/out/.', '/usr/local/bin/hello'),
+  fc.constantFrom('', '-L ', '-a '), fc.constantFrom('extract', 'c'), fc.array(fc.oneof(hostCommand, fc.constantFrom('set -e', 'echo building', 'mkdir -p out', 'cd "$(dirname "$0")"')), { maxLength: 2 }),
+  fc.array(dockerfileLine, { maxLength: 2 }), fc.constantFrom('', '--chown=1000:1000 ', '--chmod=755 '), fc.constantFrom('alpine:latest', 'scratch', 'testbase/busybox:latest'),
+).map(([host, from, opt, c, extra, lines, flags, base]) => ({
+  'build.sh': enc.encode(['#!/bin/sh', ...extra.slice(0, 1), 'docker build -t app:build . -f Dockerfile.build', `docker create --name ${c} app:build`, `docker cp ${opt}${c}:${from} ./${host}`, `docker rm -f ${c}`, ...extra.slice(1), 'docker build --no-cache -t app:latest .', ''].join('\n')),
+  'Dockerfile.build': enc.encode(`FROM golang:1.7.3\nWORKDIR /go/src/app\nCOPY . .\nRUN go build -o app .\n${lines.slice(0, 1).join('\n')}\n`),
+  Dockerfile: enc.encode(`FROM ${base}\nWORKDIR /srv\nCOPY ${flags}${host} /srv/${host}\n${lines.slice(1).join('\n')}\nCMD ["/srv/${host}"]\n`),
+  'main.go': enc.encode('package main\nfunc main() {}\n'),
+} as Tree));
+
 /** A directory: a builder-pattern core (mostly present) plus odd extra files, each possibly damaged. */
-export const tree: fc.Arbitrary<Tree> = fc.record({
+const wildTree: fc.Arbitrary<Tree> = fc.record({
   build: fc.option(dockerfile, { freq: 8 }), runtime: fc.option(dockerfile, { freq: 8 }), script: fc.option(shellScript, { freq: 8 }),
   make: fc.option(makefile, { freq: 2 }),
   extra: fc.array(fc.tuple(fileName, fc.oneof(shellScript, dockerfile, makefile, fc.string({ maxLength: 40 }))), { maxLength: 3 }),
@@ -202,6 +214,13 @@ export const tree: fc.Arbitrary<Tree> = fc.record({
   for (const [n, hurt] of damaged) if (files[n]) files[n] = hurt(files[n]!);
   return files;
 });
+
+/** Valid-looking directories (a third, some damaged) and wild ones. */
+export const tree: fc.Arbitrary<Tree> = fc.oneof(
+  { weight: 2, arbitrary: wildTree },
+  { weight: 1, arbitrary: validCore },
+  { weight: 1, arbitrary: fc.tuple(validCore, fc.constantFrom('Dockerfile', 'Dockerfile.build', 'build.sh'), damage).map(([files, n, hurt]) => ({ ...files, [n]: hurt(files[n]!) })) },
+);
 
 /**
  * Big inputs: a 10,000-line script, a 1 MB line, deep nesting of compound commands, command
