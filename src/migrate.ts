@@ -10,6 +10,7 @@ import type { Analysis, Artifact, HostTree } from './model/analysis.js';
 import type { StagePlan } from './model/plan.js';
 import type { FoundFile, MigrationResult, MigrationStatus } from './model/result.js';
 import { discover } from './discover/discover.js';
+import { checkBuildInputs, checkCopySources, Confinement, refusalDiagnostic, refusalText } from './discover/confine.js';
 import { parseDockerfile } from './parse/dockerfile.js';
 import { parseShell } from './parse/shell.js';
 import { analyzeScript } from './analyze/script.js';
@@ -72,9 +73,12 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       diagnostics.push(diagnostic('RS101', { file: display(root), line: 1, column: 1 }, stat ? 'this is a file, not a directory: give restage the directory that holds the Dockerfiles and the build script' : 'no such directory'));
       return empty('error');
     }
-    const found = discover(root);
+    // Every read below goes through the confinement: inside the directory, regular files only.
+    const confinement = new Confinement(root);
+    const found = discover(root, confinement);
     const rel = (name: string) => display(path.join(root, name));
-    const readText = (abs: string): string | null => { try { return fs.readFileSync(abs, 'utf8'); } catch { return null; } };
+    const readText = (abs: string): string | null => { const got = confinement.readText(abs); return 'text' in got ? got.text : null; };
+    for (const r of found.refused) diagnostics.push(refusalDiagnostic(r.reason, { file: rel(r.name), line: 1, column: 1 }, r.name));
     const parsedFiles = new Map<string, ParsedDockerfile>();
     const parseAt = (abs: string): ParsedDockerfile | null => {
       const cached = parsedFiles.get(abs);
@@ -102,7 +106,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       return empty('error');
     }
 
-    const tree: HostTree = { kind: (p) => { try { const s = fs.statSync(p); return s.isDirectory() ? 'dir' : 'file'; } catch { return null; } } };
+    const tree: HostTree = { kind: (p) => { const c = confinement.check(p); return c.ok ? c.kind : null; } };
     const ignores = new Map<string, ContextFilter>();
     const ignoredIn = (context: string, p: string) => {
       if (!ignores.has(context)) ignores.set(context, dockerignore(readText(path.join(context, '.dockerignore')) ?? ''));
@@ -125,14 +129,14 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       return matchArtifacts({ flow, root, tree, dockerfiles: files, display, ignoredIn, scriptFailed: true }).consumptions.length > 0 ? 'pipeline' : 'builds';
     };
     const scriptName = options.script !== undefined
-      ? namedScript(options.script, root, display, diagnostics)
+      ? namedScript(options.script, root, confinement, display, diagnostics)
       : chooseScript(found.scripts, shapeOf, diagnostics, rel);
     if (!scriptName) {
       for (const d of found.dockerfiles) { files.push({ path: rel(d), role: 'dockerfile' }); parseAt(path.join(root, d)); }
       return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate');
     }
     files.push({ path: rel(scriptName), role: 'orchestrator' });
-    const shell = parseShell(rel(scriptName), fs.readFileSync(path.join(root, scriptName), 'utf8'));
+    const shell = parseShell(rel(scriptName), readText(path.join(root, scriptName)) ?? '');
     diagnostics.push(...shell.diagnostics);
     if (!shell.script) {
       for (const d of found.dockerfiles) files.push({ path: rel(d), role: 'dockerfile' });
@@ -141,12 +145,15 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root, path.join(root, scriptName), parameters);
     diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
 
+    const inputs = checkBuildInputs(flow, confinement, display);
+    diagnostics.push(...inputs.diagnostics);
     for (const event of flow.events) {
-      if (event.kind !== 'build') continue;
+      if (event.kind !== 'build' || !inputs.readable.has(event.dockerfile)) continue;
       if (!parseAt(event.dockerfile)) {
         diagnostics.push(diagnostic('RS103', event.dockerfileAt, `the Dockerfile ${display(event.dockerfile)} that this build uses does not exist${event.dockerfileGiven ? ' (named by -f, which is relative to the directory the script runs in)' : ''}; fix the path and run restage again`));
       }
     }
+    diagnostics.push(...checkCopySources(flow, parsedFiles, confinement));
     const match = matchArtifacts({ flow, root, tree, dockerfiles: parsedFiles, display, ignoredIn, scriptFailed: hasErrors(flowDiagnostics) });
     diagnostics.push(...match.diagnostics);
     analysis = { flow, artifacts: match.artifacts, consumptions: match.consumptions, runtime: match.runtime, dockerfiles: parsedFiles, diagnostics };
@@ -174,7 +181,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
 
     if (hasErrors(diagnostics)) return empty('error');
     const output = options.output ? path.resolve(options.output) : match.runtime.dockerfile;
-    plan = planMigration(analysis, { root, output, display, exists: (p) => fs.existsSync(p) });
+    plan = planMigration(analysis, { root, output, display, exists: (p) => confinement.check(p).ok });
     if (!plan) return empty('error');
     diagnostics.push(...plan.diagnostics);
     const needed = scriptStillNeeded(analysis, match.runtime.dockerfile, display);
@@ -219,14 +226,13 @@ function chooseScript(scripts: readonly string[], shapeOf: (name: string) => Scr
   return null;
 }
 
-/** The script `--script` names, relative to the migrated directory; it must be a file inside it. */
-function namedScript(given: string, root: string, display: (p: string) => string, diagnostics: Diagnostic[]): string | null {
+/** The script `--script` names, relative to the migrated directory; it must be a regular file inside it (links included). */
+function namedScript(given: string, root: string, confinement: Confinement, display: (p: string) => string, diagnostics: Diagnostic[]): string | null {
   const abs = path.resolve(root, given);
-  const inside = path.relative(root, abs);
-  let file = false;
-  try { file = fs.statSync(abs).isFile(); } catch { /* reported below */ }
-  if (inside && !inside.startsWith('..') && !path.isAbsolute(inside) && file) return inside;
-  diagnostics.push(diagnostic('RS111', { file: display(root), line: 1, column: 1 }, `--script ${given}: ${file ? 'the script is outside the migrated directory' : `there is no file ${display(abs)}`}; --script takes the path of a build script inside the directory, relative to it (e.g. --script build.sh)`));
+  const checked = confinement.check(abs);
+  if (checked.ok && checked.kind === 'file') return path.relative(root, abs);
+  const why = checked.ok ? 'it is a directory' : checked.reason === 'missing' ? `there is no file ${display(abs)}` : `it ${refusalText(checked.reason)}`;
+  diagnostics.push(diagnostic('RS111', { file: display(root), line: 1, column: 1 }, `--script ${given}: ${why}; --script takes the path of a build script inside the directory, relative to it (e.g. --script build.sh)`));
   return null;
 }
 

@@ -4,7 +4,7 @@
  * it names is the build Dockerfile whatever it is called.
  */
 import fs from 'node:fs';
-import path from 'node:path';
+import { Confinement, type Refusal } from './confine.js';
 
 export interface Discovery {
   /** Absolute path of the directory. */
@@ -19,6 +19,8 @@ export interface Discovery {
   readonly inertMakefiles: readonly string[];
   /** Every top-level entry, for reports. */
   readonly entries: readonly string[];
+  /** Candidate files (Dockerfiles, scripts, Makefiles) restage refused to read: links out of the directory, FIFOs, devices. */
+  readonly refused: readonly { readonly name: string; readonly reason: Refusal }[];
 }
 
 const DOCKERFILE = /^(Dockerfile|Containerfile)([.-].+)?$|\.(Dockerfile|dockerfile|Containerfile)$/;
@@ -26,21 +28,28 @@ const MAKEFILE = /^(GNUmakefile|makefile|Makefile)$|\.mk$/;
 /** A docker (or podman) invocation as a command word, not inside a longer word. */
 const RUNS_DOCKER = /(^|[\s;&|(`$])(sudo\s+)?(docker|podman)\s+[a-z]/m;
 
-export function discover(root: string): Discovery {
-  const entries = fs.readdirSync(root, { withFileTypes: true }).filter((e) => e.isFile() || e.isSymbolicLink()).map((e) => e.name).sort();
+export function discover(root: string, confinement = new Confinement(root)): Discovery {
+  const all = fs.readdirSync(root, { withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => e.name).sort();
+  const refused: { name: string; reason: Refusal }[] = [];
+  const readable = all.filter((name) => {
+    const checked = confinement.check(name);
+    if (checked.ok) return checked.kind === 'file';
+    // Only a file restage would have read is worth a diagnostic; a LICENSE linked from the parent is none of its business.
+    if (checked.reason !== 'missing' && (DOCKERFILE.test(name) || MAKEFILE.test(name) || /\.(sh|bash)$/.test(name))) refused.push({ name, reason: checked.reason });
+    return false;
+  });
   const read = new Map<string, string>();
   const text = (name: string): string => {
     if (!read.has(name)) {
-      let content = '';
-      try { content = fs.readFileSync(path.join(root, name), 'utf8'); } catch { /* unreadable: not a candidate */ }
-      read.set(name, content);
+      const got = confinement.readText(name);
+      read.set(name, 'text' in got ? got.text : '');
     }
     return read.get(name)!;
   };
   const scripts: string[] = [];
   const otherOrchestrators: string[] = [];
   const inertMakefiles: string[] = [];
-  for (const name of entries) {
+  for (const name of readable) {
     if (name.endsWith('.sh') || name.endsWith('.bash') || (!name.includes('.') && /^#!.*\b(ba|da|k|z)?sh\b/.test(text(name).slice(0, 80)))) {
       if (RUNS_DOCKER.test(stripComments(text(name)))) scripts.push(name);
     } else if (MAKEFILE.test(name)) {
@@ -49,7 +58,7 @@ export function discover(root: string): Discovery {
       otherOrchestrators.push(name);
     }
   }
-  return { root, dockerfiles: entries.filter((n) => DOCKERFILE.test(n)), scripts, otherOrchestrators, inertMakefiles, entries };
+  return { root, dockerfiles: readable.filter((n) => DOCKERFILE.test(n)), scripts, otherOrchestrators, inertMakefiles, entries: all, refused };
 }
 
 function stripComments(text: string): string {

@@ -29,7 +29,14 @@ export function parseDockerfile(file: string, text: string, displayFile = file):
   };
   const ast = DockerfileParser.parse(text);
   const diagnostics: Diagnostic[] = [];
-  for (const found of validate(text)) {
+  const loneCr = /\r(?!\n)/.exec(text);
+  if (loneCr) {
+    const at = span({ start: positionOf(lineStarts, loneCr.index), end: positionOf(lineStarts, loneCr.index) });
+    diagnostics.push(diagnostic('RS205', { file: displayFile, line: at.line, column: at.column }, 'a carriage return (\\r) that does not end a line: Docker reads it as part of the line, editors show a line break, so the file does not say what it seems to; remove it (or convert the file with `dos2unix`) and run restage again'));
+  }
+  const findings = validated(text);
+  if (!findings) diagnostics.push(diagnostic('RS206', { file: displayFile, line: 1, column: 1 }, 'the Dockerfile validator failed on this file, so restage cannot tell whether Docker accepts it; check it with `docker build` and report it to restage'));
+  for (const found of findings ?? []) {
     if (found.severity !== VALIDATOR_ERROR) continue;
     const at = span(found.range);
     diagnostics.push(diagnostic('RS201', { file: displayFile, line: at.line, column: at.column }, `${found.message}; Docker refuses this Dockerfile`));
@@ -76,6 +83,22 @@ export function parseDockerfile(file: string, text: string, displayFile = file):
   };
 }
 
+type Found = ReturnType<typeof validate>[number];
+
+/**
+ * dockerfile-utils' findings. Its validator recurses forever on an instruction indented (or after
+ * a byte-order mark) before the first FROM (`␠USER $x`); such a file is validated again with the
+ * leading white space of each line removed, and the columns put back. null: it failed anyway.
+ */
+function validated(text: string): Found[] | null {
+  try { return validate(text); } catch { /* retried below */ }
+  const removed: number[] = [];
+  const flush = text.split('\n').map((line) => { const m = /^[\s\uFEFF]*/.exec(line)![0]; removed.push(m.length); return line.slice(m.length); }).join('\n');
+  try {
+    return validate(flush).map((f) => ({ ...f, range: { start: { ...f.range.start, character: f.range.start.character + (removed[f.range.start.line] ?? 0) }, end: { ...f.range.end, character: f.range.end.character + (removed[f.range.end.line] ?? 0) } } }));
+  } catch { return null; }
+}
+
 function toInstruction(node: AstInstruction, keyword: string, stage: number, span: (r: Range) => TextSpan, text: string): Instruction {
   const flagged = node as AstInstruction & { getFlags?: () => { getRange(): Range; getName(): string; getValue(): string | null }[] };
   const flags: InstructionFlag[] = (flagged.getFlags?.() ?? []).map((f) => ({ ...span(f.getRange()), name: f.getName(), value: f.getValue() }));
@@ -102,10 +125,20 @@ function jsonArgs(node: AstInstruction, span: (r: Range) => TextSpan): Token[] |
   return withJson.getJSONStrings().map((s) => ({ ...span(s.getRange()), raw: s.getJSONValue() }));
 }
 
+/** Line starts as dockerfile-ast counts lines: after `\n`, `\r\n` and a lone `\r`. */
 function computeLineStarts(text: string): number[] {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
   return starts;
+}
+
+function positionOf(lineStarts: number[], offset: number): Position {
+  let line = 0;
+  while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= offset) line++;
+  return { line, character: offset - lineStarts[line]! };
 }
 
 function offsetOf(lineStarts: number[], p: Position): number {

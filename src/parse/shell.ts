@@ -27,7 +27,23 @@ export interface SyntaxNode {
   readonly namedChildren: SyntaxNode[];
   childForFieldName(name: string): SyntaxNode | null;
   childrenForFieldName(name: string): SyntaxNode[];
+  walk(): TreeCursor;
 }
+
+/** tree-sitter's cursor: walks the tree without recursion. */
+interface TreeCursor {
+  readonly startPosition: { row: number; column: number };
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+}
+
+/**
+ * Deepest syntax tree the analysis walks. The evaluator and the error search recurse once per
+ * level; real build scripts nest a few dozen levels at most, and thousands (`$($($(…)))`) exhaust
+ * the JavaScript stack.
+ */
+export const MAX_SHELL_DEPTH = 500;
 
 export interface ShellScript {
   readonly file: string;
@@ -86,6 +102,12 @@ export function parseShell(file: string, text: string): ShellParse {
     diagnostics.push(diagnostic('RS301', { file, line: 1, column: 1 }, `the shell parser failed on this script: ${(e as Error).message}`));
     return { script: null, diagnostics };
   }
+  const deep = tooDeep(root);
+  if (deep) {
+    diagnostics.push(diagnostic('RS311', { file, line: deep.row + 1, column: deep.column + 1 },
+      `the script nests commands, subshells or substitutions more than ${MAX_SHELL_DEPTH} levels deep here; restage does not analyse a script this deep: flatten it (a function, or a variable for the inner value) and run restage again`));
+    return { script: null, diagnostics };
+  }
   if (root.hasError) {
     diagnostics.push(syntaxError(file, read, root));
     return { script: null, diagnostics };
@@ -104,6 +126,22 @@ function syntaxError(file: string, text: string, root: SyntaxNode): Diagnostic {
   const what = bad.isMissing ? `missing "${bad.type}"` : `unexpected "${bad.text.split('\n')[0]!.slice(0, 40)}"`;
   return diagnostic('RS301', { file, line: bad.startPosition.row + 1, column: bad.startPosition.column + 1 },
     `shell syntax error: ${what}; the shell would refuse this script`);
+}
+
+/** Where the tree first gets deeper than MAX_SHELL_DEPTH, or null. */
+function tooDeep(root: SyntaxNode): { row: number; column: number } | null {
+  const cursor = root.walk();
+  let depth = 0;
+  for (;;) {
+    if (cursor.gotoFirstChild()) {
+      if (++depth > MAX_SHELL_DEPTH) return cursor.startPosition;
+      continue;
+    }
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) return null;
+      depth--;
+    }
+  }
 }
 
 function firstError(node: SyntaxNode): SyntaxNode | null {

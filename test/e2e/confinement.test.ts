@@ -91,11 +91,13 @@ const tmpOut = (w: { tmpSentinel: string }) => ({
   'build.sh': script(`OUT=${w.tmpSentinel}/out`, 'rm -rf "$OUT"', 'mkdir -p "$OUT"', 'docker build -t confine:build -f Dockerfile.build .', ...EXTRACT('"$OUT/app"'), 'cp "$OUT/app" ./app', 'docker build -t confine:1 .'),
 });
 
-e2e('a script in ci/ that cds above itself: equivalent, and nothing outside the scratch area changes', async (t) => {
+e2e('a script in ci/ that cds above itself and builds there: refused, located (RS120, exit 2), and the tracked root Dockerfile and every other tree unchanged', async (t) => {
   const w = workspace(t, subdir);
   const before = w.snapshot();
   const r = verify(path.join(w.repo, 'ci'));
-  t.is(r.status, 'equivalent', JSON.stringify(r));
+  t.is(r.code, 2, JSON.stringify(r));
+  t.is(r.status, 'bad-input');
+  t.like(r.diagnostics.find((d) => d.code === 'RS120'), { line: 4 });
   t.deepEqual(w.snapshot(), before);
 });
 

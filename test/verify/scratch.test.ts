@@ -91,14 +91,15 @@ test('a write through a link that leads outside the scratch root is an internal 
   t.is(tree.writable(tree.map('/tmp/new/file'), 'write'), tree.map('/tmp/new/file'));
 });
 
-test('a script in ci/ that cds to the repository root replays inside the copied repository', (t) => {
+test('a script in ci/ that cds to the repository root builds from outside the analysed directory: a located error (RS120), nothing planned to replay', (t) => {
   const dir = repo(t, {
     '.git/HEAD': 'x', 'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'ci/Dockerfile.build': BUILDER,
     'ci/build.sh': script(`cd "$(dirname "$0")/.."\ndocker build -t b:1 -f ci/Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`),
   });
-  const { migration, refused } = refusals(path.join(dir, 'ci'));
-  t.is(migration.result.status, 'migrated');
-  t.deepEqual(refused, []);
+  const m = analyzeDirectory(path.join(dir, 'ci'), { displayBase: dir });
+  t.is(m.result.status, 'error');
+  t.deepEqual([...new Set(m.result.diagnostics.filter((d) => d.code === 'RS120').map((d) => `${d.file}:${d.line}`))], ['ci/build.sh:4', 'ci/build.sh:8']);
+  t.is(m.plan, null, 'verify stops at the analysis: nothing is replayed');
 });
 
 test('an output directory under /tmp made by the script is the replay\'s own; one it only reads is refused', (t) => {
