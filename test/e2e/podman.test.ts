@@ -196,6 +196,8 @@ e2eCli('the CLI verifies samples/hello-c on podman as equivalent', async (t) => 
   await mkdir(tmp);
   const env = { ...process.env, TMPDIR: tmp };
   const danglingBefore = await danglingImages();
+  const namesBefore = await engine.listNames('restage-');
+  const made = (names: { containers: string[]; images: string[] }) => [...names.containers.filter((n) => !namesBefore.containers.includes(n)), ...names.images.filter((n) => !namesBefore.images.includes(n))];
   const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     execFile(process.execPath, args, { cwd: ROOT, env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (error, out, err) =>
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: out, stderr: err }),
@@ -213,8 +215,8 @@ e2eCli('the CLI verifies samples/hello-c on podman as equivalent', async (t) => 
   t.is(code, 0, stderr);
   t.deepEqual(report.kept, []);
   // verify removes what it made: its containers, tagged images and scratch directories.
-  const names = await engine.listNames('restage-');
-  t.deepEqual([...names.containers, ...names.images].filter((n) => !n.startsWith('restage-e2etest-')), []);
+  // Only what this run made: another run's remains on a shared machine are not its.
+  t.deepEqual(made(await engine.listNames('restage-')).filter((n) => !n.startsWith('restage-e2etest-')), []);
   t.deepEqual(await readdir(tmp), []);
   // And the untagged images of its builds' other stages (read off the build logs).
   t.deepEqual((await danglingImages()).filter((id) => !danglingBefore.includes(id)), []);
