@@ -12,7 +12,7 @@ import path from 'node:path';
 
 export type WriteOutcome =
   | { ok: true; backup: string | null }
-  | { ok: false; reason: 'unrestorable' | 'backup-exists' | 'io'; message: string };
+  | { ok: false; reason: 'unrestorable' | 'backup-exists' | 'io'; message: string; /** A commit would let git restore it (false: no work tree, ignored, git failed). */ commitHelps?: boolean };
 
 export function writeAtomic(target: string, text: string, options: { force: boolean }): WriteOutcome {
   let existing: fs.Stats | null = null;
@@ -20,8 +20,9 @@ export function writeAtomic(target: string, text: string, options: { force: bool
   let backup: string | null = null;
   if (existing) {
     if (!existing.isFile()) return { ok: false, reason: 'io', message: 'it exists and is not a regular file' };
-    const why = unrestorable(target);
-    if (why && !options.force) return { ok: false, reason: 'unrestorable', message: why };
+    const refusal = unrestorable(target);
+    const why = refusal?.why ?? null;
+    if (refusal && !options.force) return { ok: false, reason: 'unrestorable', message: refusal.why, commitHelps: refusal.commitHelps };
     if (why) {
       backup = `${target}.orig`;
       try {
@@ -48,18 +49,18 @@ export function writeAtomic(target: string, text: string, options: { force: bool
   }
 }
 
-/** Why git could not restore the file's current content, or null when it can. */
-function unrestorable(file: string): string | null {
+/** Why git could not restore the file's current content, and whether committing it would change that; null when git can. */
+function unrestorable(file: string): { why: string; commitHelps: boolean } | null {
   const dir = path.dirname(file);
   const name = path.basename(file);
   const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
   const inside = git('rev-parse', '--is-inside-work-tree');
-  if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true') return 'it is not in a git work tree, so git holds no copy of it';
+  if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true') return { why: 'it is not in a git work tree, so git holds no copy of it', commitHelps: false };
   if (git('ls-files', '--error-unmatch', '--', name).status !== 0) {
     const ignored = git('check-ignore', '-q', '--', name).status === 0;
-    return ignored ? 'it is ignored by git, so git holds no copy of it' : 'it is not tracked by git, so git holds no copy of it';
+    return ignored ? { why: 'it is ignored by git, so git holds no copy of it', commitHelps: false } : { why: 'it is not tracked by git, so git holds no copy of it', commitHelps: true };
   }
   const status = git('status', '--porcelain', '--', name);
-  if (status.status !== 0) return 'git could not tell whether it has uncommitted changes';
-  return status.stdout.trim() !== '' ? 'it has uncommitted changes' : null;
+  if (status.status !== 0) return { why: 'git could not tell whether it has uncommitted changes', commitHelps: false };
+  return status.stdout.trim() !== '' ? { why: 'it has uncommitted changes', commitHelps: true } : null;
 }

@@ -123,7 +123,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   /** The host op's steps from the shared model (src/shared/host-ops.ts), applied to where the artifacts lie. */
   function applyHost(event: HostOperation): void {
     for (const u of event.undecidable) {
-      diagnostics.push(diagnostic('RS309', u.at, `the path \`${u.written}\` of \`${event.command}\` depends on ${u.reason}; restage cannot tell which files this ${event.op === 'rm' ? 'removes' : 'changes'} and does not guess (verify refuses to replay it): set the variable in the script with a literal value or default (\${NAME:-/tmp/out}) and run restage again`));
+      diagnostics.push(diagnostic('RS309', u.at, `the path \`${u.written}\` of \`${event.command}\` depends on ${u.reason}; restage cannot tell which files this ${event.op === 'rm' ? 'removes' : 'changes'} and does not guess (verify refuses to replay it): ${u.fix}, and run restage again`));
     }
     if (!MODELLED_OPS.has(event.op)) {
       const touched = event.paths.filter((p) => placed.some((x) => under(p, x.hostPath) || (event.recursive && under(x.hostPath, p))));

@@ -49,7 +49,7 @@ export function runMigrate(dir: string, options: MigrateCommandOptions = {}): { 
   const written = writeAtomic(target, result.dockerfile, { force: options.force ?? false });
   if (!written.ok) {
     return refuse(written.reason === 'unrestorable'
-      ? diagnostic('RS601', { file: shown, line: 1, column: 1 }, `not overwriting ${shown}: ${written.message}; commit it first (then git can give it back), or pass --force to keep the original as ${path.basename(shown)}.orig`)
+      ? diagnostic('RS601', { file: shown, line: 1, column: 1 }, `not overwriting ${shown}: ${written.message}; ${written.commitHelps ? 'commit it first (then git can give it back), or ' : ''}pass --force to keep the original as ${path.basename(shown)}.orig`)
       : written.reason === 'backup-exists'
         ? diagnostic('RS604', { file: shown, line: 1, column: 1 }, `not overwriting ${shown}: ${written.message}, and restage never replaces an earlier backup; move ${path.basename(shown)}.orig away and run restage again`)
         : diagnostic('RS602', { file: shown, line: 1, column: 1 }, `could not write ${shown}: ${written.message}`));

@@ -15,16 +15,27 @@ export function lintScratchShellForm(file: ParsedDockerfile): Diagnostic[] {
       const written = file.text.slice(inst.args[0]!.start, inst.args[inst.args.length - 1]!.end);
       const fix = suggestExecForm(written);
       out.push(diagnostic('RS203', { file: file.file, line: inst.args[0]!.line, column: inst.args[0]!.column },
-        `${inst.keyword} ${written} is not valid JSON${written.startsWith('[') ? ' (JSON needs double quotes)' : ''}, so Docker runs it through /bin/sh, which a FROM scratch image does not have: the container fails to start. Write it in exec form: ${inst.keyword} ${fix}`));
+        `${inst.keyword} ${written} is not valid JSON${written.startsWith('[') ? ' (JSON needs double quotes)' : ''}, so Docker runs it through /bin/sh, which a FROM scratch image does not have: the container fails to start. Write it in exec form: ${fix === null ? `a JSON array of the program and its arguments, as the shell would have split them (it uses shell syntax — quotes, $, operators, globs — that exec form does not interpret)` : `${inst.keyword} ${fix}`}`));
     }
   }
   return out;
 }
 
-function suggestExecForm(written: string): string {
-  const inner = written.trim().startsWith('[') ? written.trim().slice(1, -1) : null;
-  const items = inner !== null
-    ? inner.split(',').map((s) => s.trim().replace(/^['"]|['"]$/g, '')).filter((s) => s !== '')
-    : written.trim().split(/\s+/);
+/**
+ * The exec form that runs what `written` meant, or null when no mechanical one does: a shell-form
+ * command with shell syntax (the shell would have removed quotes, expanded $, run operators), or an
+ * array whose items are not each one quoted string.
+ */
+function suggestExecForm(written: string): string | null {
+  const trimmed = written.trim();
+  let items: string[];
+  if (trimmed.startsWith('[')) {
+    const inner = trimmed.endsWith(']') ? trimmed.slice(1, -1) : null;
+    if (inner === null || !/^\s*(?:(?:'[^'\\]*'|"[^"\\]*")\s*(?:,\s*(?:'[^'\\]*'|"[^"\\]*")\s*)*)?$/.test(inner)) return null;
+    items = [...inner.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2]!);
+  } else {
+    if (/[\\'"$`|&;<>(){}*?[\]~#\n]/.test(trimmed)) return null;
+    items = trimmed.split(/\s+/);
+  }
   return JSON.stringify(items).replace(/","/g, '", "');
 }

@@ -115,6 +115,8 @@ export interface UndecidablePath {
   readonly written: string;
   /** Why: `$STAGING_DIR is never set by the script`, `~ is the home directory of whoever runs it`, … */
   readonly reason: string;
+  /** What makes the path decidable, for this reason: a literal in the script, a default or `--env`, a path without `~`. */
+  readonly fix: string;
 }
 
 export type FlowEvent = ImageBuild | ContainerCreate | CopyOut | ContainerRemove | HostOperation;

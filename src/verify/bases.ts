@@ -77,7 +77,12 @@ export async function missingBases(engine: Engine, uses: readonly BaseUse[], sig
     if (!present.has(use.image)) present.set(use.image, await engine.inspectImage(use.image, { signal }).then(() => true, (e: unknown) => { if (e instanceof EngineError && e.notFound) return false; throw e; }));
     if (present.get(use.image) || found.some((d) => d.message.includes(`the image ${use.image} `))) continue;
     const mapped = use.image === use.written ? '' : ` (${use.written} mapped by --image-map)`;
-    found.push(diagnostic('RS701', use.at, `the image ${use.image}${mapped} is not on the engine, and verify never pulls: load or build it (\`docker pull ${use.image}\` where a registry is reachable), or map it to an image the engine has with \`--image-map ${use.written}=<local image>\``));
+    found.push(diagnostic('RS701', use.at, `the image ${use.image}${mapped} is not on the engine, and verify never pulls: load or build it (\`docker pull ${use.image}\` where a registry is reachable), or map it to an image the engine has with \`--image-map ${exactReference(use.written)}=<local image>\``));
   }
   return found;
+}
+
+/** The reference with its tag spelled out: an --image-map entry naming the tag wins over any naming only the repository. */
+function exactReference(written: string): string {
+  return written.slice(written.lastIndexOf('/') + 1).includes(':') || written.includes('@') ? written : `${written}:latest`;
 }

@@ -186,7 +186,7 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
 
   function refuseHost(event: HostOperation): void {
     for (const u of event.undecidable) {
-      out.push(diagnostic('RS310', u.at, `verify does not run \`${event.command}\`: the path \`${u.written}\` depends on ${u.reason}, so which real path it names is unknown and the replay does not guess; set the value in the script (e.g. \${NAME:-/tmp/out}) and run verify again`));
+      out.push(diagnostic('RS310', u.at, `verify does not run \`${event.command}\`: the path \`${u.written}\` depends on ${u.reason}, so which real path it names is unknown and the replay does not guess; ${u.fix}, and run verify again`));
     }
     if (!MODELLED_OPS.has(event.op)) {
       if (analysis.diagnostics.some((d) => d.code === 'RS308' && d.line === event.at.line && d.column === event.at.column && d.file === event.at.file)) {

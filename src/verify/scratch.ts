@@ -108,13 +108,15 @@ export function parseImageMap(entries: readonly string[]): ImageMap {
   return map;
 }
 
-/** The image an image reference maps to, or the reference itself. */
+/**
+ * The image an image reference maps to, or the reference itself. An entry naming the exact tag
+ * wins over one naming the repository, whatever their order (RS701 suggests the exact tag).
+ */
 export function mapImage(image: string, map: ImageMap): string {
   const normal = normalizeTag(image);
-  for (const [from, to] of map) {
-    const hasTag = from.slice(from.lastIndexOf('/') + 1).includes(':') || from.includes('@');
-    if (hasTag ? normalizeTag(from) === normal : normal.startsWith(`${normalizeTag(from).replace(/:latest$/, '')}:`)) return to;
-  }
+  const hasTag = (from: string) => from.slice(from.lastIndexOf('/') + 1).includes(':') || from.includes('@');
+  for (const [from, to] of map) if (hasTag(from) && normalizeTag(from) === normal) return to;
+  for (const [from, to] of map) if (!hasTag(from) && normal.startsWith(`${normalizeTag(from).replace(/:latest$/, '')}:`)) return to;
   return image;
 }
 

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Engine } from './engine/engine.js';
 import type { Leftover } from './result.js';
+import { shellQuote } from '../plan/command.js';
 
 export interface CleanupReport {
   readonly removed: string[];
@@ -106,7 +107,7 @@ export class Session {
       // something else still uses (another tag, a container) is not verify's to remove.
       for (const id of [...this.intermediates].reverse()) await engine.rmi({ image: id, missingOk: true }).then(() => removed.push(`image ${id}`), () => undefined);
     }
-    for (const d of this.dirs) await attempt(`directory ${d}`, `rm -rf ${d}`, () => fs.rmSync(d, { recursive: true, force: true }));
+    for (const d of this.dirs) await attempt(`directory ${d}`, `rm -rf ${shellQuote(d)}`, () => fs.rmSync(d, { recursive: true, force: true }));
     this.containers.clear();
     this.images.clear();
     this.dirs.clear();

@@ -30,7 +30,7 @@ test('missing images: one RS701 per image at its first use; an engine error that
   t.deepEqual(asked, ['here:1', 'gone:2']);
   t.is(found.length, 1);
   t.like(found[0], { code: 'RS701', line: 1 });
-  t.regex(found[0]!.message, /the image gone:2 \(gone mapped by --image-map\) is not on the engine.*--image-map gone=<local image>/);
+  t.regex(found[0]!.message, /the image gone:2 \(gone mapped by --image-map\) is not on the engine.*--image-map gone:latest=<local image>/);
   const broken = { inspectImage: async () => { throw new EngineError('daemon gone', [], 1, 'Cannot connect', false); } } as unknown as Engine;
   await t.throwsAsync(missingBases(broken, [{ image: 'a:1', written: 'a:1', at }], new AbortController().signal), { message: 'daemon gone' });
 });
