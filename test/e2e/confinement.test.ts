@@ -7,63 +7,15 @@
  * And a host `chmod` before the runtime build is carried on both sides (§2).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { ExecutionContext } from 'ava';
 import { BIN, ROOT } from '../helpers/fixtures.js';
 import { client, e2eTest, unavailable } from './helpers/engine.js';
+import { BUILDER, EXTRACT, RUNTIME, rmFirst, script, tmpOut, UNRESOLVED_RM, workspace } from './helpers/workspace.js';
 
 const IMAGE_MAP = ['--image-map', 'busybox=testbase/busybox:latest'];
 const e2e = e2eTest(await unavailable(['testbase/busybox:latest']));
 const env = { ...process.env, ...(client ? { RESTAGE_DOCKER: client } : {}) };
-
-/** Every entry under `dir` (links not followed): path, type, mode, content hash or link target. */
-function treeHash(dir: string): string {
-  const lines: string[] = [];
-  const walk = (d: string) => {
-    for (const name of fs.readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      const s = fs.lstatSync(p);
-      const rel = path.relative(dir, p);
-      const mode = (s.mode & 0o7777).toString(8);
-      if (s.isSymbolicLink()) lines.push(`l ${rel} -> ${fs.readlinkSync(p)}`);
-      else if (s.isDirectory()) { lines.push(`d ${rel} ${mode}`); walk(p); }
-      else lines.push(`f ${rel} ${mode} ${crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex')}`);
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  else lines.push('(missing)');
-  return lines.join('\n');
-}
-
-interface Workspace {
-  /** The repository (a git work tree), the directory beside it, and the two sentinels. */
-  readonly repo: string;
-  readonly sibling: string;
-  readonly tmpSentinel: string;
-  readonly homeSentinel: string;
-  snapshot(): string[];
-}
-
-function workspace(t: ExecutionContext, files: (w: { tmpSentinel: string; homeSentinel: string }) => Record<string, string>): Workspace {
-  const top = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-confine-'));
-  const homeSentinel = fs.mkdtempSync(path.join(os.homedir(), 'restage-test-confine-'));
-  t.teardown(() => { fs.rmSync(top, { recursive: true, force: true }); fs.rmSync(homeSentinel, { recursive: true, force: true }); });
-  const repo = path.join(top, 'repo');
-  const sibling = path.join(top, 'sibling');
-  const tmpSentinel = path.join(top, 'tmp-sentinel');
-  for (const [dir, name] of [[sibling, 'keep.txt'], [path.join(tmpSentinel, 'out'), 'keep.txt'], [homeSentinel, 'keep.txt'], [path.join(repo, '.git'), 'HEAD']] as const) {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, name), `${name} in ${dir}\n`);
-  }
-  for (const [name, text] of Object.entries(files({ tmpSentinel, homeSentinel }))) {
-    fs.mkdirSync(path.dirname(path.join(repo, name)), { recursive: true });
-    fs.writeFileSync(path.join(repo, name), text, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
-  }
-  return { repo, sibling, tmpSentinel, homeSentinel, snapshot: () => [repo, sibling, tmpSentinel, homeSentinel].map(treeHash) };
-}
 
 interface Verdict { code: number | null; status: string; diagnostics: { code: string; line: number; message: string }[]; differences: { aspect: string; message: string }[] }
 
@@ -75,20 +27,10 @@ function verify(dir: string, args: string[] = [], extraEnv: Record<string, strin
   } catch { throw new Error(`verify printed no JSON (exit ${r.status}): ${r.stdout}\n${r.stderr}`); }
 }
 
-const BUILDER = 'FROM busybox:latest\nWORKDIR /src\nRUN printf \'#!/bin/sh\\necho tool ok\\n\' > app && chmod 644 app\n';
-const RUNTIME = 'FROM busybox:latest\nCOPY app /usr/local/bin/app\nCMD ["cat", "/usr/local/bin/app"]\n';
-const script = (...lines: string[]) => `#!/bin/sh\nset -e\n${lines.join('\n')}\n`;
-const EXTRACT = (to: string) => ['docker create --name confine-x confine:build', `docker cp confine-x:/src/app ${to}`, 'docker rm -f confine-x'];
-
 /** A script in ci/ that cds to the repository root and writes there (its tracked root Dockerfile is rewritten by a careless replay). */
 const subdir = () => ({
   'Dockerfile': RUNTIME, 'ci/Dockerfile.build': BUILDER,
   'ci/build.sh': script('cd "$(dirname "$0")/.."', 'docker build -t confine:build -f ci/Dockerfile.build .', ...EXTRACT('./app'), 'docker build -t confine:1 .', 'rm -f app'),
-});
-/** Output through a directory under the temp dir that the script empties first. */
-const tmpOut = (w: { tmpSentinel: string }) => ({
-  'Dockerfile': RUNTIME, 'Dockerfile.build': BUILDER,
-  'build.sh': script(`OUT=${w.tmpSentinel}/out`, 'rm -rf "$OUT"', 'mkdir -p "$OUT"', 'docker build -t confine:build -f Dockerfile.build .', ...EXTRACT('"$OUT/app"'), 'cp "$OUT/app" ./app', 'docker build -t confine:1 .'),
 });
 
 e2e('a script in ci/ that cds above itself and builds there: refused, located (RS120, exit 2), and the tracked root Dockerfile and every other tree unchanged', async (t) => {
@@ -109,13 +51,9 @@ e2e('an output directory under the temp dir emptied with rm -rf: the real one is
   t.deepEqual(w.snapshot(), before);
 });
 
-for (const [name, line] of [
-  ['$HOME', (w: { homeSentinel: string }) => `rm -rf "$HOME/${path.basename(w.homeSentinel)}/keep.txt"`],
-  ['~', (w: { homeSentinel: string }) => `rm -rf ~/${path.basename(w.homeSentinel)}/keep.txt`],
-  ['an unset variable', (w: { tmpSentinel: string }) => `rm -rf "$RESTAGE_TEST_NEVER_SET"${w.tmpSentinel}/out`],
-] as const) {
+for (const [name, line] of UNRESOLVED_RM) {
   e2e(`rm -rf through ${name} is refused before anything runs (exit 2, located), and nothing changes`, async (t) => {
-    const w = workspace(t, (x) => ({ 'Dockerfile': RUNTIME, 'Dockerfile.build': BUILDER, 'build.sh': script(line(x as never), 'docker build -t confine:build -f Dockerfile.build .', ...EXTRACT('./app'), 'docker build -t confine:1 .') }));
+    const w = workspace(t, (x) => rmFirst(line(x as never)));
     const before = w.snapshot();
     const r = verify(w.repo);
     t.is(r.code, 2, JSON.stringify(r));

@@ -7,47 +7,20 @@
  * gets its own TMPDIR, whose scratch directories name its sessions: other runs on the engine are
  * not looked at.
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import type { ExecutionContext } from 'ava';
-import { BIN, ROOT } from '../helpers/fixtures.js';
+import { BIN } from '../helpers/fixtures.js';
 import { e2eTest, unavailable } from './helpers/engine.js';
-import { BASES, env, IMAGE_MAP, sessionLeftovers, untaggedMentioning, watchSessions } from './helpers/verify-run.js';
+import { POINTS, runWatched, SLOW_FIXTURE as DIR, type Point } from './helpers/interrupt.js';
+import { BASES, env, IMAGE_MAP, sessionLeftovers, untaggedMentioning } from './helpers/verify-run.js';
 
 const e2e = e2eTest(await unavailable(BASES));
-const DIR = 'test/fixtures/e2e/slow';
 
-interface Point {
-  /** The progress line (plain mode, one per finished step) after which the step of interest runs. */
-  readonly after: RegExp;
-  /** How long after it the signal is sent: the step is then under way. */
-  readonly delayMs: number;
-}
-
-const POINTS: Record<string, Point> = {
-  'the legacy build': { after: /^/, delayMs: 3000 },
-  'the extraction': { after: /legacy: docker build slow:build: done/, delayMs: 0 },
-  'the migrated build': { after: /legacy: docker build slow:latest: done/, delayMs: 2500 },
-  'the run step': { after: /migrated: docker build: done/, delayMs: 3000 },
-};
-
-/** Runs `command` (argv) with a private TMPDIR; `onStderr` sees stderr as it grows and may signal the child. */
-async function run(t: ExecutionContext, command: readonly string[], onStderr: (stderr: string, child: ReturnType<typeof spawn>) => void) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-e2etest-tmp-'));
-  t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
-  const sessions = watchSessions(tmp);
-  const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env: { ...env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); onStderr(stderr, child); });
-  onStderr('', child);
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  sessions.stop();
-  t.true(sessions.ids.size > 0, 'the run started a session');
-  return { code, stdout, stderr, left: await sessionLeftovers(sessions.ids, tmp) };
+/** Runs `command` with a private TMPDIR (see runWatched) and lists what its sessions left. */
+async function run(t: ExecutionContext, command: readonly string[], onStderr: (stderr: string, child: ChildProcess) => void) {
+  const r = await runWatched(t, command, env, onStderr);
+  t.true(r.ids.size > 0, 'the run started a session');
+  return { ...r, left: await sessionLeftovers(r.ids, r.tmp) };
 }
 
 async function interrupt(t: ExecutionContext, point: Point, signals: readonly NodeJS.Signals[], code: number): Promise<void> {
