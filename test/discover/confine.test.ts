@@ -13,8 +13,9 @@ import { analyzeDirectory } from '../../src/migrate.js';
 const SCRIPT = 'docker build -t app:build . -f Dockerfile.build\ndocker create --name extract app:build\ndocker cp extract:/app ./app\ndocker rm -f extract\ndocker build -t app .\n';
 
 /** A parent holding a secret file beside the analysed directory `repo`. */
-function setup(files: Record<string, string>): { parent: string; dir: string } {
+function setup(t: { teardown: (f: () => void) => void }, files: Record<string, string>): { parent: string; dir: string } {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-confine-'));
+  t.teardown(() => fs.rmSync(parent, { recursive: true, force: true }));
   fs.writeFileSync(path.join(parent, 'secret'), 'FROM secret\nCOPY secret /secret\n');
   const dir = path.join(parent, 'repo');
   fs.mkdirSync(dir);
@@ -28,7 +29,7 @@ function codes(dir: string) {
 }
 
 test('COPY ../secret is RS410 at the source, exit 2', (t) => {
-  const { parent, dir } = setup({ Dockerfile: 'FROM alpine\nCOPY app /app\nCOPY ../secret /s\n' });
+  const { parent, dir } = setup(t, { Dockerfile: 'FROM alpine\nCOPY app /app\nCOPY ../secret /s\n' });
   const { exitCode, errors } = codes(dir);
   t.is(exitCode, 2);
   t.true(errors.includes('RS410 Dockerfile:3:6'), errors.join('\n'));
@@ -36,7 +37,7 @@ test('COPY ../secret is RS410 at the source, exit 2', (t) => {
 });
 
 test('-f ../secret is RS120 at the -f value, and the file outside is never parsed', (t) => {
-  const { parent, dir } = setup({ 'build.sh': SCRIPT.replace('-f Dockerfile.build', '-f ../secret') });
+  const { parent, dir } = setup(t, { 'build.sh': SCRIPT.replace('-f Dockerfile.build', '-f ../secret') });
   const { exitCode, result, errors } = codes(dir);
   t.is(exitCode, 2);
   t.deepEqual(errors, ['RS120 build.sh:1:32']);
@@ -46,7 +47,7 @@ test('-f ../secret is RS120 at the -f value, and the file outside is never parse
 });
 
 test('a build context above the directory is RS120', (t) => {
-  const { parent, dir } = setup({ 'build.sh': SCRIPT.replace('docker build -t app .', 'docker build -t app ..') });
+  const { parent, dir } = setup(t, { 'build.sh': SCRIPT.replace('docker build -t app .', 'docker build -t app ..') });
   const { exitCode, errors } = codes(dir);
   t.is(exitCode, 2);
   t.true(errors.some((e) => e.startsWith('RS120 build.sh:5:')), errors.join('\n'));
@@ -54,7 +55,7 @@ test('a build context above the directory is RS120', (t) => {
 });
 
 test('a Dockerfile that is a symlink out of the directory is RS121 and is not read', (t) => {
-  const { parent, dir } = setup({});
+  const { parent, dir } = setup(t, {});
   fs.rmSync(path.join(dir, 'Dockerfile.build'));
   fs.symlinkSync('../secret', path.join(dir, 'Dockerfile.build'));
   const { exitCode, result, errors } = codes(dir);
@@ -65,7 +66,7 @@ test('a Dockerfile that is a symlink out of the directory is RS121 and is not re
 });
 
 test('a COPY source that is a symlink out of the directory is RS121 at the source', (t) => {
-  const { parent, dir } = setup({ Dockerfile: 'FROM alpine\nCOPY app /app\nCOPY conf /conf\n' });
+  const { parent, dir } = setup(t, { Dockerfile: 'FROM alpine\nCOPY app /app\nCOPY conf /conf\n' });
   fs.symlinkSync('..', path.join(dir, 'conf'));
   const { exitCode, errors } = codes(dir);
   t.is(exitCode, 2);
@@ -74,7 +75,7 @@ test('a COPY source that is a symlink out of the directory is RS121 at the sourc
 });
 
 test('a symlink inside the directory that stays inside is followed as before', (t) => {
-  const { parent, dir } = setup({});
+  const { parent, dir } = setup(t, {});
   fs.renameSync(path.join(dir, 'Dockerfile.build'), path.join(dir, 'Dockerfile.builder'));
   fs.symlinkSync('Dockerfile.builder', path.join(dir, 'Dockerfile.build'));
   const { exitCode, result } = codes(dir);
@@ -85,7 +86,7 @@ test('a symlink inside the directory that stays inside is followed as before', (
 
 for (const name of ['Dockerfile', 'build.sh', 'Dockerfile.build']) {
   test(`a FIFO named ${name} is RS122, and migrate and verify planning return promptly`, (t) => {
-    const { parent, dir } = setup({});
+    const { parent, dir } = setup(t, {});
     fs.rmSync(path.join(dir, name));
     execFileSync('mkfifo', [path.join(dir, name)]);
     const started = performance.now();
@@ -100,7 +101,7 @@ for (const name of ['Dockerfile', 'build.sh', 'Dockerfile.build']) {
 }
 
 test('a symlink to a device (/dev/zero) named Dockerfile is refused, never opened', (t) => {
-  const { parent, dir } = setup({});
+  const { parent, dir } = setup(t, {});
   fs.rmSync(path.join(dir, 'Dockerfile'));
   fs.symlinkSync('/dev/zero', path.join(dir, 'Dockerfile'));
   const { exitCode, result } = runMigrate(dir, { displayBase: dir });
