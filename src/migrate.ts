@@ -19,6 +19,7 @@ import { dockerignore, type ContextFilter } from './analyze/dockerignore.js';
 import { planMigration } from './plan/index.js';
 import { emitDockerfile } from './emit/dockerfile.js';
 import { lintScratchShellForm } from './lint/scratch-shell-form.js';
+import { isWithin } from './shared/paths.js';
 import type { BuildFlow, ImageBuild } from './model/flow.js';
 
 export interface MigrateOptions {
@@ -312,9 +313,8 @@ function otherBuild(analysis: Analysis, dockerfile: string): ImageBuild | null {
 function scriptStillNeeded(analysis: Analysis, runtime: string, display: (p: string) => string): { reason: string; at: Location } | null {
   const consumed = new Set(analysis.consumptions.map((c) => c.artifact.id));
   const events = analysis.flow.events;
-  const under = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
   // An artifact the script itself removes afterwards is used by nothing outside it.
-  const removedLater = (a: Artifact) => events.slice(events.indexOf(a.copyOut) + 1).some((e) => e.kind === 'host' && e.op === 'rm' && e.paths.some((p) => under(a.hostPath, p)));
+  const removedLater = (a: Artifact) => events.slice(events.indexOf(a.copyOut) + 1).some((e) => e.kind === 'host' && e.op === 'rm' && e.paths.some((p) => isWithin(a.hostPath, p)));
   const unused = analysis.artifacts.find((a) => !consumed.has(a.id) && !removedLater(a));
   if (unused) return { at: unused.copyOut.at, reason: `it extracts ${unused.containerPath} to ${display(unused.hostPath)}, which no build in it consumes, so something outside the script may use it` };
   const other = otherBuild(analysis, runtime);

@@ -14,6 +14,7 @@ import type { BuildFlow, ContainerCreate, HostOperation, ImageBuild } from '../m
 import { hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
 import type { Artifact, ArtifactSource, Consumption, HostTree } from '../model/analysis.js';
 import { startedContainerCopy } from './started.js';
+import { isWithin } from '../shared/paths.js';
 
 export interface MatchInput {
   readonly flow: BuildFlow;
@@ -58,12 +59,11 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const consumed = new Set<number>();
   const buildsWithConsumers: ImageBuild[] = [];
 
-  const under = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
   const kindOf = (p: string): 'file' | 'dir' | null => {
     const hit = placed.find((x) => x.hostPath === p);
     if (hit) return hit.artifact.contentOnly || isDirLike(hit) ? 'dir' : 'file';
-    if (placed.some((x) => under(x.hostPath, p) && x.hostPath !== p) || madeDirs.has(p)) return 'dir';
-    if (removed.some((r) => under(p, r))) return null;
+    if (placed.some((x) => isWithin(x.hostPath, p) && x.hostPath !== p) || madeDirs.has(p)) return 'dir';
+    if (removed.some((r) => isWithin(p, r))) return null;
     return tree.kind(p);
   };
   const isDirLike = (x: Placed) => x.artifact.contentOnly;
@@ -99,7 +99,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         const artifact: Artifact = { id: artifacts.length + 1, copyOut: event, source, containerPath, contentOnly, hostPath, modes: [] };
         artifacts.push(artifact);
         const merged = contentOnly && destKind === 'dir' && tree.kind(hostPath) === 'dir' && !madeDirs.has(hostPath);
-        placed = placed.filter((x) => !under(x.hostPath, hostPath));
+        placed = placed.filter((x) => !isWithin(x.hostPath, hostPath));
         placed.push({ artifact, hostPath, containerPath, merged });
         break;
       }
@@ -126,7 +126,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       diagnostics.push(diagnostic('RS309', u.at, `the path \`${u.written}\` of \`${event.command}\` depends on ${u.reason}; restage cannot tell which files this ${event.op === 'rm' ? 'removes' : 'changes'} and does not guess (verify refuses to replay it): ${u.fix}, and run restage again`));
     }
     if (!MODELLED_OPS.has(event.op)) {
-      const touched = event.paths.filter((p) => placed.some((x) => under(p, x.hostPath) || (event.recursive && under(x.hostPath, p))));
+      const touched = event.paths.filter((p) => placed.some((x) => isWithin(p, x.hostPath) || (event.recursive && isWithin(x.hostPath, p))));
       if (touched.length > 0) {
         diagnostics.push(diagnostic('RS308', event.at, `\`${event.command}\` changes the extracted artifact ${touched.map(input.display).join(', ')} on the host, which restage does not model; the migrated Dockerfile copies the artifact straight from the builder stage without this change (and verify refuses to replay it): do the change in the builder's Dockerfile (a RUN step), drop it from the script, and run restage again`));
       }
@@ -140,21 +140,21 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       case 'mkdir': madeDirs.add(step.path); return;
       case 'remove':
         removed.push(step.path);
-        placed = placed.filter((x) => !under(x.hostPath, step.path));
+        placed = placed.filter((x) => !isWithin(x.hostPath, step.path));
         return;
       case 'move':
       case 'copy': {
         const { from, to } = step;
-        const moved = placed.filter((x) => under(x.hostPath, from));
+        const moved = placed.filter((x) => isWithin(x.hostPath, from));
         const copies = moved.map((x) => ({ ...x, hostPath: to + x.hostPath.slice(from.length), artifact: { ...x.artifact, hostPath: to + x.hostPath.slice(from.length) } }));
-        if (step.kind === 'move') placed = placed.filter((x) => !under(x.hostPath, from));
+        if (step.kind === 'move') placed = placed.filter((x) => !isWithin(x.hostPath, from));
         placed.push(...copies);
         return;
       }
       case 'chmod':
         placed = placed.map((x) => {
-          const inside = under(step.path, x.hostPath);
-          if (!inside && !(step.recursive && under(x.hostPath, step.path))) return x;
+          const inside = isWithin(step.path, x.hostPath);
+          if (!inside && !(step.recursive && isWithin(x.hostPath, step.path))) return x;
           const containerPath = inside ? path.posix.join(x.containerPath, step.path.slice(x.hostPath.length)) : x.containerPath;
           return { ...x, artifact: { ...x.artifact, modes: [...x.artifact.modes, { at, mode: step.mode, recursive: step.recursive, containerPath }] } };
         });
@@ -198,7 +198,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         }
         return;
       }
-      const exact = placed.find((x) => under(hostPath, x.hostPath));
+      const exact = placed.find((x) => isWithin(hostPath, x.hostPath));
       // A directory holding context files with the artifact's content merged in: the context part stays.
       if (exact?.merged && (hostPath === exact.hostPath || tree.kind(hostPath) !== null)) {
         if (hostPath === exact.hostPath) cover(build, dockerfile, inst, index, [exact], hostPath);
@@ -215,7 +215,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         consumed.add(exact.artifact.id);
         return;
       }
-      const inside = placed.filter((x) => under(x.hostPath, hostPath) && !input.ignoredIn(build.context, x.hostPath));
+      const inside = placed.filter((x) => isWithin(x.hostPath, hostPath) && !input.ignoredIn(build.context, x.hostPath));
       if (inside.length > 0) {
         cover(build, dockerfile, inst, index, inside, hostPath);
         return;

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { ParsedDockerfile } from '../model/dockerfile.js';
 import type { BuildFlow } from '../model/flow.js';
+import { isWithin } from '../shared/paths.js';
 
 /** Why a path may not be read: outside lexically, a symlink leaving the directory, or not a regular file/directory. */
 export type Refusal = 'outside' | 'link-outside' | 'special';
@@ -22,11 +23,6 @@ export type Checked =
 
 /** Files larger than this are not analysed (a Dockerfile or script is text of a few kB). */
 export const MAX_READ_BYTES = 64 * 1024 * 1024;
-
-export function isUnder(p: string, dir: string): boolean {
-  const rel = path.relative(dir, p);
-  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
 
 export class Confinement {
   readonly root: string;
@@ -42,13 +38,13 @@ export class Confinement {
   /** What `abs` is, without following a link out of the directory and without opening anything. */
   check(abs: string): Checked {
     const p = path.resolve(this.root, abs);
-    if (!isUnder(p, this.root)) return { ok: false, reason: 'outside' };
+    if (!isWithin(p, this.root)) return { ok: false, reason: 'outside' };
     let real: string;
     try { real = fs.realpathSync(p); } catch (e) {
       // A dangling link inside the directory, or a link loop: either way nothing to read.
       return { ok: false, reason: (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'link-outside' : this.danglingOutside(p) ? 'link-outside' : 'missing' };
     }
-    if (!isUnder(real, this.realRoot)) return { ok: false, reason: 'link-outside' };
+    if (!isWithin(real, this.realRoot)) return { ok: false, reason: 'link-outside' };
     let stat: fs.Stats;
     try { stat = fs.statSync(real); } catch { return { ok: false, reason: 'missing' }; }
     if (stat.isDirectory()) return { ok: true, kind: 'dir' };
@@ -77,7 +73,7 @@ export class Confinement {
   private danglingOutside(p: string): boolean {
     try {
       const target = fs.readlinkSync(p);
-      return !isUnder(path.resolve(path.dirname(p), target), this.root);
+      return !isWithin(path.resolve(path.dirname(p), target), this.root);
     } catch { return false; }
   }
 }
@@ -139,7 +135,7 @@ export function checkCopySources(flow: BuildFlow, dockerfiles: ReadonlyMap<strin
         const at = { file: file.file, line: src.line, column: src.column };
         const key = `${at.file}:${at.line}:${at.column}`;
         if (seen.has(key)) continue;
-        if (!isUnder(abs, e.context)) {
+        if (!isWithin(abs, e.context)) {
           seen.add(key);
           diagnostics.push(diagnostic('RS410', at, `the COPY source ${src.raw} walks out of the build context with \`..\`; Docker refuses it (or reads a different file inside the context); name a path inside the context`));
           continue;

@@ -28,6 +28,15 @@ export function isBelow(path: string, dir: string): boolean {
   return dir === '/' ? path !== '/' : path.startsWith(`${dir}/`);
 }
 
+/**
+ * True when `path` is the directory `dir` itself or lies below it. Both are absolute (as
+ * path.resolve or path.join give them); a trailing slash on either is the same directory.
+ */
+export function isWithin(path: string, dir: string): boolean {
+  const d = dir.length > 1 && dir.endsWith('/') ? dir.slice(0, -1) : dir;
+  return path === d || isBelow(path, d);
+}
+
 /** Code-unit order: deterministic whatever the locale, and a directory sorts before its children. */
 export function comparePaths(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -23,8 +23,9 @@ import type { Backend, Engine } from './engine/engine.js';
 import { EngineError } from './engine/engine.js';
 import { EngineFailure, LegacyNotReproduced } from './failure.js';
 import type { Progress } from './progress.js';
-import { isUnder, mapImage, rewriteImages, type ImageMap, type ScratchTree } from './scratch.js';
+import { mapImage, rewriteImages, type ImageMap, type ScratchTree } from './scratch.js';
 import type { Session } from './session.js';
+import { isWithin } from '../shared/paths.js';
 
 export interface BuildSettings {
   readonly engine: Engine;
@@ -159,7 +160,7 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const needed = neededBuilds(analysis);
   const produced: string[] = [];
-  const available = (p: string) => isUnder(p, area) || produced.some((d) => isUnder(p, d));
+  const available = (p: string) => isWithin(p, area) || produced.some((d) => isWithin(p, d));
   const needs = (at: Location, p: string, what: string) => {
     if (!available(p)) out.push(diagnostic('RS310', at, `the replay needs ${what} ${p}, which is outside the area verify copies (${area}) and is not made by the script before this line; verify never reads or writes outside its scratch area: keep what the build needs in the repository (or make the script create it), then run verify again`));
   };

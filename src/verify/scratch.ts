@@ -17,6 +17,7 @@ import { normalizeTag } from '../analyze/artifacts.js';
 import { parseDockerfile } from '../parse/dockerfile.js';
 import { applyEdits } from '../emit/dockerfile.js';
 import type { TextEdit } from '../model/plan.js';
+import { isWithin } from '../shared/paths.js';
 
 /** A write the replay was about to make outside its scratch root: a bug in restage, never done. */
 export class ConfinementError extends Error {
@@ -26,7 +27,6 @@ export class ConfinementError extends Error {
   }
 }
 
-export const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 
 /** The git work tree that holds `dir` (the nearest ancestor with a .git entry), or `dir` itself. */
 export function repositoryOf(dir: string): string {
@@ -44,8 +44,8 @@ export function scratchArea(dir: string, paths: Iterable<string>): string {
   const repo = repositoryOf(dir);
   let area = path.resolve(dir);
   for (const p of paths) {
-    if (!isUnder(p, repo)) continue;
-    while (!isUnder(p, area)) area = path.dirname(area);
+    if (!isWithin(p, repo)) continue;
+    while (!isWithin(p, area)) area = path.dirname(area);
   }
   return area;
 }
@@ -69,7 +69,7 @@ export class ScratchTree {
 
   /** Whether a host path is in the copied area (else it exists in the mirror only if the flow made it). */
   copied(hostPath: string): boolean {
-    return isUnder(path.resolve(hostPath), this.area);
+    return isWithin(path.resolve(hostPath), this.area);
   }
 
   /**
@@ -79,7 +79,7 @@ export class ScratchTree {
    */
   writable(scratchPath: string, what: string, entry = false): string {
     const root = fs.realpathSync(this.root);
-    if (!isUnder(path.resolve(scratchPath), path.resolve(this.root))) throw new ConfinementError(what, scratchPath, this.root);
+    if (!isWithin(path.resolve(scratchPath), path.resolve(this.root))) throw new ConfinementError(what, scratchPath, this.root);
     for (let probe = entry ? path.dirname(scratchPath) : scratchPath; ; probe = path.dirname(probe)) {
       let real: string | null = null;
       try { real = fs.realpathSync(probe); } catch {
@@ -87,7 +87,7 @@ export class ScratchTree {
         if (fs.lstatSync(probe, { throwIfNoEntry: false })?.isSymbolicLink() || path.dirname(probe) === probe) throw new ConfinementError(what, scratchPath, this.root);
       }
       if (real !== null) {
-        if (!isUnder(real, root)) throw new ConfinementError(what, scratchPath, this.root);
+        if (!isWithin(real, root)) throw new ConfinementError(what, scratchPath, this.root);
         break;
       }
     }
