@@ -9,11 +9,11 @@
 import { normalizeTag } from '../analyze/artifacts.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Analysis } from '../model/analysis.js';
-import type { ImageBuild } from '../model/flow.js';
 import type { ParsedDockerfile } from '../model/dockerfile.js';
 import { parseDockerfile } from '../parse/dockerfile.js';
 import { EngineError, type Engine } from './engine/engine.js';
-import { mapImage, type ImageMap } from './scratch.js';
+import { neededBuilds } from './replay.js';
+import { imageReferences, mapImage, type ImageMap } from './scratch.js';
 
 /** One image reference a build or a create of either side uses. */
 export interface BaseUse {
@@ -26,28 +26,15 @@ export interface BaseUse {
 
 /** Image references of one parsed Dockerfile, `ours` (tags built earlier in the same flow) left out. */
 export function dockerfileBases(parsed: ParsedDockerfile, map: ImageMap, ours: ReadonlySet<string> = new Set()): BaseUse[] {
-  const stageNames = new Set(parsed.stages.map((s) => s.name).filter((n): n is string => n !== null));
-  const uses: BaseUse[] = [];
-  const add = (written: string, at: { line: number; column: number }) => {
-    const lower = written.toLowerCase();
-    if (stageNames.has(lower) || lower === 'scratch' || written.includes('$') || /^\d+$/.test(written) || ours.has(normalizeTag(written))) return;
-    uses.push({ image: mapImage(written, map), written, at: { file: parsed.file, line: at.line, column: at.column } });
-  };
-  for (const stage of parsed.stages) {
-    const token = stage.from.args.find((a) => !a.raw.startsWith('--'));
-    if (token) add(token.raw, token);
-    for (const inst of stage.instructions) {
-      const from = inst.flags.find((f) => f.name === 'from');
-      if (from?.value) add(from.value, from);
-    }
-  }
-  return uses;
+  return imageReferences(parsed)
+    .filter((ref) => !ref.image.includes('$') && !ours.has(normalizeTag(ref.image)))
+    .map((ref) => ({ image: mapImage(ref.image, map), written: ref.image, at: { file: parsed.file, line: ref.span.line, column: ref.span.column } }));
 }
 
 /** The images the legacy replay needs: those of the builds it replays and of its `docker create`s. */
 export function legacyBases(analysis: Analysis, map: ImageMap): BaseUse[] {
   const runtime = analysis.runtime!;
-  const needed = new Set<ImageBuild>([runtime, ...analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : []))]);
+  const needed = neededBuilds(analysis);
   const ours = new Set<string>();
   const uses: BaseUse[] = [];
   for (const event of analysis.flow.events) {

@@ -147,7 +147,7 @@ export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settin
 }
 
 /** The builds the replay runs: the runtime and the builders of its artifacts. */
-function neededBuilds(analysis: Analysis): Set<ImageBuild> {
+export function neededBuilds(analysis: Analysis): Set<ImageBuild> {
   return new Set<ImageBuild>([analysis.runtime!, ...analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : []))]);
 }
 

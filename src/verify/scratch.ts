@@ -17,6 +17,7 @@ import { normalizeTag } from '../analyze/artifacts.js';
 import { parseDockerfile } from '../parse/dockerfile.js';
 import { applyEdits } from '../emit/dockerfile.js';
 import type { TextEdit } from '../model/plan.js';
+import type { ParsedDockerfile, TextSpan } from '../model/dockerfile.js';
 import { isWithin } from '../shared/paths.js';
 
 /** A write the replay was about to make outside its scratch root: a bug in restage, never done. */
@@ -125,21 +126,33 @@ export function mapImage(image: string, map: ImageMap): string {
  * (which returns the reference unchanged when it has nothing to say). Stage names are left alone.
  */
 export function rewriteImages(text: string, resolve: (image: string) => string): string {
-  const { dockerfile } = parseDockerfile('Dockerfile', text);
-  const stageNames = new Set(dockerfile.stages.map((s) => s.name).filter((n): n is string => n !== null));
   const edits: TextEdit[] = [];
-  for (const stage of dockerfile.stages) {
-    const token = stage.from.args.find((a) => !a.raw.startsWith('--'));
-    if (token && !stageNames.has(token.raw.toLowerCase()) && token.raw.toLowerCase() !== 'scratch') {
-      const to = resolve(token.raw);
-      if (to !== token.raw) edits.push({ start: token.start, end: token.end, text: to });
-    }
-    for (const inst of stage.instructions) {
-      const from = inst.flags.find((f) => f.name === 'from');
-      if (!from?.value || stageNames.has(from.value.toLowerCase()) || /^\d+$/.test(from.value)) continue;
-      const to = resolve(from.value);
-      if (to !== from.value) edits.push({ start: from.start, end: from.end, text: `--from=${to}` });
-    }
+  for (const ref of imageReferences(parseDockerfile('Dockerfile', text).dockerfile)) {
+    const to = resolve(ref.image);
+    if (to !== ref.image) edits.push({ start: ref.span.start, end: ref.span.end, text: ref.flag ? `--from=${to}` : to });
   }
   return applyEdits(text, edits);
+}
+
+/** An image a Dockerfile names: a `FROM` image, or `COPY --from=<image>` (`span` is the whole flag then). */
+export interface ImageReference {
+  readonly image: string;
+  readonly span: TextSpan;
+  readonly flag: boolean;
+}
+
+/** The images a Dockerfile names; stage names (either case), `scratch` and stage indices are not images. */
+export function imageReferences(dockerfile: ParsedDockerfile): ImageReference[] {
+  const stageNames = new Set(dockerfile.stages.map((s) => s.name).filter((n): n is string => n !== null));
+  const isImage = (ref: string) => !stageNames.has(ref.toLowerCase()) && ref.toLowerCase() !== 'scratch' && !/^\d+$/.test(ref);
+  const refs: ImageReference[] = [];
+  for (const stage of dockerfile.stages) {
+    const token = stage.from.args.find((a) => !a.raw.startsWith('--'));
+    if (token && isImage(token.raw)) refs.push({ image: token.raw, span: token, flag: false });
+    for (const inst of stage.instructions) {
+      const from = inst.flags.find((f) => f.name === 'from');
+      if (from?.value && isImage(from.value)) refs.push({ image: from.value, span: from, flag: true });
+    }
+  }
+  return refs;
 }
