@@ -12,7 +12,11 @@ import vm from 'node:vm';
 const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.cjs');
 const cacheFile = `${file}.v8cache`;
 let cachedData;
-try { cachedData = fs.readFileSync(cacheFile); } catch { /* first run: no cache yet */ }
+try {
+  cachedData = fs.readFileSync(cacheFile);
+} catch {
+  /* first run: no cache yet */
+}
 const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
 const cli = { exports: {} };
 script.runInThisContext()(cli.exports, createRequire(file), cli, file, path.dirname(file));
@@ -21,13 +25,22 @@ script.runInThisContext()(cli.exports, createRequire(file), cli, file, path.dirn
 // which changes V8 flags (a cache is only accepted under the flags it was made with).
 const saveCache = () => {
   if ((cachedData && !script.cachedDataRejected) || process.argv[2] === 'verify') return;
-  try { fs.writeFileSync(cacheFile, script.createCachedData()); } catch { /* read-only install: no cache */ }
+  try {
+    fs.writeFileSync(cacheFile, script.createCachedData());
+  } catch {
+    /* read-only install: no cache */
+  }
 };
 
 cli.exports.main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; saveCache(); },
+  (code) => {
+    process.exitCode = code;
+    saveCache();
+  },
   (error) => {
-    process.stderr.write(`restage: internal error: ${error instanceof Error ? error.message : String(error)}\nThis is a bug in restage; please report it with the command you ran.\n`);
+    process.stderr.write(
+      `restage: internal error: ${error instanceof Error ? error.message : String(error)}\nThis is a bug in restage; please report it with the command you ran.\n`,
+    );
     process.exitCode = 70;
   },
 );

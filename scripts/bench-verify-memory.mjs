@@ -12,7 +12,14 @@ try {
   fs.writeFileSync(path.join(dir, 'note.txt'), 'bench\n');
   const outcome = await runVerify(dir, { imageMap: ['golang=testbase/golang:latest'], quiet: true, noRun: true });
   const { status, times, sizes } = outcome.result;
-  console.log(JSON.stringify({ status, seconds: times?.total, imageMB: (sizes?.legacy ?? 0) / 1e6, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  console.log(
+    JSON.stringify({
+      status,
+      seconds: times?.total,
+      imageMB: (sizes?.legacy ?? 0) / 1e6,
+      maxRssMB: process.resourceUsage().maxRSS / 1024,
+    }),
+  );
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -27,11 +27,17 @@ for (let i = 0; i < runs + 2; i++) {
     const start = performance.now();
     const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });
     const ms = performance.now() - start;
-    if (r.status !== 0) { console.error(`${name} exited ${r.status}`); process.exit(1); }
+    if (r.status !== 0) {
+      console.error(`${name} exited ${r.status}`);
+      process.exit(1);
+    }
     if (i >= 2) times[name].push(ms); // two warm-up rounds fill the page cache
   }
 }
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
 const floor = median(times['node -e 0 (floor)']);
 console.log(`runs: ${runs} each, interleaved; median wall time`);
 for (const [name, xs] of Object.entries(times)) {
@@ -43,30 +49,56 @@ for (const [name, xs] of Object.entries(times)) {
 const docker = process.env.RESTAGE_DOCKER ?? 'docker';
 const engineUp = spawnSync(docker, ['image', 'inspect', 'testbase/golang:latest'], { stdio: 'ignore' }).status === 0;
 if (!engineUp) {
-  console.log('\nverify: skipped (no engine or no test images: bash scripts/engine.sh start && bash scripts/test-images.sh)');
+  console.log(
+    '\nverify: skipped (no engine or no test images: bash scripts/engine.sh start && bash scripts/test-images.sh)',
+  );
   process.exit(0);
 }
 const env = { ...process.env, RESTAGE_DOCKER: docker };
-const map = ['gcc=testbase/gcc:latest', 'golang=testbase/golang:latest', 'arm64v8/golang=testbase/golang:latest', 'debian:bookworm-slim=testbase/debian-slim:bookworm'].flatMap((m) => ['--image-map', m]);
+const map = [
+  'gcc=testbase/gcc:latest',
+  'golang=testbase/golang:latest',
+  'arm64v8/golang=testbase/golang:latest',
+  'debian:bookworm-slim=testbase/debian-slim:bookworm',
+].flatMap((m) => ['--image-map', m]);
 console.log('\nverify overhead (everything but the builds and the run step), one run each:');
 for (const sample of ['hello-c', 'welcome', 'dir-artifact']) {
-  const r = spawnSync(node, [bin, 'verify', `samples/${sample}`, ...map, '--json'], { cwd: root, env, encoding: 'utf8' });
+  const r = spawnSync(node, [bin, 'verify', `samples/${sample}`, ...map, '--json'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+  });
   const t = JSON.parse(r.stdout).times;
-  console.log(`  ${sample.padEnd(14)} total ${t.total.toFixed(2)} s, builds ${(t.legacyBuild + t.migratedBuild).toFixed(2)} s, run ${t.run.toFixed(2)} s, overhead ${t.overhead.toFixed(2)} s = ${(t.overheadShare * 100).toFixed(0)}% of the total`);
+  console.log(
+    `  ${sample.padEnd(14)} total ${t.total.toFixed(2)} s, builds ${(t.legacyBuild + t.migratedBuild).toFixed(2)} s, run ${t.run.toFixed(2)} s, overhead ${t.overhead.toFixed(2)} s = ${(t.overheadShare * 100).toFixed(0)}% of the total`,
+  );
 }
 
 console.log('\nfile-system comparison of a testbase/golang:latest pair (two exports, every file hashed):');
 const prefix = `restage-bench-${process.pid}`;
-const mine = JSON.parse(spawnSync(node, [path.join(root, 'scripts', 'bench-compare.mjs'), 'testbase/golang:latest', prefix], { cwd: root, env, encoding: 'utf8' }).stdout);
-const shell = `set -e; for s in a b; do d=$(mktemp -d); ${docker} create --name ${prefix}-sh-$s testbase/golang:latest /x >/dev/null; ` +
+const mine = JSON.parse(
+  spawnSync(node, [path.join(root, 'scripts', 'bench-compare.mjs'), 'testbase/golang:latest', prefix], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+  }).stdout,
+);
+const shell =
+  `set -e; for s in a b; do d=$(mktemp -d); ${docker} create --name ${prefix}-sh-$s testbase/golang:latest /x >/dev/null; ` +
   `${docker} export ${prefix}-sh-$s | tar -x -C "$d"; find "$d" -type f -print0 | xargs -0 sha256sum >/dev/null; ` +
   `${docker} rm -f ${prefix}-sh-$s >/dev/null; rm -rf "$d"; done`;
 const started = performance.now();
 spawnSync('bash', ['-c', shell], { stdio: 'inherit' });
 const shellSeconds = (performance.now() - started) / 1000;
-console.log(`  restage (streamed)          ${mine.seconds.toFixed(2)} s, ${mine.files} entries, ${(mine.bytes / 1e6).toFixed(0)} MB, peak RSS ${mine.maxRssMB.toFixed(0)} MB (limit 150 MB)`);
+console.log(
+  `  restage (streamed)          ${mine.seconds.toFixed(2)} s, ${mine.files} entries, ${(mine.bytes / 1e6).toFixed(0)} MB, peak RSS ${mine.maxRssMB.toFixed(0)} MB (limit 150 MB)`,
+);
 console.log(`  export | tar -x; sha256sum  ${shellSeconds.toFixed(2)} s`);
 console.log(`  ratio                       ${(mine.seconds / shellSeconds).toFixed(2)}x (target: at most 1.00x)`);
 
-const whole = JSON.parse(spawnSync(node, [path.join(root, 'scripts', 'bench-verify-memory.mjs')], { cwd: root, env, encoding: 'utf8' }).stdout);
-console.log(`\nwhole verify of a ${whole.imageMB.toFixed(0)} MB image pair: ${whole.status} in ${whole.seconds.toFixed(2)} s, peak RSS ${whole.maxRssMB.toFixed(0)} MB (limit 150 MB)`);
+const whole = JSON.parse(
+  spawnSync(node, [path.join(root, 'scripts', 'bench-verify-memory.mjs')], { cwd: root, env, encoding: 'utf8' }).stdout,
+);
+console.log(
+  `\nwhole verify of a ${whole.imageMB.toFixed(0)} MB image pair: ${whole.status} in ${whole.seconds.toFixed(2)} s, peak RSS ${whole.maxRssMB.toFixed(0)} MB (limit 150 MB)`,
+);

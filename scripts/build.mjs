@@ -44,7 +44,9 @@ await Promise.all([
     splitting: true,
     entryPoints: { index: 'src/index.ts' },
     outdir: 'dist',
-    banner: { js: "import { createRequire as __restageRequire } from 'node:module'; const require = __restageRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __restageRequire } from 'node:module'; const require = __restageRequire(import.meta.url);",
+    },
   }),
 ]);
 

@@ -6,8 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
-const ava = (args) => spawnSync(process.execPath, ['node_modules/ava/entrypoints/cli.mjs', ...args], { stdio: 'inherit' }).status ?? 1;
-const dirs = fs.readdirSync('test', { withFileTypes: true }).filter((d) => d.isDirectory() && !['e2e', 'fixtures', 'helpers'].includes(d.name)).map((d) => `test/${d.name}`);
+const ava = (args) =>
+  spawnSync(process.execPath, ['node_modules/ava/entrypoints/cli.mjs', ...args], { stdio: 'inherit' }).status ?? 1;
+const dirs = fs
+  .readdirSync('test', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && !['e2e', 'fixtures', 'helpers'].includes(d.name))
+  .map((d) => `test/${d.name}`);
 const unit = ava(dirs);
 const e2e = ava(['--concurrency=1', 'test/e2e']);
 process.exit(unit || e2e);

@@ -64,22 +64,48 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     const diagnostics: Diagnostic[] = [];
     const files: FoundFile[] = [];
     const empty = (status: MigrationStatus, extra: Partial<MigrationResult> = {}): MigrationResult => ({
-      status, directory: dir, files, stages: [], artifacts: [], dockerfile: null, buildCommand: null, obsolete: [],
-      diagnostics: sortDiagnostics(diagnostics), target: null, written: [], ...extra,
+      status,
+      directory: dir,
+      files,
+      stages: [],
+      artifacts: [],
+      dockerfile: null,
+      buildCommand: null,
+      obsolete: [],
+      diagnostics: sortDiagnostics(diagnostics),
+      target: null,
+      written: [],
+      ...extra,
     });
 
     let stat: fs.Stats | undefined;
-    try { stat = fs.statSync(root); } catch { /* reported below */ }
+    try {
+      stat = fs.statSync(root);
+    } catch {
+      /* reported below */
+    }
     if (!stat?.isDirectory()) {
-      diagnostics.push(diagnostic('RS101', { file: display(root), line: 1, column: 1 }, stat ? 'this is a file, not a directory: give restage the directory that holds the Dockerfiles and the build script' : 'no such directory'));
+      diagnostics.push(
+        diagnostic(
+          'RS101',
+          { file: display(root), line: 1, column: 1 },
+          stat
+            ? 'this is a file, not a directory: give restage the directory that holds the Dockerfiles and the build script'
+            : 'no such directory',
+        ),
+      );
       return empty('error');
     }
     // Every read below goes through the confinement: inside the directory, regular files only.
     const confinement = new Confinement(root);
     const found = discover(root, confinement);
     const rel = (name: string) => display(path.join(root, name));
-    const readText = (abs: string): string | null => { const got = confinement.readText(abs); return 'text' in got ? got.text : null; };
-    for (const r of found.refused) diagnostics.push(refusalDiagnostic(r.reason, { file: rel(r.name), line: 1, column: 1 }, r.name));
+    const readText = (abs: string): string | null => {
+      const got = confinement.readText(abs);
+      return 'text' in got ? got.text : null;
+    };
+    for (const r of found.refused)
+      diagnostics.push(refusalDiagnostic(r.reason, { file: rel(r.name), line: 1, column: 1 }, r.name));
     const parsedFiles = new Map<string, ParsedDockerfile>();
     const parseAt = (abs: string): ParsedDockerfile | null => {
       const cached = parsedFiles.get(abs);
@@ -95,25 +121,47 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     for (const o of found.otherOrchestrators) {
       files.push({ path: rel(o), role: 'other-orchestrator' });
       if (found.scripts.length === 0) {
-        diagnostics.push(diagnostic('RS105', { file: rel(o), line: 1, column: 1 }, `${o} runs docker, but restage analyses shell scripts only for now; move the docker steps into a build.sh (or migrate by hand) and run restage again`));
+        diagnostics.push(
+          diagnostic(
+            'RS105',
+            { file: rel(o), line: 1, column: 1 },
+            `${o} runs docker, but restage analyses shell scripts only for now; move the docker steps into a build.sh (or migrate by hand) and run restage again`,
+          ),
+        );
       }
     }
     for (const m of found.inertMakefiles) files.push({ path: rel(m), role: 'makefile' });
 
     if (found.dockerfiles.length === 0) {
-      diagnostics.push(diagnostic('RS102', { file: display(root), line: 1, column: 1 },
-        found.entries.length === 0 ? 'the directory is empty: there is no Dockerfile to migrate' : `there is no Dockerfile in this directory${found.scripts.length ? ` (${found.scripts.join(', ')} runs docker, but the Dockerfiles it builds are not here)` : ''}; run restage on the directory that holds the Dockerfiles`));
+      diagnostics.push(
+        diagnostic(
+          'RS102',
+          { file: display(root), line: 1, column: 1 },
+          found.entries.length === 0
+            ? 'the directory is empty: there is no Dockerfile to migrate'
+            : `there is no Dockerfile in this directory${found.scripts.length ? ` (${found.scripts.join(', ')} runs docker, but the Dockerfiles it builds are not here)` : ''}; run restage on the directory that holds the Dockerfiles`,
+        ),
+      );
       for (const s of found.scripts) files.push({ path: rel(s), role: 'orchestrator' });
       return empty('error');
     }
 
-    const tree: HostTree = { kind: (p) => { const c = confinement.check(p); return c.ok ? c.kind : null; } };
+    const tree: HostTree = {
+      kind: (p) => {
+        const c = confinement.check(p);
+        return c.ok ? c.kind : null;
+      },
+    };
     const ignores = new Map<string, ContextFilter>();
     const ignoredIn = (context: string, p: string) => {
-      if (!ignores.has(context)) ignores.set(context, dockerignore(readText(path.join(context, '.dockerignore')) ?? ''));
+      if (!ignores.has(context))
+        ignores.set(context, dockerignore(readText(path.join(context, '.dockerignore')) ?? ''));
       return ignores.get(context)!(path.relative(context, p));
     };
-    const parameters = { ...(options.scriptArgs ? { args: options.scriptArgs } : {}), ...(options.env ? { env: options.env } : {}) };
+    const parameters = {
+      ...(options.scriptArgs ? { args: options.scriptArgs } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    };
     /** What a script does, analysed silently: its diagnostics come only from the script restage migrates. */
     const shapeOf = (name: string): ScriptShape => {
       const text = readText(path.join(root, name));
@@ -127,13 +175,20 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
         const t = readText(b.dockerfile);
         if (t !== null) files.set(b.dockerfile, parseDockerfile(display(b.dockerfile), t).dockerfile);
       }
-      return matchArtifacts({ flow, root, tree, dockerfiles: files, display, ignoredIn, scriptFailed: true }).consumptions.length > 0 ? 'pipeline' : 'builds';
+      return matchArtifacts({ flow, root, tree, dockerfiles: files, display, ignoredIn, scriptFailed: true })
+        .consumptions.length > 0
+        ? 'pipeline'
+        : 'builds';
     };
-    const scriptName = options.script !== undefined
-      ? namedScript(options.script, root, confinement, display, diagnostics)
-      : chooseScript(found.scripts, shapeOf, diagnostics, rel);
+    const scriptName =
+      options.script !== undefined
+        ? namedScript(options.script, root, confinement, display, diagnostics)
+        : chooseScript(found.scripts, shapeOf, diagnostics, rel);
     if (!scriptName) {
-      for (const d of found.dockerfiles) { files.push({ path: rel(d), role: 'dockerfile' }); parseAt(path.join(root, d)); }
+      for (const d of found.dockerfiles) {
+        files.push({ path: rel(d), role: 'dockerfile' });
+        parseAt(path.join(root, d));
+      }
       return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate');
     }
     files.push({ path: rel(scriptName), role: 'orchestrator' });
@@ -143,7 +198,12 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       for (const d of found.dockerfiles) files.push({ path: rel(d), role: 'dockerfile' });
       return empty('error');
     }
-    const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root, path.join(root, scriptName), parameters);
+    const { flow, diagnostics: flowDiagnostics } = analyzeScript(
+      shell.script,
+      root,
+      path.join(root, scriptName),
+      parameters,
+    );
     diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
 
     const inputs = checkBuildInputs(flow, confinement, display);
@@ -151,13 +211,34 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     for (const event of flow.events) {
       if (event.kind !== 'build' || !inputs.readable.has(event.dockerfile)) continue;
       if (!parseAt(event.dockerfile)) {
-        diagnostics.push(diagnostic('RS103', event.dockerfileAt, `the Dockerfile ${display(event.dockerfile)} that this build uses does not exist${event.dockerfileGiven ? ' (named by -f, which is relative to the directory the script runs in)' : ''}; fix the path and run restage again`));
+        diagnostics.push(
+          diagnostic(
+            'RS103',
+            event.dockerfileAt,
+            `the Dockerfile ${display(event.dockerfile)} that this build uses does not exist${event.dockerfileGiven ? ' (named by -f, which is relative to the directory the script runs in)' : ''}; fix the path and run restage again`,
+          ),
+        );
       }
     }
     diagnostics.push(...checkCopySources(flow, parsedFiles, confinement));
-    const match = matchArtifacts({ flow, root, tree, dockerfiles: parsedFiles, display, ignoredIn, scriptFailed: hasErrors(flowDiagnostics) });
+    const match = matchArtifacts({
+      flow,
+      root,
+      tree,
+      dockerfiles: parsedFiles,
+      display,
+      ignoredIn,
+      scriptFailed: hasErrors(flowDiagnostics),
+    });
     diagnostics.push(...match.diagnostics);
-    analysis = { flow, artifacts: match.artifacts, consumptions: match.consumptions, runtime: match.runtime, dockerfiles: parsedFiles, diagnostics };
+    analysis = {
+      flow,
+      artifacts: match.artifacts,
+      consumptions: match.consumptions,
+      runtime: match.runtime,
+      dockerfiles: parsedFiles,
+      diagnostics,
+    };
     recordRoles(files, flow, analysis, display);
 
     if (!match.runtime || copiedAlready(match.consumptions)) {
@@ -168,14 +249,33 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
           // The script is stale: its extraction and its context COPYs no longer describe the build.
           const kept = diagnostics.filter((d) => d.code !== 'RS402' && d.code !== 'RS403');
           diagnostics.length = 0;
-          diagnostics.push(...kept, diagnostic('RS504', { file: display(already.dockerfile), line: 1, column: 1 }, `this Dockerfile is already multi-stage and copies from its own stages everything the script extracts; the script's extraction is no longer used: ${obsolete.join(', ')} can go`));
+          diagnostics.push(
+            ...kept,
+            diagnostic(
+              'RS504',
+              { file: display(already.dockerfile), line: 1, column: 1 },
+              `this Dockerfile is already multi-stage and copies from its own stages everything the script extracts; the script's extraction is no longer used: ${obsolete.join(', ')} can go`,
+            ),
+          );
           return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate', { obsolete });
         }
-        diagnostics.push(diagnostic('RS504', { file: display(already.dockerfile), line: 1, column: 1 }, `this Dockerfile is already multi-stage, so restage has nothing to merge; but ${rel(scriptName)} still does what it does not: ${already.stillNeeded}, so keep the script until this Dockerfile does that too`));
+        diagnostics.push(
+          diagnostic(
+            'RS504',
+            { file: display(already.dockerfile), line: 1, column: 1 },
+            `this Dockerfile is already multi-stage, so restage has nothing to merge; but ${rel(scriptName)} still does what it does not: ${already.stillNeeded}, so keep the script until this Dockerfile does that too`,
+          ),
+        );
         return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate');
       }
       if (match.artifacts.length > 0 && !hasErrors(diagnostics)) {
-        diagnostics.push(diagnostic('RS106', { file: rel(scriptName), line: 1, column: 1 }, 'the script extracts artifacts, but no later `docker build` in it copies them from its context; there is nothing restage can turn into COPY --from'));
+        diagnostics.push(
+          diagnostic(
+            'RS106',
+            { file: rel(scriptName), line: 1, column: 1 },
+            'the script extracts artifacts, but no later `docker build` in it copies them from its context; there is nothing restage can turn into COPY --from',
+          ),
+        );
       }
       return empty(hasErrors(diagnostics) ? 'error' : 'nothing-to-migrate');
     }
@@ -187,7 +287,13 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     diagnostics.push(...plan.diagnostics);
     const needed = scriptStillNeeded(analysis, match.runtime.dockerfile, display);
     if (needed && !diagnostics.some((d) => d.code === 'RS108')) {
-      diagnostics.push(diagnostic('RS507', needed.at, `${rel(scriptName)} is still needed after the migration: ${needed.reason}; restage lists no legacy file as obsolete`));
+      diagnostics.push(
+        diagnostic(
+          'RS507',
+          needed.at,
+          `${rel(scriptName)} is still needed after the migration: ${needed.reason}; restage lists no legacy file as obsolete`,
+        ),
+      );
     }
     const artifacts = summarizeArtifacts(analysis, plan.stages, display);
     if (hasErrors(diagnostics)) return empty('error', { stages: plan.stages, artifacts });
@@ -199,7 +305,9 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       dockerfile,
       buildCommand: plan.buildCommand,
       // Another build still takes artifacts from the script (RS108), a container's run-time command made one (RS320), or the script does more (RS507): the legacy files stay needed.
-      obsolete: diagnostics.some((d) => d.code === 'RS108' || d.code === 'RS320' || d.code === 'RS507') ? [] : plan.obsolete,
+      obsolete: diagnostics.some((d) => d.code === 'RS108' || d.code === 'RS320' || d.code === 'RS507')
+        ? []
+        : plan.obsolete,
       target: display(output),
     });
   }
@@ -217,31 +325,62 @@ type ScriptShape = 'pipeline' | 'builds' | 'none' | 'unknown';
  * chosen between (RS110): `--script` picks one. Without a pipeline, the only script that builds (or
  * could not be analysed) is analysed, so that its diagnostics say why it is no pipeline.
  */
-function chooseScript(scripts: readonly string[], shapeOf: (name: string) => ScriptShape, diagnostics: Diagnostic[], rel: (n: string) => string): string | null {
+function chooseScript(
+  scripts: readonly string[],
+  shapeOf: (name: string) => ScriptShape,
+  diagnostics: Diagnostic[],
+  rel: (n: string) => string,
+): string | null {
   if (scripts.length <= 1) return scripts[0] ?? null;
   const shapes = new Map(scripts.map((s) => [s, shapeOf(s)]));
   const pipelines = scripts.filter((s) => shapes.get(s) === 'pipeline');
-  const candidates = pipelines.length > 0 ? pipelines : scripts.filter((s) => shapes.get(s) === 'builds' || shapes.get(s) === 'unknown');
+  const candidates =
+    pipelines.length > 0 ? pipelines : scripts.filter((s) => shapes.get(s) === 'builds' || shapes.get(s) === 'unknown');
   if (candidates.length <= 1) return candidates[0] ?? null;
-  diagnostics.push(diagnostic('RS110', { file: rel(candidates[0]!), line: 1, column: 1 }, `${candidates.length} scripts ${pipelines.length > 0 ? 'each build a builder pattern (build, extract, build the runtime)' : 'build images'}: ${candidates.map(rel).join(', ')}; one migration makes one Dockerfile, and restage does not choose between them: pick one with --script FILE (relative to the directory), e.g. --script ${candidates[0]}`));
+  diagnostics.push(
+    diagnostic(
+      'RS110',
+      { file: rel(candidates[0]!), line: 1, column: 1 },
+      `${candidates.length} scripts ${pipelines.length > 0 ? 'each build a builder pattern (build, extract, build the runtime)' : 'build images'}: ${candidates.map(rel).join(', ')}; one migration makes one Dockerfile, and restage does not choose between them: pick one with --script FILE (relative to the directory), e.g. --script ${candidates[0]}`,
+    ),
+  );
   return null;
 }
 
 /** The script `--script` names, relative to the migrated directory; it must be a regular file inside it (links included). */
-function namedScript(given: string, root: string, confinement: Confinement, display: (p: string) => string, diagnostics: Diagnostic[]): string | null {
+function namedScript(
+  given: string,
+  root: string,
+  confinement: Confinement,
+  display: (p: string) => string,
+  diagnostics: Diagnostic[],
+): string | null {
   const abs = path.resolve(root, given);
   const checked = confinement.check(abs);
   if (checked.ok && checked.kind === 'file') return path.relative(root, abs);
-  const why = checked.ok ? 'it is a directory' : checked.reason === 'missing' ? `there is no file ${display(abs)}` : `it ${refusalText(checked.reason)}`;
-  diagnostics.push(diagnostic('RS111', { file: display(root), line: 1, column: 1 }, `--script ${given}: ${why}; --script takes the path of a build script inside the directory, relative to it (e.g. --script build.sh)`));
+  const why = checked.ok
+    ? 'it is a directory'
+    : checked.reason === 'missing'
+      ? `there is no file ${display(abs)}`
+      : `it ${refusalText(checked.reason)}`;
+  diagnostics.push(
+    diagnostic(
+      'RS111',
+      { file: display(root), line: 1, column: 1 },
+      `--script ${given}: ${why}; --script takes the path of a build script inside the directory, relative to it (e.g. --script build.sh)`,
+    ),
+  );
   return null;
 }
 
 function recordRoles(files: FoundFile[], flow: BuildFlow, analysis: Analysis, display: (p: string) => string): void {
-  const builders = new Set(analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build.dockerfile] : [])));
+  const builders = new Set(
+    analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build.dockerfile] : [])),
+  );
   for (const e of flow.events) {
     if (e.kind !== 'build' || !analysis.dockerfiles.has(e.dockerfile)) continue;
-    const role = e === analysis.runtime ? 'runtime-dockerfile' : builders.has(e.dockerfile) ? 'builder-dockerfile' : 'dockerfile';
+    const role =
+      e === analysis.runtime ? 'runtime-dockerfile' : builders.has(e.dockerfile) ? 'builder-dockerfile' : 'dockerfile';
     if (!files.some((f) => f.path === display(e.dockerfile))) files.push({ path: display(e.dockerfile), role });
   }
 }
@@ -259,14 +398,24 @@ function copiedAlready(consumptions: Analysis['consumptions']): boolean {
 function overwrittenFromStage(c: Analysis['consumptions'][number]): boolean {
   const stage = c.dockerfile.stages[c.instruction.stage];
   const internal = new Set(c.dockerfile.stages.map((s) => s.name).filter((n) => n !== null));
-  return stage?.instructions.some((i) => i.line > c.instruction.line && i.keyword === 'COPY' && i.flags.some((f) => f.name === 'from' && internal.has((f.value ?? '').toLowerCase()))
-    && i.args.slice(0, -1).some((a) => a.raw === c.containerPath)) ?? false;
+  return (
+    stage?.instructions.some(
+      (i) =>
+        i.line > c.instruction.line &&
+        i.keyword === 'COPY' &&
+        i.flags.some((f) => f.name === 'from' && internal.has((f.value ?? '').toLowerCase())) &&
+        i.args.slice(0, -1).some((a) => a.raw === c.containerPath),
+    ) ?? false
+  );
 }
 
 /** `COPY --from=<stage of the same file>` instructions, with the names of the file's stages. */
 function internalCopies(f: ParsedDockerfile) {
   const internal = new Set(f.stages.map((s) => s.name).filter((n) => n !== null));
-  return f.instructions.filter((i) => i.keyword === 'COPY' && i.flags.some((fl) => fl.name === 'from' && internal.has((fl.value ?? '').toLowerCase())));
+  return f.instructions.filter(
+    (i) =>
+      i.keyword === 'COPY' && i.flags.some((fl) => fl.name === 'from' && internal.has((fl.value ?? '').toLowerCase())),
+  );
 }
 
 /**
@@ -276,7 +425,9 @@ function internalCopies(f: ParsedDockerfile) {
  * build takes an extracted artifact from its context, and every other build the script runs only
  * made an image to extract from. Otherwise it says what the script still does.
  */
-function alreadyMigrated(analysis: Analysis): { dockerfile: string; stillNeeded: string | null; replaced: string[] } | null {
+function alreadyMigrated(
+  analysis: Analysis,
+): { dockerfile: string; stillNeeded: string | null; replaced: string[] } | null {
   if (analysis.artifacts.length === 0) return null;
   for (const e of analysis.flow.events) {
     if (e.kind !== 'build') continue;
@@ -284,16 +435,27 @@ function alreadyMigrated(analysis: Analysis): { dockerfile: string; stillNeeded:
     if (!f || f.stages.length < 2) continue;
     const copies = internalCopies(f);
     if (copies.length === 0) continue;
-    const sources = new Set(copies.flatMap((i) => i.args.slice(0, -1).map((a) => a.raw.replace(/^["']|["']$/g, '').replace(/\/+$/, '') || '/')));
+    const sources = new Set(
+      copies.flatMap((i) =>
+        i.args.slice(0, -1).map((a) => a.raw.replace(/^["']|["']$/g, '').replace(/\/+$/, '') || '/'),
+      ),
+    );
     const missing = analysis.artifacts.find((a) => !sources.has(a.containerPath));
     const consumed = analysis.consumptions.find((c) => !overwrittenFromStage(c));
     const other = otherBuild(analysis, e.dockerfile);
-    const stillNeeded = missing ? `it extracts ${missing.containerPath}, which this Dockerfile does not copy from its own stages`
-      : consumed ? `a build takes the extracted ${consumed.artifact.containerPath} from its context (${consumed.dockerfile.file}:${consumed.instruction.line})`
-        : other ? `it also builds ${other.tags[0] ?? 'an image'} from ${path.basename(other.dockerfile)}, which this Dockerfile does not replace`
+    const stillNeeded = missing
+      ? `it extracts ${missing.containerPath}, which this Dockerfile does not copy from its own stages`
+      : consumed
+        ? `a build takes the extracted ${consumed.artifact.containerPath} from its context (${consumed.dockerfile.file}:${consumed.instruction.line})`
+        : other
+          ? `it also builds ${other.tags[0] ?? 'an image'} from ${path.basename(other.dockerfile)}, which this Dockerfile does not replace`
           : null;
     const extractFrom = new Set(analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : [])));
-    return { dockerfile: e.dockerfile, stillNeeded, replaced: [...extractFrom].map((b) => b.dockerfile).filter((d) => d !== e.dockerfile) };
+    return {
+      dockerfile: e.dockerfile,
+      stillNeeded,
+      replaced: [...extractFrom].map((b) => b.dockerfile).filter((d) => d !== e.dockerfile),
+    };
   }
   return null;
 }
@@ -301,7 +463,8 @@ function alreadyMigrated(analysis: Analysis): { dockerfile: string; stillNeeded:
 /** A build the script runs that is neither of `dockerfile` nor only an image to extract artifacts from. */
 function otherBuild(analysis: Analysis, dockerfile: string): ImageBuild | null {
   const extractFrom = new Set(analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : [])));
-  for (const b of analysis.flow.events) if (b.kind === 'build' && b.dockerfile !== dockerfile && !extractFrom.has(b)) return b;
+  for (const b of analysis.flow.events)
+    if (b.kind === 'build' && b.dockerfile !== dockerfile && !extractFrom.has(b)) return b;
   return null;
 }
 
@@ -310,33 +473,57 @@ function otherBuild(analysis: Analysis, dockerfile: string): ImageBuild | null {
  * builds it extracts from) does not, or null when the script is obsolete: an extracted artifact no
  * build consumes (something outside the script may use it), or a build of another image.
  */
-function scriptStillNeeded(analysis: Analysis, runtime: string, display: (p: string) => string): { reason: string; at: Location } | null {
+function scriptStillNeeded(
+  analysis: Analysis,
+  runtime: string,
+  display: (p: string) => string,
+): { reason: string; at: Location } | null {
   const consumed = new Set(analysis.consumptions.map((c) => c.artifact.id));
   const events = analysis.flow.events;
   // An artifact the script itself removes afterwards is used by nothing outside it.
-  const removedLater = (a: Artifact) => events.slice(events.indexOf(a.copyOut) + 1).some((e) => e.kind === 'host' && e.op === 'rm' && e.paths.some((p) => isWithin(a.hostPath, p)));
+  const removedLater = (a: Artifact) =>
+    events
+      .slice(events.indexOf(a.copyOut) + 1)
+      .some((e) => e.kind === 'host' && e.op === 'rm' && e.paths.some((p) => isWithin(a.hostPath, p)));
   const unused = analysis.artifacts.find((a) => !consumed.has(a.id) && !removedLater(a));
-  if (unused) return { at: unused.copyOut.at, reason: `it extracts ${unused.containerPath} to ${display(unused.hostPath)}, which no build in it consumes, so something outside the script may use it` };
+  if (unused)
+    return {
+      at: unused.copyOut.at,
+      reason: `it extracts ${unused.containerPath} to ${display(unused.hostPath)}, which no build in it consumes, so something outside the script may use it`,
+    };
   const other = otherBuild(analysis, runtime);
-  if (other) return { at: other.at, reason: `it also builds ${other.tags[0] ?? 'an image'} from ${display(other.dockerfile)}, which the migrated Dockerfile does not replace` };
+  if (other)
+    return {
+      at: other.at,
+      reason: `it also builds ${other.tags[0] ?? 'an image'} from ${display(other.dockerfile)}, which the migrated Dockerfile does not replace`,
+    };
   return null;
 }
 
-function summarizeArtifacts(analysis: Analysis, stages: readonly { name: string; source: string; role: string }[], display: (p: string) => string) {
+function summarizeArtifacts(
+  analysis: Analysis,
+  stages: readonly { name: string; source: string; role: string }[],
+  display: (p: string) => string,
+) {
   return analysis.artifacts.map((a) => {
-    const builderFile = a.source.kind === 'build' ? analysis.dockerfiles.get(a.source.build.dockerfile)?.file : undefined;
-    const stage = a.source.kind === 'image' ? a.source.image : stages.find((s) => s.role === 'builder' && s.source === builderFile)?.name ?? '';
+    const builderFile =
+      a.source.kind === 'build' ? analysis.dockerfiles.get(a.source.build.dockerfile)?.file : undefined;
+    const stage =
+      a.source.kind === 'image'
+        ? a.source.image
+        : (stages.find((s) => s.role === 'builder' && s.source === builderFile)?.name ?? '');
     return {
       stage,
       path: a.containerPath,
       hostPath: display(a.hostPath),
-      consumers: analysis.consumptions.filter((c) => c.artifact.id === a.id).map((c) => ({
-        file: c.dockerfile.file,
-        line: c.instruction.line,
-        instruction: c.dockerfile.text.slice(c.instruction.start, c.instruction.end),
-        dest: c.instruction.args[c.instruction.args.length - 1]?.raw ?? '',
-      })),
+      consumers: analysis.consumptions
+        .filter((c) => c.artifact.id === a.id)
+        .map((c) => ({
+          file: c.dockerfile.file,
+          line: c.instruction.line,
+          instruction: c.dockerfile.text.slice(c.instruction.start, c.instruction.end),
+          dest: c.instruction.args[c.instruction.args.length - 1]?.raw ?? '',
+        })),
     };
   });
 }
-

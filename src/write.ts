@@ -12,17 +12,27 @@ import path from 'node:path';
 
 export type WriteOutcome =
   | { ok: true; backup: string | null }
-  | { ok: false; reason: 'unrestorable' | 'backup-exists' | 'io'; message: string; /** A commit would let git restore it (false: no work tree, ignored, git failed). */ commitHelps?: boolean };
+  | {
+      ok: false;
+      reason: 'unrestorable' | 'backup-exists' | 'io';
+      message: string;
+      /** A commit would let git restore it (false: no work tree, ignored, git failed). */ commitHelps?: boolean;
+    };
 
 export function writeAtomic(target: string, text: string, options: { force: boolean }): WriteOutcome {
   let existing: fs.Stats | null = null;
-  try { existing = fs.statSync(target); } catch { /* a new file */ }
+  try {
+    existing = fs.statSync(target);
+  } catch {
+    /* a new file */
+  }
   let backup: string | null = null;
   if (existing) {
     if (!existing.isFile()) return { ok: false, reason: 'io', message: 'it exists and is not a regular file' };
     const refusal = unrestorable(target);
     const why = refusal?.why ?? null;
-    if (refusal && !options.force) return { ok: false, reason: 'unrestorable', message: refusal.why, commitHelps: refusal.commitHelps };
+    if (refusal && !options.force)
+      return { ok: false, reason: 'unrestorable', message: refusal.why, commitHelps: refusal.commitHelps };
     if (why) {
       backup = `${target}.orig`;
       try {
@@ -30,8 +40,13 @@ export function writeAtomic(target: string, text: string, options: { force: bool
         fs.copyFileSync(target, backup, fs.constants.COPYFILE_EXCL);
         fs.chmodSync(backup, existing.mode & 0o7777);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') return { ok: false, reason: 'backup-exists', message: `${path.basename(backup)} already exists (${why})` };
-        return { ok: false, reason: 'io', message: `could not keep the original as ${path.basename(backup)}: ${(e as Error).message}` };
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+          return { ok: false, reason: 'backup-exists', message: `${path.basename(backup)} already exists (${why})` };
+        return {
+          ok: false,
+          reason: 'io',
+          message: `could not keep the original as ${path.basename(backup)}: ${(e as Error).message}`,
+        };
       }
     }
   }
@@ -44,7 +59,11 @@ export function writeAtomic(target: string, text: string, options: { force: bool
     fs.renameSync(temp, target);
     return { ok: true, backup };
   } catch (e) {
-    try { fs.rmSync(temp, { force: true }); } catch { /* nothing left to clean */ }
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      /* nothing left to clean */
+    }
     return { ok: false, reason: 'io', message: (e as Error).message };
   }
 }
@@ -55,10 +74,13 @@ function unrestorable(file: string): { why: string; commitHelps: boolean } | nul
   const name = path.basename(file);
   const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
   const inside = git('rev-parse', '--is-inside-work-tree');
-  if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true') return { why: 'it is not in a git work tree, so git holds no copy of it', commitHelps: false };
+  if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true')
+    return { why: 'it is not in a git work tree, so git holds no copy of it', commitHelps: false };
   if (git('ls-files', '--error-unmatch', '--', name).status !== 0) {
     const ignored = git('check-ignore', '-q', '--', name).status === 0;
-    return ignored ? { why: 'it is ignored by git, so git holds no copy of it', commitHelps: false } : { why: 'it is not tracked by git, so git holds no copy of it', commitHelps: true };
+    return ignored
+      ? { why: 'it is ignored by git, so git holds no copy of it', commitHelps: false }
+      : { why: 'it is not tracked by git, so git holds no copy of it', commitHelps: true };
   }
   const status = git('status', '--porcelain', '--', name);
   if (status.status !== 0) return { why: 'git could not tell whether it has uncommitted changes', commitHelps: false };

@@ -40,7 +40,12 @@ export interface MatchResult {
  * An artifact where it lies on the host. `merged`: `docker cp c:/d/. ./x` into an x that already
  * held files, so x holds context files and the artifact's content side by side.
  */
-interface Placed { artifact: Artifact; hostPath: string; containerPath: string; merged: boolean }
+interface Placed {
+  artifact: Artifact;
+  hostPath: string;
+  containerPath: string;
+  merged: boolean;
+}
 
 const GLOB = /[*?[]/;
 const ARCHIVE = /\.(tar|tgz|tar\.gz|tar\.bz2|tbz2|tar\.xz|txz|tar\.zst)$/;
@@ -86,17 +91,43 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       case 'copy-out': {
         const source = containers.get(event.container);
         if (!source) {
-          diagnostics.push(diagnostic('RS401', event.at, `\`docker cp\` reads from container "${event.container.startsWith('@') ? 'the captured id' : event.container}", which the script never created (or already removed) at this point; restage cannot tell which image the artifact comes from`));
+          diagnostics.push(
+            diagnostic(
+              'RS401',
+              event.at,
+              `\`docker cp\` reads from container "${event.container.startsWith('@') ? 'the captured id' : event.container}", which the script never created (or already removed) at this point; restage cannot tell which image the artifact comes from`,
+            ),
+          );
           break;
         }
         const create = creates.get(event.container);
-        const ran = create && startedContainerCopy(create, event, source.kind === 'build' ? source.build : null, input.dockerfiles, input.display);
-        if (ran && !diagnostics.some((d) => d.code === 'RS320' && d.line === ran.line && d.file === ran.file)) diagnostics.push(ran);
+        const ran =
+          create &&
+          startedContainerCopy(
+            create,
+            event,
+            source.kind === 'build' ? source.build : null,
+            input.dockerfiles,
+            input.display,
+          );
+        if (ran && !diagnostics.some((d) => d.code === 'RS320' && d.line === ran.line && d.file === ran.file))
+          diagnostics.push(ran);
         const contentOnly = event.containerPath.endsWith('/.');
         const containerPath = contentOnly ? event.containerPath.slice(0, -2) || '/' : event.containerPath;
         const destKind = kindOf(event.hostPath);
-        const hostPath = !contentOnly && destKind === 'dir' ? path.join(event.hostPath, path.posix.basename(containerPath)) : event.hostPath;
-        const artifact: Artifact = { id: artifacts.length + 1, copyOut: event, source, containerPath, contentOnly, hostPath, modes: [] };
+        const hostPath =
+          !contentOnly && destKind === 'dir'
+            ? path.join(event.hostPath, path.posix.basename(containerPath))
+            : event.hostPath;
+        const artifact: Artifact = {
+          id: artifacts.length + 1,
+          copyOut: event,
+          source,
+          containerPath,
+          contentOnly,
+          hostPath,
+          modes: [],
+        };
         artifacts.push(artifact);
         const merged = contentOnly && destKind === 'dir' && tree.kind(hostPath) === 'dir' && !madeDirs.has(hostPath);
         placed = placed.filter((x) => !isWithin(x.hostPath, hostPath));
@@ -111,24 +142,50 @@ export function matchArtifacts(input: MatchInput): MatchResult {
 
   for (const a of artifacts) {
     if (!consumed.has(a.id)) {
-      diagnostics.push(diagnostic('RS402', a.copyOut.at, `the artifact ${a.containerPath} extracted to ${input.display(a.hostPath)} is not used by any later \`docker build\` in the script; the migrated Dockerfile does not need it (if something outside the script uses it, keep that step)`));
+      diagnostics.push(
+        diagnostic(
+          'RS402',
+          a.copyOut.at,
+          `the artifact ${a.containerPath} extracted to ${input.display(a.hostPath)} is not used by any later \`docker build\` in the script; the migrated Dockerfile does not need it (if something outside the script uses it, keep that step)`,
+        ),
+      );
     }
   }
   const runtime = buildsWithConsumers[buildsWithConsumers.length - 1] ?? null;
   for (const other of buildsWithConsumers.slice(0, -1)) {
-    diagnostics.push(diagnostic('RS108', other.at, `this build (${other.tags[0] ?? input.display(other.dockerfile)}) also copies extracted artifacts, but one migration makes one Dockerfile: restage migrated the last such build (${runtime!.tags[0] ?? input.display(runtime!.dockerfile)}); migrate this image separately`));
+    diagnostics.push(
+      diagnostic(
+        'RS108',
+        other.at,
+        `this build (${other.tags[0] ?? input.display(other.dockerfile)}) also copies extracted artifacts, but one migration makes one Dockerfile: restage migrated the last such build (${runtime!.tags[0] ?? input.display(runtime!.dockerfile)}); migrate this image separately`,
+      ),
+    );
   }
   return { artifacts, consumptions, runtime, diagnostics };
 
   /** The host op's steps from the shared model (src/shared/host-ops.ts), applied to where the artifacts lie. */
   function applyHost(event: HostOperation): void {
     for (const u of event.undecidable) {
-      diagnostics.push(diagnostic('RS309', u.at, `the path \`${u.written}\` of \`${event.command}\` depends on ${u.reason}; restage cannot tell which files this ${event.op === 'rm' ? 'removes' : 'changes'} and does not guess (verify refuses to replay it): ${u.fix}, and run restage again`));
+      diagnostics.push(
+        diagnostic(
+          'RS309',
+          u.at,
+          `the path \`${u.written}\` of \`${event.command}\` depends on ${u.reason}; restage cannot tell which files this ${event.op === 'rm' ? 'removes' : 'changes'} and does not guess (verify refuses to replay it): ${u.fix}, and run restage again`,
+        ),
+      );
     }
     if (!MODELLED_OPS.has(event.op)) {
-      const touched = event.paths.filter((p) => placed.some((x) => isWithin(p, x.hostPath) || (event.recursive && isWithin(x.hostPath, p))));
+      const touched = event.paths.filter((p) =>
+        placed.some((x) => isWithin(p, x.hostPath) || (event.recursive && isWithin(x.hostPath, p))),
+      );
       if (touched.length > 0) {
-        diagnostics.push(diagnostic('RS308', event.at, `\`${event.command}\` changes the extracted artifact ${touched.map(input.display).join(', ')} on the host, which restage does not model; the migrated Dockerfile copies the artifact straight from the builder stage without this change (and verify refuses to replay it): do the change in the builder's Dockerfile (a RUN step), drop it from the script, and run restage again`));
+        diagnostics.push(
+          diagnostic(
+            'RS308',
+            event.at,
+            `\`${event.command}\` changes the extracted artifact ${touched.map(input.display).join(', ')} on the host, which restage does not model; the migrated Dockerfile copies the artifact straight from the builder stage without this change (and verify refuses to replay it): do the change in the builder's Dockerfile (a RUN step), drop it from the script, and run restage again`,
+          ),
+        );
       }
       return;
     }
@@ -137,7 +194,9 @@ export function matchArtifacts(input: MatchInput): MatchResult {
 
   function applyStep(step: HostStep, at: Location): void {
     switch (step.kind) {
-      case 'mkdir': madeDirs.add(step.path); return;
+      case 'mkdir':
+        madeDirs.add(step.path);
+        return;
       case 'remove':
         removed.push(step.path);
         placed = placed.filter((x) => !isWithin(x.hostPath, step.path));
@@ -146,7 +205,11 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       case 'copy': {
         const { from, to } = step;
         const moved = placed.filter((x) => isWithin(x.hostPath, from));
-        const copies = moved.map((x) => ({ ...x, hostPath: to + x.hostPath.slice(from.length), artifact: { ...x.artifact, hostPath: to + x.hostPath.slice(from.length) } }));
+        const copies = moved.map((x) => ({
+          ...x,
+          hostPath: to + x.hostPath.slice(from.length),
+          artifact: { ...x.artifact, hostPath: to + x.hostPath.slice(from.length) },
+        }));
         if (step.kind === 'move') placed = placed.filter((x) => !isWithin(x.hostPath, from));
         placed.push(...copies);
         return;
@@ -155,8 +218,16 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         placed = placed.map((x) => {
           const inside = isWithin(step.path, x.hostPath);
           if (!inside && !(step.recursive && isWithin(x.hostPath, step.path))) return x;
-          const containerPath = inside ? path.posix.join(x.containerPath, step.path.slice(x.hostPath.length)) : x.containerPath;
-          return { ...x, artifact: { ...x.artifact, modes: [...x.artifact.modes, { at, mode: step.mode, recursive: step.recursive, containerPath }] } };
+          const containerPath = inside
+            ? path.posix.join(x.containerPath, step.path.slice(x.hostPath.length))
+            : x.containerPath;
+          return {
+            ...x,
+            artifact: {
+              ...x.artifact,
+              modes: [...x.artifact.modes, { at, mode: step.mode, recursive: step.recursive, containerPath }],
+            },
+          };
         });
     }
   }
@@ -183,9 +254,17 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       if (inst.keyword === 'ADD' && /^[a-z]+:\/\//i.test(raw)) return;
       if (raw.includes('$')) {
         // Which file a variable source names is decided at build time; one that may name an artifact is undecidable here.
-        const maybe = placed.find((x) => globCovers(path.join(build.context, raw.replace(/\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/g, '*')), x.hostPath));
+        const maybe = placed.find((x) =>
+          globCovers(path.join(build.context, raw.replace(/\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/g, '*')), x.hostPath),
+        );
         if (maybe) {
-          diagnostics.push(diagnostic('RS304', at, `the COPY source "${raw}" depends on a variable, so restage cannot tell whether it takes the extracted artifact ${input.display(maybe.hostPath)} from the context; restage does not guess: write the source literally and run restage again`));
+          diagnostics.push(
+            diagnostic(
+              'RS304',
+              at,
+              `the COPY source "${raw}" depends on a variable, so restage cannot tell whether it takes the extracted artifact ${input.display(maybe.hostPath)} from the context; restage does not guess: write the source literally and run restage again`,
+            ),
+          );
           consumed.add(maybe.artifact.id);
         }
         return;
@@ -194,7 +273,13 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       if (GLOB.test(raw)) {
         const covered = placed.filter((x) => globCovers(hostPath, x.hostPath));
         if (covered.length > 0) {
-          diagnostics.push(diagnostic('RS407', at, `the pattern "${raw}" matches the extracted artifact ${input.display(covered[0]!.hostPath)}; restage does not rewrite a pattern into COPY --from: name the artifact explicitly (e.g. COPY ${path.relative(build.context, covered[0]!.hostPath)} …) and run restage again`));
+          diagnostics.push(
+            diagnostic(
+              'RS407',
+              at,
+              `the pattern "${raw}" matches the extracted artifact ${input.display(covered[0]!.hostPath)}; restage does not rewrite a pattern into COPY --from: name the artifact explicitly (e.g. COPY ${path.relative(build.context, covered[0]!.hostPath)} …) and run restage again`,
+            ),
+          );
         }
         return;
       }
@@ -206,30 +291,67 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       }
       if (exact) {
         if (inst.keyword === 'ADD' && ARCHIVE.test(raw)) {
-          diagnostics.push(diagnostic('RS307', at, `ADD unpacks the archive ${raw} from the context, and COPY --from would not; restage does not migrate an archive artifact yet: unpack it in the builder stage and copy the result`));
+          diagnostics.push(
+            diagnostic(
+              'RS307',
+              at,
+              `ADD unpacks the archive ${raw} from the context, and COPY --from would not; restage does not migrate an archive artifact yet: unpack it in the builder stage and copy the result`,
+            ),
+          );
           return;
         }
         const sub = hostPath.slice(exact.hostPath.length).replace(/\/+$/, '');
         const containerPath = sub ? path.posix.join(exact.containerPath, sub) : exact.containerPath;
-        consumptions.push({ artifact: exact.artifact, build, dockerfile, instruction: inst, sourceIndex: index, containerPath, within: null });
+        consumptions.push({
+          artifact: exact.artifact,
+          build,
+          dockerfile,
+          instruction: inst,
+          sourceIndex: index,
+          containerPath,
+          within: null,
+        });
         consumed.add(exact.artifact.id);
         return;
       }
-      const inside = placed.filter((x) => isWithin(x.hostPath, hostPath) && !input.ignoredIn(build.context, x.hostPath));
+      const inside = placed.filter(
+        (x) => isWithin(x.hostPath, hostPath) && !input.ignoredIn(build.context, x.hostPath),
+      );
       if (inside.length > 0) {
         cover(build, dockerfile, inst, index, inside, hostPath);
         return;
       }
       if (kindOf(hostPath) === null && !input.scriptFailed) {
-        diagnostics.push(diagnostic('RS403', at, `COPY source "${raw}" is neither in the build context (${input.display(build.context) || '.'}) nor produced by the script before this build; the build would fail: fix the path or the script`));
+        diagnostics.push(
+          diagnostic(
+            'RS403',
+            at,
+            `COPY source "${raw}" is neither in the build context (${input.display(build.context) || '.'}) nor produced by the script before this build; the build would fail: fix the path or the script`,
+          ),
+        );
       }
     });
   }
 
   /** The source directory also holds artifacts: the COPY stays, each artifact gets a COPY --from into the same place. */
-  function cover(build: ImageBuild, dockerfile: ParsedDockerfile, inst: Instruction, index: number, covered: readonly Placed[], dir: string): void {
+  function cover(
+    build: ImageBuild,
+    dockerfile: ParsedDockerfile,
+    inst: Instruction,
+    index: number,
+    covered: readonly Placed[],
+    dir: string,
+  ): void {
     for (const x of covered) {
-      consumptions.push({ artifact: x.artifact, build, dockerfile, instruction: inst, sourceIndex: index, containerPath: x.containerPath, within: path.relative(dir, x.hostPath) });
+      consumptions.push({
+        artifact: x.artifact,
+        build,
+        dockerfile,
+        instruction: inst,
+        sourceIndex: index,
+        containerPath: x.containerPath,
+        within: path.relative(dir, x.hostPath),
+      });
       consumed.add(x.artifact.id);
     }
   }
@@ -248,6 +370,11 @@ function unquote(raw: string): string {
 }
 
 function globCovers(pattern: string, candidate: string): boolean {
-  const re = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}(/.*)?$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}(/.*)?$`,
+  );
   return re.test(candidate);
 }

@@ -9,7 +9,8 @@ export type ContextFilter = (relativePath: string) => boolean;
 
 /** A predicate: is this context-relative path excluded from the build context? */
 export function dockerignore(text: string): ContextFilter {
-  const rules = text.split(/\r?\n/)
+  const rules = text
+    .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'))
     .map((line) => {

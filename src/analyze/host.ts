@@ -17,21 +17,35 @@ import type { Word } from './shell/values.js';
 import { isMode } from '../shared/host-ops.js';
 
 const operands = (args: readonly Word[]) => args.filter((w) => !(w.text.startsWith('-') && w.text.length > 1));
-const recursiveFlag = (args: readonly Word[]) => args.some((w) => /^-[a-zA-Z]*[rR]/.test(w.text) || w.text === '--recursive');
+const recursiveFlag = (args: readonly Word[]) =>
+  args.some((w) => /^-[a-zA-Z]*[rR]/.test(w.text) || w.text === '--recursive');
 
 /** Why a word cannot name a known host path and what would make it known, or null when it can. */
 export function undecidable(w: Word): { reason: string; fix: string } | null {
   if (w.unresolved !== null) return { reason: w.unresolved, fix: 'set the variable in the script to a literal value' };
   if (w.environment.length > 0) {
     const name = w.environment[0]!;
-    return { reason: `${w.environment.map((n) => `$${n}`).join(', ')}, which the script never sets (the shell makes ${w.environment.length > 1 ? 'them' : 'it'} empty when unset)`, fix: `give it a literal default in the script (\${${name}:-/tmp/out}) or its value with --env ${name}=VALUE` };
+    return {
+      reason: `${w.environment.map((n) => `$${n}`).join(', ')}, which the script never sets (the shell makes ${w.environment.length > 1 ? 'them' : 'it'} empty when unset)`,
+      fix: `give it a literal default in the script (\${${name}:-/tmp/out}) or its value with --env ${name}=VALUE`,
+    };
   }
   // `~` is no variable: no default or --env changes what it expands to.
-  if (/^~/.test(w.written)) return { reason: '~, the home directory of whoever runs the script', fix: 'write the path without ~ (a literal path, or a variable the script sets)' };
+  if (/^~/.test(w.written))
+    return {
+      reason: '~, the home directory of whoever runs the script',
+      fix: 'write the path without ~ (a literal path, or a variable the script sets)',
+    };
   return null;
 }
 
-function record(op: HostOperation['op'], call: CommandCall, sink: FlowSink, words: readonly Word[], extra: { mode?: string | null; recursive?: boolean; decide?: boolean } = {}): undefined {
+function record(
+  op: HostOperation['op'],
+  call: CommandCall,
+  sink: FlowSink,
+  words: readonly Word[],
+  extra: { mode?: string | null; recursive?: boolean; decide?: boolean } = {},
+): undefined {
   const paths: string[] = [];
   const unknown: UndecidablePath[] = [];
   for (const w of words) {
@@ -41,16 +55,77 @@ function record(op: HostOperation['op'], call: CommandCall, sink: FlowSink, word
   }
   if (op === 'other' && paths.length === 0 && unknown.length === 0) return undefined;
   sink.emit({
-    kind: 'host', at: call.at, op, paths, command: [call.name.written, ...call.args.map((a) => a.written)].join(' '),
-    mode: extra.mode ?? null, recursive: extra.recursive ?? false, undecidable: unknown,
+    kind: 'host',
+    at: call.at,
+    op,
+    paths,
+    command: [call.name.written, ...call.args.map((a) => a.written)].join(' '),
+    mode: extra.mode ?? null,
+    recursive: extra.recursive ?? false,
+    undecidable: unknown,
   });
   return undefined;
 }
 
 /** Commands that read what they name and write nothing but their output (a redirection still counts). */
-const READ_ONLY = new Set(['echo', 'printf', 'test', '[', '[[', 'ls', 'cat', 'file', 'stat', 'du', 'df', 'wc', 'head', 'tail', 'grep', 'egrep', 'diff', 'cmp',
-  'sha256sum', 'sha1sum', 'md5sum', 'readlink', 'realpath', 'basename', 'dirname', 'true', 'false', ':', 'sleep', 'set', 'shift', 'trap', 'wait', 'read',
-  'return', 'local', 'export', 'unset', 'readonly', 'declare', 'source', '.', 'type', 'which', 'hash', 'ldd', 'od', 'xxd', 'hexdump', 'tree', 'date', 'env', 'id', 'uname', 'whoami', 'exit']);
+const READ_ONLY = new Set([
+  'echo',
+  'printf',
+  'test',
+  '[',
+  '[[',
+  'ls',
+  'cat',
+  'file',
+  'stat',
+  'du',
+  'df',
+  'wc',
+  'head',
+  'tail',
+  'grep',
+  'egrep',
+  'diff',
+  'cmp',
+  'sha256sum',
+  'sha1sum',
+  'md5sum',
+  'readlink',
+  'realpath',
+  'basename',
+  'dirname',
+  'true',
+  'false',
+  ':',
+  'sleep',
+  'set',
+  'shift',
+  'trap',
+  'wait',
+  'read',
+  'return',
+  'local',
+  'export',
+  'unset',
+  'readonly',
+  'declare',
+  'source',
+  '.',
+  'type',
+  'which',
+  'hash',
+  'ldd',
+  'od',
+  'xxd',
+  'hexdump',
+  'tree',
+  'date',
+  'env',
+  'id',
+  'uname',
+  'whoami',
+  'exit',
+]);
 
 /**
  * Output redirected into a file (`echo x > app`, `cmd >> log`): the file is written. The target
@@ -58,53 +133,79 @@ const READ_ONLY = new Set(['echo', 'printf', 'test', '[', '[[', 'ls', 'cat', 'fi
  * runs no redirection, and the analysis only needs to see a write into an artifact it knows).
  */
 export const hostRedirections: CommandAnalyzer = (call, sink) => {
-  const targets = call.redirects.filter((r) => /^(\d*|&)>>?\|?$/.test(r.operator) && r.target).map((r) => r.target!.text.replace(/^"(.*)"$|^'(.*)'$/, '$1$2'))
+  const targets = call.redirects
+    .filter((r) => /^(\d*|&)>>?\|?$/.test(r.operator) && r.target)
+    .map((r) => r.target!.text.replace(/^"(.*)"$|^'(.*)'$/, '$1$2'))
     .filter((t) => t !== '/dev/null' && !/[$`]/.test(t));
   if (targets.length === 0) return undefined;
-  sink.emit({ kind: 'host', at: call.at, op: 'other', paths: targets.map((t) => path.resolve(sink.cwd, t)), command: [call.name.written, ...call.args.map((a) => a.written)].join(' '), mode: null, recursive: false, undecidable: [] });
+  sink.emit({
+    kind: 'host',
+    at: call.at,
+    op: 'other',
+    paths: targets.map((t) => path.resolve(sink.cwd, t)),
+    command: [call.name.written, ...call.args.map((a) => a.written)].join(' '),
+    mode: null,
+    recursive: false,
+    undecidable: [],
+  });
   return undefined;
 };
 
 /** Any command without an analyzer of its own: it may change what it names (`strip app`, `touch app`), and so may its redirections. */
 export const otherHostCommand: CommandAnalyzer = (call, sink) =>
-  record('other', call, sink, READ_ONLY.has(path.basename(call.name.text)) ? [] : operands(call.args), { decide: false });
+  record('other', call, sink, READ_ONLY.has(path.basename(call.name.text)) ? [] : operands(call.args), {
+    decide: false,
+  });
 
 /** Host analyzers for one script run (the `pushd` stack is per run). */
 export function hostAnalyzers(): Readonly<Record<string, CommandAnalyzer>> {
   const stack: string[] = [];
   return {
-  cd: (call, sink) => {
-    const target = call.args.find((w) => !w.text.startsWith('-') || w.text === '-');
-    if (!target) return undefined;
-    const dir = sink.hostPath(target, 'directory of cd');
-    if (dir) sink.changeDirectory(dir);
-    return undefined;
-  },
-  pushd: (call, sink) => {
-    const target = operands(call.args)[0];
-    const dir = target && sink.hostPath(target, 'directory of pushd');
-    if (dir) { stack.push(sink.cwd); sink.changeDirectory(dir); }
-    return undefined;
-  },
-  popd: (_call, sink) => {
-    const back = stack.pop();
-    if (back) sink.changeDirectory(back);
-    return undefined;
-  },
-  mkdir: (call, sink) => record('mkdir', call, sink, operands(call.args)),
-  rm: (call, sink) => record('rm', call, sink, operands(call.args), { recursive: recursiveFlag(call.args) }),
-  mv: (call, sink) => record('mv', call, sink, operands(call.args)),
-  cp: (call, sink) => record('cp', call, sink, operands(call.args), { recursive: recursiveFlag(call.args) }),
-  chmod: (call, sink) => {
-    // `chmod -x file` is a mode, not an option: the first argument that is not -R/-v/… is the mode.
-    const args = call.args.filter((w) => !/^-[RvcfH]+$|^--(recursive|verbose|changes|silent|quiet)$/.test(w.text));
-    const mode = args[0];
-    const known = mode && undecidable(mode) === null && isMode(mode.text) ? mode.text : null;
-    return record(known ? 'chmod' : 'other', call, sink, args.slice(1), { mode: known, recursive: recursiveFlag(call.args.filter((w) => w !== mode)) });
-  },
-  chown: (call, sink) => record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
-  chgrp: (call, sink) => record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
-  // tar -x/-C, and the others below, act on whole trees: a directory holding an artifact counts.
-  ...Object.fromEntries(['tar', 'find', 'rsync', 'unzip', 'cpio'].map((n): [string, CommandAnalyzer] => [n, (call, sink) => record('other', call, sink, operands(call.args), { decide: false, recursive: true })])),
+    cd: (call, sink) => {
+      const target = call.args.find((w) => !w.text.startsWith('-') || w.text === '-');
+      if (!target) return undefined;
+      const dir = sink.hostPath(target, 'directory of cd');
+      if (dir) sink.changeDirectory(dir);
+      return undefined;
+    },
+    pushd: (call, sink) => {
+      const target = operands(call.args)[0];
+      const dir = target && sink.hostPath(target, 'directory of pushd');
+      if (dir) {
+        stack.push(sink.cwd);
+        sink.changeDirectory(dir);
+      }
+      return undefined;
+    },
+    popd: (_call, sink) => {
+      const back = stack.pop();
+      if (back) sink.changeDirectory(back);
+      return undefined;
+    },
+    mkdir: (call, sink) => record('mkdir', call, sink, operands(call.args)),
+    rm: (call, sink) => record('rm', call, sink, operands(call.args), { recursive: recursiveFlag(call.args) }),
+    mv: (call, sink) => record('mv', call, sink, operands(call.args)),
+    cp: (call, sink) => record('cp', call, sink, operands(call.args), { recursive: recursiveFlag(call.args) }),
+    chmod: (call, sink) => {
+      // `chmod -x file` is a mode, not an option: the first argument that is not -R/-v/… is the mode.
+      const args = call.args.filter((w) => !/^-[RvcfH]+$|^--(recursive|verbose|changes|silent|quiet)$/.test(w.text));
+      const mode = args[0];
+      const known = mode && undecidable(mode) === null && isMode(mode.text) ? mode.text : null;
+      return record(known ? 'chmod' : 'other', call, sink, args.slice(1), {
+        mode: known,
+        recursive: recursiveFlag(call.args.filter((w) => w !== mode)),
+      });
+    },
+    chown: (call, sink) =>
+      record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
+    chgrp: (call, sink) =>
+      record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
+    // tar -x/-C, and the others below, act on whole trees: a directory holding an artifact counts.
+    ...Object.fromEntries(
+      ['tar', 'find', 'rsync', 'unzip', 'cpio'].map((n): [string, CommandAnalyzer] => [
+        n,
+        (call, sink) => record('other', call, sink, operands(call.args), { decide: false, recursive: true }),
+      ]),
+    ),
   };
 }

@@ -17,11 +17,23 @@ export interface ScriptParameters {
 }
 
 /** `scriptPath` is the script's absolute path (what `$0` names); `script.file` is how diagnostics show it. */
-export function analyzeScript(script: ShellScript, root: string, scriptPath: string, parameters: ScriptParameters = {}): { flow: BuildFlow; diagnostics: Diagnostic[] } {
+export function analyzeScript(
+  script: ShellScript,
+  root: string,
+  scriptPath: string,
+  parameters: ScriptParameters = {},
+): { flow: BuildFlow; diagnostics: Diagnostic[] } {
   const host = hostAnalyzers();
-  const analyzerFor = (name: string): CommandAnalyzer | undefined => (CLIENTS.has(name) ? analyzeDocker : Object.hasOwn(host, name) ? host[name] : otherHostCommand);
-  const { events, diagnostics } = evaluateScript(script, { root, scriptPath, displayFile: script.file, analyzerFor, ...parameters,
+  const analyzerFor = (name: string): CommandAnalyzer | undefined =>
+    CLIENTS.has(name) ? analyzeDocker : Object.hasOwn(host, name) ? host[name] : otherHostCommand;
+  const { events, diagnostics } = evaluateScript(script, {
+    root,
+    scriptPath,
+    displayFile: script.file,
+    analyzerFor,
+    ...parameters,
     // A docker command's output into a file is the docker analyzers' to judge (RS307).
-    onRedirect: (call, sink) => (CLIENTS.has(call.name.text) ? undefined : hostRedirections(call, sink)) });
+    onRedirect: (call, sink) => (CLIENTS.has(call.name.text) ? undefined : hostRedirections(call, sink)),
+  });
   return { flow: { script: script.file, events }, diagnostics };
 }

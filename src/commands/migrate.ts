@@ -27,7 +27,8 @@ export function parseEnvOptions(list: readonly string[]): { env: Record<string, 
   const env: Record<string, string> = {};
   for (const a of list) {
     const eq = a.indexOf('=');
-    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(a.slice(0, eq))) return { usage: `--env takes NAME=VALUE (a shell variable name, then =), got "${a}"` };
+    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(a.slice(0, eq)))
+      return { usage: `--env takes NAME=VALUE (a shell variable name, then =), got "${a}"` };
     env[a.slice(0, eq)] = a.slice(eq + 1);
   }
   return { env };
@@ -35,36 +36,76 @@ export function parseEnvOptions(list: readonly string[]): { env: Record<string, 
 
 export const EXIT = { ok: 0, findings: 1, badInput: 2, engine: 3, internal: 70 } as const;
 
-export function runMigrate(dir: string, options: MigrateCommandOptions = {}): { result: MigrationResult; exitCode: number } {
+export function runMigrate(
+  dir: string,
+  options: MigrateCommandOptions = {},
+): { result: MigrationResult; exitCode: number } {
   const base = path.resolve(options.displayBase ?? process.cwd());
   const out = options.out ? path.resolve(base, options.out) : undefined;
-  const result = migrate(dir, { displayBase: base, ...(out ? { output: out } : {}), ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}), ...(options.env ? { env: options.env } : {}), ...(options.script !== undefined ? { script: options.script } : {}) });
+  const result = migrate(dir, {
+    displayBase: base,
+    ...(out ? { output: out } : {}),
+    ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.script !== undefined ? { script: options.script } : {}),
+  });
   if (result.status === 'error') return { result, exitCode: EXIT.badInput };
   const target = out ?? (options.write && result.target ? path.resolve(base, result.target) : undefined);
   if (!target || result.dockerfile === null) return { result, exitCode: EXIT.ok };
   const shown = path.relative(base, target) || target;
-  const refuse = (d: Diagnostic) => ({ result: { ...result, status: 'error' as const, diagnostics: sortDiagnostics([...result.diagnostics, d]) }, exitCode: EXIT.badInput });
+  const refuse = (d: Diagnostic) => ({
+    result: { ...result, status: 'error' as const, diagnostics: sortDiagnostics([...result.diagnostics, d]) },
+    exitCode: EXIT.badInput,
+  });
   const legacy = legacyInput(result, base, target);
-  if (legacy) return refuse(diagnostic('RS603', { file: shown, line: 1, column: 1 }, `not writing to ${shown}: ${legacy}; give --out a new file name, or --write to replace the runtime Dockerfile`));
+  if (legacy)
+    return refuse(
+      diagnostic(
+        'RS603',
+        { file: shown, line: 1, column: 1 },
+        `not writing to ${shown}: ${legacy}; give --out a new file name, or --write to replace the runtime Dockerfile`,
+      ),
+    );
   const written = writeAtomic(target, result.dockerfile, { force: options.force ?? false });
   if (!written.ok) {
-    return refuse(written.reason === 'unrestorable'
-      ? diagnostic('RS601', { file: shown, line: 1, column: 1 }, `not overwriting ${shown}: ${written.message}; ${written.commitHelps ? 'commit it first (then git can give it back), or ' : ''}pass --force to keep the original as ${path.basename(shown)}.orig`)
-      : written.reason === 'backup-exists'
-        ? diagnostic('RS604', { file: shown, line: 1, column: 1 }, `not overwriting ${shown}: ${written.message}, and restage never replaces an earlier backup; move ${path.basename(shown)}.orig away and run restage again`)
-        : diagnostic('RS602', { file: shown, line: 1, column: 1 }, `could not write ${shown}: ${written.message}`));
+    return refuse(
+      written.reason === 'unrestorable'
+        ? diagnostic(
+            'RS601',
+            { file: shown, line: 1, column: 1 },
+            `not overwriting ${shown}: ${written.message}; ${written.commitHelps ? 'commit it first (then git can give it back), or ' : ''}pass --force to keep the original as ${path.basename(shown)}.orig`,
+          )
+        : written.reason === 'backup-exists'
+          ? diagnostic(
+              'RS604',
+              { file: shown, line: 1, column: 1 },
+              `not overwriting ${shown}: ${written.message}, and restage never replaces an earlier backup; move ${path.basename(shown)}.orig away and run restage again`,
+            )
+          : diagnostic('RS602', { file: shown, line: 1, column: 1 }, `could not write ${shown}: ${written.message}`),
+    );
   }
   const kept = written.backup
-    ? [diagnostic('RS605', { file: shown, line: 1, column: 1 }, `git could not restore ${shown}, so restage kept the original as ${path.relative(base, written.backup) || written.backup} before replacing it`)]
+    ? [
+        diagnostic(
+          'RS605',
+          { file: shown, line: 1, column: 1 },
+          `git could not restore ${shown}, so restage kept the original as ${path.relative(base, written.backup) || written.backup} before replacing it`,
+        ),
+      ]
     : [];
-  return { result: { ...result, written: [shown], diagnostics: sortDiagnostics([...result.diagnostics, ...kept]) }, exitCode: EXIT.ok };
+  return {
+    result: { ...result, written: [shown], diagnostics: sortDiagnostics([...result.diagnostics, ...kept]) },
+    exitCode: EXIT.ok,
+  };
 }
 
 /** Why the target is a file the legacy flow still reads (a script, a Dockerfile it builds, a file listed obsolete), or null. */
 function legacyInput(result: MigrationResult, base: string, target: string): string | null {
   const file = result.files.find((f) => path.resolve(base, f.path) === target);
   if (file?.role === 'runtime-dockerfile') return null;
-  if (file) return `it is the ${file.role.replace(/-/g, ' ')} of the legacy flow, which the migration reads and never replaces`;
-  if (result.obsolete.some((o) => path.resolve(base, o) === target)) return 'it is a legacy file the migration lists as no longer needed; writing there would destroy the legacy flow before the migration is verified';
+  if (file)
+    return `it is the ${file.role.replace(/-/g, ' ')} of the legacy flow, which the migration reads and never replaces`;
+  if (result.obsolete.some((o) => path.resolve(base, o) === target))
+    return 'it is a legacy file the migration lists as no longer needed; writing there would destroy the legacy flow before the migration is verified';
   return null;
 }

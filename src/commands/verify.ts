@@ -39,14 +39,25 @@ export interface VerifyCommandOptions {
 
 /** Exit codes; an interrupted run exits 128 + the signal's number, as a shell reports it (130 SIGINT, 143 SIGTERM). */
 export const VERIFY_EXIT: Record<Exclude<VerifyResult['status'], 'interrupted'>, number> = {
-  equivalent: EXIT.ok, different: EXIT.findings, 'bad-input': EXIT.badInput, 'legacy-not-reproduced': EXIT.badInput, 'engine-failure': EXIT.engine,
+  equivalent: EXIT.ok,
+  different: EXIT.findings,
+  'bad-input': EXIT.badInput,
+  'legacy-not-reproduced': EXIT.badInput,
+  'engine-failure': EXIT.engine,
 };
 
 const SIGNAL_NUMBER: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGPIPE: 13 };
 
-export async function runVerify(dir: string, options: VerifyCommandOptions = {}): Promise<{ result: VerifyResult; exitCode: number } | { usage: string }> {
+export async function runVerify(
+  dir: string,
+  options: VerifyCommandOptions = {},
+): Promise<{ result: VerifyResult; exitCode: number } | { usage: string }> {
   let imageMap;
-  try { imageMap = parseImageMap(options.imageMap ?? []); } catch (e) { return { usage: (e as Error).message }; }
+  try {
+    imageMap = parseImageMap(options.imageMap ?? []);
+  } catch (e) {
+    return { usage: (e as Error).message };
+  }
   const buildArgs: Record<string, string> = {};
   for (const a of options.buildArg ?? []) {
     const eq = a.indexOf('=');
@@ -57,12 +68,18 @@ export async function runVerify(dir: string, options: VerifyCommandOptions = {})
   if ('usage' in env) return env;
   boundYoungGeneration();
   // Without --engine: the client the script's builds use.
-  const engine = (client: 'docker' | 'podman'): Engine => ((options.engine ?? client) === 'podman' ? new PodmanEngine() : new DockerEngine());
+  const engine = (client: 'docker' | 'podman'): Engine =>
+    (options.engine ?? client) === 'podman' ? new PodmanEngine() : new DockerEngine();
   const controller = new AbortController();
   let received: string | null = null;
   // Handlers stay installed until verify returns: a second signal during cleanup must not end the process.
-  const onSignal = (signal: string) => { received ??= signal; controller.abort(new Error(`received ${signal}`)); };
-  const onClosed = (error: NodeJS.ErrnoException) => { if (error.code === 'EPIPE') onSignal('SIGPIPE'); };
+  const onSignal = (signal: string) => {
+    received ??= signal;
+    controller.abort(new Error(`received ${signal}`));
+  };
+  const onClosed = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') onSignal('SIGPIPE');
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.stdout.on('error', onClosed);
@@ -78,14 +95,21 @@ export async function runVerify(dir: string, options: VerifyCommandOptions = {})
       buildArgs,
       strictMtime: options.strictMtime ?? false,
       ignore: options.ignore ?? [],
-      run: options.noRun ? null : { args: options.runArgs ?? [], ...(options.runUser ? { user: options.runUser } : {}), timeoutSeconds: options.runTimeout ?? 30 },
+      run: options.noRun
+        ? null
+        : {
+            args: options.runArgs ?? [],
+            ...(options.runUser ? { user: options.runUser } : {}),
+            timeoutSeconds: options.runTimeout ?? 30,
+          },
       keep: options.keep ?? false,
       progress: createProgress(options.quiet ? 'quiet' : process.stderr.isTTY ? 'tty' : 'plain'),
       signal: controller.signal,
       ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}),
       env: env.env,
     });
-    const exitCode = result.status === 'interrupted' ? 128 + (SIGNAL_NUMBER[received ?? 'SIGINT'] ?? 2) : VERIFY_EXIT[result.status];
+    const exitCode =
+      result.status === 'interrupted' ? 128 + (SIGNAL_NUMBER[received ?? 'SIGINT'] ?? 2) : VERIFY_EXIT[result.status];
     return { result, exitCode };
   } finally {
     process.removeListener('SIGINT', onSignal);

@@ -18,8 +18,7 @@ import { isWithin } from '../shared/paths.js';
 export type Refusal = 'outside' | 'link-outside' | 'special';
 
 export type Checked =
-  | { readonly ok: true; readonly kind: 'file' | 'dir' }
-  | { readonly ok: false; readonly reason: Refusal | 'missing' };
+  { readonly ok: true; readonly kind: 'file' | 'dir' } | { readonly ok: false; readonly reason: Refusal | 'missing' };
 
 /** Files larger than this are not analysed (a Dockerfile or script is text of a few kB). */
 export const MAX_READ_BYTES = 64 * 1024 * 1024;
@@ -31,7 +30,11 @@ export class Confinement {
   constructor(root: string) {
     this.root = path.resolve(root);
     let real = this.root;
-    try { real = fs.realpathSync(this.root); } catch { /* a missing root is reported by the caller */ }
+    try {
+      real = fs.realpathSync(this.root);
+    } catch {
+      /* a missing root is reported by the caller */
+    }
     this.realRoot = real;
   }
 
@@ -40,13 +43,27 @@ export class Confinement {
     const p = path.resolve(this.root, abs);
     if (!isWithin(p, this.root)) return { ok: false, reason: 'outside' };
     let real: string;
-    try { real = fs.realpathSync(p); } catch (e) {
+    try {
+      real = fs.realpathSync(p);
+    } catch (e) {
       // A dangling link inside the directory, or a link loop: either way nothing to read.
-      return { ok: false, reason: (e as NodeJS.ErrnoException).code === 'ELOOP' ? 'link-outside' : this.danglingOutside(p) ? 'link-outside' : 'missing' };
+      return {
+        ok: false,
+        reason:
+          (e as NodeJS.ErrnoException).code === 'ELOOP'
+            ? 'link-outside'
+            : this.danglingOutside(p)
+              ? 'link-outside'
+              : 'missing',
+      };
     }
     if (!isWithin(real, this.realRoot)) return { ok: false, reason: 'link-outside' };
     let stat: fs.Stats;
-    try { stat = fs.statSync(real); } catch { return { ok: false, reason: 'missing' }; }
+    try {
+      stat = fs.statSync(real);
+    } catch {
+      return { ok: false, reason: 'missing' };
+    }
     if (stat.isDirectory()) return { ok: true, kind: 'dir' };
     if (stat.isFile()) return { ok: true, kind: 'file' };
     return { ok: false, reason: 'special' };
@@ -65,8 +82,12 @@ export class Confinement {
         if (!stat.isFile()) return { refused: 'special' };
         if (stat.size > MAX_READ_BYTES) return { refused: 'unreadable' };
         return { text: fs.readFileSync(fd, 'utf8') };
-      } finally { fs.closeSync(fd); }
-    } catch { return { refused: 'unreadable' }; }
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return { refused: 'unreadable' };
+    }
   }
 
   /** A dangling link whose target would lie outside (reported as an escape, not as missing). */
@@ -74,22 +95,31 @@ export class Confinement {
     try {
       const target = fs.readlinkSync(p);
       return !isWithin(path.resolve(path.dirname(p), target), this.root);
-    } catch { return false; }
+    } catch {
+      return false;
+    }
   }
 }
 
 /** The message part that says why a path was refused. */
 export function refusalText(reason: Refusal): string {
   switch (reason) {
-    case 'outside': return 'lies outside the directory restage analyses';
-    case 'link-outside': return 'is (or goes through) a symlink that points outside the directory restage analyses; restage never follows it';
-    case 'special': return 'is not a regular file (a FIFO, socket or device); restage never opens such files';
+    case 'outside':
+      return 'lies outside the directory restage analyses';
+    case 'link-outside':
+      return 'is (or goes through) a symlink that points outside the directory restage analyses; restage never follows it';
+    case 'special':
+      return 'is not a regular file (a FIFO, socket or device); restage never opens such files';
   }
 }
 
 export function refusalDiagnostic(reason: Refusal, at: Location, what: string): Diagnostic {
   const code = reason === 'outside' ? 'RS120' : reason === 'link-outside' ? 'RS121' : 'RS122';
-  return diagnostic(code, at, `${what} ${refusalText(reason)}; move what the build needs into the directory (or run restage on the directory that holds it) and run restage again`);
+  return diagnostic(
+    code,
+    at,
+    `${what} ${refusalText(reason)}; move what the build needs into the directory (or run restage on the directory that holds it) and run restage again`,
+  );
 }
 
 /**
@@ -98,27 +128,40 @@ export function refusalDiagnostic(reason: Refusal, at: Location, what: string): 
  * that walks out of its build context, which Docker refuses or silently re-roots; RS121/RS122 as above).
  * Returns the Dockerfiles that may be read.
  */
-export function checkBuildInputs(flow: BuildFlow, confinement: Confinement, display: (p: string) => string): { readonly diagnostics: Diagnostic[]; readonly readable: Set<string> } {
+export function checkBuildInputs(
+  flow: BuildFlow,
+  confinement: Confinement,
+  display: (p: string) => string,
+): { readonly diagnostics: Diagnostic[]; readonly readable: Set<string> } {
   const diagnostics: Diagnostic[] = [];
   const readable = new Set<string>();
   const seen = new Set<string>();
   const once = (d: Diagnostic) => {
     const key = `${d.code}:${d.file}:${d.line}:${d.column}`;
-    if (!seen.has(key)) { seen.add(key); diagnostics.push(d); }
+    if (!seen.has(key)) {
+      seen.add(key);
+      diagnostics.push(d);
+    }
   };
   for (const e of flow.events) {
     if (e.kind !== 'build') continue;
     const context = confinement.check(e.context);
-    if (!context.ok && context.reason !== 'missing') once(refusalDiagnostic(context.reason, e.at, `the build context ${display(e.context)}`));
+    if (!context.ok && context.reason !== 'missing')
+      once(refusalDiagnostic(context.reason, e.at, `the build context ${display(e.context)}`));
     const file = confinement.check(e.dockerfile);
-    if (!file.ok && file.reason !== 'missing') once(refusalDiagnostic(file.reason, e.dockerfileAt, `the Dockerfile ${display(e.dockerfile)}`));
+    if (!file.ok && file.reason !== 'missing')
+      once(refusalDiagnostic(file.reason, e.dockerfileAt, `the Dockerfile ${display(e.dockerfile)}`));
     else readable.add(e.dockerfile);
   }
   return { diagnostics, readable };
 }
 
 /** Context sources of COPY/ADD (no --from, not a URL) that leave the context or the directory. */
-export function checkCopySources(flow: BuildFlow, dockerfiles: ReadonlyMap<string, ParsedDockerfile>, confinement: Confinement): Diagnostic[] {
+export function checkCopySources(
+  flow: BuildFlow,
+  dockerfiles: ReadonlyMap<string, ParsedDockerfile>,
+  confinement: Confinement,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const e of flow.events) {
@@ -137,11 +180,20 @@ export function checkCopySources(flow: BuildFlow, dockerfiles: ReadonlyMap<strin
         if (seen.has(key)) continue;
         if (!isWithin(abs, e.context)) {
           seen.add(key);
-          diagnostics.push(diagnostic('RS410', at, `the COPY source ${src.raw} walks out of the build context with \`..\`; Docker refuses it (or reads a different file inside the context); name a path inside the context`));
+          diagnostics.push(
+            diagnostic(
+              'RS410',
+              at,
+              `the COPY source ${src.raw} walks out of the build context with \`..\`; Docker refuses it (or reads a different file inside the context); name a path inside the context`,
+            ),
+          );
           continue;
         }
         const checked = confinement.check(abs);
-        if (!checked.ok && checked.reason !== 'missing') { seen.add(key); diagnostics.push(refusalDiagnostic(checked.reason, at, `the COPY source ${src.raw}`)); }
+        if (!checked.ok && checked.reason !== 'missing') {
+          seen.add(key);
+          diagnostics.push(refusalDiagnostic(checked.reason, at, `the COPY source ${src.raw}`));
+        }
       }
     }
   }

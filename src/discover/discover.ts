@@ -29,13 +29,18 @@ const MAKEFILE = /^(GNUmakefile|makefile|Makefile)$|\.mk$/;
 const RUNS_DOCKER = /(^|[\s;&|(`$])(sudo\s+)?(docker|podman)\s+[a-z]/m;
 
 export function discover(root: string, confinement = new Confinement(root)): Discovery {
-  const all = fs.readdirSync(root, { withFileTypes: true }).filter((e) => !e.isDirectory()).map((e) => e.name).sort();
+  const all = fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((e) => !e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const refused: { name: string; reason: Refusal }[] = [];
   const readable = all.filter((name) => {
     const checked = confinement.check(name);
     if (checked.ok) return checked.kind === 'file';
     // Only a file restage would have read is worth a diagnostic; a LICENSE linked from the parent is none of its business.
-    if (checked.reason !== 'missing' && (DOCKERFILE.test(name) || MAKEFILE.test(name) || /\.(sh|bash)$/.test(name))) refused.push({ name, reason: checked.reason });
+    if (checked.reason !== 'missing' && (DOCKERFILE.test(name) || MAKEFILE.test(name) || /\.(sh|bash)$/.test(name)))
+      refused.push({ name, reason: checked.reason });
     return false;
   });
   const read = new Map<string, string>();
@@ -50,7 +55,11 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
   const otherOrchestrators: string[] = [];
   const inertMakefiles: string[] = [];
   for (const name of readable) {
-    if (name.endsWith('.sh') || name.endsWith('.bash') || (!name.includes('.') && /^#!.*\b(ba|da|k|z)?sh\b/.test(text(name).slice(0, 80)))) {
+    if (
+      name.endsWith('.sh') ||
+      name.endsWith('.bash') ||
+      (!name.includes('.') && /^#!.*\b(ba|da|k|z)?sh\b/.test(text(name).slice(0, 80)))
+    ) {
       if (RUNS_DOCKER.test(stripComments(text(name)))) scripts.push(name);
     } else if (MAKEFILE.test(name)) {
       (RUNS_DOCKER.test(stripComments(text(name))) ? otherOrchestrators : inertMakefiles).push(name);
@@ -58,7 +67,15 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
       otherOrchestrators.push(name);
     }
   }
-  return { root, dockerfiles: readable.filter((n) => DOCKERFILE.test(n)), scripts, otherOrchestrators, inertMakefiles, entries: all, refused };
+  return {
+    root,
+    dockerfiles: readable.filter((n) => DOCKERFILE.test(n)),
+    scripts,
+    otherOrchestrators,
+    inertMakefiles,
+    entries: all,
+    refused,
+  };
 }
 
 function stripComments(text: string): string {

@@ -13,7 +13,11 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
 }
 
 export function emitDockerfile(plan: StagePlan): string {
-  const parts = plan.files.map((f, i) => (i === 0 && plan.hoistedArgs.length > 0 ? withHoistedArgs(f, plan.hoistedArgs) : applyEdits(f.dockerfile.text, f.edits)));
+  const parts = plan.files.map((f, i) =>
+    i === 0 && plan.hoistedArgs.length > 0
+      ? withHoistedArgs(f, plan.hoistedArgs)
+      : applyEdits(f.dockerfile.text, f.edits),
+  );
   let out = plan.directives.length > 0 ? `${plan.directives.join('\n')}\n` : '';
   parts.forEach((part, i) => {
     const body = i === 0 ? part : part.replace(/^(\s*\n)+/, '');
@@ -25,5 +29,8 @@ export function emitDockerfile(plan: StagePlan): string {
 
 function withHoistedArgs(file: PlannedFile, lines: readonly string[]): string {
   const firstFrom = file.dockerfile.stages[0]?.from.start ?? 0;
-  return applyEdits(file.dockerfile.text, [...file.edits, { start: firstFrom, end: firstFrom, text: `${lines.join('\n')}\n` }]);
+  return applyEdits(file.dockerfile.text, [
+    ...file.edits,
+    { start: firstFrom, end: firstFrom, text: `${lines.join('\n')}\n` },
+  ]);
 }

@@ -4,6 +4,18 @@ import type { MigrationResult } from '../model/result.js';
 export const JSON_SCHEMA_VERSION = 1;
 
 export function renderJson(result: MigrationResult): string {
-  const { status, directory, files, stages, artifacts, dockerfile, buildCommand, obsolete, diagnostics, target, written } = result;
+  const {
+    status,
+    directory,
+    files,
+    stages,
+    artifacts,
+    dockerfile,
+    buildCommand,
+    obsolete,
+    diagnostics,
+    target,
+    written,
+  } = result;
   return `${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, status, directory, files, stages, artifacts, dockerfile, buildCommand, target, obsolete, written, diagnostics }, null, 2)}\n`;
 }

@@ -31,7 +31,10 @@ export function renderText(result: MigrationResult, options: { printDockerfile: 
   if (result.artifacts.length > 0) {
     err.push('', 'artifacts:');
     for (const a of result.artifacts) {
-      const consumers = a.consumers.length > 0 ? a.consumers.map((c) => `${c.file}:${c.line} ${c.instruction.split('\n')[0]}`).join('; ') : '(not consumed)';
+      const consumers =
+        a.consumers.length > 0
+          ? a.consumers.map((c) => `${c.file}:${c.line} ${c.instruction.split('\n')[0]}`).join('; ')
+          : '(not consumed)';
       err.push(`  ${a.stage}:${a.path} → docker cp → ${a.hostPath} → ${consumers}`);
     }
   }
@@ -39,7 +42,8 @@ export function renderText(result: MigrationResult, options: { printDockerfile: 
     err.push('', 'stages:');
     for (const s of result.stages) err.push(`  ${s.name}  FROM ${s.from}  (from ${s.source})`);
   }
-  if (result.buildCommand) err.push('', `replace the script with (run in ${result.directory}):`, `  ${result.buildCommand}`);
+  if (result.buildCommand)
+    err.push('', `replace the script with (run in ${result.directory}):`, `  ${result.buildCommand}`);
   if (result.obsolete.length > 0) err.push('', `no longer needed: ${result.obsolete.join(', ')}`);
   if (result.written.length > 0) err.push('', `wrote: ${result.written.join(', ')}`);
   if (result.diagnostics.length > 0) {

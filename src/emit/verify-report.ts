@@ -15,36 +15,63 @@ const sec = (s: number) => `${s.toFixed(2)} s`;
 
 export function renderVerifyText(result: VerifyResult): string {
   const out: string[] = [];
-  const verdict = result.status === 'equivalent' ? 'equivalent'
-    : result.status === 'different' ? `${result.differences.length} difference${result.differences.length === 1 ? '' : 's'}`
-      : result.status === 'engine-failure' ? 'engine failure' : result.status === 'interrupted' ? 'interrupted'
-        : result.status === 'legacy-not-reproduced' ? 'the legacy flow could not be reproduced' : 'cannot verify';
+  const verdict =
+    result.status === 'equivalent'
+      ? 'equivalent'
+      : result.status === 'different'
+        ? `${result.differences.length} difference${result.differences.length === 1 ? '' : 's'}`
+        : result.status === 'engine-failure'
+          ? 'engine failure'
+          : result.status === 'interrupted'
+            ? 'interrupted'
+            : result.status === 'legacy-not-reproduced'
+              ? 'the legacy flow could not be reproduced'
+              : 'cannot verify';
   const runs = result.runs;
   const neither = runs && [runs.legacy, runs.migrated].every((r) => r.timedOut || r.exitCode !== 0);
-  out.push(`restage verify: ${result.directory}: ${verdict}${neither ? ' (but neither image\'s default command succeeded)' : ''}`);
-  if (result.engine) out.push(`engine: ${result.engine.kind} ${result.engine.version} (${result.engine.backend}), client ${result.engine.client}; migrated side: ${result.migratedFrom}`);
+  out.push(
+    `restage verify: ${result.directory}: ${verdict}${neither ? " (but neither image's default command succeeded)" : ''}`,
+  );
+  if (result.engine)
+    out.push(
+      `engine: ${result.engine.kind} ${result.engine.version} (${result.engine.backend}), client ${result.engine.client}; migrated side: ${result.migratedFrom}`,
+    );
   if (runs && neither) {
     for (const side of ['legacy', 'migrated'] as const) {
       const r = runs[side];
-      out.push(`${side} image: ${r.timedOut ? 'timed out' : `exit ${r.exitCode}`}${r.stderrHead.length > 0 ? ', stderr:' : ''}`, ...r.stderrHead.map((l) => `  | ${l}`));
+      out.push(
+        `${side} image: ${r.timedOut ? 'timed out' : `exit ${r.exitCode}`}${r.stderrHead.length > 0 ? ', stderr:' : ''}`,
+        ...r.stderrHead.map((l) => `  | ${l}`),
+      );
     }
   }
   if (result.failure) {
     out.push('', `failed at: ${result.failure.step}: ${result.failure.message}`);
-    if (result.failure.logTail.length > 0) out.push('last log lines:', ...result.failure.logTail.map((l) => `  | ${l}`));
+    if (result.failure.logTail.length > 0)
+      out.push('last log lines:', ...result.failure.logTail.map((l) => `  | ${l}`));
   }
   if (result.differences.length > 0) out.push('', 'differences:', ...grouped(result.differences));
   if (result.info.length > 0) out.push('', 'information:', ...grouped(result.info));
   if (result.sizes) {
     const s = result.sizes;
-    out.push('', `sizes: legacy ${mb(s.legacy)}, migrated ${mb(s.migrated)} (${s.ratio.toFixed(2)}x)${s.legacyBuilder > 0 ? `; the legacy flow also leaves builder images of ${mb(s.legacyBuilder)} behind, the multi-stage build none` : ''}`);
+    out.push(
+      '',
+      `sizes: legacy ${mb(s.legacy)}, migrated ${mb(s.migrated)} (${s.ratio.toFixed(2)}x)${s.legacyBuilder > 0 ? `; the legacy flow also leaves builder images of ${mb(s.legacyBuilder)} behind, the multi-stage build none` : ''}`,
+    );
   }
   if (result.times) {
     const t = result.times;
-    out.push(`times: legacy build ${sec(t.legacyBuild)}, migrated build ${sec(t.migratedBuild)}, run step ${sec(t.run)}; verify's own overhead ${sec(t.overhead)} (${(t.overheadShare * 100).toFixed(0)}% of ${sec(t.total)})`);
+    out.push(
+      `times: legacy build ${sec(t.legacyBuild)}, migrated build ${sec(t.migratedBuild)}, run step ${sec(t.run)}; verify's own overhead ${sec(t.overhead)} (${(t.overheadShare * 100).toFixed(0)}% of ${sec(t.total)})`,
+    );
   }
   if (result.kept.length > 0) out.push('', 'kept (--keep):', ...result.kept.map((k) => `  ${k}`));
-  if (result.leftovers.length > 0) out.push('', 'left on the engine or disk (cleanup failed); remove with:', ...result.leftovers.map((l) => `  ${l.command}    # ${l.what}`));
+  if (result.leftovers.length > 0)
+    out.push(
+      '',
+      'left on the engine or disk (cleanup failed); remove with:',
+      ...result.leftovers.map((l) => `  ${l.command}    # ${l.what}`),
+    );
   if (result.diagnostics.length > 0) out.push('', 'diagnostics:', ...result.diagnostics.map(formatDiagnostic));
   return `${out.join('\n')}\n`;
 }
@@ -70,7 +97,9 @@ function grouped(findings: readonly Difference[]): string[] {
       else folded.set(kind, { count: (folded.get(kind)?.count ?? 0) + 1, sample: f });
     }
     for (const { count, sample } of folded.values()) {
-      lines.push(`    … and ${count} more with the same ${sample.field ?? 'difference'} (legacy ${show(sample.legacy)}, migrated ${show(sample.migrated)}); --json lists them all`);
+      lines.push(
+        `    … and ${count} more with the same ${sample.field ?? 'difference'} (legacy ${show(sample.legacy)}, migrated ${show(sample.migrated)}); --json lists them all`,
+      );
     }
   }
   return lines;

@@ -11,11 +11,17 @@ export function lintScratchShellForm(file: ParsedDockerfile): Diagnostic[] {
   for (const stage of file.stages) {
     if (stage.image.toLowerCase() !== 'scratch') continue;
     for (const inst of stage.instructions) {
-      if ((inst.keyword !== 'CMD' && inst.keyword !== 'ENTRYPOINT') || inst.jsonForm || inst.args.length === 0) continue;
+      if ((inst.keyword !== 'CMD' && inst.keyword !== 'ENTRYPOINT') || inst.jsonForm || inst.args.length === 0)
+        continue;
       const written = file.text.slice(inst.args[0]!.start, inst.args[inst.args.length - 1]!.end);
       const fix = suggestExecForm(written);
-      out.push(diagnostic('RS203', { file: file.file, line: inst.args[0]!.line, column: inst.args[0]!.column },
-        `${inst.keyword} ${written} is not valid JSON${written.startsWith('[') ? ' (JSON needs double quotes)' : ''}, so Docker runs it through /bin/sh, which a FROM scratch image does not have: the container fails to start. Write it in exec form: ${fix === null ? `a JSON array of the program and its arguments, as the shell would have split them (it uses shell syntax — quotes, $, operators, globs — that exec form does not interpret)` : `${inst.keyword} ${fix}`}`));
+      out.push(
+        diagnostic(
+          'RS203',
+          { file: file.file, line: inst.args[0]!.line, column: inst.args[0]!.column },
+          `${inst.keyword} ${written} is not valid JSON${written.startsWith('[') ? ' (JSON needs double quotes)' : ''}, so Docker runs it through /bin/sh, which a FROM scratch image does not have: the container fails to start. Write it in exec form: ${fix === null ? `a JSON array of the program and its arguments, as the shell would have split them (it uses shell syntax — quotes, $, operators, globs — that exec form does not interpret)` : `${inst.keyword} ${fix}`}`,
+        ),
+      );
     }
   }
   return out;
@@ -31,7 +37,8 @@ function suggestExecForm(written: string): string | null {
   let items: string[];
   if (trimmed.startsWith('[')) {
     const inner = trimmed.endsWith(']') ? trimmed.slice(1, -1) : null;
-    if (inner === null || !/^\s*(?:(?:'[^'\\]*'|"[^"\\]*")\s*(?:,\s*(?:'[^'\\]*'|"[^"\\]*")\s*)*)?$/.test(inner)) return null;
+    if (inner === null || !/^\s*(?:(?:'[^'\\]*'|"[^"\\]*")\s*(?:,\s*(?:'[^'\\]*'|"[^"\\]*")\s*)*)?$/.test(inner))
+      return null;
     items = [...inner.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2]!);
   } else {
     if (/[\\'"$`|&;<>(){}*?[\]~#\n]/.test(trimmed)) return null;

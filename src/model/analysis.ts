@@ -13,8 +13,7 @@ export interface HostTree {
 
 /** Where an artifact comes from: an image the script built, or an image it only used. */
 export type ArtifactSource =
-  | { readonly kind: 'build'; readonly build: ImageBuild }
-  | { readonly kind: 'image'; readonly image: string };
+  { readonly kind: 'build'; readonly build: ImageBuild } | { readonly kind: 'image'; readonly image: string };
 
 export interface Artifact {
   readonly id: number;

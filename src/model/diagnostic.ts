@@ -31,7 +31,7 @@ export const CATALOGUE = {
   RS102: { severity: 'error', title: 'no Dockerfile in the directory' },
   RS103: { severity: 'error', title: 'a Dockerfile named by the script does not exist' },
   RS105: { severity: 'error', title: 'orchestrator kind not supported yet' },
-  RS106: { severity: 'info', title: 'no runtime build consumes the builder\'s artifacts' },
+  RS106: { severity: 'info', title: "no runtime build consumes the builder's artifacts" },
   RS107: { severity: 'warning', title: 'several scripts drive docker; restage analysed one' },
   RS108: { severity: 'warning', title: 'several builds consume artifacts; restage migrated the last' },
   RS110: { severity: 'error', title: 'several scripts are candidate pipelines; --script picks one' },

@@ -6,7 +6,7 @@
 export interface TextSpan {
   readonly start: number;
   readonly end: number;
-  readonly line: number;   // 1-based line of `start`
+  readonly line: number; // 1-based line of `start`
   readonly column: number; // 1-based column of `start`
 }
 

@@ -6,7 +6,8 @@ import type { Diagnostic } from './diagnostic.js';
 
 export type MigrationStatus = 'migrated' | 'nothing-to-migrate' | 'needs-attention' | 'error';
 
-export type FileRole = 'builder-dockerfile' | 'runtime-dockerfile' | 'orchestrator' | 'dockerfile' | 'makefile' | 'other-orchestrator';
+export type FileRole =
+  'builder-dockerfile' | 'runtime-dockerfile' | 'orchestrator' | 'dockerfile' | 'makefile' | 'other-orchestrator';
 
 export interface FoundFile {
   readonly path: string;

@@ -10,8 +10,14 @@ import { validate } from 'dockerfile-utils';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Instruction, InstructionFlag, ParsedDockerfile, Stage, TextSpan, Token } from '../model/dockerfile.js';
 
-interface Position { line: number; character: number }
-interface Range { start: Position; end: Position }
+interface Position {
+  line: number;
+  character: number;
+}
+interface Range {
+  start: Position;
+  end: Position;
+}
 
 /** Severity 1 in dockerfile-utils is an error Docker would also refuse. */
 const VALIDATOR_ERROR = 1;
@@ -25,21 +31,45 @@ export function parseDockerfile(file: string, text: string, displayFile = file):
   const lineStarts = computeLineStarts(text);
   const span = (range: Range): TextSpan => {
     const start = offsetOf(lineStarts, range.start);
-    return { start, end: offsetOf(lineStarts, range.end), line: range.start.line + 1, column: range.start.character + 1 };
+    return {
+      start,
+      end: offsetOf(lineStarts, range.end),
+      line: range.start.line + 1,
+      column: range.start.character + 1,
+    };
   };
   const ast = DockerfileParser.parse(text);
   const diagnostics: Diagnostic[] = [];
   const loneCr = /\r(?!\n)/.exec(text);
   if (loneCr) {
     const at = span({ start: positionOf(lineStarts, loneCr.index), end: positionOf(lineStarts, loneCr.index) });
-    diagnostics.push(diagnostic('RS205', { file: displayFile, line: at.line, column: at.column }, 'a carriage return (\\r) that does not end a line: Docker reads it as part of the line, editors show a line break, so the file does not say what it seems to; remove it (or convert the file with `dos2unix`) and run restage again'));
+    diagnostics.push(
+      diagnostic(
+        'RS205',
+        { file: displayFile, line: at.line, column: at.column },
+        'a carriage return (\\r) that does not end a line: Docker reads it as part of the line, editors show a line break, so the file does not say what it seems to; remove it (or convert the file with `dos2unix`) and run restage again',
+      ),
+    );
   }
   const findings = validated(text);
-  if (!findings) diagnostics.push(diagnostic('RS206', { file: displayFile, line: 1, column: 1 }, 'the Dockerfile validator failed on this file, so restage cannot tell whether Docker accepts it; check it with `docker build` and report it to restage'));
+  if (!findings)
+    diagnostics.push(
+      diagnostic(
+        'RS206',
+        { file: displayFile, line: 1, column: 1 },
+        'the Dockerfile validator failed on this file, so restage cannot tell whether Docker accepts it; check it with `docker build` and report it to restage',
+      ),
+    );
   for (const found of findings ?? []) {
     if (found.severity !== VALIDATOR_ERROR) continue;
     const at = span(found.range);
-    diagnostics.push(diagnostic('RS201', { file: displayFile, line: at.line, column: at.column }, `${found.message}; Docker refuses this Dockerfile`));
+    diagnostics.push(
+      diagnostic(
+        'RS201',
+        { file: displayFile, line: at.line, column: at.column },
+        `${typeof found.message === 'string' ? found.message : found.message.value}; Docker refuses this Dockerfile`,
+      ),
+    );
   }
 
   let stage = -1;
@@ -91,22 +121,55 @@ type Found = ReturnType<typeof validate>[number];
  * leading white space of each line removed, and the columns put back. null: it failed anyway.
  */
 function validated(text: string): Found[] | null {
-  try { return validate(text); } catch { /* retried below */ }
-  const removed: number[] = [];
-  const flush = text.split('\n').map((line) => { const m = /^[\s\uFEFF]*/.exec(line)![0]; removed.push(m.length); return line.slice(m.length); }).join('\n');
   try {
-    return validate(flush).map((f) => ({ ...f, range: { start: { ...f.range.start, character: f.range.start.character + (removed[f.range.start.line] ?? 0) }, end: { ...f.range.end, character: f.range.end.character + (removed[f.range.end.line] ?? 0) } } }));
-  } catch { return null; }
+    return validate(text);
+  } catch {
+    /* retried below */
+  }
+  const removed: number[] = [];
+  const flush = text
+    .split('\n')
+    .map((line) => {
+      const m = /^[\s\uFEFF]*/.exec(line)![0];
+      removed.push(m.length);
+      return line.slice(m.length);
+    })
+    .join('\n');
+  try {
+    return validate(flush).map((f) => ({
+      ...f,
+      range: {
+        start: { ...f.range.start, character: f.range.start.character + (removed[f.range.start.line] ?? 0) },
+        end: { ...f.range.end, character: f.range.end.character + (removed[f.range.end.line] ?? 0) },
+      },
+    }));
+  } catch {
+    return null;
+  }
 }
 
-function toInstruction(node: AstInstruction, keyword: string, stage: number, span: (r: Range) => TextSpan, text: string): Instruction {
-  const flagged = node as AstInstruction & { getFlags?: () => { getRange(): Range; getName(): string; getValue(): string | null }[] };
-  const flags: InstructionFlag[] = (flagged.getFlags?.() ?? []).map((f) => ({ ...span(f.getRange()), name: f.getName(), value: f.getValue() }));
+function toInstruction(
+  node: AstInstruction,
+  keyword: string,
+  stage: number,
+  span: (r: Range) => TextSpan,
+  text: string,
+): Instruction {
+  const flagged = node as AstInstruction & {
+    getFlags?: () => { getRange(): Range; getName(): string; getValue(): string | null }[];
+  };
+  const flags: InstructionFlag[] = (flagged.getFlags?.() ?? []).map((f) => ({
+    ...span(f.getRange()),
+    name: f.getName(),
+    value: f.getValue(),
+  }));
   const json = jsonArgs(node, span);
-  const args: Token[] = json ?? node.getArguments().map((a) => {
-    const s = span(a.getRange());
-    return { ...s, raw: text.slice(s.start, s.end) };
-  });
+  const args: Token[] =
+    json ??
+    node.getArguments().map((a) => {
+      const s = span(a.getRange());
+      return { ...s, raw: text.slice(s.start, s.end) };
+    });
   return {
     ...span(node.getRange()),
     keyword,
@@ -120,7 +183,11 @@ function toInstruction(node: AstInstruction, keyword: string, stage: number, spa
 
 /** Exec-form arguments (`["a", "b"]`) decoded, or null when the instruction is in shell form. */
 function jsonArgs(node: AstInstruction, span: (r: Range) => TextSpan): Token[] | null {
-  const withJson = node as AstInstruction & { getJSONStrings?: () => { getRange(): Range; getJSONValue(): string }[]; getOpeningBracket?: () => unknown; getClosingBracket?: () => unknown };
+  const withJson = node as AstInstruction & {
+    getJSONStrings?: () => { getRange(): Range; getJSONValue(): string }[];
+    getOpeningBracket?: () => unknown;
+    getClosingBracket?: () => unknown;
+  };
   if (!withJson.getJSONStrings || !withJson.getOpeningBracket?.() || !withJson.getClosingBracket?.()) return null;
   return withJson.getJSONStrings().map((s) => ({ ...span(s.getRange()), raw: s.getJSONValue() }));
 }

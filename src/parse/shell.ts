@@ -56,7 +56,9 @@ export interface ShellParse {
   readonly diagnostics: Diagnostic[];
 }
 
-interface Parser { parse(text: string): { rootNode: SyntaxNode } }
+interface Parser {
+  parse(text: string): { rootNode: SyntaxNode };
+}
 let parser: Parser | undefined;
 
 /** The parser, loaded once. A module that does not load is a broken installation, not a fault of the script: InternalError. */
@@ -69,7 +71,10 @@ function shellParser(): Parser {
       p.setLanguage(require('tree-sitter-bash'));
       parser = p;
     } catch (e) {
-      throw new InternalError(`the shell parser (tree-sitter) could not be loaded: ${(e as Error).message.split('\n')[0]}; reinstall restage (its native modules are built on install)`, { cause: e });
+      throw new InternalError(
+        `the shell parser (tree-sitter) could not be loaded: ${(e as Error).message.split('\n')[0]}; reinstall restage (its native modules are built on install)`,
+        { cause: e },
+      );
     }
   }
   return parser;
@@ -80,8 +85,13 @@ export function parseShell(file: string, text: string): ShellParse {
   const crlf = text.indexOf('\r\n');
   if (crlf >= 0) {
     const at = locate(text, crlf);
-    diagnostics.push(diagnostic('RS303', { file, ...at },
-      'the script has CRLF line endings: the shell reads each "\\r" as part of the last word of its line (a context `.\\r`, a tag `app:1\\r`), so the script fails as written; convert it with `dos2unix` (or `sed -i "s/\\r$//"`) and run restage again'));
+    diagnostics.push(
+      diagnostic(
+        'RS303',
+        { file, ...at },
+        'the script has CRLF line endings: the shell reads each "\\r" as part of the last word of its line (a context `.\\r`, a tag `app:1\\r`), so the script fails as written; convert it with `dos2unix` (or `sed -i "s/\\r$//"`) and run restage again',
+      ),
+    );
     return { script: null, diagnostics };
   }
   for (const m of text.matchAll(/\\([ \t]+)$/gm)) {
@@ -89,8 +99,13 @@ export function parseShell(file: string, text: string): ShellParse {
     if (/^\s*#/.test(text.slice(lineStart, m.index))) continue;
     const at = locate(text, m.index);
     const spaces = m[1]!.length;
-    diagnostics.push(diagnostic('RS302', { file, ...at },
-      `"\\" is followed by ${spaces} space${spaces === 1 ? '' : 's'} at the end of the line, so the shell does not continue the line here: "\\ " is an escaped space and the command ends; the next line runs as a command of its own. restage analysed the continuation reading (as if the spaces were not there), which is what the script evidently means; delete the trailing space${spaces === 1 ? '' : 's'} and run restage again`));
+    diagnostics.push(
+      diagnostic(
+        'RS302',
+        { file, ...at },
+        `"\\" is followed by ${spaces} space${spaces === 1 ? '' : 's'} at the end of the line, so the shell does not continue the line here: "\\ " is an escaped space and the command ends; the next line runs as a command of its own. restage analysed the continuation reading (as if the spaces were not there), which is what the script evidently means; delete the trailing space${spaces === 1 ? '' : 's'} and run restage again`,
+      ),
+    );
   }
   // The continuation reading: "\␠␠\n" becomes "␠␠\\n", same length, so every later offset holds.
   const read = text.replace(/\\([ \t]+)\n/g, (_m, spaces: string) => `${spaces}\\\n`);
@@ -99,13 +114,24 @@ export function parseShell(file: string, text: string): ShellParse {
   try {
     root = shell.parse(read).rootNode;
   } catch (e) {
-    diagnostics.push(diagnostic('RS301', { file, line: 1, column: 1 }, `the shell parser failed on this script: ${(e as Error).message}`));
+    diagnostics.push(
+      diagnostic(
+        'RS301',
+        { file, line: 1, column: 1 },
+        `the shell parser failed on this script: ${(e as Error).message}`,
+      ),
+    );
     return { script: null, diagnostics };
   }
   const deep = tooDeep(root);
   if (deep) {
-    diagnostics.push(diagnostic('RS311', { file, line: deep.row + 1, column: deep.column + 1 },
-      `the script nests commands, subshells or substitutions more than ${MAX_SHELL_DEPTH} levels deep here; restage does not analyse a script this deep: flatten it (a function, or a variable for the inner value) and run restage again`));
+    diagnostics.push(
+      diagnostic(
+        'RS311',
+        { file, line: deep.row + 1, column: deep.column + 1 },
+        `the script nests commands, subshells or substitutions more than ${MAX_SHELL_DEPTH} levels deep here; restage does not analyse a script this deep: flatten it (a function, or a variable for the inner value) and run restage again`,
+      ),
+    );
     return { script: null, diagnostics };
   }
   if (root.hasError) {
@@ -119,13 +145,19 @@ export function parseShell(file: string, text: string): ShellParse {
 function syntaxError(file: string, text: string, root: SyntaxNode): Diagnostic {
   const quote = unterminatedQuote(text);
   if (quote) {
-    return diagnostic('RS301', { file, ...locate(text, quote.index) },
-      `unterminated ${quote.char === '"' ? 'double' : quote.char === "'" ? 'single' : 'back'} quote: the ${quote.char} opened here is never closed, so the shell reads the rest of the file as one word; close it and run restage again`);
+    return diagnostic(
+      'RS301',
+      { file, ...locate(text, quote.index) },
+      `unterminated ${quote.char === '"' ? 'double' : quote.char === "'" ? 'single' : 'back'} quote: the ${quote.char} opened here is never closed, so the shell reads the rest of the file as one word; close it and run restage again`,
+    );
   }
   const bad = firstError(root) ?? root;
   const what = bad.isMissing ? `missing "${bad.type}"` : `unexpected "${bad.text.split('\n')[0]!.slice(0, 40)}"`;
-  return diagnostic('RS301', { file, line: bad.startPosition.row + 1, column: bad.startPosition.column + 1 },
-    `shell syntax error: ${what}; the shell would refuse this script`);
+  return diagnostic(
+    'RS301',
+    { file, line: bad.startPosition.row + 1, column: bad.startPosition.column + 1 },
+    `shell syntax error: ${what}; the shell would refuse this script`,
+  );
 }
 
 /** Where the tree first gets deeper than MAX_SHELL_DEPTH, or null. */
@@ -161,12 +193,21 @@ export function unterminatedQuote(text: string): { index: number; char: string }
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (open) {
-      if (open.char === "'") { if (c === "'") open = null; continue; }
-      if (c === '\\') { i++; continue; }
+      if (open.char === "'") {
+        if (c === "'") open = null;
+        continue;
+      }
+      if (c === '\\') {
+        i++;
+        continue;
+      }
       if (c === open.char) open = null;
       continue;
     }
-    if (c === '\\') { i++; continue; }
+    if (c === '\\') {
+      i++;
+      continue;
+    }
     if (c === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
       const nl = text.indexOf('\n', i);
       i = nl < 0 ? text.length : nl;

@@ -10,7 +10,18 @@ import type { ParsedDockerfile } from '../model/dockerfile.js';
 import type { ImageBuild } from '../model/flow.js';
 import type { TextEdit } from '../model/plan.js';
 
-const PREDEFINED = new Set(['http_proxy', 'https_proxy', 'ftp_proxy', 'no_proxy', 'all_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY']);
+const PREDEFINED = new Set([
+  'http_proxy',
+  'https_proxy',
+  'ftp_proxy',
+  'no_proxy',
+  'all_proxy',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'FTP_PROXY',
+  'NO_PROXY',
+  'ALL_PROXY',
+]);
 
 export interface Hoist {
   readonly lines: string[];
@@ -20,8 +31,14 @@ export interface Hoist {
 
 const argName = (raw: string) => raw.split('=')[0]!;
 
-export function hoistGlobalArgs(builder: ParsedDockerfile, runtime: ParsedDockerfile, diagnostics: Diagnostic[]): Hoist {
-  const builderArgs = new Map(builder.globalArgs.map((a) => [argName(a.args[0]?.raw ?? ''), builder.text.slice(a.start, a.end)]));
+export function hoistGlobalArgs(
+  builder: ParsedDockerfile,
+  runtime: ParsedDockerfile,
+  diagnostics: Diagnostic[],
+): Hoist {
+  const builderArgs = new Map(
+    builder.globalArgs.map((a) => [argName(a.args[0]?.raw ?? ''), builder.text.slice(a.start, a.end)]),
+  );
   const lines: string[] = [];
   const removals: TextEdit[] = [];
   for (const arg of runtime.globalArgs) {
@@ -32,28 +49,49 @@ export function hoistGlobalArgs(builder: ParsedDockerfile, runtime: ParsedDocker
     const same = builderArgs.get(name);
     if (same === undefined) lines.push(textOf);
     else if (same.trim() !== textOf.trim()) {
-      diagnostics.push(diagnostic('RS502', { file: runtime.file, line: arg.line, column: arg.column },
-        `both Dockerfiles declare the global ARG ${name} with different defaults (\`${same.trim()}\` and \`${textOf.trim()}\`); one build has one value, so restage kept the build Dockerfile's — check the runtime FROM still gets the image you mean`));
+      diagnostics.push(
+        diagnostic(
+          'RS502',
+          { file: runtime.file, line: arg.line, column: arg.column },
+          `both Dockerfiles declare the global ARG ${name} with different defaults (\`${same.trim()}\` and \`${textOf.trim()}\`); one build has one value, so restage kept the build Dockerfile's — check the runtime FROM still gets the image you mean`,
+        ),
+      );
     }
   }
   return { lines, removals };
 }
 
 /** Build arguments that reach a stage they did not reach before the builds were merged. */
-export function buildArgCollisions(builds: readonly { build: ImageBuild; file: ParsedDockerfile }[], diagnostics: Diagnostic[]): void {
-  const declared = (file: ParsedDockerfile) => new Set(file.instructions.filter((i) => i.keyword === 'ARG').map((i) => argName(i.args[0]?.raw ?? '')));
+export function buildArgCollisions(
+  builds: readonly { build: ImageBuild; file: ParsedDockerfile }[],
+  diagnostics: Diagnostic[],
+): void {
+  const declared = (file: ParsedDockerfile) =>
+    new Set(file.instructions.filter((i) => i.keyword === 'ARG').map((i) => argName(i.args[0]?.raw ?? '')));
   for (const { build, file } of builds) {
     for (const other of builds) {
       if (other.build === build) continue;
       for (const arg of build.buildArgs) {
         if (PREDEFINED.has(arg.name)) continue;
         const there = other.build.buildArgs.find((a) => a.name === arg.name);
-        if (there && (there.value !== arg.value)) {
+        if (there && there.value !== arg.value) {
           if (build.at.line < other.build.at.line) {
-            diagnostics.push(diagnostic('RS502', arg.at, `--build-arg ${arg.name} has different values in the two builds (${arg.value ?? '$' + arg.name} and ${there.value ?? '$' + there.name}); the merged build has one value for every stage — rename the ARG in one Dockerfile`));
+            diagnostics.push(
+              diagnostic(
+                'RS502',
+                arg.at,
+                `--build-arg ${arg.name} has different values in the two builds (${arg.value ?? '$' + arg.name} and ${there.value ?? '$' + there.name}); the merged build has one value for every stage — rename the ARG in one Dockerfile`,
+              ),
+            );
           }
         } else if (!there && declared(other.file).has(arg.name)) {
-          diagnostics.push(diagnostic('RS502', arg.at, `--build-arg ${arg.name} was passed only to the build of ${file.file}, but ${other.file.file} declares ARG ${arg.name} too; in the merged build that stage now receives this value instead of its default`));
+          diagnostics.push(
+            diagnostic(
+              'RS502',
+              arg.at,
+              `--build-arg ${arg.name} was passed only to the build of ${file.file}, but ${other.file.file} declares ARG ${arg.name} too; in the merged build that stage now receives this value instead of its default`,
+            ),
+          );
         }
       }
     }

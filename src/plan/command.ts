@@ -23,7 +23,10 @@ export function buildCommand(input: CommandInput): string {
   const seen = new Set<string>();
   for (const build of [...builders, runtime]) {
     for (const arg of build.buildArgs) {
-      const spelled = arg.fromEnvironment.length > 0 ? arg.written : shellQuote(arg.value === null ? arg.name : `${arg.name}=${arg.value}`);
+      const spelled =
+        arg.fromEnvironment.length > 0
+          ? arg.written
+          : shellQuote(arg.value === null ? arg.name : `${arg.name}=${arg.value}`);
       if (seen.has(spelled)) continue;
       seen.add(spelled);
       parts.push('--build-arg', spelled);

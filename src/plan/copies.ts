@@ -40,7 +40,12 @@ export function copyEdits(
  * stays for the context files, and each artifact is copied from its stage to where the directory
  * copy put it (`./bin` → `/app/bin`). Later layers win, as the host copy overwrote context files.
  */
-function coveredCopies(file: ParsedDockerfile, inst: Instruction, covered: readonly Consumption[], sourceOf: (c: Consumption) => CopySource): TextEdit {
+function coveredCopies(
+  file: ParsedDockerfile,
+  inst: Instruction,
+  covered: readonly Consumption[],
+  sourceOf: (c: Consumption) => CopySource,
+): TextEdit {
   const text = file.text;
   const dest = inst.args[inst.args.length - 1]!.raw;
   const first = inst.args[0]!;
@@ -88,8 +93,13 @@ function namedEdits(
     const renamed = sources.length === 1 ? renamedDest(uses[0]!, dest.raw) : null;
     if (renamed) {
       edits.push({ start: dest.start, end: dest.end, text: pathText(renamed) });
-      diagnostics.push(diagnostic('RS406', { file: file.file, line: dest.line, column: dest.column },
-        `the artifact was renamed on the host (${path.posix.basename(uses[0]!.containerPath)} → ${path.basename(uses[0]!.artifact.hostPath)}); restage wrote the destination as ${renamed} so the name stays, assuming ${uses[0]!.containerPath} is a file — if it is a directory, write the destination as ${dest.raw} instead`));
+      diagnostics.push(
+        diagnostic(
+          'RS406',
+          { file: file.file, line: dest.line, column: dest.column },
+          `the artifact was renamed on the host (${path.posix.basename(uses[0]!.containerPath)} → ${path.basename(uses[0]!.artifact.hostPath)}); restage wrote the destination as ${renamed} so the name stays, assuming ${uses[0]!.containerPath} is a file — if it is a directory, write the destination as ${dest.raw} instead`,
+        ),
+      );
     }
     return edits;
   }
@@ -99,7 +109,8 @@ function namedEdits(
   for (const index of byIndex.keys()) {
     const token = sources[index]!;
     let end = token.end;
-    while (end < text.length && (text[end] === ' ' || text[end] === '\t' || (inst.jsonForm && text[end] === ','))) end++;
+    while (end < text.length && (text[end] === ' ' || text[end] === '\t' || (inst.jsonForm && text[end] === ',')))
+      end++;
     edits.push({ start: token.start, end, text: '' });
   }
   const flagsText = text.slice(inst.keywordSpan.end, argsStart).trim();

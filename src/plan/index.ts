@@ -26,7 +26,13 @@ export interface PlanOptions {
   readonly exists: (absolutePath: string) => boolean;
 }
 
-interface BuilderPlan { build: ImageBuild; file: ParsedDockerfile; stage: Stage; name: string; chown: boolean }
+interface BuilderPlan {
+  build: ImageBuild;
+  file: ParsedDockerfile;
+  stage: Stage;
+  name: string;
+  chown: boolean;
+}
 
 export function planMigration(analysis: Analysis, options: PlanOptions): StagePlan | null {
   const runtime = analysis.runtime;
@@ -38,10 +44,17 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
   const builderBuilds: ImageBuild[] = [];
   for (const u of uses) {
     const source = u.artifact.source;
-    if (source.kind === 'build' && !builderBuilds.includes(source.build) && analysis.dockerfiles.has(source.build.dockerfile)) builderBuilds.push(source.build);
+    if (
+      source.kind === 'build' &&
+      !builderBuilds.includes(source.build) &&
+      analysis.dockerfiles.has(source.build.dockerfile)
+    )
+      builderBuilds.push(source.build);
   }
   const builderFiles = builderBuilds.map((b) => analysis.dockerfiles.get(b.dockerfile)!);
-  const names = new StageNames([...builderFiles, runtimeFile].flatMap((f) => f.stages.map((s) => s.name).filter((n): n is string => n !== null)));
+  const names = new StageNames(
+    [...builderFiles, runtimeFile].flatMap((f) => f.stages.map((s) => s.name).filter((n): n is string => n !== null)),
+  );
 
   const edits = new Map<ParsedDockerfile, TextEdit[]>();
   const editsOf = (f: ParsedDockerfile): TextEdit[] => {
@@ -53,7 +66,8 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
   const builders: BuilderPlan[] = builderBuilds.map((build, i) => {
     const file = builderFiles[i]!;
     const target = build.target?.toLowerCase();
-    const stage = (target ? file.stages.find((s) => s.name === target) : undefined) ?? file.stages[file.stages.length - 1]!;
+    const stage =
+      (target ? file.stages.find((s) => s.name === target) : undefined) ?? file.stages[file.stages.length - 1]!;
     const name = names.claim(builderBuilds.length === 1 ? 'builder' : roleFromTag(build, i), stage.name);
     if (!stage.name) editsOf(file).push(nameStage(file, stage.from, name));
     const pinned = pinnedOwnership(file, stage);
@@ -62,7 +76,12 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
   });
   for (const b of builders) {
     for (const s of b.file.stages) {
-      stages.push({ name: s === b.stage ? b.name : s.name ?? `${b.name}-stage-${s.index}`, from: s.image, source: b.file.file, role: s === b.stage ? 'builder' : 'other' });
+      stages.push({
+        name: s === b.stage ? b.name : (s.name ?? `${b.name}-stage-${s.index}`),
+        from: s.image,
+        source: b.file.file,
+        role: s === b.stage ? 'builder' : 'other',
+      });
     }
   }
 
@@ -70,7 +89,11 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     const src = c.artifact.source;
     if (src.kind === 'image') return { source: { ref: src.image, chown: true }, stageName: null, noShell: false };
     const b = builders.find((x) => x.build === src.build)!;
-    return { source: { ref: b.name, chown: b.chown }, stageName: b.name, noShell: b.stage.image.toLowerCase() === 'scratch' };
+    return {
+      source: { ref: b.name, chown: b.chown },
+      stageName: b.name,
+      noShell: b.stage.image.toLowerCase() === 'scratch',
+    };
   };
   const modes = planModes(uses, baseSource, runtimeFile, names, diagnostics);
   stages.push(...modes.stages);
@@ -85,21 +108,39 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
       if (token) editsOf(runtimeFile).push({ start: token.start, end: token.end, text: builderOfImage.name });
     }
     if (s === finalStage && !s.name) editsOf(runtimeFile).push(nameStage(runtimeFile, s.from, runtimeName));
-    stages.push({ name: s === finalStage ? runtimeName : s.name ?? `stage-${s.index}`, from: builderOfImage ? builderOfImage.name : s.image, source: runtimeFile.file, role: s === finalStage ? 'runtime' : 'other' });
+    stages.push({
+      name: s === finalStage ? runtimeName : (s.name ?? `stage-${s.index}`),
+      from: builderOfImage ? builderOfImage.name : s.image,
+      source: runtimeFile.file,
+      role: s === finalStage ? 'runtime' : 'other',
+    });
   }
 
   const byInstruction = new Map<Instruction, Consumption[]>();
   for (const u of uses) byInstruction.set(u.instruction, [...(byInstruction.get(u.instruction) ?? []), u]);
-  for (const [inst, list] of byInstruction) editsOf(runtimeFile).push(...copyEdits(runtimeFile, inst, list, sourceOf, diagnostics));
+  for (const [inst, list] of byInstruction)
+    editsOf(runtimeFile).push(...copyEdits(runtimeFile, inst, list, sourceOf, diagnostics));
   if (uses.some((u) => u.artifact.source.kind === 'image')) {
     const u = uses.find((x) => x.artifact.source.kind === 'image')!;
-    diagnostics.push(diagnostic('RS501', u.artifact.copyOut.at, `the artifact comes from the image ${baseSource(u).source.ref}, which the script does not build; restage copies it with COPY --from=${sourceOf(u).ref} --chown=0:0 (its user is unknown)`));
+    diagnostics.push(
+      diagnostic(
+        'RS501',
+        u.artifact.copyOut.at,
+        `the artifact comes from the image ${baseSource(u).source.ref}, which the script does not build; restage copies it with COPY --from=${sourceOf(u).ref} --chown=0:0 (its user is unknown)`,
+      ),
+    );
   }
 
   const firstBuilder = builderFiles[0] ?? runtimeFile;
-  const hoist = firstBuilder === runtimeFile ? { lines: [], removals: [] } : hoistGlobalArgs(firstBuilder, runtimeFile, diagnostics);
+  const hoist =
+    firstBuilder === runtimeFile
+      ? { lines: [], removals: [] }
+      : hoistGlobalArgs(firstBuilder, runtimeFile, diagnostics);
   editsOf(runtimeFile).push(...hoist.removals);
-  buildArgCollisions([...builders.map((b) => ({ build: b.build, file: b.file })), { build: runtime, file: runtimeFile }], diagnostics);
+  buildArgCollisions(
+    [...builders.map((b) => ({ build: b.build, file: b.file })), { build: runtime, file: runtimeFile }],
+    diagnostics,
+  );
 
   const context = mergeContexts(runtime, builders, runtimeFile, editsOf, uses, diagnostics, options);
   const directives = planDirectives([...builderFiles, runtimeFile], editsOf, diagnostics);
@@ -116,7 +157,13 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     files,
     hoistedArgs: hoist.lines,
     directives,
-    buildCommand: buildCommand({ root: options.root, runtime, builders: builderBuilds, dockerfile: options.output, context }),
+    buildCommand: buildCommand({
+      root: options.root,
+      runtime,
+      builders: builderBuilds,
+      dockerfile: options.output,
+      context,
+    }),
     context,
     obsolete: [...new Set(obsolete)],
     diagnostics,
@@ -133,7 +180,13 @@ function nameStage(file: ParsedDockerfile, from: Instruction, name: string): Tex
 function roleFromTag(build: ImageBuild, index: number): string {
   const tag = build.tags[0];
   if (!tag) return `builder-${index + 1}`;
-  const repo = tag.split('/').pop()!.split(':')[0]!.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  const repo = tag
+    .split('/')
+    .pop()!
+    .split(':')[0]!
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return repo && repo !== 'scratch' && repo !== 'context' ? repo : `builder-${index + 1}`;
 }
 
@@ -142,14 +195,25 @@ function roleFromTag(build: ImageBuild, index: number): string {
  * common ancestor and every context-relative COPY/ADD source is re-rooted (RS503); a
  * .dockerignore of a context that is not the merged one stops applying (RS505).
  */
-function mergeContexts(runtime: ImageBuild, builders: readonly BuilderPlan[], runtimeFile: ParsedDockerfile,
-  editsOf: (f: ParsedDockerfile) => TextEdit[], uses: readonly Consumption[], diagnostics: Diagnostic[], options: PlanOptions): string {
+function mergeContexts(
+  runtime: ImageBuild,
+  builders: readonly BuilderPlan[],
+  runtimeFile: ParsedDockerfile,
+  editsOf: (f: ParsedDockerfile) => TextEdit[],
+  uses: readonly Consumption[],
+  diagnostics: Diagnostic[],
+  options: PlanOptions,
+): string {
   const contexts = [runtime.context, ...builders.map((b) => b.build.context)];
   let merged = contexts[0]!;
-  for (const c of contexts) while (!(c === merged || c.startsWith(merged.endsWith('/') ? merged : `${merged}/`))) merged = path.dirname(merged);
+  for (const c of contexts)
+    while (!(c === merged || c.startsWith(merged.endsWith('/') ? merged : `${merged}/`))) merged = path.dirname(merged);
   if (contexts.every((c) => c === merged)) return merged;
   const consumed = new Set(uses.map((u) => `${u.instruction.start}:${u.sourceIndex}`));
-  const sides = [{ file: runtimeFile, context: runtime.context }, ...builders.map((b) => ({ file: b.file, context: b.build.context }))];
+  const sides = [
+    { file: runtimeFile, context: runtime.context },
+    ...builders.map((b) => ({ file: b.file, context: b.build.context })),
+  ];
   for (const { file, context } of sides) {
     if (context === merged) continue;
     const prefix = path.relative(merged, context);
@@ -160,18 +224,32 @@ function mergeContexts(runtime: ImageBuild, builders: readonly BuilderPlan[], ru
         if (file === runtimeFile && consumed.has(`${inst.start}:${i}`)) return;
         if (/^[a-z]+:\/\//i.test(token.raw)) return;
         const rerooted = path.posix.join(prefix, token.raw) + (token.raw.endsWith('/') ? '/' : '');
-        editsOf(file).push({ start: token.start, end: token.end, text: inst.jsonForm ? JSON.stringify(rerooted) : rerooted });
+        editsOf(file).push({
+          start: token.start,
+          end: token.end,
+          text: inst.jsonForm ? JSON.stringify(rerooted) : rerooted,
+        });
         rewrote++;
       });
     }
     if (rewrote > 0) {
-      diagnostics.push(diagnostic('RS503', { file: file.file, line: 1, column: 1 },
-        `${file.file} was built with the context ${options.display(context) || '.'}, the merged build uses ${options.display(merged) || '.'}; restage prefixed its ${rewrote} COPY/ADD source${rewrote === 1 ? '' : 's'} with ${prefix}/`));
+      diagnostics.push(
+        diagnostic(
+          'RS503',
+          { file: file.file, line: 1, column: 1 },
+          `${file.file} was built with the context ${options.display(context) || '.'}, the merged build uses ${options.display(merged) || '.'}; restage prefixed its ${rewrote} COPY/ADD source${rewrote === 1 ? '' : 's'} with ${prefix}/`,
+        ),
+      );
     }
     const ignore = path.join(context, '.dockerignore');
     if (options.exists(ignore)) {
-      diagnostics.push(diagnostic('RS505', { file: options.display(ignore), line: 1, column: 1 },
-        `this .dockerignore applied to the context ${options.display(context)}, which is no longer a build context; merge its patterns (prefixed with ${prefix}/) into ${options.display(path.join(merged, '.dockerignore'))}`));
+      diagnostics.push(
+        diagnostic(
+          'RS505',
+          { file: options.display(ignore), line: 1, column: 1 },
+          `this .dockerignore applied to the context ${options.display(context)}, which is no longer a build context; merge its patterns (prefixed with ${prefix}/) into ${options.display(path.join(merged, '.dockerignore'))}`,
+        ),
+      );
     }
   }
   return merged;
@@ -181,20 +259,40 @@ function mergeContexts(runtime: ImageBuild, builders: readonly BuilderPlan[], ru
  * `# syntax=` makes BuildKit fetch a frontend from a registry (it fails offline), so it is
  * dropped (RS506); `# escape=` must agree between the files and is kept once at the top.
  */
-function planDirectives(files: readonly ParsedDockerfile[], editsOf: (f: ParsedDockerfile) => TextEdit[], diagnostics: Diagnostic[]): string[] {
+function planDirectives(
+  files: readonly ParsedDockerfile[],
+  editsOf: (f: ParsedDockerfile) => TextEdit[],
+  diagnostics: Diagnostic[],
+): string[] {
   const escapes = new Set(files.map((f) => f.escapeChar));
   if (escapes.size > 1) {
     const f = files.find((x) => x.escapeChar !== '\\')!;
-    diagnostics.push(diagnostic('RS204', { file: f.file, line: 1, column: 1 }, `${f.file} uses the escape character ${f.escapeChar} and the other Dockerfile uses another; one Dockerfile has one escape character: make them agree and run restage again`));
+    diagnostics.push(
+      diagnostic(
+        'RS204',
+        { file: f.file, line: 1, column: 1 },
+        `${f.file} uses the escape character ${f.escapeChar} and the other Dockerfile uses another; one Dockerfile has one escape character: make them agree and run restage again`,
+      ),
+    );
   }
   const kept: string[] = [];
   for (const f of files) {
     for (const d of f.directives) {
       const lineEnd = f.text.indexOf('\n', d.span.start);
-      editsOf(f).push({ start: lineStartOf(f.text, d.span.start), end: lineEnd < 0 ? f.text.length : lineEnd + 1, text: '' });
+      editsOf(f).push({
+        start: lineStartOf(f.text, d.span.start),
+        end: lineEnd < 0 ? f.text.length : lineEnd + 1,
+        text: '',
+      });
       if (d.name === 'escape' && kept.length === 0) kept.push(`# escape=${d.value}`);
       if (d.name === 'syntax') {
-        diagnostics.push(diagnostic('RS506', { file: f.file, line: d.span.line, column: 1 }, `the parser directive "# syntax=${d.value}" is dropped: it makes BuildKit fetch a frontend image from a registry, and the plain Dockerfile features restage emits need none`));
+        diagnostics.push(
+          diagnostic(
+            'RS506',
+            { file: f.file, line: d.span.line, column: 1 },
+            `the parser directive "# syntax=${d.value}" is dropped: it makes BuildKit fetch a frontend image from a registry, and the plain Dockerfile features restage emits need none`,
+          ),
+        );
       }
     }
   }

@@ -30,7 +30,13 @@ export interface ModePlan {
 
 const shellQuote = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
 
-export function planModes(uses: readonly Consumption[], sourceOf: (c: Consumption) => ModeSource, runtimeFile: ParsedDockerfile, names: StageNames, diagnostics: Diagnostic[]): ModePlan {
+export function planModes(
+  uses: readonly Consumption[],
+  sourceOf: (c: Consumption) => ModeSource,
+  runtimeFile: ParsedDockerfile,
+  names: StageNames,
+  diagnostics: Diagnostic[],
+): ModePlan {
   const byKey = new Map<string, { name: string; base: ModeSource; lines: string[] }>();
   const keyOf = new Map<Consumption, string>();
   const warned = new Set<string>();
@@ -43,7 +49,13 @@ export function planModes(uses: readonly Consumption[], sourceOf: (c: Consumptio
         const at = `${m.at.line}:${m.at.column}`;
         if (warned.has(at)) continue;
         warned.add(at);
-        diagnostics.push(diagnostic('RS308', m.at, `\`chmod ${m.mode}\` changes the artifact ${m.containerPath} on the host, but its builder stage (${base.source.ref}) is FROM scratch and has no shell to run chmod in: the migrated image keeps the builder's mode; set the mode where the artifact is made (or COPY --chmod with BuildKit) and run restage again`));
+        diagnostics.push(
+          diagnostic(
+            'RS308',
+            m.at,
+            `\`chmod ${m.mode}\` changes the artifact ${m.containerPath} on the host, but its builder stage (${base.source.ref}) is FROM scratch and has no shell to run chmod in: the migrated image keeps the builder's mode; set the mode where the artifact is made (or COPY --chmod with BuildKit) and run restage again`,
+          ),
+        );
       }
       continue;
     }
@@ -54,7 +66,9 @@ export function planModes(uses: readonly Consumption[], sourceOf: (c: Consumptio
       const lines = [`${keyword('FROM')} ${base.source.ref} ${keyword('AS')} ${name}`];
       // The builder may run as another user; chmod of files it does not own needs root.
       if (base.source.chown) lines.push(`${keyword('USER')} 0`);
-      lines.push(`${keyword('RUN')} ${modes.map((m) => `chmod ${m.recursive ? '-R ' : ''}${m.mode} ${shellQuote(m.containerPath)}`).join(' && ')}`);
+      lines.push(
+        `${keyword('RUN')} ${modes.map((m) => `chmod ${m.recursive ? '-R ' : ''}${m.mode} ${shellQuote(m.containerPath)}`).join(' && ')}`,
+      );
       byKey.set(key, { name, base, lines });
     }
     keyOf.set(u, key);
@@ -68,7 +82,12 @@ export function planModes(uses: readonly Consumption[], sourceOf: (c: Consumptio
       const key = keyOf.get(c);
       return key ? { ...sourceOf(c).source, ref: byKey.get(key)!.name } : sourceOf(c).source;
     },
-    stages: groups.map((g) => ({ name: g.name, from: g.base.source.ref, source: runtimeFile.file, role: 'other' as const })),
+    stages: groups.map((g) => ({
+      name: g.name,
+      from: g.base.source.ref,
+      source: runtimeFile.file,
+      role: 'other' as const,
+    })),
     edits: [{ start: at, end: at, text: `${groups.map((g) => g.lines.join('\n')).join('\n\n')}\n\n` }],
   };
 }

@@ -23,20 +23,33 @@ export type HostStep =
 export const MODELLED_OPS: ReadonlySet<HostOperation['op']> = new Set(['mkdir', 'rm', 'mv', 'cp', 'chmod']);
 
 /** The steps of one host operation; `isDir` says whether a path is a directory at that point. */
-export function hostSteps(op: Pick<HostOperation, 'op' | 'paths' | 'mode' | 'recursive'>, isDir: (p: string) => boolean): HostStep[] {
+export function hostSteps(
+  op: Pick<HostOperation, 'op' | 'paths' | 'mode' | 'recursive'>,
+  isDir: (p: string) => boolean,
+): HostStep[] {
   const { paths } = op;
   switch (op.op) {
-    case 'mkdir': return paths.map((p) => ({ kind: 'mkdir', path: p }));
-    case 'rm': return paths.map((p) => ({ kind: 'remove', path: p }));
-    case 'chmod': return op.mode === null ? [] : paths.map((p) => ({ kind: 'chmod', path: p, mode: op.mode!, recursive: op.recursive }));
+    case 'mkdir':
+      return paths.map((p) => ({ kind: 'mkdir', path: p }));
+    case 'rm':
+      return paths.map((p) => ({ kind: 'remove', path: p }));
+    case 'chmod':
+      return op.mode === null
+        ? []
+        : paths.map((p) => ({ kind: 'chmod', path: p, mode: op.mode!, recursive: op.recursive }));
     case 'mv':
     case 'cp': {
       if (paths.length < 2) return [];
       const dest = paths[paths.length - 1]!;
       const into = paths.length > 2 || isDir(dest);
-      return paths.slice(0, -1).map((from) => ({ kind: op.op === 'mv' ? 'move' : 'copy', from, to: into ? path.join(dest, path.basename(from)) : dest }));
+      return paths.slice(0, -1).map((from) => ({
+        kind: op.op === 'mv' ? 'move' : 'copy',
+        from,
+        to: into ? path.join(dest, path.basename(from)) : dest,
+      }));
     }
-    default: return [];
+    default:
+      return [];
   }
 }
 
@@ -58,7 +71,9 @@ export function applyMode(spec: string, old: number, isDirectory: boolean): numb
     if (!m) throw new Error(`not a chmod mode: ${spec}`);
     const who = m[1]!.replace('a', 'ugo');
     const masked = who === '';
-    const whoMask = (masked ? 'ugo' : who).split('').reduce((acc, w) => acc | (w === 'u' ? 0o4700 : w === 'g' ? 0o2070 : 0o1007), 0);
+    const whoMask = (masked ? 'ugo' : who)
+      .split('')
+      .reduce((acc, w) => acc | (w === 'u' ? 0o4700 : w === 'g' ? 0o2070 : 0o1007), 0);
     let bits = 0;
     const perms = m[3]!;
     if (/^[ugo]$/.test(perms)) {

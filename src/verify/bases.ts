@@ -25,10 +25,18 @@ export interface BaseUse {
 }
 
 /** Image references of one parsed Dockerfile, `ours` (tags built earlier in the same flow) left out. */
-export function dockerfileBases(parsed: ParsedDockerfile, map: ImageMap, ours: ReadonlySet<string> = new Set()): BaseUse[] {
+export function dockerfileBases(
+  parsed: ParsedDockerfile,
+  map: ImageMap,
+  ours: ReadonlySet<string> = new Set(),
+): BaseUse[] {
   return imageReferences(parsed)
     .filter((ref) => !ref.image.includes('$') && !ours.has(normalizeTag(ref.image)))
-    .map((ref) => ({ image: mapImage(ref.image, map), written: ref.image, at: { file: parsed.file, line: ref.span.line, column: ref.span.column } }));
+    .map((ref) => ({
+      image: mapImage(ref.image, map),
+      written: ref.image,
+      at: { file: parsed.file, line: ref.span.line, column: ref.span.column },
+    }));
 }
 
 /** The images the legacy replay needs: those of the builds it replays and of its `docker create`s. */
@@ -57,19 +65,41 @@ export function textBases(file: string, text: string, map: ImageMap): BaseUse[] 
 }
 
 /** One RS701 per image the engine does not hold, at its first use; none when every image is there. */
-export async function missingBases(engine: Engine, uses: readonly BaseUse[], signal: AbortSignal): Promise<Diagnostic[]> {
+export async function missingBases(
+  engine: Engine,
+  uses: readonly BaseUse[],
+  signal: AbortSignal,
+): Promise<Diagnostic[]> {
   const present = new Map<string, boolean>();
   const found: Diagnostic[] = [];
   for (const use of uses) {
-    if (!present.has(use.image)) present.set(use.image, await engine.inspectImage(use.image, { signal }).then(() => true, (e: unknown) => { if (e instanceof EngineError && e.notFound) return false; throw e; }));
+    if (!present.has(use.image))
+      present.set(
+        use.image,
+        await engine.inspectImage(use.image, { signal }).then(
+          () => true,
+          (e: unknown) => {
+            if (e instanceof EngineError && e.notFound) return false;
+            throw e;
+          },
+        ),
+      );
     if (present.get(use.image) || found.some((d) => d.message.includes(`the image ${use.image} `))) continue;
     const mapped = use.image === use.written ? '' : ` (${use.written} mapped by --image-map)`;
-    found.push(diagnostic('RS701', use.at, `the image ${use.image}${mapped} is not on the engine, and verify never pulls: load or build it (\`docker pull ${use.image}\` where a registry is reachable), or map it to an image the engine has with \`--image-map ${exactReference(use.written)}=<local image>\``));
+    found.push(
+      diagnostic(
+        'RS701',
+        use.at,
+        `the image ${use.image}${mapped} is not on the engine, and verify never pulls: load or build it (\`docker pull ${use.image}\` where a registry is reachable), or map it to an image the engine has with \`--image-map ${exactReference(use.written)}=<local image>\``,
+      ),
+    );
   }
   return found;
 }
 
 /** The reference with its tag spelled out: an --image-map entry naming the tag wins over any naming only the repository. */
 function exactReference(written: string): string {
-  return written.slice(written.lastIndexOf('/') + 1).includes(':') || written.includes('@') ? written : `${written}:latest`;
+  return written.slice(written.lastIndexOf('/') + 1).includes(':') || written.includes('@')
+    ? written
+    : `${written}:latest`;
 }

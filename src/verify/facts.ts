@@ -22,7 +22,12 @@ export interface ImageSide {
   readonly builderImageSize?: number;
 }
 
-export async function gatherFacts(engine: Engine, session: Session, side: ImageSide, options: FactOptions): Promise<SideFacts & { runSeconds: number }> {
+export async function gatherFacts(
+  engine: Engine,
+  session: Session,
+  side: ImageSide,
+  options: FactOptions,
+): Promise<SideFacts & { runSeconds: number }> {
   const { signal } = options;
   const inspect = await engine.inspectImage(side.image, { signal });
   const history = await engine.history(side.image, { signal });
@@ -48,18 +53,31 @@ export async function gatherFacts(engine: Engine, session: Session, side: ImageS
     const once = async (): Promise<RunOutcome> => {
       const name = session.container('run');
       const result = await engine.run({
-        image: side.image, name, args: settings.args, network: 'none', timeoutSeconds: settings.timeoutSeconds, signal,
+        image: side.image,
+        name,
+        args: settings.args,
+        network: 'none',
+        timeoutSeconds: settings.timeoutSeconds,
+        signal,
         ...(settings.user ? { user: settings.user } : {}),
       });
       session.forgetContainer(name);
-      return { exitCode: result.exitCode ?? -1, stdout: anonymize(result.stdout, side.image, name), stderr: anonymize(result.stderr, side.image, name), timedOut: result.timedOut };
+      return {
+        exitCode: result.exitCode ?? -1,
+        stdout: anonymize(result.stdout, side.image, name),
+        stderr: anonymize(result.stderr, side.image, name),
+        timedOut: result.timedOut,
+      };
     };
     const first = await once();
     run = { ...first, rerun: await once() };
     runSeconds = (performance.now() - started) / 1000;
   }
   return {
-    manifest, image, buildSeconds: side.buildSeconds, runSeconds,
+    manifest,
+    image,
+    buildSeconds: side.buildSeconds,
+    runSeconds,
     ...(run ? { run } : {}),
     ...(side.builderImageSize !== undefined ? { builderImageSize: side.builderImageSize } : {}),
   };
@@ -72,5 +90,12 @@ export async function gatherFacts(engine: Engine, session: Session, side: ImageS
 function anonymize(text: string, image: string, container: string): string {
   // The docker client's own log lines (`time="…" level=error msg="error waiting for container: context canceled"`)
   // race with the container's exit: they are the client's, not the image's behaviour.
-  return text.replace(/^time="[^"]*" level=\w+ msg=.*\n?/gm, '').split(image).join('<image>').split(container).join('<container>').replace(/\b[0-9a-f]{64}\b/g, '<id>').replace(/\b[0-9a-f]{12}\b/g, '<id>');
+  return text
+    .replace(/^time="[^"]*" level=\w+ msg=.*\n?/gm, '')
+    .split(image)
+    .join('<image>')
+    .split(container)
+    .join('<container>')
+    .replace(/\b[0-9a-f]{64}\b/g, '<id>')
+    .replace(/\b[0-9a-f]{12}\b/g, '<id>');
 }

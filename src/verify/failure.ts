@@ -3,7 +3,11 @@ import type { Location } from '../model/diagnostic.js';
 /** A step the engine could not do (a build failed, a copy failed): verify exits 3 with its last log lines. */
 export class EngineFailure extends Error {
   override readonly name = 'EngineFailure';
-  constructor(readonly step: string, message: string, readonly logTail: readonly string[] = []) {
+  constructor(
+    readonly step: string,
+    message: string,
+    readonly logTail: readonly string[] = [],
+  ) {
     super(message);
   }
 }
@@ -15,7 +19,11 @@ export class EngineFailure extends Error {
  */
 export class LegacyNotReproduced extends Error {
   override readonly name = 'LegacyNotReproduced';
-  constructor(readonly step: string, readonly at: Location, message: string) {
+  constructor(
+    readonly step: string,
+    readonly at: Location,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -6,7 +6,10 @@ export interface Progress {
   step<T>(label: string, work: () => Promise<T>): Promise<T>;
 }
 
-export function createProgress(mode: 'tty' | 'plain' | 'quiet', write: (text: string) => void = (t) => process.stderr.write(t)): Progress {
+export function createProgress(
+  mode: 'tty' | 'plain' | 'quiet',
+  write: (text: string) => void = (t) => process.stderr.write(t),
+): Progress {
   return {
     async step(label, work) {
       const started = performance.now();

@@ -27,6 +27,10 @@ import { mapImage, rewriteImages, type ImageMap, type ScratchTree } from './scra
 import type { Session } from './session.js';
 import { isWithin } from '../shared/paths.js';
 
+/** SGR colour sequences (ESC [ … m) in a build log tail. */
+// eslint-disable-next-line no-control-regex
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
+
 export interface BuildSettings {
   readonly engine: Engine;
   readonly session: Session;
@@ -70,23 +74,51 @@ function intermediateImages(session: Session): (line: string) => void {
   };
 }
 
-export async function buildImage(settings: BuildSettings, label: string, request: { context: string; dockerfile: string; tag: string; buildArgs: Record<string, string>; target?: string | null; verb?: readonly string[] }): Promise<number> {
+export async function buildImage(
+  settings: BuildSettings,
+  label: string,
+  request: {
+    context: string;
+    dockerfile: string;
+    tag: string;
+    buildArgs: Record<string, string>;
+    target?: string | null;
+    verb?: readonly string[];
+  },
+): Promise<number> {
   // A failed build fails its progress step (the engine reports it in its result, not by throwing).
   const result = await settings.progress.step(label, async () => {
     const built = await settings.engine.build({
       onLog: intermediateImages(settings.session),
-      context: request.context, dockerfile: request.dockerfile, tag: request.tag, buildArgs: request.buildArgs,
-      noCache: true, network: settings.network, backend: settings.backend, pull: false, signal: settings.signal,
-      ...(request.target ? { target: request.target } : {}), ...(request.verb ? { verb: request.verb } : {}),
+      context: request.context,
+      dockerfile: request.dockerfile,
+      tag: request.tag,
+      buildArgs: request.buildArgs,
+      noCache: true,
+      network: settings.network,
+      backend: settings.backend,
+      pull: false,
+      signal: settings.signal,
+      ...(request.target ? { target: request.target } : {}),
+      ...(request.verb ? { verb: request.verb } : {}),
     });
     // Build logs carry terminal colour codes (the classic builder colours RUN's stderr): not for a report.
-    if (!built.ok) throw new EngineFailure(label, `the build failed (exit ${built.exitCode})`, built.logTail.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')));
+    if (!built.ok)
+      throw new EngineFailure(
+        label,
+        `the build failed (exit ${built.exitCode})`,
+        built.logTail.map((l) => l.replace(ANSI_COLOUR, '')),
+      );
     return built;
   });
   return result.seconds;
 }
 
-export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settings: BuildSettings): Promise<LegacyImages> {
+export async function replayLegacy(
+  analysis: Analysis,
+  tree: ScratchTree,
+  settings: BuildSettings,
+): Promise<LegacyImages> {
   const { engine, session, signal } = settings;
   const runtime = analysis.runtime!;
   const needed = neededBuilds(analysis);
@@ -103,9 +135,18 @@ export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settin
         const tag = session.image(event === runtime ? 'legacy' : 'legacy-builder');
         const dockerfile = tree.writable(tree.map(event.dockerfile), 'rewrite the Dockerfile');
         fs.writeFileSync(dockerfile, rewriteImages(fs.readFileSync(dockerfile, 'utf8'), resolveImage));
-        buildSeconds += await buildImage(settings, `legacy: ${settings.engine.kind} ${event.invocation.verb.join(' ')} ${event.tags[0] ?? ''}`.trim(), {
-          context: tree.map(event.context), dockerfile, tag, buildArgs: scriptBuildArgs(event, settings.buildArgs), target: event.target, verb: event.invocation.verb,
-        });
+        buildSeconds += await buildImage(
+          settings,
+          `legacy: ${settings.engine.kind} ${event.invocation.verb.join(' ')} ${event.tags[0] ?? ''}`.trim(),
+          {
+            context: tree.map(event.context),
+            dockerfile,
+            tag,
+            buildArgs: scriptBuildArgs(event, settings.buildArgs),
+            target: event.target,
+            verb: event.invocation.verb,
+          },
+        );
         for (const t of event.tags) tags.set(normalizeTag(t), tag);
         if (event === runtime) return { runtime: tag, builders, buildSeconds };
         builders.push(tag);
@@ -113,19 +154,43 @@ export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settin
       }
       case 'create': {
         const name = session.container('extract');
-        await settings.progress.step(`legacy: docker create ${event.image}`, () => engine.create({ image: resolveImage(event.image), name, command: ['/restage-never-runs'], signal }));
+        await settings.progress.step(`legacy: docker create ${event.image}`, () =>
+          engine.create({ image: resolveImage(event.image), name, command: ['/restage-never-runs'], signal }),
+        );
         containers.set(event.handle, name);
         break;
       }
       case 'copy-out': {
         const container = containers.get(event.container);
-        if (!container) throw new EngineFailure('docker cp', `the script copies from ${event.container}, which the replay has no container for`);
+        if (!container)
+          throw new EngineFailure(
+            'docker cp',
+            `the script copies from ${event.container}, which the replay has no container for`,
+          );
         const started = performance.now();
-        await settings.progress.step(`legacy: docker cp ${event.containerPath}`, () => engine.cp({ container, from: event.containerPath, to: tree.writable(tree.map(event.hostPath), 'docker cp to'), followLink: event.followLink, signal }).catch((e: unknown) => {
-          // The engine copied nothing because the image lacks the path the script names: the legacy flow as restage read it does not work.
-          if (e instanceof EngineError && /could not find the file|no such file or directory|no such container:path/i.test(e.stderr)) throw new LegacyNotReproduced(`docker cp ${event.containerPath}`, event.at, `${event.containerPath} does not exist in the container the script copies it from (${e.message})`);
-          throw e;
-        }));
+        await settings.progress.step(`legacy: docker cp ${event.containerPath}`, () =>
+          engine
+            .cp({
+              container,
+              from: event.containerPath,
+              to: tree.writable(tree.map(event.hostPath), 'docker cp to'),
+              followLink: event.followLink,
+              signal,
+            })
+            .catch((e: unknown) => {
+              // The engine copied nothing because the image lacks the path the script names: the legacy flow as restage read it does not work.
+              if (
+                e instanceof EngineError &&
+                /could not find the file|no such file or directory|no such container:path/i.test(e.stderr)
+              )
+                throw new LegacyNotReproduced(
+                  `docker cp ${event.containerPath}`,
+                  event.at,
+                  `${event.containerPath} does not exist in the container the script copies it from (${e.message})`,
+                );
+              throw e;
+            }),
+        );
         buildSeconds += (performance.now() - started) / 1000;
         break;
       }
@@ -148,7 +213,10 @@ export async function replayLegacy(analysis: Analysis, tree: ScratchTree, settin
 
 /** The builds the replay runs: the runtime and the builders of its artifacts. */
 export function neededBuilds(analysis: Analysis): Set<ImageBuild> {
-  return new Set<ImageBuild>([analysis.runtime!, ...analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : []))]);
+  return new Set<ImageBuild>([
+    analysis.runtime!,
+    ...analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : [])),
+  ]);
 }
 
 /**
@@ -162,7 +230,14 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
   const produced: string[] = [];
   const available = (p: string) => isWithin(p, area) || produced.some((d) => isWithin(p, d));
   const needs = (at: Location, p: string, what: string) => {
-    if (!available(p)) out.push(diagnostic('RS310', at, `the replay needs ${what} ${p}, which is outside the area verify copies (${area}) and is not made by the script before this line; verify never reads or writes outside its scratch area: keep what the build needs in the repository (or make the script create it), then run verify again`));
+    if (!available(p))
+      out.push(
+        diagnostic(
+          'RS310',
+          at,
+          `the replay needs ${what} ${p}, which is outside the area verify copies (${area}) and is not made by the script before this line; verify never reads or writes outside its scratch area: keep what the build needs in the repository (or make the script create it), then run verify again`,
+        ),
+      );
   };
   const containers = new Map<string, ContainerCreate>();
   for (const event of analysis.flow.events) {
@@ -182,24 +257,49 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
   function refuseStarted(event: CopyOut): void {
     const started = containers.get(event.container)?.started;
     if (!started) return;
-    out.push(diagnostic('RS702', started.at, `verify cannot reproduce the legacy flow: the script ${started.how === 'exec' ? 'runs a command in' : 'starts'} this container before \`docker cp\` reads ${event.containerPath} from it (line ${event.at.line}), and the replay only creates containers; comparing would judge the image as built, not what its command left. Migrate this step by hand (restage migrate says the same, RS320)`));
+    out.push(
+      diagnostic(
+        'RS702',
+        started.at,
+        `verify cannot reproduce the legacy flow: the script ${started.how === 'exec' ? 'runs a command in' : 'starts'} this container before \`docker cp\` reads ${event.containerPath} from it (line ${event.at.line}), and the replay only creates containers; comparing would judge the image as built, not what its command left. Migrate this step by hand (restage migrate says the same, RS320)`,
+      ),
+    );
   }
 
   function refuseHost(event: HostOperation): void {
     for (const u of event.undecidable) {
-      out.push(diagnostic('RS310', u.at, `verify does not run \`${event.command}\`: the path \`${u.written}\` depends on ${u.reason}, so which real path it names is unknown and the replay does not guess; ${u.fix}, and run verify again`));
+      out.push(
+        diagnostic(
+          'RS310',
+          u.at,
+          `verify does not run \`${event.command}\`: the path \`${u.written}\` depends on ${u.reason}, so which real path it names is unknown and the replay does not guess; ${u.fix}, and run verify again`,
+        ),
+      );
     }
     if (!MODELLED_OPS.has(event.op)) {
-      if (analysis.diagnostics.some((d) => d.code === 'RS308' && d.line === event.at.line && d.column === event.at.column && d.file === event.at.file)) {
-        out.push(diagnostic('RS310', event.at, `verify does not replay \`${event.command}\`: it changes an extracted artifact in a way restage does not model (RS308), so the replayed legacy image would not be the script's; move the change into the builder's Dockerfile and run verify again`));
+      if (
+        analysis.diagnostics.some(
+          (d) =>
+            d.code === 'RS308' && d.line === event.at.line && d.column === event.at.column && d.file === event.at.file,
+        )
+      ) {
+        out.push(
+          diagnostic(
+            'RS310',
+            event.at,
+            `verify does not replay \`${event.command}\`: it changes an extracted artifact in a way restage does not model (RS308), so the replayed legacy image would not be the script's; move the change into the builder's Dockerfile and run verify again`,
+          ),
+        );
       }
       return;
     }
     if (event.undecidable.length > 0) return;
-    const reads = event.op === 'mv' || event.op === 'cp' ? event.paths.slice(0, -1) : event.op === 'chmod' ? event.paths : [];
+    const reads =
+      event.op === 'mv' || event.op === 'cp' ? event.paths.slice(0, -1) : event.op === 'chmod' ? event.paths : [];
     for (const p of reads) needs(event.at, p, `\`${event.command}\` to read`);
     if (event.op === 'mkdir') produced.push(...event.paths);
-    if ((event.op === 'mv' || event.op === 'cp') && event.paths.length >= 2) produced.push(event.paths[event.paths.length - 1]!);
+    if ((event.op === 'mv' || event.op === 'cp') && event.paths.length >= 2)
+      produced.push(event.paths[event.paths.length - 1]!);
   }
 }
 
@@ -212,8 +312,12 @@ function applyHost(event: HostOperation, tree: ScratchTree): void {
 
 function applyStep(step: HostStep, tree: ScratchTree): void {
   switch (step.kind) {
-    case 'mkdir': fs.mkdirSync(tree.writable(tree.map(step.path), 'create the directory'), { recursive: true }); return;
-    case 'remove': fs.rmSync(tree.writable(tree.map(step.path), 'remove', true), { recursive: true, force: true }); return;
+    case 'mkdir':
+      fs.mkdirSync(tree.writable(tree.map(step.path), 'create the directory'), { recursive: true });
+      return;
+    case 'remove':
+      fs.rmSync(tree.writable(tree.map(step.path), 'remove', true), { recursive: true, force: true });
+      return;
     case 'move':
     case 'copy': {
       const from = tree.map(step.from);
@@ -223,7 +327,8 @@ function applyStep(step: HostStep, tree: ScratchTree): void {
       else fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true });
       return;
     }
-    case 'chmod': chmodTree(tree.writable(tree.map(step.path), 'chmod'), step.mode, step.recursive, true);
+    case 'chmod':
+      chmodTree(tree.writable(tree.map(step.path), 'chmod'), step.mode, step.recursive, true);
   }
 }
 
@@ -232,5 +337,6 @@ function chmodTree(p: string, mode: string, recursive: boolean, top: boolean): v
   const stat = top ? fs.statSync(p) : fs.lstatSync(p);
   if (stat.isSymbolicLink()) return;
   fs.chmodSync(p, applyMode(mode, stat.mode, stat.isDirectory()));
-  if (recursive && stat.isDirectory()) for (const name of fs.readdirSync(p)) chmodTree(path.join(p, name), mode, true, false);
+  if (recursive && stat.isDirectory())
+    for (const name of fs.readdirSync(p)) chmodTree(path.join(p, name), mode, true, false);
 }

@@ -10,7 +10,8 @@ import type { Difference } from './model.js';
  * where the script says it works (a `docker cp` of a path the builder image lacks): restage misread
  * the script or the script is broken; the diagnostic RS702 names the line. Not an engine failure.
  */
-export type VerifyStatus = 'equivalent' | 'different' | 'bad-input' | 'legacy-not-reproduced' | 'engine-failure' | 'interrupted';
+export type VerifyStatus =
+  'equivalent' | 'different' | 'bad-input' | 'legacy-not-reproduced' | 'engine-failure' | 'interrupted';
 
 /** Something verify made and could not remove, with the command that removes it. */
 export interface Leftover {
@@ -44,7 +45,12 @@ export interface VerifyResult {
   readonly directory: string;
   /** What the migrated side was: restage's own migration, or a hand-written file (--dockerfile). */
   readonly migratedFrom: string;
-  readonly engine: { readonly kind: string; readonly client: string; readonly version: string; readonly backend: string } | null;
+  readonly engine: {
+    readonly kind: string;
+    readonly client: string;
+    readonly version: string;
+    readonly backend: string;
+  } | null;
   readonly differences: readonly Difference[];
   readonly info: readonly Difference[];
   readonly sizes: VerifySizes | null;

@@ -23,11 +23,12 @@ import { isWithin } from '../shared/paths.js';
 /** A write the replay was about to make outside its scratch root: a bug in restage, never done. */
 export class ConfinementError extends Error {
   constructor(what: string, target: string, root: string) {
-    super(`internal error: verify's replay was about to ${what} ${target}, outside its scratch area ${root}; nothing was written`);
+    super(
+      `internal error: verify's replay was about to ${what} ${target}, outside its scratch area ${root}; nothing was written`,
+    );
     this.name = 'ConfinementError';
   }
 }
-
 
 /** The git work tree that holds `dir` (the nearest ancestor with a .git entry), or `dir` itself. */
 export function repositoryOf(dir: string): string {
@@ -53,13 +54,21 @@ export function scratchArea(dir: string, paths: Iterable<string>): string {
 
 export class ScratchTree {
   /** `area`: the host directory copied in; `root`: the session's scratch directory for this side. */
-  constructor(readonly area: string, readonly root: string) {}
+  constructor(
+    readonly area: string,
+    readonly root: string,
+  ) {}
 
   static copy(area: string, root: string): ScratchTree {
     const tree = new ScratchTree(area, root);
     const target = tree.map(area);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.cpSync(area, target, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true, filter: (p) => path.basename(p) !== '.git' });
+    fs.cpSync(area, target, {
+      recursive: true,
+      verbatimSymlinks: true,
+      preserveTimestamps: true,
+      filter: (p) => path.basename(p) !== '.git',
+    });
     return tree;
   }
 
@@ -80,12 +89,16 @@ export class ScratchTree {
    */
   writable(scratchPath: string, what: string, entry = false): string {
     const root = fs.realpathSync(this.root);
-    if (!isWithin(path.resolve(scratchPath), path.resolve(this.root))) throw new ConfinementError(what, scratchPath, this.root);
+    if (!isWithin(path.resolve(scratchPath), path.resolve(this.root)))
+      throw new ConfinementError(what, scratchPath, this.root);
     for (let probe = entry ? path.dirname(scratchPath) : scratchPath; ; probe = path.dirname(probe)) {
       let real: string | null = null;
-      try { real = fs.realpathSync(probe); } catch {
+      try {
+        real = fs.realpathSync(probe);
+      } catch {
         // A dangling link: writing through it would create its target, wherever that is.
-        if (fs.lstatSync(probe, { throwIfNoEntry: false })?.isSymbolicLink() || path.dirname(probe) === probe) throw new ConfinementError(what, scratchPath, this.root);
+        if (fs.lstatSync(probe, { throwIfNoEntry: false })?.isSymbolicLink() || path.dirname(probe) === probe)
+          throw new ConfinementError(what, scratchPath, this.root);
       }
       if (real !== null) {
         if (!isWithin(real, root)) throw new ConfinementError(what, scratchPath, this.root);
@@ -117,7 +130,8 @@ export function mapImage(image: string, map: ImageMap): string {
   const normal = normalizeTag(image);
   const hasTag = (from: string) => from.slice(from.lastIndexOf('/') + 1).includes(':') || from.includes('@');
   for (const [from, to] of map) if (hasTag(from) && normalizeTag(from) === normal) return to;
-  for (const [from, to] of map) if (!hasTag(from) && normal.startsWith(`${normalizeTag(from).replace(/:latest$/, '')}:`)) return to;
+  for (const [from, to] of map)
+    if (!hasTag(from) && normal.startsWith(`${normalizeTag(from).replace(/:latest$/, '')}:`)) return to;
   return image;
 }
 
@@ -129,7 +143,8 @@ export function rewriteImages(text: string, resolve: (image: string) => string):
   const edits: TextEdit[] = [];
   for (const ref of imageReferences(parseDockerfile('Dockerfile', text).dockerfile)) {
     const to = resolve(ref.image);
-    if (to !== ref.image) edits.push({ start: ref.span.start, end: ref.span.end, text: ref.flag ? `--from=${to}` : to });
+    if (to !== ref.image)
+      edits.push({ start: ref.span.start, end: ref.span.end, text: ref.flag ? `--from=${to}` : to });
   }
   return applyEdits(text, edits);
 }
@@ -144,7 +159,8 @@ export interface ImageReference {
 /** The images a Dockerfile names; stage names (either case), `scratch` and stage indices are not images. */
 export function imageReferences(dockerfile: ParsedDockerfile): ImageReference[] {
   const stageNames = new Set(dockerfile.stages.map((s) => s.name).filter((n): n is string => n !== null));
-  const isImage = (ref: string) => !stageNames.has(ref.toLowerCase()) && ref.toLowerCase() !== 'scratch' && !/^\d+$/.test(ref);
+  const isImage = (ref: string) =>
+    !stageNames.has(ref.toLowerCase()) && ref.toLowerCase() !== 'scratch' && !/^\d+$/.test(ref);
   const refs: ImageReference[] = [];
   for (const stage of dockerfile.stages) {
     const token = stage.from.args.find((a) => !a.raw.startsWith('--'));

@@ -88,26 +88,50 @@ export class Session {
    * tagged images, then untagged ones newest first, then the scratch directories.
    */
   async cleanup(engine: Engine | null, keep: boolean): Promise<CleanupReport> {
-    const all = [...[...this.containers].map((c) => `container ${c}`), ...[...this.images].map((i) => `image ${i}`),
-      ...[...this.intermediates].reverse().map((i) => `image ${i}`), ...[...this.dirs].map((d) => `directory ${d}`)];
+    const all = [
+      ...[...this.containers].map((c) => `container ${c}`),
+      ...[...this.images].map((i) => `image ${i}`),
+      ...[...this.intermediates].reverse().map((i) => `image ${i}`),
+      ...[...this.dirs].map((d) => `directory ${d}`),
+    ];
     if (keep) return { removed: [], kept: all, failed: [] };
     const removed: string[] = [];
     const failed: Leftover[] = [];
     const client = engine?.client ?? 'docker';
     const attempt = async (what: string, command: string, action: () => Promise<void> | void) => {
-      try { await action(); removed.push(what); } catch { failed.push({ what, command }); }
+      try {
+        await action();
+        removed.push(what);
+      } catch {
+        failed.push({ what, command });
+      }
     };
     const labelled = engine ? await engine.labelled(SESSION_LABEL, this.id).catch(() => null) : null;
-    if (engine && !labelled) failed.push({ what: `whatever carries the label ${SESSION_LABEL}=${this.id}`, command: `${client} rm --force --volumes $(${client} ps --all --quiet --filter label=${SESSION_LABEL}=${this.id}); ${client} rmi --force $(${client} images --all --quiet --filter label=${SESSION_LABEL}=${this.id})` });
+    if (engine && !labelled)
+      failed.push({
+        what: `whatever carries the label ${SESSION_LABEL}=${this.id}`,
+        command: `${client} rm --force --volumes $(${client} ps --all --quiet --filter label=${SESSION_LABEL}=${this.id}); ${client} rmi --force $(${client} images --all --quiet --filter label=${SESSION_LABEL}=${this.id})`,
+      });
     if (engine) {
       const containers = [...this.containers, ...(labelled?.containers ?? [])];
-      for (const c of containers) await attempt(`container ${c}`, `${client} rm --force --volumes ${c}`, () => engine.rm({ container: c, force: true, missingOk: true }));
-      for (const i of [...this.images, ...(labelled?.images ?? [])]) await attempt(`image ${i}`, `${client} rmi --force ${i}`, () => engine.rmi({ image: i, force: true, missingOk: true }));
+      for (const c of containers)
+        await attempt(`container ${c}`, `${client} rm --force --volumes ${c}`, () =>
+          engine.rm({ container: c, force: true, missingOk: true }),
+        );
+      for (const i of [...this.images, ...(labelled?.images ?? [])])
+        await attempt(`image ${i}`, `${client} rmi --force ${i}`, () =>
+          engine.rmi({ image: i, force: true, missingOk: true }),
+        );
       // Newest first: a step's image is the parent of the next one. Without force: an image that
       // something else still uses (another tag, a container) is not verify's to remove.
-      for (const id of [...this.intermediates].reverse()) await engine.rmi({ image: id, missingOk: true }).then(() => removed.push(`image ${id}`), () => undefined);
+      for (const id of [...this.intermediates].reverse())
+        await engine.rmi({ image: id, missingOk: true }).then(
+          () => removed.push(`image ${id}`),
+          () => undefined,
+        );
     }
-    for (const d of this.dirs) await attempt(`directory ${d}`, `rm -rf ${shellQuote(d)}`, () => fs.rmSync(d, { recursive: true, force: true }));
+    for (const d of this.dirs)
+      await attempt(`directory ${d}`, `rm -rf ${shellQuote(d)}`, () => fs.rmSync(d, { recursive: true, force: true }));
     this.containers.clear();
     this.images.clear();
     this.dirs.clear();

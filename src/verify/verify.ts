@@ -49,14 +49,37 @@ export interface VerifyOptions {
 export async function verify(dir: string, options: VerifyOptions): Promise<VerifyResult> {
   const started = performance.now();
   const { signal } = options;
-  const migration = analyzeDirectory(dir, { ...(options.displayBase ? { displayBase: options.displayBase } : {}), ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}), ...(options.env ? { env: options.env } : {}), ...(options.script !== undefined ? { script: options.script } : {}) });
+  const migration = analyzeDirectory(dir, {
+    ...(options.displayBase ? { displayBase: options.displayBase } : {}),
+    ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.script !== undefined ? { script: options.script } : {}),
+  });
   const diagnostics: Diagnostic[] = [...migration.result.diagnostics];
   const base: VerifyResult = {
-    status: 'bad-input', directory: dir, migratedFrom: options.dockerfile ?? 'restage migrate', engine: null, differences: [], info: [],
-    sizes: null, times: null, diagnostics, failure: null, kept: [], leftovers: [], runs: null, session: null,
+    status: 'bad-input',
+    directory: dir,
+    migratedFrom: options.dockerfile ?? 'restage migrate',
+    engine: null,
+    differences: [],
+    info: [],
+    sizes: null,
+    times: null,
+    diagnostics,
+    failure: null,
+    kept: [],
+    leftovers: [],
+    runs: null,
+    session: null,
   };
   if (options.dockerfile && !fs.existsSync(options.dockerfile)) {
-    diagnostics.push(diagnostic('RS103', { file: options.dockerfile, line: 1, column: 1 }, 'the Dockerfile given with --dockerfile does not exist'));
+    diagnostics.push(
+      diagnostic(
+        'RS103',
+        { file: options.dockerfile, line: 1, column: 1 },
+        'the Dockerfile given with --dockerfile does not exist',
+      ),
+    );
     return base;
   }
   const { analysis, plan, result } = migration;
@@ -68,54 +91,132 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
 
   const ping = await engine.ping({ signal });
   if (!ping.ok) {
-    return { ...base, status: 'engine-failure', failure: { step: 'connect', message: `no container engine answers (${ping.message}). Start one — on Debian: \`apt-get install docker.io && dockerd &\`, or \`bash scripts/engine.sh start\` in restage's repository — or point DOCKER_HOST / a docker context at one`, logTail: [] } };
+    return {
+      ...base,
+      status: 'engine-failure',
+      failure: {
+        step: 'connect',
+        message: `no container engine answers (${ping.message}). Start one — on Debian: \`apt-get install docker.io && dockerd &\`, or \`bash scripts/engine.sh start\` in restage's repository — or point DOCKER_HOST / a docker context at one`,
+        logTail: [],
+      },
+    };
   }
   const backend: Backend = options.backend ?? defaultBackend(ping.version ?? '');
   // Podman has one builder (buildah): DOCKER_BUILDKIT does not apply there.
-  const engineInfo = { kind: engine.kind, client: engine.client, version: ping.version ?? '', backend: engine.kind === 'podman' ? 'buildah' : backend };
+  const engineInfo = {
+    kind: engine.kind,
+    client: engine.client,
+    version: ping.version ?? '',
+    backend: engine.kind === 'podman' ? 'buildah' : backend,
+  };
   const session = options.session ?? new Session();
-  const settings: BuildSettings = { engine: session.labelled(engine), session, backend, network: options.network, imageMap: options.imageMap, buildArgs: options.buildArgs, progress: options.progress, signal };
+  const settings: BuildSettings = {
+    engine: session.labelled(engine),
+    session,
+    backend,
+    network: options.network,
+    imageMap: options.imageMap,
+    buildArgs: options.buildArgs,
+    progress: options.progress,
+    signal,
+  };
   if (invocation?.sudo && process.getuid?.() !== 0) {
-    diagnostics.push(diagnostic('RS704', analysis!.runtime!.at, `the script runs ${invocation.client} under sudo; verify never runs sudo: it drives ${engine.client} as you (uid ${process.getuid?.()}), which reaches the same engine when your user may use it`));
+    diagnostics.push(
+      diagnostic(
+        'RS704',
+        analysis!.runtime!.at,
+        `the script runs ${invocation.client} under sudo; verify never runs sudo: it drives ${engine.client} as you (uid ${process.getuid?.()}), which reaches the same engine when your user may use it`,
+      ),
+    );
   }
 
   try {
-    const missing = await missingBases(engine, baseUses(migration.root, analysis, plan !== null && analysis?.runtime !== null, result.dockerfile, options), signal);
+    const missing = await missingBases(
+      engine,
+      baseUses(migration.root, analysis, plan !== null && analysis?.runtime !== null, result.dockerfile, options),
+      signal,
+    );
     if (missing.length > 0) {
       diagnostics.push(...missing);
       const images = [...new Set(missing.map((d) => /the image (\S+)/.exec(d.message)![1]!))];
-      return { ...base, session: session.id, status: 'engine-failure', engine: engineInfo, failure: { step: 'base images', message: `the engine lacks ${images.join(', ')}; nothing was built. Give each an --image-map FROM=TO to a local image (e.g. ${images.map((i) => `--image-map ${i}=<local image>`).join(' ')}), or load them into the engine`, logTail: [] } };
+      return {
+        ...base,
+        session: session.id,
+        status: 'engine-failure',
+        engine: engineInfo,
+        failure: {
+          step: 'base images',
+          message: `the engine lacks ${images.join(', ')}; nothing was built. Give each an --image-map FROM=TO to a local image (e.g. ${images.map((i) => `--image-map ${i}=<local image>`).join(' ')}), or load them into the engine`,
+          logTail: [],
+        },
+      };
     }
     const buildx = analysis?.flow.events.find((e) => e.kind === 'build' && e.invocation.verb[0] === 'buildx');
     if (buildx && buildx.kind === 'build' && !(await engine.hasBuildx({ signal }))) {
-      return { ...base, session: session.id, status: 'engine-failure', engine: engineInfo, failure: { step: 'buildx', message: `the script builds with \`${buildx.invocation.client} ${buildx.invocation.verb.join(' ')}\` (${buildx.at.file}:${buildx.at.line}), but the client ${engine.client} has no buildx plugin: install it (Debian: \`apt-get install docker-buildx\`) or point RESTAGE_DOCKER at a client that has it`, logTail: [] } };
+      return {
+        ...base,
+        session: session.id,
+        status: 'engine-failure',
+        engine: engineInfo,
+        failure: {
+          step: 'buildx',
+          message: `the script builds with \`${buildx.invocation.client} ${buildx.invocation.verb.join(' ')}\` (${buildx.at.file}:${buildx.at.line}), but the client ${engine.client} has no buildx plugin: install it (Debian: \`apt-get install docker-buildx\`) or point RESTAGE_DOCKER at a client that has it`,
+          logTail: [],
+        },
+      };
     }
-    const sides = analysis?.runtime && plan
-      ? await buildBoth(area, analysis, plan, result.dockerfile!, settings, options)
-      : await buildSame(migration.root, area, settings, options);
+    const sides =
+      analysis?.runtime && plan
+        ? await buildBoth(area, analysis, plan, result.dockerfile!, settings, options)
+        : await buildSame(migration.root, area, settings, options);
     const factOptions = { ignore: options.ignore, run: options.run, signal };
-    const legacyFacts = await options.progress.step('legacy: read the image', () => gatherFacts(engine, session, sides.legacy, factOptions));
-    const migratedFacts = await options.progress.step('migrated: read the image', () => gatherFacts(engine, session, sides.migrated, factOptions));
-    const comparison = compareImages(legacyFacts, migratedFacts, { strictMtime: options.strictMtime, ignore: options.ignore });
+    const legacyFacts = await options.progress.step('legacy: read the image', () =>
+      gatherFacts(engine, session, sides.legacy, factOptions),
+    );
+    const migratedFacts = await options.progress.step('migrated: read the image', () =>
+      gatherFacts(engine, session, sides.migrated, factOptions),
+    );
+    const comparison = compareImages(legacyFacts, migratedFacts, {
+      strictMtime: options.strictMtime,
+      ignore: options.ignore,
+    });
     const total = (performance.now() - started) / 1000;
     const builds = sides.legacy.buildSeconds + sides.migrated.buildSeconds;
     const run = legacyFacts.runSeconds + migratedFacts.runSeconds;
     const cleanup = await session.cleanup(engine, options.keep);
     diagnostics.push(...leftoverDiagnostics(cleanup.failed, dir));
-    const summary = (run: NonNullable<typeof legacyFacts.run>) => ({ exitCode: run.exitCode, timedOut: run.timedOut, stderrHead: stderrHead(run), nondeterministic: nondeterministic(run) });
+    const summary = (run: NonNullable<typeof legacyFacts.run>) => ({
+      exitCode: run.exitCode,
+      timedOut: run.timedOut,
+      stderrHead: stderrHead(run),
+      nondeterministic: nondeterministic(run),
+    });
     return {
-      ...base, session: session.id,
-      runs: legacyFacts.run && migratedFacts.run ? { legacy: summary(legacyFacts.run), migrated: summary(migratedFacts.run) } : null,
+      ...base,
+      session: session.id,
+      runs:
+        legacyFacts.run && migratedFacts.run
+          ? { legacy: summary(legacyFacts.run), migrated: summary(migratedFacts.run) }
+          : null,
       leftovers: cleanup.failed,
       status: comparison.verdict === 'equivalent' ? 'equivalent' : 'different',
       engine: engineInfo,
       differences: comparison.differences,
       info: comparison.info,
       sizes: {
-        legacy: legacyFacts.image.size, migrated: migratedFacts.image.size, legacyBuilder: sides.legacy.builderImageSize ?? 0,
+        legacy: legacyFacts.image.size,
+        migrated: migratedFacts.image.size,
+        legacyBuilder: sides.legacy.builderImageSize ?? 0,
         ratio: legacyFacts.image.size > 0 ? migratedFacts.image.size / legacyFacts.image.size : 0,
       },
-      times: { legacyBuild: sides.legacy.buildSeconds, migratedBuild: sides.migrated.buildSeconds, run, total, overhead: Math.max(0, total - builds - run), overheadShare: total > 0 ? Math.max(0, total - builds - run) / total : 0 },
+      times: {
+        legacyBuild: sides.legacy.buildSeconds,
+        migratedBuild: sides.migrated.buildSeconds,
+        run,
+        total,
+        overhead: Math.max(0, total - builds - run),
+        overheadShare: total > 0 ? Math.max(0, total - builds - run) / total : 0,
+      },
       kept: cleanup.kept,
     };
   } catch (error) {
@@ -126,27 +227,71 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     const after = { ...base, session: session.id, engine: engineInfo, kept: cleanup.kept, leftovers: cleanup.failed };
     if (signal.aborted) return { ...after, status: 'interrupted' };
     if (error instanceof LegacyNotReproduced) {
-      diagnostics.push(diagnostic('RS702', error.at, `verify could not reproduce the legacy flow here: ${error.message}. restage misread this step of the script, or the script fails here as written; nothing was compared`));
-      return { ...after, status: 'legacy-not-reproduced', failure: { step: error.step, message: `${error.message} (${error.at.file}:${error.at.line})`, logTail: [] } };
+      diagnostics.push(
+        diagnostic(
+          'RS702',
+          error.at,
+          `verify could not reproduce the legacy flow here: ${error.message}. restage misread this step of the script, or the script fails here as written; nothing was compared`,
+        ),
+      );
+      return {
+        ...after,
+        status: 'legacy-not-reproduced',
+        failure: { step: error.step, message: `${error.message} (${error.at.file}:${error.at.line})`, logTail: [] },
+      };
     }
-    if (error instanceof EngineFailure) return { ...after, status: 'engine-failure', failure: { step: error.step, message: error.message, logTail: error.logTail } };
-    if (error instanceof EngineError || error instanceof SpawnError) return { ...after, status: 'engine-failure', failure: { step: 'engine', message: error.message, logTail: [] } };
+    if (error instanceof EngineFailure)
+      return {
+        ...after,
+        status: 'engine-failure',
+        failure: { step: error.step, message: error.message, logTail: error.logTail },
+      };
+    if (error instanceof EngineError || error instanceof SpawnError)
+      return { ...after, status: 'engine-failure', failure: { step: 'engine', message: error.message, logTail: [] } };
     throw error;
   }
 }
 
 /** One RS703 per thing cleanup could not remove, with the command that removes it. */
 function leftoverDiagnostics(failed: readonly { what: string; command: string }[], dir: string): Diagnostic[] {
-  return failed.map((f) => diagnostic('RS703', { file: dir, line: 1, column: 1 }, `verify could not remove ${f.what}; remove it with: ${f.command}`));
+  return failed.map((f) =>
+    diagnostic(
+      'RS703',
+      { file: dir, line: 1, column: 1 },
+      `verify could not remove ${f.what}; remove it with: ${f.command}`,
+    ),
+  );
 }
 
 /** Every image either side needs before it builds anything (see bases.ts). */
-function baseUses(root: string, analysis: Analysis | null, both: boolean, migrated: string | null, options: VerifyOptions): BaseUse[] {
-  const text = (file: string) => { try { return fs.readFileSync(file, 'utf8'); } catch { return null; } };
+function baseUses(
+  root: string,
+  analysis: Analysis | null,
+  both: boolean,
+  migrated: string | null,
+  options: VerifyOptions,
+): BaseUse[] {
+  const text = (file: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return null;
+    }
+  };
   const given = options.dockerfile ? text(options.dockerfile) : null;
   const uses: BaseUse[] = [];
   if (both && analysis) uses.push(...legacyBases(analysis, options.imageMap));
-  else { const own = text(path.join(root, 'Dockerfile')); if (own !== null) uses.push(...textBases(path.join(options.displayBase ? path.relative(options.displayBase, root) || '.' : root, 'Dockerfile'), own, options.imageMap)); }
+  else {
+    const own = text(path.join(root, 'Dockerfile'));
+    if (own !== null)
+      uses.push(
+        ...textBases(
+          path.join(options.displayBase ? path.relative(options.displayBase, root) || '.' : root, 'Dockerfile'),
+          own,
+          options.imageMap,
+        ),
+      );
+  }
   const mine = given ?? (both ? migrated : null);
   if (mine !== null) uses.push(...textBases(options.dockerfile ?? 'Dockerfile (migrated)', mine, options.imageMap));
   return uses;
@@ -158,22 +303,42 @@ interface Sides {
 }
 
 /** The legacy flow replayed on one scratch copy; the migrated (or --dockerfile) one built on another. */
-async function buildBoth(area: string, analysis: Analysis, plan: StagePlan, dockerfile: string, settings: BuildSettings, options: VerifyOptions): Promise<Sides> {
+async function buildBoth(
+  area: string,
+  analysis: Analysis,
+  plan: StagePlan,
+  dockerfile: string,
+  settings: BuildSettings,
+  options: VerifyOptions,
+): Promise<Sides> {
   const runtime = analysis.runtime!;
   const legacyTree = ScratchTree.copy(area, settings.session.scratch('legacy'));
   const legacy = await replayLegacy(analysis, legacyTree, settings);
   let builderImageSize = 0;
-  for (const b of legacy.builders) builderImageSize += (await settings.engine.inspectImage(b, { signal: settings.signal })).Size ?? 0;
+  for (const b of legacy.builders)
+    builderImageSize += (await settings.engine.inspectImage(b, { signal: settings.signal })).Size ?? 0;
 
   const newTree = ScratchTree.copy(area, settings.session.scratch('migrated'));
   const text = options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : dockerfile;
   const target = newTree.writable(newTree.map(runtime.dockerfile), 'write the migrated Dockerfile');
-  fs.writeFileSync(target, rewriteImages(text, (image) => mapImage(image, settings.imageMap)));
+  fs.writeFileSync(
+    target,
+    rewriteImages(text, (image) => mapImage(image, settings.imageMap)),
+  );
   const buildArgs: Record<string, string> = {};
   for (const b of analysis.flow.events) if (b.kind === 'build') Object.assign(buildArgs, scriptBuildArgs(b, {}));
   const tag = settings.session.image('migrated');
-  const seconds = await buildImage(settings, 'migrated: docker build', { context: newTree.map(options.dockerfile ? runtime.context : plan.context), dockerfile: target, tag, buildArgs: { ...buildArgs, ...settings.buildArgs }, verb: runtime.invocation.verb });
-  return { legacy: { image: legacy.runtime, buildSeconds: legacy.buildSeconds, builderImageSize }, migrated: { image: tag, buildSeconds: seconds } };
+  const seconds = await buildImage(settings, 'migrated: docker build', {
+    context: newTree.map(options.dockerfile ? runtime.context : plan.context),
+    dockerfile: target,
+    tag,
+    buildArgs: { ...buildArgs, ...settings.buildArgs },
+    verb: runtime.invocation.verb,
+  });
+  return {
+    legacy: { image: legacy.runtime, buildSeconds: legacy.buildSeconds, builderImageSize },
+    migrated: { image: tag, buildSeconds: seconds },
+  };
 }
 
 /**
@@ -184,9 +349,17 @@ async function buildSame(root: string, area: string, settings: BuildSettings, op
   const side = async (role: 'legacy' | 'migrated', text: string | null) => {
     const tree = ScratchTree.copy(area, settings.session.scratch(role));
     const file = tree.writable(tree.map(path.join(root, 'Dockerfile')), 'write the Dockerfile');
-    fs.writeFileSync(file, rewriteImages(text ?? fs.readFileSync(file, 'utf8'), (image) => mapImage(image, settings.imageMap)));
+    fs.writeFileSync(
+      file,
+      rewriteImages(text ?? fs.readFileSync(file, 'utf8'), (image) => mapImage(image, settings.imageMap)),
+    );
     const tag = settings.session.image(role);
-    const seconds = await buildImage(settings, `${role}: docker build`, { context: tree.map(root), dockerfile: file, tag, buildArgs: { ...settings.buildArgs } });
+    const seconds = await buildImage(settings, `${role}: docker build`, {
+      context: tree.map(root),
+      dockerfile: file,
+      tag,
+      buildArgs: { ...settings.buildArgs },
+    });
     return { image: tag, buildSeconds: seconds };
   };
   const legacy = await side('legacy', null);
@@ -196,7 +369,15 @@ async function buildSame(root: string, area: string, settings: BuildSettings, op
 
 /** Every host path the flow names: what the scratch area must hold of the repository. */
 function flowPaths(analysis: Analysis): string[] {
-  return analysis.flow.events.flatMap((e) => (e.kind === 'build' ? [e.context, e.dockerfile] : e.kind === 'copy-out' ? [e.hostPath] : e.kind === 'host' ? e.paths : []));
+  return analysis.flow.events.flatMap((e) =>
+    e.kind === 'build'
+      ? [e.context, e.dockerfile]
+      : e.kind === 'copy-out'
+        ? [e.hostPath]
+        : e.kind === 'host'
+          ? e.paths
+          : [],
+  );
 }
 
 /** Docker 23+ builds with BuildKit by default; older engines with the classic builder (DOCKER_BUILDKIT decides when set). */

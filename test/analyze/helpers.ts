@@ -6,7 +6,10 @@ import type { FlowEvent } from '../../src/model/flow.js';
 
 export const ROOT = '/proj';
 
-export function analyzeText(text: string, parameters: ScriptParameters = {}): { events: FlowEvent[]; diagnostics: Diagnostic[] } {
+export function analyzeText(
+  text: string,
+  parameters: ScriptParameters = {},
+): { events: FlowEvent[]; diagnostics: Diagnostic[] } {
   const parsed = parseShell('build.sh', text);
   if (!parsed.script) throw new Error(`parse failed: ${JSON.stringify(parsed.diagnostics)}`);
   const { flow, diagnostics } = analyzeScript(parsed.script, ROOT, `${ROOT}/build.sh`, parameters);
@@ -17,11 +20,16 @@ export function analyzeText(text: string, parameters: ScriptParameters = {}): { 
 export function summarize(events: readonly FlowEvent[]): string[] {
   return events.map((e) => {
     switch (e.kind) {
-      case 'build': return `build ${e.tags.join(',')}`;
-      case 'create': return `create ${e.handle} ${e.image}${e.started ? ` ran:${e.started.how}@${e.started.at.line}:${e.started.command ?? '(default)'}` : ''}`;
-      case 'copy-out': return `cp ${e.container}:${e.containerPath} ${e.hostPath}`;
-      case 'remove': return `rm ${e.containers.join(',')}`;
-      case 'host': return `host ${e.op} ${e.paths.join(',')}`;
+      case 'build':
+        return `build ${e.tags.join(',')}`;
+      case 'create':
+        return `create ${e.handle} ${e.image}${e.started ? ` ran:${e.started.how}@${e.started.at.line}:${e.started.command ?? '(default)'}` : ''}`;
+      case 'copy-out':
+        return `cp ${e.container}:${e.containerPath} ${e.hostPath}`;
+      case 'remove':
+        return `rm ${e.containers.join(',')}`;
+      case 'host':
+        return `host ${e.op} ${e.paths.join(',')}`;
     }
   });
 }

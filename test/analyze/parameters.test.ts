@@ -6,28 +6,43 @@
 import test from 'ava';
 import { analyzeText, summarize } from './helpers.js';
 
-const SCRIPT = 'ARCH=${1:-amd64}\nVERSION=${VERSION:-1.0}\nmkdir -p out\ndocker build -t app:$VERSION-$ARCH .\ndocker create --name c "app:$VERSION-$ARCH"\ndocker cp c:/app "${OUT-out}/app"\n';
+const SCRIPT =
+  'ARCH=${1:-amd64}\nVERSION=${VERSION:-1.0}\nmkdir -p out\ndocker build -t app:$VERSION-$ARCH .\ndocker create --name c "app:$VERSION-$ARCH"\ndocker cp c:/app "${OUT-out}/app"\n';
 
 test('defaults of $1 and environment variables are assumptions, said once each at the first docker argument or host path', (t) => {
   const { events, diagnostics } = analyzeText(SCRIPT);
-  t.deepEqual(summarize(events), ['host mkdir /proj/out', 'build app:1.0-amd64', 'create c app:1.0-amd64', 'cp c:/app /proj/out/app']);
-  t.deepEqual(diagnostics.map((d) => [d.code, d.severity, d.line, d.column, d.message.split(' (')[0]]), [
-    ['RS322', 'info', 4, 17, 'assumed VERSION=1.0'],
-    ['RS322', 'info', 4, 17, 'assumed $1=amd64'],
-    ['RS322', 'info', 6, 18, 'assumed OUT=out'],
+  t.deepEqual(summarize(events), [
+    'host mkdir /proj/out',
+    'build app:1.0-amd64',
+    'create c app:1.0-amd64',
+    'cp c:/app /proj/out/app',
   ]);
+  t.deepEqual(
+    diagnostics.map((d) => [d.code, d.severity, d.line, d.column, d.message.split(' (')[0]]),
+    [
+      ['RS322', 'info', 4, 17, 'assumed VERSION=1.0'],
+      ['RS322', 'info', 4, 17, 'assumed $1=amd64'],
+      ['RS322', 'info', 6, 18, 'assumed OUT=out'],
+    ],
+  );
   t.regex(diagnostics[0]!.message, /--env VERSION=VALUE/);
   t.regex(diagnostics[1]!.message, /--script-arg/);
 });
 
 test('--script-arg and --env values replace the defaults, with nothing assumed', (t) => {
   const { events, diagnostics } = analyzeText(SCRIPT, { args: ['armhf'], env: { VERSION: '2.1', OUT: 'dist' } });
-  t.deepEqual(summarize(events), ['host mkdir /proj/out', 'build app:2.1-armhf', 'create c app:2.1-armhf', 'cp c:/app /proj/dist/app']);
+  t.deepEqual(summarize(events), [
+    'host mkdir /proj/out',
+    'build app:2.1-armhf',
+    'create c app:2.1-armhf',
+    'cp c:/app /proj/dist/app',
+  ]);
   t.deepEqual(diagnostics, []);
 });
 
 test('with --script-arg armhf a case "$1" dispatch picks that branch', (t) => {
-  const script = 'case "$1" in\n  armhf) docker build -t a:arm -f Dockerfile.armhf . ;;\n  *) docker build -t a:amd64 . ;;\nesac\n';
+  const script =
+    'case "$1" in\n  armhf) docker build -t a:arm -f Dockerfile.armhf . ;;\n  *) docker build -t a:amd64 . ;;\nesac\n';
   t.deepEqual(summarize(analyzeText(script, { args: ['armhf'] }).events), ['build a:arm']);
   t.deepEqual(summarize(analyzeText(script, { args: ['x86'] }).events), ['build a:amd64']);
   const unknown = analyzeText(script);
@@ -67,7 +82,10 @@ test('a default used only in an echo is not reported', (t) => {
 test('--env gives options an unquoted variable adds to docker: they are analysed, and no RS305 is said', (t) => {
   const script = 'docker build $DOCKER_BUILD_OPTS -t a:1 .\n';
   const unset = analyzeText(script);
-  t.deepEqual(unset.diagnostics.map((d) => d.code), ['RS305']);
+  t.deepEqual(
+    unset.diagnostics.map((d) => d.code),
+    ['RS305'],
+  );
   t.regex(unset.diagnostics[0]!.message, /--env DOCKER_BUILD_OPTS=VALUE/);
   const given = analyzeText(script, { env: { DOCKER_BUILD_OPTS: '--no-cache --pull' } });
   t.deepEqual(given.diagnostics, []);

@@ -22,7 +22,10 @@ for (const command of ['migrate', 'verify'] as const) {
     t.is(r.stdout, '');
     const lines = r.stderr.split('\n').filter(Boolean);
     t.is(lines.length, 1, r.stderr);
-    t.regex(lines[0]!, /^restage: internal error: the shell parser \(tree-sitter\) could not be loaded: .*compiled against a different Node\.js version.*rerun with --debug/);
+    t.regex(
+      lines[0]!,
+      /^restage: internal error: the shell parser \(tree-sitter\) could not be loaded: .*compiled against a different Node\.js version.*rerun with --debug/,
+    );
     t.notRegex(r.stderr, /RS301|\n\s+at /);
   });
 }

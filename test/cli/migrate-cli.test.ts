@@ -20,7 +20,9 @@ function snapshot(dir: string): Map<string, string> {
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
-      if (e.isDirectory()) { if (e.name !== '.git') walk(p); } else out.set(path.relative(dir, p), fs.readFileSync(p, 'base64'));
+      if (e.isDirectory()) {
+        if (e.name !== '.git') walk(p);
+      } else out.set(path.relative(dir, p), fs.readFileSync(p, 'base64'));
     }
   };
   walk(dir);
@@ -29,7 +31,11 @@ function snapshot(dir: string): Map<string, string> {
 
 /** Makes dir a git work tree with everything committed. */
 function commitAll(dir: string): void {
-  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-qm', 'legacy']]) {
+  for (const args of [
+    ['init', '-q'],
+    ['add', '-A'],
+    ['commit', '-qm', 'legacy'],
+  ]) {
     spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir });
   }
 }
@@ -60,8 +66,14 @@ test('the Dockerfile goes to stdout and the report to stderr', (t) => {
   t.regex(r.stdout, /^FROM golang:1\.7\.3 AS builder\n/);
   t.regex(r.stdout, /COPY --from=builder --chown=0:0 \/go\/src\/github\.com\/alexellis\/href-counter\/app \.\n/);
   t.notRegex(r.stdout, /replace the script/);
-  t.regex(r.stderr, /replace the script with \(run in samples\/href-counter\):\n  docker build --build-arg https_proxy=\$https_proxy --build-arg http_proxy=\$http_proxy --no-cache -t alexellis2\/href-counter:latest \./);
-  t.regex(r.stderr, /builder:\/go\/src\/github\.com\/alexellis\/href-counter\/app → docker cp → samples\/href-counter\/app → samples\/href-counter\/Dockerfile:4 COPY app \./);
+  t.regex(
+    r.stderr,
+    /replace the script with \(run in samples\/href-counter\):\n {2}docker build --build-arg https_proxy=\$https_proxy --build-arg http_proxy=\$http_proxy --no-cache -t alexellis2\/href-counter:latest \./,
+  );
+  t.regex(
+    r.stderr,
+    /builder:\/go\/src\/github\.com\/alexellis\/href-counter\/app → docker cp → samples\/href-counter\/app → samples\/href-counter\/Dockerfile:4 COPY app \./,
+  );
 });
 
 test('--json prints one object with the documented fields', (t) => {
@@ -69,23 +81,53 @@ test('--json prints one object with the documented fields', (t) => {
   t.is(r.code, 0);
   t.is(r.stderr, '');
   const json = JSON.parse(r.stdout) as Record<string, unknown>;
-  t.deepEqual(Object.keys(json).sort(), ['artifacts', 'buildCommand', 'diagnostics', 'directory', 'dockerfile', 'files', 'obsolete', 'schemaVersion', 'stages', 'status', 'target', 'written'].sort());
+  t.deepEqual(
+    Object.keys(json).sort(),
+    [
+      'artifacts',
+      'buildCommand',
+      'diagnostics',
+      'directory',
+      'dockerfile',
+      'files',
+      'obsolete',
+      'schemaVersion',
+      'stages',
+      'status',
+      'target',
+      'written',
+    ].sort(),
+  );
   t.is(json.status, 'migrated');
   t.deepEqual(json.stages, [
     { name: 'builder', from: 'golang:latest', source: 'samples/welcome/Dockerfile.build' },
     { name: 'runtime', from: 'scratch', source: 'samples/welcome/Dockerfile' },
   ]);
-  t.deepEqual(json.artifacts, [{ stage: 'builder', path: '/myapp/welcome', hostPath: 'samples/welcome/welcome', consumers: [{ file: 'samples/welcome/Dockerfile', line: 3, instruction: 'COPY welcome .', dest: '.' }] }]);
+  t.deepEqual(json.artifacts, [
+    {
+      stage: 'builder',
+      path: '/myapp/welcome',
+      hostPath: 'samples/welcome/welcome',
+      consumers: [{ file: 'samples/welcome/Dockerfile', line: 3, instruction: 'COPY welcome .', dest: '.' }],
+    },
+  ]);
   t.is(json.buildCommand, 'docker build -t welcome-runtime:v1 .');
 });
 
 test('--json on bad input: status error, located diagnostics, exit 2, no Dockerfile', (t) => {
   const r = restage(['migrate', 'test/fixtures/migrate/seed-001-verbatim/input', '--json']);
   t.is(r.code, 2);
-  const json = JSON.parse(r.stdout) as { status: string; dockerfile: unknown; diagnostics: { file: string; line: number; column: number; code: string }[] };
+  const json = JSON.parse(r.stdout) as {
+    status: string;
+    dockerfile: unknown;
+    diagnostics: { file: string; line: number; column: number; code: string }[];
+  };
   t.is(json.status, 'error');
   t.is(json.dockerfile, null);
-  t.deepEqual(json.diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.column} ${d.code}`), ['build.sh:4:86 RS302', 'Dockerfile.build:2:14 RS201', 'Dockerfile.build:3:1 RS201']);
+  t.deepEqual(
+    json.diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.column} ${d.code}`),
+    ['build.sh:4:86 RS302', 'Dockerfile.build:2:14 RS201', 'Dockerfile.build:3:1 RS201'],
+  );
 });
 
 test('no input changes a byte of the tree without --out/--write', (t) => {
@@ -119,7 +161,11 @@ test('--out writes the Dockerfile atomically and prints the report only', (t) =>
   t.is(r.stdout, '');
   t.regex(fs.readFileSync(out, 'utf8'), /COPY --from=builder --chown=0:0 \/hello \./);
   t.regex(r.stderr, /-f Dockerfile\.multistage \./);
-  t.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('.restage-') || n.endsWith('.orig')), [], 'a new file needs no backup');
+  t.deepEqual(
+    fs.readdirSync(dir).filter((n) => n.includes('.restage-') || n.endsWith('.orig')),
+    [],
+    'a new file needs no backup',
+  );
 });
 
 test('--write refuses to overwrite uncommitted work (exit 2), and --force overrides', (t) => {
@@ -137,7 +183,11 @@ test('--write refuses to overwrite uncommitted work (exit 2), and --force overri
   const forced = restage(['migrate', dir, '--write', '--force']);
   t.is(forced.code, 0, forced.stderr);
   t.regex(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /COPY --from=builder --chown=0:0 \/myapp\/welcome \./);
-  t.is(fs.readFileSync(path.join(dir, 'Dockerfile.orig'), 'utf8'), before, 'the uncommitted original is kept beside it');
+  t.is(
+    fs.readFileSync(path.join(dir, 'Dockerfile.orig'), 'utf8'),
+    before,
+    'the uncommitted original is kept beside it',
+  );
   t.regex(forced.stderr, /Dockerfile:1:1 info RS605 .*kept the original as .*Dockerfile\.orig/);
   t.true(fs.existsSync(path.join(dir, 'build.sh')), 'legacy files are listed, never deleted');
   t.regex(forced.stderr, /no longer needed: .*build\.sh, .*Dockerfile\.build, image welcome-builder:v1/);
@@ -178,16 +228,38 @@ test('--script-arg sets $1 for the analysis: a case dispatch picks that branch',
 });
 
 test('--env sets a variable the script reads, and is no longer an assumption', (t) => {
-  const r = restage(['migrate', 'test/fixtures/migrate/script-arg-default/input', '--env', 'VERSION=2.0', '--script-arg', 'x86', '--json']);
+  const r = restage([
+    'migrate',
+    'test/fixtures/migrate/script-arg-default/input',
+    '--env',
+    'VERSION=2.0',
+    '--script-arg',
+    'x86',
+    '--json',
+  ]);
   t.is(r.code, 0, r.stderr);
   const result = JSON.parse(r.stdout) as { buildCommand: string; diagnostics: { code: string }[] };
   t.is(result.buildCommand, 'docker build -t acme/app:2.0-x86 .');
-  t.deepEqual(result.diagnostics.map((d) => d.code), ['RS501'], 'no assumption (RS322) is left');
+  t.deepEqual(
+    result.diagnostics.map((d) => d.code),
+    ['RS501'],
+    'no assumption (RS322) is left',
+  );
 });
 
-test(exitCases, ['migrate', 'samples/href-counter', '--env', 'VERSION'], 2, /restage: --env takes NAME=VALUE .*got "VERSION"/);
+test(
+  exitCases,
+  ['migrate', 'samples/href-counter', '--env', 'VERSION'],
+  2,
+  /restage: --env takes NAME=VALUE .*got "VERSION"/,
+);
 test(exitCases, ['migrate', 'samples/href-counter', '--env', '=x'], 2, /restage: --env takes NAME=VALUE/);
-test(exitCases, ['verify', 'samples/href-counter', '--env', 'VERSION'], 2, /restage: --env takes NAME=VALUE .*got "VERSION"/);
+test(
+  exitCases,
+  ['verify', 'samples/href-counter', '--env', 'VERSION'],
+  2,
+  /restage: --env takes NAME=VALUE .*got "VERSION"/,
+);
 
 /** The tree's files with their modes, to prove a refused write changed nothing. */
 function modes(dir: string): Record<string, number> {
@@ -204,7 +276,10 @@ test('outside a git work tree --write refuses (exit 2, RS601) and writes nothing
 
   const refused = restage(['migrate', dir, '--write']);
   t.is(refused.code, 2);
-  t.regex(refused.stderr, /Dockerfile:1:1 error RS601 not overwriting .*not in a git work tree.*--force.*Dockerfile\.orig/);
+  t.regex(
+    refused.stderr,
+    /Dockerfile:1:1 error RS601 not overwriting .*not in a git work tree.*--force.*Dockerfile\.orig/,
+  );
   t.notRegex(refused.stderr, /commit it/, 'outside a work tree there is nothing to commit into');
   t.deepEqual(snapshot(dir), before);
   t.deepEqual(modes(dir), beforeModes);
@@ -226,7 +301,10 @@ test('outside a git work tree --write refuses (exit 2, RS601) and writes nothing
   t.is(again.code, 2);
   t.regex(again.stderr, /Dockerfile:1:1 error RS604 .*Dockerfile\.orig already exists/);
   t.deepEqual(snapshot(dir), after);
-  t.deepEqual(fs.readdirSync(dir).filter((n) => n.includes('.restage-')), []);
+  t.deepEqual(
+    fs.readdirSync(dir).filter((n) => n.includes('.restage-')),
+    [],
+  );
 });
 
 test('--write refuses an untracked or git-ignored target, and writes over a clean tracked one keeping its mode', (t) => {
@@ -243,7 +321,11 @@ test('--write refuses an untracked or git-ignored target, and writes over a clea
   t.is(untracked.code, 2);
   t.regex(untracked.stderr, /RS601 .*not tracked by git/);
 
-  for (const args of [['add', 'Dockerfile', '.gitignore'], ['commit', '-qm', 'track']]) spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir });
+  for (const args of [
+    ['add', 'Dockerfile', '.gitignore'],
+    ['commit', '-qm', 'track'],
+  ])
+    spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir });
   fs.chmodSync(path.join(dir, 'Dockerfile'), 0o600);
   const clean = restage(['migrate', dir, '--write']);
   t.is(clean.code, 0, clean.stderr);

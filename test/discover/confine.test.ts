@@ -10,22 +10,38 @@ import path from 'node:path';
 import { runMigrate } from '../../src/commands/migrate.js';
 import { analyzeDirectory } from '../../src/migrate.js';
 
-const SCRIPT = 'docker build -t app:build . -f Dockerfile.build\ndocker create --name extract app:build\ndocker cp extract:/app ./app\ndocker rm -f extract\ndocker build -t app .\n';
+const SCRIPT =
+  'docker build -t app:build . -f Dockerfile.build\ndocker create --name extract app:build\ndocker cp extract:/app ./app\ndocker rm -f extract\ndocker build -t app .\n';
 
 /** A parent holding a secret file beside the analysed directory `repo`. */
-function setup(t: { teardown: (f: () => void) => void }, files: Record<string, string>): { parent: string; dir: string } {
+function setup(
+  t: { teardown: (f: () => void) => void },
+  files: Record<string, string>,
+): { parent: string; dir: string } {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-confine-'));
   t.teardown(() => fs.rmSync(parent, { recursive: true, force: true }));
   fs.writeFileSync(path.join(parent, 'secret'), 'FROM secret\nCOPY secret /secret\n');
   const dir = path.join(parent, 'repo');
   fs.mkdirSync(dir);
-  for (const [name, text] of Object.entries({ 'build.sh': SCRIPT, 'Dockerfile.build': 'FROM golang:1.7.3\nRUN go build -o /app .\n', Dockerfile: 'FROM alpine\nCOPY app /app\n', ...files })) fs.writeFileSync(path.join(dir, name), text);
+  for (const [name, text] of Object.entries({
+    'build.sh': SCRIPT,
+    'Dockerfile.build': 'FROM golang:1.7.3\nRUN go build -o /app .\n',
+    Dockerfile: 'FROM alpine\nCOPY app /app\n',
+    ...files,
+  }))
+    fs.writeFileSync(path.join(dir, name), text);
   return { parent, dir };
 }
 
 function codes(dir: string) {
   const { result, exitCode } = runMigrate(dir, { displayBase: dir });
-  return { exitCode, result, errors: result.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.file}:${d.line}:${d.column}`) };
+  return {
+    exitCode,
+    result,
+    errors: result.diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => `${d.code} ${d.file}:${d.line}:${d.column}`),
+  };
 }
 
 test('COPY ../secret is RS410 at the source, exit 2', (t) => {
@@ -50,7 +66,10 @@ test('a build context above the directory is RS120', (t) => {
   const { parent, dir } = setup(t, { 'build.sh': SCRIPT.replace('docker build -t app .', 'docker build -t app ..') });
   const { exitCode, errors } = codes(dir);
   t.is(exitCode, 2);
-  t.true(errors.some((e) => e.startsWith('RS120 build.sh:5:')), errors.join('\n'));
+  t.true(
+    errors.some((e) => e.startsWith('RS120 build.sh:5:')),
+    errors.join('\n'),
+  );
   fs.rmSync(parent, { recursive: true });
 });
 
@@ -95,7 +114,10 @@ for (const name of ['Dockerfile', 'build.sh', 'Dockerfile.build']) {
     t.true(performance.now() - started < 5_000);
     t.is(exitCode, 2);
     t.is(planned.result.status, 'error');
-    t.true(result.diagnostics.some((d) => d.code === 'RS122' && d.file === name && d.line === 1), JSON.stringify(result.diagnostics));
+    t.true(
+      result.diagnostics.some((d) => d.code === 'RS122' && d.file === name && d.line === 1),
+      JSON.stringify(result.diagnostics),
+    );
     fs.rmSync(parent, { recursive: true });
   });
 }

@@ -17,31 +17,55 @@ const IMAGE_MAP = ['--image-map', 'busybox=testbase/busybox:latest'];
 const e2e = e2eTest(await unavailable(['testbase/busybox:latest']));
 const env = { ...process.env, ...(client ? { RESTAGE_DOCKER: client } : {}) };
 
-interface Verdict { code: number | null; status: string; diagnostics: { code: string; line: number; message: string }[]; differences: { aspect: string; message: string }[] }
+interface Verdict {
+  code: number | null;
+  status: string;
+  diagnostics: { code: string; line: number; message: string }[];
+  differences: { aspect: string; message: string }[];
+}
 
 function verify(dir: string, args: string[] = [], extraEnv: Record<string, string> = {}): Verdict {
-  const r = spawnSync(process.execPath, [BIN, 'verify', dir, ...IMAGE_MAP, '--json', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...env, ...extraEnv } });
+  const r = spawnSync(process.execPath, [BIN, 'verify', dir, ...IMAGE_MAP, '--json', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...env, ...extraEnv },
+  });
   try {
     const json = JSON.parse(r.stdout) as Omit<Verdict, 'code'>;
     return { code: r.status, status: json.status, diagnostics: json.diagnostics, differences: json.differences };
-  } catch { throw new Error(`verify printed no JSON (exit ${r.status}): ${r.stdout}\n${r.stderr}`); }
+  } catch {
+    throw new Error(`verify printed no JSON (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
+  }
 }
 
 /** A script in ci/ that cds to the repository root and writes there (its tracked root Dockerfile is rewritten by a careless replay). */
 const subdir = () => ({
-  'Dockerfile': RUNTIME, 'ci/Dockerfile.build': BUILDER,
-  'ci/build.sh': script('cd "$(dirname "$0")/.."', 'docker build -t confine:build -f ci/Dockerfile.build .', ...EXTRACT('./app'), 'docker build -t confine:1 .', 'rm -f app'),
+  Dockerfile: RUNTIME,
+  'ci/Dockerfile.build': BUILDER,
+  'ci/build.sh': script(
+    'cd "$(dirname "$0")/.."',
+    'docker build -t confine:build -f ci/Dockerfile.build .',
+    ...EXTRACT('./app'),
+    'docker build -t confine:1 .',
+    'rm -f app',
+  ),
 });
 
-e2e('a script in ci/ that cds above itself and builds there: refused, located (RS120, exit 2), and the tracked root Dockerfile and every other tree unchanged', async (t) => {
-  const w = workspace(t, subdir);
-  const before = w.snapshot();
-  const r = verify(path.join(w.repo, 'ci'));
-  t.is(r.code, 2, JSON.stringify(r));
-  t.is(r.status, 'bad-input');
-  t.like(r.diagnostics.find((d) => d.code === 'RS120'), { line: 4 });
-  t.deepEqual(w.snapshot(), before);
-});
+e2e(
+  'a script in ci/ that cds above itself and builds there: refused, located (RS120, exit 2), and the tracked root Dockerfile and every other tree unchanged',
+  async (t) => {
+    const w = workspace(t, subdir);
+    const before = w.snapshot();
+    const r = verify(path.join(w.repo, 'ci'));
+    t.is(r.code, 2, JSON.stringify(r));
+    t.is(r.status, 'bad-input');
+    t.like(
+      r.diagnostics.find((d) => d.code === 'RS120'),
+      { line: 4 },
+    );
+    t.deepEqual(w.snapshot(), before);
+  },
+);
 
 e2e('an output directory under the temp dir emptied with rm -rf: the real one is never touched', async (t) => {
   const w = workspace(t, tmpOut);
@@ -53,12 +77,15 @@ e2e('an output directory under the temp dir emptied with rm -rf: the real one is
 
 for (const [name, line] of UNRESOLVED_RM) {
   e2e(`rm -rf through ${name} is refused before anything runs (exit 2, located), and nothing changes`, async (t) => {
-    const w = workspace(t, (x) => rmFirst(line(x as never)));
+    const w = workspace(t, (x) => rmFirst(line(x)));
     const before = w.snapshot();
     const r = verify(w.repo);
     t.is(r.code, 2, JSON.stringify(r));
     t.is(r.status, 'bad-input');
-    t.like(r.diagnostics.find((d) => d.code === 'RS310'), { line: 3 });
+    t.like(
+      r.diagnostics.find((d) => d.code === 'RS310'),
+      { line: 3 },
+    );
     t.deepEqual(w.snapshot(), before);
   });
 }
@@ -72,15 +99,25 @@ e2e('a failed build leaves every tree as it was', async (t) => {
 });
 
 e2e('SIGINT mid-build leaves every tree as it was', async (t) => {
-  const w = workspace(t, (x) => ({ ...tmpOut(x), 'Dockerfile': 'FROM busybox:latest\nRUN sleep 5\nCOPY app /usr/local/bin/app\n' }));
+  const w = workspace(t, (x) => ({
+    ...tmpOut(x),
+    Dockerfile: 'FROM busybox:latest\nRUN sleep 5\nCOPY app /usr/local/bin/app\n',
+  }));
   const before = w.snapshot();
-  const child = spawn(process.execPath, [BIN, 'verify', w.repo, ...IMAGE_MAP], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'verify', w.repo, ...IMAGE_MAP], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   const interrupted = new Promise<void>((resolve) => {
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
       // The builder is built and the artifact copied out: the runtime build (RUN sleep) is under way.
-      if (/legacy: docker cp .*: done/.test(stderr) && !child.killed) { setTimeout(() => child.kill('SIGINT'), 1500); resolve(); }
+      if (/legacy: docker cp .*: done/.test(stderr) && !child.killed) {
+        setTimeout(() => child.kill('SIGINT'), 1500);
+        resolve();
+      }
     });
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
@@ -90,8 +127,15 @@ e2e('SIGINT mid-build leaves every tree as it was', async (t) => {
 });
 
 const chmodMv = () => ({
-  'Dockerfile': 'FROM busybox:latest\nCOPY bin/tool /usr/local/bin/tool\nCMD ["/usr/local/bin/tool"]\n', 'Dockerfile.build': BUILDER,
-  'build.sh': script('docker build -t confine:build -f Dockerfile.build .', ...EXTRACT('./app'), 'chmod 750 app && mkdir -p bin && mv app bin/tool', 'docker build -t confine:1 .', 'rm -rf bin'),
+  Dockerfile: 'FROM busybox:latest\nCOPY bin/tool /usr/local/bin/tool\nCMD ["/usr/local/bin/tool"]\n',
+  'Dockerfile.build': BUILDER,
+  'build.sh': script(
+    'docker build -t confine:build -f Dockerfile.build .',
+    ...EXTRACT('./app'),
+    'chmod 750 app && mkdir -p bin && mv app bin/tool',
+    'docker build -t confine:1 .',
+    'rm -rf bin',
+  ),
 });
 
 for (const backend of ['buildkit', 'classic'] as const) {
@@ -107,24 +151,42 @@ for (const backend of ['buildkit', 'classic'] as const) {
 e2e('a hand migration that drops the chmod is different: 0644 against 0750', async (t) => {
   const w = workspace(t, chmodMv);
   const wrong = path.join(w.sibling, 'Dockerfile.wrong');
-  fs.writeFileSync(wrong, `${BUILDER.replace('FROM busybox:latest', 'FROM busybox:latest AS builder')}\nFROM busybox:latest\nCOPY --from=builder /src/app /usr/local/bin/tool\nCMD ["/usr/local/bin/tool"]\n`);
+  fs.writeFileSync(
+    wrong,
+    `${BUILDER.replace('FROM busybox:latest', 'FROM busybox:latest AS builder')}\nFROM busybox:latest\nCOPY --from=builder /src/app /usr/local/bin/tool\nCMD ["/usr/local/bin/tool"]\n`,
+  );
   const before = w.snapshot();
   const r = verify(w.repo, ['--dockerfile', wrong]);
   t.is(r.status, 'different', JSON.stringify(r));
-  t.true(r.differences.some((d) => /usr\/local\/bin\/tool/.test(d.message) && /0?644/.test(d.message) && /0?750/.test(d.message)), JSON.stringify(r.differences));
+  t.true(
+    r.differences.some(
+      (d) => /usr\/local\/bin\/tool/.test(d.message) && /0?644/.test(d.message) && /0?750/.test(d.message),
+    ),
+    JSON.stringify(r.differences),
+  );
   t.deepEqual(w.snapshot(), before);
 });
 
 for (const backend of ['buildkit', 'classic'] as const) {
-  e2e(`docker cp -L is replayed as such: the legacy image gets the link's target, as COPY --from does (${backend})`, async (t) => {
-    const w = workspace(t, () => ({
-      'Dockerfile': RUNTIME,
-      'Dockerfile.build': 'FROM busybox:latest\nWORKDIR /src\nRUN echo tool-1.0 > app-1.0 && ln -s app-1.0 app\n',
-      'build.sh': script('docker build -t confine:build -f Dockerfile.build .', 'docker create --name confine-x confine:build', 'docker cp -L confine-x:/src/app ./app', 'docker rm -f confine-x', 'docker build -t confine:1 .', 'rm -f app'),
-    }));
-    const before = w.snapshot();
-    const r = verify(w.repo, ['--backend', backend]);
-    t.is(r.status, 'equivalent', JSON.stringify(r));
-    t.deepEqual(w.snapshot(), before);
-  });
+  e2e(
+    `docker cp -L is replayed as such: the legacy image gets the link's target, as COPY --from does (${backend})`,
+    async (t) => {
+      const w = workspace(t, () => ({
+        Dockerfile: RUNTIME,
+        'Dockerfile.build': 'FROM busybox:latest\nWORKDIR /src\nRUN echo tool-1.0 > app-1.0 && ln -s app-1.0 app\n',
+        'build.sh': script(
+          'docker build -t confine:build -f Dockerfile.build .',
+          'docker create --name confine-x confine:build',
+          'docker cp -L confine-x:/src/app ./app',
+          'docker rm -f confine-x',
+          'docker build -t confine:1 .',
+          'rm -f app',
+        ),
+      }));
+      const before = w.snapshot();
+      const r = verify(w.repo, ['--backend', backend]);
+      t.is(r.status, 'equivalent', JSON.stringify(r));
+      t.deepEqual(w.snapshot(), before);
+    },
+  );
 }

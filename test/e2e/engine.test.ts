@@ -24,7 +24,10 @@ const { context } = engineContract({
   e2e,
   checkBuild: (t, { backend, logged }) => {
     // Each builder has its own log format: proof DOCKER_BUILDKIT took effect.
-    t.true(logged.some((l) => (backend === 'buildkit' ? /^#\d+ /.test(l) : /^Step \d+\/\d+ :/.test(l))), logged.join('\n'));
+    t.true(
+      logged.some((l) => (backend === 'buildkit' ? /^#\d+ /.test(l) : /^Step \d+\/\d+ :/.test(l))),
+      logged.join('\n'),
+    );
   },
   failedRunLog: [/returned a non-zero code|exit code: 1/],
   exportAdds: ['.dockerenv'],

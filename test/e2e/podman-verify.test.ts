@@ -27,17 +27,32 @@ const reason = await unavailable([BASE], engine, {
   unreachable: (client, message) => `podman unusable through ${client} (${message}); set it up with: ${SETUP}`,
   missingImage: (image) => `podman has no ${image}; copy it from docker with: ${SETUP}`,
 });
-const e2e = e2eTest(reason || (fs.existsSync(path.join(ROOT, 'dist', 'cli.cjs')) ? '' : 'dist/ is missing: run npm run build'), 'RESTAGE_E2E_PODMAN');
+const e2e = e2eTest(
+  reason || (fs.existsSync(path.join(ROOT, 'dist', 'cli.cjs')) ? '' : 'dist/ is missing: run npm run build'),
+  'RESTAGE_E2E_PODMAN',
+);
 
 /** podman stores `testbase/busybox:latest` as localhost/testbase/busybox:latest, which `FROM testbase/busybox:latest` finds. */
 const IMAGE_MAP = ['--image-map', `busybox=${BASE}`];
-const verifyArgv = (dir: string, ...more: string[]) => [process.execPath, BIN, 'verify', dir, '--engine', 'podman', ...IMAGE_MAP, ...more];
+const verifyArgv = (dir: string, ...more: string[]) => [
+  process.execPath,
+  BIN,
+  'verify',
+  dir,
+  '--engine',
+  'podman',
+  ...IMAGE_MAP,
+  ...more,
+];
 
 /** The lines `podman <args>` prints (throws when it fails: a listing that fails proves nothing). */
 function podman(args: readonly string[]): string[] {
   const r = spawnSync(engine.client, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${engine.client} ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
-  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 const allImages = () => podman(['images', '--all', '--quiet', '--no-trunc']);
@@ -53,32 +68,50 @@ function leftovers(run: WatchedRun, imagesBefore: readonly string[], markers: re
     const label = ['--filter', `label=restage.session=${id}`];
     const named = (n: string) => n.replace(/^localhost\//, '').startsWith(`${id}-`);
     found.push(
-      ...podman(['ps', '--all', '--external', '--format', '{{.Names}}']).filter(named).map((n) => `container ${n}`),
+      ...podman(['ps', '--all', '--external', '--format', '{{.Names}}'])
+        .filter(named)
+        .map((n) => `container ${n}`),
       ...podman(['ps', '--all', '--external', '--quiet', ...label]).map((c) => `labelled container ${c}`),
-      ...podman(['images', '--all', '--format', '{{.Repository}}:{{.Tag}}']).filter(named).map((i) => `image ${i}`),
+      ...podman(['images', '--all', '--format', '{{.Repository}}:{{.Tag}}'])
+        .filter(named)
+        .map((i) => `image ${i}`),
       ...podman(['images', '--all', '--quiet', '--no-trunc', ...label]).map((i) => `labelled image ${i}`),
-      ...podman(['volume', 'ls', '--format', '{{.Name}}']).filter(named).map((v) => `volume ${v}`),
+      ...podman(['volume', 'ls', '--format', '{{.Name}}'])
+        .filter(named)
+        .map((v) => `volume ${v}`),
       ...podman(['volume', 'ls', '--quiet', ...label]).map((v) => `labelled volume ${v}`),
     );
   }
   for (const image of allImages().filter((i) => !imagesBefore.includes(i))) {
-    const history = spawnSync(engine.client, ['image', 'history', '--no-trunc', '--format', '{{.CreatedBy}}', image], { encoding: 'utf8' }).stdout;
+    const history = spawnSync(engine.client, ['image', 'history', '--no-trunc', '--format', '{{.CreatedBy}}', image], {
+      encoding: 'utf8',
+    }).stdout;
     if (markers.some((m) => history.includes(m))) found.push(`image ${image} (new, its history mentions the fixture)`);
   }
   return found;
 }
 
-interface Verified extends WatchedRun { readonly json: VerifyJson & { session: string | null }; readonly left: string[] }
+interface Verified extends WatchedRun {
+  readonly json: VerifyJson & { session: string | null };
+  readonly left: string[];
+}
 
 /** `restage verify DIR --engine podman --json`, with what it left. */
 async function verify(t: ExecutionContext, dir: string, markers: readonly string[]): Promise<Verified> {
   const before = allImages();
   const r = await runWatched(t, verifyArgv(dir, '--json'), process.env, () => {});
   let json: Verified['json'];
-  try { json = JSON.parse(r.stdout) as Verified['json']; } catch { throw new Error(`verify printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`); }
+  try {
+    json = JSON.parse(r.stdout) as Verified['json'];
+  } catch {
+    throw new Error(`verify printed no JSON (exit ${r.code}): ${r.stdout}\n${r.stderr}`);
+  }
   // A refusal before anything runs makes no scratch directory: its session is known only from the report.
   const ids = new Set([...r.ids, ...(json.session === null ? [] : [json.session])]);
-  t.true(r.ids.size === 0 || (json.session !== null && r.ids.has(json.session)), `the report's session ${json.session} is the run's (${[...r.ids].join(', ')})`);
+  t.true(
+    r.ids.size === 0 || (json.session !== null && r.ids.has(json.session)),
+    `the report's session ${json.session} is the run's (${[...r.ids].join(', ')})`,
+  );
   const run = { ...r, ids };
   return { ...run, json, left: leftovers(run, before, markers) };
 }
@@ -86,31 +119,47 @@ async function verify(t: ExecutionContext, dir: string, markers: readonly string
 /** Lines of test/e2e/helpers/workspace.ts's builder and runtime Dockerfiles. */
 const CONFINE_MARKERS = ['echo tool ok', '/usr/local/bin/app'];
 
-e2e('podman: an output directory under the temp dir emptied with rm -rf: equivalent, and every tree unchanged', async (t) => {
-  const w = workspace(t, tmpOut);
-  const before = w.snapshot();
-  const r = await verify(t, w.repo, CONFINE_MARKERS);
-  t.is(r.json.status, 'equivalent', JSON.stringify({ failure: r.json.failure, differences: r.json.differences, stderr: r.stderr }));
-  t.is(r.code, 0);
-  t.is((r.json.engine as { kind?: string } | null)?.kind, 'podman');
-  t.deepEqual(w.snapshot(), before);
-  t.deepEqual(r.left, []);
-});
+e2e(
+  'podman: an output directory under the temp dir emptied with rm -rf: equivalent, and every tree unchanged',
+  async (t) => {
+    const w = workspace(t, tmpOut);
+    const before = w.snapshot();
+    const r = await verify(t, w.repo, CONFINE_MARKERS);
+    t.is(
+      r.json.status,
+      'equivalent',
+      JSON.stringify({ failure: r.json.failure, differences: r.json.differences, stderr: r.stderr }),
+    );
+    t.is(r.code, 0);
+    t.is((r.json.engine as { kind?: string } | null)?.kind, 'podman');
+    t.deepEqual(w.snapshot(), before);
+    t.deepEqual(r.left, []);
+  },
+);
 
 const [unsetName, unsetLine] = UNRESOLVED_RM.find(([name]) => name === 'an unset variable')!;
-e2e(`podman: rm -rf through ${unsetName} is refused before anything runs (RS310, exit 2), and nothing changes`, async (t) => {
-  const w = workspace(t, (x) => rmFirst(unsetLine(x as never)));
-  const before = w.snapshot();
-  const r = await verify(t, w.repo, CONFINE_MARKERS);
-  t.is(r.code, 2, JSON.stringify(r.json));
-  t.is(r.json.status, 'bad-input');
-  t.like(r.json.diagnostics.find((d) => d.code === 'RS310'), { line: 3 });
-  t.deepEqual(w.snapshot(), before);
-  t.deepEqual(r.left, []);
-});
+e2e(
+  `podman: rm -rf through ${unsetName} is refused before anything runs (RS310, exit 2), and nothing changes`,
+  async (t) => {
+    const w = workspace(t, (x) => rmFirst(unsetLine(x)));
+    const before = w.snapshot();
+    const r = await verify(t, w.repo, CONFINE_MARKERS);
+    t.is(r.code, 2, JSON.stringify(r.json));
+    t.is(r.json.status, 'bad-input');
+    t.like(
+      r.json.diagnostics.find((d) => d.code === 'RS310'),
+      { line: 3 },
+    );
+    t.deepEqual(w.snapshot(), before);
+    t.deepEqual(r.left, []);
+  },
+);
 
 e2e('podman: a failed build is an engine failure (exit 3) and leaves every tree as it was', async (t) => {
-  const w = workspace(t, (x) => ({ ...tmpOut(x), 'Dockerfile.build': 'FROM busybox:latest\nRUN echo confine-fails && false\n' }));
+  const w = workspace(t, (x) => ({
+    ...tmpOut(x),
+    'Dockerfile.build': 'FROM busybox:latest\nRUN echo confine-fails && false\n',
+  }));
   const before = w.snapshot();
   const r = await verify(t, w.repo, [...CONFINE_MARKERS, 'echo confine-fails']);
   t.is(r.code, 3, JSON.stringify(r.json));
@@ -136,13 +185,26 @@ for (const where of ['the legacy build', 'the run step']) {
   e2e(`podman: SIGINT during ${where} leaves nothing behind (exit 130)`, (t) => interrupt(t, POINTS[where]!));
 }
 
-e2e('podman: output that changes from run to run (find | shuf, $RANDOM) is nondeterministic, not a difference', async (t) => {
-  const r = await verify(t, 'test/fixtures/e2e/run-output', ['shuf', 'for n in 1 2 3', ' /srv']);
-  t.is(r.json.status, 'equivalent', JSON.stringify({ failure: r.json.failure, differences: r.json.differences }));
-  t.is(r.code, 0);
-  t.false(r.json.differences.some((d) => d.aspect === 'run'), JSON.stringify(r.json.differences));
-  t.deepEqual(r.json.runs?.legacy.nondeterministic, ['stdout', 'stderr']);
-  t.deepEqual(r.json.runs?.migrated.nondeterministic, ['stdout', 'stderr']);
-  t.true(r.json.info.some((i) => i.aspect === 'run' && /stdout changes from one run of the legacy image to the next \(nondeterministic\)/.test(i.message)), JSON.stringify(r.json.info));
-  t.deepEqual(r.left, []);
-});
+e2e(
+  'podman: output that changes from run to run (find | shuf, $RANDOM) is nondeterministic, not a difference',
+  async (t) => {
+    const r = await verify(t, 'test/fixtures/e2e/run-output', ['shuf', 'for n in 1 2 3', ' /srv']);
+    t.is(r.json.status, 'equivalent', JSON.stringify({ failure: r.json.failure, differences: r.json.differences }));
+    t.is(r.code, 0);
+    t.false(
+      r.json.differences.some((d) => d.aspect === 'run'),
+      JSON.stringify(r.json.differences),
+    );
+    t.deepEqual(r.json.runs?.legacy.nondeterministic, ['stdout', 'stderr']);
+    t.deepEqual(r.json.runs?.migrated.nondeterministic, ['stdout', 'stderr']);
+    t.true(
+      r.json.info.some(
+        (i) =>
+          i.aspect === 'run' &&
+          /stdout changes from one run of the legacy image to the next \(nondeterministic\)/.test(i.message),
+      ),
+      JSON.stringify(r.json.info),
+    );
+    t.deepEqual(r.left, []);
+  },
+);

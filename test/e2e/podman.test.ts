@@ -47,13 +47,22 @@ const { scratchDir, context, testImage } = engineContract({
   backendIgnored: true,
   e2e,
   checkBuild: (t, { tag, logged, image, history }) => {
-    t.true(logged.some((l) => /^STEP \d+\/\d+: /.test(l)), logged.join('\n'));
-    t.false(logged.some((l) => /^#\d+ |^Step \d+\/\d+ :/.test(l)), logged.join('\n'));
+    t.true(
+      logged.some((l) => /^STEP \d+\/\d+: /.test(l)),
+      logged.join('\n'),
+    );
+    t.false(
+      logged.some((l) => /^#\d+ |^Step \d+\/\d+ :/.test(l)),
+      logged.join('\n'),
+    );
     t.deepEqual(image.RepoTags, [`localhost/${tag}`]);
     const run = history.find((h) => h.createdBy.includes('mkdir /out'));
     // Sizes are bytes (podman's --format templates print "5.12 kB" whatever --human says).
     t.true((run?.sizeBytes ?? 0) > 0 && (run?.sizeBytes ?? 0) % 512 === 0, JSON.stringify(run));
-    t.true(history.some((h) => h.createdBy.includes('CMD') && h.sizeBytes === 0), JSON.stringify(history));
+    t.true(
+      history.some((h) => h.createdBy.includes('CMD') && h.sizeBytes === 0),
+      JSON.stringify(history),
+    );
     t.regex(history[0]?.id ?? '', /^[0-9a-f]{64}$/);
     t.regex(history[0]?.createdAt ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   },
@@ -79,8 +88,14 @@ e2e('a build never pulls a missing base', async (t) => {
     noCache: true,
   });
   t.false(result.ok);
-  t.true(result.logTail.some((l) => /image not known/.test(l)), result.logTail.join('\n'));
-  t.false(result.logTail.some((l) => /registry|pull/i.test(l)), result.logTail.join('\n'));
+  t.true(
+    result.logTail.some((l) => /image not known/.test(l)),
+    result.logTail.join('\n'),
+  );
+  t.false(
+    result.logTail.some((l) => /registry|pull/i.test(l)),
+    result.logTail.join('\n'),
+  );
 });
 
 e2e('cp --archive is accepted; a root-owned file stays root-owned', async (t) => {
@@ -109,14 +124,20 @@ e2e('an export stream destroyed early stops the client; a cancelled one rejects'
       stream.once('error', reject);
     });
     stream.destroy();
-    t.true(await eventually(async () => (await exportDirs()).join() === before.join(), 10), 'client gone, FIFO removed');
+    t.true(
+      await eventually(async () => (await exportDirs()).join() === before.join(), 10),
+      'client gone, FIFO removed',
+    );
 
     const controller = new AbortController();
     const cancelled = await engine.export(name, { signal: controller.signal });
     cancelled.once('data', () => controller.abort());
     const error = await t.throwsAsync(tarEntries(cancelled));
     t.is(error?.name, 'AbortError');
-    t.true(await eventually(async () => (await exportDirs()).join() === before.join(), 10), 'client gone, FIFO removed');
+    t.true(
+      await eventually(async () => (await exportDirs()).join() === before.join(), 10),
+      'client gone, FIFO removed',
+    );
   } finally {
     await engine.rm({ container: name, force: true });
   }
@@ -132,7 +153,14 @@ e2e('run with an empty entrypoint runs the given command', async (t) => {
 async function workingContainers(): Promise<string[]> {
   return new Promise((resolve, reject) => {
     execFile(engine.client, ['ps', '--all', '--external', '--format', '{{.ID}}'], (error, stdout) =>
-      error ? reject(error) : resolve(stdout.split('\n').filter((l) => l !== '').sort()),
+      error
+        ? reject(new Error(error.message, { cause: error }))
+        : resolve(
+            stdout
+              .split('\n')
+              .filter((l) => l !== '')
+              .sort(),
+          ),
     );
   });
 }
@@ -162,7 +190,9 @@ e2e('a cancelled build rejects and leaves no RUN container or working container 
     onLog: (line) => {
       if (/sleep 60/.test(line)) {
         // Abort once the RUN container's process is up.
-        void eventually(async () => (running = await processesWith(marker)).length > 0, 10).then(() => controller.abort());
+        void eventually(async () => (running = await processesWith(marker)).length > 0, 10).then(() =>
+          controller.abort(),
+        );
       }
     },
   });
@@ -171,7 +201,10 @@ e2e('a cancelled build rejects and leaves no RUN container or working container 
   t.is(error?.name, 'AbortError');
   t.true(running.length > 0, 'the RUN step was running when the build was cancelled');
   t.deepEqual(await processesWith(marker), [], 'the RUN container is gone');
-  t.true(await eventually(async () => (await workingContainers()).join() === before.join(), 5), 'no working container left');
+  t.true(
+    await eventually(async () => (await workingContainers()).join() === before.join(), 5),
+    'no working container left',
+  );
   t.true((Date.now() - started) / 1000 < 5);
   t.false((await engine.listNames(PREFIX)).images.includes(`${PREFIX}slow:latest`));
 });
@@ -180,13 +213,16 @@ e2e('a cancelled build rejects and leaves no RUN container or working container 
 async function danglingImages(): Promise<string[]> {
   return new Promise((resolve, reject) => {
     execFile(engine.client, ['images', '--quiet', '--no-trunc', '--filter', 'dangling=true'], (error, stdout) =>
-      error ? reject(error) : resolve(stdout.split('\n').filter((l) => l !== '')),
+      error ? reject(new Error(error.message, { cause: error })) : resolve(stdout.split('\n').filter((l) => l !== '')),
     );
   });
 }
 
 const CLI = join(ROOT, 'bin', 'restage.js');
-const e2eCli = e2eTest(reason || (existsSync(join(ROOT, 'dist', 'cli.cjs')) ? '' : 'dist/ is missing: run npm run build'), 'RESTAGE_E2E_PODMAN');
+const e2eCli = e2eTest(
+  reason || (existsSync(join(ROOT, 'dist', 'cli.cjs')) ? '' : 'dist/ is missing: run npm run build'),
+  'RESTAGE_E2E_PODMAN',
+);
 
 e2eCli('the CLI verifies samples/hello-c on podman as equivalent', async (t) => {
   const args = [CLI, 'verify', 'samples/hello-c', '--engine', 'podman', '--image-map', `gcc=${GCC}`, '--json'];
@@ -197,28 +233,52 @@ e2eCli('the CLI verifies samples/hello-c on podman as equivalent', async (t) => 
   const env = { ...process.env, TMPDIR: tmp };
   const danglingBefore = await danglingImages();
   const namesBefore = await engine.listNames('restage-');
-  const made = (names: { containers: string[]; images: string[] }) => [...names.containers.filter((n) => !namesBefore.containers.includes(n)), ...names.images.filter((n) => !namesBefore.images.includes(n))];
-  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, args, { cwd: ROOT, env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (error, out, err) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: out, stderr: err }),
-    );
-  });
-  let report: { status?: string; engine?: { kind?: string }; failure?: unknown; differences?: unknown[]; kept?: unknown[] };
+  const made = (names: { containers: string[]; images: string[] }) => [
+    ...names.containers.filter((n) => !namesBefore.containers.includes(n)),
+    ...names.images.filter((n) => !namesBefore.images.includes(n)),
+  ];
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (resolve) => {
+      execFile(
+        process.execPath,
+        args,
+        { cwd: ROOT, env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
+        (error, out, err) =>
+          resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout: out, stderr: err }),
+      );
+    },
+  );
+  let report: {
+    status?: string;
+    engine?: { kind?: string };
+    failure?: unknown;
+    differences?: unknown[];
+    kept?: unknown[];
+  };
   try {
     report = JSON.parse(stdout) as typeof report;
   } catch {
     t.fail(`exit ${code}, no JSON report:\n${stdout}\n${stderr}`);
     return;
   }
-  t.is(report.status, 'equivalent', JSON.stringify({ failure: report.failure, differences: report.differences }, null, 2));
+  t.is(
+    report.status,
+    'equivalent',
+    JSON.stringify({ failure: report.failure, differences: report.differences }, null, 2),
+  );
   t.is(report.engine?.kind, 'podman');
   t.is(code, 0, stderr);
   t.deepEqual(report.kept, []);
   // verify removes what it made: its containers, tagged images and scratch directories.
   // Only what this run made: another run's remains on a shared machine are not its.
-  t.deepEqual(made(await engine.listNames('restage-')).filter((n) => !n.startsWith('restage-e2etest-')), []);
+  t.deepEqual(
+    made(await engine.listNames('restage-')).filter((n) => !n.startsWith('restage-e2etest-')),
+    [],
+  );
   t.deepEqual(await readdir(tmp), []);
   // And the untagged images of its builds' other stages (read off the build logs).
-  t.deepEqual((await danglingImages()).filter((id) => !danglingBefore.includes(id)), []);
+  t.deepEqual(
+    (await danglingImages()).filter((id) => !danglingBefore.includes(id)),
+    [],
+  );
 });
-

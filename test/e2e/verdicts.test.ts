@@ -18,7 +18,14 @@ e2e('output that changes from run to run (find | shuf, $RANDOM) is nondeterminis
   t.is(code, 0);
   t.deepEqual(json.runs?.legacy.nondeterministic, ['stdout', 'stderr']);
   t.deepEqual(json.runs?.migrated.nondeterministic, ['stdout', 'stderr']);
-  t.true(json.info.some((i) => i.aspect === 'run' && /stdout changes from one run of the legacy image to the next \(nondeterministic\)/.test(i.message)), JSON.stringify(json.info));
+  t.true(
+    json.info.some(
+      (i) =>
+        i.aspect === 'run' &&
+        /stdout changes from one run of the legacy image to the next \(nondeterministic\)/.test(i.message),
+    ),
+    JSON.stringify(json.info),
+  );
 });
 
 e2e('missing base images: every one listed with --image-map, exit 3, nothing built', async (t) => {
@@ -26,8 +33,14 @@ e2e('missing base images: every one listed with --image-map, exit 3, nothing bui
   t.is(code, 3);
   t.is(json.status, 'engine-failure');
   t.is(json.failure?.step, 'base images');
-  t.regex(json.failure!.message, /restage-test\/no-such-builder:1, restage-test\/no-such-runtime:2; nothing was built.*--image-map restage-test\/no-such-builder:1=<local image>/);
-  t.deepEqual(json.diagnostics.filter((d) => d.code === 'RS701').map((d) => `${d.file}:${d.line}`), [`${FIX}/missing-base/Dockerfile.build:1`, `${FIX}/missing-base/Dockerfile:1`]);
+  t.regex(
+    json.failure!.message,
+    /restage-test\/no-such-builder:1, restage-test\/no-such-runtime:2; nothing was built.*--image-map restage-test\/no-such-builder:1=<local image>/,
+  );
+  t.deepEqual(
+    json.diagnostics.filter((d) => d.code === 'RS701').map((d) => `${d.file}:${d.line}`),
+    [`${FIX}/missing-base/Dockerfile.build:1`, `${FIX}/missing-base/Dockerfile:1`],
+  );
   t.notRegex(stderr, /docker build/);
 });
 
@@ -41,7 +54,11 @@ e2e('a copy of a path the builder image lacks: legacy-not-reproduced at the scri
 });
 
 e2e('`sudo docker image build` is replayed as `docker image build` (as root, without sudo)', async (t) => {
-  const r = spawnSync(process.execPath, [BIN, 'verify', `${FIX}/invocations`, '--no-run', ...IMAGE_MAP], { cwd: ROOT, encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, [BIN, 'verify', `${FIX}/invocations`, '--no-run', ...IMAGE_MAP], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env,
+  });
   t.regex(r.stdout, /: equivalent\n/, r.stdout + r.stderr);
   t.is(r.status, 0);
   t.regex(r.stderr, /legacy: docker image build inv:build: done/);
@@ -51,5 +68,8 @@ e2e('`docker buildx build --load` needs buildx: without the plugin, an engine fa
   const { code, json } = verifyJson([`${FIX}/buildx`]);
   t.is(code, 3);
   t.is(json.status, 'engine-failure');
-  t.regex(json.failure!.message, /the script builds with `docker buildx build` \(.*build\.sh:2\), but the client .* has no buildx plugin/);
+  t.regex(
+    json.failure!.message,
+    /the script builds with `docker buildx build` \(.*build\.sh:2\), but the client .* has no buildx plugin/,
+  );
 });

@@ -12,10 +12,20 @@ import { client, e2eTest, engine, unavailable } from './helpers/engine.js';
 import { leftoversOf } from './helpers/verify-run.js';
 
 const IMAGE_MAP = [
-  'gcc=testbase/gcc:latest', 'golang=testbase/golang:latest', 'arm64v8/golang=testbase/golang:latest',
-  'debian:bookworm-slim=testbase/debian-slim:bookworm', 'busybox=testbase/busybox:latest',
+  'gcc=testbase/gcc:latest',
+  'golang=testbase/golang:latest',
+  'arm64v8/golang=testbase/golang:latest',
+  'debian:bookworm-slim=testbase/debian-slim:bookworm',
+  'busybox=testbase/busybox:latest',
 ].flatMap((m) => ['--image-map', m]);
-const e2e = e2eTest(await unavailable(['testbase/gcc:latest', 'testbase/golang:latest', 'testbase/debian-slim:bookworm', 'testbase/busybox:latest']));
+const e2e = e2eTest(
+  await unavailable([
+    'testbase/gcc:latest',
+    'testbase/golang:latest',
+    'testbase/debian-slim:bookworm',
+    'testbase/busybox:latest',
+  ]),
+);
 const env = { ...process.env, ...(client ? { RESTAGE_DOCKER: client } : {}) };
 
 interface VerifyJson {
@@ -28,9 +38,17 @@ interface VerifyJson {
 }
 
 function verify(args: string[]): { code: number | null; json: VerifyJson; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, 'verify', ...args, ...IMAGE_MAP, '--json'], { cwd: ROOT, encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, [BIN, 'verify', ...args, ...IMAGE_MAP, '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env,
+  });
   let json: VerifyJson;
-  try { json = JSON.parse(r.stdout) as VerifyJson; } catch { throw new Error(`verify printed no JSON (exit ${r.status}): ${r.stdout}\n${r.stderr}`); }
+  try {
+    json = JSON.parse(r.stdout) as VerifyJson;
+  } catch {
+    throw new Error(`verify printed no JSON (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
+  }
   return { code: r.status, json, stderr: r.stderr };
 }
 
@@ -47,12 +65,20 @@ async function leftovers(): Promise<string[]> {
  */
 async function danglingFrom(base: string): Promise<string[]> {
   const baseId = (await engine.inspectImage(base)).Id;
-  const ids = spawnSync(client ?? 'docker', ['images', '-q', '--no-trunc', '--filter', 'dangling=true'], { encoding: 'utf8', env }).stdout.split('\n').filter(Boolean);
+  const ids = spawnSync(client ?? 'docker', ['images', '-q', '--no-trunc', '--filter', 'dangling=true'], {
+    encoding: 'utf8',
+    env,
+  })
+    .stdout.split('\n')
+    .filter(Boolean);
   const found: string[] = [];
   for (const id of ids) {
     let cursor: string | undefined = id;
     for (let hops = 0; cursor && hops < 64; hops++) {
-      if (cursor === baseId) { found.push(id); break; }
+      if (cursor === baseId) {
+        found.push(id);
+        break;
+      }
       cursor = ((await engine.inspectImage(cursor).catch(() => null))?.Parent as string | undefined) || undefined;
     }
   }
@@ -60,7 +86,13 @@ async function danglingFrom(base: string): Promise<string[]> {
 }
 
 for (const backend of ['buildkit', 'classic'] as const) {
-  for (const dir of ['samples/hello-c', 'samples/welcome', 'samples/hello-go', 'samples/dir-artifact', 'test/fixtures/e2e/covered-artifacts']) {
+  for (const dir of [
+    'samples/hello-c',
+    'samples/welcome',
+    'samples/hello-go',
+    'samples/dir-artifact',
+    'test/fixtures/e2e/covered-artifacts',
+  ]) {
     e2e(`verify ${dir} with ${backend}: restage's migration is equivalent`, async (t) => {
       const { code, json } = verify([dir, '--backend', backend]);
       t.is(json.status, 'equivalent', JSON.stringify(json.differences ?? json.failure, null, 1));
@@ -68,7 +100,8 @@ for (const backend of ['buildkit', 'classic'] as const) {
       t.is(json.engine?.backend, backend);
       t.truthy(json.session);
       t.deepEqual(await leftoversOf(json.session), [], 'verify removes everything it made');
-      if (dir.endsWith('dir-artifact')) t.deepEqual(await danglingFrom('testbase/debian-slim:bookworm'), [], 'and the untagged images of its builds');
+      if (dir.endsWith('dir-artifact'))
+        t.deepEqual(await danglingFrom('testbase/debian-slim:bookworm'), [], 'and the untagged images of its builds');
     });
   }
 }
@@ -86,16 +119,41 @@ const WRONG: [file: string, aspects: string[], mentions: RegExp][] = [
 for (const [file, aspects, mentions] of WRONG) {
   e2e(`verify --dockerfile ${file}: reported with exit 1 and the ${aspects.join(' and ')} aspect`, async (t) => {
     const sample = file.split('.')[0]!;
-    const { code, json } = verify([`samples/${sample}`, '--backend', 'buildkit', '--dockerfile', path.join('test', 'fixtures', 'verify', file)]);
+    const { code, json } = verify([
+      `samples/${sample}`,
+      '--backend',
+      'buildkit',
+      '--dockerfile',
+      path.join('test', 'fixtures', 'verify', file),
+    ]);
     t.is(json.status, 'different', JSON.stringify(json.failure));
     t.is(code, 1);
-    for (const aspect of aspects) t.true(json.differences.some((d) => d.aspect === aspect), `${aspect} among ${JSON.stringify(json.differences.map((d) => d.aspect))}`);
-    t.true(json.differences.some((d) => mentions.test(d.message)), JSON.stringify(json.differences.map((d) => d.message)));
+    for (const aspect of aspects)
+      t.true(
+        json.differences.some((d) => d.aspect === aspect),
+        `${aspect} among ${JSON.stringify(json.differences.map((d) => d.aspect))}`,
+      );
+    t.true(
+      json.differences.some((d) => mentions.test(d.message)),
+      JSON.stringify(json.differences.map((d) => d.message)),
+    );
   });
 }
 
 e2e('the text report leads with the verdict and shows both values', async (t) => {
-  const r = spawnSync(process.execPath, [BIN, 'verify', 'samples/dir-artifact', '--dockerfile', 'test/fixtures/verify/dir-artifact.no-chown.Dockerfile', ...IMAGE_MAP, '--quiet'], { cwd: ROOT, encoding: 'utf8', env });
+  const r = spawnSync(
+    process.execPath,
+    [
+      BIN,
+      'verify',
+      'samples/dir-artifact',
+      '--dockerfile',
+      'test/fixtures/verify/dir-artifact.no-chown.Dockerfile',
+      ...IMAGE_MAP,
+      '--quiet',
+    ],
+    { cwd: ROOT, encoding: 'utf8', env },
+  );
   t.is(r.status, 1);
   t.regex(r.stdout, /^restage verify: samples\/dir-artifact: \d+ differences?\n/);
   t.regex(r.stdout, /\n {2}files:\n/);
@@ -106,7 +164,11 @@ e2e('the text report leads with the verdict and shows both values', async (t) =>
 });
 
 e2e('an unreachable engine exits 3 and says how to start one', async (t) => {
-  const r = spawnSync(process.execPath, [BIN, 'verify', 'samples/hello-c', '--json'], { cwd: ROOT, encoding: 'utf8', env: { ...env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+  const r = spawnSync(process.execPath, [BIN, 'verify', 'samples/hello-c', '--json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+  });
   t.is(r.status, 3);
   const json = JSON.parse(r.stdout) as VerifyJson;
   t.is(json.status, 'engine-failure');
@@ -119,41 +181,73 @@ e2e('a failing build exits 3 with its last log lines', async (t) => {
   fs.cpSync(path.join(ROOT, 'samples', 'hello-c'), broken, { recursive: true });
   fs.writeFileSync(path.join(broken, 'hello.c'), 'int main( { return 0; }\n');
   const before = await leftovers();
-  const r = spawnSync(process.execPath, [BIN, 'verify', broken, ...IMAGE_MAP, '--quiet'], { cwd: ROOT, encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, [BIN, 'verify', broken, ...IMAGE_MAP, '--quiet'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env,
+  });
   t.is(r.status, 3);
   t.regex(r.stdout, /engine failure/);
-  t.regex(r.stdout, /failed at: legacy: docker build hello-c:build: the build failed \(exit 1\)\nlast log lines:\n[\s\S]*\| hello\.c:1:11: error/);
+  t.regex(
+    r.stdout,
+    /failed at: legacy: docker build hello-c:build: the build failed \(exit 1\)\nlast log lines:\n[\s\S]*\| hello\.c:1:11: error/,
+  );
   // What was there before (another run's remains on a shared machine) is not this run's.
-  t.deepEqual((await leftovers()).filter((x) => !before.includes(x)), []);
+  t.deepEqual(
+    (await leftovers()).filter((x) => !before.includes(x)),
+    [],
+  );
 });
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   e2e(`${signal} mid-build removes every container, image and scratch directory verify made`, async (t) => {
     const before = await leftovers();
-    const child = spawn(process.execPath, [BIN, 'verify', 'samples/welcome', ...IMAGE_MAP], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'verify', 'samples/welcome', ...IMAGE_MAP], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let stdout = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
     const interrupted = new Promise<void>((resolve) => {
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
         // The first build has ended: the second (docker create, then the runtime build) is under way.
-        if (/legacy: docker (image )?build .*: done/.test(stderr) && !child.killed) { child.kill(signal); resolve(); }
+        if (/legacy: docker (image )?build .*: done/.test(stderr) && !child.killed) {
+          child.kill(signal);
+          resolve();
+        }
       });
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     await interrupted;
     t.is(await exited, code, stdout + stderr);
     t.regex(stdout, /interrupted/);
-    t.deepEqual((await leftovers()).filter((x) => !before.includes(x)), []);
+    t.deepEqual(
+      (await leftovers()).filter((x) => !before.includes(x)),
+      [],
+    );
   });
 }
 
 e2e('--keep keeps and lists what verify made', async (t) => {
-  const r = spawnSync(process.execPath, [BIN, 'verify', 'samples/hello-c', ...IMAGE_MAP, '--keep', '--json', '--no-run'], { cwd: ROOT, encoding: 'utf8', env });
+  const r = spawnSync(
+    process.execPath,
+    [BIN, 'verify', 'samples/hello-c', ...IMAGE_MAP, '--keep', '--json', '--no-run'],
+    { cwd: ROOT, encoding: 'utf8', env },
+  );
   const json = JSON.parse(r.stdout) as { kept: string[]; session: string | null };
   t.is(r.status, 0);
-  t.true(json.kept.some((k) => k.startsWith('image restage-')), JSON.stringify(json.kept));
+  t.true(
+    json.kept.some((k) => k.startsWith('image restage-')),
+    JSON.stringify(json.kept),
+  );
   for (const k of json.kept) {
     const [kind, name] = k.split(' ') as [string, string];
     if (kind === 'image') await engine.rmi({ image: name, force: true, missingOk: true });

@@ -13,13 +13,22 @@ export const BIN = path.join(ROOT, 'bin', 'restage.js');
  * sample (a `sample` file holding e.g. `samples/href-counter`) so samples are tested as shipped.
  */
 export function migrateCases(): string[] {
-  return fs.readdirSync(MIGRATE_FIXTURES).filter((n) => fs.existsSync(path.join(MIGRATE_FIXTURES, n, 'input')) || fs.existsSync(path.join(MIGRATE_FIXTURES, n, 'sample'))).sort();
+  return fs
+    .readdirSync(MIGRATE_FIXTURES)
+    .filter(
+      (n) =>
+        fs.existsSync(path.join(MIGRATE_FIXTURES, n, 'input')) ||
+        fs.existsSync(path.join(MIGRATE_FIXTURES, n, 'sample')),
+    )
+    .sort();
 }
 
 /** The directory a golden case migrates. */
 export function caseInput(name: string): string {
   const link = path.join(MIGRATE_FIXTURES, name, 'sample');
-  return fs.existsSync(link) ? path.join(ROOT, fs.readFileSync(link, 'utf8').trim()) : path.join(MIGRATE_FIXTURES, name, 'input');
+  return fs.existsSync(link)
+    ? path.join(ROOT, fs.readFileSync(link, 'utf8').trim())
+    : path.join(MIGRATE_FIXTURES, name, 'input');
 }
 
 /** A fresh temp directory holding a copy of `from` (or empty); removed by the caller's teardown. */

@@ -9,7 +9,8 @@ import { runMigrate } from '../../src/commands/migrate.js';
 import { MIGRATE_FIXTURES, tempCopy } from '../helpers/fixtures.js';
 
 const input = (name: string) => path.join(MIGRATE_FIXTURES, name, 'input');
-const run = (name: string, options: { script?: string } = {}) => runMigrate(input(name), { displayBase: MIGRATE_FIXTURES, ...options });
+const run = (name: string, options: { script?: string } = {}) =>
+  runMigrate(input(name), { displayBase: MIGRATE_FIXTURES, ...options });
 const codes = (r: ReturnType<typeof run>) => r.result.diagnostics.map((d) => d.code);
 
 test('two pipelines are never chosen between: RS110 names both and --script, exit 2, nothing migrated', (t) => {
@@ -26,7 +27,10 @@ test('two pipelines are never chosen between: RS110 names both and --script, exi
 });
 
 test('--script picks one of several pipelines (relative to the directory)', (t) => {
-  for (const [script, tag] of [['build.sh', 'app:latest'], ['build.armhf.sh', 'app:armhf']] as const) {
+  for (const [script, tag] of [
+    ['build.sh', 'app:latest'],
+    ['build.armhf.sh', 'app:armhf'],
+  ] as const) {
     const r = run('two-pipelines', { script });
     t.is(r.exitCode, 0, JSON.stringify(r.result.diagnostics));
     t.false(codes(r).includes('RS110'));
@@ -58,10 +62,16 @@ test('a launcher that copies from a running container is no candidate, even when
 test('RS504 "can go" only when the multi-stage Dockerfile does all the script did', (t) => {
   const stale = run('already-migrated-stale-script');
   t.is(stale.result.status, 'nothing-to-migrate');
-  t.deepEqual(stale.result.obsolete, ['already-migrated-stale-script/input/build.sh', 'already-migrated-stale-script/input/Dockerfile.build']);
+  t.deepEqual(stale.result.obsolete, [
+    'already-migrated-stale-script/input/build.sh',
+    'already-migrated-stale-script/input/Dockerfile.build',
+  ]);
   t.regex(stale.result.diagnostics.find((d) => d.code === 'RS504')!.message, /can go$/);
 
-  for (const [name, why] of [['already-migrated-builds-more', /also builds app:debug/], ['already-migrated-extracts-more', /extracts \/src\/app\.sha256/]] as const) {
+  for (const [name, why] of [
+    ['already-migrated-builds-more', /also builds app:debug/],
+    ['already-migrated-extracts-more', /extracts \/src\/app\.sha256/],
+  ] as const) {
     const r = run(name);
     t.is(r.result.status, 'nothing-to-migrate', name);
     t.deepEqual(r.result.obsolete, [], name);
@@ -89,7 +99,10 @@ test('the plan lists nothing obsolete when the script extracts a file no build c
   // Keep the extracted config on the host: something outside the script may read it.
   const script = path.join(dir, 'build.sh');
   fs.writeFileSync(script, fs.readFileSync(script, 'utf8').replace('rm -f ./server ./server.toml', 'rm -f ./server'));
-  fs.writeFileSync(path.join(dir, 'Dockerfile'), fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8').replace(/^COPY server\.toml.*\n/m, ''));
+  fs.writeFileSync(
+    path.join(dir, 'Dockerfile'),
+    fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8').replace(/^COPY server\.toml.*\n/m, ''),
+  );
   const r = runMigrate(dir);
   t.is(r.result.status, 'needs-attention');
   t.true(codes(r).includes('RS402'));
@@ -111,7 +124,10 @@ test('an artifact moved into a new directory on the host is reported as consumed
   t.is(r.result.status, 'migrated');
   t.false(codes(r).includes('RS402'));
   t.is(r.result.artifacts.length, 1);
-  t.deepEqual(r.result.artifacts[0]!.consumers.map((c) => [c.file, c.line, c.instruction]), [['moved-into-new-dir/input/Dockerfile', 2, 'COPY bin/app /usr/local/bin/app']]);
+  t.deepEqual(
+    r.result.artifacts[0]!.consumers.map((c) => [c.file, c.line, c.instruction]),
+    [['moved-into-new-dir/input/Dockerfile', 2, 'COPY bin/app /usr/local/bin/app']],
+  );
 });
 
 test('RUN chown in a builder on a root base: the COPY --from is pinned to 0:0, as the host round trip gave', (t) => {

@@ -17,13 +17,21 @@ const UPDATE = process.env.UPDATE_GOLDENS === '1';
 /** The result with the input directory's own name in paths replaced by `input`. */
 function relabel<T>(value: T, dirName: string): T {
   if (dirName === 'input') return value;
-  return JSON.parse(JSON.stringify(value).split(`"${dirName}/`).join('"input/').split(`"${dirName}"`).join('"input"').split(`"${dirName}:`).join('"input:')) as T;
+  return JSON.parse(
+    JSON.stringify(value)
+      .split(`"${dirName}/`)
+      .join('"input/')
+      .split(`"${dirName}"`)
+      .join('"input"')
+      .split(`"${dirName}:`)
+      .join('"input:'),
+  ) as T;
 }
 
 /** A case's `options.json`: the script's arguments and environment, as `--script-arg`/`--env` give them. */
 function caseOptions(name: string): { scriptArgs?: string[]; env?: Record<string, string> } {
   const file = path.join(MIGRATE_FIXTURES, name, 'options.json');
-  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ReturnType<typeof caseOptions>) : {};
 }
 
 function migrateCase(name: string) {
@@ -68,7 +76,10 @@ for (const name of migrateCases()) {
   test(`round trip: ${name} is a fixed point`, (t) => {
     const alone = tempCopy();
     const inPlace = tempCopy(caseInput(name));
-    t.teardown(() => { fs.rmSync(alone, { recursive: true, force: true }); fs.rmSync(inPlace, { recursive: true, force: true }); });
+    t.teardown(() => {
+      fs.rmSync(alone, { recursive: true, force: true });
+      fs.rmSync(inPlace, { recursive: true, force: true });
+    });
     fs.writeFileSync(path.join(alone, 'Dockerfile'), dockerfile);
     t.is(runMigrate(alone).result.status, 'nothing-to-migrate');
     // With several consuming builds (RS108) the script still holds a migration for the others.

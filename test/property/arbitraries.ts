@@ -12,24 +12,78 @@ export type Tree = Record<string, Uint8Array>;
 const enc = new TextEncoder();
 
 /** Awkward names: spaces, quotes, unicode, leading dashes, dots. */
-export const awkwardName = fc.constantFrom('app', 'bin/app', 'my app', "it's", 'q"uote', 'ünïcødé', '-rf', '--help', '-', '.', '..', 'a b/c d', '名前', 'x$y', 'x`y`', 'tab\there', 'new\nline', '*.jar', 'dir/.', '~', '/', '');
-const plainName = fc.constantFrom('app', 'hello', 'out', 'dist', 'bin', 'server', 'lib.so', 'static', 'conf/app.conf', 'build');
+export const awkwardName = fc.constantFrom(
+  'app',
+  'bin/app',
+  'my app',
+  "it's",
+  'q"uote',
+  'ünïcødé',
+  '-rf',
+  '--help',
+  '-',
+  '.',
+  '..',
+  'a b/c d',
+  '名前',
+  'x$y',
+  'x`y`',
+  'tab\there',
+  'new\nline',
+  '*.jar',
+  'dir/.',
+  '~',
+  '/',
+  '',
+);
+const plainName = fc.constantFrom(
+  'app',
+  'hello',
+  'out',
+  'dist',
+  'bin',
+  'server',
+  'lib.so',
+  'static',
+  'conf/app.conf',
+  'build',
+);
 const name = fc.oneof({ weight: 3, arbitrary: plainName }, { weight: 1, arbitrary: awkwardName });
 
 /** Quoting of a word the way scripts do it. */
 function quoted(word: fc.Arbitrary<string>): fc.Arbitrary<string> {
   return fc.tuple(word, fc.nat(9)).map(([w, q]) => {
     switch (q) {
-      case 0: return `'${w.replace(/'/g, `'\\''`)}'`;
-      case 1: return `"${w.replace(/["\\$`]/g, '\\$&')}"`;
-      case 2: return `$'${w.replace(/['\\]/g, '\\$&')}'`;
-      case 3: return w.replace(/[^\w./:-]/g, '\\$&');
-      default: return /^[\w./:@=-]+$/.test(w) ? w : `"${w.replace(/["\\$`]/g, '\\$&')}"`;
+      case 0:
+        return `'${w.replace(/'/g, `'\\''`)}'`;
+      case 1:
+        return `"${w.replace(/["\\$`]/g, '\\$&')}"`;
+      case 2:
+        return `$'${w.replace(/['\\]/g, '\\$&')}'`;
+      case 3:
+        return w.replace(/[^\w./:-]/g, '\\$&');
+      default:
+        return /^[\w./:@=-]+$/.test(w) ? w : `"${w.replace(/["\\$`]/g, '\\$&')}"`;
     }
   });
 }
 
-const variable = fc.constantFrom('X', 'DIR', 'OUT', 'HOME', 'TAG', 'VERSION', '1', '0', '@', '?', 'UNSET_VAR', 'PWD', 'c', 'id');
+const variable = fc.constantFrom(
+  'X',
+  'DIR',
+  'OUT',
+  'HOME',
+  'TAG',
+  'VERSION',
+  '1',
+  '0',
+  '@',
+  '?',
+  'UNSET_VAR',
+  'PWD',
+  'c',
+  'id',
+);
 const expansion = fc.oneof(
   variable.map((v) => `$${v}`),
   variable.map((v) => `\${${v}}`),
@@ -53,49 +107,218 @@ const word = fc.oneof(
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }).map((s) => `'${s.replace(/'/g, '')}'`) },
 );
 const image = fc.oneof(
-  fc.constantFrom('builder', 'app:build', 'alexellis2/href-counter:build', 'golang:1.7.3', 'testbase/busybox:latest', 'x:latest', 'UPPER:tag', 'a b', ''),
+  fc.constantFrom(
+    'builder',
+    'app:build',
+    'alexellis2/href-counter:build',
+    'golang:1.7.3',
+    'testbase/busybox:latest',
+    'x:latest',
+    'UPPER:tag',
+    'a b',
+    '',
+  ),
   expansion.map((e) => `app:${e}`),
 );
 const containerPath = fc.oneof(
-  fc.constantFrom('/app', '/go/src/app/app', '/out/.', '/', '/bin/', 'relative', '/a b/c', '/app/../etc/passwd', '/usr/local/bin/hello'),
+  fc.constantFrom(
+    '/app',
+    '/go/src/app/app',
+    '/out/.',
+    '/',
+    '/bin/',
+    'relative',
+    '/a b/c',
+    '/app/../etc/passwd',
+    '/usr/local/bin/hello',
+  ),
   expansion.map((e) => `/src/${e}`),
 );
 const container = fc.oneof(fc.constantFrom('extract', 'c', 'tmp', '"$id"', '$c', '$(cat cid)', 'gone'), word);
 
 const buildOption = fc.oneof(
-  image.map((i) => `-t ${i}`), image.map((i) => `--tag=${i}`), image.map((i) => `--tag ${i}`),
-  fc.constantFrom('Dockerfile.build', 'Dockerfile', 'missing.Dockerfile', '../Dockerfile', '/etc/passwd', 'sub/Dockerfile', '-').map((f) => `-f ${f}`),
+  image.map((i) => `-t ${i}`),
+  image.map((i) => `--tag=${i}`),
+  image.map((i) => `--tag ${i}`),
+  fc
+    .constantFrom(
+      'Dockerfile.build',
+      'Dockerfile',
+      'missing.Dockerfile',
+      '../Dockerfile',
+      '/etc/passwd',
+      'sub/Dockerfile',
+      '-',
+    )
+    .map((f) => `-f ${f}`),
   word.map((w) => `--file=${w}`),
-  fc.tuple(variable, word).map(([k, v]) => `--build-arg ${k}=${v}`), variable.map((k) => `--build-arg ${k}`),
-  fc.constantFrom('--no-cache', '--pull', '-q', '--rm', '--load', '--squash', '--target builder', '--target', '--platform linux/amd64', '--network host', '--label a=b', '--frobnicate', '--build-context x=.', '-o type=local,dest=out', '--iidfile id', '--', '-'),
+  fc.tuple(variable, word).map(([k, v]) => `--build-arg ${k}=${v}`),
+  variable.map((k) => `--build-arg ${k}`),
+  fc.constantFrom(
+    '--no-cache',
+    '--pull',
+    '-q',
+    '--rm',
+    '--load',
+    '--squash',
+    '--target builder',
+    '--target',
+    '--platform linux/amd64',
+    '--network host',
+    '--label a=b',
+    '--frobnicate',
+    '--build-context x=.',
+    '-o type=local,dest=out',
+    '--iidfile id',
+    '--',
+    '-',
+  ),
 );
-const context = fc.oneof({ weight: 4, arbitrary: fc.constant('.') }, { weight: 1, arbitrary: fc.constantFrom('..', 'sub', '-', 'https://github.com/x/y.git', 'git@github.com:x/y', '/', '/tmp', '~', '') }, { weight: 1, arbitrary: word });
+const context = fc.oneof(
+  { weight: 4, arbitrary: fc.constant('.') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '..',
+      'sub',
+      '-',
+      'https://github.com/x/y.git',
+      'git@github.com:x/y',
+      '/',
+      '/tmp',
+      '~',
+      '',
+    ),
+  },
+  { weight: 1, arbitrary: word },
+);
 
 const args = <T>(arb: fc.Arbitrary<T>, max = 4) => fc.array(arb, { maxLength: max }).map((a) => a.join(' '));
 const client = fc.constantFrom('docker', 'docker', 'docker', 'sudo docker', 'podman', '/usr/bin/docker');
 
 const dockerCommand = fc.oneof(
-  fc.tuple(client, fc.constantFrom('build', 'image build', 'buildx build', 'builder build'), args(buildOption), context).map(([c, v, o, x]) => `${c} ${v} ${o} ${x}`),
-  fc.tuple(client, fc.constantFrom('create', 'container create'), fc.option(container), image, args(word, 2)).map(([c, v, n, i, a]) => `${c} ${v}${n ? ` --name ${n}` : ''} ${i} ${a}`),
+  fc
+    .tuple(client, fc.constantFrom('build', 'image build', 'buildx build', 'builder build'), args(buildOption), context)
+    .map(([c, v, o, x]) => `${c} ${v} ${o} ${x}`),
+  fc
+    .tuple(client, fc.constantFrom('create', 'container create'), fc.option(container), image, args(word, 2))
+    .map(([c, v, n, i, a]) => `${c} ${v}${n ? ` --name ${n}` : ''} ${i} ${a}`),
   fc.tuple(fc.constantFrom('id', 'c', 'cid'), client, image).map(([v, c, i]) => `${v}=$(${c} create ${i})`),
-  fc.tuple(client, fc.constantFrom('cp', 'container cp'), fc.constantFrom('', '-L', '-a', '-aL', '--follow-link', '-q'), container, containerPath, word).map(([c, v, o, n, p, h]) => `${c} ${v} ${o} ${n}:${p} ${h}`),
+  fc
+    .tuple(
+      client,
+      fc.constantFrom('cp', 'container cp'),
+      fc.constantFrom('', '-L', '-a', '-aL', '--follow-link', '-q'),
+      container,
+      containerPath,
+      word,
+    )
+    .map(([c, v, o, n, p, h]) => `${c} ${v} ${o} ${n}:${p} ${h}`),
   fc.tuple(client, word, container, containerPath).map(([c, h, n, p]) => `${c} cp ${h} ${n}:${p}`),
   fc.tuple(client, container, containerPath).map(([c, n, p]) => `${c} cp ${n}:${p} -`),
-  fc.tuple(client, fc.constantFrom('rm', 'rm -f', 'rm -v', 'container rm', 'rm -fv'), args(container, 3)).map(([c, v, n]) => `${c} ${v} ${n}`),
-  fc.tuple(client, fc.constantFrom('run', 'run --rm', 'run -d', 'run -v "$PWD":/out', 'run --name c', 'container run'), image, args(word, 3)).map(([c, v, i, a]) => `${c} ${v} ${i} ${a}`),
+  fc
+    .tuple(client, fc.constantFrom('rm', 'rm -f', 'rm -v', 'container rm', 'rm -fv'), args(container, 3))
+    .map(([c, v, n]) => `${c} ${v} ${n}`),
+  fc
+    .tuple(
+      client,
+      fc.constantFrom('run', 'run --rm', 'run -d', 'run -v "$PWD":/out', 'run --name c', 'container run'),
+      image,
+      args(word, 3),
+    )
+    .map(([c, v, i, a]) => `${c} ${v} ${i} ${a}`),
   fc.tuple(client, image, word).map(([c, i, f]) => `${c} run --rm ${i} cat /app > ${f}`),
-  fc.tuple(client, fc.constantFrom('start', 'stop', 'export', 'commit', 'tag', 'push', 'pull', 'images', 'ps -a', 'login', 'volume create v', 'image rm', 'rmi'), args(word, 2)).map(([c, v, a]) => `${c} ${v} ${a}`),
+  fc
+    .tuple(
+      client,
+      fc.constantFrom(
+        'start',
+        'stop',
+        'export',
+        'commit',
+        'tag',
+        'push',
+        'pull',
+        'images',
+        'ps -a',
+        'login',
+        'volume create v',
+        'image rm',
+        'rmi',
+      ),
+      args(word, 2),
+    )
+    .map(([c, v, a]) => `${c} ${v} ${a}`),
   fc.tuple(client, args(word, 5)).map(([c, a]) => `${c} ${a}`),
 );
 
 const hostCommand = fc.oneof(
-  fc.tuple(fc.constantFrom('mkdir', 'mkdir -p', 'rm', 'rm -rf', 'rm -f', 'mv', 'cp', 'cp -r', 'chmod 755', 'chmod +x', 'chmod u+x,go-w', 'chown 0:0', 'chown -R 1000', 'touch', 'ln -s', 'tar -xf', 'tar -C', 'cat', 'echo', 'printf %s', 'test -f', 'ls', 'install -m 755'), args(word, 3)).map(([c, a]) => `${c} ${a}`),
-  word.map((w) => `cd ${w}`), fc.constantFrom('cd "$(dirname "$0")"', 'cd "$(dirname "$0")/.."', 'cd -', 'cd', 'cd ~', 'pushd sub', 'popd'),
-  fc.tuple(variable, word).map(([v, w]) => `${v}=${w}`), fc.tuple(variable, word).map(([v, w]) => `export ${v}=${w}`),
-  fc.tuple(variable, word).map(([v, w]) => `readonly ${v}=${w}`), variable.map((v) => `unset ${v}`), variable.map((v) => `local ${v}=1`),
-  fc.constantFrom('set -e', 'set -euo pipefail', 'set -x', 'set +e', 'shift', 'shift 2', 'exit 0', 'exit 1', 'return', 'true', 'false', ':', 'trap "docker rm -f extract" EXIT', 'wait', 'exec 3>&1'),
-  fc.constantFrom('source ./env.sh', '. ./env.sh', 'eval "$CMD"', 'eval docker build -t x .', 'curl -fsSL https://example.invalid/x | sh', 'rm -rf ~', 'rm -rf /', 'rm -rf "$UNSET_VAR"/'),
-  word.map((w) => `echo ${w} > ${w}`), word.map((w) => `cat >> ${w}`),
+  fc
+    .tuple(
+      fc.constantFrom(
+        'mkdir',
+        'mkdir -p',
+        'rm',
+        'rm -rf',
+        'rm -f',
+        'mv',
+        'cp',
+        'cp -r',
+        'chmod 755',
+        'chmod +x',
+        'chmod u+x,go-w',
+        'chown 0:0',
+        'chown -R 1000',
+        'touch',
+        'ln -s',
+        'tar -xf',
+        'tar -C',
+        'cat',
+        'echo',
+        'printf %s',
+        'test -f',
+        'ls',
+        'install -m 755',
+      ),
+      args(word, 3),
+    )
+    .map(([c, a]) => `${c} ${a}`),
+  word.map((w) => `cd ${w}`),
+  fc.constantFrom('cd "$(dirname "$0")"', 'cd "$(dirname "$0")/.."', 'cd -', 'cd', 'cd ~', 'pushd sub', 'popd'),
+  fc.tuple(variable, word).map(([v, w]) => `${v}=${w}`),
+  fc.tuple(variable, word).map(([v, w]) => `export ${v}=${w}`),
+  fc.tuple(variable, word).map(([v, w]) => `readonly ${v}=${w}`),
+  variable.map((v) => `unset ${v}`),
+  variable.map((v) => `local ${v}=1`),
+  fc.constantFrom(
+    'set -e',
+    'set -euo pipefail',
+    'set -x',
+    'set +e',
+    'shift',
+    'shift 2',
+    'exit 0',
+    'exit 1',
+    'return',
+    'true',
+    'false',
+    ':',
+    'trap "docker rm -f extract" EXIT',
+    'wait',
+    'exec 3>&1',
+  ),
+  fc.constantFrom(
+    'source ./env.sh',
+    '. ./env.sh',
+    'eval "$CMD"',
+    'eval docker build -t x .',
+    'curl -fsSL https://example.invalid/x | sh',
+    'rm -rf ~',
+    'rm -rf /',
+    'rm -rf "$UNSET_VAR"/',
+  ),
+  word.map((w) => `echo ${w} > ${w}`),
+  word.map((w) => `cat >> ${w}`),
 );
 
 const simple = fc.oneof({ weight: 3, arbitrary: dockerCommand }, { weight: 2, arbitrary: hostCommand });
@@ -104,70 +327,231 @@ const simple = fc.oneof({ weight: 3, arbitrary: dockerCommand }, { weight: 2, ar
 function statements(depth: number): fc.Arbitrary<string> {
   if (depth <= 0) return fc.array(simple, { minLength: 1, maxLength: 4 }).map((s) => s.join('\n'));
   const inner = statements(depth - 1);
-  const cond = fc.oneof(fc.constantFrom('[ $? != 0 ]', '[ -f app ]', '[ "$1" = arm ]', 'true', '! docker build .', 'test -n "$X"', '[[ $X == y* ]]', '$(false)'), dockerCommand);
+  const cond = fc.oneof(
+    fc.constantFrom(
+      '[ $? != 0 ]',
+      '[ -f app ]',
+      '[ "$1" = arm ]',
+      'true',
+      '! docker build .',
+      'test -n "$X"',
+      '[[ $X == y* ]]',
+      '$(false)',
+    ),
+    dockerCommand,
+  );
   const compound = fc.oneof(
     fc.tuple(cond, inner, fc.option(inner)).map(([c, a, b]) => `if ${c}; then\n${a}\n${b ? `else\n${b}\n` : ''}fi`),
-    fc.tuple(word, inner, inner).map(([w, a, b]) => `case ${w} in\n  a|b) ${a.replace(/\n/g, '; ')} ;;\n  *)\n${b}\n  ;;\nesac`),
+    fc
+      .tuple(word, inner, inner)
+      .map(([w, a, b]) => `case ${w} in\n  a|b) ${a.replace(/\n/g, '; ')} ;;\n  *)\n${b}\n  ;;\nesac`),
     fc.tuple(variable, args(word, 3), inner).map(([v, l, b]) => `for ${v} in ${l}; do\n${b}\ndone`),
     fc.tuple(cond, inner).map(([c, b]) => `while ${c}; do\n${b}\nbreak\ndone`),
-    fc.tuple(fc.constantFrom('build', 'extract', 'f', 'cleanup'), inner, args(word, 2)).map(([n, b, a]) => `${n}() {\n${b}\n}\n${n} ${a}`),
-    inner.map((b) => `(\n${b}\n)`), inner.map((b) => `{ ${b.replace(/\n/g, '; ')}; }`),
-    fc.tuple(simple, simple).map(([a, b]) => `${a} && ${b}`), fc.tuple(simple, fc.constantFrom('exit 1', 'true', 'echo failed; exit 1')).map(([a, b]) => `${a} || ${b}`),
+    fc
+      .tuple(fc.constantFrom('build', 'extract', 'f', 'cleanup'), inner, args(word, 2))
+      .map(([n, b, a]) => `${n}() {\n${b}\n}\n${n} ${a}`),
+    inner.map((b) => `(\n${b}\n)`),
+    inner.map((b) => `{ ${b.replace(/\n/g, '; ')}; }`),
+    fc.tuple(simple, simple).map(([a, b]) => `${a} && ${b}`),
+    fc.tuple(simple, fc.constantFrom('exit 1', 'true', 'echo failed; exit 1')).map(([a, b]) => `${a} || ${b}`),
     fc.tuple(simple, simple).map(([a, b]) => `${a} | ${b}`),
-    fc.tuple(fc.constantFrom('EOF', "'EOF'", '-EOF', '"END"'), fc.array(fc.oneof(word, dockerCommand), { maxLength: 3 })).map(([d, body]) => `cat <<${d} > Dockerfile.gen\n${body.join('\n')}\n${d.replace(/['"-]/g, '')}`),
+    fc
+      .tuple(
+        fc.constantFrom('EOF', "'EOF'", '-EOF', '"END"'),
+        fc.array(fc.oneof(word, dockerCommand), { maxLength: 3 }),
+      )
+      .map(([d, body]) => `cat <<${d} > Dockerfile.gen\n${body.join('\n')}\n${d.replace(/['"-]/g, '')}`),
     fc.tuple(simple, fc.constantFrom('&', ';', '2>&1 | tee log', '> /dev/null', '>&2')).map(([a, s]) => `${a} ${s}`),
-    simple.map((s) => `x=$(${s})`), simple.map((s) => `x=\`${s}\``),
+    simple.map((s) => `x=$(${s})`),
+    simple.map((s) => `x=\`${s}\``),
   );
-  return fc.array(fc.oneof({ weight: 2, arbitrary: simple }, { weight: 1, arbitrary: compound }), { minLength: 1, maxLength: 5 }).map((s) => s.join('\n'));
+  return fc
+    .array(fc.oneof({ weight: 2, arbitrary: simple }, { weight: 1, arbitrary: compound }), {
+      minLength: 1,
+      maxLength: 5,
+    })
+    .map((s) => s.join('\n'));
 }
 
 /** The canonical builder-pattern script, as a skeleton the generator varies around. */
-const skeleton = fc.tuple(image, image, fc.constantFrom('extract', 'c'), containerPath, word).map(([b, r, c, p, h]) => [
-  `docker build -t ${b} . -f Dockerfile.build`,
-  `docker create --name ${c} ${b}`,
-  `docker cp ${c}:${p} ${h}`,
-  `docker rm -f ${c}`,
-  `docker build --no-cache -t ${r} .`,
-].join('\n'));
+const skeleton = fc
+  .tuple(image, image, fc.constantFrom('extract', 'c'), containerPath, word)
+  .map(([b, r, c, p, h]) =>
+    [
+      `docker build -t ${b} . -f Dockerfile.build`,
+      `docker create --name ${c} ${b}`,
+      `docker cp ${c}:${p} ${h}`,
+      `docker rm -f ${c}`,
+      `docker build --no-cache -t ${r} .`,
+    ].join('\n'),
+  );
 
-export const shellScript = fc.tuple(
-  fc.constantFrom('#!/bin/sh\n', '#!/bin/bash\n', '#!/usr/bin/env bash\n', '', '#!/bin/zsh\n'),
-  fc.oneof(statements(3), fc.tuple(skeleton, statements(1), skeleton).map((p) => p.join('\n')), skeleton),
-).map(([shebang, body]) => `${shebang}${body}\n`);
+export const shellScript = fc
+  .tuple(
+    fc.constantFrom('#!/bin/sh\n', '#!/bin/bash\n', '#!/usr/bin/env bash\n', '', '#!/bin/zsh\n'),
+    fc.oneof(
+      statements(3),
+      fc.tuple(skeleton, statements(1), skeleton).map((p) => p.join('\n')),
+      skeleton,
+    ),
+  )
+  .map(([shebang, body]) => `${shebang}${body}\n`);
 
 const flag = fc.oneof(
-  fc.constantFrom('--from=builder', '--from=0', '--from=missing', '--from=golang:1.7', '--chown=1000:1000', '--chmod=755', '--link', '--from', '--unknown=x', '--chown=$UID'),
+  fc.constantFrom(
+    '--from=builder',
+    '--from=0',
+    '--from=missing',
+    '--from=golang:1.7',
+    '--chown=1000:1000',
+    '--chmod=755',
+    '--link',
+    '--from',
+    '--unknown=x',
+    '--chown=$UID',
+  ),
 );
-const dfPath = fc.oneof(quoted(name).map((n) => n), fc.constantFrom('.', './', '/app/', '../secret', '/etc/passwd', '*.go', 'app*', '$DIR/app', '["app", "/bin/"]', '["a"', '<<EOF'));
+const dfPath = fc.oneof(
+  quoted(name).map((n) => n),
+  fc.constantFrom(
+    '.',
+    './',
+    '/app/',
+    '../secret',
+    '/etc/passwd',
+    '*.go',
+    'app*',
+    '$DIR/app',
+    '["app", "/bin/"]',
+    '["a"',
+    '<<EOF',
+  ),
+);
 const dockerfileLine = fc.oneof(
-  fc.tuple(image, fc.option(fc.constantFrom('builder', 'runtime', 'BUILD', 'scratch', 'context', '0', 'a b'))).map(([i, n]) => `FROM ${i}${n ? ` AS ${n}` : ''}`),
-  fc.constantFrom('FROM scratch', 'FROM golang: 1.7.3', 'FROM', 'FROM --platform=$BUILDPLATFORM golang AS b', 'FROM ${BASE:-alpine}', 'WORKDIR:', 'WORKDIR /go/src/app/', 'WORKDIR', 'USER 1000', 'USER root',
-    'CMD ["./app"]', "CMD ['./hello']", 'CMD ./app', 'ENTRYPOINT ["/app"', 'ENTRYPOINT []', 'EXPOSE 80', 'ARG VERSION=1.0', 'ARG', 'ENV A=1 B=2', 'LABEL a=b',
-    'RUN go build -o app .', 'RUN ["make"]', 'RUN apk add --no-cache ca-certificates \\\n  && echo ok', 'RUN <<EOF\necho hi\nEOF', 'ONBUILD COPY . /x', 'HEALTHCHECK NONE', 'SHELL ["/bin/sh","-c"]',
-    'STOPSIGNAL', 'VOLUME /data', 'MAINTAINER me', 'FROBNICATE x', '# comment', '', '\\', 'RUN echo \\'),
-  fc.tuple(fc.constantFrom('COPY', 'ADD', 'copy'), args(flag, 2), fc.array(dfPath, { minLength: 1, maxLength: 3 })).map(([k, f, p]) => `${k} ${f} ${p.join(' ')}`.replace(/ +/g, ' ')),
+  fc
+    .tuple(image, fc.option(fc.constantFrom('builder', 'runtime', 'BUILD', 'scratch', 'context', '0', 'a b')))
+    .map(([i, n]) => `FROM ${i}${n ? ` AS ${n}` : ''}`),
+  fc.constantFrom(
+    'FROM scratch',
+    'FROM golang: 1.7.3',
+    'FROM',
+    'FROM --platform=$BUILDPLATFORM golang AS b',
+    'FROM ${BASE:-alpine}',
+    'WORKDIR:',
+    'WORKDIR /go/src/app/',
+    'WORKDIR',
+    'USER 1000',
+    'USER root',
+    'CMD ["./app"]',
+    "CMD ['./hello']",
+    'CMD ./app',
+    'ENTRYPOINT ["/app"',
+    'ENTRYPOINT []',
+    'EXPOSE 80',
+    'ARG VERSION=1.0',
+    'ARG',
+    'ENV A=1 B=2',
+    'LABEL a=b',
+    'RUN go build -o app .',
+    'RUN ["make"]',
+    'RUN apk add --no-cache ca-certificates \\\n  && echo ok',
+    'RUN <<EOF\necho hi\nEOF',
+    'ONBUILD COPY . /x',
+    'HEALTHCHECK NONE',
+    'SHELL ["/bin/sh","-c"]',
+    'STOPSIGNAL',
+    'VOLUME /data',
+    'MAINTAINER me',
+    'FROBNICATE x',
+    '# comment',
+    '',
+    '\\',
+    'RUN echo \\',
+  ),
+  fc
+    .tuple(fc.constantFrom('COPY', 'ADD', 'copy'), args(flag, 2), fc.array(dfPath, { minLength: 1, maxLength: 3 }))
+    .map(([k, f, p]) => `${k} ${f} ${p.join(' ')}`.replace(/ +/g, ' ')),
   fc.tuple(fc.constantFrom('WORKDIR', 'USER', 'ENV X', 'ARG', 'EXPOSE'), word).map(([k, w]) => `${k} ${w}`),
 );
-export const dockerfile = fc.tuple(
-  fc.constantFrom('', '# syntax=docker/dockerfile:1\n', '# escape=`\n', '# escape=\\\n', '# syntax=x\n# escape=`\n'),
-  fc.option(image), fc.array(dockerfileLine, { maxLength: 12 }),
-).map(([d, f, lines]) => `${d}${f !== null ? `FROM ${f}\n` : ''}${lines.join('\n')}\n`);
+export const dockerfile = fc
+  .tuple(
+    fc.constantFrom('', '# syntax=docker/dockerfile:1\n', '# escape=`\n', '# escape=\\\n', '# syntax=x\n# escape=`\n'),
+    fc.option(image),
+    fc.array(dockerfileLine, { maxLength: 12 }),
+  )
+  .map(([d, f, lines]) => `${d}${f !== null ? `FROM ${f}\n` : ''}${lines.join('\n')}\n`);
 
-export const makefile = fc.array(fc.tuple(fc.constantFrom('all', 'build', 'image', '.PHONY', 'clean'), fc.array(fc.oneof(dockerCommand, hostCommand), { maxLength: 3 })), { maxLength: 4 })
+export const makefile = fc
+  .array(
+    fc.tuple(
+      fc.constantFrom('all', 'build', 'image', '.PHONY', 'clean'),
+      fc.array(fc.oneof(dockerCommand, hostCommand), { maxLength: 3 }),
+    ),
+    { maxLength: 4 },
+  )
   .map((rules) => rules.map(([t, cmds]) => `${t}:\n${cmds.map((c) => `\t${c}`).join('\n')}`).join('\n\n') + '\n');
 
 const fileName = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom('Dockerfile', 'Dockerfile.build', 'build.sh', 'Makefile', 'app.go', '.dockerignore', 'env.sh') },
-  { weight: 1, arbitrary: fc.constantFrom('Dockerfile.armhf', 'build.armhf.sh', 'Containerfile', 'x.Dockerfile', 'deploy.sh', 'run', 'package.json', 'GNUmakefile', 'my app', '-rf', 'ünï.sh', "it's.sh", ' ', '.hidden', 'Dockerfile-prod') },
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      'Dockerfile',
+      'Dockerfile.build',
+      'build.sh',
+      'Makefile',
+      'app.go',
+      '.dockerignore',
+      'env.sh',
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'Dockerfile.armhf',
+      'build.armhf.sh',
+      'Containerfile',
+      'x.Dockerfile',
+      'deploy.sh',
+      'run',
+      'package.json',
+      'GNUmakefile',
+      'my app',
+      '-rf',
+      'ünï.sh',
+      "it's.sh",
+      ' ',
+      '.hidden',
+      'Dockerfile-prod',
+    ),
+  },
 );
 
 /** Raw-byte damage to one file's text. */
 export const damage = fc.oneof(
   fc.constant((b: Uint8Array) => b),
   fc.nat().map((n) => (b: Uint8Array) => b.slice(0, b.length ? n % b.length : 0)),
-  fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 16 })).map(([n, r]) => (b: Uint8Array) => splice(b, n, r)),
+  fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 16 })).map(
+    ([n, r]) =>
+      (b: Uint8Array) =>
+        splice(b, n, r),
+  ),
   fc.nat().map((n) => (b: Uint8Array) => splice(b, n, Uint8Array.of(0))),
-  fc.tuple(fc.nat(), fc.constantFrom(Uint8Array.of(0xff, 0xfe), Uint8Array.of(0xc3), Uint8Array.of(0x80), Uint8Array.of(0xed, 0xa0, 0x80), Uint8Array.of(0xf4, 0x90, 0x80, 0x80))).map(([n, r]) => (b: Uint8Array) => splice(b, n, r)),
+  fc
+    .tuple(
+      fc.nat(),
+      fc.constantFrom(
+        Uint8Array.of(0xff, 0xfe),
+        Uint8Array.of(0xc3),
+        Uint8Array.of(0x80),
+        Uint8Array.of(0xed, 0xa0, 0x80),
+        Uint8Array.of(0xf4, 0x90, 0x80, 0x80),
+      ),
+    )
+    .map(
+      ([n, r]) =>
+        (b: Uint8Array) =>
+          splice(b, n, r),
+    ),
   fc.constant((b: Uint8Array) => enc.encode(new TextDecoder().decode(b).replace(/\n/g, '\r\n'))),
   fc.constant((b: Uint8Array) => concat(Uint8Array.of(0xef, 0xbb, 0xbf), b)),
   fc.constant((b: Uint8Array) => Uint8Array.from(b).reverse()),
@@ -182,67 +566,131 @@ function splice(b: Uint8Array, at: number, insert: Uint8Array): Uint8Array {
 export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
 /** A builder pattern that mostly migrates: plain names, a consuming runtime COPY, a few random lines around. */
-const validCore = fc.tuple(
-  fc.constantFrom('app', 'hello', 'bin', 'dist', 'out'), fc.constantFrom('/app', '/go/src/app/app', '/out/.', '/usr/local/bin/hello'),
-  fc.constantFrom('', '-L ', '-a '), fc.constantFrom('extract', 'c'), fc.array(fc.oneof(hostCommand, fc.constantFrom('set -e', 'echo building', 'mkdir -p out', 'cd "$(dirname "$0")"')), { maxLength: 2 }),
-  fc.array(dockerfileLine, { maxLength: 2 }), fc.constantFrom('', '--chown=1000:1000 ', '--chmod=755 '), fc.constantFrom('alpine:latest', 'scratch', 'testbase/busybox:latest'),
-).map(([host, from, opt, c, extra, lines, flags, base]) => ({
-  'build.sh': enc.encode(['#!/bin/sh', ...extra.slice(0, 1), 'docker build -t app:build . -f Dockerfile.build', `docker create --name ${c} app:build`, `docker cp ${opt}${c}:${from} ./${host}`, `docker rm -f ${c}`, ...extra.slice(1), 'docker build --no-cache -t app:latest .', ''].join('\n')),
-  'Dockerfile.build': enc.encode(`FROM golang:1.7.3\nWORKDIR /go/src/app\nCOPY . .\nRUN go build -o app .\n${lines.slice(0, 1).join('\n')}\n`),
-  Dockerfile: enc.encode(`FROM ${base}\nWORKDIR /srv\nCOPY ${flags}${host} /srv/${host}\n${lines.slice(1).join('\n')}\nCMD ["/srv/${host}"]\n`),
-  'main.go': enc.encode('package main\nfunc main() {}\n'),
-} as Tree));
+const validCore = fc
+  .tuple(
+    fc.constantFrom('app', 'hello', 'bin', 'dist', 'out'),
+    fc.constantFrom('/app', '/go/src/app/app', '/out/.', '/usr/local/bin/hello'),
+    fc.constantFrom('', '-L ', '-a '),
+    fc.constantFrom('extract', 'c'),
+    fc.array(
+      fc.oneof(hostCommand, fc.constantFrom('set -e', 'echo building', 'mkdir -p out', 'cd "$(dirname "$0")"')),
+      { maxLength: 2 },
+    ),
+    fc.array(dockerfileLine, { maxLength: 2 }),
+    fc.constantFrom('', '--chown=1000:1000 ', '--chmod=755 '),
+    fc.constantFrom('alpine:latest', 'scratch', 'testbase/busybox:latest'),
+  )
+  .map(([host, from, opt, c, extra, lines, flags, base]) => ({
+    'build.sh': enc.encode(
+      [
+        '#!/bin/sh',
+        ...extra.slice(0, 1),
+        'docker build -t app:build . -f Dockerfile.build',
+        `docker create --name ${c} app:build`,
+        `docker cp ${opt}${c}:${from} ./${host}`,
+        `docker rm -f ${c}`,
+        ...extra.slice(1),
+        'docker build --no-cache -t app:latest .',
+        '',
+      ].join('\n'),
+    ),
+    'Dockerfile.build': enc.encode(
+      `FROM golang:1.7.3\nWORKDIR /go/src/app\nCOPY . .\nRUN go build -o app .\n${lines.slice(0, 1).join('\n')}\n`,
+    ),
+    Dockerfile: enc.encode(
+      `FROM ${base}\nWORKDIR /srv\nCOPY ${flags}${host} /srv/${host}\n${lines.slice(1).join('\n')}\nCMD ["/srv/${host}"]\n`,
+    ),
+    'main.go': enc.encode('package main\nfunc main() {}\n'),
+  }));
 
 /** A directory: a builder-pattern core (mostly present) plus odd extra files, each possibly damaged. */
-const wildTree: fc.Arbitrary<Tree> = fc.record({
-  build: fc.option(dockerfile, { freq: 8 }), runtime: fc.option(dockerfile, { freq: 8 }), script: fc.option(shellScript, { freq: 8 }),
-  make: fc.option(makefile, { freq: 2 }),
-  extra: fc.array(fc.tuple(fileName, fc.oneof(shellScript, dockerfile, makefile, fc.string({ maxLength: 40 }))), { maxLength: 3 }),
-  damaged: fc.array(fc.tuple(fc.constantFrom('Dockerfile', 'Dockerfile.build', 'build.sh', 'Makefile'), damage), { maxLength: 2 }),
-}).map(({ build, runtime, script, make, extra, damaged }) => {
-  const files: Tree = {};
-  for (const [n, text] of extra) files[n] = enc.encode(text);
-  if (build !== null) files['Dockerfile.build'] = enc.encode(build);
-  if (runtime !== null) files['Dockerfile'] = enc.encode(runtime);
-  if (script !== null) files['build.sh'] = enc.encode(script);
-  if (make !== null) files['Makefile'] = enc.encode(make);
-  for (const [n, hurt] of damaged) if (files[n]) files[n] = hurt(files[n]!);
-  return files;
-});
+const wildTree: fc.Arbitrary<Tree> = fc
+  .record({
+    build: fc.option(dockerfile, { freq: 8 }),
+    runtime: fc.option(dockerfile, { freq: 8 }),
+    script: fc.option(shellScript, { freq: 8 }),
+    make: fc.option(makefile, { freq: 2 }),
+    extra: fc.array(fc.tuple(fileName, fc.oneof(shellScript, dockerfile, makefile, fc.string({ maxLength: 40 }))), {
+      maxLength: 3,
+    }),
+    damaged: fc.array(fc.tuple(fc.constantFrom('Dockerfile', 'Dockerfile.build', 'build.sh', 'Makefile'), damage), {
+      maxLength: 2,
+    }),
+  })
+  .map(({ build, runtime, script, make, extra, damaged }) => {
+    const files: Tree = {};
+    for (const [n, text] of extra) files[n] = enc.encode(text);
+    if (build !== null) files['Dockerfile.build'] = enc.encode(build);
+    if (runtime !== null) files['Dockerfile'] = enc.encode(runtime);
+    if (script !== null) files['build.sh'] = enc.encode(script);
+    if (make !== null) files['Makefile'] = enc.encode(make);
+    for (const [n, hurt] of damaged) if (files[n]) files[n] = hurt(files[n]);
+    return files;
+  });
 
 /** Valid-looking directories (a third, some damaged) and wild ones. */
 export const tree: fc.Arbitrary<Tree> = fc.oneof(
   { weight: 2, arbitrary: wildTree },
   { weight: 1, arbitrary: validCore },
-  { weight: 1, arbitrary: fc.tuple(validCore, fc.constantFrom('Dockerfile', 'Dockerfile.build', 'build.sh'), damage).map(([files, n, hurt]) => ({ ...files, [n]: hurt(files[n]!) })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(validCore, fc.constantFrom('Dockerfile', 'Dockerfile.build', 'build.sh'), damage)
+      .map(([files, n, hurt]) => ({ ...files, [n]: hurt(files[n]) })),
+  },
 );
 
 /**
  * Big inputs: a 10,000-line script, a 1 MB line, deep nesting of compound commands, command
  * substitutions and parentheses, long Dockerfiles.
  */
-export const bigTree: fc.Arbitrary<Tree> = fc.tuple(fc.nat(7), fc.integer({ min: 200, max: 2000 }), shellScript, dockerfile).map(([kind, depth, script, df]) => {
-  const sample = 'docker build -t app:build . -f Dockerfile.build\ndocker create --name extract app:build\ndocker cp extract:/app ./app\ndocker rm -f extract\ndocker build -t app .\n';
-  const runtime = 'FROM scratch\nCOPY app /app\nCMD ["/app"]\n';
-  const builder = 'FROM golang:1.7.3\nWORKDIR /app\nRUN go build -o app .\n';
-  let text: string;
-  switch (kind) {
-    case 0: text = `#!/bin/sh\n${Array.from({ length: 10_000 }, (_, i) => (i % 5 === 0 ? script.split('\n')[1] ?? 'true' : `echo line ${i}`)).join('\n')}\n${sample}`; break;
-    case 1: text = `#!/bin/sh\necho ${'a'.repeat(1 << 20)}\n${sample}`; break;
-    case 2: text = `#!/bin/sh\n${'if true; then\n'.repeat(depth)}${sample}${'fi\n'.repeat(depth)}`; break;
-    case 3: text = `#!/bin/sh\nx=${'$('.repeat(depth)}echo${')'.repeat(depth)}\n${sample}`; break;
-    case 4: text = `#!/bin/sh\n${'('.repeat(depth)}${sample}${')'.repeat(depth)}\n`; break;
-    case 5: text = `#!/bin/sh\n${Array.from({ length: depth }, (_, i) => `f${i}() { f${i + 1} "$@"; }`).join('\n')}\nf${depth}() {\n${sample}}\nf0\n`; break;
-    case 6: text = `#!/bin/sh\n${sample.repeat(depth % 20 + 1)}`; break;
-    default: text = `#!/bin/sh\ndocker build -t app . ${Array.from({ length: depth }, (_, i) => `--build-arg A${i}="\${V${i}:-${i}}"`).join(' ')}\n${sample}`;
-  }
-  const files: Tree = { 'build.sh': enc.encode(text), 'Dockerfile.build': enc.encode(builder), 'Dockerfile': enc.encode(runtime) };
-  if (kind === 6) files['Dockerfile'] = enc.encode(`FROM scratch\n${'COPY app /app\n'.repeat(1_000)}${df}`);
-  if (kind === 1) files['Dockerfile.build'] = enc.encode(`FROM golang\nRUN echo ${'b'.repeat(1 << 20)}\n`);
-  return files;
-});
+export const bigTree: fc.Arbitrary<Tree> = fc
+  .tuple(fc.nat(7), fc.integer({ min: 200, max: 2000 }), shellScript, dockerfile)
+  .map(([kind, depth, script, df]) => {
+    const sample =
+      'docker build -t app:build . -f Dockerfile.build\ndocker create --name extract app:build\ndocker cp extract:/app ./app\ndocker rm -f extract\ndocker build -t app .\n';
+    const runtime = 'FROM scratch\nCOPY app /app\nCMD ["/app"]\n';
+    const builder = 'FROM golang:1.7.3\nWORKDIR /app\nRUN go build -o app .\n';
+    let text: string;
+    switch (kind) {
+      case 0:
+        text = `#!/bin/sh\n${Array.from({ length: 10_000 }, (_, i) => (i % 5 === 0 ? (script.split('\n')[1] ?? 'true') : `echo line ${i}`)).join('\n')}\n${sample}`;
+        break;
+      case 1:
+        text = `#!/bin/sh\necho ${'a'.repeat(1 << 20)}\n${sample}`;
+        break;
+      case 2:
+        text = `#!/bin/sh\n${'if true; then\n'.repeat(depth)}${sample}${'fi\n'.repeat(depth)}`;
+        break;
+      case 3:
+        text = `#!/bin/sh\nx=${'$('.repeat(depth)}echo${')'.repeat(depth)}\n${sample}`;
+        break;
+      case 4:
+        text = `#!/bin/sh\n${'('.repeat(depth)}${sample}${')'.repeat(depth)}\n`;
+        break;
+      case 5:
+        text = `#!/bin/sh\n${Array.from({ length: depth }, (_, i) => `f${i}() { f${i + 1} "$@"; }`).join('\n')}\nf${depth}() {\n${sample}}\nf0\n`;
+        break;
+      case 6:
+        text = `#!/bin/sh\n${sample.repeat((depth % 20) + 1)}`;
+        break;
+      default:
+        text = `#!/bin/sh\ndocker build -t app . ${Array.from({ length: depth }, (_, i) => `--build-arg A${i}="\${V${i}:-${i}}"`).join(' ')}\n${sample}`;
+    }
+    const files: Tree = {
+      'build.sh': enc.encode(text),
+      'Dockerfile.build': enc.encode(builder),
+      Dockerfile: enc.encode(runtime),
+    };
+    if (kind === 6) files['Dockerfile'] = enc.encode(`FROM scratch\n${'COPY app /app\n'.repeat(1_000)}${df}`);
+    if (kind === 1) files['Dockerfile.build'] = enc.encode(`FROM golang\nRUN echo ${'b'.repeat(1 << 20)}\n`);
+    return files;
+  });

@@ -22,49 +22,80 @@ const SEED = process.env.RESTAGE_FUZZ_SEED ? Number(process.env.RESTAGE_FUZZ_SEE
 const SMALL_MS = 1_000;
 const BIG_MS = 60_000;
 
-function property(arb: fc.Arbitrary<Tree>, runs: number, boundMs: number, stats: { cases: number; max: number; total: number; statuses: Record<string, number> }) {
+function property(
+  arb: fc.Arbitrary<Tree>,
+  runs: number,
+  boundMs: number,
+  stats: { cases: number; max: number; total: number; statuses: Record<string, number> },
+) {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-prop-'));
   return {
     parent,
     run: async (): Promise<string | null> => {
-      const details = await fc.check(fc.asyncProperty(arb, async (files) => {
-      const dir = writeTree(files, parent);
-      try {
-        const outcome = await check(dir);
-        const ms = outcome.ms + outcome.verifyMs;
-        stats.cases++; stats.total += ms; stats.max = Math.max(stats.max, ms);
-        stats.statuses[outcome.result.status] = (stats.statuses[outcome.result.status] ?? 0) + 1;
-        if (ms > boundMs) throw new Error(`took ${ms.toFixed(0)} ms (bound ${boundMs} ms)`);
-      } finally { fs.rmSync(dir, { recursive: true, force: true }); }
-    }), { numRuns: runs, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: true });
+      const details = await fc.check(
+        fc.asyncProperty(arb, async (files) => {
+          const dir = writeTree(files, parent);
+          try {
+            const outcome = await check(dir);
+            const ms = outcome.ms + outcome.verifyMs;
+            stats.cases++;
+            stats.total += ms;
+            stats.max = Math.max(stats.max, ms);
+            stats.statuses[outcome.result.status] = (stats.statuses[outcome.result.status] ?? 0) + 1;
+            if (ms > boundMs) throw new Error(`took ${ms.toFixed(0)} ms (bound ${boundMs} ms)`);
+          } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+          }
+        }),
+        { numRuns: runs, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: true },
+      );
       if (!details.failed) return null;
       // The counterexample is kept as a directory, ready to become a fixture (fixtures.test.ts).
       const keep = writeTree(details.counterexample![0], os.tmpdir());
-      const error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+      const error =
+        details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
       return `seed ${details.seed} path ${details.counterexamplePath}: ${error.slice(0, 2000)}\ncounterexample kept in ${keep}`;
     },
   };
 }
 
-test.serial('generated directories: migrate and verify planning give a structured result, exit 0 or 2, in bounded time', async (t) => {
-  const stats = { cases: 0, max: 0, total: 0, statuses: {} as Record<string, number> };
-  const p = property(tree, RUNS - BIG_RUNS, SMALL_MS, stats);
-  let failure: string | null;
-  try { failure = await p.run(); } finally { fs.rmSync(p.parent, { recursive: true, force: true }); }
-  t.is(failure, null);
-  t.log(`${stats.cases} cases, mean ${(stats.total / stats.cases).toFixed(1)} ms, max ${stats.max.toFixed(0)} ms, ${JSON.stringify(stats.statuses)}`);
-  t.is(stats.cases, RUNS - BIG_RUNS);
-  // The generator reaches the deep code: some cases migrate, others fail with diagnostics.
-  t.true((stats.statuses['migrated'] ?? 0) + (stats.statuses['needs-attention'] ?? 0) > 0);
-  t.true((stats.statuses['error'] ?? 0) > 0);
-});
+test.serial(
+  'generated directories: migrate and verify planning give a structured result, exit 0 or 2, in bounded time',
+  async (t) => {
+    const stats = { cases: 0, max: 0, total: 0, statuses: {} as Record<string, number> };
+    const p = property(tree, RUNS - BIG_RUNS, SMALL_MS, stats);
+    let failure: string | null;
+    try {
+      failure = await p.run();
+    } finally {
+      fs.rmSync(p.parent, { recursive: true, force: true });
+    }
+    t.is(failure, null);
+    t.log(
+      `${stats.cases} cases, mean ${(stats.total / stats.cases).toFixed(1)} ms, max ${stats.max.toFixed(0)} ms, ${JSON.stringify(stats.statuses)}`,
+    );
+    t.is(stats.cases, RUNS - BIG_RUNS);
+    // The generator reaches the deep code: some cases migrate, others fail with diagnostics.
+    t.true((stats.statuses['migrated'] ?? 0) + (stats.statuses['needs-attention'] ?? 0) > 0);
+    t.true((stats.statuses['error'] ?? 0) > 0);
+  },
+);
 
-test.serial('big inputs (10,000-line scripts, 1 MB lines, deep nesting): structured result in bounded time', async (t) => {
-  const stats = { cases: 0, max: 0, total: 0, statuses: {} as Record<string, number> };
-  const p = property(bigTree, BIG_RUNS, BIG_MS, stats);
-  let failure: string | null;
-  try { failure = await p.run(); } finally { fs.rmSync(p.parent, { recursive: true, force: true }); }
-  t.is(failure, null);
-  t.log(`${stats.cases} cases, mean ${(stats.total / stats.cases).toFixed(1)} ms, max ${stats.max.toFixed(0)} ms, ${JSON.stringify(stats.statuses)}`);
-  t.is(stats.cases, BIG_RUNS);
-});
+test.serial(
+  'big inputs (10,000-line scripts, 1 MB lines, deep nesting): structured result in bounded time',
+  async (t) => {
+    const stats = { cases: 0, max: 0, total: 0, statuses: {} as Record<string, number> };
+    const p = property(bigTree, BIG_RUNS, BIG_MS, stats);
+    let failure: string | null;
+    try {
+      failure = await p.run();
+    } finally {
+      fs.rmSync(p.parent, { recursive: true, force: true });
+    }
+    t.is(failure, null);
+    t.log(
+      `${stats.cases} cases, mean ${(stats.total / stats.cases).toFixed(1)} ms, max ${stats.max.toFixed(0)} ms, ${JSON.stringify(stats.statuses)}`,
+    );
+    t.is(stats.cases, BIG_RUNS);
+  },
+);

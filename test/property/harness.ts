@@ -25,14 +25,27 @@ function unreachableEngine(calls: string[]): Engine {
   return new Proxy({ kind: 'docker', client: 'docker' } as unknown as Engine, {
     get(target, prop) {
       if (prop === 'kind' || prop === 'client') return (target as unknown as Record<string, unknown>)[prop];
-      if (prop === 'ping') return async () => { calls.push('ping'); return { ok: false, message: 'property test: no engine' }; };
+      if (prop === 'ping')
+        return async () => {
+          calls.push('ping');
+          return { ok: false, message: 'property test: no engine' };
+        };
       if (prop === 'then') return undefined;
-      return () => { calls.push(String(prop)); throw new Error(`verify called engine.${String(prop)} before ping`); };
+      return () => {
+        calls.push(String(prop));
+        throw new Error(`verify called engine.${String(prop)} before ping`);
+      };
     },
   });
 }
 
-export interface Outcome { readonly result: MigrationResult; readonly exitCode: number; readonly ms: number; readonly verifyStatus: string; readonly verifyMs: number }
+export interface Outcome {
+  readonly result: MigrationResult;
+  readonly exitCode: number;
+  readonly ms: number;
+  readonly verifyStatus: string;
+  readonly verifyMs: number;
+}
 
 /** Writes a tree to a fresh temp directory; returns it. */
 export function writeTree(files: Tree, parent = os.tmpdir()): string {
@@ -50,18 +63,25 @@ export function problems(dir: string, result: MigrationResult, exitCode: number)
   if (!STATUSES.has(result.status)) out.push(`status ${String(result.status)}`);
   if (exitCode !== (result.status === 'error' ? 2 : 0)) out.push(`exit ${exitCode} for status ${result.status}`);
   if (result.status === 'error' && result.dockerfile !== null) out.push('a Dockerfile on error');
-  if ((result.status === 'migrated' || result.status === 'needs-attention') && typeof result.dockerfile !== 'string') out.push('no Dockerfile on success');
-  if (result.status === 'error' && !result.diagnostics.some((d) => d.severity === 'error')) out.push('error status without an error diagnostic');
+  if ((result.status === 'migrated' || result.status === 'needs-attention') && typeof result.dockerfile !== 'string')
+    out.push('no Dockerfile on success');
+  if (result.status === 'error' && !result.diagnostics.some((d) => d.severity === 'error'))
+    out.push('error status without an error diagnostic');
   if (result.dockerfile !== null && /^#\s*syntax\s*=/im.test(result.dockerfile)) out.push('emitted # syntax=');
   for (const d of result.diagnostics) {
     if (!(d.code in CATALOGUE)) out.push(`unknown code ${d.code}`);
     if (d.severity !== CATALOGUE[d.code].severity) out.push(`${d.code} with severity ${d.severity}`);
     if (!d.message || typeof d.message !== 'string') out.push(`${d.code} without a message`);
-    if (!Number.isInteger(d.line) || !Number.isInteger(d.column) || d.line < 1 || d.column < 1) out.push(`${d.code} at ${d.line}:${d.column}`);
+    if (!Number.isInteger(d.line) || !Number.isInteger(d.column) || d.line < 1 || d.column < 1)
+      out.push(`${d.code} at ${d.line}:${d.column}`);
     if (!d.file) out.push(`${d.code} without a file`);
     const abs = path.resolve(dir, d.file);
     let text: string | null = null;
-    try { if (fs.lstatSync(abs).isFile()) text = fs.readFileSync(abs, 'utf8'); } catch { /* a directory or a path the diagnostic names as missing */ }
+    try {
+      if (fs.lstatSync(abs).isFile()) text = fs.readFileSync(abs, 'utf8');
+    } catch {
+      /* a directory or a path the diagnostic names as missing */
+    }
     if (text !== null && !within(text.split('\n'), d) && !within(text.split(/\r\n|\r|\n/), d)) {
       out.push(`${d.code} at ${d.line}:${d.column}, outside ${d.file} (${text.split('\n').length} lines)`);
     }
@@ -83,14 +103,24 @@ export async function check(dir: string): Promise<Outcome> {
   t = performance.now();
   const calls: string[] = [];
   const planned = await verify(dir, {
-    engine: unreachableEngine(calls), network: 'none', imageMap: parseImageMap([]), buildArgs: {}, strictMtime: false, ignore: [], run: null, keep: false,
-    progress: { step: (_l, work) => work() }, signal: new AbortController().signal, displayBase: dir,
+    engine: unreachableEngine(calls),
+    network: 'none',
+    imageMap: parseImageMap([]),
+    buildArgs: {},
+    strictMtime: false,
+    ignore: [],
+    run: null,
+    keep: false,
+    progress: { step: (_l, work) => work() },
+    signal: new AbortController().signal,
+    displayBase: dir,
   });
   const verifyMs = performance.now() - t;
   const touched = calls.filter((c) => c !== 'ping');
   if (touched.length) found.push(`verify called the engine before ping: ${touched.join(', ')}`);
   if (planned.status === 'bad-input') {
-    if (result.status !== 'error' && !planned.diagnostics.some((d) => d.severity === 'error')) found.push('verify refused a directory migrate accepted, without an error');
+    if (result.status !== 'error' && !planned.diagnostics.some((d) => d.severity === 'error'))
+      found.push('verify refused a directory migrate accepted, without an error');
   } else if (planned.status === 'engine-failure' && planned.failure?.step === 'connect') {
     if (result.status === 'error') found.push('verify went on to the engine after a migrate error');
   } else found.push(`verify planning ended ${planned.status}`);

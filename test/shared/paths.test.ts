@@ -2,7 +2,9 @@
 import test from 'ava';
 import { isWithin } from '../../src/shared/paths.js';
 
-const within = test.macro((t, p: string, dir: string, expected: boolean) => { t.is(isWithin(p, dir), expected); });
+const within = test.macro((t, p: string, dir: string, expected: boolean) => {
+  t.is(isWithin(p, dir), expected);
+});
 
 test('the directory itself', within, '/repo', '/repo', true);
 test('a path below it', within, '/repo/ci/build.sh', '/repo', true);

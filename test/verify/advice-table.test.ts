@@ -20,79 +20,179 @@ const BUILDER = 'FROM busybox:latest\nWORKDIR /src\nRUN echo hi > app\n';
 const EXTRACT = 'docker create --name x b:1\ndocker cp x:/src/app ./app\ndocker rm -f x';
 const script = (body: string) => `#!/bin/sh\nset -e\n${body}\n`;
 
-function refusals(t: { teardown: (f: () => void) => void }, buildSh: string, env?: Record<string, string>): Diagnostic[] {
+function refusals(
+  t: { teardown: (f: () => void) => void },
+  buildSh: string,
+  env?: Record<string, string>,
+): Diagnostic[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const [name, text] of Object.entries({ 'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'Dockerfile.build': BUILDER, 'build.sh': buildSh })) fs.writeFileSync(path.join(dir, name), text);
+  for (const [name, text] of Object.entries({
+    Dockerfile: 'FROM busybox:latest\nCOPY app /app\n',
+    'Dockerfile.build': BUILDER,
+    'build.sh': buildSh,
+  }))
+    fs.writeFileSync(path.join(dir, name), text);
   const m = analyzeDirectory(dir, { displayBase: dir, ...(env ? { env } : {}) });
-  return replayRefusals(m.analysis!, scratchArea(m.root, m.analysis!.flow.events.flatMap((e) => (e.kind === 'build' ? [e.context, e.dockerfile] : e.kind === 'copy-out' ? [e.hostPath] : e.kind === 'host' ? e.paths : []))));
+  return replayRefusals(
+    m.analysis!,
+    scratchArea(
+      m.root,
+      m.analysis!.flow.events.flatMap((e) =>
+        e.kind === 'build'
+          ? [e.context, e.dockerfile]
+          : e.kind === 'copy-out'
+            ? [e.hostPath]
+            : e.kind === 'host'
+              ? e.paths
+              : [],
+      ),
+    ),
+  );
 }
 
-interface RefusalRow { readonly pre: string; readonly advice: RegExp; readonly not?: RegExp; readonly follow: { pre: string; env?: Record<string, string> }; readonly why: string }
+interface RefusalRow {
+  readonly pre: string;
+  readonly advice: RegExp;
+  readonly not?: RegExp;
+  readonly follow: { pre: string; env?: Record<string, string> };
+  readonly why: string;
+}
 
 const refusal = test.macro({
   exec(t, row: RefusalRow) {
-    const before = refusals(t, script(`${row.pre}\ndocker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`));
+    const before = refusals(
+      t,
+      script(`${row.pre}\ndocker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`),
+    );
     const d = before.find((x) => x.code === 'RS310');
     if (!d) return t.fail('RS310 does not fire');
     t.regex(d.message, row.advice);
     if (row.not) t.notRegex(d.message, row.not);
-    const after = refusals(t, script(`${row.follow.pre}\ndocker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`), row.follow.env);
+    const after = refusals(
+      t,
+      script(`${row.follow.pre}\ndocker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`),
+      row.follow.env,
+    );
     t.deepEqual(after, [], row.why);
   },
   title: (_p, row: RefusalRow) => `RS310: "${row.advice.source}" holds: ${row.why}`,
 });
 
-test(refusal, { pre: 'rm -rf "$STAGING/probe"', advice: /--env STAGING=VALUE/, follow: { pre: 'rm -rf "$STAGING/probe"', env: { STAGING: '/tmp/restage-never-staging' } }, why: '--env decides the path, which the replay maps into its scratch area' });
-test(refusal, { pre: 'rm -rf "$STAGING/probe"', advice: /\$\{STAGING:-\/tmp\/out\}/, follow: { pre: 'rm -rf "${STAGING:-/tmp/out}/probe"' }, why: 'a default decides the path' });
-test(refusal, { pre: 'mkdir -p ~/.cache/x', advice: /write the path without ~/, not: /\$\{NAME/, follow: { pre: 'mkdir -p /tmp/restage-never-cache/x' }, why: '~ is no variable: a default or --env does not change it' });
-test(refusal, { pre: 'D=$(mktemp -d)\nrm -rf "$D/x"', advice: /set the variable in the script to a literal value/, follow: { pre: 'D=/tmp/restage-never-d\nrm -rf "$D/x"' }, why: 'a literal replaces the command output' });
+test(refusal, {
+  pre: 'rm -rf "$STAGING/probe"',
+  advice: /--env STAGING=VALUE/,
+  follow: { pre: 'rm -rf "$STAGING/probe"', env: { STAGING: '/tmp/restage-never-staging' } },
+  why: '--env decides the path, which the replay maps into its scratch area',
+});
+test(refusal, {
+  pre: 'rm -rf "$STAGING/probe"',
+  advice: /\$\{STAGING:-\/tmp\/out\}/,
+  follow: { pre: 'rm -rf "${STAGING:-/tmp/out}/probe"' },
+  why: 'a default decides the path',
+});
+test(refusal, {
+  pre: 'mkdir -p ~/.cache/x',
+  advice: /write the path without ~/,
+  not: /\$\{NAME/,
+  follow: { pre: 'mkdir -p /tmp/restage-never-cache/x' },
+  why: '~ is no variable: a default or --env does not change it',
+});
+test(refusal, {
+  pre: 'D=$(mktemp -d)\nrm -rf "$D/x"',
+  advice: /set the variable in the script to a literal value/,
+  follow: { pre: 'D=/tmp/restage-never-d\nrm -rf "$D/x"' },
+  why: 'a literal replaces the command output',
+});
 
 // RS701: a fake engine that holds only the images listed; the advice's --image-map entry is added to the user's.
-const holding = (present: readonly string[]) => ({
-  inspectImage: async (ref: string) => { if (present.includes(ref)) return { Id: ref }; throw new EngineError('no such image', [], 1, 'Error: No such image', true); },
-}) as unknown as Engine;
+const holding = (present: readonly string[]) =>
+  ({
+    inspectImage: async (ref: string) => {
+      if (present.includes(ref)) return { Id: ref };
+      throw new EngineError('no such image', [], 1, 'Error: No such image', true);
+    },
+  }) as unknown as Engine;
 
-interface MapRow { readonly dockerfile: string; readonly given: readonly string[]; readonly advice: RegExp; readonly why: string }
+interface MapRow {
+  readonly dockerfile: string;
+  readonly given: readonly string[];
+  readonly advice: RegExp;
+  readonly why: string;
+}
 const mapped = test.macro({
   async exec(t, row: MapRow) {
     const engine = holding(['testbase/golang:latest']);
     const signal = new AbortController().signal;
-    const before = await missingBases(engine, textBases('Dockerfile', row.dockerfile, parseImageMap(row.given)), signal);
+    const before = await missingBases(
+      engine,
+      textBases('Dockerfile', row.dockerfile, parseImageMap(row.given)),
+      signal,
+    );
     t.is(before.length, 1);
     t.is(before[0]!.code, 'RS701');
     const entry = /`--image-map (\S+)=<local image>`/.exec(before[0]!.message)?.[1];
     if (!entry) return t.fail(before[0]!.message);
     t.regex(entry, row.advice);
-    const after = await missingBases(engine, textBases('Dockerfile', row.dockerfile, parseImageMap([...row.given, `${entry}=testbase/golang:latest`])), signal);
+    const after = await missingBases(
+      engine,
+      textBases('Dockerfile', row.dockerfile, parseImageMap([...row.given, `${entry}=testbase/golang:latest`])),
+      signal,
+    );
     t.deepEqual(after, [], row.why);
   },
-  title: (_p, row: MapRow) => `RS701: --image-map ${row.advice.source}=… holds (${row.given.join(' ') || 'no map given'}): ${row.why}`,
+  title: (_p, row: MapRow) =>
+    `RS701: --image-map ${row.advice.source}=… holds (${row.given.join(' ') || 'no map given'}): ${row.why}`,
 });
 
-test(mapped, { dockerfile: 'FROM golang:1.22 AS b\n', given: [], advice: /^golang:1\.22$/, why: 'the FROM side is the reference as written' });
-test(mapped, { dockerfile: 'FROM golang:1.22 AS b\n', given: ['golang=restage-test/missing-go:1'], advice: /^golang:1\.22$/, why: 'an entry naming the tag wins over an earlier one naming the repository' });
-test(mapped, { dockerfile: 'FROM golang AS b\n', given: ['golang:latest=restage-test/missing-go:1'], advice: /^golang:latest$/, why: 'without a tag the advice spells :latest, so it is as exact as the entry it must win over' });
-
-test.serial('RS703: the command given for a scratch directory removes exactly it, whatever its path holds', async (t) => {
-  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-'));
-  t.teardown(() => fs.rmSync(parent, { recursive: true, force: true }));
-  const tmp = path.join(parent, "a b$x'c");
-  fs.mkdirSync(tmp);
-  fs.mkdirSync(path.join(parent, 'a'));
-  const saved = process.env.TMPDIR;
-  process.env.TMPDIR = tmp;
-  t.teardown(() => { if (saved === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = saved; });
-  const session = new Session('restage-0dd0dd0d');
-  const dir = session.scratch('legacy');
-  // The removal fails (what cleanup cannot undo is then reported with a command).
-  const rmSync = fs.rmSync;
-  fs.rmSync = (() => { throw new Error('EBUSY'); }) as typeof fs.rmSync;
-  const report = await session.cleanup(null, false).finally(() => { fs.rmSync = rmSync; });
-  t.is(report.failed.length, 1);
-  t.is(report.failed[0]!.what, `directory ${dir}`);
-  const ran = spawnSync('/bin/sh', ['-c', report.failed[0]!.command], { encoding: 'utf8' });
-  t.is(ran.status, 0, ran.stderr);
-  t.false(fs.existsSync(dir));
-  t.true(fs.existsSync(path.join(parent, 'a')), 'nothing else is removed');
+test(mapped, {
+  dockerfile: 'FROM golang:1.22 AS b\n',
+  given: [],
+  advice: /^golang:1\.22$/,
+  why: 'the FROM side is the reference as written',
 });
+test(mapped, {
+  dockerfile: 'FROM golang:1.22 AS b\n',
+  given: ['golang=restage-test/missing-go:1'],
+  advice: /^golang:1\.22$/,
+  why: 'an entry naming the tag wins over an earlier one naming the repository',
+});
+test(mapped, {
+  dockerfile: 'FROM golang AS b\n',
+  given: ['golang:latest=restage-test/missing-go:1'],
+  advice: /^golang:latest$/,
+  why: 'without a tag the advice spells :latest, so it is as exact as the entry it must win over',
+});
+
+test.serial(
+  'RS703: the command given for a scratch directory removes exactly it, whatever its path holds',
+  async (t) => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-'));
+    t.teardown(() => fs.rmSync(parent, { recursive: true, force: true }));
+    const tmp = path.join(parent, "a b$x'c");
+    fs.mkdirSync(tmp);
+    fs.mkdirSync(path.join(parent, 'a'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    t.teardown(() => {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    });
+    const session = new Session('restage-0dd0dd0d');
+    const dir = session.scratch('legacy');
+    // The removal fails (what cleanup cannot undo is then reported with a command).
+    const rmSync = fs.rmSync;
+    fs.rmSync = () => {
+      throw new Error('EBUSY');
+    };
+    const report = await session.cleanup(null, false).finally(() => {
+      fs.rmSync = rmSync;
+    });
+    t.is(report.failed.length, 1);
+    t.is(report.failed[0]!.what, `directory ${dir}`);
+    const ran = spawnSync('/bin/sh', ['-c', report.failed[0]!.command], { encoding: 'utf8' });
+    t.is(ran.status, 0, ran.stderr);
+    t.false(fs.existsSync(dir));
+    t.true(fs.existsSync(path.join(parent, 'a')), 'nothing else is removed');
+  },
+);

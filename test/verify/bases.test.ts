@@ -7,30 +7,63 @@ import { ROOT } from '../helpers/fixtures.js';
 import path from 'node:path';
 
 test('a Dockerfile: FROM and COPY --from images, mapped; stage names, scratch and ARG references left out', (t) => {
-  const text = 'ARG BASE=x\nFROM golang:1.22 AS build\nFROM ${BASE}\nFROM build AS again\nFROM scratch\nCOPY --from=build /a /a\nCOPY --from=tools/lint:2 /b /b\n';
+  const text =
+    'ARG BASE=x\nFROM golang:1.22 AS build\nFROM ${BASE}\nFROM build AS again\nFROM scratch\nCOPY --from=build /a /a\nCOPY --from=tools/lint:2 /b /b\n';
   const uses = textBases('Dockerfile', text, new Map([['golang', 'testbase/golang:latest']]));
-  t.deepEqual(uses.map((u) => [u.image, u.written, u.at.line]), [['testbase/golang:latest', 'golang:1.22', 2], ['tools/lint:2', 'tools/lint:2', 7]]);
+  t.deepEqual(
+    uses.map((u) => [u.image, u.written, u.at.line]),
+    [
+      ['testbase/golang:latest', 'golang:1.22', 2],
+      ['tools/lint:2', 'tools/lint:2', 7],
+    ],
+  );
 });
 
 test('the legacy side: the builds it replays, less the tags the flow makes itself', (t) => {
   const dir = path.join(ROOT, 'test', 'fixtures', 'e2e', 'missing-base');
   const { analysis } = analyzeDirectory(dir, { displayBase: ROOT });
   const uses = legacyBases(analysis!, new Map());
-  t.deepEqual(uses.map((u) => `${u.image} ${u.at.file}:${u.at.line}`), [
-    'restage-test/no-such-builder:1 test/fixtures/e2e/missing-base/Dockerfile.build:1',
-    'restage-test/no-such-runtime:2 test/fixtures/e2e/missing-base/Dockerfile:1',
-  ]);
+  t.deepEqual(
+    uses.map((u) => `${u.image} ${u.at.file}:${u.at.line}`),
+    [
+      'restage-test/no-such-builder:1 test/fixtures/e2e/missing-base/Dockerfile.build:1',
+      'restage-test/no-such-runtime:2 test/fixtures/e2e/missing-base/Dockerfile:1',
+    ],
+  );
 });
 
 test('missing images: one RS701 per image at its first use; an engine error that is not "no such image" is thrown on', async (t) => {
   const asked: string[] = [];
-  const engine = { inspectImage: async (ref: string) => { asked.push(ref); if (ref === 'here:1') return { Id: 'x' }; throw new EngineError('no such image', [], 1, 'Error: No such image', true); } } as unknown as Engine;
+  const engine = {
+    inspectImage: async (ref: string) => {
+      asked.push(ref);
+      if (ref === 'here:1') return { Id: 'x' };
+      throw new EngineError('no such image', [], 1, 'Error: No such image', true);
+    },
+  } as unknown as Engine;
   const at = { file: 'Dockerfile', line: 1, column: 6 };
-  const found = await missingBases(engine, [{ image: 'here:1', written: 'here:1', at }, { image: 'gone:2', written: 'gone', at }, { image: 'gone:2', written: 'gone', at: { ...at, line: 4 } }], new AbortController().signal);
+  const found = await missingBases(
+    engine,
+    [
+      { image: 'here:1', written: 'here:1', at },
+      { image: 'gone:2', written: 'gone', at },
+      { image: 'gone:2', written: 'gone', at: { ...at, line: 4 } },
+    ],
+    new AbortController().signal,
+  );
   t.deepEqual(asked, ['here:1', 'gone:2']);
   t.is(found.length, 1);
   t.like(found[0], { code: 'RS701', line: 1 });
-  t.regex(found[0]!.message, /the image gone:2 \(gone mapped by --image-map\) is not on the engine.*--image-map gone:latest=<local image>/);
-  const broken = { inspectImage: async () => { throw new EngineError('daemon gone', [], 1, 'Cannot connect', false); } } as unknown as Engine;
-  await t.throwsAsync(missingBases(broken, [{ image: 'a:1', written: 'a:1', at }], new AbortController().signal), { message: 'daemon gone' });
+  t.regex(
+    found[0]!.message,
+    /the image gone:2 \(gone mapped by --image-map\) is not on the engine.*--image-map gone:latest=<local image>/,
+  );
+  const broken = {
+    inspectImage: async () => {
+      throw new EngineError('daemon gone', [], 1, 'Cannot connect', false);
+    },
+  } as unknown as Engine;
+  await t.throwsAsync(missingBases(broken, [{ image: 'a:1', written: 'a:1', at }], new AbortController().signal), {
+    message: 'daemon gone',
+  });
 });

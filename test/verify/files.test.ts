@@ -11,7 +11,10 @@ interface Case {
 
 /** Expected findings in order; each is matched with t.like, so a case states only what it is about. */
 const diff = test.macro((t, { legacy, migrated, options }: Case, expected: readonly Partial<Difference>[]) => {
-  const found = differ.compare(side({ entries: legacy }), side({ entries: migrated }), { ...defaultCompareOptions, ...options });
+  const found = differ.compare(side({ entries: legacy }), side({ entries: migrated }), {
+    ...defaultCompareOptions,
+    ...options,
+  });
   t.deepEqual(
     found.map((d) => `${d.subject} ${d.field}`),
     expected.map((d) => `${d.subject} ${d.field}`),
@@ -24,88 +27,218 @@ const tree = [dir('/'), dir('/app'), file('/app/tool', 'bin', { mode: 0o755 }), 
 test('identical trees', diff, { legacy: tree, migrated: tree }, []);
 
 test('a path on one side only', diff, { legacy: [...tree, file('/app/extra', 'e')], migrated: tree }, [
-  { subject: '/app/extra', field: 'presence', legacy: 'regular file 0644 0:0 1 B', migrated: null, message: '/app/extra: regular file only in the legacy image' },
+  {
+    subject: '/app/extra',
+    field: 'presence',
+    legacy: 'regular file 0644 0:0 1 B',
+    migrated: null,
+    message: '/app/extra: regular file only in the legacy image',
+  },
 ]);
 
-test('a directory on one side only is reported once, with what lies below it', diff, {
-  legacy: tree,
-  migrated: [...tree, dir('/opt'), dir('/opt/sdk'), file('/opt/sdk/a'), file('/opt/sdk/b'), file('/stray')],
-}, [
-  { subject: '/opt', field: 'presence', legacy: null, message: '/opt: directory only in the migrated image (with 3 entries below it)' },
-  { subject: '/stray', field: 'presence' },
-]);
+test(
+  'a directory on one side only is reported once, with what lies below it',
+  diff,
+  {
+    legacy: tree,
+    migrated: [...tree, dir('/opt'), dir('/opt/sdk'), file('/opt/sdk/a'), file('/opt/sdk/b'), file('/stray')],
+  },
+  [
+    {
+      subject: '/opt',
+      field: 'presence',
+      legacy: null,
+      message: '/opt: directory only in the migrated image (with 3 entries below it)',
+    },
+    { subject: '/stray', field: 'presence' },
+  ],
+);
 
 test('type', diff, { legacy: [file('/app/run', 'x')], migrated: [symlink('/app/run', 'x')] }, [
-  { subject: '/app/run', field: 'type', legacy: 'regular file', migrated: 'symbolic link', message: '/app/run: symbolic link in the migrated image, regular file in the legacy one' },
+  {
+    subject: '/app/run',
+    field: 'type',
+    legacy: 'regular file',
+    migrated: 'symbolic link',
+    message: '/app/run: symbolic link in the migrated image, regular file in the legacy one',
+  },
 ]);
 
-test('permission bits', diff, { legacy: [file('/app/run.sh', 'x', { mode: 0o644 })], migrated: [file('/app/run.sh', 'x', { mode: 0o755 })] }, [
-  { subject: '/app/run.sh', field: 'mode', legacy: '0644', migrated: '0755', message: '/app/run.sh: mode 0755 in the migrated image, 0644 in the legacy one' },
-]);
+test(
+  'permission bits',
+  diff,
+  { legacy: [file('/app/run.sh', 'x', { mode: 0o644 })], migrated: [file('/app/run.sh', 'x', { mode: 0o755 })] },
+  [
+    {
+      subject: '/app/run.sh',
+      field: 'mode',
+      legacy: '0644',
+      migrated: '0755',
+      message: '/app/run.sh: mode 0755 in the migrated image, 0644 in the legacy one',
+    },
+  ],
+);
 
-test('setuid, setgid and sticky are named', diff, {
-  legacy: [file('/usr/bin/su', 's', { mode: 0o4755 }), file('/usr/bin/wall', 'w', { mode: 0o755 }), dir('/tmp', { mode: 0o1777 })],
-  migrated: [file('/usr/bin/su', 's', { mode: 0o755 }), file('/usr/bin/wall', 'w', { mode: 0o2755 }), dir('/tmp', { mode: 0o777 })],
-}, [
-  { subject: '/tmp', field: 'sticky', legacy: true, migrated: false, message: '/tmp: sticky not set in the migrated image, set in the legacy one' },
-  { subject: '/usr/bin/su', field: 'setuid', legacy: true, migrated: false },
-  { subject: '/usr/bin/wall', field: 'setgid', legacy: false, migrated: true },
-]);
+test(
+  'setuid, setgid and sticky are named',
+  diff,
+  {
+    legacy: [
+      file('/usr/bin/su', 's', { mode: 0o4755 }),
+      file('/usr/bin/wall', 'w', { mode: 0o755 }),
+      dir('/tmp', { mode: 0o1777 }),
+    ],
+    migrated: [
+      file('/usr/bin/su', 's', { mode: 0o755 }),
+      file('/usr/bin/wall', 'w', { mode: 0o2755 }),
+      dir('/tmp', { mode: 0o777 }),
+    ],
+  },
+  [
+    {
+      subject: '/tmp',
+      field: 'sticky',
+      legacy: true,
+      migrated: false,
+      message: '/tmp: sticky not set in the migrated image, set in the legacy one',
+    },
+    { subject: '/usr/bin/su', field: 'setuid', legacy: true, migrated: false },
+    { subject: '/usr/bin/wall', field: 'setgid', legacy: false, migrated: true },
+  ],
+);
 
-test('owner', diff, { legacy: [file('/app/bin/tool', 't')], migrated: [file('/app/bin/tool', 't', { uid: 1000, gid: 1000 })] }, [
-  { subject: '/app/bin/tool', field: 'owner', legacy: '0:0', migrated: '1000:1000', message: '/app/bin/tool: owner 1000:1000 in the migrated image, 0:0 in the legacy one' },
-]);
+test(
+  'owner',
+  diff,
+  { legacy: [file('/app/bin/tool', 't')], migrated: [file('/app/bin/tool', 't', { uid: 1000, gid: 1000 })] },
+  [
+    {
+      subject: '/app/bin/tool',
+      field: 'owner',
+      legacy: '0:0',
+      migrated: '1000:1000',
+      message: '/app/bin/tool: owner 1000:1000 in the migrated image, 0:0 in the legacy one',
+    },
+  ],
+);
 
-test('a size difference says it, without a content finding', diff, { legacy: [file('/f', 'short')], migrated: [file('/f', 'longer')] }, [
-  { subject: '/f', field: 'size', legacy: 5, migrated: 6, message: '/f: 6 bytes in the migrated image, 5 in the legacy one' },
-]);
+test(
+  'a size difference says it, without a content finding',
+  diff,
+  { legacy: [file('/f', 'short')], migrated: [file('/f', 'longer')] },
+  [
+    {
+      subject: '/f',
+      field: 'size',
+      legacy: 5,
+      migrated: 6,
+      message: '/f: 6 bytes in the migrated image, 5 in the legacy one',
+    },
+  ],
+);
 
 test('same size, other content', diff, { legacy: [file('/f', 'aaaa')], migrated: [file('/f', 'bbbb')] }, [
   { subject: '/f', field: 'sha256', legacy: sha256('aaaa'), migrated: sha256('bbbb') },
 ]);
 
-test('symlink targets; symlink modes are never compared', diff, {
-  legacy: [symlink('/lib64', 'usr/lib64', { mode: 0o777 })],
-  migrated: [symlink('/lib64', '/usr/lib64', { mode: 0o755 })],
-}, [{ subject: '/lib64', field: 'linkTarget', message: '/lib64: link to /usr/lib64 in the migrated image, usr/lib64 in the legacy one' }]);
+test(
+  'symlink targets; symlink modes are never compared',
+  diff,
+  {
+    legacy: [symlink('/lib64', 'usr/lib64', { mode: 0o777 })],
+    migrated: [symlink('/lib64', '/usr/lib64', { mode: 0o755 })],
+  },
+  [
+    {
+      subject: '/lib64',
+      field: 'linkTarget',
+      message: '/lib64: link to /usr/lib64 in the migrated image, usr/lib64 in the legacy one',
+    },
+  ],
+);
 
 test('device numbers', diff, { legacy: [device('/dev0', 'char', 1, 3)], migrated: [device('/dev0', 'char', 1, 5)] }, [
   { subject: '/dev0', field: 'device', legacy: '1:3', migrated: '1:5' },
 ]);
 
-test('a hard link and a copy with the same content differ only in grouping, reported once', diff, {
-  legacy: [file('/bin/a', 'x'), hardlink('/bin/b', '/bin/a', 'x')],
-  migrated: [file('/bin/a', 'x'), file('/bin/b', 'x')],
-}, [{ subject: '/bin/a', field: 'hardlinks', legacy: '/bin/b', migrated: null, message: '/bin/a: not hard-linked in the migrated image, hard-linked with /bin/b in the legacy one' }]);
+test(
+  'a hard link and a copy with the same content differ only in grouping, reported once',
+  diff,
+  {
+    legacy: [file('/bin/a', 'x'), hardlink('/bin/b', '/bin/a', 'x')],
+    migrated: [file('/bin/a', 'x'), file('/bin/b', 'x')],
+  },
+  [
+    {
+      subject: '/bin/a',
+      field: 'hardlinks',
+      legacy: '/bin/b',
+      migrated: null,
+      message: '/bin/a: not hard-linked in the migrated image, hard-linked with /bin/b in the legacy one',
+    },
+  ],
+);
 
-test('the same groups with another first member are equal', diff, {
-  legacy: [file('/bin/a', 'x'), hardlink('/bin/b', '/bin/a', 'x')],
-  migrated: [file('/bin/b', 'x'), hardlink('/bin/a', '/bin/b', 'x')],
-}, []);
+test(
+  'the same groups with another first member are equal',
+  diff,
+  {
+    legacy: [file('/bin/a', 'x'), hardlink('/bin/b', '/bin/a', 'x')],
+    migrated: [file('/bin/b', 'x'), hardlink('/bin/a', '/bin/b', 'x')],
+  },
+  [],
+);
 
-test('mtimes are ignored by default, files and directories alike', diff, {
-  legacy: [dir('/app', { mtime: 1 }), file('/app/x', 'x', { mtime: 1 })],
-  migrated: [dir('/app', { mtime: 2 }), file('/app/x', 'x', { mtime: 2 })],
-}, []);
+test(
+  'mtimes are ignored by default, files and directories alike',
+  diff,
+  {
+    legacy: [dir('/app', { mtime: 1 }), file('/app/x', 'x', { mtime: 1 })],
+    migrated: [dir('/app', { mtime: 2 }), file('/app/x', 'x', { mtime: 2 })],
+  },
+  [],
+);
 
-test('strictMtime compares them', diff, {
-  legacy: [dir('/app', { mtime: 0 }), file('/app/x', 'x', { mtime: 0 })],
-  migrated: [dir('/app', { mtime: 86_400 }), file('/app/x', 'x', { mtime: 0 })],
-  options: { strictMtime: true },
-}, [{ subject: '/app', field: 'mtime', message: '/app: modified 1970-01-02T00:00:00.000Z in the migrated image, 1970-01-01T00:00:00.000Z in the legacy one' }]);
+test(
+  'strictMtime compares them',
+  diff,
+  {
+    legacy: [dir('/app', { mtime: 0 }), file('/app/x', 'x', { mtime: 0 })],
+    migrated: [dir('/app', { mtime: 86_400 }), file('/app/x', 'x', { mtime: 0 })],
+    options: { strictMtime: true },
+  },
+  [
+    {
+      subject: '/app',
+      field: 'mtime',
+      message:
+        '/app: modified 1970-01-02T00:00:00.000Z in the migrated image, 1970-01-01T00:00:00.000Z in the legacy one',
+    },
+  ],
+);
 
-test('ignored paths are left out on both sides', diff, {
-  legacy: [file('/var/log/a.log', 'a'), file('/app/x', 'x')],
-  migrated: [file('/var/log/b.log', 'b'), file('/app/x', 'y')],
-  options: { ignore: ['/var/log/**'] },
-}, [{ subject: '/app/x', field: 'sha256' }]);
+test(
+  'ignored paths are left out on both sides',
+  diff,
+  {
+    legacy: [file('/var/log/a.log', 'a'), file('/app/x', 'x')],
+    migrated: [file('/var/log/b.log', 'b'), file('/app/x', 'y')],
+    options: { ignore: ['/var/log/**'] },
+  },
+  [{ subject: '/app/x', field: 'sha256' }],
+);
 
-test('several facets of one path are all reported, in a fixed order', diff, {
-  legacy: [file('/app/tool', 'aa', { mode: 0o4755, uid: 0 })],
-  migrated: [file('/app/tool', 'bbb', { mode: 0o700, uid: 1000, gid: 1000 })],
-}, [
-  { subject: '/app/tool', field: 'mode' },
-  { subject: '/app/tool', field: 'setuid' },
-  { subject: '/app/tool', field: 'owner' },
-  { subject: '/app/tool', field: 'size' },
-]);
+test(
+  'several facets of one path are all reported, in a fixed order',
+  diff,
+  {
+    legacy: [file('/app/tool', 'aa', { mode: 0o4755, uid: 0 })],
+    migrated: [file('/app/tool', 'bbb', { mode: 0o700, uid: 1000, gid: 1000 })],
+  },
+  [
+    { subject: '/app/tool', field: 'mode' },
+    { subject: '/app/tool', field: 'setuid' },
+    { subject: '/app/tool', field: 'owner' },
+    { subject: '/app/tool', field: 'size' },
+  ],
+);

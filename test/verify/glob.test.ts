@@ -5,7 +5,8 @@ const matches = test.macro({
   exec(t, patterns: readonly string[], path: string, expected: boolean) {
     t.is(globMatcher(patterns)(path), expected);
   },
-  title: (_title, patterns: readonly string[], path: string, expected: boolean) => `${JSON.stringify(patterns)} ${expected ? 'matches' : 'does not match'} ${path}`,
+  title: (_title, patterns: readonly string[], path: string, expected: boolean) =>
+    `${JSON.stringify(patterns)} ${expected ? 'matches' : 'does not match'} ${path}`,
 });
 
 const CASES: ReadonlyArray<readonly [readonly string[], string, boolean]> = [

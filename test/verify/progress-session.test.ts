@@ -21,13 +21,23 @@ test('tty mode shows the step while it runs and rewrites the line when it ends',
   const { progress, out } = capture('tty');
   await progress.step('migrated: docker build', () => new Promise((r) => setTimeout(r, 450)));
   t.is(out[0], '  migrated: docker build …');
-  t.true(out.some((l) => /^\r\x1b\[K {2}migrated: docker build … \d+\.\ds$/.test(l)), 'a live elapsed time');
-  t.regex(out[out.length - 1]!, /^\r\x1b\[K {2}migrated: docker build ✓ \d+\.\ds\n$/);
+  t.true(
+    // eslint-disable-next-line no-control-regex -- the progress line's erase sequence is what is tested
+    out.some((l) => /^\r\u001b\[K {2}migrated: docker build … \d+\.\ds$/.test(l)),
+    'a live elapsed time',
+  );
+  // eslint-disable-next-line no-control-regex -- as above
+  t.regex(out[out.length - 1]!, /^\r\u001b\[K {2}migrated: docker build ✓ \d+\.\ds\n$/);
 });
 
 test('a failing step is marked and its error passes through; quiet prints nothing', async (t) => {
   const plain = capture('plain');
-  await t.throwsAsync(plain.progress.step('x', async () => { throw new Error('boom'); }), { message: 'boom' });
+  await t.throwsAsync(
+    plain.progress.step('x', async () => {
+      throw new Error('boom');
+    }),
+    { message: 'boom' },
+  );
   t.regex(plain.out[0]!, /x: failed after/);
   const quiet = capture('quiet');
   await quiet.progress.step('y', async () => 1);
@@ -37,8 +47,12 @@ test('a failing step is marked and its error passes through; quiet prints nothin
 test('the session names everything restage-<id>-… and removes what it recorded, containers first', async (t) => {
   const calls: string[] = [];
   const engine = {
-    rm: async ({ container }: { container: string }) => { calls.push(`rm ${container}`); },
-    rmi: async ({ image }: { image: string }) => { calls.push(`rmi ${image}`); },
+    rm: async ({ container }: { container: string }) => {
+      calls.push(`rm ${container}`);
+    },
+    rmi: async ({ image }: { image: string }) => {
+      calls.push(`rmi ${image}`);
+    },
     labelled: async () => ({ containers: [], images: [] }),
   } as unknown as Engine;
   const session = new Session('restage-0123abcd');
@@ -71,9 +85,16 @@ test('cleanup also removes what carries the session label (made after restage st
   const calls: string[] = [];
   const engine = {
     client: 'docker',
-    rm: async ({ container }: { container: string }) => { calls.push(`rm ${container}`); },
-    rmi: async ({ image }: { image: string }) => { calls.push(`rmi ${image}`); },
-    labelled: async (key: string, value: string) => { calls.push(`labelled ${key}=${value}`); return { containers: ['c0ffee'], images: ['sha256:abc'] }; },
+    rm: async ({ container }: { container: string }) => {
+      calls.push(`rm ${container}`);
+    },
+    rmi: async ({ image }: { image: string }) => {
+      calls.push(`rmi ${image}`);
+    },
+    labelled: async (key: string, value: string) => {
+      calls.push(`labelled ${key}=${value}`);
+      return { containers: ['c0ffee'], images: ['sha256:abc'] };
+    },
   } as unknown as Engine;
   const session = new Session('restage-0badf00d');
   const report = await session.cleanup(engine, false);
@@ -84,15 +105,23 @@ test('cleanup also removes what carries the session label (made after restage st
 test('a removal that fails is reported with what remains and the command that removes it', async (t) => {
   const engine = {
     client: '/usr/bin/docker',
-    rm: async () => { throw new Error('daemon gone'); },
+    rm: async () => {
+      throw new Error('daemon gone');
+    },
     rmi: async () => undefined,
-    labelled: async () => { throw new Error('daemon gone'); },
+    labelled: async () => {
+      throw new Error('daemon gone');
+    },
   } as unknown as Engine;
   const session = new Session('restage-deadbeef');
   const c = session.container('extract');
   const report = await session.cleanup(engine, false);
   t.deepEqual(report.failed, [
-    { what: 'whatever carries the label restage.session=restage-deadbeef', command: '/usr/bin/docker rm --force --volumes $(/usr/bin/docker ps --all --quiet --filter label=restage.session=restage-deadbeef); /usr/bin/docker rmi --force $(/usr/bin/docker images --all --quiet --filter label=restage.session=restage-deadbeef)' },
+    {
+      what: 'whatever carries the label restage.session=restage-deadbeef',
+      command:
+        '/usr/bin/docker rm --force --volumes $(/usr/bin/docker ps --all --quiet --filter label=restage.session=restage-deadbeef); /usr/bin/docker rmi --force $(/usr/bin/docker images --all --quiet --filter label=restage.session=restage-deadbeef)',
+    },
     { what: `container ${c}`, command: `/usr/bin/docker rm --force --volumes ${c}` },
   ]);
 });
@@ -101,31 +130,70 @@ test('the labelled engine adds the session label to builds, creates and runs, an
   const seen: unknown[] = [];
   const engine = {
     client: 'docker',
-    build: async (o: unknown) => { seen.push(o); return { ok: true }; },
-    create: async (o: unknown) => { seen.push(o); return 'id'; },
-    run: async (o: unknown) => { seen.push(o); return {}; },
+    build: async (o: unknown) => {
+      seen.push(o);
+      return { ok: true };
+    },
+    create: async (o: unknown) => {
+      seen.push(o);
+      return 'id';
+    },
+    run: async (o: unknown) => {
+      seen.push(o);
+      return {};
+    },
     tag: async () => 'tagged',
   } as unknown as Engine;
   const labelled = new Session('restage-11112222').labelled(engine);
   await labelled.build({ context: '.', tag: 't', backend: 'classic', labels: { a: 'b' } });
   await labelled.create({ image: 'i', name: 'n' });
   await labelled.run({ image: 'i' });
-  t.is(await labelled.tag({ source: 'a', target: 'b' }) as unknown, 'tagged');
+  t.is<unknown, unknown>(await labelled.tag({ source: 'a', target: 'b' }), 'tagged');
   t.is(labelled.client, 'docker');
-  t.deepEqual(seen.map((o) => (o as { labels: unknown }).labels), [{ a: 'b', 'restage.session': 'restage-11112222' }, { 'restage.session': 'restage-11112222' }, { 'restage.session': 'restage-11112222' }]);
+  t.deepEqual(
+    seen.map((o) => (o as { labels: unknown }).labels),
+    [
+      { a: 'b', 'restage.session': 'restage-11112222' },
+      { 'restage.session': 'restage-11112222' },
+      { 'restage.session': 'restage-11112222' },
+    ],
+  );
 });
 
 for (const mode of ['plain', 'tty'] as const) {
   test(`a build that fails is shown failed, never done (${mode})`, async (t) => {
     const { buildImage } = await import('../../src/verify/replay.js');
     const { progress, out } = capture(mode);
-    const engine = { kind: 'docker', build: async () => ({ ok: false, exitCode: 1, seconds: 0.1, logTail: ['\x1b[31mboom\x1b[0m'] }) } as unknown as Engine;
+    const engine = {
+      kind: 'docker',
+      build: async () => ({ ok: false, exitCode: 1, seconds: 0.1, logTail: ['\x1b[31mboom\x1b[0m'] }),
+    } as unknown as Engine;
     const session = new Session('restage-33334444');
-    const settings = { engine, session, backend: 'classic' as const, network: 'none', imageMap: new Map(), buildArgs: {}, progress, signal: new AbortController().signal };
-    const error = await t.throwsAsync(buildImage(settings, 'legacy: docker build app:build', { context: '.', dockerfile: 'Dockerfile', tag: 't', buildArgs: {} }), { message: 'the build failed (exit 1)' });
+    const settings = {
+      engine,
+      session,
+      backend: 'classic' as const,
+      network: 'none',
+      imageMap: new Map(),
+      buildArgs: {},
+      progress,
+      signal: new AbortController().signal,
+    };
+    const error = await t.throwsAsync(
+      buildImage(settings, 'legacy: docker build app:build', {
+        context: '.',
+        dockerfile: 'Dockerfile',
+        tag: 't',
+        buildArgs: {},
+      }),
+      { message: 'the build failed (exit 1)' },
+    );
     t.deepEqual((error as unknown as { logTail: string[] }).logTail, ['boom']);
     const last = out[out.length - 1]!;
     t.notRegex(out.join(''), /done|✓/);
-    t.regex(last, mode === 'plain' ? /legacy: docker build app:build: failed after/ : /legacy: docker build app:build ✗/);
+    t.regex(
+      last,
+      mode === 'plain' ? /legacy: docker build app:build: failed after/ : /legacy: docker build app:build ✗/,
+    );
   });
 }

@@ -52,7 +52,13 @@ test('paths are normalized', manifest, {
     { name: 'usr/lib/./a/../b/', type: '5' },
     { name: '/abs/file', data: 'abs' },
   ],
-  entries: { '/': { type: 'dir' }, '/usr': { type: 'dir' }, '/usr/bin/x': { sha256: sha256('x') }, '/usr/lib/b': { type: 'dir' }, '/abs/file': {} },
+  entries: {
+    '/': { type: 'dir' },
+    '/usr': { type: 'dir' },
+    '/usr/bin/x': { sha256: sha256('x') },
+    '/usr/lib/b': { type: 'dir' },
+    '/abs/file': {},
+  },
 });
 
 test('engine-made paths are dropped, neighbours kept', manifest, {
@@ -60,7 +66,11 @@ test('engine-made paths are dropped, neighbours kept', manifest, {
   entries: { '/etc': { type: 'dir' }, '/etc/hosts.allow': { size: 8 }, '/devices/x': {} },
 });
 
-test('keepEnginePaths keeps them', manifest, { tar: ENGINE_MADE, options: { keepEnginePaths: true }, count: ENGINE_MADE.length });
+test('keepEnginePaths keeps them', manifest, {
+  tar: ENGINE_MADE,
+  options: { keepEnginePaths: true },
+  count: ENGINE_MADE.length,
+});
 
 test('ignore globs drop matching paths', manifest, {
   tar: [

@@ -17,28 +17,45 @@ test('the registry lists exactly the differ files of src/verify/differs/', (t) =
 test("each differ file exports the registry's differ under its own file name", async (t) => {
   for (const name of differFiles) {
     const module = (await import(new URL(`${name}.js`, folder).href)) as { differ?: Differ };
-    t.is(module.differ?.id as string | undefined, name, `${name}.ts`);
+    t.is<string | undefined, string>(module.differ?.id, name, `${name}.ts`);
     t.true(differs.includes(module.differ as Differ), `${name}.ts is the registered one`);
   }
 });
 
 test('the registry is in report order', (t) => {
-  t.deepEqual(differs.map((differ) => differ.id), ['files', 'config', 'history', 'sizes', 'run', 'time']);
+  t.deepEqual(
+    differs.map((differ) => differ.id),
+    ['files', 'config', 'history', 'sizes', 'run', 'time'],
+  );
 });
 
-const base = { entries: [file('/app/hello', 'hi')], config: { Cmd: ['/app/hello'] }, size: 100, run: { exitCode: 0, stdout: 'hi\n', stderr: '', timedOut: false } };
+const base = {
+  entries: [file('/app/hello', 'hi')],
+  config: { Cmd: ['/app/hello'] },
+  size: 100,
+  run: { exitCode: 0, stdout: 'hi\n', stderr: '', timedOut: false },
+};
 
 test('only information: equivalent', (t) => {
-  const result = compareImages(side({ ...base, buildSeconds: 2, builderImageSize: 5000 }), side({ ...base, size: 90, buildSeconds: 1 }));
+  const result = compareImages(
+    side({ ...base, buildSeconds: 2, builderImageSize: 5000 }),
+    side({ ...base, size: 90, buildSeconds: 1 }),
+  );
   t.is(result.verdict, 'equivalent');
   t.deepEqual(result.differences, []);
   t.deepEqual([...new Set(result.info.map((d) => d.aspect))], ['history', 'sizes', 'time']);
 });
 
 test('one difference makes the images different, findings in registry order', (t) => {
-  const result = compareImages(side(base), side({ ...base, entries: [file('/app/hello', 'hi', { uid: 1000 })], config: { Cmd: ['/app/hi'] } }));
+  const result = compareImages(
+    side(base),
+    side({ ...base, entries: [file('/app/hello', 'hi', { uid: 1000 })], config: { Cmd: ['/app/hi'] } }),
+  );
   t.is(result.verdict, 'different');
-  t.deepEqual(result.differences.map((d) => `${d.aspect}:${d.subject}:${d.field ?? ''}`), ['files:/app/hello:owner', 'config:Cmd:']);
+  t.deepEqual(
+    result.differences.map((d) => `${d.aspect}:${d.subject}:${d.field ?? ''}`),
+    ['files:/app/hello:owner', 'config:Cmd:'],
+  );
   t.true(result.info.every((d) => d.kind === 'info'));
 });
 
@@ -46,6 +63,9 @@ test('options reach the differs, defaults fill the rest', (t) => {
   const legacy = side({ entries: [file('/x', 'x', { mtime: 1 }), file('/tmp/a', 'a')] });
   const migrated = side({ entries: [file('/x', 'x', { mtime: 2 }), file('/tmp/b', 'b')] });
   t.is(compareImages(legacy, migrated, { ignore: ['/tmp/**'] }).verdict, 'equivalent');
-  t.deepEqual(compareImages(legacy, migrated, { ignore: ['/tmp/**'], strictMtime: true }).differences.map((d) => d.field), ['mtime']);
+  t.deepEqual(
+    compareImages(legacy, migrated, { ignore: ['/tmp/**'], strictMtime: true }).differences.map((d) => d.field),
+    ['mtime'],
+  );
   t.is(compareImages(legacy, migrated).verdict, 'different');
 });

@@ -5,7 +5,9 @@ import { mapImage, parseImageMap, rewriteImages } from '../../src/verify/scratch
 const map = parseImageMap(['gcc=testbase/gcc:latest', 'debian:bookworm-slim=testbase/debian-slim:bookworm']);
 
 const maps = test.macro({
-  exec(t, image: string, expected: string) { t.is(mapImage(image, map), expected); },
+  exec(t, image: string, expected: string) {
+    t.is(mapImage(image, map), expected);
+  },
   title: (_p, image: string, expected: string) => `${image} → ${expected}`,
 });
 test(maps, 'gcc', 'testbase/gcc:latest');
@@ -16,9 +18,12 @@ test(maps, 'debian:bullseye', 'debian:bullseye');
 test(maps, 'gccx', 'gccx');
 
 test('FROM images and COPY --from=<image> are rewritten; stage names, scratch and text around them are not', (t) => {
-  const text = 'FROM gcc AS builder\n# gcc stays in comments\nRUN make\n\nFROM scratch\nCOPY --from=builder /a /a\nCOPY --from=gcc:12 /usr/lib/x /x\nFROM builder AS again\n';
-  t.is(rewriteImages(text, (i) => mapImage(i, map)),
-    'FROM testbase/gcc:latest AS builder\n# gcc stays in comments\nRUN make\n\nFROM scratch\nCOPY --from=builder /a /a\nCOPY --from=testbase/gcc:latest /usr/lib/x /x\nFROM builder AS again\n');
+  const text =
+    'FROM gcc AS builder\n# gcc stays in comments\nRUN make\n\nFROM scratch\nCOPY --from=builder /a /a\nCOPY --from=gcc:12 /usr/lib/x /x\nFROM builder AS again\n';
+  t.is(
+    rewriteImages(text, (i) => mapImage(i, map)),
+    'FROM testbase/gcc:latest AS builder\n# gcc stays in comments\nRUN make\n\nFROM scratch\nCOPY --from=builder /a /a\nCOPY --from=testbase/gcc:latest /usr/lib/x /x\nFROM builder AS again\n',
+  );
 });
 
 test('a malformed --image-map entry is refused with the entry named', (t) => {
@@ -46,7 +51,24 @@ function repo(t: { teardown: (f: () => void) => void }, files: Record<string, st
 }
 const refusals = (dir: string) => {
   const m = analyzeDirectory(dir, { displayBase: dir });
-  return { migration: m, refused: replayRefusals(m.analysis!, scratchArea(m.root, m.analysis!.flow.events.flatMap((e) => (e.kind === 'build' ? [e.context, e.dockerfile] : e.kind === 'copy-out' ? [e.hostPath] : e.kind === 'host' ? e.paths : [])))) };
+  return {
+    migration: m,
+    refused: replayRefusals(
+      m.analysis!,
+      scratchArea(
+        m.root,
+        m.analysis!.flow.events.flatMap((e) =>
+          e.kind === 'build'
+            ? [e.context, e.dockerfile]
+            : e.kind === 'copy-out'
+              ? [e.hostPath]
+              : e.kind === 'host'
+                ? e.paths
+                : [],
+        ),
+      ),
+    ),
+  };
 };
 const script = (body: string) => `#!/bin/sh\nset -e\n${body}\n`;
 const EXTRACT = 'docker create --name x b:1\ndocker cp x:/src/app ./app\ndocker rm -f x';
@@ -65,18 +87,19 @@ test('the area holds what the flow names in the repository, never what lies outs
 });
 
 test('every host path maps into the scratch root; the area is copied without .git, the rest starts empty', (t) => {
-  const dir = repo(t, { '.git/HEAD': 'x', 'Dockerfile': 'FROM a\n', 'ci/build.sh': '' });
+  const dir = repo(t, { '.git/HEAD': 'x', Dockerfile: 'FROM a\n', 'ci/build.sh': '' });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-scratch-'));
   t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
   const tree = ScratchTree.copy(dir, root);
-  for (const p of ['/tmp/x', '/etc/passwd', `${os.homedir()}/.cache/x`, path.join(dir, '..', 'sibling')]) t.true(tree.map(p).startsWith(`${root}/`), p);
+  for (const p of ['/tmp/x', '/etc/passwd', `${os.homedir()}/.cache/x`, path.join(dir, '..', 'sibling')])
+    t.true(tree.map(p).startsWith(`${root}/`), p);
   t.is(fs.readFileSync(tree.map(path.join(dir, 'Dockerfile')), 'utf8'), 'FROM a\n');
   t.false(fs.existsSync(tree.map(path.join(dir, '.git'))));
   t.false(fs.existsSync(tree.map('/etc/passwd')));
 });
 
 test('a write through a link that leads outside the scratch root is an internal error, never a write', (t) => {
-  const outside = repo(t, { 'keep': 'real' });
+  const outside = repo(t, { keep: 'real' });
   const dir = repo(t, {});
   fs.symlinkSync(outside, path.join(dir, 'out'));
   fs.symlinkSync(path.join(outside, 'missing'), path.join(dir, 'dangling'));
@@ -93,24 +116,37 @@ test('a write through a link that leads outside the scratch root is an internal 
 
 test('a script in ci/ that cds to the repository root builds from outside the analysed directory: a located error (RS120), nothing planned to replay', (t) => {
   const dir = repo(t, {
-    '.git/HEAD': 'x', 'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'ci/Dockerfile.build': BUILDER,
-    'ci/build.sh': script(`cd "$(dirname "$0")/.."\ndocker build -t b:1 -f ci/Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`),
+    '.git/HEAD': 'x',
+    Dockerfile: 'FROM busybox:latest\nCOPY app /app\n',
+    'ci/Dockerfile.build': BUILDER,
+    'ci/build.sh': script(
+      `cd "$(dirname "$0")/.."\ndocker build -t b:1 -f ci/Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`,
+    ),
   });
   const m = analyzeDirectory(path.join(dir, 'ci'), { displayBase: dir });
   t.is(m.result.status, 'error');
-  t.deepEqual([...new Set(m.result.diagnostics.filter((d) => d.code === 'RS120').map((d) => `${d.file}:${d.line}`))], ['ci/build.sh:4', 'ci/build.sh:8']);
+  t.deepEqual(
+    [...new Set(m.result.diagnostics.filter((d) => d.code === 'RS120').map((d) => `${d.file}:${d.line}`))],
+    ['ci/build.sh:4', 'ci/build.sh:8'],
+  );
   t.is(m.plan, null, 'verify stops at the analysis: nothing is replayed');
 });
 
-test('an output directory under /tmp made by the script is the replay\'s own; one it only reads is refused', (t) => {
+test("an output directory under /tmp made by the script is the replay's own; one it only reads is refused", (t) => {
   const made = repo(t, {
-    'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'Dockerfile.build': BUILDER,
-    'build.sh': script(`OUT=/tmp/restage-never-x\nrm -rf "$OUT"\nmkdir -p "$OUT"\ndocker build -t b:1 -f Dockerfile.build .\ndocker create --name x b:1\ndocker cp x:/src/app "$OUT/app"\ndocker rm -f x\ncp "$OUT/app" ./app\ndocker build -t r:1 .`),
+    Dockerfile: 'FROM busybox:latest\nCOPY app /app\n',
+    'Dockerfile.build': BUILDER,
+    'build.sh': script(
+      `OUT=/tmp/restage-never-x\nrm -rf "$OUT"\nmkdir -p "$OUT"\ndocker build -t b:1 -f Dockerfile.build .\ndocker create --name x b:1\ndocker cp x:/src/app "$OUT/app"\ndocker rm -f x\ncp "$OUT/app" ./app\ndocker build -t r:1 .`,
+    ),
   });
   t.deepEqual(refusals(made).refused, []);
   const read = repo(t, {
-    'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'Dockerfile.build': BUILDER,
-    'build.sh': script(`docker build -t b:1 -f Dockerfile.build /opt/restage-never-ctx\n${EXTRACT}\ndocker build -t r:1 .`),
+    Dockerfile: 'FROM busybox:latest\nCOPY app /app\n',
+    'Dockerfile.build': BUILDER,
+    'build.sh': script(
+      `docker build -t b:1 -f Dockerfile.build /opt/restage-never-ctx\n${EXTRACT}\ndocker build -t r:1 .`,
+    ),
   });
   const { refused } = refusals(read);
   t.is(refused.length, 1);
@@ -118,9 +154,18 @@ test('an output directory under /tmp made by the script is the replay\'s own; on
   t.regex(refused[0]!.message, /\/opt\/restage-never-ctx/);
 });
 
-for (const [name, line] of [['rm -rf "$STAGING_DIR/probe"', 'rm -rf "$STAGING_DIR/probe"'], ['~', 'mkdir -p ~/.cache/x'], ['$HOME', 'rm -rf "$HOME/.cache/x"'], ['a command\'s output', 'rm -rf "$(mktemp -d)/x"']] as const) {
+for (const [name, line] of [
+  ['rm -rf "$STAGING_DIR/probe"', 'rm -rf "$STAGING_DIR/probe"'],
+  ['~', 'mkdir -p ~/.cache/x'],
+  ['$HOME', 'rm -rf "$HOME/.cache/x"'],
+  ["a command's output", 'rm -rf "$(mktemp -d)/x"'],
+] as const) {
   test(`an undecidable host path (${name}) is a located warning in migrate and a refusal in verify`, (t) => {
-    const dir = repo(t, { 'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'Dockerfile.build': BUILDER, 'build.sh': script(`${line}\ndocker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`) });
+    const dir = repo(t, {
+      Dockerfile: 'FROM busybox:latest\nCOPY app /app\n',
+      'Dockerfile.build': BUILDER,
+      'build.sh': script(`${line}\ndocker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`),
+    });
     const { migration, refused } = refusals(dir);
     const warning = migration.result.diagnostics.find((d) => d.code === 'RS309');
     t.like(warning, { severity: 'warning', line: 3 });
@@ -132,29 +177,63 @@ for (const [name, line] of [['rm -rf "$STAGING_DIR/probe"', 'rm -rf "$STAGING_DI
   });
 }
 
-for (const cmd of ['chown 1000:1000 app', 'strip app', 'touch app', 'echo x > app', 'ln -sf other app', 'tar -xf extra.tar -C .']) {
+for (const cmd of [
+  'chown 1000:1000 app',
+  'strip app',
+  'touch app',
+  'echo x > app',
+  'ln -sf other app',
+  'tar -xf extra.tar -C .',
+]) {
   test(`\`${cmd}\` on an extracted artifact is needs-attention in migrate and refused by the replay`, (t) => {
-    const dir = repo(t, { 'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'Dockerfile.build': BUILDER, 'build.sh': script(`docker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\n${cmd}\ndocker build -t r:1 .`) });
+    const dir = repo(t, {
+      Dockerfile: 'FROM busybox:latest\nCOPY app /app\n',
+      'Dockerfile.build': BUILDER,
+      'build.sh': script(`docker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\n${cmd}\ndocker build -t r:1 .`),
+    });
     const { migration, refused } = refusals(dir);
-    t.like(migration.result.diagnostics.find((d) => d.code === 'RS308'), { severity: 'warning', line: 7 });
+    t.like(
+      migration.result.diagnostics.find((d) => d.code === 'RS308'),
+      { severity: 'warning', line: 7 },
+    );
     t.is(migration.result.status, 'needs-attention');
-    t.like(refused.find((d) => d.line === 7), { code: 'RS310' });
+    t.like(
+      refused.find((d) => d.line === 7),
+      { code: 'RS310' },
+    );
   });
 }
 
 test('commands that only read an artifact are inert', (t) => {
-  const dir = repo(t, { 'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n', 'Dockerfile.build': BUILDER, 'build.sh': script(`docker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\n[ -f app ]\nls -l app\nsha256sum app\ndocker build -t r:1 .`) });
+  const dir = repo(t, {
+    Dockerfile: 'FROM busybox:latest\nCOPY app /app\n',
+    'Dockerfile.build': BUILDER,
+    'build.sh': script(
+      `docker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\n[ -f app ]\nls -l app\nsha256sum app\ndocker build -t r:1 .`,
+    ),
+  });
   const { migration, refused } = refusals(dir);
   t.is(migration.result.status, 'migrated');
   t.deepEqual(refused, []);
 });
 
 test('a docker cp from a container the script ran (RS320) is refused before anything runs (RS702); a created one is replayed', (t) => {
-  const files = { 'Dockerfile.build': BUILDER, 'Dockerfile': 'FROM busybox:latest\nCOPY app /app\n' };
-  const ran = repo(t, { ...files, 'build.sh': script('docker build -t b:1 -f Dockerfile.build .\ndocker run --name x b:1 make\ndocker cp x:/src/app ./app\ndocker rm -f x\ndocker build -t r:1 .') });
+  const files = { 'Dockerfile.build': BUILDER, Dockerfile: 'FROM busybox:latest\nCOPY app /app\n' };
+  const ran = repo(t, {
+    ...files,
+    'build.sh': script(
+      'docker build -t b:1 -f Dockerfile.build .\ndocker run --name x b:1 make\ndocker cp x:/src/app ./app\ndocker rm -f x\ndocker build -t r:1 .',
+    ),
+  });
   const { refused } = refusals(ran);
-  t.deepEqual(refused.map((d) => [d.code, d.line]), [['RS702', 4]]);
+  t.deepEqual(
+    refused.map((d) => [d.code, d.line]),
+    [['RS702', 4]],
+  );
   t.regex(refused[0]!.message, /starts this container before `docker cp` reads \/src\/app/);
-  const created = repo(t, { ...files, 'build.sh': script(`docker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`) });
+  const created = repo(t, {
+    ...files,
+    'build.sh': script(`docker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`),
+  });
   t.deepEqual(refusals(created).refused, []);
 });

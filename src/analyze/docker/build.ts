@@ -12,20 +12,93 @@ import { allValues, hasFlag, lastValue, parseWords, spec } from './options.js';
 export const verbs = [['build'], ['image', 'build'], ['buildx', 'build'], ['builder', 'build'], ['buildx', 'b']];
 
 const BUILD = spec(
-  ['t|tag', 'f|file', 'build-arg', 'target', 'platform', 'label', 'network', 'cache-from', 'cache-to', 'iidfile', 'add-host',
-    'cpu-shares', 'cpuset-cpus', 'cpuset-mems', 'cpu-period', 'cpu-quota', 'm|memory', 'memory-swap', 'shm-size', 'ulimit',
-    'secret', 'ssh', 'o|output', 'progress', 'isolation', 'security-opt', 'cgroup-parent', 'build-context', 'builder',
-    'attest', 'sbom', 'provenance', 'metadata-file', 'allow', 'annotation', 'call', 'check', 'no-cache-filter', 'c|cpu-shares'],
-  ['no-cache', 'pull', 'q|quiet', 'rm', 'force-rm', 'compress', 'squash', 'load', 'push', 'disable-content-trust', 'D|debug'],
+  [
+    't|tag',
+    'f|file',
+    'build-arg',
+    'target',
+    'platform',
+    'label',
+    'network',
+    'cache-from',
+    'cache-to',
+    'iidfile',
+    'add-host',
+    'cpu-shares',
+    'cpuset-cpus',
+    'cpuset-mems',
+    'cpu-period',
+    'cpu-quota',
+    'm|memory',
+    'memory-swap',
+    'shm-size',
+    'ulimit',
+    'secret',
+    'ssh',
+    'o|output',
+    'progress',
+    'isolation',
+    'security-opt',
+    'cgroup-parent',
+    'build-context',
+    'builder',
+    'attest',
+    'sbom',
+    'provenance',
+    'metadata-file',
+    'allow',
+    'annotation',
+    'call',
+    'check',
+    'no-cache-filter',
+    'c|cpu-shares',
+  ],
+  [
+    'no-cache',
+    'pull',
+    'q|quiet',
+    'rm',
+    'force-rm',
+    'compress',
+    'squash',
+    'load',
+    'push',
+    'disable-content-trust',
+    'D|debug',
+  ],
 );
 
 /** Options whose effect the replacement command must keep, as written. */
-const KEPT = new Set(['label', 'network', 'add-host', 'secret', 'ssh', 'build-context', 'shm-size', 'ulimit', 'security-opt', 'isolation', 'load', 'push', 'output', 'progress', 'builder', 'cache-from', 'cache-to']);
+const KEPT = new Set([
+  'label',
+  'network',
+  'add-host',
+  'secret',
+  'ssh',
+  'build-context',
+  'shm-size',
+  'ulimit',
+  'security-opt',
+  'isolation',
+  'load',
+  'push',
+  'output',
+  'progress',
+  'builder',
+  'cache-from',
+  'cache-to',
+]);
 
 export const analyze: CommandAnalyzer = (call, sink) => {
   const parsed = parseWords(call.args, BUILD);
   for (const u of parsed.unknown) {
-    sink.report(diagnostic('RS306', u.at, `restage does not know the build option \`${u.text}\` and treated it as a flag without a value; if it takes one, the build context may be misread`));
+    sink.report(
+      diagnostic(
+        'RS306',
+        u.at,
+        `restage does not know the build option \`${u.text}\` and treated it as a flag without a value; if it takes one, the build context may be misread`,
+      ),
+    );
   }
   const contextWord = parsed.positionals[0];
   if (!contextWord) {
@@ -33,16 +106,30 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     return undefined;
   }
   if (contextWord.text === '-' || /^[a-z]+:\/\//.test(contextWord.text) || contextWord.text.startsWith('git@')) {
-    sink.report(diagnostic('RS307', contextWord.at, `a build context from ${contextWord.text === '-' ? 'standard input' : 'a URL'} is not supported yet: restage needs a local directory to merge the Dockerfiles`));
+    sink.report(
+      diagnostic(
+        'RS307',
+        contextWord.at,
+        `a build context from ${contextWord.text === '-' ? 'standard input' : 'a URL'} is not supported yet: restage needs a local directory to merge the Dockerfiles`,
+      ),
+    );
     return undefined;
   }
   const fileWord = lastValue(parsed, 'file');
   if (fileWord?.text === '-') {
-    sink.report(diagnostic('RS307', fileWord.at, 'a Dockerfile read from standard input (`-f -`) is not supported yet: restage needs the Dockerfile as a file to merge it; build with `-f <file>` and run restage again'));
+    sink.report(
+      diagnostic(
+        'RS307',
+        fileWord.at,
+        'a Dockerfile read from standard input (`-f -`) is not supported yet: restage needs the Dockerfile as a file to merge it; build with `-f <file>` and run restage again',
+      ),
+    );
     return undefined;
   }
   const context = sink.hostPath(contextWord, 'build context');
-  const dockerfile = fileWord ? sink.hostPath(fileWord, 'Dockerfile path (-f)') : context && path.join(context, 'Dockerfile');
+  const dockerfile = fileWord
+    ? sink.hostPath(fileWord, 'Dockerfile path (-f)')
+    : context && path.join(context, 'Dockerfile');
   if (!context || !dockerfile) return undefined;
   const buildArgs: BuildArg[] = allValues(parsed, 'build-arg').map((w) => {
     const eq = w.text.indexOf('=');
@@ -54,7 +141,9 @@ export const analyze: CommandAnalyzer = (call, sink) => {
       at: w.at,
     };
   });
-  const tags = allValues(parsed, 'tag').map((w) => sink.require(w, 'image tag')).filter((t): t is string => t !== null);
+  const tags = allValues(parsed, 'tag')
+    .map((w) => sink.require(w, 'image tag'))
+    .filter((t): t is string => t !== null);
   const target = lastValue(parsed, 'target');
   const platform = lastValue(parsed, 'platform');
   sink.emit({
@@ -71,7 +160,11 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     pull: hasFlag(parsed, 'pull'),
     platform: platform ? platform.written : null,
     passThrough: parsed.options.filter((o) => KEPT.has(o.name)).flatMap((o) => o.words.map((w) => w.written)),
-    invocation: { client: /podman$/.test(call.name.text) ? 'podman' : 'docker', sudo: call.sudo ?? false, verb: call.verb ?? ['build'] },
+    invocation: {
+      client: /podman$/.test(call.name.text) ? 'podman' : 'docker',
+      sudo: call.sudo ?? false,
+      verb: call.verb ?? ['build'],
+    },
   });
   return undefined;
 };

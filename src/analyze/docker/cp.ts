@@ -13,7 +13,10 @@ export const verbs = [['cp'], ['container', 'cp']];
 
 const CP = spec([], ['a|archive', 'L|follow-link', 'q|quiet']);
 
-interface ContainerSide { container: string; path: string }
+interface ContainerSide {
+  container: string;
+  path: string;
+}
 
 export function containerSide(text: string): ContainerSide | null {
   if (text.startsWith('/') || text.startsWith('.')) return null;
@@ -33,7 +36,13 @@ export const analyze: CommandAnalyzer = (call, sink) => {
   const parsed = parseWords(call.args, CP);
   const [src, dest] = parsed.positionals;
   if (!src || !dest || parsed.positionals.length !== 2) {
-    sink.report(diagnostic('RS306', call.at, '`docker cp` needs exactly a source and a destination; restage ignored this command'));
+    sink.report(
+      diagnostic(
+        'RS306',
+        call.at,
+        '`docker cp` needs exactly a source and a destination; restage ignored this command',
+      ),
+    );
     return undefined;
   }
   const from = sideOf(src);
@@ -43,15 +52,33 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     return undefined;
   }
   if (!from && to) {
-    sink.report(diagnostic('RS307', call.at, 'copying INTO a container (`docker cp HOST CONTAINER:PATH`) is not supported yet: the multi-stage build would need that file in the builder stage; add it with a COPY in the build Dockerfile'));
+    sink.report(
+      diagnostic(
+        'RS307',
+        call.at,
+        'copying INTO a container (`docker cp HOST CONTAINER:PATH`) is not supported yet: the multi-stage build would need that file in the builder stage; add it with a COPY in the build Dockerfile',
+      ),
+    );
     return undefined;
   }
   if (!from) {
-    sink.report(diagnostic('RS306', call.at, '`docker cp` between two host paths? Neither argument names a container; restage ignored this command'));
+    sink.report(
+      diagnostic(
+        'RS306',
+        call.at,
+        '`docker cp` between two host paths? Neither argument names a container; restage ignored this command',
+      ),
+    );
     return undefined;
   }
   if (dest.text === '-') {
-    sink.report(diagnostic('RS307', dest.at, '`docker cp CONTAINER:PATH -` streams a tar archive; extraction through a tar stream is not supported yet'));
+    sink.report(
+      diagnostic(
+        'RS307',
+        dest.at,
+        '`docker cp CONTAINER:PATH -` streams a tar archive; extraction through a tar stream is not supported yet',
+      ),
+    );
     return undefined;
   }
   const hostPath = sink.hostPath(dest, 'host path of docker cp');

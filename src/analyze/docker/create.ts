@@ -13,14 +13,87 @@ import { lastValue, parseWords, spec, type ParsedWords } from './options.js';
 export const verbs = [['create'], ['container', 'create']];
 
 /** Options of `docker create` and `docker run` that take a value. */
-export const CONTAINER_VALUED = ['name', 'e|env', 'env-file', 'v|volume', 'mount', 'w|workdir', 'u|user', 'entrypoint', 'network', 'net',
-  'platform', 'l|label', 'p|publish', 'h|hostname', 'add-host', 'volumes-from', 'cpus', 'm|memory', 'restart', 'pull', 'log-driver',
-  'log-opt', 'device', 'cap-add', 'cap-drop', 'security-opt', 'tmpfs', 'ulimit', 'expose', 'stop-signal', 'stop-timeout', 'dns',
-  'ipc', 'pid', 'uts', 'userns', 'cgroupns', 'shm-size', 'gpus', 'runtime', 'a|attach', 'cidfile', 'label-file', 'health-cmd',
-  'health-interval', 'health-retries', 'health-timeout', 'health-start-period', 'network-alias', 'ip', 'ip6', 'mac-address',
-  'c|cpu-shares', 'cpuset-cpus', 'memory-swap', 'memory-reservation', 'oom-score-adj', 'storage-opt', 'sysctl', 'isolation', 'link', 'group-add', 'detach-keys'];
-export const CONTAINER_FLAGS = ['rm', 'd|detach', 'i|interactive', 't|tty', 'init', 'privileged', 'P|publish-all', 'read-only',
-  'q|quiet', 'no-healthcheck', 'oom-kill-disable', 'sig-proxy', 'disable-content-trust', 'use-api-socket'];
+export const CONTAINER_VALUED = [
+  'name',
+  'e|env',
+  'env-file',
+  'v|volume',
+  'mount',
+  'w|workdir',
+  'u|user',
+  'entrypoint',
+  'network',
+  'net',
+  'platform',
+  'l|label',
+  'p|publish',
+  'h|hostname',
+  'add-host',
+  'volumes-from',
+  'cpus',
+  'm|memory',
+  'restart',
+  'pull',
+  'log-driver',
+  'log-opt',
+  'device',
+  'cap-add',
+  'cap-drop',
+  'security-opt',
+  'tmpfs',
+  'ulimit',
+  'expose',
+  'stop-signal',
+  'stop-timeout',
+  'dns',
+  'ipc',
+  'pid',
+  'uts',
+  'userns',
+  'cgroupns',
+  'shm-size',
+  'gpus',
+  'runtime',
+  'a|attach',
+  'cidfile',
+  'label-file',
+  'health-cmd',
+  'health-interval',
+  'health-retries',
+  'health-timeout',
+  'health-start-period',
+  'network-alias',
+  'ip',
+  'ip6',
+  'mac-address',
+  'c|cpu-shares',
+  'cpuset-cpus',
+  'memory-swap',
+  'memory-reservation',
+  'oom-score-adj',
+  'storage-opt',
+  'sysctl',
+  'isolation',
+  'link',
+  'group-add',
+  'detach-keys',
+];
+export const CONTAINER_FLAGS = [
+  'rm',
+  'd|detach',
+  'i|interactive',
+  't|tty',
+  'init',
+  'privileged',
+  'P|publish-all',
+  'read-only',
+  'q|quiet',
+  'no-healthcheck',
+  'oom-kill-disable',
+  'sig-proxy',
+  'disable-content-trust',
+  'use-api-socket',
+];
 export const CONTAINER = spec(CONTAINER_VALUED, CONTAINER_FLAGS);
 
 /**
@@ -42,10 +115,22 @@ export function commandOf(parsed: ParsedWords, command: readonly Word[]): string
 }
 
 /** Records the container a create/run command makes and returns the handle the script sees; `started` for `docker run`. */
-export function recordContainer(call: CommandCall, sink: FlowSink, parsed: ParsedWords, command: string | null, started: Omit<ContainerStart, 'command'> | null): string | undefined {
+export function recordContainer(
+  call: CommandCall,
+  sink: FlowSink,
+  parsed: ParsedWords,
+  command: string | null,
+  started: Omit<ContainerStart, 'command'> | null,
+): string | undefined {
   const imageWord = parsed.positionals[0];
   if (!imageWord) {
-    sink.report(diagnostic('RS306', call.at, `\`${call.name.text} ${call.args[0]?.text ?? ''}\` without an image: restage ignored this command`));
+    sink.report(
+      diagnostic(
+        'RS306',
+        call.at,
+        `\`${call.name.text} ${call.args[0]?.text ?? ''}\` without an image: restage ignored this command`,
+      ),
+    );
     return undefined;
   }
   const image = sink.require(imageWord, 'image');

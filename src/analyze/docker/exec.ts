@@ -8,12 +8,18 @@ import { parseWords, spec } from './options.js';
 
 export const verbs = [['exec'], ['container', 'exec']];
 
-const EXEC = spec(['detach-keys', 'e|env', 'env-file', 'u|user', 'w|workdir'], ['d|detach', 'i|interactive', 't|tty', 'privileged']);
+const EXEC = spec(
+  ['detach-keys', 'e|env', 'env-file', 'u|user', 'w|workdir'],
+  ['d|detach', 'i|interactive', 't|tty', 'privileged'],
+);
 
 export const analyze: CommandAnalyzer = (call, sink) => {
   const container = parseWords(call.args, EXEC).positionals[0];
   if (!container || container.unresolved !== null) return undefined;
-  const command = call.args.slice(call.args.indexOf(container) + 1).map((w) => w.written).join(' ');
+  const command = call.args
+    .slice(call.args.indexOf(container) + 1)
+    .map((w) => w.written)
+    .join(' ');
   sink.startContainer(container.text, { at: call.at, how: 'exec', command: command || null });
   return undefined;
 };

@@ -20,17 +20,72 @@ export interface VerbAnalyzer {
   readonly analyze: CommandAnalyzer;
 }
 
-export const REGISTRY: Readonly<Record<string, VerbAnalyzer>> = { build, cp, create, exec, export: exportVerb, rm, run, start };
+export const REGISTRY: Readonly<Record<string, VerbAnalyzer>> = {
+  build,
+  cp,
+  create,
+  exec,
+  export: exportVerb,
+  rm,
+  run,
+  start,
+};
 
 /**
  * Verbs that do not change the artifact flow: recognised and ignored without a word. `start`,
  * `restart` and `exec` are not among them: they run a command in a container (start.ts, exec.ts).
  */
-const INERT = new Set(['push', 'pull', 'tag', 'image tag', 'images', 'image ls', 'ps', 'container ls', 'login', 'logout', 'version', 'info',
-  'inspect', 'image inspect', 'container inspect', 'stop', 'kill', 'wait', 'logs', 'rmi', 'image rm', 'image prune',
-  'container prune', 'system prune', 'network', 'volume', 'save', 'load', 'history', 'buildx', 'context', 'compose', 'container stop', 'container kill', 'container wait', 'container logs']);
+const INERT = new Set([
+  'push',
+  'pull',
+  'tag',
+  'image tag',
+  'images',
+  'image ls',
+  'ps',
+  'container ls',
+  'login',
+  'logout',
+  'version',
+  'info',
+  'inspect',
+  'image inspect',
+  'container inspect',
+  'stop',
+  'kill',
+  'wait',
+  'logs',
+  'rmi',
+  'image rm',
+  'image prune',
+  'container prune',
+  'system prune',
+  'network',
+  'volume',
+  'save',
+  'load',
+  'history',
+  'buildx',
+  'context',
+  'compose',
+  'container stop',
+  'container kill',
+  'container wait',
+  'container logs',
+]);
 
-const GLOBAL_VALUED = new Set(['-H', '--host', '-c', '--context', '--config', '-l', '--log-level', '--tlscacert', '--tlscert', '--tlskey']);
+const GLOBAL_VALUED = new Set([
+  '-H',
+  '--host',
+  '-c',
+  '--context',
+  '--config',
+  '-l',
+  '--log-level',
+  '--tlscacert',
+  '--tlscert',
+  '--tlskey',
+]);
 
 const table = Object.values(REGISTRY)
   .flatMap((a) => a.verbs.map((v) => ({ verb: v, analyze: a.analyze })))
@@ -51,6 +106,12 @@ export const analyzeDocker: CommandAnalyzer = (call, sink) => {
   }
   const verb = words.slice(0, 2).join(' ');
   if (words.length === 0 || INERT.has(words[0]!) || INERT.has(verb)) return undefined;
-  sink.report(diagnostic('RS306', call.at, `restage does not analyse \`docker ${verb}\`; if it changes what the build produces, migrate that part by hand`));
+  sink.report(
+    diagnostic(
+      'RS306',
+      call.at,
+      `restage does not analyse \`docker ${verb}\`; if it changes what the build produces, migrate that part by hand`,
+    ),
+  );
   return undefined;
 };

@@ -34,16 +34,23 @@ export function parseWords(words: readonly Word[], spec: OptionSpec): ParsedWord
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const t = w.text;
-    if (t === '--') { positionals.push(...words.slice(i + 1)); break; }
+    if (t === '--') {
+      positionals.push(...words.slice(i + 1));
+      break;
+    }
     if (t.startsWith('--') && t.length > 2) {
       const eq = t.indexOf('=');
       const key = eq < 0 ? t.slice(2) : t.slice(2, eq);
       const valued = spec.valued[key];
       if (valued !== undefined) {
         if (eq >= 0) options.push({ name: valued, value: { ...w, text: t.slice(eq + 1) }, words: [w] });
-        else { const v = words[i + 1] ?? null; options.push({ name: valued, value: v, words: v ? [w, v] : [w] }); i++; }
+        else {
+          const v = words[i + 1] ?? null;
+          options.push({ name: valued, value: v, words: v ? [w, v] : [w] });
+          i++;
+        }
       } else if (spec.flags[key] !== undefined) {
-        options.push({ name: spec.flags[key]!, value: eq >= 0 ? { ...w, text: t.slice(eq + 1) } : null, words: [w] });
+        options.push({ name: spec.flags[key], value: eq >= 0 ? { ...w, text: t.slice(eq + 1) } : null, words: [w] });
       } else {
         unknown.push(w);
       }
@@ -57,12 +64,19 @@ export function parseWords(words: readonly Word[], spec: OptionSpec): ParsedWord
         if (valued !== undefined) {
           const rest = t.slice(j + 1).replace(/^=/, '');
           if (rest) options.push({ name: valued, value: { ...w, text: rest }, words: [w] });
-          else { const v = words[i + 1] ?? null; options.push({ name: valued, value: v, words: v ? [w, v] : [w] }); i++; }
+          else {
+            const v = words[i + 1] ?? null;
+            options.push({ name: valued, value: v, words: v ? [w, v] : [w] });
+            i++;
+          }
           break;
         }
         const flag = spec.flags[letter];
         if (flag !== undefined) options.push({ name: flag, value: null, words: [w] });
-        else { unknown.push(w); break; }
+        else {
+          unknown.push(w);
+          break;
+        }
       }
       continue;
     }

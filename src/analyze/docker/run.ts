@@ -16,11 +16,26 @@ export const verbs = [['run'], ['container', 'run']];
 
 export const analyze: CommandAnalyzer = (call, sink) => {
   const { parsed, command } = parseContainerWords(call.args);
-  const binds = [...allValues(parsed, 'volume'), ...allValues(parsed, 'mount')].filter((w) => /^[./$~]|type=bind|source=|src=/.test(w.text) || w.text.includes(':/'));
-  const toFile = call.redirects.find((r) => /^1?>>?$|^&>$/.test(r.operator) && r.target && r.target.text !== '/dev/null');
+  const binds = [...allValues(parsed, 'volume'), ...allValues(parsed, 'mount')].filter(
+    (w) => /^[./$~]|type=bind|source=|src=/.test(w.text) || w.text.includes(':/'),
+  );
+  const toFile = call.redirects.find(
+    (r) => /^1?>>?$|^&>$/.test(r.operator) && r.target && r.target.text !== '/dev/null',
+  );
   if (binds.length > 0 || toFile || (call.pipedOut && !call.captured)) {
-    const how = binds.length > 0 ? `a bind mount (\`${binds[0]!.written}\`)` : toFile ? `its output redirected to \`${toFile.target!.text}\`` : 'its output piped into another command';
-    sink.report(diagnostic('RS307', call.at, `this \`docker run\` writes artifacts to the host through ${how}; that extraction form is not supported yet — restage migrates \`docker create\` + \`docker cp\`. Rewrite the extraction as create/cp/rm, or migrate this step by hand with \`COPY --from=<stage>\``));
+    const how =
+      binds.length > 0
+        ? `a bind mount (\`${binds[0]!.written}\`)`
+        : toFile
+          ? `its output redirected to \`${toFile.target!.text}\``
+          : 'its output piped into another command';
+    sink.report(
+      diagnostic(
+        'RS307',
+        call.at,
+        `this \`docker run\` writes artifacts to the host through ${how}; that extraction form is not supported yet — restage migrates \`docker create\` + \`docker cp\`. Rewrite the extraction as create/cp/rm, or migrate this step by hand with \`COPY --from=<stage>\``,
+      ),
+    );
     return undefined;
   }
   if (lastValue(parsed, 'name') || call.captured) {

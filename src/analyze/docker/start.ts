@@ -8,7 +8,10 @@ import { parseWords, spec } from './options.js';
 
 export const verbs = [['start'], ['container', 'start'], ['restart'], ['container', 'restart']];
 
-const START = spec(['detach-keys', 'checkpoint', 'checkpoint-dir', 's|signal', 't|time', 'timeout'], ['a|attach', 'i|interactive']);
+const START = spec(
+  ['detach-keys', 'checkpoint', 'checkpoint-dir', 's|signal', 't|time', 'timeout'],
+  ['a|attach', 'i|interactive'],
+);
 
 export const analyze: CommandAnalyzer = (call, sink) => {
   for (const w of parseWords(call.args, START).positionals) {

@@ -26,7 +26,10 @@ function decideExpression(node: SyntaxNode, expand: Expand): boolean | null {
   if (node.type === 'unary_expression') {
     const op = node.childForFieldName('operator')?.text ?? node.children[0]?.text;
     const operand = node.namedChildren.filter((c) => c.type !== 'test_operator');
-    return decideWords([{ text: op ?? '', unresolved: null, environment: [], at: { file: '', line: 0, column: 0 }, written: op ?? '' }, ...expand(operand)]);
+    return decideWords([
+      { text: op ?? '', unresolved: null, environment: [], at: { file: '', line: 0, column: 0 }, written: op ?? '' },
+      ...expand(operand),
+    ]);
   }
   if (node.type === 'binary_expression') {
     const left = node.childForFieldName('left');

@@ -45,7 +45,10 @@ class Exit extends Error {}
 const MAX_CALL_DEPTH = 16;
 const MAX_LOOP_ITERATIONS = 64;
 
-interface Frame { vars: Map<string, ShellValue>; positional: ShellValue[] }
+interface Frame {
+  vars: Map<string, ShellValue>;
+  positional: ShellValue[];
+}
 
 export function evaluateScript(script: ShellScript, options: EvaluationOptions): EvaluationResult {
   const events: FlowEvent[] = [];
@@ -59,31 +62,45 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
   let depth = 0;
   const file = options.displayFile;
   const scriptPath = options.scriptPath;
-  const locate = (node: SyntaxNode): Location => ({ file, line: node.startPosition.row + 1, column: node.startPosition.column + 1 });
+  const locate = (node: SyntaxNode): Location => ({
+    file,
+    line: node.startPosition.row + 1,
+    column: node.startPosition.column + 1,
+  });
   const reported = new Set<string>();
   const report = (d: Diagnostic) => {
     const key = `${d.code}:${d.line}:${d.column}:${d.message}`;
-    if (!reported.has(key)) { reported.add(key); diagnostics.push(d); }
+    if (!reported.has(key)) {
+      reported.add(key);
+      diagnostics.push(d);
+    }
   };
 
   const scope: ExpansionScope = {
     // $PWD follows cd like the shell's; everything else unset comes from the environment.
     lookup: (name) => frame.vars.get(name) ?? globals.get(name) ?? (name === 'PWD' ? known(cwd) : undefined),
-    assign: (name, value) => { frame.vars.set(name, value); },
+    assign: (name, value) => {
+      frame.vars.set(name, value);
+    },
     special: (name) => {
       if (name === '0') return known(scriptPath);
       if (/^[1-9][0-9]*$/.test(name)) return frame.positional[Number(name) - 1];
       if (name === '#') return known(String(frame.positional.length));
       return unresolved(`the special parameter $${name}`);
     },
-    assumable: (name) => (/^[1-9][0-9]*$/.test(name) ? frame === scriptFrame && options.args === undefined : /^[A-Za-z_]/.test(name)),
+    assumable: (name) =>
+      /^[1-9][0-9]*$/.test(name) ? frame === scriptFrame && options.args === undefined : /^[A-Za-z_]/.test(name),
     substitute: (node) => substitute(node),
     locate,
   };
 
   const sink: FlowSink = {
-    get cwd() { return cwd; },
-    emit: (event) => { events.push(event); },
+    get cwd() {
+      return cwd;
+    },
+    emit: (event) => {
+      events.push(event);
+    },
     report,
     hostPath: (word, role) => {
       reportAssumed(word);
@@ -92,12 +109,24 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     },
     require: (word, role) => {
       if (word.unresolved !== null) {
-        report(diagnostic('RS304', word.at, `the ${role} \`${word.written}\` depends on ${word.unresolved}, which restage cannot know without running the script; restage does not guess: write it as a literal (or a variable with a literal value) and run restage again`));
+        report(
+          diagnostic(
+            'RS304',
+            word.at,
+            `the ${role} \`${word.written}\` depends on ${word.unresolved}, which restage cannot know without running the script; restage does not guess: write it as a literal (or a variable with a literal value) and run restage again`,
+          ),
+        );
         return null;
       }
       if (word.environment.length > 0) {
         const names = word.environment.map((n) => `$${n}`).join(', ');
-        report(diagnostic('RS304', word.at, `the ${role} \`${word.written}\` depends on ${names}, which the script never sets (it comes from the environment of whoever runs it, and expands to nothing when unset); restage does not guess: give it a literal default, e.g. \${${word.environment[0]}:-value}, or its value with --env ${word.environment[0]}=VALUE, and run restage again`));
+        report(
+          diagnostic(
+            'RS304',
+            word.at,
+            `the ${role} \`${word.written}\` depends on ${names}, which the script never sets (it comes from the environment of whoever runs it, and expands to nothing when unset); restage does not guess: give it a literal default, e.g. \${${word.environment[0]}:-value}, or its value with --env ${word.environment[0]}=VALUE, and run restage again`,
+          ),
+        );
         return null;
       }
       return word.text;
@@ -113,7 +142,9 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       }
       return false;
     },
-    changeDirectory: (to) => { cwd = to; },
+    changeDirectory: (to) => {
+      cwd = to;
+    },
   };
 
   function substitute(node: SyntaxNode): ShellValue {
@@ -129,7 +160,11 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     return last;
   }
 
-  interface RunContext { captured?: boolean; redirects?: Redirect[]; pipedOut?: boolean }
+  interface RunContext {
+    captured?: boolean;
+    redirects?: Redirect[];
+    pipedOut?: boolean;
+  }
 
   function runStatement(node: SyntaxNode, ctx: RunContext): ShellValue | undefined {
     switch (node.type) {
@@ -153,7 +188,9 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       case 'pipeline': {
         const parts = node.namedChildren;
         let out: ShellValue | undefined;
-        parts.forEach((p, i) => { out = runStatement(p, { ...ctx, pipedOut: i < parts.length - 1 }); });
+        parts.forEach((p, i) => {
+          out = runStatement(p, { ...ctx, pipedOut: i < parts.length - 1 });
+        });
         return out;
       }
       case 'redirected_statement': {
@@ -185,7 +222,14 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       case 'test_command':
         return undefined;
       default:
-        if (mentionsDocker(node)) report(diagnostic('RS306', locate(node), `restage does not follow a ${node.type.replace(/_/g, ' ')} here, and it contains docker commands that were not analysed`));
+        if (mentionsDocker(node))
+          report(
+            diagnostic(
+              'RS306',
+              locate(node),
+              `restage does not follow a ${node.type.replace(/_/g, ' ')} here, and it contains docker commands that were not analysed`,
+            ),
+          );
         return undefined;
     }
   }
@@ -202,7 +246,14 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     }
     const out = left ? runStatement(left, ctx) : undefined;
     if (op === '||') {
-      if (right && mentionsDocker(right) && !isFailurePath([right], functions)) report(diagnostic('RS306', locate(right), 'this runs only when the command before `||` fails; restage assumes every command succeeds and did not analyse it'));
+      if (right && mentionsDocker(right) && !isFailurePath([right], functions))
+        report(
+          diagnostic(
+            'RS306',
+            locate(right),
+            'this runs only when the command before `||` fails; restage assumes every command succeeds and did not analyse it',
+          ),
+        );
       return out;
     }
     return right && right !== left ? runStatement(right, ctx) : out;
@@ -211,7 +262,9 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
   function isolated<T>(body: () => T): T {
     const savedCwd = cwd;
     const savedVars = new Map(frame.vars);
-    try { return body(); } finally {
+    try {
+      return body();
+    } finally {
       cwd = savedCwd;
       frame.vars.clear();
       for (const [k, v] of savedVars) frame.vars.set(k, v);
@@ -237,7 +290,10 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
   function runCommand(node: SyntaxNode, ctx: RunContext): ShellValue | undefined {
     const nameNode = node.childForFieldName('name');
     const argNodes = node.childrenForFieldName('argument');
-    const redirects = [...(ctx.redirects ?? []), ...node.namedChildren.filter((c) => /redirect|herestring/.test(c.type)).map(toRedirect)];
+    const redirects = [
+      ...(ctx.redirects ?? []),
+      ...node.namedChildren.filter((c) => /redirect|herestring/.test(c.type)).map(toRedirect),
+    ];
     if (!nameNode) {
       // Only prefix assignments (`A=b`): they set shell variables.
       for (const a of node.namedChildren) if (a.type === 'variable_assignment') assign(a, frame.vars);
@@ -253,7 +309,15 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     if (!name) return known('');
     const args = words.slice(1);
     if (name.text === 'docker' || name.text === 'podman') reportUnsetExpansions(argNodes);
-    const call: CommandCall = { name, args, at: locate(node), redirects, captured: ctx.captured ?? false, pipedOut: ctx.pipedOut ?? false, ...(sudo ? { sudo } : {}) };
+    const call: CommandCall = {
+      name,
+      args,
+      at: locate(node),
+      redirects,
+      captured: ctx.captured ?? false,
+      pipedOut: ctx.pipedOut ?? false,
+      ...(sudo ? { sudo } : {}),
+    };
     if (call.redirects.some((r) => /^(\d*|&)>>?\|?$/.test(r.operator))) options.onRedirect?.(call, sink);
     const builtinOutput = builtin(call);
     if (builtinOutput !== undefined) return builtinOutput;
@@ -269,9 +333,15 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       if (reported.has(`assumed:${a.name}`)) continue;
       reported.add(`assumed:${a.name}`);
       const positional = /^[0-9]+$/.test(a.name);
-      report(diagnostic('RS322', word.at, positional
-        ? `assumed $${a.name}=${a.value} (its default): the script's argument $${a.name} is unknown to restage, so the analysis used the default; give the script's arguments with --script-arg (in order) to analyse the build you run`
-        : `assumed ${a.name}=${a.value} (its default): ${a.name} comes from the environment of whoever runs the script, and restage assumed it unset; give its value with --env ${a.name}=VALUE to analyse the build you run`));
+      report(
+        diagnostic(
+          'RS322',
+          word.at,
+          positional
+            ? `assumed $${a.name}=${a.value} (its default): the script's argument $${a.name} is unknown to restage, so the analysis used the default; give the script's arguments with --script-arg (in order) to analyse the build you run`
+            : `assumed ${a.name}=${a.value} (its default): ${a.name} comes from the environment of whoever runs the script, and restage assumed it unset; give its value with --env ${a.name}=VALUE to analyse the build you run`,
+        ),
+      );
     }
   }
 
@@ -281,7 +351,13 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       if (node.type !== 'simple_expansion' && node.type !== 'expansion') continue;
       const name = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(node.text)?.[1];
       if (name && scope.lookup(name) === undefined) {
-        report(diagnostic('RS305', locate(node), `$${name} is not set by the script, so it expands to nothing here, as in the shell; if your environment sets it, give its value with --env ${name}=VALUE (or add its options to the build command restage prints)`));
+        report(
+          diagnostic(
+            'RS305',
+            locate(node),
+            `$${name} is not set by the script, so it expands to nothing here, as in the shell; if your environment sets it, give its value with --env ${name}=VALUE (or add its options to the build command restage prints)`,
+          ),
+        );
       }
     }
   }
@@ -295,7 +371,9 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
         return known(cwd);
       case 'dirname': {
         const a = call.args[0];
-        return a && text(a) !== null ? known(path.dirname(a.text)) : unresolved(`the output of \`dirname ${a?.written ?? ''}\``);
+        return a && text(a) !== null
+          ? known(path.dirname(a.text))
+          : unresolved(`the output of \`dirname ${a?.written ?? ''}\``);
       }
       case 'basename': {
         const a = call.args[0];
@@ -324,7 +402,13 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
         return known('');
       case 'source':
       case '.':
-        report(diagnostic('RS306', call.at, `restage does not follow \`${call.name.text} ${call.args[0]?.written ?? ''}\`; variables it sets are unknown to the analysis`));
+        report(
+          diagnostic(
+            'RS306',
+            call.at,
+            `restage does not follow \`${call.name.text} ${call.args[0]?.written ?? ''}\`; variables it sets are unknown to the analysis`,
+          ),
+        );
         return known('');
       default:
         return undefined;
@@ -338,7 +422,9 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     const saved = frame;
     frame = { vars: new Map(), positional: [...call.args] };
     depth++;
-    try { return runStatement(body, { captured: call.captured }) ?? known(''); } finally {
+    try {
+      return runStatement(body, { captured: call.captured }) ?? known('');
+    } finally {
       depth--;
       // Function variables are global in the shell unless declared `local`.
       for (const [k, v] of frame.vars) if (!isLocalIn(body, k)) globals.set(k, v);
@@ -362,7 +448,13 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       }
       // Undecidable: assume the branch runs (the common path), and say so when docker commands depend on it.
       if (decided === null && branches.some((b) => b.body.some(mentionsDocker))) {
-        report(diagnostic('RS306', locate(branch.conditions[0]!), `restage cannot decide this condition and assumed it is true; check that the docker commands it guards are the ones your build runs`));
+        report(
+          diagnostic(
+            'RS306',
+            locate(branch.conditions[0]!),
+            `restage cannot decide this condition and assumed it is true; check that the docker commands it guards are the ones your build runs`,
+          ),
+        );
       }
       return runBlock(branch.body);
     }
@@ -375,7 +467,10 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     const body: SyntaxNode[] = [];
     let seenThen = false;
     for (const child of clause.children) {
-      if (child.type === 'then') { seenThen = true; continue; }
+      if (child.type === 'then') {
+        seenThen = true;
+        continue;
+      }
       if (!child.isNamed || child.type === 'elif_clause' || child.type === 'else_clause') continue;
       (seenThen ? body : conditions).push(child);
     }
@@ -398,7 +493,10 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
         const v = inner ? decide(inner) : null;
         return v === null ? null : !v;
       }
-      if (node.type === 'test_command' || (node.type === 'command' && ['[', 'test'].includes(node.childForFieldName('name')?.text ?? ''))) {
+      if (
+        node.type === 'test_command' ||
+        (node.type === 'command' && ['[', 'test'].includes(node.childForFieldName('name')?.text ?? ''))
+      ) {
         return decideCondition(node, (n) => expandArguments(n, scope, script.text));
       }
       runStatement(node, {});
@@ -408,7 +506,13 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
 
   /** A failure guard restage did not take (RS321): the condition is undecidable and the branch only reports and exits. */
   function assumeSuccess(at: SyntaxNode, condition: SyntaxNode): void {
-    report(diagnostic('RS321', locate(at), `restage cannot decide \`${condition.text.split('\n')[0]}\`; what it guards only reports a failure and exits with an error, so restage followed the path where the script succeeds (as if the condition were false). If this guard fires in your build, the build fails there`));
+    report(
+      diagnostic(
+        'RS321',
+        locate(at),
+        `restage cannot decide \`${condition.text.split('\n')[0]}\`; what it guards only reports a failure and exits with an error, so restage followed the path where the script succeeds (as if the condition were false). If this guard fires in your build, the build fails there`,
+      ),
+    );
   }
 
   function runFor(node: SyntaxNode): ShellValue | undefined {
@@ -436,7 +540,14 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       const patterns = item.childrenForFieldName('value');
       const body = item.namedChildren.filter((c) => !patterns.includes(c));
       if (word.unresolved !== null) {
-        if (mentionsDocker(node)) report(diagnostic('RS306', locate(node), `restage cannot tell which branch of this case runs (${word.unresolved}) and did not analyse the docker commands in it`));
+        if (mentionsDocker(node))
+          report(
+            diagnostic(
+              'RS306',
+              locate(node),
+              `restage cannot tell which branch of this case runs (${word.unresolved}) and did not analyse the docker commands in it`,
+            ),
+          );
         return undefined;
       }
       if (patterns.some((p) => globMatch(p.text.replace(/^["']|["']$/g, ''), word.text))) return runBlock(body);
@@ -445,7 +556,14 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
   }
 
   function assumeNotRun(node: SyntaxNode, what: string): void {
-    if (mentionsDocker(node)) report(diagnostic('RS306', locate(node), `restage does not follow this ${what}; the docker commands in it were not analysed`));
+    if (mentionsDocker(node))
+      report(
+        diagnostic(
+          'RS306',
+          locate(node),
+          `restage does not follow this ${what}; the docker commands in it were not analysed`,
+        ),
+      );
   }
 
   try {
@@ -458,9 +576,16 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
 
 function toRedirect(node: SyntaxNode): Redirect {
   const operator = node.children.find((c) => !c.isNamed && /[<>]/.test(c.type))?.type ?? node.type;
-  const destination = node.childForFieldName('destination') ?? node.namedChildren.find((c) => c.type !== 'file_descriptor') ?? null;
+  const destination =
+    node.childForFieldName('destination') ?? node.namedChildren.find((c) => c.type !== 'file_descriptor') ?? null;
   const target: Word | null = destination
-    ? { text: destination.text, unresolved: null, environment: [], at: { file: '', line: destination.startPosition.row + 1, column: destination.startPosition.column + 1 }, written: destination.text }
+    ? {
+        text: destination.text,
+        unresolved: null,
+        environment: [],
+        at: { file: '', line: destination.startPosition.row + 1, column: destination.startPosition.column + 1 },
+        written: destination.text,
+      }
     : null;
   const fd = node.namedChildren.find((c) => c.type === 'file_descriptor')?.text ?? '';
   return { operator: fd + operator, target };
@@ -476,6 +601,11 @@ function isLocalIn(body: SyntaxNode, name: string): boolean {
 
 function globMatch(pattern: string, text: string): boolean {
   if (pattern === '*') return true;
-  const re = new RegExp(`^${pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  );
   return re.test(text);
 }

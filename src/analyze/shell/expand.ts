@@ -23,7 +23,10 @@ export interface ExpansionScope {
   locate(node: SyntaxNode): Location;
 }
 
-interface Piece { value: ShellValue; splittable: boolean }
+interface Piece {
+  value: ShellValue;
+  splittable: boolean;
+}
 
 /** Expands the argument nodes of a command into words, merging adjacent nodes (one shell word). */
 export function expandArguments(nodes: readonly SyntaxNode[], scope: ExpansionScope, source: string): Word[] {
@@ -60,11 +63,21 @@ function split(pieces: Piece[]): ShellValue[] {
   };
   for (const piece of pieces) {
     const v = piece.value;
-    if (!piece.splittable || v.unresolved !== null) { append(v); continue; }
-    if (v.text === '') { pendingEnvironment.push(...v.environment); if (current) append(v); continue; }
+    if (!piece.splittable || v.unresolved !== null) {
+      append(v);
+      continue;
+    }
+    if (v.text === '') {
+      pendingEnvironment.push(...v.environment);
+      if (current) append(v);
+      continue;
+    }
     const parts = v.text.split(/[ \t\n]+/);
     parts.forEach((part, i) => {
-      if (i > 0 && current) { fields.push(current); current = null; }
+      if (i > 0 && current) {
+        fields.push(current);
+        current = null;
+      }
       if (part !== '') append({ ...v, text: part });
     });
   }
@@ -111,7 +124,8 @@ function stringPieces(node: SyntaxNode, scope: ExpansionScope): Piece[] {
   const slice = (from: number, to: number) => text.slice(from - node.startIndex, to - node.startIndex);
   for (const child of inner) {
     if (child.type === 'string_content') continue;
-    if (child.startIndex > at) pieces.push({ value: known(unescapeDoubleQuoted(slice(at, child.startIndex))), splittable: false });
+    if (child.startIndex > at)
+      pieces.push({ value: known(unescapeDoubleQuoted(slice(at, child.startIndex))), splittable: false });
     pieces.push(...piecesOf(child, scope, true));
     at = child.endIndex;
   }
@@ -139,7 +153,12 @@ function variableOf(node: SyntaxNode): string {
 
 function read(name: string, scope: ExpansionScope): ShellValue {
   if (/^([0-9]+|[@*#?$!-])$/.test(name)) {
-    return scope.special(name) ?? (scope.assumable(name) ? unresolved(`positional parameter $${name} (the script's arguments; give them with --script-arg)`) : known(''));
+    return (
+      scope.special(name) ??
+      (scope.assumable(name)
+        ? unresolved(`positional parameter $${name} (the script's arguments; give them with --script-arg)`)
+        : known(''))
+    );
   }
   return scope.lookup(name) ?? fromEnvironment(name);
 }
@@ -165,15 +184,18 @@ function parameterExpansion(node: SyntaxNode, scope: ExpansionScope): ShellValue
   const applies = colon ? nonEmpty : isSet;
   if (current?.unresolved) return unresolved(`\${${name}} (${current.unresolved})`);
   switch (op) {
-    case '-': return applies ? current! : operand();
+    case '-':
+      return applies ? current! : operand();
     case '=': {
       if (applies) return current!;
       const v = operand();
       scope.assign(name!, v);
       return v;
     }
-    case '+': return applies ? operand() : known('');
-    default: return applies ? current! : unresolved(`\${${name}?} fails when ${name} is unset`);
+    case '+':
+      return applies ? operand() : known('');
+    default:
+      return applies ? current! : unresolved(`\${${name}?} fails when ${name} is unset`);
   }
 }
 
@@ -185,8 +207,12 @@ function operandOf(node: SyntaxNode, scope: ExpansionScope): ShellValue {
   let at = -1;
   for (let i = nameIndex + 1; i < children.length; i++) {
     const c = children[i]!;
-    if (!c.isNamed) { if (at < 0 && /^:?[-=+?]$/.test(c.type)) at = c.endIndex; continue; }
-    const gapText = at >= 0 && c.startIndex > at ? node.text.slice(at - node.startIndex, c.startIndex - node.startIndex) : '';
+    if (!c.isNamed) {
+      if (at < 0 && /^:?[-=+?]$/.test(c.type)) at = c.endIndex;
+      continue;
+    }
+    const gapText =
+      at >= 0 && c.startIndex > at ? node.text.slice(at - node.startIndex, c.startIndex - node.startIndex) : '';
     if (gapText) value = concat(value, known(gapText));
     value = piecesOf(c, scope, true).reduce((acc, p) => concat(acc, p.value), value);
     at = c.endIndex;
@@ -203,6 +229,18 @@ function unescapeDoubleQuoted(text: string): string {
 }
 
 function decodeAnsiC(text: string): string {
-  const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v' };
+  const map: Record<string, string> = {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    a: '\x07',
+    b: '\b',
+    e: '\x1b',
+    f: '\f',
+    v: '\v',
+  };
   return text.replace(/\\(.)/g, (_m, c: string) => map[c] ?? `\\${c}`);
 }

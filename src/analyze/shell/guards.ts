@@ -7,11 +7,29 @@
 import type { SyntaxNode } from '../../parse/shell.js';
 
 /** Commands that only report or clean up: they change nothing a later build reads. */
-const REPORTING = new Set(['echo', 'printf', 'logger', 'cat', 'tee', ':', 'true', 'false', 'printenv', 'rm', 'set', 'trap', 'sleep', 'date', 'env']);
+const REPORTING = new Set([
+  'echo',
+  'printf',
+  'logger',
+  'cat',
+  'tee',
+  ':',
+  'true',
+  'false',
+  'printenv',
+  'rm',
+  'set',
+  'trap',
+  'sleep',
+  'date',
+  'env',
+]);
 /** Docker commands that only clean up or show what happened. */
-const DOCKER_CLEANUP = /^(sudo\s+)?(docker|podman)\s+((container|image)\s+)?(rm|rmi|stop|kill|logs|ps|inspect|images|prune)\b/;
+const DOCKER_CLEANUP =
+  /^(sudo\s+)?(docker|podman)\s+((container|image)\s+)?(rm|rmi|stop|kill|logs|ps|inspect|images|prune)\b/;
 /** Docker verbs that act (build, create, copy …), as opposed to queries: their success is the path restage follows. */
-const DOCKER_ACTION = /^(sudo\s+)?(docker|podman)\s+(-\S+\s+)*((image|container|buildx|builder)\s+)?(build|b|create|run|cp|start|restart|exec|rm|rmi|tag|push|pull|save|load|export)\b/;
+const DOCKER_ACTION =
+  /^(sudo\s+)?(docker|podman)\s+(-\S+\s+)*((image|container|buildx|builder)\s+)?(build|b|create|run|cp|start|restart|exec|rm|rmi|tag|push|pull|save|load|export)\b/;
 
 const MAX_DEPTH = 8;
 
@@ -25,7 +43,9 @@ export function isFailurePath(nodes: readonly SyntaxNode[], functions: Functions
   const statements = statementsOf(nodes);
   const last = statements[statements.length - 1];
   if (!last || depth > MAX_DEPTH) return false;
-  return statements.slice(0, -1).every((n) => onlyReports(n, functions, depth)) && endsInFailure(last, functions, depth);
+  return (
+    statements.slice(0, -1).every((n) => onlyReports(n, functions, depth)) && endsInFailure(last, functions, depth)
+  );
 }
 
 /** A docker command that acts (build, create, cp …), whose success the evaluator assumes. */
@@ -45,7 +65,12 @@ function endsInFailure(node: SyntaxNode, functions: Functions, depth: number): b
     case 'list': {
       const parts = statementsOf(node.namedChildren);
       const op = node.children.find((c) => !c.isNamed && (c.type === '&&' || c.type === '||'))?.type;
-      return op === '&&' && parts.length === 2 && onlyReports(parts[0]!, functions, depth) && endsInFailure(parts[1]!, functions, depth);
+      return (
+        op === '&&' &&
+        parts.length === 2 &&
+        onlyReports(parts[0]!, functions, depth) &&
+        endsInFailure(parts[1]!, functions, depth)
+      );
     }
     case 'command': {
       const name = nameOf(node);
@@ -54,7 +79,10 @@ function endsInFailure(node: SyntaxNode, functions: Functions, depth: number): b
         return status !== undefined && (/^[0-9]+$/.test(status) ? Number(status) !== 0 : status === '$?');
       }
       const body = functions.get(name);
-      return body !== undefined && isFailurePath(body.type === 'compound_statement' ? body.namedChildren : [body], functions, depth + 1);
+      return (
+        body !== undefined &&
+        isFailurePath(body.type === 'compound_statement' ? body.namedChildren : [body], functions, depth + 1)
+      );
     }
     default:
       return false;
@@ -78,7 +106,13 @@ function onlyReports(node: SyntaxNode, functions: Functions, depth: number): boo
       const name = nameOf(node);
       if (REPORTING.has(name) || DOCKER_CLEANUP.test(node.text)) return true;
       const body = functions.get(name);
-      return body !== undefined && depth < MAX_DEPTH && statementsOf(body.type === 'compound_statement' ? body.namedChildren : [body]).every((n) => onlyReports(n, functions, depth + 1));
+      return (
+        body !== undefined &&
+        depth < MAX_DEPTH &&
+        statementsOf(body.type === 'compound_statement' ? body.namedChildren : [body]).every((n) =>
+          onlyReports(n, functions, depth + 1),
+        )
+      );
     }
     default:
       return false;

@@ -34,7 +34,10 @@ export const unresolved = (reason: string): ShellValue => ({ text: '', unresolve
 export const fromEnvironment = (name: string): ShellValue => ({ text: '', unresolved: null, environment: [name] });
 
 export function concat(a: ShellValue, b: ShellValue): ShellValue {
-  const assumed = [...(a.assumed ?? []), ...(b.assumed ?? []).filter((x) => !a.assumed?.some((y) => y.name === x.name))];
+  const assumed = [
+    ...(a.assumed ?? []),
+    ...(b.assumed ?? []).filter((x) => !a.assumed?.some((y) => y.name === x.name)),
+  ];
   return {
     text: a.text + b.text,
     unresolved: a.unresolved ?? b.unresolved,

@@ -18,9 +18,21 @@ import { isUnset, sameValue } from './support/values.js';
 /** Compares one field's raw values (as inspect gives them) and names what differs. */
 type FieldDiffer = (name: string, legacy: unknown, migrated: unknown) => Finding[];
 
-function finding(subject: string, field: string | undefined, legacy: Shown, migrated: Shown, render: (value: Shown) => string = shown): Finding {
+function finding(
+  subject: string,
+  field: string | undefined,
+  legacy: Shown,
+  migrated: Shown,
+  render: (value: Shown) => string = shown,
+): Finding {
   const label = field === undefined ? subject : `${subject} ${field}`;
-  return { subject, ...(field === undefined ? {} : { field }), legacy, migrated, message: `${label}: ${contrast(render(migrated), render(legacy))}` };
+  return {
+    subject,
+    ...(field === undefined ? {} : { field }),
+    legacy,
+    migrated,
+    message: `${label}: ${contrast(render(migrated), render(legacy))}`,
+  };
 }
 
 const difference = stamp('config', 'difference');
@@ -43,7 +55,8 @@ function scalar(normalize: (value: string | undefined) => string | null): FieldD
   };
 }
 
-const stringOrUndefined = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+const stringOrUndefined = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
 
 function keys(value: unknown): string[] {
   return isUnset(value) || typeof value !== 'object' ? [] : Object.keys(value as object);
@@ -54,7 +67,9 @@ function keySet(normalizeKey: (key: string) => string, present: string, absent: 
   return (name, legacy, migrated) => {
     const [l, m] = [new Set(keys(legacy).map(normalizeKey)), new Set(keys(migrated).map(normalizeKey))];
     const phrase = (value: Shown): string => (value ? present : absent);
-    return [...new Set([...l, ...m])].filter((key) => l.has(key) !== m.has(key)).map((key) => finding(name, key, l.has(key), m.has(key), phrase));
+    return [...new Set([...l, ...m])]
+      .filter((key) => l.has(key) !== m.has(key))
+      .map((key) => finding(name, key, l.has(key), m.has(key), phrase));
   };
 }
 
@@ -85,7 +100,8 @@ function envByName(env: unknown): Map<string, string[]> {
 
 const env: FieldDiffer = (name, legacy, migrated) => {
   const [l, m] = [envByName(legacy), envByName(migrated)];
-  const values = (found: readonly string[] | undefined): Shown => (found === undefined ? null : found.length === 1 ? (found[0] ?? '') : JSON.stringify(found));
+  const values = (found: readonly string[] | undefined): Shown =>
+    found === undefined ? null : found.length === 1 ? (found[0] ?? '') : JSON.stringify(found);
   return [...new Set([...l.keys(), ...m.keys()])]
     .filter((variable) => values(l.get(variable)) !== values(m.get(variable)))
     .map((variable) => finding(name, variable, values(l.get(variable)), values(m.get(variable))));
@@ -95,14 +111,17 @@ const HEALTH_DURATIONS = ['Interval', 'Timeout', 'StartPeriod', 'StartInterval']
 
 /** Healthcheck per sub-field; durations (nanoseconds in inspect) shown in seconds. */
 const healthcheck: FieldDiffer = (name, legacy, migrated) => {
-  const read = (health: unknown, key: string): unknown => (isUnset(health) ? undefined : (health as Record<string, unknown>)[key]);
+  const read = (health: unknown, key: string): unknown =>
+    isUnset(health) ? undefined : (health as Record<string, unknown>)[key];
   const count = (value: unknown): Shown => (typeof value === 'number' && value !== 0 ? value : null);
   const seconds = (value: unknown): Shown => (typeof value === 'number' && value !== 0 ? `${value / 1e9}s` : null);
   const test = listFindings(name, 'Test', read(legacy, 'Test'), read(migrated, 'Test'));
-  const scalars = [...HEALTH_DURATIONS.map((key) => [key, seconds] as const), ['Retries', count] as const].flatMap(([key, render]) => {
-    const [l, m] = [render(read(legacy, key)), render(read(migrated, key))];
-    return l === m ? [] : [finding(name, key, l, m, asJsonText)];
-  });
+  const scalars = [...HEALTH_DURATIONS.map((key) => [key, seconds] as const), ['Retries', count] as const].flatMap(
+    ([key, render]) => {
+      const [l, m] = [render(read(legacy, key)), render(read(migrated, key))];
+      return l === m ? [] : [finding(name, key, l, m, asJsonText)];
+    },
+  );
   return [...test, ...scalars];
 };
 
@@ -120,7 +139,10 @@ interface ConfigField {
   readonly compare: FieldDiffer;
 }
 
-const fromConfig = (name: keyof ImageConfig): ConfigField['read'] => (image) => image.config[name];
+const fromConfig =
+  (name: keyof ImageConfig): ConfigField['read'] =>
+  (image) =>
+    image.config[name];
 
 /** Report order: how `docker image inspect` lists them, then the platform. */
 const FIELDS: readonly ConfigField[] = [
@@ -144,6 +166,8 @@ export const differ: Differ = {
   id: 'config',
   title: 'Image config',
   compare(legacy, migrated) {
-    return FIELDS.flatMap(({ name, read, compare }) => compare(name, read(legacy.image), read(migrated.image))).map(difference);
+    return FIELDS.flatMap(({ name, read, compare }) => compare(name, read(legacy.image), read(migrated.image))).map(
+      difference,
+    );
   },
 };

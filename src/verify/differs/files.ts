@@ -63,7 +63,13 @@ function specialBit(name: string, bit: number): Facet {
     const [l, m] = [(legacy.mode & bit) !== 0, (migrated.mode & bit) !== 0];
     if (l === m) return undefined;
     const state = (set: boolean): string => (set ? 'set' : 'not set');
-    return { subject: legacy.path, field: name, legacy: l, migrated: m, message: `${legacy.path}: ${contrast(`${name} ${state(m)}`, state(l))}` };
+    return {
+      subject: legacy.path,
+      field: name,
+      legacy: l,
+      migrated: m,
+      message: `${legacy.path}: ${contrast(`${name} ${state(m)}`, state(l))}`,
+    };
   };
 }
 
@@ -85,7 +91,10 @@ const FACETS: readonly Facet[] = [
   }),
   facet('linkTarget', (e) => e.linkTarget, { prefix: 'link to ' }),
   facet('device', (e) => (e.device ? `${e.device.major}:${e.device.minor}` : undefined), { prefix: 'device ' }),
-  facet('mtime', (e) => new Date(e.mtime * 1000).toISOString(), { prefix: 'modified ', applies: (_l, _m, options) => options.strictMtime }),
+  facet('mtime', (e) => new Date(e.mtime * 1000).toISOString(), {
+    prefix: 'modified ',
+    applies: (_l, _m, options) => options.strictMtime,
+  }),
 ];
 
 const typeFacet = facet('type', (e) => TYPE_NAMES[e.type]);
@@ -93,7 +102,9 @@ const typeFacet = facet('type', (e) => TYPE_NAMES[e.type]);
 function compareEntry(legacy: FileEntry, migrated: FileEntry, options: CompareOptions): Finding[] {
   const typeMismatch = typeFacet(legacy, migrated, options);
   if (typeMismatch) return [typeMismatch];
-  return FACETS.map((compare) => compare(legacy, migrated, options)).filter((found): found is Finding => found !== undefined);
+  return FACETS.map((compare) => compare(legacy, migrated, options)).filter(
+    (found): found is Finding => found !== undefined,
+  );
 }
 
 function describe(entry: FileEntry): string {
@@ -110,7 +121,7 @@ function onlyOn(side: Side, mine: Entries, other: Entries): Finding[] {
   const tops: string[] = [];
   for (const path of only) {
     let top: string | undefined;
-    for (let dir = path; dir !== '/'; ) {
+    for (let dir = path; dir !== '/';) {
       dir = parentOf(dir);
       if (onlySet.has(dir)) top = dir;
     }
@@ -157,7 +168,8 @@ function hardlinkFindings(common: readonly string[], legacy: Entries, migrated: 
   const [legacyPeers, migratedPeers] = [linkPeers(legacy), linkPeers(migrated)];
   const seen = new Set<string>();
   const findings: Finding[] = [];
-  const phrase = (peers: readonly string[]): string => (peers.length ? `hard-linked with ${peers.join(', ')}` : 'not hard-linked');
+  const phrase = (peers: readonly string[]): string =>
+    peers.length ? `hard-linked with ${peers.join(', ')}` : 'not hard-linked';
   for (const path of common) {
     const l = legacyPeers.get(path) ?? [];
     const m = migratedPeers.get(path) ?? [];
@@ -190,7 +202,9 @@ export const differ: Differ = {
     const findings = [
       ...onlyOn('legacy', legacy, migrated),
       ...onlyOn('migrated', migrated, legacy),
-      ...common.flatMap((path) => compareEntry(legacy.get(path) as FileEntry, migrated.get(path) as FileEntry, options)),
+      ...common.flatMap((path) =>
+        compareEntry(legacy.get(path) as FileEntry, migrated.get(path) as FileEntry, options),
+      ),
       ...hardlinkFindings(common, legacy, migrated),
     ];
     // Array.prototype.sort is stable: one path's findings keep the order above.

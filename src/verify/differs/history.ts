@@ -9,8 +9,23 @@ import { stamp } from './support/finding.js';
 import { contrast } from './support/format.js';
 
 const INSTRUCTIONS = new Set([
-  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'HEALTHCHECK', 'LABEL',
-  'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
 ]);
 
 /**
@@ -51,14 +66,26 @@ export const differ: Differ = {
   compare(legacy, migrated) {
     const [l, m] = [legacy.image.layers, migrated.image.layers];
     const totals = COUNTS.map(([field, count]) =>
-      info({ subject: 'layers', field, legacy: count(l), migrated: count(m), message: `${field}: ${contrast(String(count(m)), String(count(l)))}` }),
+      info({
+        subject: 'layers',
+        field,
+        legacy: count(l),
+        migrated: count(m),
+        message: `${field}: ${contrast(String(count(m)), String(count(l)))}`,
+      }),
     );
     const [lKinds, mKinds] = [countKinds(l), countKinds(m)];
     const kinds = [...new Set([...lKinds.keys(), ...mKinds.keys()])]
       .filter((kind) => lKinds.get(kind) !== mKinds.get(kind))
       .map((kind) => {
         const [lCount, mCount] = [lKinds.get(kind) ?? 0, mKinds.get(kind) ?? 0];
-        return info({ subject: 'instructions', field: kind, legacy: lCount, migrated: mCount, message: `${kind} history entries: ${contrast(String(mCount), String(lCount))}` });
+        return info({
+          subject: 'instructions',
+          field: kind,
+          legacy: lCount,
+          migrated: mCount,
+          message: `${kind} history entries: ${contrast(String(mCount), String(lCount))}`,
+        });
       });
     return [...totals, ...kinds];
   },

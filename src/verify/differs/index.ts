@@ -16,7 +16,11 @@ export const differs: readonly Differ[] = [files, config, history, sizes, run, t
  * Compares the legacy image with the migrated one through every differ. The verdict is
  * 'equivalent' exactly when no finding of kind 'difference' came out; 'info' never decides.
  */
-export function compareImages(legacy: SideFacts, migrated: SideFacts, options: Partial<CompareOptions> = {}): Comparison {
+export function compareImages(
+  legacy: SideFacts,
+  migrated: SideFacts,
+  options: Partial<CompareOptions> = {},
+): Comparison {
   const effective: CompareOptions = {
     strictMtime: options.strictMtime ?? defaultCompareOptions.strictMtime,
     ignore: options.ignore ?? defaultCompareOptions.ignore,

@@ -47,11 +47,19 @@ export function nondeterministic(run: RunOutcome): Facet[] {
   return again === undefined ? [] : FACETS.map(([field]) => field).filter((field) => run[field] !== again[field]);
 }
 
-const sortedLines = (text: string) => text.split('\n').filter((l) => l !== '').sort().join('\n');
+const sortedLines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l !== '')
+    .sort()
+    .join('\n');
 
 /** The first lines of stderr, for a report of a command that did not succeed. */
 export function stderrHead(run: RunOutcome): string[] {
-  return run.stderr.split('\n').filter((l) => l.trim() !== '').slice(0, STDERR_HEAD);
+  return run.stderr
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(0, STDERR_HEAD);
 }
 
 const failed = (run: RunOutcome) => run.timedOut || run.exitCode !== 0;
@@ -69,24 +77,49 @@ export const differ: Differ = {
     if (l === undefined || m === undefined) return [];
     const found: Difference[] = [];
     const unstable = new Set<Facet>();
-    for (const [side, run] of [['legacy', l], ['migrated', m]] as const) {
+    for (const [side, run] of [
+      ['legacy', l],
+      ['migrated', m],
+    ] as const) {
       for (const field of nondeterministic(run)) {
         unstable.add(field);
-        found.push(info({ subject: 'run', field, legacy: side === 'legacy' ? String(l[field]) : null, migrated: side === 'migrated' ? String(m[field]) : null,
-          message: `${field} changes from one run of the ${side} image to the next (nondeterministic): not compared` }));
+        found.push(
+          info({
+            subject: 'run',
+            field,
+            legacy: side === 'legacy' ? String(l[field]) : null,
+            migrated: side === 'migrated' ? String(m[field]) : null,
+            message: `${field} changes from one run of the ${side} image to the next (nondeterministic): not compared`,
+          }),
+        );
       }
     }
     for (const [field, message] of FACETS) {
       if (unstable.has(field) || l[field] === m[field]) continue;
       if ((field === 'stdout' || field === 'stderr') && sortedLines(l[field]) === sortedLines(m[field])) {
-        found.push(info({ subject: 'run', field, legacy: l[field], migrated: m[field], message: `${field} holds the same lines in another order (the order of a file system listing is not the program's): not a difference` }));
+        found.push(
+          info({
+            subject: 'run',
+            field,
+            legacy: l[field],
+            migrated: m[field],
+            message: `${field} holds the same lines in another order (the order of a file system listing is not the program's): not a difference`,
+          }),
+        );
         continue;
       }
       found.push(difference({ subject: 'run', field, legacy: l[field], migrated: m[field], message: message(l, m) }));
     }
     if (failed(l) && failed(m)) {
-      found.push(info({ subject: 'run', field: 'failed', legacy: outcome(l), migrated: outcome(m),
-        message: `neither image's default command succeeded — migrated: ${outcome(m)}; legacy: ${outcome(l)}; the comparison of what they do proves little` }));
+      found.push(
+        info({
+          subject: 'run',
+          field: 'failed',
+          legacy: outcome(l),
+          migrated: outcome(m),
+          message: `neither image's default command succeeded — migrated: ${outcome(m)}; legacy: ${outcome(l)}; the comparison of what they do proves little`,
+        }),
+      );
     }
     return found;
   },

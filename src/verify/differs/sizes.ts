@@ -10,7 +10,13 @@ import { bytes, contrast, ratio } from './support/format.js';
 const info = stamp('sizes', 'info');
 
 function sideBySide(subject: string, what: string, legacy: number, migrated: number): Difference {
-  return info({ subject, field: 'bytes', legacy, migrated, message: `${what}: ${contrast(bytes(migrated), bytes(legacy))} (${ratio(migrated, legacy)})` });
+  return info({
+    subject,
+    field: 'bytes',
+    legacy,
+    migrated,
+    message: `${what}: ${contrast(bytes(migrated), bytes(legacy))} (${ratio(migrated, legacy)})`,
+  });
 }
 
 export const differ: Differ = {

@@ -65,7 +65,10 @@ export class DockerEngine implements Engine {
   private readonly pingTimeoutMs: number;
   private readonly flagCache = new Map<string, Promise<boolean>>();
 
-  constructor(options: DockerEngineOptions = {}, protected readonly dialect: Dialect = DOCKER) {
+  constructor(
+    options: DockerEngineOptions = {},
+    protected readonly dialect: Dialect = DOCKER,
+  ) {
     this.kind = dialect.kind;
     this.env = options.env ?? process.env;
     this.client = options.client ?? nonEmpty(this.env[dialect.clientEnv]) ?? dialect.defaultClient;
@@ -242,7 +245,13 @@ export class DockerEngine implements Engine {
         maxOutputBytes: options.maxOutputBytes ?? 1024 * 1024,
         ...signalOf(options),
       });
-      return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr, truncated: result.truncated, timedOut };
+      return {
+        exitCode: result.exitCode,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        truncated: result.truncated,
+        timedOut,
+      };
     } finally {
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', removeContainer);
@@ -251,7 +260,8 @@ export class DockerEngine implements Engine {
         await removal;
         removal = undefined;
         removeContainer();
-        await removal;
+        // removeContainer() set it again; the type checker cannot see through the call.
+        await (removal as Promise<void> | undefined);
       }
     }
   }
@@ -274,7 +284,10 @@ export class DockerEngine implements Engine {
     const filter = ['--filter', `label=${key}=${value}`];
     const ps = await this.checked(['ps', '--all', '--quiet', '--no-trunc', ...filter], options);
     const images = await this.checked(['images', '--all', '--quiet', '--no-trunc', ...filter], options);
-    return { containers: lines(ps.stdout).map((l) => l.trim()), images: [...new Set(lines(images.stdout).map((l) => l.trim()))] };
+    return {
+      containers: lines(ps.stdout).map((l) => l.trim()),
+      images: [...new Set(lines(images.stdout).map((l) => l.trim()))],
+    };
   }
 
   async hasBuildx(options: CallOptions = {}): Promise<boolean> {
@@ -349,7 +362,8 @@ function parseVersion(stdout: string): string | undefined {
 
 function parseHistoryRow(row: string): HistoryEntry {
   const [id, createdAt, createdBy, size, comment] = JSON.parse(row) as unknown[];
-  const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+  const text = (v: unknown): string =>
+    typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
   const sizeBytes = typeof size === 'number' ? size : Number.parseInt(text(size), 10);
   return {
     id: text(id) === '' || text(id) === '<missing>' ? undefined : text(id),

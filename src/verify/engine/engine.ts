@@ -147,7 +147,6 @@ export interface RunResult {
   readonly timedOut: boolean;
 }
 
-
 /** `docker image inspect`'s object, as the engine returns it; only the fields restage reads are typed. */
 export interface ImageInspect {
   readonly Id: string;

@@ -125,8 +125,8 @@ export class PodmanEngine extends DockerEngine {
   }
 
   /** `podman buildx build` is podman's alias of `podman build`: there is no plugin to lack. */
-  override async hasBuildx(): Promise<boolean> {
-    return true;
+  override hasBuildx(): Promise<boolean> {
+    return Promise.resolve(true);
   }
 
   override async history(ref: string, options: CallOptions = {}): Promise<HistoryEntry[]> {
@@ -191,7 +191,8 @@ export class PodmanEngine extends DockerEngine {
         if (signal?.aborted) out.destroy(new AbortError(signal.reason));
         else if (code !== 0) out.destroy(this.failure([this.client, ...argv], code, stderr));
         else if (await drained) out.end();
-        else if (!out.destroyed) out.destroy(new Error(`${this.client} export ${container}: the FIFO closed before its end`));
+        else if (!out.destroyed)
+          out.destroy(new Error(`${this.client} export ${container}: the FIFO closed before its end`));
         await rm(dir, { recursive: true, force: true });
       })();
     });
@@ -203,7 +204,9 @@ export class PodmanEngine extends DockerEngine {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const code = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', (error: NodeJS.ErrnoException) => reject(new Error(`mkfifo could not be started (${error.code ?? error.message})`)));
+      child.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new Error(`mkfifo could not be started (${error.code ?? error.message})`)),
+      );
       child.once('close', resolve);
     });
     if (code !== 0) throw new Error(`mkfifo ${path}: ${stderr.trim() || `exit status ${code}`}`);
@@ -283,7 +286,8 @@ async function release(fifo: string, opened: Promise<void>): Promise<void> {
 
 function parseHistory(row: unknown): HistoryEntry {
   const r = (typeof row === 'object' && row !== null ? row : {}) as Record<string, unknown>;
-  const text = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+  const text = (v: unknown): string =>
+    typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
   const id = text(r.id);
   const size = typeof r.size === 'number' ? r.size : Number.parseInt(text(r.size), 10);
   return {

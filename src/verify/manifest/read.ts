@@ -45,7 +45,10 @@ interface LinkGroup {
   kept: string | undefined;
 }
 
-export async function readManifest(stream: Readable | AsyncIterable<Uint8Array>, options: ReadManifestOptions = {}): Promise<Manifest> {
+export async function readManifest(
+  stream: Readable | AsyncIterable<Uint8Array>,
+  options: ReadManifestOptions = {},
+): Promise<Manifest> {
   const ignored = globMatcher(options.ignore ?? []);
   const dropped = (path: string): boolean => (!options.keepEnginePaths && isEnginePath(path)) || ignored(path);
   const groups = new Map<string, LinkGroup>();
@@ -54,7 +57,12 @@ export async function readManifest(stream: Readable | AsyncIterable<Uint8Array>,
     const entry = toFileEntry(tarEntry);
     const keep = !dropped(entry.path);
     if (entry.type !== 'hardlink') {
-      groups.set(entry.path, { size: entry.size, sha256: entry.sha256, root: entry, kept: keep ? entry.path : undefined });
+      groups.set(entry.path, {
+        size: entry.size,
+        sha256: entry.sha256,
+        root: entry,
+        kept: keep ? entry.path : undefined,
+      });
       if (keep) entries.push(entry);
       continue;
     }
@@ -88,7 +96,13 @@ function linkInto(group: LinkGroup, entry: FileEntry): FileEntry {
 }
 
 function toFileEntry(entry: TarEntry): FileEntry {
-  const base = { path: normalizePath(entry.name), mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime };
+  const base = {
+    path: normalizePath(entry.name),
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    mtime: entry.mtime,
+  };
   switch (entry.type) {
     case 'file':
       return { ...base, type: 'file', size: entry.size, sha256: entry.sha256 };

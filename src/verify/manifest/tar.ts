@@ -156,7 +156,12 @@ export class TarParser {
   /** Declares the input complete; throws if the archive stopped before its end. */
   end(): void {
     if (this.state === 'end' || (this.state === 'header' && this.headerFill === 0 && this.zeroBlocks > 0)) return;
-    const where = this.state === 'header' ? (this.headerFill === 0 ? 'before the end-of-archive block' : 'inside a header') : 'inside an entry';
+    const where =
+      this.state === 'header'
+        ? this.headerFill === 0
+          ? 'before the end-of-archive block'
+          : 'inside a header'
+        : 'inside an entry';
     throw new TarFormatError(`tar stream ended ${where}`, this.position);
   }
 
@@ -187,7 +192,12 @@ export class TarParser {
     this.startBody({ kind: 'entry', entry: { ...entry, size }, hash }, dataSize, out);
   }
 
-  private entryFromHeader(block: Buffer, type: TarEntryType | undefined, flag: string, offset: number): Omit<TarEntry, 'sha256'> {
+  private entryFromHeader(
+    block: Buffer,
+    type: TarEntryType | undefined,
+    flag: string,
+    offset: number,
+  ): Omit<TarEntry, 'sha256'> {
     const pax = (key: PaxKey): string | undefined => {
       const value = this.paxLocal?.has(key) ? this.paxLocal.get(key) : this.paxGlobal.get(key);
       return value === '' ? undefined : value;
@@ -226,8 +236,10 @@ export class TarParser {
       size: paxInteger('size') ?? readNumber(block, 124, 12, 'size', offset),
       mtime: mtimeText !== undefined ? Math.floor(Number(mtimeText)) : readNumber(block, 136, 12, 'mtime', offset),
       linkName: pax('linkpath') ?? this.longLink ?? cString(block, 157, 100),
-      devMajor: effectiveType === 'char' || effectiveType === 'block' ? readNumber(block, 329, 8, 'devmajor', offset) : 0,
-      devMinor: effectiveType === 'char' || effectiveType === 'block' ? readNumber(block, 337, 8, 'devminor', offset) : 0,
+      devMajor:
+        effectiveType === 'char' || effectiveType === 'block' ? readNumber(block, 329, 8, 'devmajor', offset) : 0,
+      devMinor:
+        effectiveType === 'char' || effectiveType === 'block' ? readNumber(block, 337, 8, 'devminor', offset) : 0,
     };
     this.paxLocal = undefined;
     this.longName = undefined;
@@ -310,7 +322,10 @@ function verifyChecksum(block: Buffer, offset: number): void {
     signed += byte >= 0x80 ? byte - 0x100 : byte;
   }
   if (stored !== unsigned && stored !== signed) {
-    throw new TarFormatError(`header checksum ${stored} does not match the header's ${unsigned}: not a tar stream, or a corrupt one`, offset);
+    throw new TarFormatError(
+      `header checksum ${stored} does not match the header's ${unsigned}: not a tar stream, or a corrupt one`,
+      offset,
+    );
   }
 }
 
@@ -342,7 +357,10 @@ function readNumber(block: Buffer, start: number, length: number, field: string,
   }
   for (; i < end; i += 1) {
     if (block[i] !== 0x20 && block[i] !== 0) {
-      throw new TarFormatError(`${field} field "${block.toString('latin1', start, end)}" is not an octal number`, offset);
+      throw new TarFormatError(
+        `${field} field "${block.toString('latin1', start, end)}" is not an octal number`,
+        offset,
+      );
     }
   }
   return value;
@@ -363,7 +381,9 @@ function decodeName(bytes: Buffer): string {
   try {
     return utf8.decode(bytes);
   } catch {
-    return [...bytes].map((byte) => (byte < 0x80 ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`)).join('');
+    return [...bytes]
+      .map((byte) => (byte < 0x80 ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`))
+      .join('');
   }
 }
 
@@ -374,7 +394,12 @@ function parsePax(bytes: Buffer, into: Map<string, string>, offset: number): Map
     const space = bytes.indexOf(0x20, pos);
     const lengthText = space === -1 ? '' : bytes.toString('latin1', pos, space);
     const length = Number(lengthText);
-    if (!/^\d+$/.test(lengthText) || length <= space - pos || pos + length > bytes.length || bytes[pos + length - 1] !== 0x0a) {
+    if (
+      !/^\d+$/.test(lengthText) ||
+      length <= space - pos ||
+      pos + length > bytes.length ||
+      bytes[pos + length - 1] !== 0x0a
+    ) {
       throw new TarFormatError('malformed pax record', offset);
     }
     const record = bytes.subarray(space + 1, pos + length - 1);

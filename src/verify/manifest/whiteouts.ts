@@ -29,7 +29,8 @@ export function applyWhiteouts(layers: readonly Manifest[]): Manifest {
       const name = baseName(entry.path);
       if (name === OPAQUE) removeBelow(merged, parentOf(entry.path));
       else if (name.startsWith(AUFS_META)) continue;
-      else if (name.startsWith(WHITEOUT)) removeTree(merged, `${parentOf(entry.path).replace(/\/$/, '')}/${name.slice(WHITEOUT.length)}`);
+      else if (name.startsWith(WHITEOUT))
+        removeTree(merged, `${parentOf(entry.path).replace(/\/$/, '')}/${name.slice(WHITEOUT.length)}`);
       else additions.push(entry);
     }
     for (const entry of additions) merged.set(entry.path, { entry, layer: index });

@@ -59,14 +59,14 @@ export interface ContractOptions {
 /** What the contract's tests share with the engine's own. */
 export interface Contract {
   /** The scratch directory (made once). */
-  scratchDir(): Promise<string>;
+  scratchDir: () => Promise<string>;
   /** A context directory `name` holding `dockerfile` and greeting.txt. */
-  context(name: string, dockerfile: string): Promise<string>;
+  context: (name: string, dockerfile: string) => Promise<string>;
   /**
    * The image most tests use, built once with backend classic: the base image with a file, a
    * directory and a symlink; WORKDIR /out; CMD cat /out/a.txt.
    */
-  testImage(): Promise<string>;
+  testImage: () => Promise<string>;
 }
 
 /** The entries of a tar stream (pax and GNU long-name headers are not entries). */
@@ -119,7 +119,8 @@ function escapeRegExp(text: string): string {
 /** Registers the contract's tests (and the cleanup hook) for one engine. */
 export function engineContract(options: ContractOptions): Contract {
   const { engine, kind, prefix: PREFIX, base: BASE } = options;
-  const e2e = (title: string, impl: (t: ExecutionContext) => Promise<void>): void => options.e2e(`${kind}: ${title}`, impl);
+  const e2e = (title: string, impl: (t: ExecutionContext) => Promise<void>): void =>
+    options.e2e(`${kind}: ${title}`, impl);
 
   let scratch = '';
   async function scratchDir(): Promise<string> {
@@ -148,7 +149,12 @@ export function engineContract(options: ContractOptions): Contract {
   function testImage(): Promise<string> {
     imageOnce ??= (async () => {
       const tag = `${PREFIX}image:latest`;
-      const result = await engine.build({ context: await context('image', DOCKERFILE), tag, backend: 'classic', noCache: true });
+      const result = await engine.build({
+        context: await context('image', DOCKERFILE),
+        tag,
+        backend: 'classic',
+        noCache: true,
+      });
       if (!result.ok) throw new Error(`build failed:\n${result.logTail.join('\n')}`);
       return tag;
     })();
@@ -199,7 +205,10 @@ export function engineContract(options: ContractOptions): Contract {
       t.is(image.Config?.WorkingDir, '/out');
       const history = await engine.history(tag);
       t.true(history.length >= 4, JSON.stringify(history));
-      t.truthy(history.find((h) => h.createdBy.includes('mkdir /out')), JSON.stringify(history));
+      t.truthy(
+        history.find((h) => h.createdBy.includes('mkdir /out')),
+        JSON.stringify(history),
+      );
       t.true(history.every((h) => Number.isInteger(h.sizeBytes) && h.sizeBytes >= 0));
       options.checkBuild(t, { backend, tag, logged, image, history });
     });
@@ -214,7 +223,10 @@ export function engineContract(options: ContractOptions): Contract {
       t.false(result.ok);
       t.not(result.exitCode, 0);
       for (const expected of options.failedRunLog) {
-        t.true(result.logTail.some((l) => expected.test(l)), `${expected}:\n${result.logTail.join('\n')}`);
+        t.true(
+          result.logTail.some((l) => expected.test(l)),
+          `${expected}:\n${result.logTail.join('\n')}`,
+        );
       }
     });
   }
@@ -223,7 +235,12 @@ export function engineContract(options: ContractOptions): Contract {
     const controller = new AbortController();
     controller.abort(new Error('stop'));
     const error = await t.throwsAsync(
-      engine.build({ context: await context('early', DOCKERFILE), tag: `${PREFIX}early:latest`, backend: 'classic', signal: controller.signal }),
+      engine.build({
+        context: await context('early', DOCKERFILE),
+        tag: `${PREFIX}early:latest`,
+        backend: 'classic',
+        signal: controller.signal,
+      }),
     );
     t.is(error?.name, 'AbortError');
     t.is((error?.cause as Error | undefined)?.message, 'stop');
@@ -251,7 +268,9 @@ export function engineContract(options: ContractOptions): Contract {
   });
 
   e2e('create never pulls: a missing image fails as not found', async (t) => {
-    const error = await t.throwsAsync(engine.create({ image: `${PREFIX}missing:latest`, name: `${PREFIX}nopull`, command: ['/x'] }));
+    const error = await t.throwsAsync(
+      engine.create({ image: `${PREFIX}missing:latest`, name: `${PREFIX}nopull`, command: ['/x'] }),
+    );
     t.true(error instanceof EngineError && error.notFound, error?.message);
     t.notRegex(error?.message ?? '', /registry|pull access denied/i);
     t.deepEqual((await engine.listNames(`${PREFIX}nopull`)).containers, []);
@@ -271,7 +290,8 @@ export function engineContract(options: ContractOptions): Contract {
       }
       const added = names.filter((n) => !n.startsWith('bin/')).join(' ');
       for (const expected of options.exportAdds) t.true(names.includes(expected), `${expected}: ${added}`);
-      for (const unexpected of options.exportLacks ?? []) t.false(names.includes(unexpected), `${unexpected}: ${added}`);
+      for (const unexpected of options.exportLacks ?? [])
+        t.false(names.includes(unexpected), `${unexpected}: ${added}`);
     } finally {
       await engine.rm({ container: name, force: true });
     }

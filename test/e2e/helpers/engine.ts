@@ -14,7 +14,9 @@ import { ROOT } from '../../helpers/fixtures.js';
 function chooseClient(): string | undefined {
   if (process.env.RESTAGE_DOCKER) return process.env.RESTAGE_DOCKER;
   try {
-    return execFileSync('bash', [join(ROOT, 'scripts', 'engine.sh'), 'client'], { encoding: 'utf8' }).trim() || undefined;
+    return (
+      execFileSync('bash', [join(ROOT, 'scripts', 'engine.sh'), 'client'], { encoding: 'utf8' }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -31,16 +33,27 @@ export interface Setup {
 }
 
 const DOCKER_SETUP: Setup = {
-  unreachable: (through, message) => `no engine reachable through ${through} (${message}); start one with: bash scripts/engine.sh start`,
+  unreachable: (through, message) =>
+    `no engine reachable through ${through} (${message}); start one with: bash scripts/engine.sh start`,
   missingImage: (image) => `test image ${image} missing; build it with: bash scripts/test-images.sh`,
 };
 
 /** Why e2e tests cannot run on `on` ('' when they can), given the base images they need. */
-export async function unavailable(images: readonly string[], on: DockerEngine = engine, setup: Setup = DOCKER_SETUP): Promise<string> {
+export async function unavailable(
+  images: readonly string[],
+  on: DockerEngine = engine,
+  setup: Setup = DOCKER_SETUP,
+): Promise<string> {
   const ping = await on.ping();
   if (!ping.ok) return setup.unreachable(on.client, ping.message);
   for (const image of images) {
-    if (!(await on.inspectImage(image).then(() => true, () => false))) return setup.missingImage(image);
+    if (
+      !(await on.inspectImage(image).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return setup.missingImage(image);
   }
   return '';
 }

@@ -38,15 +38,29 @@ export interface WatchedRun {
 }
 
 /** Runs `command` (argv) with `env` and a private TMPDIR; `onStderr` sees stderr as it grows and may signal the child. */
-export async function runWatched(t: ExecutionContext, command: readonly string[], env: NodeJS.ProcessEnv, onStderr: (stderr: string, child: ReturnType<typeof spawn>) => void): Promise<WatchedRun> {
+export async function runWatched(
+  t: ExecutionContext,
+  command: readonly string[],
+  env: NodeJS.ProcessEnv,
+  onStderr: (stderr: string, child: ReturnType<typeof spawn>) => void,
+): Promise<WatchedRun> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-e2etest-tmp-'));
   t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const sessions = watchSessions(tmp);
-  const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env: { ...env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command[0]!, command.slice(1), {
+    cwd: ROOT,
+    env: { ...env, TMPDIR: tmp },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
-  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); onStderr(stderr, child); });
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    onStderr(stderr, child);
+  });
   onStderr('', child);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   sessions.stop();

@@ -19,8 +19,10 @@ export function treeHash(dir: string): string {
       const rel = path.relative(dir, p);
       const mode = (s.mode & 0o7777).toString(8);
       if (s.isSymbolicLink()) lines.push(`l ${rel} -> ${fs.readlinkSync(p)}`);
-      else if (s.isDirectory()) { lines.push(`d ${rel} ${mode}`); walk(p); }
-      else lines.push(`f ${rel} ${mode} ${crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex')}`);
+      else if (s.isDirectory()) {
+        lines.push(`d ${rel} ${mode}`);
+        walk(p);
+      } else lines.push(`f ${rel} ${mode} ${crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex')}`);
     }
   };
   if (fs.existsSync(dir)) walk(dir);
@@ -37,14 +39,25 @@ export interface Workspace {
   snapshot(): string[];
 }
 
-export function workspace(t: ExecutionContext, files: (w: { tmpSentinel: string; homeSentinel: string }) => Record<string, string>): Workspace {
+export function workspace(
+  t: ExecutionContext,
+  files: (w: { tmpSentinel: string; homeSentinel: string }) => Record<string, string>,
+): Workspace {
   const top = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-confine-'));
   const homeSentinel = fs.mkdtempSync(path.join(os.homedir(), 'restage-test-confine-'));
-  t.teardown(() => { fs.rmSync(top, { recursive: true, force: true }); fs.rmSync(homeSentinel, { recursive: true, force: true }); });
+  t.teardown(() => {
+    fs.rmSync(top, { recursive: true, force: true });
+    fs.rmSync(homeSentinel, { recursive: true, force: true });
+  });
   const repo = path.join(top, 'repo');
   const sibling = path.join(top, 'sibling');
   const tmpSentinel = path.join(top, 'tmp-sentinel');
-  for (const [dir, name] of [[sibling, 'keep.txt'], [path.join(tmpSentinel, 'out'), 'keep.txt'], [homeSentinel, 'keep.txt'], [path.join(repo, '.git'), 'HEAD']] as const) {
+  for (const [dir, name] of [
+    [sibling, 'keep.txt'],
+    [path.join(tmpSentinel, 'out'), 'keep.txt'],
+    [homeSentinel, 'keep.txt'],
+    [path.join(repo, '.git'), 'HEAD'],
+  ] as const) {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, name), `${name} in ${dir}\n`);
   }
@@ -52,18 +65,38 @@ export function workspace(t: ExecutionContext, files: (w: { tmpSentinel: string;
     fs.mkdirSync(path.dirname(path.join(repo, name)), { recursive: true });
     fs.writeFileSync(path.join(repo, name), text, { mode: name.endsWith('.sh') ? 0o755 : 0o644 });
   }
-  return { repo, sibling, tmpSentinel, homeSentinel, snapshot: () => [repo, sibling, tmpSentinel, homeSentinel].map(treeHash) };
+  return {
+    repo,
+    sibling,
+    tmpSentinel,
+    homeSentinel,
+    snapshot: () => [repo, sibling, tmpSentinel, homeSentinel].map(treeHash),
+  };
 }
 
-export const BUILDER = 'FROM busybox:latest\nWORKDIR /src\nRUN printf \'#!/bin/sh\\necho tool ok\\n\' > app && chmod 644 app\n';
+export const BUILDER =
+  "FROM busybox:latest\nWORKDIR /src\nRUN printf '#!/bin/sh\\necho tool ok\\n' > app && chmod 644 app\n";
 export const RUNTIME = 'FROM busybox:latest\nCOPY app /usr/local/bin/app\nCMD ["cat", "/usr/local/bin/app"]\n';
 export const script = (...lines: string[]) => `#!/bin/sh\nset -e\n${lines.join('\n')}\n`;
-export const EXTRACT = (to: string) => ['docker create --name confine-x confine:build', `docker cp confine-x:/src/app ${to}`, 'docker rm -f confine-x'];
+export const EXTRACT = (to: string) => [
+  'docker create --name confine-x confine:build',
+  `docker cp confine-x:/src/app ${to}`,
+  'docker rm -f confine-x',
+];
 
 /** Output through a directory under the temp dir that the script empties first. */
 export const tmpOut = (w: { tmpSentinel: string }) => ({
-  'Dockerfile': RUNTIME, 'Dockerfile.build': BUILDER,
-  'build.sh': script(`OUT=${w.tmpSentinel}/out`, 'rm -rf "$OUT"', 'mkdir -p "$OUT"', 'docker build -t confine:build -f Dockerfile.build .', ...EXTRACT('"$OUT/app"'), 'cp "$OUT/app" ./app', 'docker build -t confine:1 .'),
+  Dockerfile: RUNTIME,
+  'Dockerfile.build': BUILDER,
+  'build.sh': script(
+    `OUT=${w.tmpSentinel}/out`,
+    'rm -rf "$OUT"',
+    'mkdir -p "$OUT"',
+    'docker build -t confine:build -f Dockerfile.build .',
+    ...EXTRACT('"$OUT/app"'),
+    'cp "$OUT/app" ./app',
+    'docker build -t confine:1 .',
+  ),
 });
 
 /** The lines of build.sh that remove a sentinel through an expansion analysis cannot resolve (refused, RS310, at line 3). */
@@ -74,4 +107,13 @@ export const UNRESOLVED_RM = [
 ] as const;
 
 /** A build.sh that runs `line` first, then the legacy builder flow. */
-export const rmFirst = (line: string) => ({ 'Dockerfile': RUNTIME, 'Dockerfile.build': BUILDER, 'build.sh': script(line, 'docker build -t confine:build -f Dockerfile.build .', ...EXTRACT('./app'), 'docker build -t confine:1 .') });
+export const rmFirst = (line: string) => ({
+  Dockerfile: RUNTIME,
+  'Dockerfile.build': BUILDER,
+  'build.sh': script(
+    line,
+    'docker build -t confine:build -f Dockerfile.build .',
+    ...EXTRACT('./app'),
+    'docker build -t confine:1 .',
+  ),
+});

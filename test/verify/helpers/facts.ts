@@ -8,7 +8,17 @@ type Overrides = Partial<Omit<FileEntry, 'path' | 'type'>>;
 export const sha256 = (content: string | Buffer): string => createHash('sha256').update(content).digest('hex');
 
 export function file(path: string, content = '', overrides: Overrides = {}): FileEntry {
-  return { path, type: 'file', mode: 0o644, uid: 0, gid: 0, size: Buffer.byteLength(content), sha256: sha256(content), mtime: 0, ...overrides };
+  return {
+    path,
+    type: 'file',
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    size: Buffer.byteLength(content),
+    sha256: sha256(content),
+    mtime: 0,
+    ...overrides,
+  };
 }
 
 export function dir(path: string, overrides: Overrides = {}): FileEntry {

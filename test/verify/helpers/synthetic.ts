@@ -20,7 +20,8 @@ export interface SyntheticPlan {
 
 /** Content of a synthetic file of `size` bytes: the pattern repeated. */
 function* content(size: number): Generator<Buffer> {
-  for (let offset = 0; offset < size; offset += PATTERN.length) yield PATTERN.subarray(0, Math.min(PATTERN.length, size - offset));
+  for (let offset = 0; offset < size; offset += PATTERN.length)
+    yield PATTERN.subarray(0, Math.min(PATTERN.length, size - offset));
 }
 
 export function syntheticSha256(size: number): string {
@@ -43,7 +44,13 @@ function* archive(plan: SyntheticPlan): Generator<Buffer> {
   for (let i = 0; i < plan.smallFiles; i += 1) {
     const name = `./usr/lib/${'long-directory-name/'.repeat(i % 7)}file-${i}.so`;
     yield* fileBlocks(name, plan.smallFileSize, name.length > 100 ? { path: name } : undefined);
-    if (i % 10 === 0) yield* entryBlocks({ name: `./usr/lib/link-${i}`, type: '1', linkName: name, ...(name.length > 100 ? { pax: { linkpath: name } } : {}) });
+    if (i % 10 === 0)
+      yield* entryBlocks({
+        name: `./usr/lib/link-${i}`,
+        type: '1',
+        linkName: name,
+        ...(name.length > 100 ? { pax: { linkpath: name } } : {}),
+      });
   }
   yield END_OF_ARCHIVE;
 }
@@ -59,7 +66,11 @@ export function syntheticBytes(plan: SyntheticPlan): number {
  * The archive as a byte-mode Readable, like a child process's stdout; `onProgress` runs after
  * every `every` bytes handed out.
  */
-export function syntheticTar(plan: SyntheticPlan, onProgress?: (bytes: number) => void, every = 8 * 1024 * 1024): Readable {
+export function syntheticTar(
+  plan: SyntheticPlan,
+  onProgress?: (bytes: number) => void,
+  every = 8 * 1024 * 1024,
+): Readable {
   const pieces = archive(plan);
   let produced = 0;
   let nextReport = every;

@@ -68,7 +68,12 @@ export function header(spec: TarSpec & { readonly size: number }): Buffer {
   const block = Buffer.alloc(BLOCK);
   writeString(block, spec.name, 0, 100);
   writeOctal(block, spec.mode ?? 0o644, 100, 8);
-  const numbers: Record<NumericField, number> = { uid: spec.uid ?? 0, gid: spec.gid ?? 0, size: spec.size, mtime: spec.mtime ?? 0 };
+  const numbers: Record<NumericField, number> = {
+    uid: spec.uid ?? 0,
+    gid: spec.gid ?? 0,
+    size: spec.size,
+    mtime: spec.mtime ?? 0,
+  };
   for (const field of Object.keys(NUMERIC) as NumericField[]) {
     const [offset, length] = NUMERIC[field];
     (spec.base256?.includes(field) ? writeBase256 : writeOctal)(block, numbers[field], offset, length);
@@ -107,7 +112,16 @@ function padding(size: number): Buffer {
 
 /** A metadata entry ('x', 'g', 'L', 'K') carrying `body`. */
 export function metaEntry(type: string, body: Buffer): Buffer[] {
-  return [header({ name: type === 'L' || type === 'K' ? '././@LongLink' : 'PaxHeaders/meta', type, size: body.length, magic: type === 'L' || type === 'K' ? 'gnu' : 'ustar' }), body, padding(body.length)];
+  return [
+    header({
+      name: type === 'L' || type === 'K' ? '././@LongLink' : 'PaxHeaders/meta',
+      type,
+      size: body.length,
+      magic: type === 'L' || type === 'K' ? 'gnu' : 'ustar',
+    }),
+    body,
+    padding(body.length),
+  ];
 }
 
 const truncate = (text: string): string => Buffer.from(text).subarray(0, 100).toString('latin1');
@@ -140,9 +154,16 @@ export function entryBlocks(spec: TarSpec): Buffer[] {
 export const END_OF_ARCHIVE = Buffer.alloc(2 * BLOCK);
 
 /** A whole archive, ended by two zero blocks unless `end` is false. */
-export function tarArchive(specs: readonly TarSpec[], options: { readonly end?: boolean; readonly global?: Readonly<Record<string, string>> } = {}): Buffer {
+export function tarArchive(
+  specs: readonly TarSpec[],
+  options: { readonly end?: boolean; readonly global?: Readonly<Record<string, string>> } = {},
+): Buffer {
   const globalHeader = options.global ? metaEntry('g', paxRecords(options.global)) : [];
-  return Buffer.concat([...globalHeader, ...specs.flatMap(entryBlocks), ...(options.end === false ? [] : [END_OF_ARCHIVE])]);
+  return Buffer.concat([
+    ...globalHeader,
+    ...specs.flatMap(entryBlocks),
+    ...(options.end === false ? [] : [END_OF_ARCHIVE]),
+  ]);
 }
 
 /**

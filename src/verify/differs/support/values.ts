@@ -17,7 +17,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
   }
   if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+    return [...keys].every((key) =>
+      sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+    );
   }
   return a === b;
 }
