@@ -151,6 +151,10 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
         const c = confinement.check(p);
         return c.ok ? c.kind : null;
       },
+      refused: (p) => {
+        const c = confinement.check(p);
+        return !c.ok && c.reason !== 'missing';
+      },
     };
     const ignores = new Map<string, ContextFilter>();
     const ignoredIn = (context: string, p: string) => {

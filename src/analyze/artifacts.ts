@@ -61,6 +61,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   let placed: Placed[] = [];
   const madeDirs = new Set<string>();
   const removed: string[] = [];
+  /** Host paths the script's own commands write before the build at hand (`cp`, `mv`, `mkdir`, a redirection, an unknown command). */
+  const written: HostOperation[] = [];
   const consumed = new Set<number>();
   const buildsWithConsumers: ImageBuild[] = [];
 
@@ -140,8 +142,12 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     }
   }
 
+  // A build restage may not read (RS120-RS122) may consume any artifact: none is said to be unused.
+  const blind = flow.events.some(
+    (e) => e.kind === 'build' && (tree.refused?.(e.context) || tree.refused?.(e.dockerfile)),
+  );
   for (const a of artifacts) {
-    if (!consumed.has(a.id)) {
+    if (!consumed.has(a.id) && !blind) {
       diagnostics.push(
         diagnostic(
           'RS402',
@@ -165,6 +171,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
 
   /** The host op's steps from the shared model (src/shared/host-ops.ts), applied to where the artifacts lie. */
   function applyHost(event: HostOperation): void {
+    if (event.op !== 'rm' && event.op !== 'chmod' && event.op !== 'chown') written.push(event);
     for (const u of event.undecidable) {
       diagnostics.push(
         diagnostic(
@@ -298,6 +305,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
               `ADD unpacks the archive ${raw} from the context, and COPY --from would not; restage does not migrate an archive artifact yet: unpack it in the builder stage and copy the result`,
             ),
           );
+          // The archive is used (by this ADD): no RS402 says it is not.
+          consumed.add(exact.artifact.id);
           return;
         }
         const sub = hostPath.slice(exact.hostPath.length).replace(/\/+$/, '');
@@ -321,16 +330,31 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         cover(build, dockerfile, inst, index, inside, hostPath);
         return;
       }
-      if (kindOf(hostPath) === null && !input.scriptFailed) {
+      // A refused path or context (RS120-RS122) may well exist: restage does not look.
+      if (
+        kindOf(hostPath) === null &&
+        !input.scriptFailed &&
+        !tree.refused?.(hostPath) &&
+        !tree.refused?.(build.context)
+      ) {
+        const maker = written.find((e) => madeBy(e, hostPath));
         diagnostics.push(
           diagnostic(
             'RS403',
             at,
-            `COPY source "${raw}" is neither in the build context (${input.display(build.context) || '.'}) nor produced by the script before this build; the build would fail: fix the path or the script`,
+            maker
+              ? `COPY source "${raw}" is written on the host by the script (\`${maker.command}\`, ${input.display(maker.at.file)}:${maker.at.line}), which restage does not carry into the migration (the merged build would not find it): make it in a Dockerfile step or keep it as a file in the context, and run restage again`
+              : `COPY source "${raw}" is neither in the build context (${input.display(build.context) || '.'}) nor produced by the script before this build; the build would fail: fix the path or the script`,
           ),
         );
       }
     });
+  }
+
+  /** Whether the host command `e` writes `p` (or a directory above it): a copy's or move's destination, what mkdir or another command names. */
+  function madeBy(e: HostOperation, p: string): boolean {
+    const targets = e.op === 'cp' || e.op === 'mv' ? e.paths.slice(-1) : e.paths;
+    return targets.some((t) => isWithin(p, t));
   }
 
   /** The source directory also holds artifacts: the COPY stays, each artifact gets a COPY --from into the same place. */

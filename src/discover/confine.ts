@@ -113,13 +113,21 @@ export function refusalText(reason: Refusal): string {
   }
 }
 
+/**
+ * What makes a refused path readable. restage analyses a script as run from the directory it is
+ * given, and takes a script in a sub-directory only when --script names it (the RS120-RS122 rows of
+ * test/migrate/advice-table.test.ts follow each fix).
+ */
+const REFUSAL_FIX: Record<Refusal, string> = {
+  outside:
+    'move what the build needs into the directory, or run restage on the directory the script is run from (it must hold all of it), with --script naming the script relative to that directory',
+  'link-outside': 'replace the link with a copy of what it points to',
+  special: 'replace it with a regular file',
+};
+
 export function refusalDiagnostic(reason: Refusal, at: Location, what: string): Diagnostic {
   const code = reason === 'outside' ? 'RS120' : reason === 'link-outside' ? 'RS121' : 'RS122';
-  return diagnostic(
-    code,
-    at,
-    `${what} ${refusalText(reason)}; move what the build needs into the directory (or run restage on the directory that holds it) and run restage again`,
-  );
+  return diagnostic(code, at, `${what} ${refusalText(reason)}; ${REFUSAL_FIX[reason]}, and run restage again`);
 }
 
 /**

@@ -9,6 +9,8 @@ import type { BuildFlow, CopyOut, ImageBuild } from './flow.js';
 /** Read-only facts about the user's directory as it is before the script runs. */
 export interface HostTree {
   kind(absolutePath: string): 'file' | 'dir' | null;
+  /** restage does not look at the path (outside the directory, a link out of it, a FIFO): whether it exists is unknown. */
+  refused?(absolutePath: string): boolean;
 }
 
 /** Where an artifact comes from: an image the script built, or an image it only used. */

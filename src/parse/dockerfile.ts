@@ -47,7 +47,7 @@ export function parseDockerfile(file: string, text: string, displayFile = file):
       diagnostic(
         'RS205',
         { file: displayFile, line: at.line, column: at.column },
-        'a carriage return (\\r) that does not end a line: Docker reads it as part of the line, editors show a line break, so the file does not say what it seems to; remove it (or convert the file with `dos2unix`) and run restage again',
+        'a carriage return (\\r) that does not end a line: Docker reads it as part of the line, editors show a line break, so the file does not say what it seems to; remove it, or put in its place the line break it looks like (`mac2unix` does that; `dos2unix` leaves a lone \\r as it is), and run restage again',
       ),
     );
   }

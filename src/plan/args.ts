@@ -80,7 +80,7 @@ export function buildArgCollisions(
               diagnostic(
                 'RS502',
                 arg.at,
-                `--build-arg ${arg.name} has different values in the two builds (${arg.value ?? '$' + arg.name} and ${there.value ?? '$' + there.name}); the merged build has one value for every stage — rename the ARG in one Dockerfile`,
+                `--build-arg ${arg.name} has different values in the two builds (${arg.value ?? '$' + arg.name} and ${there.value ?? '$' + there.name}); the merged build has one value for every stage — rename the ARG in one Dockerfile and in the --build-arg of its build in the script`,
               ),
             );
           }

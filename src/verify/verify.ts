@@ -77,7 +77,7 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
       diagnostic(
         'RS103',
         { file: options.dockerfile, line: 1, column: 1 },
-        'the Dockerfile given with --dockerfile does not exist',
+        'the Dockerfile given with --dockerfile does not exist; --dockerfile is a path relative to the current directory (not to the directory verified, unlike --script)',
       ),
     );
     return base;

@@ -7,17 +7,22 @@
 import test, { type ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { DiagnosticCode } from '../../src/model/diagnostic.js';
 import { runMigrate, type MigrateCommandOptions } from '../../src/commands/migrate.js';
 import { BIN, MIGRATE_FIXTURES, tempCopy } from '../helpers/fixtures.js';
 
-type Files = Record<string, string>;
+/** File contents by path (parent directories are made); null deletes, `{ link }` a symlink, `{ fifo }` a FIFO. */
+type Files = Record<string, string | null | { link: string } | { fifo: true }>;
 interface Case {
   readonly fixture: string;
   readonly files?: Files;
   readonly options?: MigrateCommandOptions;
+  /** The sub-directory restage is run on ('' or absent: the fixture's root). */
+  readonly sub?: string;
 }
+type MigrateRun = ReturnType<typeof runMigrate>;
 interface Row {
   readonly code: DiagnosticCode;
   readonly input: Case;
@@ -27,11 +32,15 @@ interface Row {
   readonly follow: (
     message: string,
     files: (name: string) => string,
-  ) => { files?: Files; options?: MigrateCommandOptions };
+  ) => { files?: Files; options?: MigrateCommandOptions; sub?: string };
   /** Why following it must remove the diagnostic. */
   readonly why: string;
   /** Another advice that must no longer be given (what was untrue before). */
   readonly not?: RegExp;
+  /** What else must hold of the run with the advice followed. */
+  readonly then?: (t: ExecutionContext, after: MigrateRun) => void;
+  /** What else must hold of the run where the diagnostic fires (what its message states). */
+  readonly first?: (t: ExecutionContext, first: MigrateRun) => void;
 }
 
 const sh = (body: string) => `#!/bin/sh\nset -e\n${body}`;
@@ -44,7 +53,15 @@ const pipeline = (pre: string, cp = 'c:/out/app ./app', build = 'docker build -t
 function materialise(t: ExecutionContext, c: Case, extra: Files = {}): string {
   const dir = tempCopy(path.join(MIGRATE_FIXTURES, c.fixture, 'input'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  for (const [name, text] of Object.entries({ ...c.files, ...extra })) fs.writeFileSync(path.join(dir, name), text);
+  for (const [name, content] of Object.entries({ ...c.files, ...extra })) {
+    const file = path.join(dir, name);
+    fs.rmSync(file, { force: true });
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    if (content === null) continue;
+    if (typeof content === 'string') fs.writeFileSync(file, content);
+    else if ('link' in content) fs.symlinkSync(content.link, file);
+    else t.is(spawnSync('mkfifo', [file]).status, 0, 'mkfifo');
+  }
   return dir;
 }
 
@@ -57,26 +74,29 @@ const flagsOf = (o: MigrateCommandOptions): string[] => [
 const followed = test.macro({
   exec(t, row: Row) {
     const before = materialise(t, row.input);
-    const first = runMigrate(before, row.input.options ?? {});
+    const first = runMigrate(path.join(before, row.input.sub ?? ''), row.input.options ?? {});
     const d = first.result.diagnostics.find((x) => x.code === row.code);
     if (!d) return t.fail(`${row.code} does not fire: ${JSON.stringify(first.result.diagnostics)}`);
     t.regex(d.message, row.advice);
     if (row.not) t.notRegex(d.message, row.not);
+    row.first?.(t, first);
     const read = (name: string) => fs.readFileSync(path.join(before, name), 'utf8');
     const step = row.follow(d.message, read);
     const options = { ...row.input.options, ...step.options };
-    const after = runMigrate(materialise(t, row.input, step.files), options);
+    const sub = step.sub ?? row.input.sub ?? '';
+    const after = runMigrate(path.join(materialise(t, row.input, step.files), sub), options);
     t.false(
       after.result.diagnostics.some((x) => x.code === row.code),
       `${row.why}: ${JSON.stringify(after.result.diagnostics.filter((x) => x.code === row.code))}`,
     );
     t.not(after.result.status, 'error', JSON.stringify(after.result.diagnostics));
+    row.then?.(t, after);
     const flags = flagsOf(step.options ?? {});
     if (flags.length > 0) {
       // The flags the advice names exist on migrate: the CLI takes them (exit 0, not a usage error 2).
       const cli = spawnSync(
         process.execPath,
-        [BIN, 'migrate', materialise(t, row.input, step.files), ...flagsOf(options)],
+        [BIN, 'migrate', path.join(materialise(t, row.input, step.files), sub), ...flagsOf(options)],
         { encoding: 'utf8' },
       );
       t.is(cli.status, 0, cli.stderr);
@@ -289,6 +309,369 @@ const rows: Row[] = [
 ];
 
 for (const row of rows) test(followed, row);
+
+const BUILDER = 'FROM golang:1.22\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app main.go\n';
+const RUNTIME = 'FROM busybox:1.36\nCOPY app /usr/local/bin/app\nCMD ["app"]\n';
+/** run-foreground-cp made a working create/cp/rm pipeline, with `files` over it. */
+const good = (files: Files = {}): Case => ({
+  fixture: 'run-foreground-cp',
+  files: { 'build.sh': pipeline(''), 'Dockerfile.build': BUILDER, ...files },
+});
+const withCopy = (line: string, files: Files = {}) => good({ Dockerfile: `${RUNTIME}${line}\n`, ...files });
+/** The script with its extraction (the create/cp/rm lines) replaced by `extraction`. */
+const extracting = (extraction: string) =>
+  sh(`docker build -t acme/b -f Dockerfile.build .\n${extraction}\ndocker build -t acme/app .\nrm -f app\n`);
+const codes = (r: MigrateRun) => r.result.diagnostics.map((d) => d.code);
+/** Files outside every test directory, for links that point out of it. */
+const OUTSIDE = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-outside-'));
+fs.writeFileSync(path.join(OUTSIDE, 'Dockerfile.build'), BUILDER);
+fs.writeFileSync(path.join(OUTSIDE, 'conf'), 'conf\n');
+test.after.always(() => fs.rmSync(OUTSIDE, { recursive: true, force: true }));
+const CREATE_CP = 'docker create --name c acme/b\ndocker cp c:/out/app ./app\ndocker rm c';
+const createCp = () => ({ files: { 'build.sh': pipeline('') } });
+
+const more: Row[] = [
+  {
+    code: 'RS103',
+    input: good({ 'build.sh': pipeline('', undefined, 'docker build -t acme/b -f Dockerfile.bild .') }),
+    advice: /named by -f, which is relative to the directory the script runs in\); fix the path/,
+    follow: (_m, read) => ({ files: { 'build.sh': read('build.sh').replace('Dockerfile.bild', 'Dockerfile.build') } }),
+    why: 'the path named is the one to fix',
+  },
+  {
+    code: 'RS103',
+    input: good({
+      'build.sh': pipeline('', undefined, 'docker build -t acme/b -f Dockerfile.build builder'),
+      'builder/Dockerfile.build': BUILDER,
+      'builder/main.go': 'package main\n',
+      'Dockerfile.build': null,
+    }),
+    advice: /-f, which is relative to the directory the script runs in/,
+    follow: (_m, read) => ({
+      files: { 'build.sh': read('build.sh').replace('-f Dockerfile.build', '-f builder/Dockerfile.build') },
+    }),
+    why: '-f is read from where docker build runs, not from the build context, as the advice says',
+  },
+  {
+    code: 'RS103',
+    input: good({
+      'build.sh': pipeline('', undefined, 'docker build -t acme/b builder'),
+      'build/Dockerfile': BUILDER,
+      'build/main.go': 'package main\n',
+    }),
+    advice: /Dockerfile \S*builder\/Dockerfile that this build uses does not exist; fix the path/,
+    not: /-f/,
+    follow: (_m, read) => ({ files: { 'build.sh': read('build.sh').replace(' builder\n', ' build\n') } }),
+    why: "without -f the Dockerfile is the context's own, so the context path is the one to fix",
+  },
+  {
+    code: 'RS105',
+    input: good({
+      'build.sh': null,
+      Makefile: `all:\n${['docker build -t acme/b -f Dockerfile.build .', ...CREATE_CP.split('\n'), 'docker build -t acme/app .'].map((l) => `\t${l}\n`).join('')}`,
+    }),
+    advice: /move the docker steps into a build\.sh/,
+    follow: () => ({ files: { 'build.sh': pipeline(''), Makefile: 'all:\n\tsh build.sh\n' } }),
+    why: 'restage reads a build.sh; a Makefile that only runs it is no orchestrator of its own',
+    then: (t, after) => t.regex(after.result.dockerfile ?? '', /COPY --from=builder/),
+  },
+  {
+    code: 'RS108',
+    input: good({
+      'Dockerfile.other': 'FROM busybox:1.36\nCOPY app /bin/app\n',
+      'build.sh': pipeline('').replace(
+        'docker build -t acme/app .',
+        'docker build -t acme/other -f Dockerfile.other .\ndocker build -t acme/app .',
+      ),
+    }),
+    advice: /restage migrated the last such build \(acme\/app\); migrate this image separately$/,
+    first: (t, first) => {
+      t.regex(first.result.target ?? '', /\/Dockerfile$/, 'the last build (acme/app) is the one migrated');
+      t.deepEqual(first.result.obsolete, [], 'the other build still takes the artifact from the script');
+    },
+    follow: () => ({
+      files: {
+        'other.sh': pipeline('').replace(
+          'docker build -t acme/app .',
+          'docker build -t acme/other -f Dockerfile.other .',
+        ),
+      },
+      options: { script: 'other.sh' },
+    }),
+    why: 'a script that builds only that image, picked with --script, migrates it',
+    then: (t, after) => t.regex(after.result.target ?? '', /Dockerfile\.other$/),
+  },
+  {
+    code: 'RS120',
+    input: {
+      ...good({
+        'build.sh': null,
+        'Dockerfile.build': null,
+        'ci/Dockerfile.build': BUILDER,
+        'ci/build.sh': pipeline(
+          'cd "$(dirname "$0")/.."\n',
+          undefined,
+          'docker build -t acme/b -f ci/Dockerfile.build .',
+        ),
+      }),
+      sub: 'ci',
+    },
+    advice:
+      /run restage on the directory the script is run from \(it must hold all of it\), with --script naming the script relative to that directory/,
+    first: (t, first) =>
+      t.deepEqual(
+        codes(first).filter((c) => c === 'RS402' || c === 'RS403'),
+        [],
+        'restage does not read the refused builds: it cannot say their sources are missing or an artifact unused',
+      ),
+    follow: () => ({ sub: '', options: { script: 'ci/build.sh' } }),
+    why: 'the script cds to the directory above; analysed from there, --script names it (without it, ci/build.sh is no candidate)',
+  },
+  {
+    code: 'RS121',
+    input: good({ 'Dockerfile.build': { link: path.join(OUTSIDE, 'Dockerfile.build') } }),
+    advice: /replace the link with a copy of what it points to/,
+    follow: (_m, read) => ({ files: { 'Dockerfile.build': read('Dockerfile.build') } }),
+    why: 'a regular file inside the directory is read',
+  },
+  {
+    code: 'RS121',
+    input: withCopy('COPY conf /etc/conf', { conf: { link: path.join(OUTSIDE, 'conf') } }),
+    advice: /the COPY source conf is .* symlink .*; replace the link with a copy of what it points to/,
+    first: (t, first) => t.false(codes(first).includes('RS403'), 'the link is in the context: RS403 would be false'),
+    follow: (_m, read) => ({ files: { conf: read('conf') } }),
+    why: 'a regular file inside the context is read',
+  },
+  {
+    code: 'RS122',
+    input: withCopy('COPY conf /etc/conf', { conf: { fifo: true } }),
+    advice: /not a regular file .*; replace it with a regular file/,
+    not: /move what the build needs into the directory/,
+    first: (t, first) => t.false(codes(first).includes('RS403'), 'the FIFO is in the context: RS403 would be false'),
+    follow: () => ({ files: { conf: 'conf\n' } }),
+    why: 'the FIFO is inside the directory already (moving it in is no fix); a regular file is read',
+  },
+  {
+    code: 'RS204',
+    input: good({ Dockerfile: `# escape=\`\n${RUNTIME}` }),
+    advice: /one Dockerfile has one escape character: make them agree/,
+    follow: (_m, read) => ({ files: { 'Dockerfile.build': `# escape=\`\n${read('Dockerfile.build')}` } }),
+    why: 'with the same directive in both, the merged file has one escape character',
+    then: (t, after) => t.true(after.result.dockerfile?.startsWith('# escape=`\n'), after.result.dockerfile ?? ''),
+  },
+  {
+    code: 'RS205',
+    input: good({ Dockerfile: RUNTIME.replace('\nCMD', '\rCMD') }),
+    advice:
+      /remove it, or put in its place the line break it looks like \(`mac2unix` does that; `dos2unix` leaves a lone \\r as it is\)/,
+    not: /convert the file with `dos2unix`/,
+    follow: (_m, read) => ({ files: { Dockerfile: read('Dockerfile').replace(/\r(?!\n)/g, '\n') } }),
+    why: 'a lone \\r made the line break it looked like is gone (dos2unix converts only \\r\\n pairs, so it was no fix)',
+    then: (t, after) => t.regex(after.result.dockerfile ?? '', /\nCMD \["app"\]\n/),
+  },
+  ...(
+    [
+      ['a bind mount', 'docker run --rm -v "$PWD:/host" acme/b cp /out/app /host/app'],
+      ['a redirection', 'docker run --rm acme/b cat /out/app > app'],
+      ['a pipe', 'docker run --rm acme/b tar -C /out -c app | tar -x'],
+    ] as const
+  ).map(([how, line]): Row => ({
+    code: 'RS307',
+    input: good({ 'build.sh': extracting(line) }),
+    advice: /Rewrite the extraction as create\/cp\/rm/,
+    follow: createCp,
+    why: `docker run writing to the host through ${how}: create/cp/rm is the form restage migrates`,
+  })),
+  {
+    code: 'RS307',
+    input: good({
+      'build.sh': extracting(
+        'docker create --name c acme/b\ndocker export c | tar -x out/app\nmv out/app app\ndocker rm c',
+      ),
+    }),
+    advice: /`docker export` .* restage migrates `docker create` \+ `docker cp`$/,
+    follow: createCp,
+    why: 'docker export: create/cp/rm is the form restage migrates',
+  },
+  {
+    code: 'RS307',
+    input: good({
+      'build.sh': extracting('docker create --name c acme/b\ndocker cp c:/out/app - | tar -x\ndocker rm c'),
+    }),
+    advice: /`docker cp CONTAINER:PATH -` streams a tar archive; extraction through a tar stream is not supported yet/,
+    follow: createCp,
+    why: 'docker cp to a host path instead of a tar stream is what restage migrates',
+  },
+  ...(
+    [
+      ['standard input', 'docker build -t acme/b - < Dockerfile.build'],
+      ['a URL', 'docker build -t acme/b https://example.com/acme/builder.git'],
+    ] as const
+  ).map(([from, build]): Row => ({
+    code: 'RS307',
+    input: good({ 'build.sh': pipeline('', undefined, build) }),
+    advice: new RegExp(`a build context from ${from} is not supported yet: restage needs a local directory`),
+    follow: createCp,
+    why: `a local directory as the context instead of ${from} is read`,
+  })),
+  {
+    code: 'RS307',
+    input: good({ 'build.sh': pipeline('', undefined, 'docker build -t acme/b -f - . < Dockerfile.build') }),
+    advice: /build with `-f <file>` and run restage again/,
+    follow: (_m, read) => ({
+      files: { 'build.sh': read('build.sh').replace('-f - . < Dockerfile.build', '-f Dockerfile.build .') },
+    }),
+    why: 'the Dockerfile named with -f is a file restage merges',
+  },
+  {
+    code: 'RS307',
+    input: good({
+      'extra.txt': 'extra\n',
+      'build.sh': pipeline('').replace('docker cp ', 'docker cp extra.txt c:/src/extra.txt\ndocker cp '),
+    }),
+    advice: /copying INTO a container .* add it with a COPY in the build Dockerfile/,
+    follow: (_m, read) => ({
+      files: {
+        'build.sh': read('build.sh').replace('docker cp extra.txt c:/src/extra.txt\n', ''),
+        'Dockerfile.build': `${read('Dockerfile.build')}COPY extra.txt /src/extra.txt\n`,
+      },
+    }),
+    why: 'the file is then in the builder stage, where the container had it',
+    then: (t, after) =>
+      t.regex(after.result.dockerfile ?? '', /AS builder\n[^]*COPY extra\.txt \/src\/extra\.txt\n[^]*FROM busybox/),
+  },
+  {
+    code: 'RS307',
+    input: good({
+      'Dockerfile.build': `${BUILDER}RUN tar -C /out -czf /out/app.tar.gz app\n`,
+      Dockerfile: 'FROM busybox:1.36\nADD app.tar.gz /usr/local/bin/\n',
+      'build.sh': pipeline('', 'c:/out/app.tar.gz ./app.tar.gz'),
+    }),
+    advice: /ADD unpacks the archive app\.tar\.gz .* unpack it in the builder stage and copy the result/,
+    first: (t, first) =>
+      t.false(codes(first).includes('RS402'), 'the ADD uses the archive: "not used by any later build" would be false'),
+    follow: (_m, read) => ({
+      files: {
+        'Dockerfile.build': `${read('Dockerfile.build')}RUN mkdir /out/unpacked && tar -C /out/unpacked -xzf /out/app.tar.gz\n`,
+        Dockerfile: 'FROM busybox:1.36\nCOPY unpacked/ /usr/local/bin/\n',
+        'build.sh': pipeline('', 'c:/out/unpacked/. ./unpacked'),
+      },
+    }),
+    why: 'what the builder unpacked is copied as it is, which COPY --from does',
+    then: (t, after) =>
+      t.regex(after.result.dockerfile ?? '', /COPY --from=builder --chown=0:0 \/out\/unpacked \/usr\/local\/bin\//),
+  },
+  {
+    code: 'RS403',
+    input: withCopy('COPY conf.txt /etc/', { 'conf.example': 'x\n' }),
+    advice:
+      /COPY source "conf\.txt" is neither in the build context .* the build would fail: fix the path or the script/,
+    follow: (_m, read) => ({ files: { Dockerfile: read('Dockerfile').replace('conf.txt', 'conf.example') } }),
+    why: 'a source that is in the context is found',
+  },
+  {
+    code: 'RS403',
+    input: withCopy('COPY conf.txt /etc/', {
+      'conf.example': 'x\n',
+      'build.sh': pipeline('cp conf.example conf.txt\n'),
+    }),
+    advice:
+      /"conf\.txt" is written on the host by the script \(`cp conf\.example conf\.txt`, \S*build\.sh:3\).*keep it as a file in the context/,
+    not: /neither in the build context|the build would fail/,
+    follow: (_m, read) => ({
+      files: {
+        'conf.txt': read('conf.example'),
+        'build.sh': read('build.sh').replace('cp conf.example conf.txt\n', ''),
+      },
+    }),
+    why: 'kept as a file in the context, the source is there for the merged build without the script',
+  },
+  {
+    code: 'RS403',
+    input: withCopy('COPY conf.txt /etc/', { 'build.sh': pipeline('echo x > conf.txt\n') }),
+    advice: /"conf\.txt" is written on the host by the script .*: make it in a Dockerfile step/,
+    follow: (_m, read) => ({
+      files: {
+        Dockerfile: read('Dockerfile').replace('COPY conf.txt /etc/', 'RUN echo x > /etc/conf.txt'),
+        'build.sh': read('build.sh').replace('echo x > conf.txt\n', ''),
+      },
+    }),
+    why: 'made by a RUN step, the file needs nothing from the host',
+  },
+  {
+    code: 'RS410',
+    input: withCopy('COPY ../conf.txt /etc/'),
+    advice: /walks out of the build context with `\.\.`; .* name a path inside the context/,
+    first: (t, first) => t.false(codes(first).includes('RS403'), 'whether ../conf.txt exists is not looked at'),
+    follow: (_m, read) => ({
+      files: { 'conf.txt': 'x\n', Dockerfile: read('Dockerfile').replace('../conf.txt', 'conf.txt') },
+    }),
+    why: 'a path inside the context is one Docker reads',
+  },
+  {
+    code: 'RS502',
+    input: good({
+      Dockerfile: 'ARG V=1.36\nFROM busybox:${V}\nCOPY app /usr/local/bin/app\n',
+      'Dockerfile.build': `ARG V=1.22\n${BUILDER.replace('golang:1.22', 'golang:${V}')}`,
+    }),
+    advice: /restage kept the build Dockerfile's — check the runtime FROM still gets the image you mean/,
+    first: (t, first) => {
+      const out = first.result.dockerfile ?? '';
+      t.true(out.startsWith('ARG V=1.22\n'), out);
+      t.false(out.includes('ARG V=1.36'), 'the runtime default is gone, as the message says');
+    },
+    follow: (_m, read) => ({
+      files: { Dockerfile: read('Dockerfile').replace('ARG V=', 'ARG RV=').replace('${V}', '${RV}') },
+    }),
+    why: 'with the runtime ARG renamed, both defaults are kept and each FROM gets its own',
+    then: (t, after) => t.regex(after.result.dockerfile ?? '', /ARG RV=1\.36\n[^]*FROM busybox:\$\{RV\}/),
+  },
+  {
+    code: 'RS502',
+    input: good({
+      Dockerfile: `FROM busybox:1.36\nARG V\n${RUNTIME.replace('FROM busybox:1.36\n', '')}`,
+      'Dockerfile.build': BUILDER.replace('WORKDIR', 'ARG V\nWORKDIR'),
+      'build.sh': pipeline('')
+        .replace('-t acme/b', '--build-arg V=1 -t acme/b')
+        .replace('-t acme/app', '--build-arg V=2 -t acme/app'),
+    }),
+    advice: /rename the ARG in one Dockerfile and in the --build-arg of its build in the script$/,
+    not: /rename the ARG in one Dockerfile$/,
+    follow: (_m, read) => ({
+      files: {
+        Dockerfile: read('Dockerfile').replace('ARG V', 'ARG RV'),
+        'build.sh': read('build.sh').replace('--build-arg V=2', '--build-arg RV=2'),
+      },
+    }),
+    why: 'the collision is between the values the script passes: the ARG alone renamed still collides (test below)',
+    then: (t, after) =>
+      t.regex(after.result.buildCommand ?? '', /--build-arg V=1 .*--build-arg RV=2|--build-arg RV=2 .*--build-arg V=1/),
+  },
+  {
+    code: 'RS502',
+    input: good({
+      Dockerfile: `FROM busybox:1.36\nARG V=dflt\n${RUNTIME.replace('FROM busybox:1.36\n', '')}`,
+      'Dockerfile.build': BUILDER.replace('WORKDIR', 'ARG V\nWORKDIR'),
+      'build.sh': pipeline('').replace('-t acme/b', '--build-arg V=1 -t acme/b'),
+    }),
+    advice:
+      /--build-arg V was passed only to the build of \S*Dockerfile\.build, but \S*Dockerfile declares ARG V too; in the merged build that stage now receives this value instead of its default/,
+    first: (t, first) => {
+      t.regex(first.result.buildCommand ?? '', /--build-arg V=1/, 'the one build command passes V to every stage');
+      t.regex(first.result.dockerfile ?? '', /AS runtime\nARG V=dflt\n/, 'and the runtime stage declares it');
+    },
+    follow: (_m, read) => ({ files: { Dockerfile: read('Dockerfile').replace('ARG V=', 'ARG RV=') } }),
+    why: 'renamed in the runtime Dockerfile, the ARG keeps its default',
+  },
+];
+for (const row of more) test(followed, row);
+
+test('RS502: renaming the ARG in the Dockerfile alone leaves the values colliding (why the advice names the --build-arg too)', (t) => {
+  const dir = materialise(t, more.find((r) => r.code === 'RS502' && r.not)!.input);
+  const file = path.join(dir, 'Dockerfile');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('ARG V', 'ARG RV'));
+  t.true(codes(runMigrate(dir)).includes('RS502'));
+});
 
 test('RS320: making the image hold the artifact is not enough while the script still runs the container (why the advice names the script too)', (t) => {
   const dir = tempCopy(path.join(MIGRATE_FIXTURES, 'run-foreground-cp', 'input'));

@@ -1,5 +1,5 @@
 /**
- * Advice must be true (verify's side): each row builds a case where RS310, RS701 or RS703 fires,
+ * Advice must be true (verify's side): each row builds a case where RS103, RS310, RS701 or RS703 fires,
  * checks the advice it gives, follows it mechanically through the pure planning functions (or a
  * fake engine that only answers which images it holds) and checks the diagnostic is gone.
  */
@@ -14,7 +14,9 @@ import { missingBases, textBases } from '../../src/verify/bases.js';
 import { EngineError, type Engine } from '../../src/verify/engine/engine.js';
 import { replayRefusals } from '../../src/verify/replay.js';
 import { parseImageMap, scratchArea } from '../../src/verify/scratch.js';
+import { createProgress } from '../../src/verify/progress.js';
 import { Session } from '../../src/verify/session.js';
+import { verify, type VerifyOptions } from '../../src/verify/verify.js';
 
 const BUILDER = 'FROM busybox:latest\nWORKDIR /src\nRUN echo hi > app\n';
 const EXTRACT = 'docker create --name x b:1\ndocker cp x:/src/app ./app\ndocker rm -f x';
@@ -196,3 +198,44 @@ test.serial(
     t.true(fs.existsSync(path.join(parent, 'a')), 'nothing else is removed');
   },
 );
+
+// RS103 (--dockerfile): an engine that does not answer, so verify stops right after its input checks.
+const silent = {
+  ping: () => Promise.resolve({ ok: false, message: 'no engine in this test' }),
+} as unknown as Engine;
+const options = (dockerfile: string): VerifyOptions => ({
+  engine: silent,
+  dockerfile,
+  network: 'none',
+  imageMap: parseImageMap([]),
+  buildArgs: {},
+  strictMtime: false,
+  ignore: [],
+  run: null,
+  keep: false,
+  progress: createProgress('quiet'),
+  signal: new AbortController().signal,
+});
+
+test('RS103: a --dockerfile given relative to the verified directory is not found, and the path relative to the current directory, as advised, is', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const [name, text] of Object.entries({
+    Dockerfile: 'FROM busybox:latest\nCOPY app /app\n',
+    'Dockerfile.build': BUILDER,
+    'Dockerfile.multi': `${BUILDER.replace('busybox:latest', 'busybox:latest AS b')}FROM busybox:latest\nCOPY --from=b /src/app /app\n`,
+    'build.sh': script(`docker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`),
+  }))
+    fs.writeFileSync(path.join(dir, name), text);
+  t.false(fs.existsSync('Dockerfile.multi'), 'the test runs where no Dockerfile.multi is');
+  const given = await verify(dir, options('Dockerfile.multi'));
+  const d = given.diagnostics.find((x) => x.code === 'RS103');
+  if (!d) return t.fail(JSON.stringify(given.diagnostics));
+  t.regex(d.message, /--dockerfile is a path relative to the current directory \(not to the directory verified/);
+  const followed = await verify(dir, options(path.relative(process.cwd(), path.join(dir, 'Dockerfile.multi'))));
+  t.deepEqual(
+    followed.diagnostics.filter((x) => x.code === 'RS103'),
+    [],
+  );
+  t.is(followed.status, 'engine-failure', 'verify went on to the engine');
+});
