@@ -132,11 +132,15 @@ test('the same lines in another order (find, ls -f) are a note, not a difference
   });
 });
 
-test('other lines are still a difference', (t) => {
-  const found = all({ ...ok, stdout: '/app/a\n/app/b\n' }, { ...ok, stdout: '/app/a\n/app/c\n' });
+test('other lines are still a difference, where the same lines in another order are only a note', (t) => {
+  const legacy: RunOutcome = { ...ok, stdout: '/app/a\n/app/b\n' };
   t.deepEqual(
-    found.map((f) => [f.kind, f.field]),
+    all(legacy, { ...ok, stdout: '/app/a\n/app/c\n' }).map((f) => [f.kind, f.field]),
     [['difference', 'stdout']],
+  );
+  t.deepEqual(
+    all(legacy, { ...ok, stdout: '/app/b\n/app/a\n' }).map((f) => [f.kind, f.field]),
+    [['info', 'stdout']],
   );
 });
 
@@ -162,11 +166,15 @@ test('when neither image starts, the finding says so with both exit codes and th
   });
 });
 
-test('one side failing is a difference, not the both-failed note', (t) => {
-  const found = all(ok, { ...ok, exitCode: 1 });
+test('one side failing is a difference, not the both-failed note, which both sides failing alike are', (t) => {
+  const failing: RunOutcome = { ...ok, exitCode: 1 };
   t.deepEqual(
-    found.map((f) => [f.kind, f.field]),
+    all(ok, failing).map((f) => [f.kind, f.field]),
     [['difference', 'exitCode']],
+  );
+  t.deepEqual(
+    all(failing, { ...failing }).map((f) => [f.kind, f.field]),
+    [['info', 'failed']],
   );
 });
 
