@@ -37,12 +37,12 @@ export interface WatchedRun {
   readonly tmp: string;
 }
 
-/** Runs `command` (argv) with `env` and a private TMPDIR; `onStderr` sees stderr as it grows and may signal the child. */
+/** Runs `command` (argv) with `env` and a private TMPDIR; `onStderr` sees stderr as it grows (and the TMPDIR) and may signal the child. */
 export async function runWatched(
   t: ExecutionContext,
   command: readonly string[],
   env: NodeJS.ProcessEnv,
-  onStderr: (stderr: string, child: ReturnType<typeof spawn>) => void,
+  onStderr: (stderr: string, child: ReturnType<typeof spawn>, tmp: string) => void,
 ): Promise<WatchedRun> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-e2etest-tmp-'));
   t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -59,9 +59,9 @@ export async function runWatched(
   });
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
-    onStderr(stderr, child);
+    onStderr(stderr, child, tmp);
   });
-  onStderr('', child);
+  onStderr('', child, tmp);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   sessions.stop();
   return { code, stdout, stderr, ids: sessions.ids, tmp };
