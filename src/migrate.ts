@@ -209,8 +209,11 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     }
     if (hasErrors(diagnostics) || !match.runtime) return finish('error');
     const output = options.output ? path.resolve(options.output) : match.runtime.dockerfile;
-    const exists = (p: string) => confinement.check(p).ok;
-    plan = planMigration(analysis, { root, output, display, exists });
+    const dockerignores = new Set(
+      flow.events.flatMap((e) => (e.kind === 'build' ? [path.join(e.context, '.dockerignore')] : [])),
+    );
+    for (const p of dockerignores) if (!confinement.check(p).ok) dockerignores.delete(p);
+    plan = planMigration(analysis, { root, output, display, dockerignores });
     if (!plan) return finish('error');
     diagnostics.push(...plan.diagnostics);
     diagnostics.push(
