@@ -210,9 +210,10 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     if (hasErrors(diagnostics) || !match.runtime) return finish('error');
     const output = options.output ? path.resolve(options.output) : match.runtime.dockerfile;
     const dockerignores = new Set(
-      flow.events.flatMap((e) => (e.kind === 'build' ? [path.join(e.context, '.dockerignore')] : [])),
+      flow.events
+        .flatMap((e) => (e.kind === 'build' ? [path.join(e.context, '.dockerignore')] : []))
+        .filter((p) => confinement.check(p).ok),
     );
-    for (const p of dockerignores) if (!confinement.check(p).ok) dockerignores.delete(p);
     plan = planMigration(analysis, { root, output, display, dockerignores });
     if (!plan) return finish('error');
     diagnostics.push(...plan.diagnostics);
