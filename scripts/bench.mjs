@@ -1,10 +1,12 @@
 // npm run bench: wall time of restage commands as a ratio to the floor, `node -e 0`, measured in the
 // same run, interleaved so machine noise hits both alike. Medians of RUNS runs (default 21).
-// Prints one line per command; the target for migrate/check is at most 2.0x the floor.
+// Prints one line per command; the target for migrate is at most 2.0x the floor.
 // With a reachable engine and the test images (scripts/engine.sh, scripts/test-images.sh) it also
 // measures verify: its own overhead on the samples, and the streaming file-system comparison of a
 // ~500 MB image pair against `docker export | tar -x` + `sha256sum` of every file, with peak memory.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +45,30 @@ console.log(`runs: ${runs} each, interleaved; median wall time`);
 for (const [name, xs] of Object.entries(times)) {
   const m = median(xs);
   console.log(`${name.padEnd(48)} ${m.toFixed(1).padStart(7)} ms  ${(m / floor).toFixed(2)}x floor`);
+}
+
+// ---- a FIFO named Dockerfile: refused (RS122, exit 2) without being opened, so migrate returns promptly ----
+{
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-bench-fifo-'));
+  try {
+    fs.cpSync(path.join(root, 'samples', 'href-counter'), dir, { recursive: true });
+    fs.rmSync(path.join(dir, 'Dockerfile'));
+    execFileSync('mkfifo', [path.join(dir, 'Dockerfile')]);
+    const start = performance.now();
+    const r = spawnSync(node, [bin, 'migrate', dir], { stdio: 'ignore', timeout: 5_000 });
+    const ms = performance.now() - start;
+    console.log(
+      `${'restage migrate (a FIFO named Dockerfile)'.padEnd(48)} ${ms.toFixed(1).padStart(7)} ms  exit ${r.status}`,
+    );
+    if (r.status !== 2) {
+      console.error(
+        `migrate with a FIFO named Dockerfile: exit ${r.status}${r.error ? ` (${r.error.message})` : ''}, expected 2 within 5 s`,
+      );
+      process.exit(1);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // ---- verify (needs an engine) ----

@@ -40,7 +40,6 @@ export const CATALOGUE = {
   RS121: { severity: 'error', title: 'a symlink points outside the directory' },
   RS122: { severity: 'error', title: 'not a regular file (FIFO, socket or device)' },
   RS201: { severity: 'error', title: 'Dockerfile syntax error' },
-  RS202: { severity: 'warning', title: 'Dockerfile lint finding' },
   RS203: { severity: 'warning', title: 'shell-form CMD/ENTRYPOINT on an image without a shell' },
   RS204: { severity: 'error', title: 'Dockerfiles use different escape characters' },
   RS205: { severity: 'error', title: 'a carriage return that does not end a line in a Dockerfile' },

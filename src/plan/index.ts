@@ -12,8 +12,8 @@ import type { PlannedFile, PlannedStage, StagePlan, TextEdit } from '../model/pl
 import { normalizeTag } from '../analyze/artifacts.js';
 import { buildArgCollisions, hoistGlobalArgs } from './args.js';
 import { buildCommand } from './command.js';
-import { copyEdits, matchCase, type CopySource } from './copies.js';
-import { StageNames } from './names.js';
+import { copyEdits, type CopySource } from './copies.js';
+import { nameStage, StageNames } from './names.js';
 import { pinnedOwnership } from './ownership.js';
 import { planModes } from './modes.js';
 
@@ -22,8 +22,8 @@ export interface PlanOptions {
   /** Absolute path the migrated Dockerfile is written to (or would be). */
   readonly output: string;
   readonly display: (absolutePath: string) => string;
-  /** Whether a file exists in the directory (for .dockerignore checks). */
-  readonly exists: (absolutePath: string) => boolean;
+  /** Absolute paths of the `.dockerignore` files present in the build contexts (RS505). */
+  readonly dockerignores: ReadonlySet<string>;
 }
 
 interface BuilderPlan {
@@ -170,13 +170,6 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
   };
 }
 
-/** `FROM image` → `FROM image AS name`, in the case the user wrote FROM in. */
-function nameStage(file: ParsedDockerfile, from: Instruction, name: string): TextEdit {
-  const last = from.args[from.args.length - 1];
-  const at = last ? last.end : from.keywordSpan.end;
-  return { start: at, end: at, text: ` ${matchCase(from.keywordSpan, file.text, 'AS')} ${name}` };
-}
-
 function roleFromTag(build: ImageBuild, index: number): string {
   const tag = build.tags[0];
   if (!tag) return `builder-${index + 1}`;
@@ -242,7 +235,7 @@ function mergeContexts(
       );
     }
     const ignore = path.join(context, '.dockerignore');
-    if (options.exists(ignore)) {
+    if (options.dockerignores.has(ignore)) {
       diagnostics.push(
         diagnostic(
           'RS505',

@@ -3,6 +3,10 @@
  * file already named the stage, made unique, and never `scratch` or `context` (reserved words
  * for COPY --from and build contexts).
  */
+import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
+import type { TextEdit } from '../model/plan.js';
+import { matchCase } from './copies.js';
+
 const RESERVED = new Set(['scratch', 'context']);
 
 export class StageNames {
@@ -20,4 +24,11 @@ export class StageNames {
     this.taken.add(name);
     return name;
   }
+}
+
+/** `FROM image` → `FROM image AS name`, in the case the user wrote FROM in. */
+export function nameStage(file: ParsedDockerfile, from: Instruction, name: string): TextEdit {
+  const last = from.args[from.args.length - 1];
+  const at = last ? last.end : from.keywordSpan.end;
+  return { start: at, end: at, text: ` ${matchCase(from.keywordSpan, file.text, 'AS')} ${name}` };
 }

@@ -1,11 +1,12 @@
 /**
- * Ownership through the host vs through COPY --from (ENGINE.md, measured): an artifact that went
- * through the host (`docker cp`, then COPY from the build context) is owned 0:0 in the runtime
- * image whatever the builder did, because COPY from the context without --chown gives 0:0. A
- * `COPY --from` keeps the uid/gid the builder stage left, and any builder step can change that
- * (USER, a non-root base image, `RUN chown`, a RUN that unpacks an archive with its owners,
- * `COPY --chown` or `COPY --from` in the builder). No reading of the builder can rule all of these
- * out, so the rule that is never wrong is: every `COPY --from` that replaces a host round trip
+ * Ownership through the host vs through COPY --from: an artifact that went through the host
+ * (`docker cp`, then COPY from the build context) is owned 0:0 in the runtime image whatever the
+ * builder did, because COPY from the context without --chown gives 0:0. A `COPY --from` keeps the
+ * uid/gid the builder stage left (test/e2e/verify.test.ts, dir-artifact.no-chown.Dockerfile: without
+ * --chown the migrated image has 1000:1000 where the legacy one has 0:0), and any builder step can
+ * change that (USER, a non-root base image, `RUN chown`, a RUN that unpacks an archive with its
+ * owners, `COPY --chown` or `COPY --from` in the builder). No reading of the builder can rule all of
+ * these out, so the rule that is never wrong is: every `COPY --from` that replaces a host round trip
  * carries `--chown=0:0`, unless the runtime COPY had its own --chown, which then wins.
  * `stageUser` only names, for the report, a reason the builder is known to write as another user.
  */

@@ -104,14 +104,13 @@ test('a symlink inside the directory that stays inside is followed as before', (
 });
 
 for (const name of ['Dockerfile', 'build.sh', 'Dockerfile.build']) {
-  test(`a FIFO named ${name} is RS122, and migrate and verify planning return promptly`, (t) => {
+  // A FIFO that is opened blocks the test until ava's timeout fails it; how fast the refusal is, is measured by `npm run bench`.
+  test(`a FIFO named ${name} is RS122 for migrate and verify planning, never opened`, (t) => {
     const { parent, dir } = setup(t, {});
     fs.rmSync(path.join(dir, name));
     execFileSync('mkfifo', [path.join(dir, name)]);
-    const started = performance.now();
     const { result, exitCode } = runMigrate(dir, { displayBase: dir });
     const planned = analyzeDirectory(dir, { displayBase: dir });
-    t.true(performance.now() - started < 5_000);
     t.is(exitCode, 2);
     t.is(planned.result.status, 'error');
     t.true(

@@ -1,0 +1,76 @@
+/** discover: which top-level files are Dockerfiles, docker-running scripts, other orchestrators, inert Makefiles. */
+import test from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { discover, type Discovery } from '../../src/discover/discover.js';
+
+function tree(t: { teardown: (f: () => void) => void }, files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-discover-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+type Expected = Partial<Pick<Discovery, 'dockerfiles' | 'scripts' | 'otherOrchestrators' | 'inertMakefiles'>>;
+const cases: [name: string, files: Record<string, string>, expected: Expected][] = [
+  [
+    'Dockerfile and Containerfile name patterns, at the top level only',
+    {
+      Dockerfile: '',
+      'Dockerfile.build': '',
+      'Dockerfile-armhf': '',
+      'api.Dockerfile': '',
+      Containerfile: '',
+      'Dockerfiles.txt': '',
+      'sub/Dockerfile': '',
+    },
+    { dockerfiles: ['Containerfile', 'Dockerfile', 'Dockerfile-armhf', 'Dockerfile.build', 'api.Dockerfile'] },
+  ],
+  [
+    'scripts that run docker or podman, in name order; a mention in a comment or word is not a run',
+    {
+      'b.sh': 'docker build -t x .\n',
+      'a.bash': 'set -e\nsudo podman build .\n',
+      'c.sh': '# docker build -t x .\necho done\n',
+      'd.sh': 'echo mydocker build\n',
+      build: '#!/bin/bash\ndocker build .\n',
+      notes: 'docker build .\n',
+    },
+    { scripts: ['a.bash', 'b.sh', 'build'] },
+  ],
+  [
+    'Makefiles: orchestrators when they run docker, inert otherwise; package.json scripts',
+    {
+      Makefile: 'image:\n\tdocker build -t x .\n',
+      'rules.mk': 'all:\n\tcc -o app app.c\n',
+      'package.json': '{"scripts": {"image": "docker build -t x ."}}',
+    },
+    { otherOrchestrators: ['Makefile', 'package.json'], inertMakefiles: ['rules.mk'] },
+  ],
+];
+for (const [name, files, expected] of cases) {
+  test(`discover: ${name}`, (t) => {
+    const found = discover(tree(t, files));
+    for (const key of Object.keys(expected) as (keyof Expected)[]) t.deepEqual(found[key], expected[key], key);
+    t.deepEqual(
+      found.entries,
+      Object.keys(files)
+        .filter((f) => !f.includes('/'))
+        .sort(),
+    );
+  });
+}
+
+test('discover: a candidate linked from outside is refused by name; an unrelated link is ignored', (t) => {
+  const outside = tree(t, { 'Dockerfile.secret': 'FROM x\n', LICENSE: 'MIT\n' });
+  const dir = tree(t, { Dockerfile: 'FROM alpine\n' });
+  fs.symlinkSync(path.join(outside, 'Dockerfile.secret'), path.join(dir, 'Dockerfile.build'));
+  fs.symlinkSync(path.join(outside, 'LICENSE'), path.join(dir, 'LICENSE'));
+  const found = discover(dir);
+  t.deepEqual(found.dockerfiles, ['Dockerfile']);
+  t.deepEqual(found.refused, [{ name: 'Dockerfile.build', reason: 'link-outside' }]);
+});

@@ -1,0 +1,109 @@
+/** What discovery reports from a listing: file roles and the diagnostics that stop before any script is read. */
+import test from 'ava';
+import { notADirectory, reportDiscovery } from '../../src/discover/report.js';
+import type { Discovery } from '../../src/discover/discover.js';
+
+const listing = (over: Partial<Discovery>): Discovery => ({
+  root: '/proj',
+  dockerfiles: [],
+  scripts: [],
+  otherOrchestrators: [],
+  inertMakefiles: [],
+  entries: [],
+  refused: [],
+  ...over,
+});
+const shown = (name: string) => `d/${name}`;
+
+const cases: [name: string, found: Partial<Discovery>, files: string[], codes: string[], stop: boolean][] = [
+  [
+    'a builder pattern',
+    { dockerfiles: ['Dockerfile'], scripts: ['build.sh'], entries: ['Dockerfile', 'build.sh'] },
+    [],
+    [],
+    false,
+  ],
+  ['an empty directory', {}, [], ['RS102'], true],
+  [
+    'scripts but no Dockerfile',
+    { scripts: ['build.sh'], entries: ['build.sh'] },
+    ['d/build.sh:orchestrator'],
+    ['RS102'],
+    true,
+  ],
+  [
+    'a Makefile drives docker, no script',
+    { dockerfiles: ['Dockerfile'], otherOrchestrators: ['Makefile'], entries: ['Dockerfile', 'Makefile'] },
+    ['d/Makefile:other-orchestrator'],
+    ['RS105'],
+    false,
+  ],
+  [
+    'a Makefile drives docker beside a script: listed, not RS105',
+    {
+      dockerfiles: ['Dockerfile'],
+      scripts: ['build.sh'],
+      otherOrchestrators: ['Makefile'],
+      inertMakefiles: ['src.mk'],
+    },
+    ['d/Makefile:other-orchestrator', 'd/src.mk:makefile'],
+    [],
+    false,
+  ],
+  [
+    'refused candidates',
+    {
+      dockerfiles: ['Dockerfile'],
+      refused: [
+        { name: 'build.sh', reason: 'link-outside' },
+        { name: 'Dockerfile.build', reason: 'special' },
+      ],
+    },
+    [],
+    ['RS121', 'RS122'],
+    false,
+  ],
+];
+for (const [name, found, files, codes, stop] of cases) {
+  test(`reportDiscovery: ${name}`, (t) => {
+    const r = reportDiscovery(listing(found), shown, 'd');
+    t.deepEqual(
+      r.files.map((f) => `${f.path}:${f.role}`),
+      files,
+    );
+    t.deepEqual(
+      r.diagnostics.map((d) => d.code),
+      codes,
+    );
+    t.is(r.noDockerfile, stop);
+  });
+}
+
+test('RS102 says whether the directory is empty or names the scripts that run docker', (t) => {
+  const [empty] = reportDiscovery(listing({}), shown, 'd').diagnostics;
+  t.deepEqual([empty?.file, empty?.line, empty?.column], ['d', 1, 1]);
+  t.regex(empty?.message ?? '', /^the directory is empty/);
+  const [scripts] = reportDiscovery(
+    listing({ scripts: ['a.sh', 'b.sh'], entries: ['a.sh', 'b.sh'] }),
+    shown,
+    'd',
+  ).diagnostics;
+  t.regex(scripts?.message ?? '', /\(a\.sh, b\.sh runs docker, but the Dockerfiles it builds are not here\)/);
+});
+
+test('a refused file is located at its own name', (t) => {
+  const [d] = reportDiscovery(
+    listing({ dockerfiles: ['Dockerfile'], refused: [{ name: 'x.sh', reason: 'outside' }] }),
+    shown,
+    'd',
+  ).diagnostics;
+  t.deepEqual([d?.code, d?.file, d?.line], ['RS120', 'd/x.sh', 1]);
+  t.regex(d?.message ?? '', /^x\.sh lies outside the directory/);
+});
+
+test('notADirectory: RS101 says a file is no directory, or that there is none', (t) => {
+  const at = { file: 'x', line: 1, column: 1 };
+  t.is(notADirectory(false, at).message, 'no such directory');
+  t.regex(notADirectory(true, at).message, /^this is a file, not a directory/);
+  t.is(notADirectory(true, at).code, 'RS101');
+});
