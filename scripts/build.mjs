@@ -2,7 +2,8 @@
 // - cli.cjs: the CLI as one CommonJS file, so bin/restage.js can compile it with a V8 code cache
 //   (Node 20 has no compile cache for ES modules); verify's code is a second file, verify-cli.cjs,
 //   loaded only by `restage verify`;
-// - index.js: the library, as ES modules.
+// - index.js: the library, as ES modules, with its declarations (index.d.ts and the files it
+//   references) emitted by tsc;
 // Native modules (tree-sitter) stay external.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +17,7 @@ const common = {
   logLevel: 'warning',
 };
 
-/** The CLI's `import('./commands/verify-cli.js')` stays a runtime require of the verify bundle. */
+/** The CLI's `import('./verify-cli.js')` stays a runtime require of the verify bundle. */
 const verifyApart = {
   name: 'verify-apart',
   setup(b) {
@@ -36,8 +37,8 @@ const cjs = {
 };
 
 await Promise.all([
-  build({ ...cjs, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [verifyApart] }),
-  build({ ...cjs, entryPoints: { 'verify-cli': 'src/commands/verify-cli.ts' }, outdir: 'dist' }),
+  build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', plugins: [verifyApart] }),
+  build({ ...cjs, entryPoints: { 'verify-cli': 'src/cli/verify-cli.ts' }, outdir: 'dist' }),
   build({
     ...common,
     format: 'esm',
@@ -49,6 +50,19 @@ await Promise.all([
     },
   }),
 ]);
+
+// Declarations of the library only: dist/index.d.ts and what it references, mirroring src/.
+const tsc = spawnSync(
+  process.execPath,
+  [
+    'node_modules/typescript/bin/tsc',
+    ...['src/index.ts', '--declaration', '--emitDeclarationOnly', '--rootDir', 'src', '--outDir', 'dist'],
+    ...['--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022', '--strict'],
+    ...['--skipLibCheck', '--types', 'node'],
+  ],
+  { stdio: 'inherit' },
+);
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 // A cache made for the previous cli.cjs would be rejected anyway; make a fresh one from a real run,
 // so the first `restage migrate` a user runs starts fast too.

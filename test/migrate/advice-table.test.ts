@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DiagnosticCode } from '../../src/model/diagnostic.js';
-import { runMigrate, type MigrateCommandOptions } from '../../src/commands/migrate.js';
+import { runMigrate, type MigrateCommandOptions } from '../../src/cli/migrate.js';
 import { BIN, MIGRATE_FIXTURES, tempCopy } from '../helpers/fixtures.js';
 
 type Files = Record<string, string>;

@@ -8,7 +8,7 @@
 import type { Backend, Engine } from '../verify/engine/engine.js';
 import { DockerEngine } from '../verify/engine/docker.js';
 import { PodmanEngine } from '../verify/engine/podman.js';
-import { boundYoungGeneration } from '../verify/memory.js';
+import { boundYoungGeneration } from './memory.js';
 import { createProgress } from '../verify/progress.js';
 import type { VerifyResult } from '../verify/result.js';
 import { parseImageMap } from '../verify/scratch.js';
