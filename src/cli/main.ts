@@ -3,18 +3,17 @@
  * to an exit code. Exit codes, everywhere: 0 ok, 1 findings (check/verify), 2 bad input or usage,
  * 3 engine failure, 70 internal error (a bug: please report it). With `--json`, a usage error is one
  * JSON object too (status `usage-error`, one RS001 diagnostic), so a script never parses text.
- * Loads only what the command needs: verify's engine, differs and tar reader come with `verify`.
+ * Loads only what the command needs: the parsers come with `migrate` and `verify`, and verify's
+ * engine, differs and tar reader with `verify` alone (test/cli/startup.test.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderJson } from '../emit/report-json.js';
-import { renderText } from '../emit/report-text.js';
 import { diagnostic } from '../model/diagnostic.js';
 import { flag, list, parseArgs, text, count, type Value } from './args.js';
 import { COMMANDS } from './commands.js';
 import { helpText } from './help.js';
-import { EXIT, parseEnvOptions, runMigrate } from './migrate.js';
+import { EXIT, parseEnvOptions } from './exit.js';
 
 /**
  * Runs one command. An exception that reaches here is restage's own failure (a bug, a broken
@@ -66,9 +65,10 @@ async function command(argv: readonly string[]): Promise<number> {
   return parsed.command.name === 'migrate' ? migrateCommand(dir, values, json) : verifyCommand(dir, values, json);
 }
 
-function migrateCommand(dir: string, values: ReadonlyMap<string, Value>, json: boolean): number {
+async function migrateCommand(dir: string, values: ReadonlyMap<string, Value>, json: boolean): Promise<number> {
   const env = parseEnvOptions(list(values, 'env') ?? []);
   if ('usage' in env) return usageError(env.usage, json);
+  const { runMigrate, renderJson, renderText } = await import('./migrate-cli.js');
   const script = text(values, 'script');
   const scriptArgs = list(values, 'script-arg');
   const { result, exitCode } = runMigrate(dir, {

@@ -13,7 +13,7 @@ import { createProgress } from '../verify/progress.js';
 import type { VerifyResult } from '../verify/result.js';
 import { parseImageMap } from '../verify/scratch.js';
 import { verify } from '../verify/verify.js';
-import { EXIT, parseEnvOptions } from './migrate.js';
+import { EXIT, parseEnvOptions } from './exit.js';
 
 export interface VerifyCommandOptions {
   readonly engine?: 'docker' | 'podman';

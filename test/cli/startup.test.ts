@@ -1,6 +1,7 @@
 /**
  * Start-up: `restage migrate` loads only what migrate needs. verify's engine, differs and tar
- * reader live in their own bundle (dist/verify-cli.cjs), which only `restage verify` requires.
+ * reader live in their own bundle (dist/verify-cli.cjs), which only `restage verify` requires;
+ * the parsers load only when a command runs.
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
@@ -35,6 +36,11 @@ test('migrate never loads the verify bundle, nor tar-stream', (t) => {
     files.filter((f) => /verify-cli|tar-stream/.test(f)),
     [],
   );
+});
+
+test('--version, --help and a usage error load no parser', (t) => {
+  for (const args of [['--version'], ['migrate', '--help'], ['migrate', '--json']])
+    t.deepEqual(loaded(args), [PRELOAD], args.join(' '));
 });
 
 test('verify loads the verify bundle (the record above can see it)', (t) => {
