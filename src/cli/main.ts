@@ -2,7 +2,7 @@
  * The `restage` command line: parses arguments, calls the library, renders the result and maps it
  * to an exit code. Exit codes, everywhere: 0 ok, 1 findings (check/verify), 2 bad input or usage,
  * 3 engine failure, 70 internal error (a bug: please report it). With `--json`, a usage error is one
- * JSON object too (status `usage-error`, one RS001 diagnostic), so a script never parses text.
+ * JSON object too (status `usage-error`, one RS100 diagnostic), so a script never parses text.
  * Loads only what the command needs: the parsers come with `migrate` and `verify`, and verify's
  * engine, differs and tar reader with `verify` alone (test/cli/startup.test.ts).
  */
@@ -129,7 +129,7 @@ function wantsJson(argv: readonly string[]): boolean {
 /** Exit 2: the message on stderr with a pointer to help, or, with --json, one object on stdout. */
 function usageError(message: string, json: boolean): number {
   if (json) {
-    const d = diagnostic('RS001', { file: '', line: 1, column: 1 }, message);
+    const d = diagnostic('RS100', { file: '', line: 1, column: 1 }, message);
     process.stdout.write(`${JSON.stringify({ schemaVersion: 1, status: 'usage-error', diagnostics: [d] }, null, 2)}\n`);
   } else process.stderr.write(`restage: ${message}\nrun "restage --help" for usage\n`);
   return EXIT.badInput;

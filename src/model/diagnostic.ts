@@ -23,11 +23,11 @@ export interface Diagnostic extends Location {
 
 /**
  * The catalogue. A code never changes meaning once released; retired codes are not reused.
- * RS0xx: the command line, RS1xx: discovery, RS2xx: Dockerfiles, RS3xx: scripts, RS4xx: artifact flow,
- * RS5xx: plan/emit, RS6xx: writing files, RS7xx: verify.
+ * RS1xx: discovery, RS2xx: Dockerfiles, RS3xx: scripts, RS4xx: artifact flow, RS5xx: plan/emit,
+ * RS6xx: writing files, RS7xx: verify.
  */
 export const CATALOGUE = {
-  RS001: { severity: 'error', title: 'usage error: the command line is not valid' },
+  RS100: { severity: 'error', title: 'usage error: the command line is not valid' },
   RS101: { severity: 'error', title: 'directory not found or unreadable' },
   RS102: { severity: 'error', title: 'no Dockerfile in the directory' },
   RS103: { severity: 'error', title: 'a Dockerfile named by the script does not exist' },

@@ -1,7 +1,7 @@
 /**
  * The CLI at a terminal: help laid out as docker's (one line a flag, an example section), wrapped at
  * word boundaries; -h and -v as --help and --version; with --json, a usage error is one JSON
- * object on stdout (status usage-error, an RS001 diagnostic) and exit 2.
+ * object on stdout (status usage-error, an RS100 diagnostic) and exit 2.
  */
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
@@ -103,7 +103,7 @@ for (const [args, message] of usageCases) {
     t.is(json.schemaVersion, 1);
     t.is(json.status, 'usage-error');
     t.is(json.diagnostics.length, 1);
-    t.is(json.diagnostics[0]!.code, 'RS001');
+    t.is(json.diagnostics[0]!.code, 'RS100');
     t.is(json.diagnostics[0]!.severity, 'error');
     t.regex(json.diagnostics[0]!.message, message);
   });
