@@ -1,7 +1,10 @@
 // One side of the file-system comparison benchmark, in a process of its own so its peak memory is
 // its own: exports two containers of IMAGE and reads both streams into manifests (sha256 of every
 // file), as verify does. Prints one JSON line: seconds, files, bytes and peak RSS.
-import { boundYoungGeneration, DockerEngine, readManifest } from '../dist/index.js';
+import { createRequire } from 'node:module';
+
+// Internals of the CLI's verify bundle, not the library's API.
+const { boundYoungGeneration, DockerEngine, readManifest } = createRequire(import.meta.url)('../dist/verify-cli.cjs');
 
 boundYoungGeneration(); // as `restage verify` does
 

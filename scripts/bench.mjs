@@ -1,6 +1,6 @@
 // npm run bench: wall time of restage commands as a ratio to the floor, `node -e 0`, measured in the
 // same run, interleaved so machine noise hits both alike. Medians of RUNS runs (default 21).
-// Prints one line per command; the target for migrate is at most 2.0x the floor.
+// Prints one line per command; the target for migrate is at most 1.5x the floor.
 // With a reachable engine and the test images (scripts/engine.sh, scripts/test-images.sh) it also
 // measures verify: its own overhead on the samples, and the streaming file-system comparison of a
 // ~500 MB image pair against `docker export | tar -x` + `sha256sum` of every file, with peak memory.

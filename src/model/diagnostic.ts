@@ -27,6 +27,7 @@ export interface Diagnostic extends Location {
  * RS6xx: writing files, RS7xx: verify.
  */
 export const CATALOGUE = {
+  RS100: { severity: 'error', title: 'usage error: the command line is not valid' },
   RS101: { severity: 'error', title: 'directory not found or unreadable' },
   RS102: { severity: 'error', title: 'no Dockerfile in the directory' },
   RS103: { severity: 'error', title: 'a Dockerfile named by the script does not exist' },

@@ -207,10 +207,26 @@ test('--write on a clean checkout replaces the runtime Dockerfile', (t) => {
 });
 
 test('a corrupt or stale code cache only costs time: the CLI still runs and replaces it', (t) => {
-  const cache = path.join(ROOT, 'dist', 'cli.cjs.v8cache');
+  // An installed copy (bin/, dist/, node_modules linked), so no test writes into the repository's dist/.
+  const root = tempCopy();
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(root, 'bin'));
+  fs.mkdirSync(path.join(root, 'dist'));
+  fs.copyFileSync(BIN, path.join(root, 'bin', 'restage.js'));
+  fs.copyFileSync(path.join(ROOT, 'dist', 'cli.cjs'), path.join(root, 'dist', 'cli.cjs'));
+  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
+  const cache = path.join(root, 'dist', 'cli.cjs.v8cache');
   fs.writeFileSync(cache, 'not a V8 code cache');
-  const r = restage(['migrate', 'samples/welcome', '--json']);
-  t.is(r.code, 0, r.stderr);
+  const r = spawnSync(
+    process.execPath,
+    [path.join(root, 'bin', 'restage.js'), 'migrate', 'samples/welcome', '--json'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
+  t.is(r.status, 0, r.stderr);
   t.is((JSON.parse(r.stdout) as { status: string }).status, 'migrated');
   t.not(fs.readFileSync(cache, 'utf8').slice(0, 19), 'not a V8 code cache');
 });

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runMigrate } from '../../src/commands/migrate.js';
+import { runMigrate } from '../../src/cli/migrate.js';
 import { analyzeDirectory } from '../../src/migrate.js';
 
 const SCRIPT =

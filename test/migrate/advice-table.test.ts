@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DiagnosticCode } from '../../src/model/diagnostic.js';
-import { runMigrate, type MigrateCommandOptions } from '../../src/commands/migrate.js';
+import { runMigrate, type MigrateCommandOptions } from '../../src/cli/migrate.js';
 import { BIN, MIGRATE_FIXTURES, tempCopy } from '../helpers/fixtures.js';
 
 /** File contents by path (parent directories are made); null deletes, `{ link }` a symlink, `{ fifo }` a FIFO. */

@@ -5,7 +5,7 @@
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runMigrate } from '../../src/commands/migrate.js';
+import { runMigrate } from '../../src/cli/migrate.js';
 import { MIGRATE_FIXTURES, tempCopy } from '../helpers/fixtures.js';
 
 const input = (name: string) => path.join(MIGRATE_FIXTURES, name, 'input');

@@ -8,7 +8,7 @@ import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
 import { validate } from 'dockerfile-utils';
-import { runMigrate } from '../../src/commands/migrate.js';
+import { runMigrate } from '../../src/cli/migrate.js';
 import { renderJson } from '../../src/emit/report-json.js';
 import { caseInput, MIGRATE_FIXTURES, migrateCases, tempCopy } from '../helpers/fixtures.js';
 

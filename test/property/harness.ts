@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runMigrate } from '../../src/commands/migrate.js';
+import { runMigrate } from '../../src/cli/migrate.js';
 import type { Engine } from '../../src/verify/engine/engine.js';
 import { verify } from '../../src/verify/verify.js';
 import { parseImageMap } from '../../src/verify/scratch.js';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { DockerfileParser } from 'dockerfile-ast';
-import { runMigrate } from '../../src/commands/migrate.js';
+import { runMigrate } from '../../src/cli/migrate.js';
 import { ROOT, tempCopy } from '../helpers/fixtures.js';
 import { problems } from './harness.js';
 

@@ -8,12 +8,12 @@
 import type { Backend, Engine } from '../verify/engine/engine.js';
 import { DockerEngine } from '../verify/engine/docker.js';
 import { PodmanEngine } from '../verify/engine/podman.js';
-import { boundYoungGeneration } from '../verify/memory.js';
+import { boundYoungGeneration } from './memory.js';
 import { createProgress } from '../verify/progress.js';
 import type { VerifyResult } from '../verify/result.js';
 import { parseImageMap } from '../verify/scratch.js';
 import { verify } from '../verify/verify.js';
-import { EXIT, parseEnvOptions } from './migrate.js';
+import { EXIT, parseEnvOptions } from './exit.js';
 
 export interface VerifyCommandOptions {
   readonly engine?: 'docker' | 'podman';

@@ -1,5 +1,5 @@
 /**
- * The migrate command as a library call: analyse, then write only what was asked for
+ * The migrate command: analyse, then write only what was asked for
  * (`out` or `write`), and only when the migration succeeded. Returns the result and the exit
  * code; never exits the process.
  */
@@ -8,6 +8,7 @@ import { diagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnosti
 import type { MigrationResult } from '../model/result.js';
 import { migrate } from '../migrate.js';
 import { writeAtomic } from '../write.js';
+import { EXIT } from './exit.js';
 
 export interface MigrateCommandOptions {
   readonly out?: string;
@@ -21,20 +22,6 @@ export interface MigrateCommandOptions {
   /** `--env NAME=VALUE`, already checked by parseEnvOptions. */
   readonly env?: Readonly<Record<string, string>>;
 }
-
-/** `--env NAME=VALUE` options as a map, or the usage error (a bad one exits 2). */
-export function parseEnvOptions(list: readonly string[]): { env: Record<string, string> } | { usage: string } {
-  const env: Record<string, string> = {};
-  for (const a of list) {
-    const eq = a.indexOf('=');
-    if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(a.slice(0, eq)))
-      return { usage: `--env takes NAME=VALUE (a shell variable name, then =), got "${a}"` };
-    env[a.slice(0, eq)] = a.slice(eq + 1);
-  }
-  return { env };
-}
-
-export const EXIT = { ok: 0, findings: 1, badInput: 2, engine: 3, internal: 70 } as const;
 
 export function runMigrate(
   dir: string,

@@ -1,0 +1,153 @@
+/**
+ * The command line's grammar, parsed without a library (yargs alone was a sixth of `restage migrate`'s
+ * start-up): `restage COMMAND [OPTIONS] DIR`. Options are `--name VALUE`, `--name=VALUE`, a flag
+ * `--name`, its negation `--no-name`, and `-h`/`-v`; a repeatable option takes one value a time;
+ * everything after `--` is positional. A usage error is a message, never an exception.
+ */
+
+export interface OptionSpec {
+  /** The long name, without `--`. */
+  readonly name: string;
+  readonly kind: 'flag' | 'string' | 'number' | 'list';
+  /** The value's name in help (FILE, NAME=VALUE); options that take a value have one. */
+  readonly value?: string;
+  readonly choices?: readonly string[];
+  readonly default?: string | number | boolean;
+  /** A flag whose default is true, turned off by `--no-NAME` (shown that way in help). */
+  readonly negatable?: boolean;
+  readonly describe: string;
+}
+
+export interface CommandSpec {
+  readonly name: string;
+  readonly positional: { readonly name: string; readonly describe: string };
+  readonly summary: string;
+  readonly options: readonly OptionSpec[];
+  /** Pairs of option names that cannot be given together. */
+  readonly conflicts?: readonly (readonly [string, string])[];
+  /** A command line (without `restage `) and what it does. */
+  readonly examples: readonly (readonly [string, string])[];
+}
+
+export type Value = string | number | boolean | readonly string[];
+
+export type Parsed =
+  | { readonly kind: 'help'; readonly command: CommandSpec | null }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'usage'; readonly message: string; readonly command: CommandSpec | null }
+  | {
+      readonly kind: 'run';
+      readonly command: CommandSpec;
+      readonly positional: string;
+      readonly values: ReadonlyMap<string, Value>;
+    };
+
+/** Options every command takes; `--help` and `--version` are answered before anything is checked. */
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+  { name: 'debug', kind: 'flag', describe: 'on an internal error, print its stack trace' },
+  { name: 'help', kind: 'flag', describe: 'print this help and exit' },
+  { name: 'version', kind: 'flag', describe: 'print the version and exit' },
+];
+
+const SHORT: Readonly<Record<string, string>> = { '-h': 'help', '-v': 'version' };
+
+export function parseArgs(argv: readonly string[], commands: readonly CommandSpec[]): Parsed {
+  const options = argv.indexOf('--') === -1 ? argv : argv.slice(0, argv.indexOf('--'));
+  const asked = (name: string) => options.some((a) => a === `--${name}` || SHORT[a] === name);
+  const first = argv.find((a) => !a.startsWith('-'));
+  const command = commands.find((c) => c.name === first) ?? null;
+  if (asked('help')) return { kind: 'help', command };
+  if (asked('version')) return { kind: 'version' };
+  if (first === undefined || argv[0] === '--')
+    return usage(`give a command: ${commands.map((c) => `restage ${c.name} <dir>`).join(' | ')}`, null);
+  if (!command) return usage(`Unknown argument: ${first}`, null);
+  return parseCommand(argv.slice(argv.indexOf(first) + 1), argv.slice(0, argv.indexOf(first)), command);
+}
+
+function usage(message: string, command: CommandSpec | null): Parsed {
+  return { kind: 'usage', message, command };
+}
+
+function parseCommand(rest: readonly string[], before: readonly string[], command: CommandSpec): Parsed {
+  const specs = [...GLOBAL_OPTIONS, ...command.options];
+  const values = new Map<string, Value>();
+  for (const spec of specs) if (spec.default !== undefined) values.set(spec.name, spec.default);
+  const positionals: string[] = [];
+  const unknown: string[] = [];
+  const args = [...before, ...rest];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--') || arg === '--') {
+      if (arg.startsWith('-') && arg.length > 1) unknown.push(arg);
+      else positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+    const spec = specs.find((s) => s.name === name);
+    const negated = spec ? undefined : specs.find((s) => s.negatable && `no-${s.name}` === name);
+    if (negated && inline === undefined) {
+      values.set(negated.name, false);
+      continue;
+    }
+    if (!spec) {
+      unknown.push(name);
+      continue;
+    }
+    if (spec.kind === 'flag') {
+      if (inline !== undefined) return usage(`--${name} takes no value, got "${arg}"`, command);
+      values.set(name, true);
+      continue;
+    }
+    const value = inline ?? args[++i];
+    if (value === undefined || (inline === undefined && value.startsWith('--')))
+      return usage(`--${name} needs a value: --${name} ${spec.value ?? 'VALUE'}`, command);
+    const checked = checkValue(spec, value);
+    if (typeof checked === 'object' && 'usage' in checked) return usage(checked.usage, command);
+    values.set(name, spec.kind === 'list' ? [...((values.get(name) as readonly string[]) ?? []), value] : checked);
+  }
+  if (positionals.length > 1) unknown.push(...positionals.slice(1));
+  if (unknown.length > 0)
+    return usage(`Unknown argument${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, command);
+  if (positionals.length === 0) return usage('Not enough non-option arguments: got 0, need at least 1', command);
+  for (const [a, b] of command.conflicts ?? [])
+    if (given(args, a) && given(args, b)) return usage(`Arguments ${a} and ${b} are mutually exclusive`, command);
+  return { kind: 'run', command, positional: positionals[0]!, values };
+}
+
+function checkValue(spec: OptionSpec, value: string): Value | { usage: string } {
+  if (spec.choices && !spec.choices.includes(value))
+    return { usage: `--${spec.name} takes one of ${spec.choices.join(', ')}, got "${value}"` };
+  if (spec.kind !== 'number') return value;
+  const n = Number(value);
+  return value.trim() !== '' && Number.isFinite(n) ? n : { usage: `--${spec.name} takes a number, got "${value}"` };
+}
+
+function given(args: readonly string[], name: string): boolean {
+  return args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+}
+
+/** Typed reads of parsed values; the spec decides each option's kind, so a wrong read is a bug. */
+export function flag(values: ReadonlyMap<string, Value>, name: string): boolean {
+  return values.get(name) === true;
+}
+
+export function text(values: ReadonlyMap<string, Value>, name: string): string | undefined {
+  const v = values.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function count(values: ReadonlyMap<string, Value>, name: string): number | undefined {
+  const v = values.get(name);
+  return typeof v === 'number' ? v : undefined;
+}
+
+export function list(values: ReadonlyMap<string, Value>, name: string): readonly string[] | undefined {
+  const v = values.get(name);
+  return Array.isArray(v) ? (v as readonly string[]) : undefined;
+}

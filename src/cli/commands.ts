@@ -1,0 +1,147 @@
+/** The commands restage takes, their options and examples: what parseArgs checks and help shows. */
+import type { CommandSpec } from './args.js';
+
+const JSON_OPTION = {
+  name: 'json',
+  kind: 'flag',
+  describe: 'print one JSON object (see README) instead of the text report; usage errors too',
+} as const;
+
+export const MIGRATE: CommandSpec = {
+  name: 'migrate',
+  positional: { name: 'DIR', describe: 'directory holding the Dockerfiles and the build script' },
+  summary: 'turn a builder pattern (Dockerfile.build + Dockerfile + build.sh) into one multi-stage Dockerfile',
+  options: [
+    {
+      name: 'env',
+      kind: 'list',
+      value: 'NAME=VALUE',
+      describe: 'an environment variable the build script reads (repeatable)',
+    },
+    {
+      name: 'force',
+      kind: 'flag',
+      describe: 'with --write/--out: overwrite a file git cannot restore, keeping the original as NAME.orig',
+    },
+    JSON_OPTION,
+    { name: 'out', kind: 'string', value: 'FILE', describe: 'write the migrated Dockerfile to FILE' },
+    {
+      name: 'script',
+      kind: 'string',
+      value: 'FILE',
+      describe: 'the build script to migrate, relative to DIR (when several scripts are candidate pipelines)',
+    },
+    {
+      name: 'script-arg',
+      kind: 'list',
+      value: 'VALUE',
+      describe: 'an argument the build script receives ($1, $2… in order; repeatable)',
+    },
+    {
+      name: 'write',
+      kind: 'flag',
+      describe: 'replace the runtime Dockerfile in place (legacy files are listed, never deleted)',
+    },
+  ],
+  conflicts: [['out', 'write']],
+  examples: [
+    ['migrate samples/href-counter', 'print the migrated Dockerfile (stdout) and the report (stderr)'],
+    ['migrate . --write', 'replace the runtime Dockerfile in place, when git can restore it'],
+    ['migrate . --out Dockerfile.multistage --json', 'write a new file and print the report as JSON'],
+    ['migrate . --script build.arm.sh --script-arg arm', 'migrate one of several build scripts, given its $1'],
+  ],
+};
+
+export const VERIFY: CommandSpec = {
+  name: 'verify',
+  positional: { name: 'DIR', describe: 'directory holding the builder pattern' },
+  summary: 'build the legacy pipeline and the multi-stage Dockerfile on a real engine and compare the two images',
+  options: [
+    {
+      name: 'backend',
+      kind: 'string',
+      value: 'NAME',
+      choices: ['buildkit', 'classic'],
+      describe: 'builder (default: what the engine uses; DOCKER_BUILDKIT decides when set)',
+    },
+    { name: 'build-arg', kind: 'list', value: 'NAME=VALUE', describe: 'passed to every build (repeatable)' },
+    {
+      name: 'dockerfile',
+      kind: 'string',
+      value: 'FILE',
+      describe: "verify this hand-written Dockerfile instead of restage's own migration",
+    },
+    {
+      name: 'engine',
+      kind: 'string',
+      value: 'NAME',
+      choices: ['docker', 'podman'],
+      describe:
+        'container engine CLI (default: the one the script builds with; client from $RESTAGE_DOCKER / $RESTAGE_PODMAN or PATH)',
+    },
+    {
+      name: 'env',
+      kind: 'list',
+      value: 'NAME=VALUE',
+      describe: 'an environment variable the build script reads, for the analysis and the replay (repeatable)',
+    },
+    {
+      name: 'ignore',
+      kind: 'list',
+      value: 'GLOB',
+      describe: 'paths to leave out of the file comparison (repeatable)',
+    },
+    {
+      name: 'image-map',
+      kind: 'list',
+      value: 'FROM=TO',
+      describe: 'substitute a base image on both sides (repeatable)',
+    },
+    JSON_OPTION,
+    {
+      name: 'keep',
+      kind: 'flag',
+      describe: 'keep the containers, images and scratch directories verify made (and list them)',
+    },
+    {
+      name: 'network',
+      kind: 'string',
+      value: 'NAME',
+      choices: ['none', 'default'],
+      default: 'none',
+      describe: 'network for RUN steps of both builds',
+    },
+    { name: 'quiet', kind: 'flag', describe: 'no progress on stderr' },
+    {
+      name: 'run',
+      kind: 'flag',
+      default: true,
+      negatable: true,
+      describe: 'do not run the images (by default both run and what they do is compared)',
+    },
+    { name: 'run-args', kind: 'list', value: 'ARG', describe: 'an argument for running both images (repeatable)' },
+    { name: 'run-timeout', kind: 'number', value: 'SECONDS', default: 30, describe: 'seconds before a run is stopped' },
+    { name: 'run-user', kind: 'string', value: 'USER', describe: 'user to run both images as' },
+    {
+      name: 'script',
+      kind: 'string',
+      value: 'FILE',
+      describe:
+        'the build script to replay and migrate, relative to DIR (when several scripts are candidate pipelines)',
+    },
+    {
+      name: 'script-arg',
+      kind: 'list',
+      value: 'VALUE',
+      describe: 'an argument the build script receives, for the analysis and the replay ($1, $2… in order; repeatable)',
+    },
+    { name: 'strict-mtime', kind: 'flag', describe: 'also compare modification times' },
+  ],
+  examples: [
+    ['verify samples/href-counter', "build both pipelines and compare the images, with restage's migration"],
+    ['verify . --dockerfile Dockerfile.multi', 'judge a hand-written multi-stage Dockerfile instead'],
+    ['verify . --image-map gcc=gcc:13 --no-run --json', 'use a local base image, skip running, print JSON'],
+  ],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [MIGRATE, VERIFY];

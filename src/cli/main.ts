@@ -1,0 +1,149 @@
+/**
+ * The `restage` command line: parses arguments, calls the library, renders the result and maps it
+ * to an exit code. Exit codes, everywhere: 0 ok, 1 findings (check/verify), 2 bad input or usage,
+ * 3 engine failure, 70 internal error (a bug: please report it). With `--json`, a usage error is one
+ * JSON object too (status `usage-error`, one RS100 diagnostic), so a script never parses text.
+ * Loads only what the command needs: the parsers come with `migrate` and `verify`, and verify's
+ * engine, differs and tar reader with `verify` alone (test/cli/startup.test.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { diagnostic } from '../model/diagnostic.js';
+import { flag, list, parseArgs, text, count, type Value } from './args.js';
+import { COMMANDS } from './commands.js';
+import { helpText } from './help.js';
+import { EXIT, parseEnvOptions } from './exit.js';
+
+/**
+ * Runs one command. An exception that reaches here is restage's own failure (a bug, a broken
+ * installation): one line on stderr, exit 70; `--debug` adds the stack.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  quietOnClosedOutput();
+  try {
+    return await command(argv);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(
+      `restage: internal error: ${message.split('\n')[0]} (a bug in restage or a broken installation; rerun with --debug for the stack trace, and please report it)\n`,
+    );
+    if (argv.includes('--debug'))
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? message) : message}\n`);
+    return EXIT.internal;
+  }
+}
+
+/**
+ * A reader that goes away (`restage … | head -1`) makes writes fail with EPIPE, emitted as an
+ * 'error' event that would end the process unhandled — in the middle of verify, before its cleanup.
+ * What is left to print has no reader: it is dropped. (verify also cancels itself then: see runVerify.)
+ */
+function quietOnClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') === 0)
+      stream.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+      });
+  }
+}
+
+async function command(argv: readonly string[]): Promise<number> {
+  const parsed = parseArgs(argv, COMMANDS);
+  const json = wantsJson(argv);
+  switch (parsed.kind) {
+    case 'help':
+      process.stdout.write(helpText(COMMANDS, parsed.command, helpWidth()));
+      return EXIT.ok;
+    case 'version':
+      process.stdout.write(`${version()}\n`);
+      return EXIT.ok;
+    case 'usage':
+      return usageError(parsed.message, json);
+  }
+  const { values, positional: dir } = parsed;
+  return parsed.command.name === 'migrate' ? migrateCommand(dir, values, json) : verifyCommand(dir, values, json);
+}
+
+async function migrateCommand(dir: string, values: ReadonlyMap<string, Value>, json: boolean): Promise<number> {
+  const env = parseEnvOptions(list(values, 'env') ?? []);
+  if ('usage' in env) return usageError(env.usage, json);
+  const { runMigrate, renderJson, renderText } = await import('./migrate-cli.js');
+  const script = text(values, 'script');
+  const scriptArgs = list(values, 'script-arg');
+  const { result, exitCode } = runMigrate(dir, {
+    out: text(values, 'out'),
+    write: flag(values, 'write'),
+    force: flag(values, 'force'),
+    ...(script !== undefined ? { script } : {}),
+    ...(scriptArgs ? { scriptArgs } : {}),
+    env: env.env,
+  });
+  if (json) process.stdout.write(renderJson(result));
+  else {
+    const report = renderText(result, { printDockerfile: result.status !== 'error' && result.written.length === 0 });
+    process.stdout.write(report.stdout);
+    process.stderr.write(report.stderr);
+  }
+  return exitCode;
+}
+
+async function verifyCommand(dir: string, values: ReadonlyMap<string, Value>, json: boolean): Promise<number> {
+  const { runVerify, renderVerifyJson, renderVerifyText } = await import('./verify-cli.js');
+  const engine = text(values, 'engine') as 'docker' | 'podman' | undefined;
+  const backend = text(values, 'backend') as 'buildkit' | 'classic' | undefined;
+  const script = text(values, 'script');
+  const dockerfile = text(values, 'dockerfile');
+  const runUser = text(values, 'run-user');
+  const scriptArgs = list(values, 'script-arg');
+  const outcome = await runVerify(dir, {
+    ...(engine ? { engine } : {}),
+    ...(script !== undefined ? { script } : {}),
+    ...(backend ? { backend } : {}),
+    ...(dockerfile ? { dockerfile } : {}),
+    network: text(values, 'network') === 'default' ? 'default' : 'none',
+    imageMap: list(values, 'image-map') ?? [],
+    buildArg: list(values, 'build-arg') ?? [],
+    ignore: list(values, 'ignore') ?? [],
+    strictMtime: flag(values, 'strict-mtime'),
+    runArgs: list(values, 'run-args') ?? [],
+    ...(runUser ? { runUser } : {}),
+    runTimeout: count(values, 'run-timeout') ?? 30,
+    noRun: !flag(values, 'run'),
+    keep: flag(values, 'keep'),
+    quiet: flag(values, 'quiet') || json,
+    ...(scriptArgs ? { scriptArgs } : {}),
+    env: list(values, 'env') ?? [],
+  });
+  if ('usage' in outcome) return usageError(outcome.usage, json);
+  process.stdout.write(json ? renderVerifyJson(outcome.result) : renderVerifyText(outcome.result));
+  return outcome.exitCode;
+}
+
+/** `--json` among the options (not after `--`), whether or not the rest of the line parses. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** Exit 2: the message on stderr with a pointer to help, or, with --json, one object on stdout. */
+function usageError(message: string, json: boolean): number {
+  if (json) {
+    const d = diagnostic('RS100', { file: '', line: 1, column: 1 }, message);
+    process.stdout.write(`${JSON.stringify({ schemaVersion: 1, status: 'usage-error', diagnostics: [d] }, null, 2)}\n`);
+  } else process.stderr.write(`restage: ${message}\nrun "restage --help" for usage\n`);
+  return EXIT.badInput;
+}
+
+function helpWidth(): number {
+  return process.stdout.isTTY && process.stdout.columns ? Math.min(process.stdout.columns, 120) : 80;
+}
+
+/** The version of the package this file belongs to (src/cli/ in the repository, dist/ when built). */
+function version(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+    if (path.dirname(dir) === dir) return 'unknown';
+  }
+}

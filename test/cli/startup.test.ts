@@ -1,0 +1,56 @@
+/**
+ * Start-up: `restage migrate` loads only what migrate needs. verify's engine, differs and tar
+ * reader live in their own bundle (dist/verify-cli.cjs), which only `restage verify` requires;
+ * the parsers load only when a command runs.
+ */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BIN, ROOT, tempCopy } from '../helpers/fixtures.js';
+
+const PRELOAD = path.join(ROOT, 'test', 'fixtures', 'cli', 'loaded-modules.cjs');
+
+/** The files a CLI run loaded through require. */
+function loaded(args: string[]): string[] {
+  const dir = tempCopy();
+  try {
+    const record = path.join(dir, 'loaded');
+    spawnSync(process.execPath, ['--require', PRELOAD, BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, RESTAGE_LOADED_MODULES: record },
+    });
+    return fs.readFileSync(record, 'utf8').split('\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('migrate never loads the verify bundle, nor tar-stream', (t) => {
+  const files = loaded(['migrate', 'samples/href-counter', '--json']);
+  t.true(
+    files.some((f) => f.includes(`${path.sep}tree-sitter-bash${path.sep}`)),
+    'the record holds what migrate requires: the shell parser',
+  );
+  t.deepEqual(
+    files.filter((f) => /verify-cli|tar-stream/.test(f)),
+    [],
+  );
+});
+
+test('--version, --help and a usage error load no parser', (t) => {
+  for (const args of [['--version'], ['migrate', '--help'], ['migrate', '--json']])
+    t.deepEqual(loaded(args), [PRELOAD], args.join(' '));
+});
+
+test('verify loads the verify bundle (the record above can see it)', (t) => {
+  const files = loaded(['verify', 'no/such/dir', '--json']);
+  t.true(files.some((f) => f.endsWith(path.join('dist', 'verify-cli.cjs'))));
+});
+
+test("the CLI bundle holds none of verify's modules", (t) => {
+  const bundle = fs.readFileSync(path.join(ROOT, 'dist', 'cli.cjs'), 'utf8');
+  t.true(bundle.includes('// src/migrate.ts'), 'esbuild marks each module it bundles with its path');
+  t.notRegex(bundle, /^\/\/ src\/verify\//m);
+  t.notRegex(bundle, /^\/\/ .*node_modules\/(tar-stream|yargs)\//m);
+});
