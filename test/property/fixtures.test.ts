@@ -1,11 +1,11 @@
 /**
  * Failing seeds of the property suite, replayed as regular tests (test/fixtures/property/<case>):
- * each once crashed restage or produced an unlocated or out-of-file diagnostic.
+ * each once crashed restage, produced an unlocated or out-of-file diagnostic, or was misjudged by the harness.
  */
 import test from 'ava';
 import path from 'node:path';
 import { ROOT } from '../helpers/fixtures.js';
-import { check } from './harness.js';
+import { check, leadingDirectives } from './harness.js';
 
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'property');
 
@@ -35,4 +35,13 @@ test('lone-cr: a lone \\r in a Dockerfile gave instructions empty spans (a COPY 
     result.diagnostics.some((d) => d.code === 'RS205' && d.file === 'Dockerfile' && d.line === 1 && d.column === 12),
     JSON.stringify(result.diagnostics),
   );
+});
+
+test('syntax-comment: a `# syntax=` comment below FROM was taken for an emitted parser directive; it is a comment, kept', async (t) => {
+  const { result, exitCode } = await check(path.join(FIXTURES, 'syntax-comment'));
+  t.is(exitCode, 0);
+  t.is(result.status, 'migrated');
+  t.regex(result.dockerfile ?? '', /^FROM [^\n]*\n[\s\S]*\n# syntax=docker\/dockerfile:1\n/);
+  t.deepEqual([...leadingDirectives(result.dockerfile ?? '')], []);
+  t.deepEqual([...leadingDirectives('# syntax=docker/dockerfile:1\nFROM scratch\n')], ['syntax']);
 });

@@ -57,6 +57,20 @@ export function writeTree(files: Tree, parent = os.tmpdir()): string {
   return dir;
 }
 
+/**
+ * Docker's parser directives: `# name=value` lines at the very top of a Dockerfile, before any other comment,
+ * blank line or instruction; the same text further down is a comment.
+ */
+export function leadingDirectives(dockerfile: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of dockerfile.replace(/^\uFEFF/, '').split('\n')) {
+    const m = /^#\s*([A-Za-z]+)\s*=/.exec(line);
+    if (!m) break;
+    names.add(m[1]!.toLowerCase());
+  }
+  return names;
+}
+
 /** Every property of a result that holds whatever the input; returns the problems found (empty: fine). */
 export function problems(dir: string, result: MigrationResult, exitCode: number): string[] {
   const out: string[] = [];
@@ -67,7 +81,7 @@ export function problems(dir: string, result: MigrationResult, exitCode: number)
     out.push('no Dockerfile on success');
   if (result.status === 'error' && !result.diagnostics.some((d) => d.severity === 'error'))
     out.push('error status without an error diagnostic');
-  if (result.dockerfile !== null && /^#\s*syntax\s*=/im.test(result.dockerfile)) out.push('emitted # syntax=');
+  if (result.dockerfile !== null && leadingDirectives(result.dockerfile).has('syntax')) out.push('emitted # syntax=');
   for (const d of result.diagnostics) {
     if (!(d.code in CATALOGUE)) out.push(`unknown code ${d.code}`);
     if (d.severity !== CATALOGUE[d.code].severity) out.push(`${d.code} with severity ${d.severity}`);
