@@ -15,6 +15,7 @@ import { hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
 import type { Artifact, ArtifactSource, Consumption, HostTree } from '../model/analysis.js';
 import { startedContainerCopy } from './started.js';
 import { isWithin } from '../shared/paths.js';
+import { imageKey } from '../shared/image-ref.js';
 
 export interface MatchInput {
   readonly flow: BuildFlow;
@@ -78,11 +79,11 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   for (const event of flow.events) {
     switch (event.kind) {
       case 'build':
-        for (const tag of event.tags) imagesByTag.set(normalizeTag(tag), event);
+        for (const tag of event.tags) imagesByTag.set(imageKey(tag), event);
         matchBuild(event);
         break;
       case 'create': {
-        const build = imagesByTag.get(normalizeTag(event.image));
+        const build = imagesByTag.get(imageKey(event.image));
         containers.set(event.handle, build ? { kind: 'build', build } : { kind: 'image', image: event.image });
         creates.set(event.handle, event);
         break;
@@ -379,14 +380,6 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       consumed.add(x.artifact.id);
     }
   }
-}
-
-/** Docker normalizes `name` to `name:latest` and `docker.io/library/name` to `name`. */
-export function normalizeTag(tag: string): string {
-  let t = tag.replace(/^docker\.io\/(library\/)?/, '').replace(/^index\.docker\.io\/(library\/)?/, '');
-  const lastSlash = t.lastIndexOf('/');
-  if (!t.slice(lastSlash + 1).includes(':') && !t.includes('@')) t += ':latest';
-  return t;
 }
 
 function unquote(raw: string): string {

@@ -9,7 +9,7 @@ import type { Instruction, ParsedDockerfile, Stage } from '../model/dockerfile.j
 import type { ImageBuild } from '../model/flow.js';
 import type { Analysis, Consumption } from '../model/analysis.js';
 import type { PlannedFile, PlannedStage, StagePlan, TextEdit } from '../model/plan.js';
-import { normalizeTag } from '../analyze/artifacts.js';
+import { imageKey } from '../shared/image-ref.js';
 import { buildArgCollisions, hoistGlobalArgs } from './args.js';
 import { buildCommand } from './command.js';
 import { copyEdits, type CopySource } from './copies.js';
@@ -102,7 +102,7 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
   const finalStage = runtimeFile.stages[runtimeFile.stages.length - 1]!;
   const runtimeName = names.claim('runtime', finalStage.name);
   for (const s of runtimeFile.stages) {
-    const builderOfImage = builders.find((b) => b.build.tags.some((t) => normalizeTag(t) === normalizeTag(s.image)));
+    const builderOfImage = builders.find((b) => b.build.tags.some((t) => imageKey(t) === imageKey(s.image)));
     if (builderOfImage) {
       const token = s.from.args.find((a) => a.raw === s.image);
       if (token) editsOf(runtimeFile).push({ start: token.start, end: token.end, text: builderOfImage.name });

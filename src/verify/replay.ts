@@ -14,7 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { normalizeTag } from '../analyze/artifacts.js';
+import { imageKey } from '../shared/image-ref.js';
 import type { Analysis } from '../model/analysis.js';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { ContainerCreate, CopyOut, HostOperation, ImageBuild } from '../model/flow.js';
@@ -126,7 +126,7 @@ export async function replayLegacy(
   const containers = new Map<string, string>();
   const builders: string[] = [];
   let buildSeconds = 0;
-  const resolveImage = (image: string) => tags.get(normalizeTag(image)) ?? mapImage(image, settings.imageMap);
+  const resolveImage = (image: string) => tags.get(imageKey(image)) ?? mapImage(image, settings.imageMap);
 
   for (const event of analysis.flow.events) {
     switch (event.kind) {
@@ -147,7 +147,7 @@ export async function replayLegacy(
             verb: event.invocation.verb,
           },
         );
-        for (const t of event.tags) tags.set(normalizeTag(t), tag);
+        for (const t of event.tags) tags.set(imageKey(t), tag);
         if (event === runtime) return { runtime: tag, builders, buildSeconds };
         builders.push(tag);
         break;
