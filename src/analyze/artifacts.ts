@@ -15,6 +15,7 @@ import { hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
 import type { Artifact, ArtifactSource, Consumption, HostTree } from '../model/analysis.js';
 import { startedContainerCopy } from './started.js';
 import { isWithin } from '../shared/paths.js';
+import { globCovers } from '../shared/glob.js';
 import { imageKey } from '../shared/image-ref.js';
 
 export interface MatchInput {
@@ -384,14 +385,4 @@ export function matchArtifacts(input: MatchInput): MatchResult {
 
 function unquote(raw: string): string {
   return raw.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
-}
-
-function globCovers(pattern: string, candidate: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .split('')
-      .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('')}(/.*)?$`,
-  );
-  return re.test(candidate);
 }

@@ -43,3 +43,12 @@ const CASES: ReadonlyArray<readonly [readonly string[], string, boolean]> = [
 ];
 
 for (const [patterns, path, expected] of CASES) test(matches, patterns, path, expected);
+
+test('a class matches one character of it, braces and negation are literal', (t) => {
+  t.true(globMatcher(['/lib/[ab].so'])('/lib/a.so'));
+  t.false(globMatcher(['/lib/[ab].so'])('/lib/c.so'));
+  t.true(globMatcher(['/etc/{a,b}'])('/etc/{a,b}'));
+  t.false(globMatcher(['/etc/{a,b}'])('/etc/a'));
+  t.true(globMatcher(['!x'])('/!x'));
+  t.false(globMatcher(['!x'])('/y'));
+});
