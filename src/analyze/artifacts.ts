@@ -16,6 +16,7 @@ import type { Artifact, ArtifactSource, Consumption, HostTree } from '../model/a
 import { startedContainerCopy } from './started.js';
 import { isWithin } from '../shared/paths.js';
 import { globCovers } from '../shared/glob.js';
+import { isContextSource, readsContext } from '../shared/context-copy.js';
 import { imageKey } from '../shared/image-ref.js';
 
 export interface MatchInput {
@@ -247,9 +248,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     const before = consumptions.length;
     for (const stage of dockerfile.stages) {
       for (const inst of stage.instructions) {
-        if (inst.keyword !== 'COPY' && inst.keyword !== 'ADD') continue;
-        if (inst.flags.some((f) => f.name === 'from')) continue;
-        matchInstruction(build, dockerfile, inst);
+        if (readsContext(inst)) matchInstruction(build, dockerfile, inst);
       }
     }
     if (consumptions.length > before) buildsWithConsumers.push(build);
@@ -260,7 +259,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     sources.forEach((token, index) => {
       const raw = inst.jsonForm ? token.raw : unquote(token.raw);
       const at = { file: dockerfile.file, line: token.line, column: token.column };
-      if (inst.keyword === 'ADD' && /^[a-z]+:\/\//i.test(raw)) return;
+      if (!isContextSource(raw)) return;
       if (raw.includes('$')) {
         // Which file a variable source names is decided at build time; one that may name an artifact is undecidable here.
         const maybe = placed.find((x) =>
