@@ -39,3 +39,13 @@ export function globCovers(pattern: string, candidate: string): boolean {
     if (path.posix.dirname(p) === p) return false;
   }
 }
+
+/**
+ * Whether a shell `case` pattern matches a word: `*` matches any text, '/' included, `[…]` is a
+ * class and `\` quotes the next character. Unlike the shell's, `?` does not match a '/'.
+ */
+export function caseMatches(pattern: string, word: string): boolean {
+  // picomatch matches no empty string; in the shell only stars (or nothing) match one.
+  if (word === '') return /^\**$/.test(pattern);
+  return picomatch.isMatch(word, pattern, { ...PLAIN_GLOB, bash: true });
+}

@@ -17,6 +17,8 @@ import { expandArguments, expandValue, type ExpansionScope } from './expand.js';
 import { concat, known, unresolved, type ShellValue, type Word } from './values.js';
 import { decideCondition } from './conditions.js';
 import { isDockerAction, isFailurePath } from './guards.js';
+import { invokesDocker } from '../../shared/docker-cli.js';
+import { caseMatches } from '../../shared/glob.js';
 
 export interface EvaluationResult {
   readonly events: FlowEvent[];
@@ -550,7 +552,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
           );
         return undefined;
       }
-      if (patterns.some((p) => globMatch(p.text.replace(/^["']|["']$/g, ''), word.text))) return runBlock(body);
+      if (patterns.some((p) => caseMatches(p.text.replace(/^["']|["']$/g, ''), word.text))) return runBlock(body);
     }
     return undefined;
   }
@@ -592,20 +594,9 @@ function toRedirect(node: SyntaxNode): Redirect {
 }
 
 function mentionsDocker(node: SyntaxNode): boolean {
-  return /(^|[\s;&|(`])(sudo\s+)?(docker|podman)\s/.test(node.text);
+  return invokesDocker(node.text);
 }
 
 function isLocalIn(body: SyntaxNode, name: string): boolean {
   return new RegExp(`(^|\\s)local\\s+([^\\n;]*\\s)?${name}(=|\\s|$)`, 'm').test(body.text);
-}
-
-function globMatch(pattern: string, text: string): boolean {
-  if (pattern === '*') return true;
-  const re = new RegExp(
-    `^${pattern
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('')}$`,
-  );
-  return re.test(text);
 }
