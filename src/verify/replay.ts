@@ -18,7 +18,7 @@ import { imageKey } from '../shared/image-ref.js';
 import type { Analysis } from '../model/analysis.js';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { ContainerCreate, CopyOut, HostOperation, ImageBuild } from '../model/flow.js';
-import { applyMode, hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
+import { applyMode, hostPaths, hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
 import type { Backend, Engine } from './engine/engine.js';
 import { EngineError } from './engine/engine.js';
 import { EngineFailure, LegacyNotReproduced } from './failure.js';
@@ -294,12 +294,9 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
       return;
     }
     if (event.undecidable.length > 0) return;
-    const reads =
-      event.op === 'mv' || event.op === 'cp' ? event.paths.slice(0, -1) : event.op === 'chmod' ? event.paths : [];
+    const { reads, makes } = hostPaths(event);
     for (const p of reads) needs(event.at, p, `\`${event.command}\` to read`);
-    if (event.op === 'mkdir') produced.push(...event.paths);
-    if ((event.op === 'mv' || event.op === 'cp') && event.paths.length >= 2)
-      produced.push(event.paths[event.paths.length - 1]!);
+    produced.push(...makes);
   }
 }
 
