@@ -3,18 +3,22 @@
  * directory rules, mkdir, mv, rm) to know which host path holds which container path at the
  * time of each build, then matches every runtime COPY/ADD source against them.
  *
- * docker cp, as observed on a real engine (ENGINE.md): `c:/d ./new` makes ./new with d's
+ * docker cp, as observed on a real engine: `c:/d ./new` makes ./new with d's
  * content; `c:/d ./existing` makes ./existing/d; `c:/d/. ./x` merges d's content into ./x;
  * a file to an existing directory lands inside it.
  */
 import path from 'node:path';
-import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
 import type { BuildFlow, ContainerCreate, HostOperation, ImageBuild } from '../model/flow.js';
-import { hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
+import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
 import type { Artifact, ArtifactSource, Consumption, HostTree } from '../model/analysis.js';
+import { Placement, type Placed } from './placement.js';
 import { startedContainerCopy } from './started.js';
 import { isWithin } from '../shared/paths.js';
+import { globCovers } from '../shared/glob.js';
+import { isContextSource, readsContext } from '../shared/context-copy.js';
+import { imageKey } from '../shared/image-ref.js';
 
 export interface MatchInput {
   readonly flow: BuildFlow;
@@ -36,17 +40,6 @@ export interface MatchResult {
   readonly diagnostics: Diagnostic[];
 }
 
-/**
- * An artifact where it lies on the host. `merged`: `docker cp c:/d/. ./x` into an x that already
- * held files, so x holds context files and the artifact's content side by side.
- */
-interface Placed {
-  artifact: Artifact;
-  hostPath: string;
-  containerPath: string;
-  merged: boolean;
-}
-
 const GLOB = /[*?[]/;
 const ARCHIVE = /\.(tar|tgz|tar\.gz|tar\.bz2|tbz2|tar\.xz|txz|tar\.zst)$/;
 
@@ -58,31 +51,20 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const imagesByTag = new Map<string, ImageBuild>();
   const containers = new Map<string, ArtifactSource>();
   const creates = new Map<string, ContainerCreate>();
-  let placed: Placed[] = [];
-  const madeDirs = new Set<string>();
-  const removed: string[] = [];
+  const placement = new Placement(tree, input.display);
   /** Host paths the script's own commands write before the build at hand (`cp`, `mv`, `mkdir`, a redirection, an unknown command). */
   const written: HostOperation[] = [];
   const consumed = new Set<number>();
   const buildsWithConsumers: ImageBuild[] = [];
 
-  const kindOf = (p: string): 'file' | 'dir' | null => {
-    const hit = placed.find((x) => x.hostPath === p);
-    if (hit) return hit.artifact.contentOnly || isDirLike(hit) ? 'dir' : 'file';
-    if (placed.some((x) => isWithin(x.hostPath, p) && x.hostPath !== p) || madeDirs.has(p)) return 'dir';
-    if (removed.some((r) => isWithin(p, r))) return null;
-    return tree.kind(p);
-  };
-  const isDirLike = (x: Placed) => x.artifact.contentOnly;
-
   for (const event of flow.events) {
     switch (event.kind) {
       case 'build':
-        for (const tag of event.tags) imagesByTag.set(normalizeTag(tag), event);
+        for (const tag of event.tags) imagesByTag.set(imageKey(tag), event);
         matchBuild(event);
         break;
       case 'create': {
-        const build = imagesByTag.get(normalizeTag(event.image));
+        const build = imagesByTag.get(imageKey(event.image));
         containers.set(event.handle, build ? { kind: 'build', build } : { kind: 'image', image: event.image });
         creates.set(event.handle, event);
         break;
@@ -116,7 +98,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           diagnostics.push(ran);
         const contentOnly = event.containerPath.endsWith('/.');
         const containerPath = contentOnly ? event.containerPath.slice(0, -2) || '/' : event.containerPath;
-        const destKind = kindOf(event.hostPath);
+        const destKind = placement.kindOf(event.hostPath);
         const hostPath =
           !contentOnly && destKind === 'dir'
             ? path.join(event.hostPath, path.posix.basename(containerPath))
@@ -131,13 +113,14 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           modes: [],
         };
         artifacts.push(artifact);
-        const merged = contentOnly && destKind === 'dir' && tree.kind(hostPath) === 'dir' && !madeDirs.has(hostPath);
-        placed = placed.filter((x) => !isWithin(x.hostPath, hostPath));
-        placed.push({ artifact, hostPath, containerPath, merged });
+        const merged =
+          contentOnly && destKind === 'dir' && tree.kind(hostPath) === 'dir' && !placement.madeDirs.has(hostPath);
+        placement.place({ artifact, hostPath, containerPath, merged });
         break;
       }
       case 'host':
-        applyHost(event);
+        if (event.op !== 'rm' && event.op !== 'chmod' && event.op !== 'chown') written.push(event);
+        diagnostics.push(...placement.applyHost(event));
         break;
     }
   }
@@ -169,85 +152,13 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   }
   return { artifacts, consumptions, runtime, diagnostics };
 
-  /** The host op's steps from the shared model (src/shared/host-ops.ts), applied to where the artifacts lie. */
-  function applyHost(event: HostOperation): void {
-    if (event.op !== 'rm' && event.op !== 'chmod' && event.op !== 'chown') written.push(event);
-    for (const u of event.undecidable) {
-      diagnostics.push(
-        diagnostic(
-          'RS309',
-          u.at,
-          `the path \`${u.written}\` of \`${event.command}\` depends on ${u.reason}; restage cannot tell which files this ${event.op === 'rm' ? 'removes' : 'changes'} and does not guess (verify refuses to replay it): ${u.fix}, and run restage again`,
-        ),
-      );
-    }
-    if (!MODELLED_OPS.has(event.op)) {
-      const touched = event.paths.filter((p) =>
-        placed.some((x) => isWithin(p, x.hostPath) || (event.recursive && isWithin(x.hostPath, p))),
-      );
-      if (touched.length > 0) {
-        diagnostics.push(
-          diagnostic(
-            'RS308',
-            event.at,
-            `\`${event.command}\` changes the extracted artifact ${touched.map(input.display).join(', ')} on the host, which restage does not model; the migrated Dockerfile copies the artifact straight from the builder stage without this change (and verify refuses to replay it): do the change in the builder's Dockerfile (a RUN step), drop it from the script, and run restage again`,
-          ),
-        );
-      }
-      return;
-    }
-    for (const step of hostSteps(event, (p) => kindOf(p) === 'dir')) applyStep(step, event.at);
-  }
-
-  function applyStep(step: HostStep, at: Location): void {
-    switch (step.kind) {
-      case 'mkdir':
-        madeDirs.add(step.path);
-        return;
-      case 'remove':
-        removed.push(step.path);
-        placed = placed.filter((x) => !isWithin(x.hostPath, step.path));
-        return;
-      case 'move':
-      case 'copy': {
-        const { from, to } = step;
-        const moved = placed.filter((x) => isWithin(x.hostPath, from));
-        const copies = moved.map((x) => ({
-          ...x,
-          hostPath: to + x.hostPath.slice(from.length),
-          artifact: { ...x.artifact, hostPath: to + x.hostPath.slice(from.length) },
-        }));
-        if (step.kind === 'move') placed = placed.filter((x) => !isWithin(x.hostPath, from));
-        placed.push(...copies);
-        return;
-      }
-      case 'chmod':
-        placed = placed.map((x) => {
-          const inside = isWithin(step.path, x.hostPath);
-          if (!inside && !(step.recursive && isWithin(x.hostPath, step.path))) return x;
-          const containerPath = inside
-            ? path.posix.join(x.containerPath, step.path.slice(x.hostPath.length))
-            : x.containerPath;
-          return {
-            ...x,
-            artifact: {
-              ...x.artifact,
-              modes: [...x.artifact.modes, { at, mode: step.mode, recursive: step.recursive, containerPath }],
-            },
-          };
-        });
-    }
-  }
-
   function matchBuild(build: ImageBuild): void {
     const dockerfile = input.dockerfiles.get(build.dockerfile);
     if (!dockerfile) return;
     const before = consumptions.length;
     for (const stage of dockerfile.stages) {
       for (const inst of stage.instructions) {
-        if (inst.keyword !== 'COPY' && inst.keyword !== 'ADD') continue;
-        if (inst.flags.some((f) => f.name === 'from')) continue;
-        matchInstruction(build, dockerfile, inst);
+        if (readsContext(inst)) matchInstruction(build, dockerfile, inst);
       }
     }
     if (consumptions.length > before) buildsWithConsumers.push(build);
@@ -258,10 +169,10 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     sources.forEach((token, index) => {
       const raw = inst.jsonForm ? token.raw : unquote(token.raw);
       const at = { file: dockerfile.file, line: token.line, column: token.column };
-      if (inst.keyword === 'ADD' && /^[a-z]+:\/\//i.test(raw)) return;
+      if (!isContextSource(raw)) return;
       if (raw.includes('$')) {
         // Which file a variable source names is decided at build time; one that may name an artifact is undecidable here.
-        const maybe = placed.find((x) =>
+        const maybe = placement.placed.find((x) =>
           globCovers(path.join(build.context, raw.replace(/\$(\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)/g, '*')), x.hostPath),
         );
         if (maybe) {
@@ -278,7 +189,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       }
       const hostPath = path.join(build.context, raw);
       if (GLOB.test(raw)) {
-        const covered = placed.filter((x) => globCovers(hostPath, x.hostPath));
+        const covered = placement.placed.filter((x) => globCovers(hostPath, x.hostPath));
         if (covered.length > 0) {
           diagnostics.push(
             diagnostic(
@@ -290,7 +201,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         }
         return;
       }
-      const exact = placed.find((x) => isWithin(hostPath, x.hostPath));
+      const exact = placement.placed.find((x) => isWithin(hostPath, x.hostPath));
       // A directory holding context files with the artifact's content merged in: the context part stays.
       if (exact?.merged && (hostPath === exact.hostPath || tree.kind(hostPath) !== null)) {
         if (hostPath === exact.hostPath) cover(build, dockerfile, inst, index, [exact], hostPath);
@@ -323,7 +234,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         consumed.add(exact.artifact.id);
         return;
       }
-      const inside = placed.filter(
+      const inside = placement.placed.filter(
         (x) => isWithin(x.hostPath, hostPath) && !input.ignoredIn(build.context, x.hostPath),
       );
       if (inside.length > 0) {
@@ -332,7 +243,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       }
       // A refused path or context (RS120-RS122) may well exist: restage does not look.
       if (
-        kindOf(hostPath) === null &&
+        placement.kindOf(hostPath) === null &&
         !input.scriptFailed &&
         !tree.refused?.(hostPath) &&
         !tree.refused?.(build.context)
@@ -353,7 +264,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
 
   /** Whether the host command `e` writes `p` (or a directory above it): a copy's or move's destination, what mkdir or another command names. */
   function madeBy(e: HostOperation, p: string): boolean {
-    const targets = e.op === 'cp' || e.op === 'mv' ? e.paths.slice(-1) : e.paths;
+    const targets = MODELLED_OPS.has(e.op) ? hostPaths(e).makes : e.paths;
     return targets.some((t) => isWithin(p, t));
   }
 
@@ -381,24 +292,6 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   }
 }
 
-/** Docker normalizes `name` to `name:latest` and `docker.io/library/name` to `name`. */
-export function normalizeTag(tag: string): string {
-  let t = tag.replace(/^docker\.io\/(library\/)?/, '').replace(/^index\.docker\.io\/(library\/)?/, '');
-  const lastSlash = t.lastIndexOf('/');
-  if (!t.slice(lastSlash + 1).includes(':') && !t.includes('@')) t += ':latest';
-  return t;
-}
-
 function unquote(raw: string): string {
   return raw.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
-}
-
-function globCovers(pattern: string, candidate: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .split('')
-      .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('')}(/.*)?$`,
-  );
-  return re.test(candidate);
 }

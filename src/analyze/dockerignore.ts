@@ -1,31 +1,133 @@
 /**
- * `.dockerignore`, as the build context sees it: a path is left out of the context when the last
- * pattern that matches it, or one of its parent directories, is not a `!` exception. Patterns are
- * relative to the context root; `#` lines are comments; `*`, `?` and `**` as Docker matches them.
+ * `.dockerignore`, as the build context sees it: Docker's own rules, which no glob library has
+ * (picomatch's `**` is a whole segment only; Docker's is not, and `a/**` leaves `a` itself in).
+ * test/analyze/dockerignore.test.ts holds the cases, and test/e2e/dockerignore.test.ts checks them
+ * against what the engine puts in an image with `COPY . /ctx`.
+ *
+ * - The file: a line starting with `#` is a comment; lines are trimmed; `!` makes an exception;
+ *   a pattern is cleaned as a path (`./a/` is `a`, `a/../b` is `b`) and a leading '/' dropped:
+ *   patterns and paths are relative to the context root.
+ * - A pattern: `*` is any run within one segment, `?` one character (never '/'), `[…]` a class,
+ *   `\` makes the next character literal; `**` is any run of segments (`**`+`/x` matches `x` and
+ *   `a/b/x`), a trailing `**` any text (`a/**` matches below `a` but not `a`), and a pattern
+ *   starting with `**` followed by literal text only matches any path ending in that text.
+ * - A path is excluded when the last pattern that matches it, or one of its parent directories,
+ *   is not an exception.
  */
-import { globMatcher } from '../shared/glob.js';
+import path from 'node:path';
 
 export type ContextFilter = (relativePath: string) => boolean;
 
+interface Rule {
+  readonly exception: boolean;
+  readonly matches: (relativePath: string) => boolean;
+}
+
 /** A predicate: is this context-relative path excluded from the build context? */
 export function dockerignore(text: string): ContextFilter {
-  const rules = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const exception = line.startsWith('!');
-      const pattern = (exception ? line.slice(1) : line).trim().replace(/^\.\//, '').replace(/\/+$/, '');
-      return { exception, matches: globMatcher([pattern]) };
-    });
+  const rules = patternsOf(text).map((pattern): Rule => {
+    const exception = pattern.startsWith('!');
+    return { exception, matches: compile(exception ? pattern.slice(1) : pattern) };
+  });
   if (rules.length === 0) return () => false;
   return (relativePath) => {
-    const parts = relativePath.split('/').filter((p) => p !== '' && p !== '.');
+    const parts = cleanPath(relativePath).split('/');
+    if (parts[0] === '.' || parts[0] === '') return false;
+    const selfAndParents = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
     let excluded = false;
-    for (let depth = 1; depth <= parts.length; depth++) {
-      const candidate = `/${parts.slice(0, depth).join('/')}`;
-      for (const rule of rules) if (rule.matches(candidate)) excluded = !rule.exception;
-    }
+    for (const rule of rules) if (selfAndParents.some(rule.matches)) excluded = !rule.exception;
     return excluded;
   };
+}
+
+/** The patterns of a .dockerignore, cleaned, `!` kept in front of an exception. */
+function patternsOf(text: string): string[] {
+  const patterns: string[] = [];
+  for (const line of text.replace(/^\uFEFF/, '').split('\n')) {
+    if (line.startsWith('#')) continue;
+    let pattern = line.trim();
+    if (pattern === '') continue;
+    const exception = pattern.startsWith('!');
+    if (exception) pattern = pattern.slice(1).trim();
+    if (pattern !== '') {
+      pattern = cleanPath(pattern);
+      if (pattern.length > 1 && pattern.startsWith('/')) pattern = pattern.slice(1);
+    }
+    if (exception && pattern === '') continue;
+    patterns.push(exception ? `!${pattern}` : pattern);
+  }
+  return patterns;
+}
+
+/** A path cleaned lexically: no empty, '.' or '..'-after-a-name segments, no trailing '/'. */
+function cleanPath(p: string): string {
+  const normal = path.posix.normalize(p);
+  return normal.length > 1 && normal.endsWith('/') ? normal.slice(0, -1) : normal;
+}
+
+const ESCAPED = new Set('.+()|{}$');
+
+/** One pattern as a predicate on a cleaned relative path. */
+function compile(pattern: string): (relativePath: string) => boolean {
+  let source = '^';
+  let kind: 'exact' | 'prefix' | 'suffix' | 'regexp' = 'exact';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '*' && pattern[i + 1] === '*') {
+      const first = i === 0;
+      i++;
+      if (pattern[i + 1] === '/') i++;
+      if (i + 1 >= pattern.length) {
+        if (kind === 'exact') kind = 'prefix';
+        else {
+          source += '.*';
+          kind = 'regexp';
+        }
+      } else {
+        source += '(.*/)?';
+        kind = 'regexp';
+      }
+      if (first) kind = 'suffix';
+    } else if (ch === '*') {
+      source += '[^/]*';
+      kind = 'regexp';
+    } else if (ch === '?') {
+      source += '[^/]';
+      kind = 'regexp';
+    } else if (ESCAPED.has(ch)) {
+      source += `\\${ch}`;
+    } else if (ch === '\\') {
+      if (i + 1 < pattern.length) {
+        i++;
+        source += `\\${pattern[i]!}`;
+        kind = 'regexp';
+      } else source += '\\\\';
+    } else if (ch === '[' || ch === ']') {
+      source += ch;
+      kind = 'regexp';
+    } else {
+      source += ch;
+    }
+  }
+  switch (kind) {
+    case 'exact':
+      return (p) => p === pattern;
+    case 'prefix': {
+      const prefix = pattern.slice(0, -2);
+      return (p) => p.startsWith(prefix);
+    }
+    case 'suffix': {
+      const suffix = pattern.slice(2);
+      return (p) => p.endsWith(suffix) || (suffix.startsWith('/') && p === suffix.slice(1));
+    }
+    default: {
+      let regexp: RegExp | null = null;
+      try {
+        regexp = new RegExp(`${source}$`);
+      } catch {
+        // Docker refuses the build over such a pattern; nothing is matched here.
+      }
+      return (p) => regexp?.test(p) ?? false;
+    }
+  }
 }

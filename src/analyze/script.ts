@@ -6,9 +6,9 @@ import type { CommandAnalyzer } from './command.js';
 import { analyzeDocker } from './docker/index.js';
 import { hostAnalyzers, hostRedirections, otherHostCommand } from './host.js';
 import { evaluateScript } from './shell/evaluator.js';
+import { DOCKER_CLIENTS } from '../shared/docker-cli.js';
 
 /** Container engine clients whose CLI is docker's. */
-const CLIENTS = new Set(['docker', 'podman', '/usr/bin/docker', '/usr/local/bin/docker', '/usr/bin/podman']);
 
 /** What the script receives from whoever runs it: its arguments and environment (unknown when not given). */
 export interface ScriptParameters {
@@ -25,7 +25,7 @@ export function analyzeScript(
 ): { flow: BuildFlow; diagnostics: Diagnostic[] } {
   const host = hostAnalyzers();
   const analyzerFor = (name: string): CommandAnalyzer | undefined =>
-    CLIENTS.has(name) ? analyzeDocker : Object.hasOwn(host, name) ? host[name] : otherHostCommand;
+    DOCKER_CLIENTS.has(name) ? analyzeDocker : Object.hasOwn(host, name) ? host[name] : otherHostCommand;
   const { events, diagnostics } = evaluateScript(script, {
     root,
     scriptPath,
@@ -33,7 +33,7 @@ export function analyzeScript(
     analyzerFor,
     ...parameters,
     // A docker command's output into a file is the docker analyzers' to judge (RS307).
-    onRedirect: (call, sink) => (CLIENTS.has(call.name.text) ? undefined : hostRedirections(call, sink)),
+    onRedirect: (call, sink) => (DOCKER_CLIENTS.has(call.name.text) ? undefined : hostRedirections(call, sink)),
   });
   return { flow: { script: script.file, events }, diagnostics };
 }

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { ParsedDockerfile } from '../model/dockerfile.js';
+import { isContextSource, readsContext } from '../shared/context-copy.js';
 import type { BuildFlow } from '../model/flow.js';
 import { isWithin } from '../shared/paths.js';
 
@@ -177,9 +178,9 @@ export function checkCopySources(
     const file = dockerfiles.get(e.dockerfile);
     if (!file || !confinement.check(e.context).ok) continue;
     for (const inst of file.instructions) {
-      if ((inst.keyword !== 'COPY' && inst.keyword !== 'ADD') || inst.flags.some((f) => f.name === 'from')) continue;
+      if (!readsContext(inst)) continue;
       for (const src of inst.args.slice(0, -1)) {
-        if (/^[a-z]+:\/\//i.test(src.raw) || src.raw.startsWith('git@') || src.raw.startsWith('<<')) continue;
+        if (!isContextSource(src.raw)) continue;
         // Docker resolves a COPY source against the context root, `/` included.
         const rel = src.raw.replace(/^\/+/, '');
         const abs = path.resolve(e.context, rel);

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import { Confinement, type Refusal } from './confine.js';
+import { invokesDocker } from '../shared/docker-cli.js';
 
 export interface Discovery {
   /** Absolute path of the directory. */
@@ -25,8 +26,6 @@ export interface Discovery {
 
 const DOCKERFILE = /^(Dockerfile|Containerfile)([.-].+)?$|\.(Dockerfile|dockerfile|Containerfile)$/;
 const MAKEFILE = /^(GNUmakefile|makefile|Makefile)$|\.mk$/;
-/** A docker (or podman) invocation as a command word, not inside a longer word. */
-const RUNS_DOCKER = /(^|[\s;&|(`$])(sudo\s+)?(docker|podman)\s+[a-z]/m;
 
 export function discover(root: string, confinement = new Confinement(root)): Discovery {
   const all = fs
@@ -60,9 +59,9 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
       name.endsWith('.bash') ||
       (!name.includes('.') && /^#!.*\b(ba|da|k|z)?sh\b/.test(text(name).slice(0, 80)))
     ) {
-      if (RUNS_DOCKER.test(stripComments(text(name)))) scripts.push(name);
+      if (invokesDocker(stripComments(text(name)))) scripts.push(name);
     } else if (MAKEFILE.test(name)) {
-      (RUNS_DOCKER.test(stripComments(text(name))) ? otherOrchestrators : inertMakefiles).push(name);
+      (invokesDocker(stripComments(text(name))) ? otherOrchestrators : inertMakefiles).push(name);
     } else if (name === 'package.json' && /"[^"]*":\s*"[^"]*\bdocker\s+(build|create|cp)\b/.test(text(name))) {
       otherOrchestrators.push(name);
     }

@@ -8,15 +8,12 @@
 import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import { lineStarts, offsetAt, positionAt, type LinePosition } from '../shared/text-position.js';
 import type { Instruction, InstructionFlag, ParsedDockerfile, Stage, TextSpan, Token } from '../model/dockerfile.js';
 
-interface Position {
-  line: number;
-  character: number;
-}
 interface Range {
-  start: Position;
-  end: Position;
+  start: LinePosition;
+  end: LinePosition;
 }
 
 /** Severity 1 in dockerfile-utils is an error Docker would also refuse. */
@@ -28,12 +25,12 @@ export interface DockerfileParse {
 }
 
 export function parseDockerfile(file: string, text: string, displayFile = file): DockerfileParse {
-  const lineStarts = computeLineStarts(text);
+  const starts = lineStarts(text, true);
   const span = (range: Range): TextSpan => {
-    const start = offsetOf(lineStarts, range.start);
+    const start = offsetAt(starts, range.start);
     return {
       start,
-      end: offsetOf(lineStarts, range.end),
+      end: offsetAt(starts, range.end),
       line: range.start.line + 1,
       column: range.start.character + 1,
     };
@@ -42,7 +39,7 @@ export function parseDockerfile(file: string, text: string, displayFile = file):
   const diagnostics: Diagnostic[] = [];
   const loneCr = /\r(?!\n)/.exec(text);
   if (loneCr) {
-    const at = span({ start: positionOf(lineStarts, loneCr.index), end: positionOf(lineStarts, loneCr.index) });
+    const at = span({ start: positionAt(starts, loneCr.index), end: positionAt(starts, loneCr.index) });
     diagnostics.push(
       diagnostic(
         'RS205',
@@ -190,24 +187,4 @@ function jsonArgs(node: AstInstruction, span: (r: Range) => TextSpan): Token[] |
   };
   if (!withJson.getJSONStrings || !withJson.getOpeningBracket?.() || !withJson.getClosingBracket?.()) return null;
   return withJson.getJSONStrings().map((s) => ({ ...span(s.getRange()), raw: s.getJSONValue() }));
-}
-
-/** Line starts as dockerfile-ast counts lines: after `\n`, `\r\n` and a lone `\r`. */
-function computeLineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
-  }
-  return starts;
-}
-
-function positionOf(lineStarts: number[], offset: number): Position {
-  let line = 0;
-  while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= offset) line++;
-  return { line, character: offset - lineStarts[line]! };
-}
-
-function offsetOf(lineStarts: number[], p: Position): number {
-  return (lineStarts[p.line] ?? 0) + p.character;
 }

@@ -10,6 +10,7 @@
  * - adjacent argument nodes with no text between them are one shell word (merged by the evaluator).
  */
 import { createRequire } from 'node:module';
+import { locate } from '../shared/text-position.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import { InternalError } from '../shared/internal-error.js';
 
@@ -216,15 +217,4 @@ export function unterminatedQuote(text: string): { index: number; char: string }
     if (c === '"' || c === "'" || c === '`') open = { index: i, char: c };
   }
   return open;
-}
-
-/** 1-based line and column of a UTF-16 offset. */
-export function locate(text: string, index: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: index - lineStart + 1 };
 }

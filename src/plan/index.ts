@@ -9,7 +9,9 @@ import type { Instruction, ParsedDockerfile, Stage } from '../model/dockerfile.j
 import type { ImageBuild } from '../model/flow.js';
 import type { Analysis, Consumption } from '../model/analysis.js';
 import type { PlannedFile, PlannedStage, StagePlan, TextEdit } from '../model/plan.js';
-import { normalizeTag } from '../analyze/artifacts.js';
+import { imageKey } from '../shared/image-ref.js';
+import { lineStartOf } from '../shared/text-position.js';
+import { isContextSource, readsContext } from '../shared/context-copy.js';
 import { buildArgCollisions, hoistGlobalArgs } from './args.js';
 import { buildCommand } from './command.js';
 import { copyEdits, type CopySource } from './copies.js';
@@ -102,7 +104,7 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
   const finalStage = runtimeFile.stages[runtimeFile.stages.length - 1]!;
   const runtimeName = names.claim('runtime', finalStage.name);
   for (const s of runtimeFile.stages) {
-    const builderOfImage = builders.find((b) => b.build.tags.some((t) => normalizeTag(t) === normalizeTag(s.image)));
+    const builderOfImage = builders.find((b) => b.build.tags.some((t) => imageKey(t) === imageKey(s.image)));
     if (builderOfImage) {
       const token = s.from.args.find((a) => a.raw === s.image);
       if (token) editsOf(runtimeFile).push({ start: token.start, end: token.end, text: builderOfImage.name });
@@ -212,10 +214,10 @@ function mergeContexts(
     const prefix = path.relative(merged, context);
     let rewrote = 0;
     for (const inst of file.instructions) {
-      if ((inst.keyword !== 'COPY' && inst.keyword !== 'ADD') || inst.flags.some((f) => f.name === 'from')) continue;
+      if (!readsContext(inst)) continue;
       inst.args.slice(0, -1).forEach((token, i) => {
         if (file === runtimeFile && consumed.has(`${inst.start}:${i}`)) return;
-        if (/^[a-z]+:\/\//i.test(token.raw)) return;
+        if (!isContextSource(token.raw)) return;
         const rerooted = path.posix.join(prefix, token.raw) + (token.raw.endsWith('/') ? '/' : '');
         editsOf(file).push({
           start: token.start,
@@ -290,8 +292,4 @@ function planDirectives(
     }
   }
   return kept;
-}
-
-function lineStartOf(text: string, index: number): number {
-  return text.lastIndexOf('\n', index - 1) + 1;
 }

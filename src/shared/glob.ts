@@ -1,52 +1,51 @@
-// A tiny glob matcher for `--ignore`, over normalized absolute paths.
+// The glob matchers of restage, over '/'-separated paths (picomatch does the matching).
 //
-// - `*` matches any run of characters within one segment, `?` one character (never '/');
-//   a leading dot is matched like any other character.
+// `globMatcher`, for `--ignore`, over normalized absolute paths:
+// - `*` matches any run of characters within one segment, `?` one character (never '/'), `[…]` a
+//   class; a leading dot is matched like any other character.
 // - `**` as a whole segment matches zero or more segments: `/var/cache/**` matches `/var/cache`
 //   itself and everything below it; `/**/*.pyc` matches every .pyc file.
 // - A pattern is anchored at the root: `var/log/*` means `/var/log/*`. A trailing '/' is ignored.
-// - `\` makes the next character literal.
+// - `\` makes the next character literal; braces, a leading `!` and extglob parentheses are literal.
+import path from 'node:path';
+import picomatch from 'picomatch';
 import { normalizePath } from './paths.js';
 
-/** The regular expression source (without anchors) of one pattern, matched against a path whose root is ''. */
-function patternSource(pattern: string): string {
-  return pattern
-    .split('/')
-    .filter((segment) => segment !== '')
-    .map((segment) => (segment === '**' ? '(?:/[^/]+)*' : `/${segmentSource(segment)}`))
-    .join('');
-}
-
-function segmentSource(segment: string): string {
-  let source = '';
-  for (let i = 0; i < segment.length; i += 1) {
-    const char = segment[i] ?? '';
-    if (char === '\\' && i + 1 < segment.length) {
-      i += 1;
-      source += escapeRegExp(segment[i] ?? '');
-    } else if (char === '*') {
-      while (segment[i + 1] === '*') i += 1;
-      source += '[^/]*';
-    } else if (char === '?') {
-      source += '[^/]';
-    } else {
-      source += escapeRegExp(char);
-    }
-  }
-  return source;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
+/** picomatch read as plain path globs: dot files matched, no braces, negation or extglobs. */
+export const PLAIN_GLOB: picomatch.PicomatchOptions = { dot: true, nobrace: true, noextglob: true, nonegate: true };
 
 /** A predicate telling whether a path matches any of the patterns; blank patterns are ignored. */
 export function globMatcher(patterns: readonly string[]): (path: string) => boolean {
-  const effective = patterns.filter((pattern) => pattern.trim() !== '');
-  if (effective.length === 0) return () => false;
-  const regexp = new RegExp(`^(?:${effective.map(patternSource).join('|')})$`);
+  const relative = patterns
+    .filter((pattern) => pattern.trim() !== '')
+    .map((pattern) => pattern.replace(/^\/+/, '').replace(/\/+$/, ''));
+  if (relative.length === 0) return () => false;
+  const root = relative.some((pattern) => pattern === '' || /^(\*\*\/?)+$/.test(pattern));
+  const matchers = relative.filter((pattern) => pattern !== '').map((pattern) => picomatch(pattern, PLAIN_GLOB));
   return (path) => {
-    const normalized = normalizePath(path);
-    return regexp.test(normalized === '/' ? '' : normalized);
+    const normalized = normalizePath(path).slice(1);
+    return normalized === '' ? root : matchers.some((matches) => matches(normalized));
   };
+}
+
+/**
+ * Whether a COPY source pattern (an absolute host path with `*`, `?` or `[…]`) names `candidate`
+ * or a directory holding it: a COPY of a directory copies what lies below it.
+ */
+export function globCovers(pattern: string, candidate: string): boolean {
+  const matches = picomatch(pattern, PLAIN_GLOB);
+  for (let p = candidate; ; p = path.posix.dirname(p)) {
+    if (matches(p)) return true;
+    if (path.posix.dirname(p) === p) return false;
+  }
+}
+
+/**
+ * Whether a shell `case` pattern matches a word: `*` matches any text, '/' included, `[…]` is a
+ * class and `\` quotes the next character. Unlike the shell's, `?` does not match a '/'.
+ */
+export function caseMatches(pattern: string, word: string): boolean {
+  // picomatch matches no empty string; in the shell only stars (or nothing) match one.
+  if (word === '') return /^\**$/.test(pattern);
+  return picomatch.isMatch(word, pattern, { ...PLAIN_GLOB, bash: true });
 }

@@ -53,6 +53,29 @@ export function hostSteps(
   }
 }
 
+/**
+ * What a modelled operation needs and leaves, before knowing which paths are directories: the
+ * paths it reads (the sources of `mv`/`cp`, the paths of `chmod`), which must exist, and the paths
+ * it makes (the directories of `mkdir`, the destination of `mv`/`cp`), below which later
+ * operations may read.
+ */
+export function hostPaths(op: Pick<HostOperation, 'op' | 'paths'>): { reads: string[]; makes: string[] } {
+  const { paths } = op;
+  switch (op.op) {
+    case 'mv':
+    case 'cp':
+      return paths.length < 2
+        ? { reads: [], makes: [] }
+        : { reads: paths.slice(0, -1), makes: [paths[paths.length - 1]!] };
+    case 'chmod':
+      return { reads: [...paths], makes: [] };
+    case 'mkdir':
+      return { reads: [], makes: [...paths] };
+    default:
+      return { reads: [], makes: [] };
+  }
+}
+
 const UMASK = 0o022;
 const NUMERIC = /^[0-7]{1,4}$/;
 const CLAUSE = /^([ugoa]*)([-+=])([rwxXst]*|[ugo])$/;

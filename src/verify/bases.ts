@@ -6,7 +6,7 @@
  * `--pull` and create/run pass `--pull=never`, so an image the engine does not hold locally is one
  * verify cannot get: it is reported, every one of them at once, and nothing is built.
  */
-import { normalizeTag } from '../analyze/artifacts.js';
+import { imageKey, namesVersion } from '../shared/image-ref.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Analysis } from '../model/analysis.js';
 import type { ParsedDockerfile } from '../model/dockerfile.js';
@@ -31,7 +31,7 @@ export function dockerfileBases(
   ours: ReadonlySet<string> = new Set(),
 ): BaseUse[] {
   return imageReferences(parsed)
-    .filter((ref) => !ref.image.includes('$') && !ours.has(normalizeTag(ref.image)))
+    .filter((ref) => !ref.image.includes('$') && !ours.has(imageKey(ref.image)))
     .map((ref) => ({
       image: mapImage(ref.image, map),
       written: ref.image,
@@ -49,10 +49,10 @@ export function legacyBases(analysis: Analysis, map: ImageMap): BaseUse[] {
     if (event.kind === 'build' && needed.has(event)) {
       const parsed = analysis.dockerfiles.get(event.dockerfile);
       if (parsed) uses.push(...dockerfileBases(parsed, map, ours));
-      for (const t of event.tags) ours.add(normalizeTag(t));
+      for (const t of event.tags) ours.add(imageKey(t));
       if (event === runtime) break;
     }
-    if (event.kind === 'create' && !ours.has(normalizeTag(event.image)) && !event.image.includes('$')) {
+    if (event.kind === 'create' && !ours.has(imageKey(event.image)) && !event.image.includes('$')) {
       uses.push({ image: mapImage(event.image, map), written: event.image, at: event.at });
     }
   }
@@ -99,7 +99,5 @@ export async function missingBases(
 
 /** The reference with its tag spelled out: an --image-map entry naming the tag wins over any naming only the repository. */
 function exactReference(written: string): string {
-  return written.slice(written.lastIndexOf('/') + 1).includes(':') || written.includes('@')
-    ? written
-    : `${written}:latest`;
+  return namesVersion(written) ? written : `${written}:latest`;
 }

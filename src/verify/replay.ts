@@ -14,11 +14,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { normalizeTag } from '../analyze/artifacts.js';
+import { imageKey } from '../shared/image-ref.js';
 import type { Analysis } from '../model/analysis.js';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { ContainerCreate, CopyOut, HostOperation, ImageBuild } from '../model/flow.js';
-import { applyMode, hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
+import { applyMode, hostPaths, hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
 import type { Backend, Engine } from './engine/engine.js';
 import { EngineError } from './engine/engine.js';
 import { EngineFailure, LegacyNotReproduced } from './failure.js';
@@ -126,7 +126,7 @@ export async function replayLegacy(
   const containers = new Map<string, string>();
   const builders: string[] = [];
   let buildSeconds = 0;
-  const resolveImage = (image: string) => tags.get(normalizeTag(image)) ?? mapImage(image, settings.imageMap);
+  const resolveImage = (image: string) => tags.get(imageKey(image)) ?? mapImage(image, settings.imageMap);
 
   for (const event of analysis.flow.events) {
     switch (event.kind) {
@@ -147,7 +147,7 @@ export async function replayLegacy(
             verb: event.invocation.verb,
           },
         );
-        for (const t of event.tags) tags.set(normalizeTag(t), tag);
+        for (const t of event.tags) tags.set(imageKey(t), tag);
         if (event === runtime) return { runtime: tag, builders, buildSeconds };
         builders.push(tag);
         break;
@@ -294,12 +294,9 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
       return;
     }
     if (event.undecidable.length > 0) return;
-    const reads =
-      event.op === 'mv' || event.op === 'cp' ? event.paths.slice(0, -1) : event.op === 'chmod' ? event.paths : [];
+    const { reads, makes } = hostPaths(event);
     for (const p of reads) needs(event.at, p, `\`${event.command}\` to read`);
-    if (event.op === 'mkdir') produced.push(...event.paths);
-    if ((event.op === 'mv' || event.op === 'cp') && event.paths.length >= 2)
-      produced.push(event.paths[event.paths.length - 1]!);
+    produced.push(...makes);
   }
 }
 

@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { normalizeTag } from '../analyze/artifacts.js';
+import { imageKey, namesVersion, repositoryKey } from '../shared/image-ref.js';
 import { parseDockerfile } from '../parse/dockerfile.js';
 import { applyEdits } from '../emit/dockerfile.js';
 import type { TextEdit } from '../model/plan.js';
@@ -127,11 +127,10 @@ export function parseImageMap(entries: readonly string[]): ImageMap {
  * wins over one naming the repository, whatever their order (RS701 suggests the exact tag).
  */
 export function mapImage(image: string, map: ImageMap): string {
-  const normal = normalizeTag(image);
-  const hasTag = (from: string) => from.slice(from.lastIndexOf('/') + 1).includes(':') || from.includes('@');
-  for (const [from, to] of map) if (hasTag(from) && normalizeTag(from) === normal) return to;
-  for (const [from, to] of map)
-    if (!hasTag(from) && normal.startsWith(`${normalizeTag(from).replace(/:latest$/, '')}:`)) return to;
+  const key = imageKey(image);
+  for (const [from, to] of map) if (namesVersion(from) && imageKey(from) === key) return to;
+  const repository = repositoryKey(image);
+  for (const [from, to] of map) if (!namesVersion(from) && repositoryKey(from) === repository) return to;
   return image;
 }
 

@@ -1,6 +1,6 @@
 /** The one model of host commands (src/shared/host-ops.ts) that the analysis and the replay both apply. */
 import test from 'ava';
-import { applyMode, hostSteps, isMode } from '../../src/shared/host-ops.js';
+import { applyMode, hostPaths, hostSteps, isMode } from '../../src/shared/host-ops.js';
 
 const op = (
   o: 'mkdir' | 'rm' | 'mv' | 'cp' | 'chmod',
@@ -70,4 +70,12 @@ test(modes, '+w', 0o444, false, 0o644);
 test('mode operands chmod accepts, and ones it does not', (t) => {
   for (const m of ['750', 'u+x', 'go-w,a+r', '+x', '-x', 'a=rX']) t.true(isMode(m), m);
   for (const m of ['app', '9', 'u+q', '']) t.false(isMode(m), m);
+});
+
+test('hostPaths: what an operation reads and what it makes, for the replay to check beforehand', (t) => {
+  t.deepEqual(hostPaths(op('mv', ['/r/a', '/r/b', '/r/d'])), { reads: ['/r/a', '/r/b'], makes: ['/r/d'] });
+  t.deepEqual(hostPaths(op('cp', ['/r/a'])), { reads: [], makes: [] });
+  t.deepEqual(hostPaths(op('chmod', ['/r/a'], { mode: '+x' })), { reads: ['/r/a'], makes: [] });
+  t.deepEqual(hostPaths(op('mkdir', ['/r/out', '/r/tmp'])), { reads: [], makes: ['/r/out', '/r/tmp'] });
+  t.deepEqual(hostPaths(op('rm', ['/r/a'])), { reads: [], makes: [] });
 });

@@ -5,6 +5,7 @@
  * every command succeeds, so the analysis does not take it.
  */
 import type { SyntaxNode } from '../../parse/shell.js';
+import { CLIENT_WORD } from '../../shared/docker-cli.js';
 
 /** Commands that only report or clean up: they change nothing a later build reads. */
 const REPORTING = new Set([
@@ -25,11 +26,13 @@ const REPORTING = new Set([
   'env',
 ]);
 /** Docker commands that only clean up or show what happened. */
-const DOCKER_CLEANUP =
-  /^(sudo\s+)?(docker|podman)\s+((container|image)\s+)?(rm|rmi|stop|kill|logs|ps|inspect|images|prune)\b/;
+const DOCKER_CLEANUP = new RegExp(
+  String.raw`^${CLIENT_WORD}\s+((container|image)\s+)?(rm|rmi|stop|kill|logs|ps|inspect|images|prune)\b`,
+);
 /** Docker verbs that act (build, create, copy …), as opposed to queries: their success is the path restage follows. */
-const DOCKER_ACTION =
-  /^(sudo\s+)?(docker|podman)\s+(-\S+\s+)*((image|container|buildx|builder)\s+)?(build|b|create|run|cp|start|restart|exec|rm|rmi|tag|push|pull|save|load|export)\b/;
+const DOCKER_ACTION = new RegExp(
+  String.raw`^${CLIENT_WORD}\s+(-\S+\s+)*((image|container|buildx|builder)\s+)?(build|b|create|run|cp|start|restart|exec|rm|rmi|tag|push|pull|save|load|export)\b`,
+);
 
 const MAX_DEPTH = 8;
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { globMatcher } from '../../src/shared/glob.js';
+import { caseMatches, globMatcher } from '../../src/shared/glob.js';
 
 const matches = test.macro({
   exec(t, patterns: readonly string[], path: string, expected: boolean) {
@@ -43,3 +43,26 @@ const CASES: ReadonlyArray<readonly [readonly string[], string, boolean]> = [
 ];
 
 for (const [patterns, path, expected] of CASES) test(matches, patterns, path, expected);
+
+test('a class matches one character of it, braces and negation are literal', (t) => {
+  t.true(globMatcher(['/lib/[ab].so'])('/lib/a.so'));
+  t.false(globMatcher(['/lib/[ab].so'])('/lib/c.so'));
+  t.true(globMatcher(['/etc/{a,b}'])('/etc/{a,b}'));
+  t.false(globMatcher(['/etc/{a,b}'])('/etc/a'));
+  t.true(globMatcher(['!x'])('/!x'));
+  t.false(globMatcher(['!x'])('/y'));
+});
+
+test('a case pattern: * spans slashes, a class matches one character, quoting is literal', (t) => {
+  t.true(caseMatches('*', ''));
+  t.false(caseMatches('a*', ''));
+  t.true(caseMatches('*', 'a/b'));
+  t.true(caseMatches('arm*', 'arm64'));
+  t.false(caseMatches('arm*', 'x86_64'));
+  t.true(caseMatches('*.sh', 'dir/x.sh'));
+  t.true(caseMatches('[ab]', 'a'));
+  t.false(caseMatches('[ab]', 'c'));
+  t.false(caseMatches('x.y', 'xzy'));
+  t.true(caseMatches('a\\*', 'a*'));
+  t.false(caseMatches('a\\*', 'ab'));
+});

@@ -1,0 +1,53 @@
+/** Docker's .dockerignore rules; the same cases run against the engine in test/e2e/dockerignore.test.ts. */
+import test from 'ava';
+import { dockerignore } from '../../src/analyze/dockerignore.js';
+import { DOCKERIGNORE_CASES } from '../helpers/dockerignore-cases.js';
+
+for (const { name, ignore, excluded, included } of DOCKERIGNORE_CASES) {
+  test(name, (t) => {
+    const filter = dockerignore(ignore);
+    t.deepEqual(
+      excluded.filter((p) => !filter(p)),
+      [],
+      'excluded paths the matcher keeps',
+    );
+    t.deepEqual(
+      included.filter((p) => filter(p)),
+      [],
+      'included paths the matcher drops',
+    );
+  });
+}
+
+test('an empty or comment-only file excludes nothing', (t) => {
+  t.false(dockerignore('')('a'));
+  t.false(dockerignore('# a\n\n   \n')('a'));
+});
+
+test('the context root itself is never excluded', (t) => {
+  t.false(dockerignore('*\n**\n.\n')(''));
+  t.false(dockerignore('*\n**\n')('.'));
+});
+
+test('a path is cleaned before matching', (t) => {
+  t.true(dockerignore('a/b')('./a//b/'));
+});
+
+// Docker 20.10's matcher put `+`, `(`, `)`, `|`, `{` and `}` into its regular expression as they
+// were (`a+b` matched `aab`, not `a+b`; an engine of that version keeps `a+b(c).x` here); later
+// versions, and this matcher, take them literally. So this case is not in the engine table.
+test('regular expression characters are literal', (t) => {
+  const filter = dockerignore('a+b(c).x\nq{1}|r\n');
+  t.true(filter('a+b(c).x'));
+  t.false(filter('aab(c).x'));
+  t.false(filter('abc.x'));
+  t.true(filter('q{1}|r'));
+  t.false(filter('q'));
+});
+
+test('a leading ** followed by literal text matches any path ending in it', (t) => {
+  const filter = dockerignore('**.bak\n');
+  t.true(filter('a.bak'));
+  t.true(filter('x/y/a.bak'));
+  t.false(filter('a.bakx'));
+});
