@@ -12,7 +12,7 @@ import type { Analysis } from '../model/analysis.js';
 import type { ParsedDockerfile } from '../model/dockerfile.js';
 import { parseDockerfile } from '../parse/dockerfile.js';
 import { EngineError, type Engine } from './engine/engine.js';
-import { neededBuilds } from './replay.js';
+import { neededBuilds } from './refusals.js';
 import { imageReferences, mapImage, type ImageMap } from './scratch.js';
 
 /** One image reference a build or a create of either side uses. */

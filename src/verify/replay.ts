@@ -8,24 +8,22 @@
  *
  * Every path is mapped into the scratch area by `ScratchTree.map`, and every write is guarded by
  * `ScratchTree.writable`. What the replay cannot do there faithfully is refused before anything
- * runs (`replayRefusals`): a path that depends on something the script does not set, a file the
+ * runs (`replayRefusals` in src/verify/refusals.ts): a path that depends on something the script does not set, a file the
  * flow reads that exists only outside the copied area, a host command on an artifact that
  * restage does not model.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { imageKey } from '../shared/image-ref.js';
 import type { Analysis } from '../model/analysis.js';
-import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
-import type { ContainerCreate, CopyOut, HostOperation, ImageBuild } from '../model/flow.js';
-import { applyMode, hostPaths, hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
+import type { ImageBuild } from '../model/flow.js';
+import { applyHost } from './host-replay.js';
+import { neededBuilds } from './refusals.js';
 import type { Backend, Engine } from './engine/engine.js';
 import { EngineError } from './engine/engine.js';
 import { EngineFailure, LegacyNotReproduced } from './failure.js';
 import type { Progress } from './progress.js';
 import { mapImage, rewriteImages, type ImageMap, type ScratchTree } from './scratch.js';
 import type { Session } from './session.js';
-import { isWithin } from '../shared/paths.js';
 
 /** SGR colour sequences (ESC [ … m) in a build log tail. */
 // eslint-disable-next-line no-control-regex
@@ -209,131 +207,4 @@ export async function replayLegacy(
     }
   }
   throw new EngineFailure('replay', 'the replay ended before the runtime build');
-}
-
-/** The builds the replay runs: the runtime and the builders of its artifacts. */
-export function neededBuilds(analysis: Analysis): Set<ImageBuild> {
-  return new Set<ImageBuild>([
-    analysis.runtime!,
-    ...analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : [])),
-  ]);
-}
-
-/**
- * Why the replay cannot run the flow inside a scratch area that copies `area` (RS310 errors,
- * located on the script line), checked before anything runs; empty when it can. Only the events
- * up to the runtime build count: the replay stops there.
- */
-export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const needed = neededBuilds(analysis);
-  const produced: string[] = [];
-  const available = (p: string) => isWithin(p, area) || produced.some((d) => isWithin(p, d));
-  const needs = (at: Location, p: string, what: string) => {
-    if (!available(p))
-      out.push(
-        diagnostic(
-          'RS310',
-          at,
-          `the replay needs ${what} ${p}, which is outside the area verify copies (${area}) and is not made by the script before this line; verify never reads or writes outside its scratch area: keep what the build needs in the repository (or make the script create it), then run verify again`,
-        ),
-      );
-  };
-  const containers = new Map<string, ContainerCreate>();
-  for (const event of analysis.flow.events) {
-    if (event.kind === 'create') containers.set(event.handle, event);
-    if (event.kind === 'copy-out') refuseStarted(event);
-    if (event.kind === 'build') {
-      if (!needed.has(event)) continue;
-      needs(event.dockerfileAt, event.dockerfile, 'the Dockerfile');
-      needs(event.at, event.context, 'the build context');
-      if (event === analysis.runtime) break;
-    } else if (event.kind === 'copy-out') produced.push(event.hostPath);
-    else if (event.kind === 'host') refuseHost(event);
-  }
-  return out;
-
-  /** The replay creates containers and never runs them: a copy from one the script ran (RS320) would read the image as built, not what its command left. */
-  function refuseStarted(event: CopyOut): void {
-    const started = containers.get(event.container)?.started;
-    if (!started) return;
-    out.push(
-      diagnostic(
-        'RS702',
-        started.at,
-        `verify cannot reproduce the legacy flow: the script ${started.how === 'exec' ? 'runs a command in' : 'starts'} this container before \`docker cp\` reads ${event.containerPath} from it (line ${event.at.line}), and the replay only creates containers; comparing would judge the image as built, not what its command left. Migrate this step by hand (restage migrate says the same, RS320)`,
-      ),
-    );
-  }
-
-  function refuseHost(event: HostOperation): void {
-    for (const u of event.undecidable) {
-      out.push(
-        diagnostic(
-          'RS310',
-          u.at,
-          `verify does not run \`${event.command}\`: the path \`${u.written}\` depends on ${u.reason}, so which real path it names is unknown and the replay does not guess; ${u.fix}, and run verify again`,
-        ),
-      );
-    }
-    if (!MODELLED_OPS.has(event.op)) {
-      if (
-        analysis.diagnostics.some(
-          (d) =>
-            d.code === 'RS308' && d.line === event.at.line && d.column === event.at.column && d.file === event.at.file,
-        )
-      ) {
-        out.push(
-          diagnostic(
-            'RS310',
-            event.at,
-            `verify does not replay \`${event.command}\`: it changes an extracted artifact in a way restage does not model (RS308), so the replayed legacy image would not be the script's; move the change into the builder's Dockerfile and run verify again`,
-          ),
-        );
-      }
-      return;
-    }
-    if (event.undecidable.length > 0) return;
-    const { reads, makes } = hostPaths(event);
-    for (const p of reads) needs(event.at, p, `\`${event.command}\` to read`);
-    produced.push(...makes);
-  }
-}
-
-/** A host command of the script, done in the scratch area with the steps of the shared model. */
-function applyHost(event: HostOperation, tree: ScratchTree): void {
-  if (!MODELLED_OPS.has(event.op) || event.undecidable.length > 0) return;
-  const isDir = (p: string) => fs.statSync(tree.map(p), { throwIfNoEntry: false })?.isDirectory() ?? false;
-  for (const step of hostSteps(event, isDir)) applyStep(step, tree);
-}
-
-function applyStep(step: HostStep, tree: ScratchTree): void {
-  switch (step.kind) {
-    case 'mkdir':
-      fs.mkdirSync(tree.writable(tree.map(step.path), 'create the directory'), { recursive: true });
-      return;
-    case 'remove':
-      fs.rmSync(tree.writable(tree.map(step.path), 'remove', true), { recursive: true, force: true });
-      return;
-    case 'move':
-    case 'copy': {
-      const from = tree.map(step.from);
-      if (!fs.existsSync(from)) return;
-      const to = tree.writable(tree.map(step.to), step.kind === 'move' ? 'move to' : 'copy to');
-      if (step.kind === 'move') fs.renameSync(tree.writable(from, 'move', true), to);
-      else fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true });
-      return;
-    }
-    case 'chmod':
-      chmodTree(tree.writable(tree.map(step.path), 'chmod'), step.mode, step.recursive, true);
-  }
-}
-
-/** `chmod [-R] MODE path`: like chmod(1), a symlink met while recursing is left alone (its mode means nothing). */
-function chmodTree(p: string, mode: string, recursive: boolean, top: boolean): void {
-  const stat = top ? fs.statSync(p) : fs.lstatSync(p);
-  if (stat.isSymbolicLink()) return;
-  fs.chmodSync(p, applyMode(mode, stat.mode, stat.isDirectory()));
-  if (recursive && stat.isDirectory())
-    for (const name of fs.readdirSync(p)) chmodTree(path.join(p, name), mode, true, false);
 }

@@ -12,7 +12,7 @@ import { analyzeDirectory } from '../../src/migrate.js';
 import type { Diagnostic } from '../../src/model/diagnostic.js';
 import { missingBases, textBases } from '../../src/verify/bases.js';
 import { EngineError, type Engine } from '../../src/verify/engine/engine.js';
-import { replayRefusals } from '../../src/verify/replay.js';
+import { replayRefusals } from '../../src/verify/refusals.js';
 import { parseImageMap, scratchArea } from '../../src/verify/scratch.js';
 import { createProgress } from '../../src/verify/progress.js';
 import { Session } from '../../src/verify/session.js';

@@ -36,7 +36,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeDirectory } from '../../src/migrate.js';
-import { replayRefusals } from '../../src/verify/replay.js';
+import { replayRefusals } from '../../src/verify/refusals.js';
 import { ConfinementError, repositoryOf, scratchArea, ScratchTree } from '../../src/verify/scratch.js';
 
 const BUILDER = 'FROM busybox:latest\nWORKDIR /src\nRUN echo hi > app\n';

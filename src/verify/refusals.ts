@@ -1,0 +1,98 @@
+/**
+ * What verify's replay cannot do inside its scratch area, found before anything runs (RS310, RS702),
+ * and which builds the replay needs. Pure: reads the analysis only.
+ */
+import type { Analysis } from '../model/analysis.js';
+import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
+import type { ContainerCreate, CopyOut, HostOperation, ImageBuild } from '../model/flow.js';
+import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
+import { isWithin } from '../shared/paths.js';
+
+/** The builds the replay runs: the runtime and the builders of its artifacts. */
+export function neededBuilds(analysis: Analysis): Set<ImageBuild> {
+  return new Set<ImageBuild>([
+    analysis.runtime!,
+    ...analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : [])),
+  ]);
+}
+
+/**
+ * Why the replay cannot run the flow inside a scratch area that copies `area` (RS310 errors,
+ * located on the script line), checked before anything runs; empty when it can. Only the events
+ * up to the runtime build count: the replay stops there.
+ */
+export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const needed = neededBuilds(analysis);
+  const produced: string[] = [];
+  const available = (p: string) => isWithin(p, area) || produced.some((d) => isWithin(p, d));
+  const needs = (at: Location, p: string, what: string) => {
+    if (!available(p))
+      out.push(
+        diagnostic(
+          'RS310',
+          at,
+          `the replay needs ${what} ${p}, which is outside the area verify copies (${area}) and is not made by the script before this line; verify never reads or writes outside its scratch area: keep what the build needs in the repository (or make the script create it), then run verify again`,
+        ),
+      );
+  };
+  const containers = new Map<string, ContainerCreate>();
+  for (const event of analysis.flow.events) {
+    if (event.kind === 'create') containers.set(event.handle, event);
+    if (event.kind === 'copy-out') refuseStarted(event);
+    if (event.kind === 'build') {
+      if (!needed.has(event)) continue;
+      needs(event.dockerfileAt, event.dockerfile, 'the Dockerfile');
+      needs(event.at, event.context, 'the build context');
+      if (event === analysis.runtime) break;
+    } else if (event.kind === 'copy-out') produced.push(event.hostPath);
+    else if (event.kind === 'host') refuseHost(event);
+  }
+  return out;
+
+  /** The replay creates containers and never runs them: a copy from one the script ran (RS320) would read the image as built, not what its command left. */
+  function refuseStarted(event: CopyOut): void {
+    const started = containers.get(event.container)?.started;
+    if (!started) return;
+    out.push(
+      diagnostic(
+        'RS702',
+        started.at,
+        `verify cannot reproduce the legacy flow: the script ${started.how === 'exec' ? 'runs a command in' : 'starts'} this container before \`docker cp\` reads ${event.containerPath} from it (line ${event.at.line}), and the replay only creates containers; comparing would judge the image as built, not what its command left. Migrate this step by hand (restage migrate says the same, RS320)`,
+      ),
+    );
+  }
+
+  function refuseHost(event: HostOperation): void {
+    for (const u of event.undecidable) {
+      out.push(
+        diagnostic(
+          'RS310',
+          u.at,
+          `verify does not run \`${event.command}\`: the path \`${u.written}\` depends on ${u.reason}, so which real path it names is unknown and the replay does not guess; ${u.fix}, and run verify again`,
+        ),
+      );
+    }
+    if (!MODELLED_OPS.has(event.op)) {
+      if (
+        analysis.diagnostics.some(
+          (d) =>
+            d.code === 'RS308' && d.line === event.at.line && d.column === event.at.column && d.file === event.at.file,
+        )
+      ) {
+        out.push(
+          diagnostic(
+            'RS310',
+            event.at,
+            `verify does not replay \`${event.command}\`: it changes an extracted artifact in a way restage does not model (RS308), so the replayed legacy image would not be the script's; move the change into the builder's Dockerfile and run verify again`,
+          ),
+        );
+      }
+      return;
+    }
+    if (event.undecidable.length > 0) return;
+    const { reads, makes } = hostPaths(event);
+    for (const p of reads) needs(event.at, p, `\`${event.command}\` to read`);
+    produced.push(...makes);
+  }
+}
