@@ -2,7 +2,8 @@
  * Files: the two root file systems, entry by entry.
  *
  * Compared for every path present on both sides: type, permission bits, setuid/setgid/sticky
- * (by name: the classic builder drops them on some COPYs, ENGINE.md §2), owner (uid:gid, ENGINE.md §1),
+ * (by name, as test/e2e/verify.test.ts shows with dir-artifact.setuid-lost), owner (uid:gid: a COPY
+ * from the context makes files 0:0, COPY --from keeps the stage's owner, dir-artifact.no-chown there),
  * size and sha256 of content, symlink target, device numbers, hard-link grouping.
  * Not compared: symlink permission bits (Linux ignores them), and mtimes unless `strictMtime`
  * (files made in a build stage and directories COPY/WORKDIR touch always get new ones).

@@ -19,8 +19,6 @@ import { makeManifest } from './manifest.js';
 import { isBelow, normalizePath } from '../../shared/paths.js';
 import { readTar, type TarEntry } from './tar.js';
 
-export { applyWhiteouts } from './whiteouts.js';
-
 /** Files Docker creates or bind-mounts in every container; an exported container holds them. */
 export const ENGINE_PATHS: readonly string[] = ['/.dockerenv', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf'];
 /** Mount points of every container; exported with whatever the engine left in them. */
