@@ -172,7 +172,7 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
       gatherFacts(engine, session, sides.legacy, factOptions),
     );
     const migratedFacts = await options.progress.step('migrated: read the image', () =>
-      gatherFacts(engine, session, sides.migrated, factOptions),
+      gatherFacts(engine, session, sides.migrated, { ...factOptions, fold: legacyFacts.manifest }),
     );
     const comparison = compareImages(legacyFacts, migratedFacts, {
       strictMtime: options.strictMtime,
