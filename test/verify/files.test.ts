@@ -277,7 +277,8 @@ async function foldedPair(migratedTar: readonly TarSpec[]) {
 
 test('fold: equal entries are one record for both sides, and compare as equal', async (t) => {
   const { legacy, migrated, folded, unfolded } = await foldedPair(LEGACY_TAR);
-  for (const [path, entry] of migrated.entries) t.is(entry, legacy.entries.get(path), path);
+  for (const [path, entry] of migrated.entries)
+    t.is<FileEntry | undefined, FileEntry | undefined>(entry, legacy.entries.get(path), path);
   t.deepEqual(folded, []);
   t.deepEqual(folded, unfolded);
 });

@@ -61,7 +61,9 @@ export async function readManifest(
   const groups = new Map<string, LinkGroup>();
   const store = (entry: FileEntry): void => {
     const twin = other?.get(entry.path);
-    entries.set(entry.path, twin !== undefined && sameEntry(twin, entry) ? twin : entry);
+    // The twin's path is the key too: the folded path's string is not kept twice either.
+    if (twin !== undefined && sameEntry(twin, entry)) entries.set(twin.path, twin);
+    else entries.set(entry.path, entry);
   };
   for await (const tarEntry of readTar(stream)) {
     const entry = toFileEntry(tarEntry);
