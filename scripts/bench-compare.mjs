@@ -18,7 +18,7 @@ for (const side of ['a', 'b']) {
   await engine.create({ image, name, command: ['/x'] });
   try {
     const manifest = await readManifest(await engine.export(name));
-    files += manifest.count;
+    files += manifest.entries.size;
     bytes += manifest.totalSize;
   } finally {
     await engine.rm({ container: name, force: true, missingOk: true });

@@ -71,7 +71,40 @@ for (const [name, xs] of Object.entries(times)) {
   }
 }
 
-// ---- verify (needs an engine) ----
+// ---- verify ----
+
+/** One JSON line from a bench script run in a process of its own (so its peak RSS is its own). */
+function benchProcess(script, args, nodeFlags = []) {
+  const r = spawnSync(node, [...nodeFlags, path.join(root, 'scripts', script), ...args], {
+    cwd: root,
+    env: { ...process.env, RESTAGE_DOCKER: process.env.RESTAGE_DOCKER ?? 'docker' },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`${script} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/** Our tar reader against tar-stream on `source` (see bench-tar.mjs), best of `rounds` alternating runs. */
+function tarReaders(source, rounds) {
+  const best = {};
+  for (let i = 0; i < rounds; i += 1) {
+    for (const reader of ['restage', 'tar-stream']) {
+      const r = benchProcess('bench-tar.mjs', [reader, source], ['--expose-gc', '--import=tsx']);
+      if (!best[reader] || r.seconds < best[reader].seconds) best[reader] = r;
+    }
+  }
+  for (const r of Object.values(best)) {
+    const retained = r.peakRetainedMB === undefined ? '' : `, peak retained growth ${r.peakRetainedMB.toFixed(1)} MB`;
+    console.log(
+      `  ${r.reader.padEnd(11)} ${r.seconds.toFixed(2)} s, ${r.entries} entries, ${(r.bytes / 1e6).toFixed(0)} MB, ${(r.bytes / 1e6 / r.seconds).toFixed(0)} MB/s, peak RSS ${r.maxRssMB.toFixed(0)} MB${retained}`,
+    );
+  }
+}
+
+console.log('\ntar readers on a synthetic ~200 MB archive (every file hashed), best of 3:');
+tarReaders('synthetic', 3);
+
+// verify itself needs an engine
 const docker = process.env.RESTAGE_DOCKER ?? 'docker';
 const engineUp = spawnSync(docker, ['image', 'inspect', 'testbase/golang:latest'], { stdio: 'ignore' }).status === 0;
 if (!engineUp) {
@@ -127,4 +160,12 @@ const whole = JSON.parse(
 );
 console.log(
   `\nwhole verify of a ${whole.imageMB.toFixed(0)} MB image pair: ${whole.status} in ${whole.seconds.toFixed(2)} s, peak RSS ${whole.maxRssMB.toFixed(0)} MB (limit 150 MB)`,
+);
+
+console.log('\ntar readers on two exports of testbase/golang:latest (~500 MB each), best of 2:');
+tarReaders('testbase/golang:latest', 2);
+
+const many = benchProcess('bench-many-files.mjs', []);
+console.log(
+  `\nwhole verify of an image of ${many.files} small files: ${many.status} in ${many.seconds.toFixed(2)} s, peak RSS ${many.maxRssMB.toFixed(0)} MB (limit 150 MB)`,
 );

@@ -6,7 +6,7 @@
  */
 import type { Engine } from './engine/engine.js';
 import { readManifest } from './manifest/read.js';
-import type { ImageFacts, LayerFact, RunOutcome, SideFacts } from './model.js';
+import type { ImageFacts, LayerFact, Manifest, RunOutcome, SideFacts } from './model.js';
 import type { Session } from './session.js';
 
 export interface FactOptions {
@@ -14,6 +14,8 @@ export interface FactOptions {
   /** Run the image (`--network none`, never pulling) with these arguments; null: skip the run step. */
   readonly run: { readonly args: readonly string[]; readonly user?: string; readonly timeoutSeconds: number } | null;
   readonly signal: AbortSignal;
+  /** The other side's manifest, read earlier: entries equal to its own are stored once (see readManifest). */
+  readonly fold?: Manifest;
 }
 
 export interface ImageSide {
@@ -41,7 +43,10 @@ export async function gatherFacts(
   const container = session.container('export');
   await engine.create({ image: side.image, name: container, command: ['/restage-never-runs'], signal });
   const stream = await engine.export(container, { signal });
-  const manifest = await readManifest(stream, { ignore: options.ignore });
+  const manifest = await readManifest(stream, {
+    ignore: options.ignore,
+    ...(options.fold ? { fold: options.fold } : {}),
+  });
   await engine.rm({ container, force: true, signal });
   session.forgetContainer(container);
 

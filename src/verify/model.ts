@@ -35,12 +35,11 @@ export interface FileEntry {
 }
 
 /**
- * A root file system, path → entry. `count` is the number of entries; `totalSize` the bytes of
- * content, each hard-link group counted once (what the content costs on disk).
+ * A root file system, path → entry. `totalSize` is the bytes of content, each hard-link group
+ * counted once (what the content costs on disk).
  */
 export interface Manifest {
   readonly entries: ReadonlyMap<string, FileEntry>;
-  readonly count: number;
   readonly totalSize: number;
 }
 
@@ -118,7 +117,8 @@ export type Shown = string | number | boolean | null;
 
 /**
  * One finding. kind 'difference' counts toward the verdict; 'info' is context that never does
- * (sizes, build times, history text differ between builders by nature: see ENGINE.md).
+ * (sizes, build times, history text differ between builders by nature: the samples' migrations are
+ * equivalent with either builder in test/e2e/verify.test.ts while all three differ).
  * `subject` is a path (files) or a config field / topic; `field` narrows it (mode, owner, an Env name…).
  * `message` says what differs in human terms, naming the migrated side first.
  */

@@ -1,7 +1,15 @@
 import test from 'ava';
 import { differ } from '../../src/verify/differs/files.js';
-import { defaultCompareOptions, type CompareOptions, type Difference, type FileEntry } from '../../src/verify/model.js';
+import { readManifest } from '../../src/verify/manifest/read.js';
+import {
+  defaultCompareOptions,
+  type CompareOptions,
+  type Difference,
+  type FileEntry,
+  type Manifest,
+} from '../../src/verify/model.js';
 import { device, dir, file, hardlink, sha256, side, symlink } from './helpers/facts.js';
+import { chunkedStream, tarArchive, type TarSpec } from './helpers/tar-writer.js';
 
 interface Case {
   readonly legacy: readonly FileEntry[];
@@ -242,3 +250,70 @@ test(
     { subject: '/app/tool', field: 'size' },
   ],
 );
+
+// ---- the migrated manifest folded into the legacy one while it streams (readManifest's `fold`) ----
+
+const LEGACY_TAR: readonly TarSpec[] = [
+  { name: './', type: '5' },
+  { name: './app/', type: '5' },
+  { name: './app/tool', data: 'bin', mode: 0o755 },
+  { name: './app/conf', data: 'a=1' },
+  { name: './app/tool-link', type: '1', linkName: './app/tool' },
+  { name: './app/current', type: '2', linkName: 'tool' },
+  { name: './app/legacy-only', data: 'old' },
+];
+
+/** Both manifests, the migrated one read with `fold`, and the findings with and without folding. */
+async function foldedPair(migratedTar: readonly TarSpec[]) {
+  const read = (specs: readonly TarSpec[], fold?: Manifest) =>
+    readManifest(chunkedStream(tarArchive(specs), 700), fold ? { fold } : {});
+  const legacy = await read(LEGACY_TAR);
+  const migrated = await read(migratedTar, legacy);
+  const plain = await read(migratedTar);
+  const compare = (m: Manifest) =>
+    differ.compare({ ...side(), manifest: legacy }, { ...side(), manifest: m }, defaultCompareOptions);
+  return { legacy, migrated, folded: compare(migrated), unfolded: compare(plain) };
+}
+
+test('fold: equal entries are one record for both sides, and compare as equal', async (t) => {
+  const { legacy, migrated, folded, unfolded } = await foldedPair(LEGACY_TAR);
+  for (const [path, entry] of migrated.entries)
+    t.is<FileEntry | undefined, FileEntry | undefined>(entry, legacy.entries.get(path), path);
+  t.deepEqual(folded, []);
+  t.deepEqual(folded, unfolded);
+});
+
+test('fold: an entry that differs keeps its own record and is still reported', async (t) => {
+  const changed = LEGACY_TAR.map((s) => (s.name === './app/conf' ? { ...s, data: 'a=2' } : s));
+  const { legacy, migrated, folded, unfolded } = await foldedPair(changed);
+  t.not(migrated.entries.get('/app/conf'), legacy.entries.get('/app/conf'));
+  t.is(migrated.entries.get('/app/tool'), legacy.entries.get('/app/tool'));
+  t.deepEqual(
+    folded.map((d) => `${d.subject} ${d.field}`),
+    ['/app/conf sha256'],
+  );
+  t.deepEqual(folded, unfolded);
+});
+
+test('fold: entries on one side only are reported as before', async (t) => {
+  const specs = [...LEGACY_TAR.filter((s) => s.name !== './app/legacy-only'), { name: './app/new', data: 'n' }];
+  const { migrated, folded, unfolded } = await foldedPair(specs);
+  t.false(migrated.entries.has('/app/legacy-only'));
+  t.deepEqual(
+    folded.map((d) => `${d.subject} ${d.field} ${d.legacy === null ? 'migrated' : 'legacy'}`),
+    ['/app/legacy-only presence legacy', '/app/new presence migrated'],
+  );
+  t.deepEqual(folded, unfolded);
+});
+
+test('fold: archive order does not matter; a changed hard-link grouping is still reported', async (t) => {
+  const reordered = [...LEGACY_TAR].reverse().filter((s) => s.type !== '1');
+  const specs = [...reordered, { name: './app/tool-link', data: 'bin' }];
+  const { legacy, migrated, folded, unfolded } = await foldedPair(specs);
+  t.is(migrated.entries.get('/app/conf'), legacy.entries.get('/app/conf'));
+  t.deepEqual(
+    folded.map((d) => `${d.subject} ${d.field}`),
+    ['/app/tool hardlinks'],
+  );
+  t.deepEqual(folded, unfolded);
+});

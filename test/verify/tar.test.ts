@@ -266,7 +266,8 @@ test('reading waits for the consumer (backpressure)', async (t) => {
   const iterator = readTar(stream);
   const first = await iterator.next();
   t.is(first.done ? undefined : first.value.name, 'f0');
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Many turns of the event loop, so a reader that did not wait would have read far ahead.
+  for (let turn = 0; turn < 200; turn += 1) await new Promise((resolve) => setImmediate(resolve));
   // The stream may buffer its high-water mark (16 parts here) ahead, never the 50 MiB archive.
   t.true(produced() < 20 * 512 * 1024, `produced ${produced()} bytes while the consumer paused`);
   let rest = 0;

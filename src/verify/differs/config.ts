@@ -2,7 +2,7 @@
  * Config: what decides how a container of the image behaves (the ImageConfig fields, plus the
  * platform). Everything else `docker image inspect` prints — Id, Created, Parent, Container,
  * ContainerConfig, DockerVersion, Comment, Config.Image, layer digests — differs between any two
- * builds and is never read here (ENGINE.md).
+ * builds and is never read here (the samples' migrations in test/e2e/verify.test.ts are equivalent).
  *
  * Equalities Docker itself makes: null, absent, "", [] and {} all mean unset; WorkingDir "" is "/";
  * an unset StopSignal is SIGTERM, and "TERM" is "SIGTERM"; an exposed port without protocol is tcp;

@@ -2,7 +2,8 @@
  * Files: the two root file systems, entry by entry.
  *
  * Compared for every path present on both sides: type, permission bits, setuid/setgid/sticky
- * (by name: the classic builder drops them on some COPYs, ENGINE.md §2), owner (uid:gid, ENGINE.md §1),
+ * (by name, as test/e2e/verify.test.ts shows with dir-artifact.setuid-lost), owner (uid:gid: a COPY
+ * from the context makes files 0:0, COPY --from keeps the stage's owner, dir-artifact.no-chown there),
  * size and sha256 of content, symlink target, device numbers, hard-link grouping.
  * Not compared: symlink permission bits (Linux ignores them), and mtimes unless `strictMtime`
  * (files made in a build stage and directories COPY/WORKDIR touch always get new ones).
@@ -144,9 +145,12 @@ function onlyOn(side: Side, mine: Entries, other: Entries): Finding[] {
 
 /** path → the other paths sharing its content, for members of groups of two or more. */
 function linkPeers(entries: Entries): Map<string, string[]> {
+  // Only entries that link or are linked to can be in a group: no list per plain file.
+  const linked = new Set<string>();
+  for (const entry of entries.values()) if (entry.hardlinkTo !== undefined) linked.add(entry.hardlinkTo);
   const groups = new Map<string, string[]>();
   for (const entry of entries.values()) {
-    if (!isContent(entry)) continue;
+    if (!isContent(entry) || (entry.hardlinkTo === undefined && !linked.has(entry.path))) continue;
     const root = entry.hardlinkTo ?? entry.path;
     const members = groups.get(root);
     if (members) members.push(entry.path);
@@ -173,8 +177,9 @@ function hardlinkFindings(common: readonly string[], legacy: Entries, migrated: 
   for (const path of common) {
     const l = legacyPeers.get(path) ?? [];
     const m = migratedPeers.get(path) ?? [];
+    if (l.join('\n') === m.join('\n')) continue;
     const key = [...new Set([path, ...l, ...m])].sort(comparePaths).join('\n');
-    if (l.join('\n') === m.join('\n') || seen.has(key)) continue;
+    if (seen.has(key)) continue;
     seen.add(key);
     findings.push({
       subject: path,
@@ -187,7 +192,9 @@ function hardlinkFindings(common: readonly string[], legacy: Entries, migrated: 
   return findings;
 }
 
-function visible(manifest: Manifest, ignored: (path: string) => boolean): Entries {
+function visible(manifest: Manifest, ignore: readonly string[]): Entries {
+  if (ignore.length === 0) return manifest.entries;
+  const ignored = globMatcher(ignore);
   return new Map([...manifest.entries].filter(([path]) => !ignored(path)));
 }
 
@@ -195,16 +202,17 @@ export const differ: Differ = {
   id: 'files',
   title: 'Files',
   compare(legacySide, migratedSide, options) {
-    const ignored = globMatcher(options.ignore);
-    const legacy = visible(legacySide.manifest, ignored);
-    const migrated = visible(migratedSide.manifest, ignored);
+    const legacy = visible(legacySide.manifest, options.ignore);
+    const migrated = visible(migratedSide.manifest, options.ignore);
     const common = [...legacy.keys()].filter((path) => migrated.has(path)).sort(comparePaths);
     const findings = [
       ...onlyOn('legacy', legacy, migrated),
       ...onlyOn('migrated', migrated, legacy),
-      ...common.flatMap((path) =>
-        compareEntry(legacy.get(path) as FileEntry, migrated.get(path) as FileEntry, options),
-      ),
+      ...common.flatMap((path) => {
+        const [l, m] = [legacy.get(path) as FileEntry, migrated.get(path) as FileEntry];
+        // One record for both sides (folded while reading): equal in every field.
+        return l === m ? [] : compareEntry(l, m, options);
+      }),
       ...hardlinkFindings(common, legacy, migrated),
     ];
     // Array.prototype.sort is stable: one path's findings keep the order above.

@@ -1,6 +1,6 @@
 /**
- * Sizes: never a difference. Size depends on the builder (classic and BuildKit store symlinks
- * differently, ENGINE.md), so it is context: the runtime images side by side with their ratio,
+ * Sizes: never a difference. An image's size depends on how its builder lays out layers, not
+ * only on the files it holds, so it is context: the runtime images side by side with their ratio,
  * the content their files hold, and the builder image the legacy flow leaves tagged behind.
  */
 import type { Difference, Differ } from '../model.js';

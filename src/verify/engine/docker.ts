@@ -5,13 +5,10 @@
  * /usr/bin/docker (20.10, BuildKit built in): a 28.x client without the buildx plugin refuses
  * DOCKER_BUILDKIT=1 ("BuildKit is enabled but the buildx component is missing").
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { PassThrough, type Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
 import {
-  AbortError,
   EngineError,
   SpawnError,
   type BuildOptions,
@@ -28,31 +25,21 @@ import {
   type RmOptions,
   type RunOptions,
   type RunResult,
-  type TagOptions,
 } from './engine.js';
+import { DOCKER_HISTORY_FORMAT, parseDockerRow } from './history.js';
+import {
+  firstLine,
+  labelArgs,
+  lines,
+  nonEmpty,
+  parseVersion,
+  signalOf,
+  type Dialect,
+  type DockerEngineOptions,
+} from './dialect.js';
+import { exec, streamStdout, Tail, type ExecResult } from './process.js';
 
-export interface DockerEngineOptions {
-  /** Client binary. Default: $RESTAGE_DOCKER ($RESTAGE_PODMAN for podman), else `docker` (`podman`) on PATH. */
-  readonly client?: string;
-  /** Environment for every client process. Default: process.env. */
-  readonly env?: NodeJS.ProcessEnv;
-  /** How long `ping` waits for an answer. Default 15 s. */
-  readonly pingTimeoutSeconds?: number;
-}
-
-/** What differs between CLIs that speak Docker's command set. */
-export interface Dialect {
-  readonly kind: 'docker' | 'podman';
-  readonly defaultClient: string;
-  /** Environment variable naming the client binary. */
-  readonly clientEnv: string;
-  /** The builder is chosen by DOCKER_BUILDKIT; false: there is one builder and `backend` is ignored. */
-  readonly backends: boolean;
-  /** Prefix the engine puts on unqualified local image names (podman: 'localhost/'). */
-  readonly localImagePrefix?: string;
-  /** Build flag that forbids pulling a missing base (docker has none: a missing tag goes to the registry). */
-  readonly buildNoPullFlag?: string;
-}
+export type { Dialect, DockerEngineOptions } from './dialect.js';
 
 const DOCKER: Dialect = { kind: 'docker', defaultClient: 'docker', clientEnv: 'RESTAGE_DOCKER', backends: true };
 const LOG_TAIL_LINES = 30;
@@ -165,10 +152,6 @@ export class DockerEngine implements Engine {
     await this.remove(['rmi', ...(options.force ? ['--force'] : []), options.image], options);
   }
 
-  async tag(options: TagOptions): Promise<void> {
-    await this.checked(['tag', options.source, options.target], options);
-  }
-
   async inspectImage(ref: string, options: CallOptions = {}): Promise<ImageInspect> {
     const result = await this.checked(['image', 'inspect', ref], options);
     const parsed: unknown = JSON.parse(result.stdout);
@@ -180,40 +163,18 @@ export class DockerEngine implements Engine {
   }
 
   async history(ref: string, options: CallOptions = {}): Promise<HistoryEntry[]> {
-    // One JSON array per row: portable across docker and podman, whose `{{json .}}` differ.
-    const format = '[{{json .ID}},{{json .CreatedAt}},{{json .CreatedBy}},{{json .Size}},{{json .Comment}}]';
     const result = await this.checked(
-      ['image', 'history', '--no-trunc', '--human=false', '--format', format, ref],
+      ['image', 'history', '--no-trunc', '--human=false', '--format', DOCKER_HISTORY_FORMAT, ref],
       options,
     );
-    return lines(result.stdout).map(parseHistoryRow);
+    return lines(result.stdout).map(parseDockerRow);
   }
 
   async export(container: string, options: CallOptions = {}): Promise<Readable> {
-    const { signal } = options;
-    if (signal?.aborted) throw abortReason(signal);
     const argv = ['export', container];
-    const child = spawn(this.client, argv, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', (error: NodeJS.ErrnoException) => reject(spawnError(this.client, error)));
-    });
-    const detach = killOnAbort(child, signal);
-    const stderr = new BoundedBuffer(64 * 1024);
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    const out = new PassThrough();
-    // The tar is complete only if the client exits 0, so the stream ends on exit, not on EOF.
-    child.stdout.pipe(out, { end: false });
-    child.on('close', (code) => {
-      detach();
-      if (signal?.aborted) out.destroy(abortReason(signal));
-      else if (code === 0) out.end();
-      else out.destroy(this.failure([this.client, ...argv], code, stderr.text()));
-    });
-    out.on('close', () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    });
-    return out;
+    return streamStdout(this.client, argv, { env: this.env, ...signalOf(options) }, (code, stderr) =>
+      this.failure([this.client, ...argv], code, stderr),
+    );
   }
 
   async run(options: RunOptions): Promise<RunResult> {
@@ -327,204 +288,4 @@ export class DockerEngine implements Engine {
     const reason = firstLine(stderr) || `exit status ${exitCode}`;
     return new EngineError(`${argv.slice(0, 3).join(' ')}: ${reason}`, argv, exitCode, stderr, NOT_FOUND.test(stderr));
   }
-}
-
-function labelArgs(options: { readonly labels?: Readonly<Record<string, string>> }): string[] {
-  return Object.entries(options.labels ?? {}).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
-}
-
-function signalOf(options: CallOptions): { signal?: AbortSignal } {
-  return options.signal ? { signal: options.signal } : {};
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function lines(text: string): string[] {
-  return text.split('\n').filter((line) => line.trim() !== '');
-}
-
-function firstLine(text: string): string {
-  return lines(text)[0]?.trim() ?? '';
-}
-
-/** Server version, else client version (local podman has no server part). */
-function parseVersion(stdout: string): string | undefined {
-  try {
-    const v = JSON.parse(stdout) as { Server?: { Version?: unknown } | null; Client?: { Version?: unknown } | null };
-    const found = v.Server?.Version ?? v.Client?.Version;
-    return typeof found === 'string' ? found : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function parseHistoryRow(row: string): HistoryEntry {
-  const [id, createdAt, createdBy, size, comment] = JSON.parse(row) as unknown[];
-  const text = (v: unknown): string =>
-    typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
-  const sizeBytes = typeof size === 'number' ? size : Number.parseInt(text(size), 10);
-  return {
-    id: text(id) === '' || text(id) === '<missing>' ? undefined : text(id),
-    createdAt: text(createdAt),
-    createdBy: text(createdBy),
-    sizeBytes: Number.isFinite(sizeBytes) ? sizeBytes : 0,
-    comment: text(comment),
-  };
-}
-
-// ---- one client process: argv only, bounded capture, lines, cancellation ----------------------
-
-const KILL_GRACE_MS = 10_000;
-
-interface ExecOptions {
-  readonly env?: NodeJS.ProcessEnv;
-  readonly signal?: AbortSignal;
-  /** Per-stream capture limit in bytes; the rest is dropped (lines still reach onLine). */
-  readonly maxOutputBytes?: number;
-  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
-}
-
-interface ExecResult {
-  readonly exitCode: number | null;
-  readonly signal: NodeJS.Signals | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly truncated: boolean;
-}
-
-/** Keeps the first `limit` bytes written to it. */
-class BoundedBuffer {
-  private readonly chunks: Buffer[] = [];
-  private size = 0;
-  truncated = false;
-  constructor(private readonly limit: number) {}
-  push(chunk: Buffer): void {
-    const room = this.limit - this.size;
-    if (chunk.length > room) this.truncated = true;
-    if (room <= 0) return;
-    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    this.chunks.push(kept);
-    this.size += kept.length;
-  }
-  text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
-}
-
-/** Splits a byte stream into lines (LF or CRLF), decoding UTF-8 across chunk boundaries. */
-class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8');
-  private rest = '';
-  constructor(private readonly sink: (line: string) => void) {}
-  push(chunk: Buffer): void {
-    const text = this.rest + this.decoder.write(chunk);
-    const lines = text.split('\n');
-    this.rest = lines.pop() ?? '';
-    for (const line of lines) this.sink(line.endsWith('\r') ? line.slice(0, -1) : line);
-  }
-  end(): void {
-    const last = this.rest + this.decoder.end();
-    this.rest = '';
-    if (last !== '') this.sink(last);
-  }
-}
-
-/** The last `size` items pushed. */
-class Tail {
-  private readonly items: string[] = [];
-  constructor(private readonly size: number) {}
-  push(item: string): void {
-    this.items.push(item);
-    if (this.items.length > this.size) this.items.shift();
-  }
-  lines(): string[] {
-    return [...this.items];
-  }
-}
-
-function abortReason(signal: AbortSignal): AbortError {
-  return new AbortError(signal.reason);
-}
-
-/**
- * Sends SIGTERM when `signal` aborts, and SIGKILL if the child outlives the grace period.
- * Returns a function that detaches the listener. (Also for PodmanEngine's own client processes.)
- */
-export function killOnAbort(child: ChildProcess, signal: AbortSignal | undefined): () => void {
-  if (!signal) return () => {};
-  let timer: NodeJS.Timeout | undefined;
-  const onAbort = (): void => {
-    child.kill('SIGTERM');
-    timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-    timer.unref();
-  };
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  return () => {
-    signal.removeEventListener('abort', onAbort);
-    if (timer) clearTimeout(timer);
-  };
-}
-
-/** The error of a client binary that could not be started (`error` is the child's 'error' event). */
-export function spawnError(file: string, error: NodeJS.ErrnoException): SpawnError {
-  const what = error.code === 'ENOENT' ? 'not found' : `could not be started (${error.code ?? error.message})`;
-  return new SpawnError(file, error.code, `container engine client ${file} ${what}`);
-}
-
-/**
- * Runs `file args` to completion. Resolves with the exit status whatever it is; rejects with
- * SpawnError if the binary cannot be started, and with AbortError once the child has exited
- * after a cancellation.
- */
-function exec(file: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-  const { signal, env, onLine } = options;
-  const limit = options.maxOutputBytes ?? 1024 * 1024;
-  if (signal?.aborted) return Promise.reject(abortReason(signal));
-  return new Promise((resolve, reject) => {
-    // Its own process group: a terminal's Ctrl-C reaches restage alone, which then cancels the client
-    // itself (podman build, signalled directly, leaves its RUN container behind).
-    const child = spawn(file, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const detach = killOnAbort(child, signal);
-    const out = new BoundedBuffer(limit);
-    const err = new BoundedBuffer(limit);
-    const outLines = onLine ? new LineSplitter((l) => onLine(l, 'stdout')) : undefined;
-    const errLines = onLine ? new LineSplitter((l) => onLine(l, 'stderr')) : undefined;
-    child.stdout.on('data', (chunk: Buffer) => {
-      out.push(chunk);
-      outLines?.push(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err.push(chunk);
-      errLines?.push(chunk);
-    });
-    let failed = false;
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      // Before a pid exists, 'error' means the binary could not be started.
-      if (child.pid === undefined) {
-        failed = true;
-        detach();
-        reject(spawnError(file, error));
-      }
-    });
-    child.on('close', (exitCode, exitSignal) => {
-      detach();
-      if (failed) return;
-      outLines?.end();
-      errLines?.end();
-      if (signal?.aborted) {
-        reject(abortReason(signal));
-        return;
-      }
-      resolve({
-        exitCode,
-        signal: exitSignal,
-        stdout: out.text(),
-        stderr: err.text(),
-        truncated: out.truncated || err.truncated,
-      });
-    });
-  });
 }

@@ -114,11 +114,6 @@ export interface RmiOptions extends RemoveOptions {
   readonly image: string;
 }
 
-export interface TagOptions extends CallOptions {
-  readonly source: string;
-  readonly target: string;
-}
-
 export interface RunOptions extends CallOptions, Labelled {
   readonly image: string;
   readonly args?: readonly string[];
@@ -189,7 +184,6 @@ export interface Engine {
   cp(options: CpOptions): Promise<void>;
   rm(options: RmOptions): Promise<void>;
   rmi(options: RmiOptions): Promise<void>;
-  tag(options: TagOptions): Promise<void>;
   inspectImage(ref: string, options?: CallOptions): Promise<ImageInspect>;
   history(ref: string, options?: CallOptions): Promise<HistoryEntry[]>;
   /**

@@ -35,13 +35,12 @@
  * Client binary: the `client` option, else $RESTAGE_PODMAN, else `podman` on PATH.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream } from 'node:fs';
-import { constants } from 'node:fs';
-import { mkdtemp, open, readdir, readFile, readlink, rm } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { DockerEngine, killOnAbort, spawnError, type Dialect, type DockerEngineOptions } from './docker.js';
+import { DockerEngine, type Dialect, type DockerEngineOptions } from './docker.js';
 import {
   AbortError,
   type BuildOptions,
@@ -50,6 +49,9 @@ import {
   type HistoryEntry,
   type RmOptions,
 } from './engine.js';
+import { parsePodmanHistory } from './history.js';
+import { BoundedBuffer, killOnAbort, start } from './process.js';
+import { containerDescendants, findChild } from './procs.js';
 
 const PODMAN: Dialect = {
   kind: 'podman',
@@ -131,9 +133,7 @@ export class PodmanEngine extends DockerEngine {
 
   override async history(ref: string, options: CallOptions = {}): Promise<HistoryEntry[]> {
     const result = await this.checked(['image', 'history', '--no-trunc', '--format', 'json', ref], options);
-    const parsed: unknown = JSON.parse(result.stdout || '[]');
-    if (!Array.isArray(parsed)) throw new TypeError(`${this.client} image history: expected a JSON array`);
-    return parsed.map((row: unknown) => parseHistory(row));
+    return parsePodmanHistory(result.stdout, this.client);
   }
 
   /**
@@ -149,20 +149,14 @@ export class PodmanEngine extends DockerEngine {
     let child: ChildProcess;
     try {
       await this.mkfifo(fifo);
-      child = spawn(this.client, argv, { env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
-      await new Promise<void>((resolve, reject) => {
-        child.once('spawn', resolve);
-        child.once('error', (error: NodeJS.ErrnoException) => reject(spawnError(this.client, error)));
-      });
+      child = await start(this.client, argv, this.env, 'ignore');
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
       throw error;
     }
     const detach = killOnAbort(child, signal);
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      if (stderr.length < STDERR_LIMIT) stderr += chunk.toString('utf8');
-    });
+    const stderr = new BoundedBuffer(STDERR_LIMIT);
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
 
     // open(2) of a FIFO for reading blocks until a writer opens it: the client, or release().
     const reader = createReadStream(fifo);
@@ -189,7 +183,7 @@ export class PodmanEngine extends DockerEngine {
         // FIFO), then EOF once the pipe is drained.
         await release(fifo, opened);
         if (signal?.aborted) out.destroy(new AbortError(signal.reason));
-        else if (code !== 0) out.destroy(this.failure([this.client, ...argv], code, stderr));
+        else if (code !== 0) out.destroy(this.failure([this.client, ...argv], code, stderr.text()));
         else if (await drained) out.end();
         else if (!out.destroyed)
           out.destroy(new Error(`${this.client} export ${container}: the FIFO closed before its end`));
@@ -213,62 +207,6 @@ export class PodmanEngine extends DockerEngine {
   }
 }
 
-/** pid → parent pid of every process visible in /proc (empty where there is no /proc). */
-async function parentPids(): Promise<Map<number, number>> {
-  const parents = new Map<number, number>();
-  let entries: string[];
-  try {
-    entries = await readdir('/proc');
-  } catch {
-    return parents;
-  }
-  await Promise.all(
-    entries
-      .filter((e) => /^\d+$/.test(e))
-      .map(async (e) => {
-        try {
-          const stat = await readFile(`/proc/${e}/stat`, 'utf8');
-          // "pid (comm) state ppid …": comm may hold spaces and parentheses.
-          const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-          if (Number.isInteger(ppid)) parents.set(Number(e), ppid);
-        } catch {
-          // exited meanwhile
-        }
-      }),
-  );
-  return parents;
-}
-
-/** The pid of a child of this process whose argv matches. */
-async function findChild(matches: (argv: string[]) => boolean): Promise<number | undefined> {
-  for (const [pid, ppid] of await parentPids()) {
-    if (ppid !== process.pid) continue;
-    try {
-      const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
-      if (matches(argv)) return pid;
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return undefined;
-}
-
-/** Descendants of `root` in another PID namespace than this process: the processes of its containers. */
-async function containerDescendants(root: number): Promise<number[]> {
-  const own = await readlink('/proc/self/ns/pid').catch(() => undefined);
-  if (own === undefined) return [];
-  const parents = await parentPids();
-  const found: number[] = [];
-  for (const pid of parents.keys()) {
-    let ancestor = parents.get(pid);
-    while (ancestor !== undefined && ancestor !== root && ancestor > 1) ancestor = parents.get(ancestor);
-    if (ancestor !== root) continue;
-    const ns = await readlink(`/proc/${pid}/ns/pid`).catch(() => undefined);
-    if (ns !== undefined && ns !== own) found.push(pid);
-  }
-  return found;
-}
-
 /** Opens the FIFO read-write (never blocks) until the reader has opened it, then closes it. */
 async function release(fifo: string, opened: Promise<void>): Promise<void> {
   let handle;
@@ -282,25 +220,4 @@ async function release(fifo: string, opened: Promise<void>): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-function parseHistory(row: unknown): HistoryEntry {
-  const r = (typeof row === 'object' && row !== null ? row : {}) as Record<string, unknown>;
-  const text = (v: unknown): string =>
-    typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
-  const id = text(r.id);
-  const size = typeof r.size === 'number' ? r.size : Number.parseInt(text(r.size), 10);
-  return {
-    id: id === '' || id === '<missing>' ? undefined : id,
-    createdAt: isoSeconds(text(r.created ?? r.Created)),
-    createdBy: text(r.CreatedBy ?? r.createdBy),
-    sizeBytes: Number.isFinite(size) && size >= 0 ? size : 0,
-    comment: text(r.comment ?? r.Comment),
-  };
-}
-
-/** RFC 3339 in UTC to the second, as docker's `--human=false` prints it. */
-function isoSeconds(value: string): string {
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : date.toISOString().replace(/\.\d+Z$/, 'Z');
 }

@@ -9,5 +9,5 @@ export function makeManifest(entries: Iterable<FileEntry>): Manifest {
   for (const entry of entries) map.set(entry.path, entry);
   let totalSize = 0;
   for (const entry of map.values()) if (entry.type === 'file') totalSize += entry.size;
-  return { entries: map, count: map.size, totalSize };
+  return { entries: map, totalSize };
 }

@@ -15,11 +15,8 @@
 import type { Readable } from 'node:stream';
 import type { FileEntry, Manifest } from '../model.js';
 import { globMatcher } from '../../shared/glob.js';
-import { makeManifest } from './manifest.js';
 import { isBelow, normalizePath } from '../../shared/paths.js';
 import { readTar, type TarEntry } from './tar.js';
-
-export { applyWhiteouts } from './whiteouts.js';
 
 /** Files Docker creates or bind-mounts in every container; an exported container holds them. */
 export const ENGINE_PATHS: readonly string[] = ['/.dockerenv', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf'];
@@ -31,6 +28,11 @@ export interface ReadManifestOptions {
   readonly ignore?: readonly string[];
   /** Keep ENGINE_PATHS and ENGINE_TREES (off by default: they differ between any two containers). */
   readonly keepEnginePaths?: boolean;
+  /**
+   * The other image's manifest, read earlier: an entry equal to its entry at the same path in
+   * every field is stored as that very record, so a path the two images share costs one record.
+   */
+  readonly fold?: Manifest;
 }
 
 export function isEnginePath(path: string): boolean {
@@ -51,31 +53,62 @@ export async function readManifest(
 ): Promise<Manifest> {
   const ignored = globMatcher(options.ignore ?? []);
   const dropped = (path: string): boolean => (!options.keepEnginePaths && isEnginePath(path)) || ignored(path);
+  const other = options.fold?.entries;
+  const entries = new Map<string, FileEntry>();
+  /** Entries left out, kept only for the hard links that may point at them. */
+  const left = new Map<string, FileEntry>();
+  /** Every path in a hard-link group; made when the first link to a path arrives. */
   const groups = new Map<string, LinkGroup>();
-  const entries: FileEntry[] = [];
+  const store = (entry: FileEntry): void => {
+    const twin = other?.get(entry.path);
+    // The twin's path is the key too: the folded path's string is not kept twice either.
+    if (twin !== undefined && sameEntry(twin, entry)) entries.set(twin.path, twin);
+    else entries.set(entry.path, entry);
+  };
   for await (const tarEntry of readTar(stream)) {
     const entry = toFileEntry(tarEntry);
     const keep = !dropped(entry.path);
     if (entry.type !== 'hardlink') {
-      groups.set(entry.path, {
-        size: entry.size,
-        sha256: entry.sha256,
-        root: entry,
-        kept: keep ? entry.path : undefined,
-      });
-      if (keep) entries.push(entry);
+      // A path archived again starts afresh: links that come later point at this entry.
+      groups.delete(entry.path);
+      if (keep) store(entry);
+      else left.set(entry.path, entry);
       continue;
     }
     const target = entry.hardlinkTo ?? '';
-    const group = groups.get(target);
+    let group = groups.get(target);
     if (group === undefined) {
-      throw new Error(`hard link ${entry.path} points to ${target}, which the archive did not hold before it`);
+      const root = entries.get(target) ?? left.get(target);
+      if (root === undefined) {
+        throw new Error(`hard link ${entry.path} points to ${target}, which the archive did not hold before it`);
+      }
+      group = { size: root.size, sha256: root.sha256, root, kept: entries.has(target) ? target : undefined };
+      groups.set(target, group);
     }
     groups.set(entry.path, group);
-    if (!keep) continue;
-    entries.push(linkInto(group, entry));
+    if (keep) store(linkInto(group, entry));
   }
-  return makeManifest(entries);
+  let totalSize = 0;
+  for (const entry of entries.values()) if (entry.type === 'file') totalSize += entry.size;
+  return { entries, totalSize };
+}
+
+/** Whether two entries hold the same values in every field (whichever image they come from). */
+export function sameEntry(a: FileEntry, b: FileEntry): boolean {
+  return (
+    a.path === b.path &&
+    a.type === b.type &&
+    a.mode === b.mode &&
+    a.uid === b.uid &&
+    a.gid === b.gid &&
+    a.size === b.size &&
+    a.mtime === b.mtime &&
+    a.sha256 === b.sha256 &&
+    a.linkTarget === b.linkTarget &&
+    a.hardlinkTo === b.hardlinkTo &&
+    a.device?.major === b.device?.major &&
+    a.device?.minor === b.device?.minor
+  );
 }
 
 /**
@@ -95,26 +128,31 @@ function linkInto(group: LinkGroup, entry: FileEntry): FileEntry {
   return { ...own, size: group.size, sha256: group.sha256, hardlinkTo: group.kept };
 }
 
+/** Each record is one object literal: an object spread would make it about twice as large in V8. */
 function toFileEntry(entry: TarEntry): FileEntry {
-  const base = {
-    path: normalizePath(entry.name),
-    mode: entry.mode,
-    uid: entry.uid,
-    gid: entry.gid,
-    mtime: entry.mtime,
-  };
+  const path = normalizePath(entry.name);
+  const { mode, uid, gid, mtime } = entry;
   switch (entry.type) {
     case 'file':
-      return { ...base, type: 'file', size: entry.size, sha256: entry.sha256 };
+      return { path, type: 'file', mode, uid, gid, mtime, size: entry.size, sha256: entry.sha256 };
     case 'hardlink':
-      return { ...base, type: 'hardlink', size: 0, hardlinkTo: normalizePath(entry.linkName) };
+      return { path, type: 'hardlink', mode, uid, gid, mtime, size: 0, hardlinkTo: normalizePath(entry.linkName) };
     case 'symlink':
-      return { ...base, type: 'symlink', size: 0, linkTarget: entry.linkName };
+      return { path, type: 'symlink', mode, uid, gid, mtime, size: 0, linkTarget: entry.linkName };
     case 'char':
     case 'block':
-      return { ...base, type: entry.type, size: 0, device: { major: entry.devMajor, minor: entry.devMinor } };
+      return {
+        path,
+        type: entry.type,
+        mode,
+        uid,
+        gid,
+        mtime,
+        size: 0,
+        device: { major: entry.devMajor, minor: entry.devMinor },
+      };
     case 'dir':
     case 'fifo':
-      return { ...base, type: entry.type, size: 0 };
+      return { path, type: entry.type, mode, uid, gid, mtime, size: 0 };
   }
 }

@@ -15,6 +15,10 @@
  * - Names are returned as recorded (after pax/GNU overrides); normalizing them is the caller's job.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { parsePax, type PaxKey } from './pax.js';
+import { BLOCK, cString, isZeroBlock, readNumber, TarFormatError, verifyChecksum } from './tar-header.js';
+
+export { TarFormatError } from './tar-header.js';
 
 export type TarEntryType = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
 
@@ -39,18 +43,6 @@ export interface TarEntry {
   readonly sha256?: string;
 }
 
-export class TarFormatError extends Error {
-  constructor(
-    message: string,
-    /** Byte offset in the archive of the block at fault. */
-    readonly offset: number,
-  ) {
-    super(`${message} (at byte ${offset})`);
-    this.name = 'TarFormatError';
-  }
-}
-
-const BLOCK = 512;
 /** Upper bound for one pax header or GNU long name: keeps memory bounded on hostile input. */
 const MAX_META_BYTES = 4 * 1024 * 1024;
 
@@ -68,9 +60,6 @@ const ENTRY_TYPES: Readonly<Record<string, TarEntryType>> = {
 
 type MetaKind = 'pax' | 'paxGlobal' | 'longName' | 'longLink';
 const META_TYPES: Readonly<Record<string, MetaKind>> = { x: 'pax', g: 'paxGlobal', L: 'longName', K: 'longLink' };
-
-/** Keys of pax headers this reader applies; others (xattrs, atime, ctime, charset) are ignored. */
-type PaxKey = 'path' | 'linkpath' | 'size' | 'uid' | 'gid' | 'mtime' | 'uname' | 'gname';
 
 interface EntryBody {
   readonly kind: 'entry';
@@ -304,109 +293,4 @@ export async function* readTar(source: AsyncIterable<unknown>): AsyncGenerator<T
     yield* parser.push(chunk);
   }
   parser.end();
-}
-
-function isZeroBlock(block: Buffer): boolean {
-  for (let i = 0; i < BLOCK; i += 1) if (block[i] !== 0) return false;
-  return true;
-}
-
-/** The checksum field is the byte sum of the header with itself read as spaces; old writers summed signed bytes. */
-function verifyChecksum(block: Buffer, offset: number): void {
-  const stored = readNumber(block, 148, 8, 'checksum', offset);
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < BLOCK; i += 1) {
-    const byte = i >= 148 && i < 156 ? 0x20 : (block[i] ?? 0);
-    unsigned += byte;
-    signed += byte >= 0x80 ? byte - 0x100 : byte;
-  }
-  if (stored !== unsigned && stored !== signed) {
-    throw new TarFormatError(
-      `header checksum ${stored} does not match the header's ${unsigned}: not a tar stream, or a corrupt one`,
-      offset,
-    );
-  }
-}
-
-/**
- * A numeric header field: octal digits padded with spaces or NULs, or (GNU, and Go's writer for
- * values that do not fit) base-256: first byte 0x80 for a positive big-endian number, 0xff for
- * a negative one in two's complement.
- */
-function readNumber(block: Buffer, start: number, length: number, field: string, offset: number): number {
-  const first = block[start] ?? 0;
-  if (first & 0x80) {
-    const negative = first === 0xff;
-    let value = negative ? 0 : first & 0x7f;
-    for (let i = start + 1; i < start + length; i += 1) {
-      const byte = block[i] ?? 0;
-      value = value * 256 + (negative ? 0xff - byte : byte);
-      if (value > Number.MAX_SAFE_INTEGER) throw new TarFormatError(`base-256 ${field} is too large`, offset);
-    }
-    return negative ? -(value + 1) : value;
-  }
-  let value = 0;
-  let i = start;
-  const end = start + length;
-  while (i < end && (block[i] === 0x20 || block[i] === 0)) i += 1;
-  for (; i < end; i += 1) {
-    const byte = block[i] ?? 0;
-    if (byte < 0x30 || byte > 0x37) break;
-    value = value * 8 + (byte - 0x30);
-  }
-  for (; i < end; i += 1) {
-    if (block[i] !== 0x20 && block[i] !== 0) {
-      throw new TarFormatError(
-        `${field} field "${block.toString('latin1', start, end)}" is not an octal number`,
-        offset,
-      );
-    }
-  }
-  return value;
-}
-
-/** A NUL-terminated (or field-filling) name. */
-function cString(bytes: Buffer, start: number, length: number): string {
-  const field = bytes.subarray(start, start + length);
-  const nul = field.indexOf(0);
-  return decodeName(nul === -1 ? field : field.subarray(0, nul));
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Names are bytes; UTF-8 in practice. Invalid UTF-8 bytes are kept distinct as \xNN escapes. */
-function decodeName(bytes: Buffer): string {
-  if (bytes.every((byte) => byte < 0x80)) return bytes.toString('latin1');
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return [...bytes]
-      .map((byte) => (byte < 0x80 ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`))
-      .join('');
-  }
-}
-
-/** pax extended header records: "LENGTH key=value\n", LENGTH counting the whole record. */
-function parsePax(bytes: Buffer, into: Map<string, string>, offset: number): Map<string, string> {
-  let pos = 0;
-  while (pos < bytes.length && bytes[pos] !== 0) {
-    const space = bytes.indexOf(0x20, pos);
-    const lengthText = space === -1 ? '' : bytes.toString('latin1', pos, space);
-    const length = Number(lengthText);
-    if (
-      !/^\d+$/.test(lengthText) ||
-      length <= space - pos ||
-      pos + length > bytes.length ||
-      bytes[pos + length - 1] !== 0x0a
-    ) {
-      throw new TarFormatError('malformed pax record', offset);
-    }
-    const record = bytes.subarray(space + 1, pos + length - 1);
-    const equals = record.indexOf(0x3d);
-    if (equals <= 0) throw new TarFormatError('pax record without a key', offset);
-    into.set(decodeName(record.subarray(0, equals)), decodeName(record.subarray(equals + 1)));
-    pos += length;
-  }
-  return into;
 }
