@@ -119,6 +119,14 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     progress: options.progress,
     signal,
   };
+  /** An engine failure found before anything is built. */
+  const refused = (step: string, message: string): VerifyResult => ({
+    ...base,
+    session: session.id,
+    status: 'engine-failure',
+    engine: engineInfo,
+    failure: { step, message, logTail: [] },
+  });
   if (invocation?.sudo && process.getuid?.() !== 0) {
     diagnostics.push(
       diagnostic(
@@ -138,31 +146,17 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     if (missing.length > 0) {
       diagnostics.push(...missing);
       const images = [...new Set(missing.map((d) => /the image (\S+)/.exec(d.message)![1]!))];
-      return {
-        ...base,
-        session: session.id,
-        status: 'engine-failure',
-        engine: engineInfo,
-        failure: {
-          step: 'base images',
-          message: `the engine lacks ${images.join(', ')}; nothing was built. Give each an --image-map FROM=TO to a local image (e.g. ${images.map((i) => `--image-map ${i}=<local image>`).join(' ')}), or load them into the engine`,
-          logTail: [],
-        },
-      };
+      return refused(
+        'base images',
+        `the engine lacks ${images.join(', ')}; nothing was built. Give each an --image-map FROM=TO to a local image (e.g. ${images.map((i) => `--image-map ${i}=<local image>`).join(' ')}), or load them into the engine`,
+      );
     }
     const buildx = analysis?.flow.events.find((e) => e.kind === 'build' && e.invocation.verb[0] === 'buildx');
     if (buildx && buildx.kind === 'build' && !(await engine.hasBuildx({ signal }))) {
-      return {
-        ...base,
-        session: session.id,
-        status: 'engine-failure',
-        engine: engineInfo,
-        failure: {
-          step: 'buildx',
-          message: `the script builds with \`${buildx.invocation.client} ${buildx.invocation.verb.join(' ')}\` (${buildx.at.file}:${buildx.at.line}), but the client ${engine.client} has no buildx plugin: install it (Debian: \`apt-get install docker-buildx\`) or point RESTAGE_DOCKER at a client that has it`,
-          logTail: [],
-        },
-      };
+      return refused(
+        'buildx',
+        `the script builds with \`${buildx.invocation.client} ${buildx.invocation.verb.join(' ')}\` (${buildx.at.file}:${buildx.at.line}), but the client ${engine.client} has no buildx plugin: install it (Debian: \`apt-get install docker-buildx\`) or point RESTAGE_DOCKER at a client that has it`,
+      );
     }
     const sides =
       analysis?.runtime && plan
