@@ -47,6 +47,22 @@ for (const [name, xs] of Object.entries(times)) {
   console.log(`${name.padEnd(48)} ${m.toFixed(1).padStart(7)} ms  ${(m / floor).toFixed(2)}x floor`);
 }
 
+// ---- a 1 MB line in the script and in the build Dockerfile (dockerfile-ast recomputed arguments per call) ----
+{
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-bench-long-line-'));
+  try {
+    fs.cpSync(path.join(root, 'samples', 'href-counter'), dir, { recursive: true });
+    fs.appendFileSync(path.join(dir, 'build.sh'), `\necho ${'a'.repeat(1 << 20)}\n`);
+    fs.appendFileSync(path.join(dir, 'Dockerfile.build'), `\nRUN echo ${'b'.repeat(1 << 20)}\n`);
+    const start = performance.now();
+    const r = spawnSync(node, [bin, 'migrate', dir], { stdio: 'ignore' });
+    const ms = performance.now() - start;
+    console.log(`${'restage migrate (1 MB lines)'.padEnd(48)} ${ms.toFixed(1).padStart(7)} ms  exit ${r.status}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---- a FIFO named Dockerfile: refused (RS122, exit 2) without being opened, so migrate returns promptly ----
 {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-bench-fifo-'));

@@ -7,6 +7,7 @@
  */
 import { DockerfileParser, type Instruction as AstInstruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
+import './argument-memo.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import { lineStarts, offsetAt, positionAt, type LinePosition } from '../shared/text-position.js';
 import type { Instruction, InstructionFlag, ParsedDockerfile, Stage, TextSpan, Token } from '../model/dockerfile.js';

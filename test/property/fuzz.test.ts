@@ -18,7 +18,7 @@ const RUNS = Number(process.env.RESTAGE_FUZZ_RUNS ?? 10_000);
 /** Share of the runs given to big inputs (each takes far longer than a small one). */
 const BIG_RUNS = Math.max(8, Math.round(RUNS / 1000));
 const SEED = process.env.RESTAGE_FUZZ_SEED ? Number(process.env.RESTAGE_FUZZ_SEED) : undefined;
-/** Time bounds per case (migrate + verify planning), on a loaded 2-core machine; a 1 MB line takes 8-21 s today (measured: an open performance bug), the rest well under 2 s. */
+/** Time bounds per case (migrate + verify planning), on a loaded 2-core machine; a 1 MB line took 8-21 s before the argument memo (src/parse/argument-memo.ts) and about 5 s after (`npm run bench`, loaded machine), the rest well under 2 s. */
 const SMALL_MS = 1_000;
 const BIG_MS = 60_000;
 
