@@ -161,7 +161,7 @@ function toInstruction(
     name: f.getName(),
     value: f.getValue(),
   }));
-  const json = jsonArgs(node, span);
+  const json = jsonArgs(node, span, text);
   const args: Token[] =
     json ??
     node.getArguments().map((a) => {
@@ -180,12 +180,27 @@ function toInstruction(
 }
 
 /** Exec-form arguments (`["a", "b"]`) decoded, or null when the instruction is in shell form. */
-function jsonArgs(node: AstInstruction, span: (r: Range) => TextSpan): Token[] | null {
+function jsonArgs(node: AstInstruction, span: (r: Range) => TextSpan, text: string): Token[] | null {
   const withJson = node as AstInstruction & {
-    getJSONStrings?: () => { getRange(): Range; getJSONValue(): string }[];
+    getJSONStrings?: () => { getRange(): Range }[];
     getOpeningBracket?: () => unknown;
     getClosingBracket?: () => unknown;
   };
   if (!withJson.getJSONStrings || !withJson.getOpeningBracket?.() || !withJson.getClosingBracket?.()) return null;
-  return withJson.getJSONStrings().map((s) => ({ ...span(s.getRange()), raw: s.getJSONValue() }));
+  // dockerfile-ast's own value drops spaces and backslashes (`"my app"` gives `myapp`); Docker decodes each
+  // string as JSON, and an exec form that is not valid JSON is shell form (test/parse/dockerfile.test.ts).
+  const tokens: Token[] = [];
+  for (const s of withJson.getJSONStrings()) {
+    const at = span(s.getRange());
+    const quoted = text.slice(at.start, at.end);
+    let value: unknown;
+    try {
+      value = JSON.parse(quoted);
+    } catch {
+      return null;
+    }
+    if (typeof value !== 'string') return null;
+    tokens.push({ ...at, raw: value });
+  }
+  return tokens;
 }

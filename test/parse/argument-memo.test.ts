@@ -38,7 +38,7 @@ test('each caller gets its own array: changing one leaves the next call whole', 
 });
 
 test('a Dockerfile with a long line parses to the same instructions, flags and arguments', (t) => {
-  // The expected table is what parseDockerfile gave for TEXT without the memo (the import removed).
+  // The expected table is what parseDockerfile gives for TEXT without the memo (the import removed).
   const { dockerfile, diagnostics } = parseDockerfile('Dockerfile', TEXT);
   t.deepEqual(diagnostics, []);
   t.deepEqual(
@@ -48,7 +48,7 @@ test('a Dockerfile with a long line parses to the same instructions, flags and a
       i.args.map((a) => (a.raw.length > 50 ? a.raw.length : a.raw)),
     ]),
     [
-      ['COPY', ['chown=1:1'], ['ab', 'c']],
+      ['COPY', ['chown=1:1'], ['a b', 'c']],
       ['RUN', [], ['echo', 'one', 'two', '#', 'not', 'a', 'comment']],
       ['ENV', [], ['A=1', 'B="x', 'y"']],
       ['RUN', [], ['echo', 100_000]],

@@ -85,3 +85,32 @@ for (const [name, text, code, line, column] of errors) {
 test('CRLF line ends are no diagnostic', (t) => {
   t.deepEqual(parseDockerfile('Dockerfile', 'FROM alpine\r\nRUN true\r\n').diagnostics, []);
 });
+
+test('exec form: each string decoded as JSON, as Docker does (spaces, escaped quotes, \\u escapes kept)', (t) => {
+  const text = 'FROM alpine\nCOPY ["my app", "a\\"b", "c\\u0041", "/usr/bin/"]\nCMD ["/usr/bin/my app"]\n';
+  const [, copy, cmd] = parseDockerfile('Dockerfile', text).dockerfile.instructions;
+  t.true(copy!.jsonForm);
+  t.deepEqual(
+    copy!.args.map((a) => [a.raw, text.slice(a.start, a.end)]),
+    [
+      ['my app', '"my app"'],
+      ['a"b', '"a\\"b"'],
+      ['cA', '"c\\u0041"'],
+      ['/usr/bin/', '"/usr/bin/"'],
+    ],
+  );
+  t.deepEqual(
+    cmd!.args.map((a) => a.raw),
+    ['/usr/bin/my app'],
+  );
+});
+
+test('exec form that is not valid JSON is shell form, as Docker reads it', (t) => {
+  const text = 'FROM alpine\nCMD ["a\\x"]\n';
+  const cmd = parseDockerfile('Dockerfile', text).dockerfile.instructions[1]!;
+  t.false(cmd.jsonForm);
+  t.deepEqual(
+    cmd.args.map((a) => a.raw),
+    ['["a\\x"]'],
+  );
+});
