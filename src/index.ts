@@ -6,7 +6,8 @@
  */
 export { migrate, type MigrateOptions } from './migrate.js';
 export type { MigrationResult, MigrationStatus } from './model/result.js';
-export { verify, type VerifyOptions } from './verify/verify.js';
+export { verify } from './verify/verify.js';
+export type { VerifyOptions } from './verify/options.js';
 export type { VerifyResult, VerifyStatus } from './verify/result.js';
 export { DockerEngine } from './verify/engine/docker.js';
 export { PodmanEngine } from './verify/engine/podman.js';

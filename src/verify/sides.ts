@@ -10,7 +10,7 @@ import type { StagePlan } from '../model/plan.js';
 import { legacyBases, textBases, type BaseUse } from './bases.js';
 import { buildImage, replayLegacy, scriptBuildArgs, type BuildSettings } from './replay.js';
 import { mapImage, rewriteImages, ScratchTree } from './scratch.js';
-import type { VerifyOptions } from './verify.js';
+import type { VerifyOptions } from './options.js';
 
 /** Every image either side needs before it builds anything (see bases.ts). */
 export function baseUses(

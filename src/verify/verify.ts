@@ -7,43 +7,19 @@
 import fs from 'node:fs';
 import { analyzeDirectory } from '../migrate.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../model/diagnostic.js';
-import { EngineError, SpawnError, type Backend, type Engine } from './engine/engine.js';
+import { EngineError, SpawnError, type Backend } from './engine/engine.js';
 import { missingBases } from './bases.js';
 import { compareImages } from './differs/index.js';
 import { nondeterministic, stderrHead } from './differs/run.js';
 import { gatherFacts } from './facts.js';
 import { EngineFailure, LegacyNotReproduced } from './failure.js';
-import type { Progress } from './progress.js';
 import type { BuildSettings } from './replay.js';
 import { replayRefusals } from './refusals.js';
 import type { VerifyResult } from './result.js';
-import { scratchArea, type ImageMap } from './scratch.js';
+import { scratchArea } from './scratch.js';
 import { baseUses, buildBoth, buildSame, flowPaths } from './sides.js';
 import { Session } from './session.js';
-
-export interface VerifyOptions {
-  /** The engine, or how to get one for the client the script's builds use (docker or podman). */
-  readonly engine: Engine | ((client: 'docker' | 'podman') => Engine);
-  readonly backend?: Backend;
-  /** A hand-written Dockerfile to judge instead of restage's own migration. */
-  readonly dockerfile?: string;
-  readonly network: string;
-  readonly imageMap: ImageMap;
-  readonly buildArgs: Readonly<Record<string, string>>;
-  readonly strictMtime: boolean;
-  readonly ignore: readonly string[];
-  readonly run: { readonly args: readonly string[]; readonly user?: string; readonly timeoutSeconds: number } | null;
-  readonly keep: boolean;
-  readonly progress: Progress;
-  readonly signal: AbortSignal;
-  readonly displayBase?: string;
-  readonly session?: Session;
-  /** What the build script receives (`--script-arg`, `--env`): the analysis, and so the replayed flow, use them. */
-  readonly scriptArgs?: readonly string[];
-  readonly env?: Readonly<Record<string, string>>;
-  /** The build script to replay and migrate, relative to the directory (--script). */
-  readonly script?: string;
-}
+import type { VerifyOptions } from './options.js';
 
 export async function verify(dir: string, options: VerifyOptions): Promise<VerifyResult> {
   const started = performance.now();

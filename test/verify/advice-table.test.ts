@@ -16,7 +16,8 @@ import { replayRefusals } from '../../src/verify/refusals.js';
 import { parseImageMap, scratchArea } from '../../src/verify/scratch.js';
 import { createProgress } from '../../src/verify/progress.js';
 import { Session } from '../../src/verify/session.js';
-import { verify, type VerifyOptions } from '../../src/verify/verify.js';
+import type { VerifyOptions } from '../../src/verify/options.js';
+import { verify } from '../../src/verify/verify.js';
 
 const BUILDER = 'FROM busybox:latest\nWORKDIR /src\nRUN echo hi > app\n';
 const EXTRACT = 'docker create --name x b:1\ndocker cp x:/src/app ./app\ndocker rm -f x';

@@ -1,0 +1,29 @@
+/** What `verify()` is given: the engine, the comparison's settings and the build script's inputs. */
+import type { Backend, Engine } from './engine/engine.js';
+import type { Progress } from './progress.js';
+import type { ImageMap } from './scratch.js';
+import type { Session } from './session.js';
+
+export interface VerifyOptions {
+  /** The engine, or how to get one for the client the script's builds use (docker or podman). */
+  readonly engine: Engine | ((client: 'docker' | 'podman') => Engine);
+  readonly backend?: Backend;
+  /** A hand-written Dockerfile to judge instead of restage's own migration. */
+  readonly dockerfile?: string;
+  readonly network: string;
+  readonly imageMap: ImageMap;
+  readonly buildArgs: Readonly<Record<string, string>>;
+  readonly strictMtime: boolean;
+  readonly ignore: readonly string[];
+  readonly run: { readonly args: readonly string[]; readonly user?: string; readonly timeoutSeconds: number } | null;
+  readonly keep: boolean;
+  readonly progress: Progress;
+  readonly signal: AbortSignal;
+  readonly displayBase?: string;
+  readonly session?: Session;
+  /** What the build script receives (`--script-arg`, `--env`): the analysis, and so the replayed flow, use them. */
+  readonly scriptArgs?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** The build script to replay and migrate, relative to the directory (--script). */
+  readonly script?: string;
+}
