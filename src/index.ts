@@ -16,5 +16,5 @@ export { createProgress, type Progress } from './verify/progress.js';
 export { parseImageMap, type ImageMap } from './verify/scratch.js';
 export { renderJson } from './emit/report-json.js';
 export { renderText, formatDiagnostic } from './emit/report-text.js';
-export { renderVerifyJson, renderVerifyText } from './emit/verify-report.js';
+export { renderVerifyJson, renderVerifyText } from './verify/report.js';
 export { CATALOGUE, type Diagnostic, type DiagnosticCode, type Location, type Severity } from './model/diagnostic.js';

@@ -4,6 +4,6 @@
  */
 export { runVerify } from './verify.js';
 export { boundYoungGeneration } from './memory.js';
-export { renderVerifyJson, renderVerifyText } from '../emit/verify-report.js';
+export { renderVerifyJson, renderVerifyText } from '../verify/report.js';
 export { DockerEngine } from '../verify/engine/docker.js';
 export { readManifest } from '../verify/manifest/read.js';

@@ -179,7 +179,7 @@ test('one side failing is a difference, not the both-failed note, which both sid
 });
 
 test("the text report says when neither image's command succeeded, with both exit codes and stderr", async (t) => {
-  const { renderVerifyText } = await import('../../src/emit/verify-report.js');
+  const { renderVerifyText } = await import('../../src/verify/report.js');
   const summary = { exitCode: 127, timedOut: false, stderrHead: ['exec: "/app": not found'], nondeterministic: [] };
   const text = renderVerifyText({
     status: 'equivalent',

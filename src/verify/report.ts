@@ -2,9 +2,9 @@
  * VerifyResult → text (verdict first, then differences grouped by aspect with both values, then
  * sizes and times) and JSON (the same, as one documented object).
  */
-import type { Difference } from '../verify/model.js';
-import type { VerifyResult } from '../verify/result.js';
-import { formatDiagnostic } from './report-text.js';
+import type { Difference } from './model.js';
+import type { VerifyResult } from './result.js';
+import { formatDiagnostic } from '../emit/report-text.js';
 
 export function renderVerifyJson(result: VerifyResult): string {
   return `${JSON.stringify({ schemaVersion: 1, ...result }, null, 2)}\n`;
