@@ -13,6 +13,7 @@ import type { Diagnostic } from '../../src/model/diagnostic.js';
 import { missingBases, textBases } from '../../src/verify/bases.js';
 import { EngineError, type Engine } from '../../src/verify/engine/engine.js';
 import { replayRefusals } from '../../src/verify/refusals.js';
+import { flowPaths } from '../../src/verify/sides.js';
 import { parseImageMap, scratchArea } from '../../src/verify/scratch.js';
 import { createProgress } from '../../src/verify/progress.js';
 import { Session } from '../../src/verify/session.js';
@@ -37,21 +38,7 @@ function refusals(
   }))
     fs.writeFileSync(path.join(dir, name), text);
   const m = analyzeDirectory(dir, { displayBase: dir, ...(env ? { env } : {}) });
-  return replayRefusals(
-    m.analysis!,
-    scratchArea(
-      m.root,
-      m.analysis!.flow.events.flatMap((e) =>
-        e.kind === 'build'
-          ? [e.context, e.dockerfile]
-          : e.kind === 'copy-out'
-            ? [e.hostPath]
-            : e.kind === 'host'
-              ? e.paths
-              : [],
-      ),
-    ),
-  );
+  return replayRefusals(m.analysis!, scratchArea(m.root, flowPaths(m.analysis!)));
 }
 
 interface RefusalRow {

@@ -37,6 +37,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { analyzeDirectory } from '../../src/migrate.js';
 import { replayRefusals } from '../../src/verify/refusals.js';
+import { flowPaths } from '../../src/verify/sides.js';
 import { ConfinementError, repositoryOf, scratchArea, ScratchTree } from '../../src/verify/scratch.js';
 
 const BUILDER = 'FROM busybox:latest\nWORKDIR /src\nRUN echo hi > app\n';
@@ -53,21 +54,7 @@ const refusals = (dir: string) => {
   const m = analyzeDirectory(dir, { displayBase: dir });
   return {
     migration: m,
-    refused: replayRefusals(
-      m.analysis!,
-      scratchArea(
-        m.root,
-        m.analysis!.flow.events.flatMap((e) =>
-          e.kind === 'build'
-            ? [e.context, e.dockerfile]
-            : e.kind === 'copy-out'
-              ? [e.hostPath]
-              : e.kind === 'host'
-                ? e.paths
-                : [],
-        ),
-      ),
-    ),
+    refused: replayRefusals(m.analysis!, scratchArea(m.root, flowPaths(m.analysis!))),
   };
 };
 const script = (body: string) => `#!/bin/sh\nset -e\n${body}\n`;
