@@ -79,6 +79,8 @@ await Promise.all([
   declarations,
   build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', plugins: [verifyApart, builtins] }),
   build({ ...cjs, entryPoints: { 'verify-cli': 'src/cli/verify-cli.ts' }, outdir: 'dist', plugins: [builtins] }),
+  // The docker shim verify puts first on the sandboxed legacy run's PATH (src/verify/legacy/shim/).
+  build({ ...cjs, entryPoints: { shim: 'src/cli/shim.ts' }, outdir: 'dist', plugins: [builtins] }),
   build({
     ...common,
     format: 'esm',

@@ -47,6 +47,8 @@ export interface Migration {
   readonly root: string;
   readonly analysis: Analysis | null;
   readonly plan: StagePlan | null;
+  /** Absolute path of the build script chosen (what verify runs as the legacy pipeline), or null. */
+  readonly script: string | null;
 }
 
 export function migrate(dir: string, options: MigrateOptions = {}): MigrationResult {
@@ -56,9 +58,10 @@ export function migrate(dir: string, options: MigrateOptions = {}): MigrationRes
 export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Migration {
   let analysis: Analysis | null = null;
   let plan: StagePlan | null = null;
+  let script: string | null = null;
   const root = path.resolve(dir);
   const result = run();
-  return { result, root, analysis, plan };
+  return { result, root, analysis, plan, script };
 
   function run(): MigrationResult {
     const base = path.resolve(options.displayBase ?? process.cwd());
@@ -164,6 +167,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       }
       return finish(migrationStatus(diagnostics, false));
     }
+    script = path.join(root, scriptName);
     files.push({ path: rel(scriptName), role: 'orchestrator' });
     const shell = parseShell(rel(scriptName), readText(path.join(root, scriptName)) ?? '');
     diagnostics.push(...shell.diagnostics);

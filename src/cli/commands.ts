@@ -72,6 +72,12 @@ export const VERIFY: CommandSpec = {
       describe: "verify this hand-written Dockerfile instead of restage's own migration",
     },
     {
+      name: 'context',
+      kind: 'string',
+      value: 'DIR',
+      describe: 'the build context of the --dockerfile build (default: DIR)',
+    },
+    {
       name: 'engine',
       kind: 'string',
       value: 'NAME',
@@ -102,6 +108,34 @@ export const VERIFY: CommandSpec = {
       name: 'keep',
       kind: 'flag',
       describe: 'keep the containers, images and scratch directories verify made (and list them)',
+    },
+    {
+      name: 'legacy',
+      kind: 'string',
+      value: 'MODE',
+      choices: ['auto', 'run', 'replay'],
+      default: 'auto',
+      describe:
+        "how to get the legacy image: run the pipeline for real in a bubblewrap sandbox, or replay restage's analysis of it (auto: run when bubblewrap works)",
+    },
+    {
+      name: 'legacy-cmd',
+      kind: 'string',
+      value: 'COMMAND',
+      describe:
+        "the legacy pipeline's exact command, run with sh -c (default: the build script through its interpreter)",
+    },
+    {
+      name: 'legacy-cwd',
+      kind: 'string',
+      value: 'DIR',
+      describe: 'the directory the legacy command runs in (default: DIR)',
+    },
+    {
+      name: 'legacy-image',
+      kind: 'string',
+      value: 'TAG',
+      describe: 'the legacy image, by the tag the pipeline gives it (default: the runtime image, else the last built)',
     },
     {
       name: 'network',
@@ -136,10 +170,18 @@ export const VERIFY: CommandSpec = {
       describe: 'an argument the build script receives, for the analysis and the replay ($1, $2… in order; repeatable)',
     },
     { name: 'strict-mtime', kind: 'flag', describe: 'also compare modification times' },
+    {
+      name: 'timeout',
+      kind: 'number',
+      value: 'SECONDS',
+      default: 1800,
+      describe: 'seconds before the sandboxed legacy run is stopped',
+    },
   ],
   examples: [
     ['verify samples/href-counter', "build both pipelines and compare the images, with restage's migration"],
     ['verify . --dockerfile Dockerfile.multi', 'judge a hand-written multi-stage Dockerfile instead'],
+    ["verify . --dockerfile Dockerfile --legacy-cmd 'make image'", 'compare a Makefile pipeline, run for real'],
     ['verify . --image-map gcc=gcc:13 --no-run --json', 'use a local base image, skip running, print JSON'],
   ],
 };

@@ -114,10 +114,21 @@ async function verifyCommand(dir: string, values: ReadonlyMap<string, Value>, js
     quiet: flag(values, 'quiet') || json,
     ...(scriptArgs ? { scriptArgs } : {}),
     env: list(values, 'env') ?? [],
+    legacy: (text(values, 'legacy') ?? 'auto') as 'auto' | 'run' | 'replay',
+    ...optional('legacyCmd', text(values, 'legacy-cmd')),
+    ...optional('legacyCwd', text(values, 'legacy-cwd')),
+    ...optional('legacyImage', text(values, 'legacy-image')),
+    ...optional('context', text(values, 'context')),
+    timeout: count(values, 'timeout') ?? 1800,
   });
   if ('usage' in outcome) return usageError(outcome.usage, json);
   process.stdout.write(json ? renderVerifyJson(outcome.result) : renderVerifyText(outcome.result));
   return outcome.exitCode;
+}
+
+/** `{ key: value }` when the option was given, else nothing. */
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
 /** `--json` among the options (not after `--`), whether or not the rest of the line parses. */

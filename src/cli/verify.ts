@@ -35,6 +35,13 @@ export interface VerifyCommandOptions {
   readonly env?: readonly string[];
   /** The build script, relative to the directory (--script). */
   readonly script?: string;
+  readonly legacy?: 'auto' | 'run' | 'replay';
+  readonly legacyCmd?: string;
+  readonly legacyCwd?: string;
+  readonly legacyImage?: string;
+  readonly context?: string;
+  /** Seconds before the sandboxed legacy run is stopped (--timeout). */
+  readonly timeout?: number;
 }
 
 /** Exit codes; an interrupted run exits 128 + the signal's number, as a shell reports it (130 SIGINT, 143 SIGTERM). */
@@ -107,6 +114,12 @@ export async function runVerify(
       signal: controller.signal,
       ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}),
       env: env.env,
+      legacy: options.legacy ?? 'auto',
+      ...(options.legacyCmd !== undefined ? { legacyCmd: options.legacyCmd } : {}),
+      ...(options.legacyCwd !== undefined ? { legacyCwd: options.legacyCwd } : {}),
+      ...(options.legacyImage !== undefined ? { legacyImage: options.legacyImage } : {}),
+      ...(options.context !== undefined ? { context: options.context } : {}),
+      legacyTimeoutSeconds: options.timeout ?? 1800,
     });
     const exitCode =
       result.status === 'interrupted' ? 128 + (SIGNAL_NUMBER[received ?? 'SIGINT'] ?? 2) : VERIFY_EXIT[result.status];

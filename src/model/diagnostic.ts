@@ -81,6 +81,10 @@ export const CATALOGUE = {
   RS702: { severity: 'error', title: 'the legacy flow could not be reproduced' },
   RS703: { severity: 'warning', title: 'verify could not remove something it made' },
   RS704: { severity: 'info', title: 'the script runs the engine client under sudo; verify does not' },
+  RS705: { severity: 'error', title: 'the legacy pipeline failed when run in the sandbox' },
+  RS706: { severity: 'warning', title: 'the legacy run and the analysis disagree' },
+  RS707: { severity: 'info', title: "the legacy pipeline was run without restage's analysis of it" },
+  RS708: { severity: 'info', title: 'the legacy side was replayed, not run' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

@@ -27,3 +27,24 @@ export class LegacyNotReproduced extends Error {
     super(message);
   }
 }
+
+/**
+ * The legacy pipeline, run for real in the sandbox, failed (non-zero exit, time limit) or built
+ * no image to compare: the legacy side does not exist, so nothing was compared. `run` holds its
+ * trace and log tail.
+ */
+export class LegacyRunFailed extends Error {
+  override readonly name = 'LegacyRunFailed';
+  constructor(
+    readonly command: readonly string[],
+    message: string,
+    readonly run: {
+      readonly logTail: readonly string[];
+      readonly exitCode: number | null;
+      readonly seconds: number;
+      readonly trace: readonly import('./legacy/trace.js').TraceCall[];
+    },
+  ) {
+    super(message);
+  }
+}

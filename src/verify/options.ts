@@ -26,4 +26,21 @@ export interface VerifyOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The build script to replay and migrate, relative to the directory (--script). */
   readonly script?: string;
+  /**
+   * How the legacy image is obtained: `run` the pipeline for real in a bubblewrap sandbox, or
+   * `replay` restage's analysis of it; `auto` (the default) runs when bubblewrap works here.
+   */
+  readonly legacy?: 'run' | 'replay' | 'auto';
+  /** The legacy pipeline's exact command (run by `sh -c`), instead of the discovered script. */
+  readonly legacyCmd?: string;
+  /** The legacy command's working directory (default: the directory verified). */
+  readonly legacyCwd?: string;
+  /** The legacy image, by the tag the script gives it, when the analysis does not name it. */
+  readonly legacyImage?: string;
+  /** Time limit of the legacy run, in seconds (default 1800). */
+  readonly legacyTimeoutSeconds?: number;
+  /** The migrated side's build context (default: the directory verified, or the plan's). */
+  readonly context?: string;
+  /** The docker shim's executable (default: dist/shim.cjs). */
+  readonly shim?: string;
 }

@@ -5,6 +5,8 @@
 import type { Difference } from './model.js';
 import type { VerifyResult } from './result.js';
 import { formatDiagnostic } from '../emit/report-text.js';
+import { shellQuote } from '../plan/command.js';
+import { callText } from './legacy/trace.js';
 
 export function renderVerifyJson(result: VerifyResult): string {
   return `${JSON.stringify({ schemaVersion: 1, ...result }, null, 2)}\n`;
@@ -36,6 +38,7 @@ export function renderVerifyText(result: VerifyResult): string {
     out.push(
       `engine: ${result.engine.kind} ${result.engine.version} (${result.engine.backend}), client ${result.engine.client}; migrated side: ${result.migratedFrom}`,
     );
+  out.push(...legacyLines(result));
   if (runs && neither) {
     for (const side of ['legacy', 'migrated'] as const) {
       const r = runs[side];
@@ -74,6 +77,22 @@ export function renderVerifyText(result: VerifyResult): string {
     );
   if (result.diagnostics.length > 0) out.push('', 'diagnostics:', ...result.diagnostics.map(formatDiagnostic));
   return `${out.join('\n')}\n`;
+}
+
+/** How the legacy side was obtained; in run mode, the docker calls the script made (skipped and refused ones marked). */
+function legacyLines(result: VerifyResult): string[] {
+  const legacy = result.legacy;
+  if (!legacy) return [];
+  if (legacy.mode === 'replay')
+    return [`legacy side: replayed from restage's analysis${legacy.reason ? ` (not run: ${legacy.reason})` : ''}`];
+  const lines = [
+    `legacy side: ran \`${(legacy.command ?? []).map(shellQuote).join(' ')}\` in ${legacy.cwd ?? '.'}, sandboxed (bubblewrap)${legacy.exitCode !== null ? `: exit ${legacy.exitCode}` : ''}${legacy.seconds !== null ? ` in ${sec(legacy.seconds)}` : ''}, ${legacy.trace.length} docker call${legacy.trace.length === 1 ? '' : 's'}:`,
+  ];
+  for (const call of legacy.trace) {
+    const mark = call.outcome === 'run' ? `exit ${call.exitCode}` : call.outcome === 'skip' ? 'not run' : 'refused';
+    lines.push(`  ${callText(call)}    # ${mark}${call.outcome !== 'run' ? `: ${call.notes.join('; ')}` : ''}`);
+  }
+  return lines;
 }
 
 /** Findings of one field that repeat past this many are folded into one line ("… and 12 more"). */

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Difference } from './model.js';
+import type { TraceCall } from './legacy/trace.js';
 
 /**
  * `legacy-not-reproduced`: a step of the legacy flow, replayed as restage read the script, failed
@@ -71,6 +72,22 @@ export interface VerifyResult {
    * between the two runs of the same image: those are not compared.
    */
   readonly runs: { readonly legacy: RunSummary; readonly migrated: RunSummary } | null;
+  /** How the legacy image was obtained; null when verify stopped before choosing. */
+  readonly legacy: LegacyReport | null;
+}
+
+/** The legacy side: run for real in the sandbox, or replayed from restage's analysis. */
+export interface LegacyReport {
+  readonly mode: 'run' | 'replay';
+  /** Why the legacy side was replayed when a run was not ruled out by --legacy=replay; else null. */
+  readonly reason: string | null;
+  /** The command run (argv) and its working directory; null in replay mode. */
+  readonly command: readonly string[] | null;
+  readonly cwd: string | null;
+  readonly exitCode: number | null;
+  readonly seconds: number | null;
+  /** Every docker/podman call of the run, in the order they ended. */
+  readonly trace: readonly TraceCall[];
 }
 
 export interface RunSummary {

@@ -78,6 +78,16 @@ export class Session {
     if (!this.intermediates.includes(id)) this.intermediates.push(id);
   }
 
+  /** A container the legacy run made under its own (prefixed) name or id, removed at cleanup. */
+  adoptContainer(name: string): void {
+    this.containers.add(name);
+  }
+
+  /** An image tag the legacy run made (prefixed with the session id), removed at cleanup. */
+  adoptImage(tag: string): void {
+    this.images.add(tag);
+  }
+
   forgetContainer(name: string): void {
     this.containers.delete(name);
   }

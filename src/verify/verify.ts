@@ -12,12 +12,14 @@ import { missingBases } from './bases.js';
 import { compareImages } from './differs/index.js';
 import { nondeterministic, stderrHead } from './differs/run.js';
 import { gatherFacts } from './facts.js';
-import { EngineFailure, LegacyNotReproduced } from './failure.js';
+import { EngineFailure, LegacyNotReproduced, LegacyRunFailed } from './failure.js';
+import { chooseLegacy, type LegacyReport } from './legacy/choose.js';
+import { runBoth, type RunSides } from './legacy/side.js';
 import type { BuildSettings } from './replay.js';
 import { replayRefusals } from './refusals.js';
 import type { VerifyResult } from './result.js';
 import { scratchArea } from './scratch.js';
-import { baseUses, buildBoth, buildSame, flowPaths } from './sides.js';
+import { baseUses, buildBoth, buildSame, flowPaths, type Sides } from './sides.js';
 import { Session } from './session.js';
 import type { VerifyOptions } from './options.js';
 
@@ -31,7 +33,7 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     ...(options.script !== undefined ? { script: options.script } : {}),
   });
   const diagnostics: Diagnostic[] = [...migration.result.diagnostics];
-  const base: VerifyResult = {
+  let base: VerifyResult = {
     status: 'bad-input',
     directory: dir,
     migratedFrom: options.dockerfile ?? 'restage migrate',
@@ -46,6 +48,7 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     leftovers: [],
     runs: null,
     session: null,
+    legacy: null,
   };
   if (options.dockerfile && !fs.existsSync(options.dockerfile)) {
     diagnostics.push(
@@ -58,9 +61,29 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     return base;
   }
   const { analysis, plan, result } = migration;
+  const choice = chooseLegacy(migration, options);
+  if ('refused' in choice)
+    return { ...base, status: 'engine-failure', failure: { step: 'sandbox', message: choice.refused, logTail: [] } };
+  const { mode } = choice;
+  diagnostics.push(...choice.diagnostics);
+  if (mode.kind === 'run' && mode.withoutAnalysis) {
+    // The run needs no analysis: what restage's own migration declined is not verify's input.
+    diagnostics.splice(0, diagnostics.length, ...diagnostics.filter((d) => d.severity !== 'error'));
+  }
   const area = scratchArea(migration.root, analysis ? flowPaths(analysis) : []);
-  if (analysis?.runtime && plan) diagnostics.push(...replayRefusals(analysis, area));
-  if (result.status === 'error' || hasErrors(diagnostics)) return base;
+  if (mode.kind === 'replay' && analysis?.runtime && plan) diagnostics.push(...replayRefusals(analysis, area));
+  if ((result.status === 'error' && !(mode.kind === 'run' && mode.withoutAnalysis)) || hasErrors(diagnostics))
+    return base;
+  let legacy: LegacyReport = {
+    mode: mode.kind,
+    reason: mode.kind === 'replay' ? mode.reason : null,
+    command: mode.kind === 'run' ? mode.command : null,
+    cwd: mode.kind === 'run' ? mode.cwd : null,
+    exitCode: null,
+    seconds: null,
+    trace: [],
+  };
+  base = { ...base, legacy };
   const invocation = analysis?.runtime?.invocation;
   const engine = typeof options.engine === 'function' ? options.engine(invocation?.client ?? 'docker') : options.engine;
 
@@ -134,10 +157,17 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
         `the script builds with \`${buildx.invocation.client} ${buildx.invocation.verb.join(' ')}\` (${buildx.at.file}:${buildx.at.line}), but the client ${engine.client} has no buildx plugin: install it (Debian: \`apt-get install docker-buildx\`) or point RESTAGE_DOCKER at a client that has it`,
       );
     }
-    const sides =
-      analysis?.runtime && plan
-        ? await buildBoth(area, analysis, plan, result.dockerfile!, settings, options)
-        : await buildSame(migration.root, area, settings, options);
+    const sides: Sides | RunSides =
+      mode.kind === 'run'
+        ? await runBoth(migration, mode.migrated, mode, mode.bwrap, mode.clients(engine.client), settings, options)
+        : analysis?.runtime && plan
+          ? await buildBoth(area, analysis, plan, result.dockerfile!, settings, options)
+          : await buildSame(migration.root, area, settings, options);
+    const legacyRun = 'run' in sides ? (sides as RunSides).run : null;
+    if (legacyRun) {
+      legacy = { ...legacy, exitCode: legacyRun.exitCode, seconds: legacyRun.seconds, trace: legacyRun.trace };
+      diagnostics.push(...choice.agreement(legacyRun.trace));
+    }
     const factOptions = { ignore: options.ignore, run: options.run, signal };
     const legacyFacts = await options.progress.step('legacy: read the image', () =>
       gatherFacts(engine, session, sides.legacy, factOptions),
@@ -162,6 +192,7 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     });
     return {
       ...base,
+      legacy,
       session: session.id,
       runs:
         legacyFacts.run && migratedFacts.run
@@ -195,6 +226,15 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     diagnostics.push(...leftoverDiagnostics(cleanup.failed, dir));
     const after = { ...base, session: session.id, engine: engineInfo, kept: cleanup.kept, leftovers: cleanup.failed };
     if (signal.aborted) return { ...after, status: 'interrupted' };
+    if (error instanceof LegacyRunFailed) {
+      diagnostics.push(...choice.failed(error));
+      return {
+        ...after,
+        legacy: { ...legacy, exitCode: error.run.exitCode, seconds: error.run.seconds, trace: error.run.trace },
+        status: 'legacy-not-reproduced',
+        failure: { step: 'legacy run', message: error.message, logTail: error.run.logTail },
+      };
+    }
     if (error instanceof LegacyNotReproduced) {
       diagnostics.push(
         diagnostic(

@@ -196,6 +196,7 @@ test("the text report says when neither image's command succeeded, with both exi
     session: 'restage-00000000',
     leftovers: [{ what: 'container c', command: 'docker rm --force --volumes c' }],
     runs: { legacy: summary, migrated: summary },
+    legacy: null,
   });
   t.regex(
     text,

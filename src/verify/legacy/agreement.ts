@@ -1,0 +1,121 @@
+/**
+ * restage's self-check: the docker calls the legacy run really made (its trace), read with the
+ * very analyzers that read the script (src/analyze/docker/), held against the flow the analysis
+ * found. Builds, container creations, copies out and removals are matched in order, kind by
+ * kind: the n-th build of the run against the n-th build the analysis expects, and so on. Each
+ * disagreement is one RS706 warning at the script line the analysis used: a field that differs
+ * ("the run built with -f Dockerfile.dev here; the analysis assumed Dockerfile.build"), a call
+ * the analysis expects that the run never made, a call the run made that the analysis did not see.
+ * Inert calls (version, images, inspect…) and host commands are not compared.
+ */
+import path from 'node:path';
+import { analyzeDocker } from '../../analyze/docker/index.js';
+import type { FlowSink } from '../../analyze/command.js';
+import type { Word } from '../../analyze/shell/values.js';
+import type { Analysis } from '../../model/analysis.js';
+import { diagnostic, type Diagnostic, type Location } from '../../model/diagnostic.js';
+import type { FlowEvent } from '../../model/flow.js';
+import { imageKey } from '../../shared/image-ref.js';
+import { callText, type TraceCall } from './trace.js';
+
+type Compared = Exclude<FlowEvent, { kind: 'host' }>;
+const COMPARED: ReadonlySet<string> = new Set(['build', 'create', 'copy-out', 'remove']);
+
+/** The flow events one traced call stands for, as the script's analyzers read its words. */
+export function traceEvents(call: TraceCall, index: number): Compared[] {
+  const at: Location = { file: 'trace', line: index + 1, column: 1 };
+  const word = (text: string): Word => ({ text, unresolved: null, environment: [], at, written: text });
+  const events: Compared[] = [];
+  let handles = 0;
+  const sink: FlowSink = {
+    cwd: call.cwd,
+    emit: (e) => {
+      if (e.kind !== 'host') events.push(e);
+    },
+    report: () => undefined,
+    hostPath: (w) => path.resolve(call.cwd, w.text),
+    require: (w) => w.text,
+    newContainerHandle: () => `trace-${index}-${handles++}`,
+    startContainer: () => true,
+    changeDirectory: () => undefined,
+  };
+  analyzeDocker(
+    { name: word(call.client), args: call.argv.map(word), at, redirects: [], captured: false, pipedOut: false },
+    sink,
+  );
+  return events;
+}
+
+/** How two events of the same kind differ, as "field: run value, analysis value" phrases. */
+function differences(run: Compared, expected: Compared): string[] {
+  const out: string[] = [];
+  const same = (what: string, a: string | null, b: string | null) => {
+    if (a !== b) out.push(`${what} ${a ?? '(none)'} where the analysis assumed ${b ?? '(none)'}`);
+  };
+  if (run.kind === 'build' && expected.kind === 'build') {
+    same('the Dockerfile', run.dockerfile, expected.dockerfile);
+    same('the context', run.context, expected.context);
+    same('the target', run.target, expected.target);
+    const tags = (e: typeof run) => e.tags.map(imageKey).sort().join(', ');
+    same('the tags', tags(run), tags(expected));
+  } else if (run.kind === 'create' && expected.kind === 'create') {
+    same('the image', imageKey(run.image), imageKey(expected.image));
+  } else if (run.kind === 'copy-out' && expected.kind === 'copy-out') {
+    same('the container path', run.containerPath, expected.containerPath);
+    same('the host path', run.hostPath, expected.hostPath);
+  }
+  return out;
+}
+
+const VERB: Readonly<Record<string, string>> = {
+  build: 'build an image',
+  create: 'create a container',
+  'copy-out': 'copy out of a container',
+  remove: 'remove a container',
+};
+
+export function traceAgreement(analysis: Analysis, trace: readonly TraceCall[]): Diagnostic[] {
+  const expected = analysis.flow.events.filter((e): e is Compared => COMPARED.has(e.kind));
+  const ran = trace.flatMap((call, i) =>
+    call.outcome === 'run' ? traceEvents(call, i).map((event) => ({ event, call, index: i })) : [],
+  );
+  const used = new Set<number>();
+  const out: Diagnostic[] = [];
+  let lastAt: Location = { file: analysis.flow.script, line: 1, column: 1 };
+  for (const want of expected) {
+    const k = ran.findIndex((r, i) => !used.has(i) && r.event.kind === want.kind);
+    lastAt = want.at;
+    if (k < 0) {
+      out.push(
+        diagnostic(
+          'RS706',
+          want.at,
+          `the analysis assumed the script would ${VERB[want.kind]} here; the run made no such call`,
+        ),
+      );
+      continue;
+    }
+    used.add(k);
+    const found = ran[k]!;
+    const diff = differences(found.event, want);
+    if (diff.length > 0)
+      out.push(
+        diagnostic(
+          'RS706',
+          want.at,
+          `the run did \`${callText(found.call)}\` here (docker call ${found.index + 1}), with ${diff.join('; ')}`,
+        ),
+      );
+  }
+  ran.forEach((r, i) => {
+    if (!used.has(i))
+      out.push(
+        diagnostic(
+          'RS706',
+          lastAt,
+          `the run did \`${callText(r.call)}\` (docker call ${r.index + 1}), which the analysis did not see: it would ${VERB[r.event.kind]} the migration does not account for`,
+        ),
+      );
+  });
+  return out;
+}

@@ -1,0 +1,108 @@
+/**
+ * Which way verify gets the legacy image: `run` (the pipeline for real, in the sandbox) or
+ * `replay` (restage's analysis of it). `--legacy=auto`, the default, runs whenever there is a
+ * pipeline to run, a Dockerfile to compare it with and a working bubblewrap, and says once why
+ * it replays otherwise. `--legacy=run` without bubblewrap is refused (an engine failure, exit 3),
+ * with the install hint.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Migration } from '../../migrate.js';
+import { diagnostic, hasErrors, type Diagnostic } from '../../model/diagnostic.js';
+import type { LegacyRunFailed } from '../failure.js';
+import type { VerifyOptions } from '../options.js';
+import { traceAgreement } from './agreement.js';
+import { findExecutable, legacyCommand, probeBubblewrap } from './side.js';
+import type { TraceCall } from './trace.js';
+export type { LegacyReport } from '../result.js';
+
+export type LegacyMode =
+  | { readonly kind: 'replay'; readonly reason: string | null }
+  | {
+      readonly kind: 'run';
+      readonly bwrap: string;
+      readonly command: string[];
+      readonly cwd: string;
+      /** The Dockerfile the run is compared with (restage's migration or --dockerfile). */
+      readonly migrated: string;
+      /** restage's analysis declined the pipeline: the run stands alone (only with --dockerfile). */
+      readonly withoutAnalysis: boolean;
+      /** The real client both `docker` and `podman` reach inside the sandbox: the engine's own. */
+      readonly clients: (engineClient: string) => Record<'docker' | 'podman', string>;
+    };
+
+export interface LegacyChoice {
+  readonly mode: LegacyMode;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Warnings where the run's docker calls and the analysis disagree (none without an analysis). */
+  readonly agreement: (trace: readonly TraceCall[]) => Diagnostic[];
+  readonly failed: (error: LegacyRunFailed) => Diagnostic[];
+}
+
+export function chooseLegacy(migration: Migration, options: VerifyOptions): LegacyChoice | { refused: string } {
+  const requested = options.legacy ?? 'auto';
+  const { result, analysis, root } = migration;
+  const shown = (p: string) => path.relative(options.displayBase ?? process.cwd(), p) || '.';
+  const scriptAt = { file: migration.script ? shown(migration.script) : shown(root), line: 1, column: 1 };
+  const replay = (reason: string | null): LegacyChoice => ({
+    mode: { kind: 'replay', reason },
+    diagnostics:
+      reason && requested === 'auto'
+        ? [diagnostic('RS708', scriptAt, `the legacy side was replayed from restage's analysis, not run: ${reason}`)]
+        : [],
+    agreement: () => [],
+    failed: () => [],
+  });
+  if (requested === 'replay') return replay(null);
+  const command = legacyCommand(migration, options);
+  const migrated = options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : result.dockerfile;
+  if (!command) {
+    if (requested === 'run')
+      return {
+        refused: 'there is no legacy pipeline to run (no build script was found): give its command with --legacy-cmd',
+      };
+    return replay('there is no build script to run');
+  }
+  if (migrated === null) return replay(null);
+  const probe = probeBubblewrap();
+  if (!probe.ok) {
+    if (requested === 'run') return { refused: `--legacy=run needs bubblewrap: ${probe.reason}` };
+    return replay(probe.reason);
+  }
+  const withoutAnalysis = result.status === 'error' || hasErrors(result.diagnostics) || !analysis?.runtime;
+  const diagnostics: Diagnostic[] = [];
+  if (withoutAnalysis) {
+    const first = result.diagnostics.find((d) => d.severity === 'error');
+    diagnostics.push(
+      diagnostic(
+        'RS707',
+        scriptAt,
+        `restage's own analysis ${first ? `declined this pipeline (${first.code} at ${first.file}:${first.line}: ${first.message})` : 'found nothing to migrate here'}; verify ran it as written and compares its image with ${options.dockerfile}`,
+      ),
+    );
+  }
+  const display = options.legacyCmd ?? command.command.map((w) => (w === migration.script ? shown(w) : w)).join(' ');
+  return {
+    mode: {
+      kind: 'run',
+      bwrap: probe.bwrap,
+      command: command.command,
+      cwd: command.cwd,
+      migrated,
+      withoutAnalysis,
+      clients: (engineClient) => {
+        const real = findExecutable(engineClient) ?? engineClient;
+        return { docker: real, podman: real };
+      },
+    },
+    diagnostics,
+    agreement: (trace) => (withoutAnalysis || !analysis ? [] : traceAgreement(analysis, trace)),
+    failed: (error) => [
+      diagnostic(
+        'RS705',
+        options.legacyCmd !== undefined ? { file: '--legacy-cmd', line: 1, column: 1 } : scriptAt,
+        `the legacy pipeline \`${display}\` ${error.message} in verify's sandbox, so there is no legacy image to compare; its last lines are in the report. If it needs what the sandbox withholds (the network, files above the repository, your $HOME), run it with --legacy=replay, or give the exact command with --legacy-cmd and --legacy-cwd`,
+      ),
+    ],
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * The legacy pipeline, run for real: the user's own command (their script through its
+ * interpreter, `make`, or `--legacy-cmd`) in the bubblewrap sandbox of sandbox.ts, on a scratch
+ * copy of the repository, with the docker shim first on PATH (shim/entry.ts). What it built is
+ * read back from the shim's state and trace; nothing it made outlives verify's cleanup (every
+ * build and container carries the session label, every name the session's prefix).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { imageKey } from '../../shared/image-ref.js';
+import type { Backend } from '../engine/engine.js';
+import { LineSplitter, Tail } from '../engine/process.js';
+import type { Progress } from '../progress.js';
+import type { ImageMap } from '../scratch.js';
+import { SESSION_LABEL, type Session } from '../session.js';
+import { engineOverTcp, sandboxArgs } from './sandbox.js';
+import { SHIM_DIR_ENV, shimFiles, type ShimConfig } from './shim/entry.js';
+import { EMPTY_STATE, type ShimState } from './shim/rewrite.js';
+import { readTrace, type TraceCall } from './trace.js';
+
+/** How long a cancelled sandbox has between SIGTERM and SIGKILL. */
+const KILL_GRACE_MS = 3_000;
+
+export interface LegacyRunRequest {
+  /** The repository (git work tree, else the directory verified): what is copied and where the copy is mounted. */
+  readonly repo: string;
+  readonly command: readonly string[];
+  /** Working directory inside the repository. */
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly timeoutSeconds: number;
+  readonly bwrap: string;
+  /** The real clients' absolute paths. */
+  readonly clients: Readonly<Record<'docker' | 'podman', string>>;
+  readonly network: string | null;
+  readonly imageMap: ImageMap;
+  readonly backend: Backend;
+  readonly session: Session;
+  readonly progress: Progress;
+  readonly signal: AbortSignal;
+  /** The shim's executable (dist/shim.cjs). */
+  readonly shim: string;
+}
+
+export interface LegacyRun {
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  readonly seconds: number;
+  readonly logTail: readonly string[];
+  readonly trace: readonly TraceCall[];
+  readonly state: ShimState;
+  /** Where the scratch copy of the repository is. */
+  readonly copy: string;
+}
+
+/** The wrapper the script finds as `docker` / `podman`: the shim, told where the run keeps its state. */
+function wrapper(runDir: string, shim: string, client: string): string {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  return `#!/bin/sh\n${SHIM_DIR_ENV}=${q(runDir)} exec ${q(process.execPath)} ${q(shim)} ${client} "$@"\n`;
+}
+
+export async function runLegacyPipeline(request: LegacyRunRequest): Promise<LegacyRun> {
+  const { session, signal } = request;
+  const repo = fs.realpathSync(request.repo);
+  const copyRoot = session.scratch('legacy');
+  const copy = path.join(copyRoot, 'repo');
+  fs.cpSync(repo, copy, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+  const runDir = fs.realpathSync(session.scratch('shim'));
+  const bin = path.join(runDir, 'bin');
+  fs.mkdirSync(bin);
+  for (const client of ['docker', 'podman'])
+    fs.writeFileSync(path.join(bin, client), wrapper(runDir, request.shim, client), { mode: 0o755 });
+  const config: ShimConfig = {
+    runId: session.id,
+    label: SESSION_LABEL,
+    repo,
+    copy,
+    network: request.network,
+    imageMap: [...request.imageMap],
+    scratchDir: path.join(runDir, 'dockerfiles'),
+    clients: request.clients,
+    env: { DOCKER_BUILDKIT: request.backend === 'buildkit' ? '1' : '0' },
+  };
+  fs.writeFileSync(shimFiles(runDir).config, JSON.stringify(config));
+  const home = process.env.HOME ?? '/root';
+  const args = sandboxArgs({
+    repo,
+    copy,
+    cwd: request.cwd,
+    home,
+    writable: [runDir],
+    env: { ...request.env, PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: home, TMPDIR: '/tmp' },
+    shareNet: engineOverTcp(process.env),
+    command: request.command,
+  });
+  const started = performance.now();
+  const outcome = await request.progress.step(`legacy: run ${request.command.join(' ')} (sandboxed)`, () =>
+    runSandbox(request.bwrap, args, request.timeoutSeconds, signal),
+  );
+  let state: ShimState = EMPTY_STATE;
+  try {
+    state = JSON.parse(fs.readFileSync(shimFiles(runDir).state, 'utf8')) as ShimState;
+  } catch {
+    /* the script made no docker call */
+  }
+  for (const tag of Object.values(state.images)) session.adoptImage(tag);
+  for (const name of [...Object.values(state.containers), ...state.ids]) session.adoptContainer(name);
+  return {
+    ...outcome,
+    seconds: (performance.now() - started) / 1000,
+    trace: readTrace(shimFiles(runDir).trace),
+    state,
+    copy,
+  };
+}
+
+/** Runs bwrap in its own process group; kills it on abort or at the time limit. Rejects only when aborted. */
+function runSandbox(
+  bwrap: string,
+  args: readonly string[],
+  timeoutSeconds: number,
+  signal: AbortSignal,
+): Promise<{ exitCode: number | null; timedOut: boolean; logTail: string[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bwrap, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const tail = new Tail(40);
+    const lines = new LineSplitter((l) => tail.push(l));
+    child.stdout.on('data', (c: Buffer) => lines.push(c));
+    child.stderr.on('data', (c: Buffer) => lines.push(c));
+    let timedOut = false;
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, sig);
+      } catch {
+        /* gone */
+      }
+    };
+    let grace: NodeJS.Timeout | undefined;
+    const stop = () => {
+      kill('SIGTERM');
+      grace = setTimeout(() => kill('SIGKILL'), KILL_GRACE_MS);
+    };
+    const limit = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, timeoutSeconds * 1000);
+    const onAbort = () => stop();
+    signal.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (error) => {
+      clearTimeout(limit);
+      signal.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(limit);
+      if (grace) clearTimeout(grace);
+      signal.removeEventListener('abort', onAbort);
+      lines.end();
+      if (signal.aborted) reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      else resolve({ exitCode: code, timedOut, logTail: tail.lines() });
+    });
+  });
+}
+
+/**
+ * The legacy image: the build of the runtime Dockerfile the analysis names (by its tag as the
+ * script writes it), else `--legacy-image`, else the last image the run built. Null when none.
+ */
+export function legacyImage(run: LegacyRun, named: string | null): string | null {
+  if (named !== null) {
+    const key = imageKey(named);
+    return run.state.images[key] ?? null;
+  }
+  const built = run.trace.filter((c) => c.outcome === 'run' && c.exitCode === 0 && c.image);
+  return built.at(-1)?.image ?? null;
+}

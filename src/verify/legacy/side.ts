@@ -1,0 +1,168 @@
+/**
+ * verify's legacy side in `run` mode: which mode applies (bubblewrap usable or not), what
+ * command is the legacy pipeline, and the two images built — the pipeline's own, run in the
+ * sandbox, and the migrated Dockerfile's, built on a scratch copy as in replay mode.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { imageKey } from '../../shared/image-ref.js';
+import type { Migration } from '../../migrate.js';
+import { LegacyRunFailed } from '../failure.js';
+import type { VerifyOptions } from '../options.js';
+import { buildImage, scriptBuildArgs, type BuildSettings } from '../replay.js';
+import { mapImage, repositoryOf, rewriteImages, scratchArea, ScratchTree } from '../scratch.js';
+import type { Sides } from '../sides.js';
+import { legacyImage, runLegacyPipeline, type LegacyRun } from './run.js';
+
+/** The first executable called `name` on PATH, or null. */
+export function findExecutable(name: string, pathVar = process.env.PATH ?? ''): string | null {
+  if (name.includes('/')) return path.resolve(name);
+  for (const dir of pathVar.split(':')) {
+    if (!dir) continue;
+    const file = path.join(dir, name);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      if (fs.statSync(file).isFile()) return file;
+    } catch {
+      /* not here */
+    }
+  }
+  return null;
+}
+
+/** bubblewrap's path when it can make the namespaces verify needs here, else why not. */
+export function probeBubblewrap(): { ok: true; bwrap: string } | { ok: false; reason: string } {
+  const bwrap = process.env.RESTAGE_BWRAP ?? findExecutable('bwrap');
+  if (!bwrap)
+    return {
+      ok: false,
+      reason:
+        'bubblewrap (bwrap) is not installed; install it (Debian/Ubuntu: `apt-get install bubblewrap`, Fedora: `dnf install bubblewrap`)',
+    };
+  const probe = spawnSync(
+    bwrap,
+    ['--ro-bind', '/', '/', '--dev', '/dev', '--unshare-pid', '--unshare-net', '--die-with-parent', '--', 'true'],
+    { encoding: 'utf8', timeout: 10_000 },
+  );
+  if (probe.status === 0) return { ok: true, bwrap };
+  const why = (probe.stderr || probe.error?.message || `exit ${probe.status}`).trim().split('\n')[0];
+  return {
+    ok: false,
+    reason: `bubblewrap (${bwrap}) cannot create namespaces here (${why}); on a host with user namespaces disabled, enable them (sysctl kernel.unprivileged_userns_clone=1) or run verify as root`,
+  };
+}
+
+/** The legacy pipeline's command and working directory: --legacy-cmd, else the script through its interpreter. */
+export function legacyCommand(
+  migration: Pick<Migration, 'root' | 'script'>,
+  options: Pick<VerifyOptions, 'legacyCmd' | 'legacyCwd' | 'scriptArgs'>,
+): { command: string[]; cwd: string } | null {
+  const cwd = path.resolve(options.legacyCwd ?? migration.root);
+  if (options.legacyCmd !== undefined) return { command: ['sh', '-c', options.legacyCmd], cwd };
+  if (!migration.script) return null;
+  let first = '';
+  try {
+    first = fs.readFileSync(migration.script, 'utf8').split('\n', 1)[0] ?? '';
+  } catch {
+    return null;
+  }
+  const shebang = /^#!\s*(\S+)(?:\s+(.*\S))?\s*$/.exec(first);
+  const interpreter = shebang ? [shebang[1]!, ...(shebang[2] ? [shebang[2]] : [])] : ['sh'];
+  return { command: [...interpreter, migration.script, ...(options.scriptArgs ?? [])], cwd };
+}
+
+export interface RunSides extends Sides {
+  readonly run: LegacyRun;
+}
+
+/** The legacy pipeline run in the sandbox, and the migrated (or --dockerfile) image built beside it. */
+export async function runBoth(
+  migration: Migration,
+  migrated: string,
+  command: { command: string[]; cwd: string },
+  bwrap: string,
+  clients: Readonly<Record<'docker' | 'podman', string>>,
+  settings: BuildSettings,
+  options: VerifyOptions,
+): Promise<RunSides> {
+  const { analysis, plan, root } = migration;
+  const run = await runLegacyPipeline({
+    repo: repositoryOf(root),
+    command: command.command,
+    cwd: command.cwd,
+    env: options.env ?? {},
+    timeoutSeconds: options.legacyTimeoutSeconds ?? 1800,
+    bwrap,
+    clients,
+    network: settings.network === 'default' ? null : settings.network,
+    imageMap: settings.imageMap,
+    backend: settings.backend,
+    session: settings.session,
+    progress: settings.progress,
+    signal: settings.signal,
+    shim: options.shim ?? defaultShim(),
+  });
+  if (run.timedOut || run.exitCode !== 0)
+    throw new LegacyRunFailed(
+      command.command,
+      run.timedOut
+        ? `did not finish within ${options.legacyTimeoutSeconds ?? 1800} s (--timeout) and was stopped`
+        : `exited ${run.exitCode}`,
+      run,
+    );
+  const runtimeTag = analysis?.runtime?.tags[0] ?? null;
+  const named = options.legacyImage ?? runtimeTag;
+  const image = legacyImage(run, named);
+  if (!image)
+    throw new LegacyRunFailed(
+      command.command,
+      named !== null
+        ? `built no image tagged ${named}${options.legacyImage ? ' (--legacy-image)' : ' (the runtime image the analysis names)'}`
+        : 'built no image',
+      run,
+    );
+  let builderImageSize = 0;
+  const legacyIds = new Set([image, run.state.images[imageKey(named ?? '')]]);
+  for (const call of run.trace)
+    if (call.image && !legacyIds.has(call.image))
+      builderImageSize += (await settings.engine.inspectImage(call.image, { signal: settings.signal })).Size ?? 0;
+
+  const context = path.resolve(
+    options.context ?? (analysis?.runtime && plan && !options.dockerfile ? plan.context : root),
+  );
+  const tree = ScratchTree.copy(scratchArea(root, [context]), settings.session.scratch('migrated'));
+  const runtimeFile = analysis?.runtime?.dockerfile;
+  const target = tree.writable(
+    runtimeFile && !options.dockerfile ? tree.map(runtimeFile) : path.join(tree.root, 'Dockerfile.migrated'),
+    'write the migrated Dockerfile',
+  );
+  fs.writeFileSync(
+    target,
+    rewriteImages(migrated, (i) => mapImage(i, settings.imageMap)),
+  );
+  const buildArgs: Record<string, string> = {};
+  for (const b of analysis?.flow.events ?? []) if (b.kind === 'build') Object.assign(buildArgs, scriptBuildArgs(b, {}));
+  const tag = settings.session.image('migrated');
+  const seconds = await buildImage(settings, 'migrated: docker build', {
+    context: tree.map(context),
+    dockerfile: target,
+    tag,
+    buildArgs: { ...buildArgs, ...settings.buildArgs },
+    ...(analysis?.runtime ? { verb: analysis.runtime.invocation.verb } : {}),
+  });
+  return {
+    run,
+    legacy: { image, buildSeconds: run.seconds, builderImageSize },
+    migrated: { image: tag, buildSeconds: seconds },
+  };
+}
+
+/** dist/shim.cjs beside this bundle, or the repository's dist/ when running from src/ (tests). */
+function defaultShim(): string {
+  for (let dir = path.dirname(new URL(import.meta.url).pathname); ; dir = path.dirname(dir)) {
+    for (const candidate of [path.join(dir, 'shim.cjs'), path.join(dir, 'dist', 'shim.cjs')])
+      if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) throw new Error('restage: dist/shim.cjs is missing: run `npm run build`');
+  }
+}
