@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Make a Docker engine reachable on this machine (Debian 12, root, no registry access).
 #
-#   bash scripts/engine.sh start    # reuse a running engine, or install docker.io and start dockerd
+#   bash scripts/engine.sh start    # reuse a running engine, or install docker.io and start dockerd;
+#                                   # installs bubblewrap (verify's sandbox) too
 #   bash scripts/engine.sh client   # print the docker client to use
 #   bash scripts/engine.sh podman   # make rootful podman usable offline, with the testbase images
 #
@@ -76,7 +77,16 @@ apt_install() {
 }
 
 install_docker_packages() {
-  apt-get update -qq && apt_install docker.io iptables
+  apt-get update -qq && apt_install docker.io iptables bubblewrap
+}
+
+# verify runs the legacy pipeline inside bubblewrap (src/verify/legacy/sandbox.ts): installed with
+# the engine, and on its own when the engine is already there.
+ensure_bubblewrap() {
+  command -v bwrap >/dev/null 2>&1 && return 0
+  need_root "installing bubblewrap"
+  quietly "installing bubblewrap" 20 sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bubblewrap || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends bubblewrap; }'
+  echo "engine: installed bubblewrap ($(command -v bwrap))"
 }
 
 install_engine() {
@@ -85,6 +95,7 @@ install_engine() {
 }
 
 start() {
+  ensure_bubblewrap
   if reachable; then
     echo "engine: already reachable via $(client)"
     return 0

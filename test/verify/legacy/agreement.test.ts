@@ -1,0 +1,82 @@
+/** The trace held against the analysis: each disagreement one RS706 at the script line the analysis used. */
+import test from 'ava';
+import { traceAgreement } from '../../../src/verify/legacy/agreement.js';
+import type { TraceCall } from '../../../src/verify/legacy/trace.js';
+import { analysisOf, PROJ } from '../../helpers/analysis.js';
+
+const files = {
+  'build.sh': [
+    'docker build -t app:build -f Dockerfile.build .',
+    'docker create --name x app:build',
+    'docker cp x:/out/app ./app',
+    'docker rm -f x',
+    'docker build -t app:latest .',
+  ].join('\n'),
+  'Dockerfile.build': 'FROM gcc\nRUN make\n',
+  Dockerfile: 'FROM scratch\nCOPY app /app\n',
+};
+const analysis = analysisOf(files);
+
+const call = (...argv: string[]): TraceCall => ({
+  client: 'docker',
+  argv,
+  ran: ['/usr/bin/docker', ...argv],
+  cwd: PROJ,
+  outcome: 'run',
+  exitCode: 0,
+  ms: 1,
+  notes: [],
+});
+const faithful = [
+  call('build', '-t', 'app:build', '-f', 'Dockerfile.build', '.'),
+  call('create', '--name', 'x', 'app:build'),
+  call('cp', 'x:/out/app', './app'),
+  call('rm', '-f', 'x'),
+  call('build', '-t', 'app:latest', '.'),
+];
+
+test('a run that does what the analysis read agrees: no diagnostic', (t) => {
+  t.deepEqual(traceAgreement(analysis, faithful), []);
+});
+
+test('inert calls and calls not run (skipped, refused) are not compared', (t) => {
+  const extra = [
+    call('images'),
+    call('version'),
+    { ...call('push', 'app:latest'), outcome: 'skip' as const, ran: null },
+  ];
+  t.deepEqual(traceAgreement(analysis, [...faithful, ...extra]), []);
+});
+
+test('a build with another Dockerfile is reported at the line the analysis used, with both values', (t) => {
+  const trace = [call('build', '-t', 'app:build', '-f', 'Dockerfile.dev', '.'), ...faithful.slice(1)];
+  const [d, ...rest] = traceAgreement(analysis, trace);
+  t.is(rest.length, 0);
+  t.is(d!.code, 'RS706');
+  t.is(d!.severity, 'warning');
+  t.is(d!.line, 1);
+  t.regex(d!.message, /the Dockerfile \/proj\/Dockerfile\.dev where the analysis assumed \/proj\/Dockerfile\.build/);
+});
+
+test('a copy to another host path names both paths', (t) => {
+  const trace = faithful.map((c) => (c.argv[0] === 'cp' ? call('cp', 'x:/out/app', './bin/app') : c));
+  const [d] = traceAgreement(analysis, trace);
+  t.is(d!.line, 3);
+  t.regex(d!.message, /the host path \/proj\/bin\/app where the analysis assumed \/proj\/app/);
+});
+
+test('a call the analysis expects and the run never made, and one the analysis did not see', (t) => {
+  const missing = traceAgreement(
+    analysis,
+    faithful.filter((c) => c.argv[0] !== 'cp'),
+  );
+  t.is(missing.length, 1);
+  t.is(missing[0]!.line, 3);
+  t.regex(missing[0]!.message, /assumed the script would copy out of a container here; the run made no such call/);
+  const extra = traceAgreement(analysis, [...faithful, call('cp', 'x:/etc/passwd', './passwd')]);
+  t.is(extra.length, 1);
+  t.regex(
+    extra[0]!.message,
+    /the run did `docker cp x:\/etc\/passwd \.\/passwd` \(docker call 6\), which the analysis did not see/,
+  );
+});

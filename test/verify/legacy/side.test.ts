@@ -1,0 +1,48 @@
+/** The legacy command: --legacy-cmd, else the build script through the interpreter its #! line names. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { findExecutable, legacyCommand } from '../../../src/verify/legacy/side.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-side-test-'));
+test.after.always(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const script = (name: string, text: string) => {
+  fs.writeFileSync(path.join(dir, name), text);
+  return path.join(dir, name);
+};
+
+const commands = test.macro({
+  exec(t, first: string, expected: (file: string) => string[]) {
+    const file = script(`s${first.length}.sh`, `${first}\ndocker build .\n`);
+    t.deepEqual(legacyCommand({ root: dir, script: file }, { scriptArgs: ['v1'] })?.command, expected(file));
+  },
+  title: (_p, first: string) => `#! line ${JSON.stringify(first)}`,
+});
+test(commands, '#!/bin/sh', (f) => ['/bin/sh', f, 'v1']);
+test(commands, '#!/usr/bin/env bash', (f) => ['/usr/bin/env', 'bash', f, 'v1']);
+test(commands, '#! /bin/bash -e', (f) => ['/bin/bash', '-e', f, 'v1']);
+test(commands, '# no shebang here', (f) => ['sh', f, 'v1']);
+
+test('--legacy-cmd runs with sh -c, in --legacy-cwd (relative to the current directory) or the directory', (t) => {
+  t.deepEqual(legacyCommand({ root: dir, script: null }, { legacyCmd: 'make image' }), {
+    command: ['sh', '-c', 'make image'],
+    cwd: dir,
+  });
+  t.is(legacyCommand({ root: dir, script: null }, { legacyCmd: 'make', legacyCwd: 'sub' })?.cwd, path.resolve('sub'));
+});
+
+test('without a script or --legacy-cmd there is nothing to run', (t) => {
+  t.is(legacyCommand({ root: dir, script: null }, {}), null);
+});
+
+test('findExecutable walks PATH and skips what is not an executable file', (t) => {
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(path.join(bin, 'tool'), '#!/bin/sh\n', { mode: 0o755 });
+  fs.writeFileSync(path.join(bin, 'plain'), 'x', { mode: 0o644 });
+  t.is(findExecutable('tool', `/nonexistent:${bin}`), path.join(bin, 'tool'));
+  t.is(findExecutable('plain', bin), null);
+  t.is(findExecutable('/abs/docker', bin), '/abs/docker');
+});
