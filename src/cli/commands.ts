@@ -114,9 +114,8 @@ export const VERIFY: CommandSpec = {
       kind: 'string',
       value: 'MODE',
       choices: ['auto', 'run', 'replay'],
-      default: 'auto',
       describe:
-        "how to get the legacy image: run the pipeline for real in a bubblewrap sandbox, or replay restage's analysis of it (auto: run when bubblewrap works)",
+        "how to get the legacy image: run the pipeline for real in a bubblewrap sandbox, or replay restage's analysis of it (default: $RESTAGE_LEGACY, else auto: run when bubblewrap works)",
     },
     {
       name: 'legacy-cmd',

@@ -114,7 +114,7 @@ async function verifyCommand(dir: string, values: ReadonlyMap<string, Value>, js
     quiet: flag(values, 'quiet') || json,
     ...(scriptArgs ? { scriptArgs } : {}),
     env: list(values, 'env') ?? [],
-    legacy: (text(values, 'legacy') ?? 'auto') as 'auto' | 'run' | 'replay',
+    legacy: (text(values, 'legacy') ?? legacyFromEnvironment()) as 'auto' | 'run' | 'replay',
     ...optional('legacyCmd', text(values, 'legacy-cmd')),
     ...optional('legacyCwd', text(values, 'legacy-cwd')),
     ...optional('legacyImage', text(values, 'legacy-image')),
@@ -124,6 +124,12 @@ async function verifyCommand(dir: string, values: ReadonlyMap<string, Value>, js
   if ('usage' in outcome) return usageError(outcome.usage, json);
   process.stdout.write(json ? renderVerifyJson(outcome.result) : renderVerifyText(outcome.result));
   return outcome.exitCode;
+}
+
+/** $RESTAGE_LEGACY (auto, run or replay) is --legacy's default; anything else is auto. */
+function legacyFromEnvironment(): string {
+  const v = process.env.RESTAGE_LEGACY;
+  return v === 'run' || v === 'replay' ? v : 'auto';
 }
 
 /** `{ key: value }` when the option was given, else nothing. */

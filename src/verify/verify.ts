@@ -61,7 +61,9 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     return base;
   }
   const { analysis, plan, result } = migration;
-  const choice = chooseLegacy(migration, options);
+  const invocation = analysis?.runtime?.invocation;
+  const engine = typeof options.engine === 'function' ? options.engine(invocation?.client ?? 'docker') : options.engine;
+  const choice = chooseLegacy(migration, options, engine.kind);
   if ('refused' in choice)
     return { ...base, status: 'engine-failure', failure: { step: 'sandbox', message: choice.refused, logTail: [] } };
   const { mode } = choice;
@@ -84,8 +86,6 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     trace: [],
   };
   base = { ...base, legacy };
-  const invocation = analysis?.runtime?.invocation;
-  const engine = typeof options.engine === 'function' ? options.engine(invocation?.client ?? 'docker') : options.engine;
 
   const ping = await engine.ping({ signal });
   if (!ping.ok) {

@@ -39,7 +39,11 @@ export interface LegacyChoice {
   readonly failed: (error: LegacyRunFailed) => Diagnostic[];
 }
 
-export function chooseLegacy(migration: Migration, options: VerifyOptions): LegacyChoice | { refused: string } {
+export function chooseLegacy(
+  migration: Migration,
+  options: VerifyOptions,
+  engineKind: string,
+): LegacyChoice | { refused: string } {
   const requested = options.legacy ?? 'auto';
   const { result, analysis, root } = migration;
   const shown = (p: string) => path.relative(options.displayBase ?? process.cwd(), p) || '.';
@@ -64,6 +68,13 @@ export function chooseLegacy(migration: Migration, options: VerifyOptions): Lega
     return replay('there is no build script to run');
   }
   if (migrated === null) return replay(null);
+  // Podman has no daemon: the containers of a podman call made inside the sandbox would live in its
+  // namespaces and die with it. Until the shim drives a podman service from outside, podman pipelines are replayed.
+  if (engineKind === 'podman') {
+    const why = 'the sandboxed run drives a docker engine; podman pipelines are replayed';
+    if (requested === 'run') return { refused: `--legacy=run: ${why} (use --legacy=replay)` };
+    return replay(why);
+  }
   const probe = probeBubblewrap();
   if (!probe.ok) {
     if (requested === 'run') return { refused: `--legacy=run needs bubblewrap: ${probe.reason}` };
