@@ -63,7 +63,7 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
   const { analysis, plan, result } = migration;
   const invocation = analysis?.runtime?.invocation;
   const engine = typeof options.engine === 'function' ? options.engine(invocation?.client ?? 'docker') : options.engine;
-  const choice = chooseLegacy(migration, options, engine.kind);
+  const choice = chooseLegacy(migration, options);
   if ('refused' in choice)
     return { ...base, status: 'engine-failure', failure: { step: 'sandbox', message: choice.refused, logTail: [] } };
   const { mode } = choice;
@@ -159,7 +159,15 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     }
     const sides: Sides | RunSides =
       mode.kind === 'run'
-        ? await runBoth(migration, mode.migrated, mode, mode.bwrap, mode.clients(engine.client), settings, options)
+        ? await runBoth(
+            migration,
+            mode.migrated,
+            mode,
+            mode.bwrap,
+            { kind: engine.kind, client: mode.client(engine.client) },
+            settings,
+            options,
+          )
         : analysis?.runtime && plan
           ? await buildBoth(area, analysis, plan, result.dockerfile!, settings, options)
           : await buildSame(migration.root, area, settings, options);

@@ -27,8 +27,8 @@ export type LegacyMode =
       readonly migrated: string;
       /** restage's analysis declined the pipeline: the run stands alone (only with --dockerfile). */
       readonly withoutAnalysis: boolean;
-      /** The real client both `docker` and `podman` reach inside the sandbox: the engine's own. */
-      readonly clients: (engineClient: string) => Record<'docker' | 'podman', string>;
+      /** The engine's client (absolute), which both `docker` and `podman` reach inside the sandbox. */
+      readonly client: (engineClient: string) => string;
     };
 
 export interface LegacyChoice {
@@ -39,11 +39,7 @@ export interface LegacyChoice {
   readonly failed: (error: LegacyRunFailed) => Diagnostic[];
 }
 
-export function chooseLegacy(
-  migration: Migration,
-  options: VerifyOptions,
-  engineKind: string,
-): LegacyChoice | { refused: string } {
+export function chooseLegacy(migration: Migration, options: VerifyOptions): LegacyChoice | { refused: string } {
   const requested = options.legacy ?? 'auto';
   const { result, analysis, root } = migration;
   const shown = (p: string) => path.relative(options.displayBase ?? process.cwd(), p) || '.';
@@ -68,13 +64,6 @@ export function chooseLegacy(
     return replay('there is no build script to run');
   }
   if (migrated === null) return replay(null);
-  // Podman has no daemon: the containers of a podman call made inside the sandbox would live in its
-  // namespaces and die with it. Until the shim drives a podman service from outside, podman pipelines are replayed.
-  if (engineKind === 'podman') {
-    const why = 'the sandboxed run drives a docker engine; podman pipelines are replayed';
-    if (requested === 'run') return { refused: `--legacy=run: ${why} (use --legacy=replay)` };
-    return replay(why);
-  }
   const probe = probeBubblewrap();
   if (!probe.ok) {
     if (requested === 'run') return { refused: `--legacy=run needs bubblewrap: ${probe.reason}` };
@@ -101,10 +90,7 @@ export function chooseLegacy(
       cwd: command.cwd,
       migrated,
       withoutAnalysis,
-      clients: (engineClient) => {
-        const real = findExecutable(engineClient) ?? engineClient;
-        return { docker: real, podman: real };
-      },
+      client: (engineClient) => findExecutable(engineClient) ?? engineClient,
     },
     diagnostics,
     agreement: (trace) => (withoutAnalysis || !analysis ? [] : traceAgreement(analysis, trace)),

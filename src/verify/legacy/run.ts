@@ -11,6 +11,7 @@ import path from 'node:path';
 import { imageKey } from '../../shared/image-ref.js';
 import type { Backend } from '../engine/engine.js';
 import { LineSplitter, Tail } from '../engine/process.js';
+import { EngineFailure } from '../failure.js';
 import type { Progress } from '../progress.js';
 import type { ImageMap } from '../scratch.js';
 import { SESSION_LABEL, type Session } from '../session.js';
@@ -31,8 +32,8 @@ export interface LegacyRunRequest {
   readonly env: Readonly<Record<string, string>>;
   readonly timeoutSeconds: number;
   readonly bwrap: string;
-  /** The real clients' absolute paths. */
-  readonly clients: Readonly<Record<'docker' | 'podman', string>>;
+  /** The engine's kind and its client's absolute path: both `docker` and `podman` in the script reach it. */
+  readonly engine: { readonly kind: string; readonly client: string };
   readonly network: string | null;
   readonly imageMap: ImageMap;
   readonly backend: Backend;
@@ -71,6 +72,14 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
   fs.mkdirSync(bin);
   for (const client of ['docker', 'podman'])
     fs.writeFileSync(path.join(bin, client), wrapper(runDir, request.shim, client), { mode: 0o755 });
+  // Podman has no daemon: a podman started inside the sandbox would keep its containers in the
+  // sandbox's namespaces. The shim drives a podman service started here instead (`podman --remote`),
+  // which also resolves bind mounts on the host, as dockerd does.
+  const podman = request.engine.kind === 'podman';
+  const podmanSocket = path.join(runDir, 'podman.sock');
+  const clientWords = podman
+    ? [request.engine.client, '--remote', '--url', `unix://${podmanSocket}`]
+    : [request.engine.client];
   const config: ShimConfig = {
     runId: session.id,
     label: SESSION_LABEL,
@@ -79,10 +88,11 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
     network: request.network,
     imageMap: [...request.imageMap],
     scratchDir: path.join(runDir, 'dockerfiles'),
-    clients: request.clients,
+    clients: { docker: clientWords, podman: clientWords },
     env: { DOCKER_BUILDKIT: request.backend === 'buildkit' ? '1' : '0' },
   };
   fs.writeFileSync(shimFiles(runDir).config, JSON.stringify(config));
+  const service = podman ? await startPodmanService(request.engine.client, podmanSocket, signal) : null;
   const home = process.env.HOME ?? '/root';
   const args = sandboxArgs({
     repo,
@@ -95,9 +105,11 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
     command: request.command,
   });
   const started = performance.now();
-  const outcome = await request.progress.step(`legacy: run ${request.command.join(' ')} (sandboxed)`, () =>
-    runSandbox(request.bwrap, args, request.timeoutSeconds, signal),
-  );
+  const outcome = await request.progress
+    .step(`legacy: run ${request.command.join(' ')} (sandboxed)`, () =>
+      runSandbox(request.bwrap, args, request.timeoutSeconds, signal),
+    )
+    .finally(() => service?.stop());
   let state: ShimState = EMPTY_STATE;
   try {
     state = JSON.parse(fs.readFileSync(shimFiles(runDir).state, 'utf8')) as ShimState;
@@ -113,6 +125,30 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
     state,
     copy,
   };
+}
+
+/** `podman system service` on `socket`, until stop(); resolves once the socket exists. */
+async function startPodmanService(podman: string, socket: string, signal: AbortSignal): Promise<{ stop: () => void }> {
+  const child = spawn(podman, ['system', 'service', '--time=0', `unix://${socket}`], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      /* gone */
+    }
+  };
+  const deadline = Date.now() + 15_000;
+  while (!fs.existsSync(socket)) {
+    if (signal.aborted || Date.now() > deadline || child.exitCode !== null) {
+      stop();
+      throw new EngineFailure('legacy run', `podman system service did not start (no socket ${socket} after 15 s)`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { stop };
 }
 
 /** Runs bwrap in its own process group; kills it on abort or at the time limit. Rejects only when aborted. */

@@ -82,7 +82,7 @@ export async function runBoth(
   migrated: string,
   command: { command: string[]; cwd: string },
   bwrap: string,
-  clients: Readonly<Record<'docker' | 'podman', string>>,
+  engine: { readonly kind: string; readonly client: string },
   settings: BuildSettings,
   options: VerifyOptions,
 ): Promise<RunSides> {
@@ -94,7 +94,7 @@ export async function runBoth(
     env: options.env ?? {},
     timeoutSeconds: options.legacyTimeoutSeconds ?? 1800,
     bwrap,
-    clients,
+    engine,
     network: settings.network === 'default' ? null : settings.network,
     imageMap: settings.imageMap,
     backend: settings.backend,

@@ -24,8 +24,8 @@ export interface ShimConfig {
   readonly network: string | null;
   readonly imageMap: readonly (readonly [string, string])[];
   readonly scratchDir: string;
-  /** The real clients' absolute paths. */
-  readonly clients: Readonly<Record<'docker' | 'podman', string>>;
+  /** The real client each name reaches: its absolute path and the words put before the call's (`--remote --url …`). */
+  readonly clients: Readonly<Record<'docker' | 'podman', readonly string[]>>;
   /** Environment given to the real client on top of the script's (DOCKER_BUILDKIT). */
   readonly env: Readonly<Record<string, string>>;
 }
@@ -143,9 +143,9 @@ export async function shimMain(argv: readonly string[], env: NodeJS.ProcessEnv):
   const end = buildVerbEnd(ran);
   const iidfile = end >= 0 ? path.join(dir, `iid-${process.pid}-${Date.now()}`) : null;
   if (iidfile) ran.splice(end, 0, '--iidfile', iidfile);
-  const file = config.clients[client];
+  const [file, ...prefix] = config.clients[client] as [string, ...string[]];
   const exit = await new Promise<{ code: number; stdout: string }>((resolve) => {
-    const child = spawn(file, ran, {
+    const child = spawn(file, [...prefix, ...ran], {
       env: { ...env, ...config.env },
       stdio: [decision.stdin !== undefined ? 'pipe' : 'inherit', decision.capturesId ? 'pipe' : 'inherit', 'inherit'],
     });
@@ -175,7 +175,7 @@ export async function shimMain(argv: readonly string[], env: NodeJS.ProcessEnv):
   }
   appendTrace(dir, {
     ...record,
-    ran: [file, ...ran],
+    ran: [file, ...prefix, ...ran],
     outcome: 'run',
     exitCode: exit.code,
     ms: Math.round(performance.now() - started),

@@ -28,7 +28,7 @@ function setup(exitCode: number) {
     network: 'none',
     imageMap: [],
     scratchDir: path.join(dir, 'dockerfiles'),
-    clients: { docker: client, podman: client },
+    clients: { docker: [client], podman: [client] },
     env: {},
   };
   fs.writeFileSync(shimFiles(dir).config, JSON.stringify(config));
