@@ -7,7 +7,7 @@ import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
 import type { BuildArg } from '../../model/flow.js';
 import type { CommandAnalyzer } from '../command.js';
-import { allValues, hasFlag, lastValue, parseWords, spec } from './options.js';
+import { allValues, hasFlag, lastValue, parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['build'], ['image', 'build'], ['buildx', 'build'], ['builder', 'build'], ['buildx', 'b']];
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
 import type { CommandAnalyzer } from '../command.js';
 import type { Word } from '../shell/values.js';
-import { hasFlag, parseWords, spec } from './options.js';
+import { hasFlag, parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['cp'], ['container', 'cp']];
 

@@ -4,7 +4,7 @@
  * Options end at the container name: the words after it are the command.
  */
 import type { CommandAnalyzer } from '../command.js';
-import { parseWords, spec } from './options.js';
+import { parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['exec'], ['container', 'exec']];
 

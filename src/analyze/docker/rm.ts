@@ -1,6 +1,6 @@
 /** `docker rm` / `docker container rm`: the extraction container goes away. */
 import type { CommandAnalyzer } from '../command.js';
-import { parseWords, spec } from './options.js';
+import { parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['rm'], ['container', 'rm'], ['container', 'remove']];
 

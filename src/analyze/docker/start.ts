@@ -4,7 +4,7 @@
  * started. Starting a container the script did not create changes nothing restage follows.
  */
 import type { CommandAnalyzer } from '../command.js';
-import { parseWords, spec } from './options.js';
+import { parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['start'], ['container', 'start'], ['restart'], ['container', 'restart']];
 
