@@ -11,7 +11,7 @@ import { allValues, hasFlag, lastValue, parseWords, spec } from '../../shared/do
 
 export const verbs = [['build'], ['image', 'build'], ['buildx', 'build'], ['builder', 'build'], ['buildx', 'b']];
 
-const BUILD = spec(
+export const BUILD = spec(
   [
     't|tag',
     'f|file',

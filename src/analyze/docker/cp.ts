@@ -11,7 +11,7 @@ import { hasFlag, parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['cp'], ['container', 'cp']];
 
-const CP = spec([], ['a|archive', 'L|follow-link', 'q|quiet']);
+export const CP = spec([], ['a|archive', 'L|follow-link', 'q|quiet']);
 
 interface ContainerSide {
   container: string;

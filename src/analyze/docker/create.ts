@@ -8,7 +8,14 @@ import { diagnostic } from '../../model/diagnostic.js';
 import type { ContainerStart } from '../../model/flow.js';
 import type { CommandAnalyzer, CommandCall, FlowSink } from '../command.js';
 import { known, type Word } from '../shell/values.js';
-import { lastValue, parseWords, spec, type OptionWord, type ParsedWords } from '../../shared/docker-options.js';
+import {
+  lastValue,
+  parseWords,
+  spec,
+  type OptionSpec,
+  type OptionWord,
+  type ParsedWords,
+} from '../../shared/docker-options.js';
 
 export const verbs = [['create'], ['container', 'create']];
 
@@ -102,11 +109,12 @@ export const CONTAINER = spec(CONTAINER_VALUED, CONTAINER_FLAGS);
  */
 export function parseContainerWords<W extends OptionWord>(
   words: readonly W[],
+  options: OptionSpec = CONTAINER,
 ): { parsed: ParsedWords<W>; command: readonly W[] } {
-  const image = parseWords(words, CONTAINER).positionals[0];
+  const image = parseWords(words, options).positionals[0];
   const at = image ? words.indexOf(image) : -1;
-  if (at < 0) return { parsed: parseWords(words, CONTAINER), command: [] };
-  return { parsed: parseWords(words.slice(0, at + 1), CONTAINER), command: words.slice(at + 1) };
+  if (at < 0) return { parsed: parseWords(words, options), command: [] };
+  return { parsed: parseWords(words.slice(0, at + 1), options), command: words.slice(at + 1) };
 }
 
 /** The command a container runs, as written: `--entrypoint` and the words after the image; null for the image's own. */

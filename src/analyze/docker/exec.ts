@@ -8,7 +8,7 @@ import { parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['exec'], ['container', 'exec']];
 
-const EXEC = spec(
+export const EXEC = spec(
   ['detach-keys', 'e|env', 'env-file', 'u|user', 'w|workdir'],
   ['d|detach', 'i|interactive', 't|tty', 'privileged'],
 );

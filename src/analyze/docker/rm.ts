@@ -4,7 +4,7 @@ import { parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['rm'], ['container', 'rm'], ['container', 'remove']];
 
-const RM = spec([], ['f|force', 'v|volumes', 'l|link']);
+export const RM = spec([], ['f|force', 'v|volumes', 'l|link']);
 
 export const analyze: CommandAnalyzer = (call, sink) => {
   const parsed = parseWords(call.args, RM);

@@ -8,7 +8,7 @@ import { parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['start'], ['container', 'start'], ['restart'], ['container', 'restart']];
 
-const START = spec(
+export const START = spec(
   ['detach-keys', 'checkpoint', 'checkpoint-dir', 's|signal', 't|time', 'timeout'],
   ['a|attach', 'i|interactive'],
 );
