@@ -5,7 +5,7 @@
  * `load` is refused, as it would tag images under the archive's names, the user's own among them.
  * Named volumes are always the run's own (mounts.ts).
  */
-import { repositoryKey } from '../../../shared/image-ref.js';
+import { namesVersion, repositoryKey } from '../../../shared/image-ref.js';
 import { hasFlag, lastValue, parseWords, spec } from '../../../shared/docker-options.js';
 import { mapImage } from '../../scratch.js';
 import type { Arg, Call } from './call.js';
@@ -56,12 +56,11 @@ export function rewriteImages(call: Call): ShimDecision {
   );
   refuseUnknown(call, parsed.unknown);
   const name = parsed.positionals[0];
-  if (name) {
-    const exact = call.madeImage(name.text);
+  if (name && namesVersion(name.text)) call.set(name, call.madeImage(name.text) ?? name.text);
+  else if (name) {
+    // Without a tag the positional names a repository: every tag of it the run made.
     const repository = repositoryKey(name.text);
-    const made = Object.keys(call.state.images).some((key) => repositoryKey(key) === repository);
-    if (exact !== null) call.set(name, exact);
-    else if (made && !name.text.includes(':'))
+    if (Object.keys(call.state.images).some((key) => repositoryKey(key) === repository))
       call.set(name, prefixedRepository(call.ctx.runId, name.text) ?? name.text);
   }
   return call.run();
