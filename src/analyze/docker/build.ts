@@ -7,11 +7,11 @@ import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
 import type { BuildArg } from '../../model/flow.js';
 import type { CommandAnalyzer } from '../command.js';
-import { allValues, hasFlag, lastValue, parseWords, spec } from './options.js';
+import { allValues, hasFlag, lastValue, parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['build'], ['image', 'build'], ['buildx', 'build'], ['builder', 'build'], ['buildx', 'b']];
 
-const BUILD = spec(
+export const BUILD = spec(
   [
     't|tag',
     'f|file',

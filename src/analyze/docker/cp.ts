@@ -7,11 +7,11 @@ import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
 import type { CommandAnalyzer } from '../command.js';
 import type { Word } from '../shell/values.js';
-import { hasFlag, parseWords, spec } from './options.js';
+import { hasFlag, parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['cp'], ['container', 'cp']];
 
-const CP = spec([], ['a|archive', 'L|follow-link', 'q|quiet']);
+export const CP = spec([], ['a|archive', 'L|follow-link', 'q|quiet']);
 
 interface ContainerSide {
   container: string;

@@ -8,7 +8,14 @@ import { diagnostic } from '../../model/diagnostic.js';
 import type { ContainerStart } from '../../model/flow.js';
 import type { CommandAnalyzer, CommandCall, FlowSink } from '../command.js';
 import { known, type Word } from '../shell/values.js';
-import { lastValue, parseWords, spec, type ParsedWords } from './options.js';
+import {
+  lastValue,
+  parseWords,
+  spec,
+  type OptionSpec,
+  type OptionWord,
+  type ParsedWords,
+} from '../../shared/docker-options.js';
 
 export const verbs = [['create'], ['container', 'create']];
 
@@ -100,15 +107,18 @@ export const CONTAINER = spec(CONTAINER_VALUED, CONTAINER_FLAGS);
  * `docker create`/`docker run` options end at the image: every word after it is the container's
  * command, even one that starts with `-` (`docker run img sh -c 'make'`).
  */
-export function parseContainerWords(words: readonly Word[]): { parsed: ParsedWords; command: readonly Word[] } {
-  const image = parseWords(words, CONTAINER).positionals[0];
+export function parseContainerWords<W extends OptionWord>(
+  words: readonly W[],
+  options: OptionSpec = CONTAINER,
+): { parsed: ParsedWords<W>; command: readonly W[] } {
+  const image = parseWords(words, options).positionals[0];
   const at = image ? words.indexOf(image) : -1;
-  if (at < 0) return { parsed: parseWords(words, CONTAINER), command: [] };
-  return { parsed: parseWords(words.slice(0, at + 1), CONTAINER), command: words.slice(at + 1) };
+  if (at < 0) return { parsed: parseWords(words, options), command: [] };
+  return { parsed: parseWords(words.slice(0, at + 1), options), command: words.slice(at + 1) };
 }
 
 /** The command a container runs, as written: `--entrypoint` and the words after the image; null for the image's own. */
-export function commandOf(parsed: ParsedWords, command: readonly Word[]): string | null {
+export function commandOf(parsed: ParsedWords<Word>, command: readonly Word[]): string | null {
   const entrypoint = lastValue(parsed, 'entrypoint');
   const words = [...(entrypoint ? [entrypoint.written] : []), ...command.map((w) => w.written)];
   return words.length > 0 ? words.join(' ') : null;
@@ -118,7 +128,7 @@ export function commandOf(parsed: ParsedWords, command: readonly Word[]): string
 export function recordContainer(
   call: CommandCall,
   sink: FlowSink,
-  parsed: ParsedWords,
+  parsed: ParsedWords<Word>,
   command: string | null,
   started: Omit<ContainerStart, 'command'> | null,
 ): string | undefined {

@@ -4,11 +4,11 @@
  * Options end at the container name: the words after it are the command.
  */
 import type { CommandAnalyzer } from '../command.js';
-import { parseWords, spec } from './options.js';
+import { parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['exec'], ['container', 'exec']];
 
-const EXEC = spec(
+export const EXEC = spec(
   ['detach-keys', 'e|env', 'env-file', 'u|user', 'w|workdir'],
   ['d|detach', 'i|interactive', 't|tty', 'privileged'],
 );

@@ -1,10 +1,10 @@
 /** `docker rm` / `docker container rm`: the extraction container goes away. */
 import type { CommandAnalyzer } from '../command.js';
-import { parseWords, spec } from './options.js';
+import { parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['rm'], ['container', 'rm'], ['container', 'remove']];
 
-const RM = spec([], ['f|force', 'v|volumes', 'l|link']);
+export const RM = spec([], ['f|force', 'v|volumes', 'l|link']);
 
 export const analyze: CommandAnalyzer = (call, sink) => {
   const parsed = parseWords(call.args, RM);

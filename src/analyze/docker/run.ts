@@ -10,7 +10,7 @@ import { diagnostic } from '../../model/diagnostic.js';
 import type { CommandAnalyzer } from '../command.js';
 import { known } from '../shell/values.js';
 import { commandOf, parseContainerWords, recordContainer } from './create.js';
-import { allValues, lastValue } from './options.js';
+import { allValues, lastValue } from '../../shared/docker-options.js';
 
 export const verbs = [['run'], ['container', 'run']];
 

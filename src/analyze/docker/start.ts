@@ -4,11 +4,11 @@
  * started. Starting a container the script did not create changes nothing restage follows.
  */
 import type { CommandAnalyzer } from '../command.js';
-import { parseWords, spec } from './options.js';
+import { parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['start'], ['container', 'start'], ['restart'], ['container', 'restart']];
 
-const START = spec(
+export const START = spec(
   ['detach-keys', 'checkpoint', 'checkpoint-dir', 's|signal', 't|time', 'timeout'],
   ['a|attach', 'i|interactive'],
 );

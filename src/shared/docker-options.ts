@@ -2,8 +2,14 @@
  * Parses a docker sub-command's words the way the docker CLI (cobra/pflag) does: `-t x`,
  * `-tx`, `--tag x`, `--tag=x`, bundled booleans (`-qa`), `--` ends options, and options may
  * come after positionals. A spec names the options that take a value; others are booleans.
+ * One parser for the analysis (shell words with their locations) and for verify's docker shim
+ * (the plain strings of a call): it works on any word that has a `text`.
  */
-import type { Word } from '../shell/values.js';
+
+/** What the parser needs of a word; a value taken from inside a word keeps the word's other fields. */
+export interface OptionWord {
+  readonly text: string;
+}
 
 export interface OptionSpec {
   /** Long names (without `--`) and short letters (without `-`) that take a value, with aliases mapped to a canonical long name. */
@@ -12,25 +18,25 @@ export interface OptionSpec {
   readonly flags: Readonly<Record<string, string>>;
 }
 
-export interface ParsedOption {
+export interface ParsedOption<W extends OptionWord> {
   /** Canonical long name. */
   readonly name: string;
-  readonly value: Word | null;
+  readonly value: W | null;
   /** The words that spelled the option, to repeat it verbatim. */
-  readonly words: readonly Word[];
+  readonly words: readonly W[];
 }
 
-export interface ParsedWords {
-  readonly options: readonly ParsedOption[];
-  readonly positionals: readonly Word[];
+export interface ParsedWords<W extends OptionWord> {
+  readonly options: readonly ParsedOption<W>[];
+  readonly positionals: readonly W[];
   /** Options the spec does not know (assumed boolean). */
-  readonly unknown: readonly Word[];
+  readonly unknown: readonly W[];
 }
 
-export function parseWords(words: readonly Word[], spec: OptionSpec): ParsedWords {
-  const options: ParsedOption[] = [];
-  const positionals: Word[] = [];
-  const unknown: Word[] = [];
+export function parseWords<W extends OptionWord>(words: readonly W[], spec: OptionSpec): ParsedWords<W> {
+  const options: ParsedOption<W>[] = [];
+  const positionals: W[] = [];
+  const unknown: W[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const t = w.text;
@@ -85,13 +91,13 @@ export function parseWords(words: readonly Word[], spec: OptionSpec): ParsedWord
   return { options, positionals, unknown };
 }
 
-export const lastValue = (parsed: ParsedWords, name: string): Word | null =>
+export const lastValue = <W extends OptionWord>(parsed: ParsedWords<W>, name: string): W | null =>
   [...parsed.options].reverse().find((o) => o.name === name)?.value ?? null;
 
-export const allValues = (parsed: ParsedWords, name: string): Word[] =>
+export const allValues = <W extends OptionWord>(parsed: ParsedWords<W>, name: string): W[] =>
   parsed.options.filter((o) => o.name === name && o.value !== null).map((o) => o.value!);
 
-export const hasFlag = (parsed: ParsedWords, name: string): boolean =>
+export const hasFlag = <W extends OptionWord>(parsed: ParsedWords<W>, name: string): boolean =>
   parsed.options.some((o) => o.name === name && (o.value === null || o.value.text !== 'false'));
 
 /** Builds a spec from `'t|tag'`-style names: every alias maps to the last (long) one. */
