@@ -4,8 +4,9 @@
 #   bash scripts/test-images.sh            # build the images that do not exist yet
 #   bash scripts/test-images.sh --force    # rebuild all of them
 #
-# Images (one layer each, made by `docker import`; default user root, no CMD/ENTRYPOINT, so
-# `docker create` needs an explicit command):
+# Images (one layer each, made by `docker import`; default user root; the CMD the official images
+# have — `sh` for busybox, `bash` for the Debian ones — so a legacy script's `docker create IMAGE`
+# works as it does against Docker Hub's images; labelled restage.testbase=VERSION):
 #   testbase/busybox:latest       busybox-static, applets linked in /bin
 #   testbase/debian-slim:bookworm Essential + Priority: required packages, docs trimmed (like debian:*-slim)
 #   testbase/gcc:latest           slim + gcc, libc6-dev, make
@@ -310,18 +311,42 @@ smoke() { # IMAGE KIND: a failed image is removed, so the next run rebuilds it
 
 # ---- images ------------------------------------------------------------------------------------
 
+# The images' definition version: an image of an older one is brought up to date.
+VERSION=2
+
 exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
+
+current() { [[ "$("$DOCKER" image inspect -f '{{index .Config.Labels "restage.testbase"}}' "$1" 2>/dev/null)" == "$VERSION" ]]; }
+
+cmd_of() { # KIND
+  case "$1" in
+    busybox) printf '%s' 'CMD ["sh"]' ;;
+    *) printf '%s' 'CMD ["bash"]' ;;
+  esac
+}
+
+# Version 1 images differ from version 2 only in their config (no CMD, no label): add it without
+# rebuilding the file system (a FROM-only build makes no layer).
+upgrade() { # IMAGE KIND
+  printf 'FROM %s\n%s\nLABEL restage.testbase=%s\n' "$1" "$(cmd_of "$2")" "$VERSION" |
+    "$DOCKER" build --network none -q -t "$1" - >/dev/null
+}
 
 size_mb() { "$DOCKER" image inspect -f '{{.Size}}' "$1" | awk '{printf "%.1f MB", $1 / 1000000}'; }
 
 build() { # IMAGE KIND
   local image="$1" kind="$2" start="$EPOCHREALTIME" rootfs
   if ((FORCE == 0)) && exists "$image"; then
-    printf '%-32s exists  %10s  (kept; --force rebuilds)\n' "$image" "$(size_mb "$image")"
+    if current "$image"; then
+      printf '%-32s exists  %10s  (kept; --force rebuilds)\n' "$image" "$(size_mb "$image")"
+    else
+      upgrade "$image" "$kind"
+      printf '%-32s updated %10s  (config to version %s)\n' "$image" "$(size_mb "$image")" "$VERSION"
+    fi
     return 0
   fi
   rootfs="$(mktemp -d "$WORK/rootfs.XXXX")"
-  local changes=("ENV PATH=$DEFAULT_PATH")
+  local changes=("ENV PATH=$DEFAULT_PATH" "$(cmd_of "$kind")" "LABEL restage.testbase=$VERSION")
   case "$kind" in
     busybox)
       closure busybox-static base-passwd
@@ -347,7 +372,7 @@ build() { # IMAGE KIND
       debian_rootfs "$rootfs" "${DEBS[@]}"
       mkdir -p "$rootfs/go/bin" "$rootfs/go/src"
       chmod 1777 "$rootfs/go"
-      changes=("ENV PATH=/go/bin:/usr/lib/go/bin:$DEFAULT_PATH" 'ENV GOPATH=/go' 'ENV CGO_ENABLED=0'
+      changes+=("ENV PATH=/go/bin:/usr/lib/go/bin:$DEFAULT_PATH" 'ENV GOPATH=/go' 'ENV CGO_ENABLED=0'
         'WORKDIR /go')
       ;;
   esac

@@ -85,45 +85,56 @@ const makefile = () => ({
   ].join('\n'),
 });
 
-e2e('a Makefile pipeline, run for real: its hand-written multi-stage file is equivalent, a mutant is not', async (t) => {
-  const w = workspace(t, makefile);
-  const before = w.snapshot();
-  const same = verify(w.repo, ['--legacy-cmd', 'make image', '--dockerfile', path.join(w.repo, 'Dockerfile.multi')]);
-  t.is(same.status, 'equivalent', JSON.stringify(same));
-  t.is(same.code, 0);
-  t.is(same.legacy?.mode, 'run');
-  t.deepEqual(
-    same.legacy?.trace.map((c) => c.argv[0]),
-    ['build', 'create', 'cp', 'rm', 'build'],
-  );
-  t.deepEqual(leftovers(same.session!), []);
-  const mutant = verify(w.repo, ['--legacy-cmd', 'make image', '--dockerfile', path.join(w.repo, 'Dockerfile.mutant')]);
-  t.is(mutant.status, 'different', JSON.stringify(mutant));
-  t.is(mutant.code, 1);
-  t.true(mutant.differences.some((d) => d.aspect === 'files'));
-  t.deepEqual(w.snapshot(), before);
-});
+e2e(
+  'a Makefile pipeline, run for real: its hand-written multi-stage file is equivalent, a mutant is not',
+  async (t) => {
+    const w = workspace(t, makefile);
+    const before = w.snapshot();
+    const same = verify(w.repo, ['--legacy-cmd', 'make image', '--dockerfile', path.join(w.repo, 'Dockerfile.multi')]);
+    t.is(same.status, 'equivalent', JSON.stringify(same));
+    t.is(same.code, 0);
+    t.is(same.legacy?.mode, 'run');
+    t.deepEqual(
+      same.legacy?.trace.map((c) => c.argv[0]),
+      ['build', 'create', 'cp', 'rm', 'build'],
+    );
+    t.deepEqual(leftovers(same.session!), []);
+    const mutant = verify(w.repo, [
+      '--legacy-cmd',
+      'make image',
+      '--dockerfile',
+      path.join(w.repo, 'Dockerfile.mutant'),
+    ]);
+    t.is(mutant.status, 'different', JSON.stringify(mutant));
+    t.is(mutant.code, 1);
+    t.true(mutant.differences.some((d) => d.aspect === 'files'));
+    t.deepEqual(w.snapshot(), before);
+  },
+);
 
-e2e("a bind-mount extraction (docker run -v \"$PWD/out:/out\") writes into the copy, never the user's tree", async (t) => {
-  const w = workspace(t, () => ({
-    Dockerfile: RUNTIME,
-    'Dockerfile.build': BUILDER,
-    'Dockerfile.multi': MULTI('ok'),
-    'build.sh': script(
-      'docker build -t bm:build -f Dockerfile.build .',
-      'mkdir -p out',
-      'docker run --rm -v "$PWD/out:/out" bm:build cp /src/app /out/app',
-      'cp out/app ./app',
-      'docker build -t bm:1 .',
-    ),
-  }));
-  const before = w.snapshot();
-  const r = verify(w.repo, ['--dockerfile', path.join(w.repo, 'Dockerfile.multi')]);
-  t.is(r.status, 'equivalent', JSON.stringify(r));
-  t.false(fs.existsSync(path.join(w.repo, 'out')));
-  t.deepEqual(w.snapshot(), before);
-  t.deepEqual(leftovers(r.session!), []);
-});
+e2e(
+  'a bind-mount extraction (docker run -v "$PWD/out:/out") writes into the copy, never the user\'s tree',
+  async (t) => {
+    const w = workspace(t, () => ({
+      Dockerfile: RUNTIME,
+      'Dockerfile.build': BUILDER,
+      'Dockerfile.multi': MULTI('ok'),
+      'build.sh': script(
+        'docker build -t bm:build -f Dockerfile.build .',
+        'mkdir -p out',
+        'docker run --rm -v "$PWD/out:/out" bm:build cp /src/app /out/app',
+        'cp out/app ./app',
+        'docker build -t bm:1 .',
+      ),
+    }));
+    const before = w.snapshot();
+    const r = verify(w.repo, ['--dockerfile', path.join(w.repo, 'Dockerfile.multi')]);
+    t.is(r.status, 'equivalent', JSON.stringify(r));
+    t.false(fs.existsSync(path.join(w.repo, 'out')));
+    t.deepEqual(w.snapshot(), before);
+    t.deepEqual(leftovers(r.session!), []);
+  },
+);
 
 e2e('push, login, logout and prunes are not executed; the script sees success and verify still judges', async (t) => {
   const w = workspace(t, () => ({
@@ -147,7 +158,14 @@ e2e('push, login, logout and prunes are not executed; the script sees success an
   const r = verify(w.repo, ['--dockerfile', path.join(w.repo, 'Dockerfile.multi')]);
   t.is(r.status, 'equivalent', JSON.stringify(r));
   const skipped = r.legacy!.trace.filter((c) => c.outcome === 'skip').map((c) => c.argv.slice(0, 2).join(' '));
-  t.deepEqual(skipped, ['login -u', 'push registry.example.com/team/pp:1', 'rmi testbase/busybox:latest', 'image prune', 'system prune', 'logout registry.example.com']);
+  t.deepEqual(skipped, [
+    'login -u',
+    'push registry.example.com/team/pp:1',
+    'rmi testbase/busybox:latest',
+    'image prune',
+    'system prune',
+    'logout registry.example.com',
+  ]);
   // The prunes and the rmi did not run: the base image is still on the engine.
   t.is(spawnSync(docker, ['image', 'inspect', 'testbase/busybox:latest'], { stdio: 'ignore' }).status, 0);
   t.deepEqual(leftovers(r.session!), []);
@@ -178,68 +196,87 @@ e2e("a script that writes above the repository, to /tmp and to $HOME changes non
   t.deepEqual(leftovers(r.session!), []);
 });
 
-e2e('a script the analysis misreads (a sourced file changes the Dockerfile): different, and RS706 names the line and both files', async (t) => {
-  const w = workspace(t, () => ({
-    Dockerfile: RUNTIME,
-    'Dockerfile.build': BUILDER,
-    'Dockerfile.other': BUILDER.replace('tool ok', 'tool other'),
-    'settings.sh': 'BUILDER=Dockerfile.other\n',
-    'build.sh': script(
-      'BUILDER=Dockerfile.build',
-      '. ./settings.sh',
-      'docker build -t mr:build -f "$BUILDER" .',
-      'docker create --name mr-x mr:build',
-      'docker cp mr-x:/src/app ./app',
-      'docker rm -f mr-x',
-      'docker build -t mr:1 .',
-    ),
-  }));
-  const r = verify(w.repo, []);
-  t.is(r.status, 'different', JSON.stringify(r));
-  const rs706 = r.diagnostics.filter((d) => d.code === 'RS706');
-  t.is(rs706.length, 1, JSON.stringify(rs706));
-  t.like(rs706[0], { file: 'build.sh', line: 5 });
-  t.regex(rs706[0]!.message, /Dockerfile\.other where the analysis assumed .*Dockerfile\.build/);
-  t.deepEqual(leftovers(r.session!), []);
-});
+e2e(
+  'a script the analysis misreads (a sourced file changes the Dockerfile): different, and RS706 names the line and both files',
+  async (t) => {
+    const w = workspace(t, () => ({
+      Dockerfile: RUNTIME,
+      'Dockerfile.build': BUILDER,
+      'Dockerfile.other': BUILDER.replace('tool ok', 'tool other'),
+      'settings.sh': 'BUILDER=Dockerfile.other\n',
+      'build.sh': script(
+        'BUILDER=Dockerfile.build',
+        '. ./settings.sh',
+        'docker build -t mr:build -f "$BUILDER" .',
+        'docker create --name mr-x mr:build',
+        'docker cp mr-x:/src/app ./app',
+        'docker rm -f mr-x',
+        'docker build -t mr:1 .',
+      ),
+    }));
+    const r = verify(w.repo, []);
+    t.is(r.status, 'different', JSON.stringify(r));
+    const rs706 = r.diagnostics.filter((d) => d.code === 'RS706');
+    t.is(rs706.length, 1, JSON.stringify(rs706));
+    t.like(rs706[0], { file: path.join(w.repo, 'build.sh'), line: 5 });
+    t.regex(rs706[0]!.message, /Dockerfile\.other where the analysis assumed .*Dockerfile\.build/);
+    t.deepEqual(leftovers(r.session!), []);
+  },
+);
 
-e2e('SIGINT during the legacy run: exit 130, and no process, container, image or scratch directory is left', async (t) => {
-  const w = workspace(t, () => ({
-    Dockerfile: RUNTIME,
-    'Dockerfile.build': `${BUILDER}RUN sleep 60\n`,
-    'Dockerfile.multi': MULTI('ok'),
-    'build.sh': script(
-      'docker run -d --name si-bg busybox:latest sleep 300',
-      'docker build -t si:build -f Dockerfile.build .',
-      'docker create --name si-x si:build',
-      'docker cp si-x:/src/app ./app',
-      'docker build -t si:1 .',
-    ),
-  }));
-  const before = w.snapshot();
-  const child = spawn(process.execPath, [BIN, 'verify', w.repo, ...IMAGE_MAP, '--json', '--legacy=run', '--dockerfile', path.join(w.repo, 'Dockerfile.multi')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  // Wait until the script's background container runs: the legacy run is under way.
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ps = spawnSync(docker, ['ps', '--quiet', '--filter', 'label=restage.session'], { encoding: 'utf8' });
-    if (ps.stdout.trim() !== '') break;
-    if (Date.now() > deadline) t.fail('the legacy run never started its container');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await new Promise((r) => setTimeout(r, 2000));
-  child.kill('SIGINT');
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  t.is(code, 130);
-  const result = JSON.parse(stdout) as Verdict;
-  t.is(result.status, 'interrupted');
-  t.deepEqual(leftovers(result.session!), []);
-  const sandboxes = spawnSync('pgrep', ['-f', `restage-shim|${result.session!}`], { encoding: 'utf8' }).stdout.trim();
-  t.is(sandboxes, '');
-  t.deepEqual(w.snapshot(), before);
-});
+e2e(
+  'SIGINT during the legacy run: exit 130, and no process, container, image or scratch directory is left',
+  async (t) => {
+    const w = workspace(t, () => ({
+      Dockerfile: RUNTIME,
+      'Dockerfile.build': `${BUILDER}RUN sleep 60\n`,
+      'Dockerfile.multi': MULTI('ok'),
+      'build.sh': script(
+        'docker run -d --name si-bg busybox:latest sleep 300',
+        'docker build -t si:build -f Dockerfile.build .',
+        'docker create --name si-x si:build',
+        'docker cp si-x:/src/app ./app',
+        'docker build -t si:1 .',
+      ),
+    }));
+    const before = w.snapshot();
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'verify',
+        w.repo,
+        ...IMAGE_MAP,
+        '--json',
+        '--legacy=run',
+        '--dockerfile',
+        path.join(w.repo, 'Dockerfile.multi'),
+      ],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    // Wait until the script's background container runs: the legacy run is under way.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ps = spawnSync(docker, ['ps', '--quiet', '--filter', 'label=restage.session'], { encoding: 'utf8' });
+      if (ps.stdout.trim() !== '') break;
+      if (Date.now() > deadline) t.fail('the legacy run never started its container');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    t.is(code, 130);
+    const result = JSON.parse(stdout) as Verdict;
+    t.is(result.status, 'interrupted');
+    t.deepEqual(leftovers(result.session!), []);
+    const sandboxes = spawnSync('pgrep', ['-f', `restage-shim|${result.session!}`], { encoding: 'utf8' }).stdout.trim();
+    t.is(sandboxes, '');
+    t.deepEqual(w.snapshot(), before);
+  },
+);

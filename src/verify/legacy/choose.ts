@@ -42,7 +42,10 @@ export interface LegacyChoice {
 export function chooseLegacy(migration: Migration, options: VerifyOptions): LegacyChoice | { refused: string } {
   const requested = options.legacy ?? 'auto';
   const { result, analysis, root } = migration;
-  const shown = (p: string) => path.relative(options.displayBase ?? process.cwd(), p) || '.';
+  const shown = (p: string) => {
+    const rel = path.relative(options.displayBase ?? process.cwd(), p);
+    return rel.startsWith('..') ? p : rel || '.';
+  };
   const scriptAt = { file: migration.script ? shown(migration.script) : shown(root), line: 1, column: 1 };
   const replay = (reason: string | null): LegacyChoice => ({
     mode: { kind: 'replay', reason },
