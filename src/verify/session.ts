@@ -128,6 +128,8 @@ export class Session {
         await attempt(`container ${c}`, `${client} rm --force --volumes ${c}`, () =>
           engine.rm({ container: c, force: true, missingOk: true }),
         );
+      for (const v of labelled?.volumes ?? [])
+        await attempt(`volume ${v}`, `${client} volume rm --force ${v}`, () => engine.rmVolume(v));
       for (const i of [...this.images, ...(labelled?.images ?? [])])
         await attempt(`image ${i}`, `${client} rmi --force ${i}`, () =>
           engine.rmi({ image: i, force: true, missingOk: true }),

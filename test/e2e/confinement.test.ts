@@ -79,7 +79,7 @@ for (const [name, line] of UNRESOLVED_RM) {
   e2e(`rm -rf through ${name} is refused before anything runs (exit 2, located), and nothing changes`, async (t) => {
     const w = workspace(t, (x) => rmFirst(line(x)));
     const before = w.snapshot();
-    const r = verify(w.repo);
+    const r = verify(w.repo, ['--legacy=replay']);
     t.is(r.code, 2, JSON.stringify(r));
     t.is(r.status, 'bad-input');
     t.like(
@@ -87,14 +87,23 @@ for (const [name, line] of UNRESOLVED_RM) {
       { line: 3 },
     );
     t.deepEqual(w.snapshot(), before);
+    // Run for real, the rm reaches only the sandbox's empty $HOME and private /tmp: verify judges.
+    const run = verify(w.repo, ['--legacy=run']);
+    t.is(run.status, 'equivalent', JSON.stringify(run));
+    t.deepEqual(w.snapshot(), before);
   });
 }
 
-e2e('a failed build leaves every tree as it was', async (t) => {
+e2e('a failed build leaves every tree as it was (replayed: an engine failure; run: the pipeline failed)', async (t) => {
   const w = workspace(t, (x) => ({ ...tmpOut(x), 'Dockerfile.build': 'FROM busybox:latest\nRUN false\n' }));
   const before = w.snapshot();
-  const r = verify(w.repo);
-  t.is(r.code, 3, JSON.stringify(r));
+  const replayed = verify(w.repo, ['--legacy=replay']);
+  t.is(replayed.code, 3, JSON.stringify(replayed));
+  t.deepEqual(w.snapshot(), before);
+  const run = verify(w.repo, ['--legacy=run']);
+  t.is(run.code, 2, JSON.stringify(run));
+  t.is(run.status, 'legacy-not-reproduced');
+  t.truthy(run.diagnostics.find((d) => d.code === 'RS705'));
   t.deepEqual(w.snapshot(), before);
 });
 
@@ -104,7 +113,8 @@ e2e('SIGINT mid-build leaves every tree as it was', async (t) => {
     Dockerfile: 'FROM busybox:latest\nRUN sleep 5\nCOPY app /usr/local/bin/app\n',
   }));
   const before = w.snapshot();
-  const child = spawn(process.execPath, [BIN, 'verify', w.repo, ...IMAGE_MAP], {
+  // The replay's steps are the points of interest here; test/e2e/legacy-run.test.ts interrupts a real run.
+  const child = spawn(process.execPath, [BIN, 'verify', w.repo, ...IMAGE_MAP, '--legacy=replay'], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -66,7 +66,7 @@ async function interrupt(
   let unlabelledAtSignal: string[] = [];
   const r = await run(
     t,
-    [process.execPath, BIN, 'verify', DIR, '--backend', 'classic', ...IMAGE_MAP],
+    [process.execPath, BIN, 'verify', DIR, '--backend', 'classic', '--legacy=replay', ...IMAGE_MAP],
     (stderr, child, tmp) => {
       if (armed || !point.after.test(stderr)) return;
       armed = true;

@@ -56,6 +56,9 @@ function leftovers(session: string): string[] {
   return [
     ...out(['ps', '--all', '--quiet', '--filter', `label=restage.session=${session}`]).map((c) => `container ${c}`),
     ...out(['images', '--all', '--quiet', '--filter', `label=restage.session=${session}`]).map((i) => `image ${i}`),
+    ...out(['volume', 'ls', '--quiet'])
+      .filter((v) => v.includes(session))
+      .map((v) => `volume ${v}`),
     ...out(['images', '--format', '{{.Repository}}:{{.Tag}}'])
       .filter((i) => i.includes(session))
       .map((i) => `tag ${i}`),
@@ -113,7 +116,7 @@ e2e(
 );
 
 e2e(
-  'a bind-mount extraction (docker run -v "$PWD/out:/out") writes into the copy, never the user\'s tree',
+  'a bind-mount extraction (docker run -v "$PWD/out:/out") writes into the copy, never the user\'s tree; its named volume is removed',
   async (t) => {
     const w = workspace(t, () => ({
       Dockerfile: RUNTIME,
@@ -122,7 +125,7 @@ e2e(
       'build.sh': script(
         'docker build -t bm:build -f Dockerfile.build .',
         'mkdir -p out',
-        'docker run --rm -v "$PWD/out:/out" bm:build cp /src/app /out/app',
+        'docker run --rm -v "$PWD/out:/out" -v bmcache:/cache bm:build cp /src/app /out/app',
         'cp out/app ./app',
         'docker build -t bm:1 .',
       ),

@@ -99,12 +99,21 @@ test('cleanup also removes what carries the session label (made after restage st
     },
     labelled: async (key: string, value: string) => {
       calls.push(`labelled ${key}=${value}`);
-      return { containers: ['c0ffee'], images: ['sha256:abc'] };
+      return { containers: ['c0ffee'], images: ['sha256:abc'], volumes: ['restage-0badf00d_cache'] };
+    },
+    rmVolume: async (volume: string) => {
+      calls.push(`volume rm ${volume}`);
     },
   } as unknown as Engine;
   const session = new Session('restage-0badf00d');
   const report = await session.cleanup(engine, false);
-  t.deepEqual(calls, ['labelled restage.session=restage-0badf00d', 'rm c0ffee', 'rmi sha256:abc']);
+  // Containers first (they hold volumes and images), then the legacy run's volumes, then images.
+  t.deepEqual(calls, [
+    'labelled restage.session=restage-0badf00d',
+    'rm c0ffee',
+    'volume rm restage-0badf00d_cache',
+    'rmi sha256:abc',
+  ]);
   t.deepEqual(report.failed, []);
 });
 

@@ -245,10 +245,26 @@ export class DockerEngine implements Engine {
     const filter = ['--filter', `label=${key}=${value}`];
     const ps = await this.checked(['ps', '--all', '--quiet', '--no-trunc', ...filter], options);
     const images = await this.checked(['images', '--all', '--quiet', '--no-trunc', ...filter], options);
+    // The legacy run's named volumes: `<value>_name` (the docker shim's prefix), labelled when made by `volume create`.
+    const volumes = await this.checked(['volume', 'ls', '--quiet'], options);
+    const marked = await this.checked(['volume', 'ls', '--quiet', ...filter], options);
+    const mine = new Set(lines(marked.stdout).map((l) => l.trim()));
     return {
       containers: lines(ps.stdout).map((l) => l.trim()),
       images: [...new Set(lines(images.stdout).map((l) => l.trim()))],
+      volumes: lines(volumes.stdout)
+        .map((l) => l.trim())
+        .filter((v) => mine.has(v) || v.startsWith(`${value}_`)),
     };
+  }
+
+  async rmVolume(volume: string, options: CallOptions = {}): Promise<void> {
+    const result = await exec(this.client, ['volume', 'rm', '--force', volume], {
+      env: this.env,
+      ...signalOf(options),
+    });
+    if (result.exitCode !== 0 && !/no such volume/i.test(result.stderr))
+      throw this.failure([this.client, 'volume', 'rm', '--force', volume], result.exitCode, result.stderr);
   }
 
   async hasBuildx(options: CallOptions = {}): Promise<boolean> {

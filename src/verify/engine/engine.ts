@@ -171,6 +171,8 @@ export interface NameListing {
   readonly containers: string[];
   /** Image references as `repository:tag`. */
   readonly images: string[];
+  /** Volume names (from `labelled`: those the label marks or the session's prefix `<value>_` names). */
+  readonly volumes?: string[];
 }
 
 export interface Engine {
@@ -199,6 +201,8 @@ export interface Engine {
   listNames(prefix: string, options?: CallOptions): Promise<NameListing>;
   /** Ids of the containers and images (intermediate ones included) that carry the label `key=value`. */
   labelled(key: string, value: string, options?: CallOptions): Promise<NameListing>;
+  /** Removes a volume (`volume rm --force`); a missing one is not an error. */
+  rmVolume(volume: string, options?: CallOptions): Promise<void>;
   /** Whether the client has `buildx` (a plugin docker clients may lack: `docker buildx build` then fails). */
   hasBuildx(options?: CallOptions): Promise<boolean>;
 }
