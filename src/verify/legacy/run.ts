@@ -128,22 +128,35 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
 }
 
 /** `podman system service` on `socket`, until stop(); resolves once the socket exists. */
-async function startPodmanService(podman: string, socket: string, signal: AbortSignal): Promise<{ stop: () => void }> {
+async function startPodmanService(
+  podman: string,
+  socket: string,
+  signal: AbortSignal,
+): Promise<{ stop: () => Promise<void> }> {
   const child = spawn(podman, ['system', 'service', '--time=0', `unix://${socket}`], {
     stdio: 'ignore',
     detached: true,
   });
-  const stop = () => {
+  const signal_ = (sig: NodeJS.Signals) => {
     try {
-      process.kill(-child.pid!, 'SIGTERM');
+      process.kill(-child.pid!, sig);
     } catch {
       /* gone */
     }
   };
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // The service's whole process group: a build it was running (buildah's RUN container) stops with it.
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    signal_('SIGTERM');
+    const timer = setTimeout(() => signal_('SIGKILL'), KILL_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+  };
   const deadline = Date.now() + 15_000;
   while (!fs.existsSync(socket)) {
     if (signal.aborted || Date.now() > deadline || child.exitCode !== null) {
-      stop();
+      await stop();
       throw new EngineFailure('legacy run', `podman system service did not start (no socket ${socket} after 15 s)`);
     }
     await new Promise((r) => setTimeout(r, 50));
