@@ -44,21 +44,48 @@ e2e('missing base images: every one listed with --image-map, exit 3, nothing bui
   t.notRegex(stderr, /docker build/);
 });
 
-e2e('a copy of a path the builder image lacks: legacy-not-reproduced at the script line, exit 2', async (t) => {
-  const { code, json } = verifyJson([`${FIX}/missing-cp`]);
-  t.is(json.status, 'legacy-not-reproduced', JSON.stringify(json.failure));
-  t.is(code, 2);
-  const d = json.diagnostics.find((x) => x.code === 'RS702');
-  t.like(d, { file: `${FIX}/missing-cp/build.sh`, line: 5 });
-  t.regex(d!.message, /\/dist\/app does not exist in the container/);
+e2e(
+  'a copy of a path the builder image lacks: legacy-not-reproduced at the script line, exit 2 (replayed: RS702)',
+  async (t) => {
+    const { code, json } = verifyJson([`${FIX}/missing-cp`, '--legacy=replay']);
+    t.is(json.status, 'legacy-not-reproduced', JSON.stringify(json.failure));
+    t.is(code, 2);
+    const d = json.diagnostics.find((x) => x.code === 'RS702');
+    t.like(d, { file: `${FIX}/missing-cp/build.sh`, line: 5 });
+    t.regex(d!.message, /\/dist\/app does not exist in the container/);
+  },
+);
+
+e2e(
+  'a copy of a path the builder image lacks, run for real: the pipeline fails at that docker cp (RS705 at its line), exit 2',
+  async (t) => {
+    const { code, json } = verifyJson([`${FIX}/missing-cp`, '--legacy=run']);
+    t.is(json.status, 'legacy-not-reproduced', JSON.stringify(json.failure));
+    t.is(code, 2);
+    const d = json.diagnostics.find((x) => x.code === 'RS705');
+    t.like(d, { file: `${FIX}/missing-cp/build.sh`, line: 5 });
+    t.regex(d!.message, /at `docker cp [^`]*\/dist\/app[^`]*` \(docker call \d+, exit 1\)/);
+  },
+);
+
+e2e('`sudo docker image build`, run for real, reaches the shim as the user (verify never runs sudo)', async (t) => {
+  const { code, json } = verifyJson([`${FIX}/invocations`, '--no-run', '--legacy=run']);
+  t.is(json.status, 'equivalent', JSON.stringify(json));
+  t.is(code, 0);
+  const calls = (json as unknown as { legacy: { trace: { argv: string[]; outcome: string }[] } }).legacy.trace;
+  t.true(calls.some((c) => c.argv[0] === 'image' && c.argv[1] === 'build' && c.outcome === 'run'));
 });
 
 e2e('`sudo docker image build` is replayed as `docker image build` (as root, without sudo)', async (t) => {
-  const r = spawnSync(process.execPath, [BIN, 'verify', `${FIX}/invocations`, '--no-run', ...IMAGE_MAP], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [BIN, 'verify', `${FIX}/invocations`, '--no-run', '--legacy=replay', ...IMAGE_MAP],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env,
+    },
+  );
   t.regex(r.stdout, /: equivalent\n/, r.stdout + r.stderr);
   t.is(r.status, 0);
   t.regex(r.stderr, /legacy: docker image build inv:build: done/);

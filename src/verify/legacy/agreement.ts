@@ -119,3 +119,27 @@ export function traceAgreement(analysis: Analysis, trace: readonly TraceCall[]):
   });
   return out;
 }
+
+/**
+ * The script line of the run's first failed docker call (the cause: later ones often fail for
+ * want of what it should have made), as the analysis read it: the n-th call of
+ * its kind in the run is the n-th the analysis expects (the order traceAgreement holds them in).
+ * Null when the call is not one the analysis follows or no docker call failed.
+ */
+export function failedCallAt(
+  analysis: Analysis,
+  trace: readonly TraceCall[],
+): { at: Location; call: TraceCall; index: number } | null {
+  const index = trace.findIndex((c) => c.outcome !== 'skip' && c.exitCode !== 0);
+  if (index < 0) return null;
+  const call = trace[index]!;
+  const [event] = traceEvents({ ...call, outcome: 'run' }, index);
+  if (!event) return null;
+  const before = trace
+    .slice(0, index)
+    .filter((c) => c.outcome === 'run')
+    .flatMap((c, i) => traceEvents(c, i))
+    .filter((e) => e.kind === event.kind).length;
+  const expected = analysis.flow.events.filter((e) => e.kind === event.kind)[before];
+  return expected ? { at: expected.at, call, index } : null;
+}

@@ -11,9 +11,9 @@ import type { Migration } from '../../migrate.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../../model/diagnostic.js';
 import type { LegacyRunFailed } from '../failure.js';
 import type { VerifyOptions } from '../options.js';
-import { traceAgreement } from './agreement.js';
+import { failedCallAt, traceAgreement } from './agreement.js';
 import { findExecutable, legacyCommand, probeBubblewrap } from './side.js';
-import type { TraceCall } from './trace.js';
+import { callText, type TraceCall } from './trace.js';
 export type { LegacyReport } from '../result.js';
 
 export type LegacyMode =
@@ -97,12 +97,18 @@ export function chooseLegacy(migration: Migration, options: VerifyOptions): Lega
     },
     diagnostics,
     agreement: (trace) => (withoutAnalysis || !analysis ? [] : traceAgreement(analysis, trace)),
-    failed: (error) => [
-      diagnostic(
-        'RS705',
-        options.legacyCmd !== undefined ? { file: '--legacy-cmd', line: 1, column: 1 } : scriptAt,
-        `the legacy pipeline \`${display}\` ${error.message} in verify's sandbox, so there is no legacy image to compare; its last lines are in the report. If it needs what the sandbox withholds (the network, files above the repository, your $HOME), run it with --legacy=replay, or give the exact command with --legacy-cmd and --legacy-cwd`,
-      ),
-    ],
+    failed: (error) => {
+      const failedCall = withoutAnalysis || !analysis ? null : failedCallAt(analysis, error.run.trace);
+      const where = failedCall
+        ? ` at \`${callText(failedCall.call)}\` (docker call ${failedCall.index + 1}, exit ${failedCall.call.exitCode})`
+        : '';
+      return [
+        diagnostic(
+          'RS705',
+          failedCall?.at ?? (options.legacyCmd !== undefined ? { file: '--legacy-cmd', line: 1, column: 1 } : scriptAt),
+          `the legacy pipeline \`${display}\` ${error.message}${where} in verify's sandbox, so there is no legacy image to compare; its last lines are in the report. If the script is broken there, fix it; if it needs what the sandbox withholds (the network, files above the repository, your $HOME), run verify with --legacy=replay, or give the exact command with --legacy-cmd and --legacy-cwd`,
+        ),
+      ];
+    },
   };
 }

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DOCKER_CLIENTS } from '../../shared/docker-cli.js';
 import { imageKey } from '../../shared/image-ref.js';
 import type { Backend } from '../engine/engine.js';
 import { LineSplitter, Tail } from '../engine/process.js';
@@ -55,6 +56,23 @@ export interface LegacyRun {
   readonly copy: string;
 }
 
+/** The clients' usual absolute paths (src/shared/docker-cli.ts), covered by the shim inside the sandbox. */
+const DOCKER_CLIENTS_AT = [...DOCKER_CLIENTS].filter((c) => c.startsWith('/'));
+
+/** `sudo [options] CMD…` as the user: the options (and a VAR=value prefix) dropped, CMD run. */
+const SUDO = `#!/bin/sh
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --) shift; break ;;
+    -u|-g|-C|-D|-h|-p|-r|-t|-T|-U|--user|--group|--prompt) shift 2 ;;
+    -*) shift ;;
+    *=*) export "$1"; shift ;;
+    *) break ;;
+  esac
+done
+exec "$@"
+`;
+
 /** The wrapper the script finds as `docker` / `podman`: the shim, told where the run keeps its state. */
 function wrapper(runDir: string, shim: string, client: string): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -72,14 +90,25 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
   fs.mkdirSync(bin);
   for (const client of ['docker', 'podman'])
     fs.writeFileSync(path.join(bin, client), wrapper(runDir, request.shim, client), { mode: 0o755 });
+  // verify never runs sudo (as for the replay, RS704): `sudo CMD` runs CMD as the user, through the shim.
+  fs.writeFileSync(path.join(bin, 'sudo'), SUDO, { mode: 0o755 });
+  // The real client, where only the shim looks; the shim over every usual absolute path of a client.
+  const real = path.join(runDir, 'real', path.basename(request.engine.client));
+  fs.mkdirSync(path.dirname(real));
+  fs.writeFileSync(real, '');
+  const overlays = [
+    { source: request.engine.client, target: real },
+    ...DOCKER_CLIENTS_AT.filter((p) => fs.existsSync(p)).map((p) => ({
+      source: path.join(bin, path.basename(p)),
+      target: p,
+    })),
+  ];
   // Podman has no daemon: a podman started inside the sandbox would keep its containers in the
   // sandbox's namespaces. The shim drives a podman service started here instead (`podman --remote`),
   // which also resolves bind mounts on the host, as dockerd does.
   const podman = request.engine.kind === 'podman';
   const podmanSocket = path.join(runDir, 'podman.sock');
-  const clientWords = podman
-    ? [request.engine.client, '--remote', '--url', `unix://${podmanSocket}`]
-    : [request.engine.client];
+  const clientWords = podman ? [real, '--remote', '--url', `unix://${podmanSocket}`] : [real];
   const config: ShimConfig = {
     runId: session.id,
     label: SESSION_LABEL,
@@ -100,6 +129,7 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
     cwd: request.cwd,
     home,
     writable: [runDir],
+    overlays,
     env: { ...request.env, PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: home, TMPDIR: '/tmp' },
     shareNet: engineOverTcp(process.env),
     command: request.command,

@@ -5,8 +5,11 @@
  * - the scratch copy of the repository is mounted writable at the repository's own path, so
  *   absolute paths, `$(pwd)` and `cd ..` inside the repository behave as for the user while every
  *   write lands in the copy;
- * - `writable` directories (restage's run directory, an engine's own storage) are mounted
- *   writable at their own path, after /tmp and $HOME, so they stay reachable inside;
+ * - `writable` directories (restage's run directory) are mounted writable at their own path,
+ *   after /tmp and $HOME, so they stay reachable inside;
+ * - `overlays` are files mounted read-only over others, last: the docker shim over the clients'
+ *   usual absolute paths (a script calling /usr/bin/docker, or sudo with its own PATH, still
+ *   reaches the shim), and the real client at a path only the shim knows;
  * - PID, IPC, UTS and (unless the engine is reached over TCP) network namespaces are new: the
  *   engine's unix socket still works inside `--unshare-net`, a TCP DOCKER_HOST does not;
  * - the sandbox dies with restage (`--die-with-parent`), and with its first process every
@@ -26,6 +29,8 @@ export interface SandboxSpec {
   readonly home: string;
   /** Directories mounted writable at their own path (restage's run directory and the like). */
   readonly writable: readonly string[];
+  /** Files mounted read-only at `target` (which must exist inside), after everything else. */
+  readonly overlays?: readonly { readonly source: string; readonly target: string }[];
   /** Environment set inside, on top of what bwrap inherits from restage. */
   readonly env: Readonly<Record<string, string>>;
   /** Keep the host's network namespace (the engine is reached over TCP). */
@@ -41,6 +46,7 @@ export function sandboxArgs(spec: SandboxSpec): string[] {
   if (home !== '/' && !isWithinOrSame(home, spec.repo)) args.push('--tmpfs', home);
   args.push('--bind', spec.copy, spec.repo);
   for (const dir of spec.writable) args.push('--bind', dir, dir);
+  for (const o of spec.overlays ?? []) args.push('--ro-bind', o.source, o.target);
   args.push('--unshare-pid', '--unshare-ipc', '--unshare-uts');
   if (!spec.shareNet) args.push('--unshare-net');
   args.push('--die-with-parent', '--new-session');

@@ -80,3 +80,19 @@ test('a call the analysis expects and the run never made, and one the analysis d
     /the run did `docker cp x:\/etc\/passwd \.\/passwd` \(docker call 6\), which the analysis did not see/,
   );
 });
+
+test('the first failed docker call is located at the script line the analysis read it from', async (t) => {
+  const { failedCallAt } = await import('../../../src/verify/legacy/agreement.js');
+  const trace = [
+    ...faithful.slice(0, 2),
+    { ...call('cp', 'x:/out/app', './app'), exitCode: 1 },
+    faithful[3]!,
+    { ...faithful[4]!, exitCode: 1 },
+  ];
+  const found = failedCallAt(analysis, trace);
+  t.is(found?.at.line, 3);
+  t.is(found?.index, 2);
+  t.is(failedCallAt(analysis, faithful), null);
+  // A failing call the analysis does not follow has no line.
+  t.is(failedCallAt(analysis, [{ ...call('version'), exitCode: 1 }]), null);
+});
