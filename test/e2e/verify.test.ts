@@ -181,7 +181,7 @@ e2e('a failing build exits 3 with its last log lines', async (t) => {
   fs.cpSync(path.join(ROOT, 'samples', 'hello-c'), broken, { recursive: true });
   fs.writeFileSync(path.join(broken, 'hello.c'), 'int main( { return 0; }\n');
   const before = await leftovers();
-  const r = spawnSync(process.execPath, [BIN, 'verify', broken, ...IMAGE_MAP, '--quiet'], {
+  const r = spawnSync(process.execPath, [BIN, 'verify', broken, ...IMAGE_MAP, '--quiet', '--legacy=replay'], {
     cwd: ROOT,
     encoding: 'utf8',
     env,
@@ -197,6 +197,19 @@ e2e('a failing build exits 3 with its last log lines', async (t) => {
     (await leftovers()).filter((x) => !before.includes(x)),
     [],
   );
+  // Run for real, the same failure is the pipeline's: exit 2 at the build's line, with the compiler's words.
+  const run = spawnSync(process.execPath, [BIN, 'verify', broken, ...IMAGE_MAP, '--quiet', '--legacy=run'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env,
+  });
+  t.is(run.status, 2, run.stdout + run.stderr);
+  t.regex(run.stdout, /failed at: legacy run: exited \d+\nlast log lines:\n[\s\S]*hello\.c:1:11: error/);
+  t.regex(run.stdout, /build\.sh:3:1 error RS705 .*at `docker build -t hello-c:build -f Dockerfile\.build \.`/);
+  t.deepEqual(
+    (await leftovers()).filter((x) => !before.includes(x)),
+    [],
+  );
 });
 
 for (const [signal, code] of [
@@ -205,7 +218,8 @@ for (const [signal, code] of [
 ] as const) {
   e2e(`${signal} mid-build removes every container, image and scratch directory verify made`, async (t) => {
     const before = await leftovers();
-    const child = spawn(process.execPath, [BIN, 'verify', 'samples/welcome', ...IMAGE_MAP], {
+    // The replay's steps are the points of interest; test/e2e/legacy-run.test.ts interrupts a real run.
+    const child = spawn(process.execPath, [BIN, 'verify', 'samples/welcome', ...IMAGE_MAP, '--legacy=replay'], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
