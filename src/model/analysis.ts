@@ -6,6 +6,12 @@ import type { Diagnostic, Location } from './diagnostic.js';
 import type { Instruction, ParsedDockerfile } from './dockerfile.js';
 import type { BuildFlow, CopyOut, ImageBuild } from './flow.js';
 
+/** One line of a .dockerignore, cleaned: `pattern` relative to the context root, `exception` for `!`. */
+export interface DockerignoreRule {
+  readonly exception: boolean;
+  readonly pattern: string;
+}
+
 /** Read-only facts about the user's directory as it is before the script runs. */
 export interface HostTree {
   kind(absolutePath: string): 'file' | 'dir' | null;
