@@ -7,7 +7,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runVerify } from '../dist/index.js';
+import { createRequire } from 'node:module';
+
+// The CLI's verify bundle, as `restage verify` runs it (runVerify is not part of the library's API).
+const { runVerify } = createRequire(import.meta.url)('../dist/verify-cli.cjs');
 
 const IMAGE = 'testbase/many-files:latest';
 const FILES = 500_000;
