@@ -11,14 +11,24 @@
 /** String.prototype.isWellFormed (Node 20; the ES2022 library types lack it). */
 const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
 
-/** UTF-8 of the path last given to `encode`. */
+/** UTF-8 of the path last given to `encode`, its length and its hash. */
 let scratch = Buffer.allocUnsafe(4096);
+let encoded: string | undefined;
+let encodedLength = -1;
+let encodedHash = 0;
 
-/** Writes `path` as UTF-8 into `scratch`; its length in bytes, or -1 for a string UTF-8 cannot hold as it is. */
+/**
+ * Writes `path` as UTF-8 into `scratch` (unless it is already there: one path is looked up in
+ * several tables in a row); its length in bytes, or -1 for a string UTF-8 cannot hold as it is.
+ */
 function encode(path: string): number {
-  if (!isWellFormed(path)) return -1;
+  if (path === encoded) return encodedLength;
+  encoded = path;
+  if (!isWellFormed(path)) return (encodedLength = -1);
   if (path.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(path.length * 6);
-  return scratch.write(path, 0, 'utf8');
+  encodedLength = scratch.write(path, 0, 'utf8');
+  encodedHash = hashBytes(scratch, 0, encodedLength);
+  return encodedLength;
 }
 
 /** FNV-1a over bytes [start, end). */
@@ -80,10 +90,10 @@ export class PathTable {
     return this.arena.toString('utf8', this.starts[row], this.starts[row + 1]);
   }
 
-  /** The slot holding the `length` bytes of `scratch`, or the empty slot where they would go. */
+  /** The slot holding the `length` bytes of `scratch` (just encoded), or the empty slot where they would go. */
   private locate(length: number): number {
     const mask = this.slots.length - 1;
-    let slot = hashBytes(scratch, 0, length) & mask;
+    let slot = encodedHash & mask;
     for (;;) {
       const held = this.slots[slot] as number;
       if (held === 0 || this.holds(held - 1, length)) return slot;
