@@ -237,6 +237,35 @@ test(
   [{ subject: '/app/x', field: 'sha256' }],
 );
 
+const LINKED_INTO_LOGS = [
+  file('/bin/a', 'x'),
+  hardlink('/bin/b', '/bin/a', 'x'),
+  hardlink('/var/log/c', '/bin/a', 'x'),
+  file('/var/log/root', 'r'),
+  hardlink('/bin/d', '/var/log/root', 'r'),
+  hardlink('/bin/e', '/var/log/root', 'r'),
+];
+const LINKED_APART = [
+  file('/bin/a', 'x'),
+  hardlink('/bin/b', '/bin/a', 'x'),
+  file('/bin/d', 'r'),
+  hardlink('/bin/e', '/bin/d', 'r'),
+];
+
+test(
+  'an ignored path is no member of a hard-link group, nor its root',
+  diff,
+  { legacy: LINKED_INTO_LOGS, migrated: LINKED_APART, options: { ignore: ['/var/log/**'] } },
+  [],
+);
+
+test('the same groups compared with nothing ignored', diff, { legacy: LINKED_INTO_LOGS, migrated: LINKED_APART }, [
+  { subject: '/bin/a', field: 'hardlinks', legacy: '/bin/b, /var/log/c', migrated: '/bin/b' },
+  { subject: '/bin/d', field: 'hardlinks' },
+  { subject: '/var/log/c', field: 'presence' },
+  { subject: '/var/log/root', field: 'presence' },
+]);
+
 test(
   'several facets of one path are all reported, in a fixed order',
   diff,

@@ -41,7 +41,22 @@ test('rows in later chunks, written out of order', (t) => {
   const rows = [40_000, 3, 16_384, 16_383];
   for (const row of rows) records.set(row, file(`/r${row}`, String(row)));
   for (const row of rows) t.is(records.get(row, 'x').sha256, sha256(String(row)));
-  t.is(records.size(40_000), 5);
+  t.is(records.fileSize(40_000), 5);
+});
+
+test('fileSize: the length of a regular file, kept in the record or whole; 0 for any other type', (t) => {
+  const records = new Records();
+  const entries = [
+    file('/f', 'abc'),
+    { ...file('/odd', 'abcd'), sha256: 'ABC' },
+    hardlink('/h', '/f', 'abc'),
+    dir('/d'),
+  ];
+  entries.forEach((entry, row) => records.set(row, entry));
+  t.deepEqual(
+    entries.map((_, row) => records.fileSize(row)),
+    [3, 4, 0, 0],
+  );
 });
 
 test('a row set again holds only the new entry (no symlink target or device left over)', (t) => {

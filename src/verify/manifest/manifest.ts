@@ -13,7 +13,7 @@
  */
 import type { FileEntry, Manifest } from '../model.js';
 import { PathTable } from './path-table.js';
-import { FILE_TYPE, Records, sameEntry } from './records.js';
+import { Records, sameEntry } from './records.js';
 
 export { sameEntry } from './records.js';
 
@@ -49,14 +49,8 @@ export class ColumnManifest implements Manifest {
   get totalSize(): number {
     if (this.total === undefined) {
       let total = 0;
-      for (let row = 0; row < this.paths.size; row += 1) {
-        if (this.records.type(row) === FILE_TYPE) total += this.records.size(row);
-      }
-      if (this.base) {
-        for (const row of this.twinRows()) {
-          if (this.base.records.type(row) === FILE_TYPE) total += this.base.records.size(row);
-        }
-      }
+      for (let row = 0; row < this.paths.size; row += 1) total += this.records.fileSize(row);
+      if (this.base) for (const row of this.twinRows()) total += this.base.records.fileSize(row);
       this.total = total;
     }
     return this.total;

@@ -58,8 +58,8 @@ export async function readManifest(
   const ignored = globMatcher(options.ignore ?? []);
   const dropped = (path: string): boolean => (!options.keepEnginePaths && isEnginePath(path)) || ignored(path);
   const entries = new ColumnManifest(options.fold);
-  /** Entries left out, kept only for the hard links that may point at them. */
-  const left = new Map<string, FileEntry>();
+  /** Entries left out, kept only for the hard links that may point at them (as columns too: an ignored tree may be large). */
+  const left = new ColumnManifest();
   /** Every path in a hard-link group; made when the first link to a path arrives. */
   const groups = new Map<string, LinkGroup>();
   for await (const tarEntry of readTar(stream)) {
@@ -69,7 +69,7 @@ export async function readManifest(
       // A path archived again starts afresh: links that come later point at this entry.
       if (groups.size > 0) groups.delete(entry.path);
       if (keep) entries.set(entry);
-      else left.set(entry.path, entry);
+      else left.set(entry);
       continue;
     }
     const target = entry.hardlinkTo ?? '';

@@ -16,7 +16,7 @@ const CHUNK_SHIFT = 14;
 const CHUNK_ROWS = 1 << CHUNK_SHIFT;
 const TYPES: readonly FileType[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo'];
 const TYPE_CODES = new Map<string, number>(TYPES.map((type, code) => [type, code]));
-export const FILE_TYPE = 0;
+const FILE_TYPE = 0;
 
 const SHA = 1;
 const LINK_TARGET = 2;
@@ -116,12 +116,15 @@ export class Records {
     return entry;
   }
 
-  type(row: number): number {
-    return this.chunk(row).bytes[(row & (CHUNK_ROWS - 1)) * RECORD + 58] as number;
-  }
-
-  size(row: number): number {
-    return this.chunk(row).f64[(row & (CHUNK_ROWS - 1)) * 8 + 4] as number;
+  /** The content length of a regular file at `row`; 0 for any other type. */
+  fileSize(row: number): number {
+    const { bytes, f64 } = this.chunk(row);
+    const at = row & (CHUNK_ROWS - 1);
+    if ((bytes[at * RECORD + 59] as number) & ODD) {
+      const entry = this.odd.get(row) as FileEntry;
+      return entry.type === 'file' ? entry.size : 0;
+    }
+    return bytes[at * RECORD + 58] === FILE_TYPE ? (f64[at * 8 + 4] as number) : 0;
   }
 
   /** Rows naming a hard-link group, with the group's first member. */
