@@ -14,37 +14,23 @@ import { flag, list, parseArgs, text, count, type Value } from './args.js';
 import { COMMANDS } from './commands.js';
 import { helpText } from './help.js';
 import { EXIT, parseEnvOptions } from './exit.js';
+import { print, quietOnClosedOutput } from './output.js';
 
 /**
  * Runs one command. An exception that reaches here is restage's own failure (a bug, a broken
  * installation): one line on stderr, exit 70; `--debug` adds the stack.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  quietOnClosedOutput();
   try {
     return await command(argv);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
+    print(
+      2,
       `restage: internal error: ${message.split('\n')[0]} (a bug in restage or a broken installation; rerun with --debug for the stack trace, and please report it)\n`,
     );
-    if (argv.includes('--debug'))
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? message) : message}\n`);
+    if (argv.includes('--debug')) print(2, `${error instanceof Error ? (error.stack ?? message) : message}\n`);
     return EXIT.internal;
-  }
-}
-
-/**
- * A reader that goes away (`restage … | head -1`) makes writes fail with EPIPE, emitted as an
- * 'error' event that would end the process unhandled — in the middle of verify, before its cleanup.
- * What is left to print has no reader: it is dropped. (verify also cancels itself then: see runVerify.)
- */
-function quietOnClosedOutput(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    if (stream.listenerCount('error') === 0)
-      stream.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-      });
   }
 }
 
@@ -53,10 +39,10 @@ async function command(argv: readonly string[]): Promise<number> {
   const json = wantsJson(argv);
   switch (parsed.kind) {
     case 'help':
-      process.stdout.write(helpText(COMMANDS, parsed.command, helpWidth()));
+      print(1, helpText(COMMANDS, parsed.command, helpWidth()));
       return EXIT.ok;
     case 'version':
-      process.stdout.write(`${version()}\n`);
+      print(1, `${version()}\n`);
       return EXIT.ok;
     case 'usage':
       return usageError(parsed.message, json);
@@ -79,16 +65,18 @@ async function migrateCommand(dir: string, values: ReadonlyMap<string, Value>, j
     ...(scriptArgs ? { scriptArgs } : {}),
     env: env.env,
   });
-  if (json) process.stdout.write(renderJson(result));
+  if (json) print(1, renderJson(result));
   else {
     const report = renderText(result, { printDockerfile: result.status !== 'error' && result.written.length === 0 });
-    process.stdout.write(report.stdout);
-    process.stderr.write(report.stderr);
+    print(1, report.stdout);
+    print(2, report.stderr);
   }
   return exitCode;
 }
 
 async function verifyCommand(dir: string, values: ReadonlyMap<string, Value>, json: boolean): Promise<number> {
+  // verify's progress and its cancellation on a closed output use the streams.
+  quietOnClosedOutput();
   const { runVerify, renderVerifyJson, renderVerifyText } = await import('./verify-cli.js');
   const engine = text(values, 'engine') as 'docker' | 'podman' | undefined;
   const backend = text(values, 'backend') as 'buildkit' | 'classic' | undefined;
@@ -130,8 +118,8 @@ function wantsJson(argv: readonly string[]): boolean {
 function usageError(message: string, json: boolean): number {
   if (json) {
     const d = diagnostic('RS100', { file: '', line: 1, column: 1 }, message);
-    process.stdout.write(`${JSON.stringify({ schemaVersion: 1, status: 'usage-error', diagnostics: [d] }, null, 2)}\n`);
-  } else process.stderr.write(`restage: ${message}\nrun "restage --help" for usage\n`);
+    print(1, `${JSON.stringify({ schemaVersion: 1, status: 'usage-error', diagnostics: [d] }, null, 2)}\n`);
+  } else print(2, `restage: ${message}\nrun "restage --help" for usage\n`);
   return EXIT.badInput;
 }
 
