@@ -213,6 +213,8 @@ test('a corrupt or stale code cache only costs time: the CLI still runs and repl
   fs.mkdirSync(path.join(root, 'bin'));
   fs.mkdirSync(path.join(root, 'dist'));
   fs.copyFileSync(BIN, path.join(root, 'bin', 'restage.js'));
+  // bin/package.json makes the entry CommonJS in a package of ES modules; it ships with bin/.
+  fs.copyFileSync(path.join(ROOT, 'bin', 'package.json'), path.join(root, 'bin', 'package.json'));
   fs.copyFileSync(path.join(ROOT, 'dist', 'cli.cjs'), path.join(root, 'dist', 'cli.cjs'));
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
