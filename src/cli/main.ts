@@ -10,9 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnostic } from '../model/diagnostic.js';
-import { flag, list, parseArgs, text, count, type Value } from './args.js';
+import { flag, list, parseArgs, text, count, type CommandSpec, type Value } from './args.js';
 import { COMMANDS } from './commands.js';
-import { helpText } from './help.js';
+import { helpText, usageErrorText } from './help.js';
 import { EXIT, parseEnvOptions } from './exit.js';
 import { print, quietOnClosedOutput } from './output.js';
 
@@ -45,15 +45,20 @@ async function command(argv: readonly string[]): Promise<number> {
       print(1, `${version()}\n`);
       return EXIT.ok;
     case 'usage':
-      return usageError(parsed.message, json);
+      return usageError(parsed.message, parsed.command, json, parsed.showUsage);
   }
-  const { values, positional: dir } = parsed;
-  return parsed.command.name === 'migrate' ? migrateCommand(dir, values, json) : verifyCommand(dir, values, json);
+  const { values, positional: dir, command: spec } = parsed;
+  return spec.name === 'migrate' ? migrateCommand(spec, dir, values, json) : verifyCommand(spec, dir, values, json);
 }
 
-async function migrateCommand(dir: string, values: ReadonlyMap<string, Value>, json: boolean): Promise<number> {
+async function migrateCommand(
+  spec: CommandSpec,
+  dir: string,
+  values: ReadonlyMap<string, Value>,
+  json: boolean,
+): Promise<number> {
   const env = parseEnvOptions(list(values, 'env') ?? []);
-  if ('usage' in env) return usageError(env.usage, json);
+  if ('usage' in env) return usageError(env.usage, spec, json);
   const { runMigrate, renderJson, renderText } = await import('./migrate-cli.js');
   const script = text(values, 'script');
   const scriptArgs = list(values, 'script-arg');
@@ -74,7 +79,12 @@ async function migrateCommand(dir: string, values: ReadonlyMap<string, Value>, j
   return exitCode;
 }
 
-async function verifyCommand(dir: string, values: ReadonlyMap<string, Value>, json: boolean): Promise<number> {
+async function verifyCommand(
+  spec: CommandSpec,
+  dir: string,
+  values: ReadonlyMap<string, Value>,
+  json: boolean,
+): Promise<number> {
   // verify's progress and its cancellation on a closed output use the streams.
   quietOnClosedOutput();
   const { runVerify, renderVerifyJson, renderVerifyText } = await import('./verify-cli.js');
@@ -103,7 +113,7 @@ async function verifyCommand(dir: string, values: ReadonlyMap<string, Value>, js
     ...(scriptArgs ? { scriptArgs } : {}),
     env: list(values, 'env') ?? [],
   });
-  if ('usage' in outcome) return usageError(outcome.usage, json);
+  if ('usage' in outcome) return usageError(outcome.usage, spec, json);
   process.stdout.write(json ? renderVerifyJson(outcome.result) : renderVerifyText(outcome.result));
   return outcome.exitCode;
 }
@@ -114,12 +124,15 @@ function wantsJson(argv: readonly string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }
 
-/** Exit 2: the message on stderr with a pointer to help, or, with --json, one object on stdout. */
-function usageError(message: string, json: boolean): number {
+/**
+ * Exit 2: the message as docker words a usage error, on stderr, or, with --json, one object on
+ * stdout whose one diagnostic (RS100) carries the message alone.
+ */
+function usageError(message: string, command: CommandSpec | null, json: boolean, showUsage = false): number {
   if (json) {
     const d = diagnostic('RS100', { file: '', line: 1, column: 1 }, message);
     print(1, `${JSON.stringify({ schemaVersion: 1, status: 'usage-error', diagnostics: [d] }, null, 2)}\n`);
-  } else print(2, `restage: ${message}\nrun "restage --help" for usage\n`);
+  } else print(2, usageErrorText(message, command, showUsage));
   return EXIT.badInput;
 }
 
