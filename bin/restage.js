@@ -3,13 +3,16 @@
 // also on `npm ci`) with a V8 code cache beside it, so later starts skip most of the parsing and
 // compiling: start-up is what `restage migrate` and `restage check` are judged on. A missing,
 // stale or unwritable cache only costs that saving; it never changes what runs.
-import fs from 'node:fs';
-import { createRequire, Module } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+// CommonJS (bin/package.json says so): an ES module entry first loads Node's ES module loader,
+// which `node -e 0` never does (test/cli/startup.test.ts).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
 
-const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.cjs');
+// Node's Module, without loading node:module (which loads more than this needs).
+const Module = module.constructor;
+const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
 const cacheFile = `${file}.v8cache`;
 let cachedData;
 try {
@@ -19,7 +22,7 @@ try {
 }
 const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
 const cli = { exports: {} };
-script.runInThisContext()(cli.exports, createRequire(file), cli, file, path.dirname(file));
+script.runInThisContext()(cli.exports, Module.createRequire(file), cli, file, path.dirname(file));
 
 // Written after a run, so the functions that run compiled lazily are in it too; not after verify,
 // which changes V8 flags (a cache is only accepted under the flags it was made with).

@@ -4,7 +4,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runVerify } from '../dist/index.js';
+import { createRequire } from 'node:module';
+
+// The CLI's verify bundle, as `restage verify` runs it (runVerify is not part of the library's API).
+const { runVerify } = createRequire(import.meta.url)('../dist/verify-cli.cjs');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-bench-dir-'));
 try {

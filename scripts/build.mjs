@@ -37,16 +37,23 @@ const builtins = {
     b.onResolve({ filter: /^node:/ }, (a) =>
       a.kind === 'import-statement' ? { path: a.path, namespace: 'builtin' } : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: 'builtin' }, async (a) => {
-      const m = await import(a.path);
-      const names = Object.keys(m.default).filter(
-        (n) => /^[A-Za-z_$][\w$]*$/.test(n) && 'value' in Object.getOwnPropertyDescriptor(m.default, n),
-      );
+    b.onLoad({ filter: /.*/, namespace: 'builtin' }, (a) => {
+      const names = dataProperties(a.path);
       const contents = `const m = require(${JSON.stringify(a.path)});\nexport default m;\nexport const { ${names.join(', ')} } = m;\n`;
       return { contents, loader: 'js' };
     });
   },
 };
+
+/**
+ * The data properties of a built-in module as a fresh process sees them: some are getters that
+ * load a module of their own on first read (node:fs's Dir, opendir, promises, the streams), which
+ * this process has already read, so they look like data here.
+ */
+function dataProperties(id) {
+  const code = `const m = require(${JSON.stringify(id)}); console.log(JSON.stringify(Object.keys(m).filter((n) => /^[A-Za-z_$][\\w$]*$/.test(n) && 'value' in Object.getOwnPropertyDescriptor(m, n))))`;
+  return JSON.parse(spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' }).stdout);
+}
 
 const cjs = {
   ...common,

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './model/diagnostic.js';
 import type { ParsedDockerfile } from './model/dockerfile.js';
-import type { Analysis, HostTree } from './model/analysis.js';
+import type { Analysis, HostSnapshot } from './model/analysis.js';
+import type { BuildFlow } from './model/flow.js';
 import type { StagePlan } from './model/plan.js';
 import type { FoundFile, MigrationResult, MigrationStatus } from './model/result.js';
 import { discover } from './discover/discover.js';
@@ -15,11 +16,13 @@ import { checkBuildInputs, checkCopySources, Confinement } from './discover/conf
 import { notADirectory, reportDiscovery } from './discover/report.js';
 import { chooseScript, namedScript, scriptShape, type ScriptChoice } from './discover/choose.js';
 import { missingDockerfiles } from './discover/inputs.js';
+import { hostKinds } from './discover/host.js';
 import { parseDockerfile } from './parse/dockerfile.js';
 import { parseShell } from './parse/shell.js';
 import { analyzeScript } from './analyze/script.js';
 import { matchArtifacts } from './analyze/artifacts.js';
-import { dockerignore, type ContextFilter } from './analyze/dockerignore.js';
+import { parseDockerignore } from './analyze/dockerignore.js';
+import { buildContexts, hostPathsAsked } from './analyze/host-snapshot.js';
 import { planMigration } from './plan/index.js';
 import { nothingToMigrate } from './plan/already.js';
 import { obsoleteFiles, stillNeededDiagnostics } from './plan/still-needed.js';
@@ -117,22 +120,13 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       diagnostics.push(...parsed.diagnostics, ...lintScratchShellForm(parsed.dockerfile));
       parsedFiles.set(abs, parsed.dockerfile);
     };
-    const tree: HostTree = {
-      kind: (p) => {
-        const c = confinement.check(p);
-        return c.ok ? c.kind : null;
-      },
-      refused: (p) => {
-        const c = confinement.check(p);
-        return !c.ok && c.reason !== 'missing';
-      },
-    };
-    const ignores = new Map<string, ContextFilter>();
-    const ignoredIn = (context: string, p: string) => {
-      if (!ignores.has(context))
-        ignores.set(context, dockerignore(readText(path.join(context, '.dockerignore')) ?? ''));
-      return ignores.get(context)!(path.relative(context, p));
-    };
+    /** The directory before the script runs, as far as the analysis of this flow asks. */
+    const hostOf = (flow: BuildFlow, dockerfiles: ReadonlyMap<string, ParsedDockerfile>): HostSnapshot => ({
+      kinds: hostKinds(confinement, hostPathsAsked(flow, dockerfiles)),
+      dockerignores: new Map(
+        buildContexts(flow).map((c) => [c, parseDockerignore(readText(path.join(c, '.dockerignore')) ?? '')]),
+      ),
+    });
     const parameters = {
       ...(options.scriptArgs ? { args: options.scriptArgs } : {}),
       ...(options.env ? { env: options.env } : {}),
@@ -150,7 +144,8 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
         const t = readText(b.dockerfile);
         if (t !== null) dockerfiles.set(b.dockerfile, parseDockerfile(display(b.dockerfile), t).dockerfile);
       }
-      const match = matchArtifacts({ flow, root, tree, dockerfiles, display, ignoredIn, scriptFailed: true });
+      const host = hostOf(flow, dockerfiles);
+      const match = matchArtifacts({ flow, root, host, dockerfiles, display, scriptFailed: true });
       return scriptShape({ builds: builds.length, consumptions: match.consumptions.length });
     };
     let choice: ScriptChoice;
@@ -193,10 +188,9 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     const match = matchArtifacts({
       flow,
       root,
-      tree,
+      host: hostOf(flow, parsedFiles),
       dockerfiles: parsedFiles,
       display,
-      ignoredIn,
       scriptFailed: hasErrors(flowDiagnostics),
     });
     diagnostics.push(...match.diagnostics);

@@ -6,8 +6,9 @@
  * `force` first copied to `NAME.orig` beside it, which is itself never overwritten.
  * A target that does not exist yet is a plain new file.
  */
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 export type WriteOutcome =
@@ -72,7 +73,7 @@ export function writeAtomic(target: string, text: string, options: { force: bool
 function unrestorable(file: string): { why: string; commitHelps: boolean } | null {
   const dir = path.dirname(file);
   const name = path.basename(file);
-  const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+  const git = (...args: string[]) => childProcess().spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
   const inside = git('rev-parse', '--is-inside-work-tree');
   if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true')
     return { why: 'it is not in a git work tree, so git holds no copy of it', commitHelps: false };
@@ -85,4 +86,13 @@ function unrestorable(file: string): { why: string; commitHelps: boolean } | nul
   const status = git('status', '--porcelain', '--', name);
   if (status.status !== 0) return { why: 'git could not tell whether it has uncommitted changes', commitHelps: false };
   return status.stdout.trim() !== '' ? { why: 'it has uncommitted changes', commitHelps: true } : null;
+}
+
+/**
+ * node:child_process, loaded when git is first asked: only a write over an existing file needs it,
+ * and it loads node:net and the stream modules with it, which `restage migrate` otherwise never
+ * loads (test/cli/startup.test.ts).
+ */
+function childProcess(): typeof ChildProcess {
+  return createRequire(import.meta.url)('node:child_process') as typeof ChildProcess;
 }

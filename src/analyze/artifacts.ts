@@ -12,23 +12,23 @@ import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
 import type { BuildFlow, ContainerCreate, HostOperation, ImageBuild } from '../model/flow.js';
 import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
-import type { Artifact, ArtifactSource, Consumption, HostTree } from '../model/analysis.js';
+import type { Artifact, ArtifactSource, Consumption, HostSnapshot } from '../model/analysis.js';
 import { Placement, type Placed } from './placement.js';
 import { startedContainerCopy } from './started.js';
 import { isWithin } from '../shared/paths.js';
 import { globCovers } from '../shared/glob.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
 import { imageKey } from '../shared/image-ref.js';
+import { contextSourcePath, ignoredIn, kindBefore, refusedBefore, sourceText } from './host-snapshot.js';
 
 export interface MatchInput {
   readonly flow: BuildFlow;
   readonly root: string;
-  readonly tree: HostTree;
+  /** The directory before the script runs: at least every path `hostPathsAsked` names for this flow and these Dockerfiles. */
+  readonly host: HostSnapshot;
   /** Parsed Dockerfiles by absolute path (the builds' Dockerfiles that exist). */
   readonly dockerfiles: ReadonlyMap<string, ParsedDockerfile>;
   readonly display: (absolutePath: string) => string;
-  /** Whether a path is left out of a build context by its .dockerignore. */
-  readonly ignoredIn: (context: string, absolutePath: string) => boolean;
   /** The script analysis already failed (an extraction restage could not follow): a missing COPY source is then a consequence, not news. */
   readonly scriptFailed: boolean;
 }
@@ -44,14 +44,14 @@ const GLOB = /[*?[]/;
 const ARCHIVE = /\.(tar|tgz|tar\.gz|tar\.bz2|tbz2|tar\.xz|txz|tar\.zst)$/;
 
 export function matchArtifacts(input: MatchInput): MatchResult {
-  const { flow, tree } = input;
+  const { flow, host } = input;
   const diagnostics: Diagnostic[] = [];
   const artifacts: Artifact[] = [];
   const consumptions: Consumption[] = [];
   const imagesByTag = new Map<string, ImageBuild>();
   const containers = new Map<string, ArtifactSource>();
   const creates = new Map<string, ContainerCreate>();
-  const placement = new Placement(tree, input.display);
+  const placement = new Placement(host, input.display);
   /** Host paths the script's own commands write before the build at hand (`cp`, `mv`, `mkdir`, a redirection, an unknown command). */
   const written: HostOperation[] = [];
   const consumed = new Set<number>();
@@ -114,7 +114,10 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         };
         artifacts.push(artifact);
         const merged =
-          contentOnly && destKind === 'dir' && tree.kind(hostPath) === 'dir' && !placement.madeDirs.has(hostPath);
+          contentOnly &&
+          destKind === 'dir' &&
+          kindBefore(host, hostPath) === 'dir' &&
+          !placement.madeDirs.has(hostPath);
         placement.place({ artifact, hostPath, containerPath, merged });
         break;
       }
@@ -127,7 +130,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
 
   // A build restage may not read (RS120-RS122) may consume any artifact: none is said to be unused.
   const blind = flow.events.some(
-    (e) => e.kind === 'build' && (tree.refused?.(e.context) || tree.refused?.(e.dockerfile)),
+    (e) => e.kind === 'build' && (refusedBefore(host, e.context) || refusedBefore(host, e.dockerfile)),
   );
   for (const a of artifacts) {
     if (!consumed.has(a.id) && !blind) {
@@ -167,7 +170,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   function matchInstruction(build: ImageBuild, dockerfile: ParsedDockerfile, inst: Instruction): void {
     const sources = inst.args.slice(0, -1);
     sources.forEach((token, index) => {
-      const raw = inst.jsonForm ? token.raw : unquote(token.raw);
+      const raw = sourceText(inst, token);
       const at = { file: dockerfile.file, line: token.line, column: token.column };
       if (!isContextSource(raw)) return;
       if (raw.includes('$')) {
@@ -187,7 +190,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         }
         return;
       }
-      const hostPath = path.join(build.context, raw);
+      const hostPath = contextSourcePath(build.context, inst, token);
       if (GLOB.test(raw)) {
         const covered = placement.placed.filter((x) => globCovers(hostPath, x.hostPath));
         if (covered.length > 0) {
@@ -203,7 +206,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       }
       const exact = placement.placed.find((x) => isWithin(hostPath, x.hostPath));
       // A directory holding context files with the artifact's content merged in: the context part stays.
-      if (exact?.merged && (hostPath === exact.hostPath || tree.kind(hostPath) !== null)) {
+      if (exact?.merged && (hostPath === exact.hostPath || kindBefore(host, hostPath) !== null)) {
         if (hostPath === exact.hostPath) cover(build, dockerfile, inst, index, [exact], hostPath);
         return;
       }
@@ -235,7 +238,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         return;
       }
       const inside = placement.placed.filter(
-        (x) => isWithin(x.hostPath, hostPath) && !input.ignoredIn(build.context, x.hostPath),
+        (x) => isWithin(x.hostPath, hostPath) && !ignoredIn(host, build.context, x.hostPath),
       );
       if (inside.length > 0) {
         cover(build, dockerfile, inst, index, inside, hostPath);
@@ -245,8 +248,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       if (
         placement.kindOf(hostPath) === null &&
         !input.scriptFailed &&
-        !tree.refused?.(hostPath) &&
-        !tree.refused?.(build.context)
+        !refusedBefore(host, hostPath) &&
+        !refusedBefore(host, build.context)
       ) {
         const maker = written.find((e) => madeBy(e, hostPath));
         diagnostics.push(
@@ -290,8 +293,4 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       consumed.add(x.artifact.id);
     }
   }
-}
-
-function unquote(raw: string): string {
-  return raw.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
 }

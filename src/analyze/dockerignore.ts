@@ -15,29 +15,46 @@
  *   is not an exception.
  */
 import path from 'node:path';
+import type { DockerignoreRule } from '../model/analysis.js';
 
 export type ContextFilter = (relativePath: string) => boolean;
 
-interface Rule {
+/** A predicate: is this context-relative path excluded from the build context? */
+export function dockerignore(text: string): ContextFilter {
+  const rules = compileRules(parseDockerignore(text));
+  return (relativePath) => excludedBy(rules, relativePath);
+}
+
+/** The rules of a .dockerignore's text, in order. */
+export function parseDockerignore(text: string): DockerignoreRule[] {
+  return patternsOf(text).map((pattern) => {
+    const exception = pattern.startsWith('!');
+    return { exception, pattern: exception ? pattern.slice(1) : pattern };
+  });
+}
+
+/** Whether the rules exclude this context-relative path from the build context. */
+export function ignoredBy(rules: readonly DockerignoreRule[], relativePath: string): boolean {
+  return excludedBy(compileRules(rules), relativePath);
+}
+
+interface CompiledRule {
   readonly exception: boolean;
   readonly matches: (relativePath: string) => boolean;
 }
 
-/** A predicate: is this context-relative path excluded from the build context? */
-export function dockerignore(text: string): ContextFilter {
-  const rules = patternsOf(text).map((pattern): Rule => {
-    const exception = pattern.startsWith('!');
-    return { exception, matches: compile(exception ? pattern.slice(1) : pattern) };
-  });
-  if (rules.length === 0) return () => false;
-  return (relativePath) => {
-    const parts = cleanPath(relativePath).split('/');
-    if (parts[0] === '.' || parts[0] === '') return false;
-    const selfAndParents = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
-    let excluded = false;
-    for (const rule of rules) if (selfAndParents.some(rule.matches)) excluded = !rule.exception;
-    return excluded;
-  };
+function compileRules(rules: readonly DockerignoreRule[]): CompiledRule[] {
+  return rules.map(({ exception, pattern }) => ({ exception, matches: compile(pattern) }));
+}
+
+function excludedBy(rules: readonly CompiledRule[], relativePath: string): boolean {
+  if (rules.length === 0) return false;
+  const parts = cleanPath(relativePath).split('/');
+  if (parts[0] === '.' || parts[0] === '') return false;
+  const selfAndParents = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  let excluded = false;
+  for (const rule of rules) if (selfAndParents.some(rule.matches)) excluded = !rule.exception;
+  return excluded;
 }
 
 /** The patterns of a .dockerignore, cleaned, `!` kept in front of an exception. */

@@ -3,14 +3,15 @@
  * and the host commands restage models move, copy, remove and chmod them with the steps of the
  * shared model (src/shared/host-ops.ts), the same steps verify's replay applies. Also what a path
  * is at that point: an artifact (a file, or a directory for `c:/d/.`), a directory made or
- * holding artifacts, gone when removed, else what the host tree says.
+ * holding artifacts, gone when removed, else what it was before the script ran (the HostSnapshot).
  */
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
-import type { Artifact, HostTree } from '../model/analysis.js';
+import type { Artifact, HostSnapshot } from '../model/analysis.js';
 import type { HostOperation } from '../model/flow.js';
 import { hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
 import { isWithin } from '../shared/paths.js';
+import { kindBefore } from './host-snapshot.js';
 
 /**
  * An artifact where it lies on the host. `merged`: `docker cp c:/d/. ./x` into an x that already
@@ -30,7 +31,7 @@ export class Placement {
   private readonly removed: string[] = [];
 
   constructor(
-    private readonly tree: HostTree,
+    private readonly host: HostSnapshot,
     private readonly display: (absolutePath: string) => string,
   ) {}
 
@@ -40,7 +41,7 @@ export class Placement {
     if (hit) return hit.artifact.contentOnly ? 'dir' : 'file';
     if (this.placed.some((x) => isWithin(x.hostPath, p) && x.hostPath !== p) || this.madeDirs.has(p)) return 'dir';
     if (this.removed.some((r) => isWithin(p, r))) return null;
-    return this.tree.kind(p);
+    return kindBefore(this.host, p);
   }
 
   /** A `docker cp` put an artifact here: it replaces whatever artifacts lay at or below it. */

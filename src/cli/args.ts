@@ -2,7 +2,8 @@
  * The command line's grammar, parsed without a library (yargs alone was a sixth of `restage migrate`'s
  * start-up): `restage COMMAND [OPTIONS] DIR`. Options are `--name VALUE`, `--name=VALUE`, a flag
  * `--name`, its negation `--no-name`, and `-h`/`-v`; a repeatable option takes one value a time;
- * everything after `--` is positional. A usage error is a message, never an exception.
+ * everything after `--` is positional. A usage error is a message, never an exception, worded as
+ * docker's (cobra's): the first bad flag, `"restage migrate" requires exactly 1 argument.`
  */
 
 export interface OptionSpec {
@@ -34,7 +35,13 @@ export type Value = string | number | boolean | readonly string[];
 export type Parsed =
   | { readonly kind: 'help'; readonly command: CommandSpec | null }
   | { readonly kind: 'version' }
-  | { readonly kind: 'usage'; readonly message: string; readonly command: CommandSpec | null }
+  | {
+      readonly kind: 'usage';
+      readonly message: string;
+      readonly command: CommandSpec | null;
+      /** A wrong number of arguments: docker then shows the usage line and summary too. */
+      readonly showUsage?: boolean;
+    }
   | {
       readonly kind: 'run';
       readonly command: CommandSpec;
@@ -59,13 +66,18 @@ export function parseArgs(argv: readonly string[], commands: readonly CommandSpe
   if (asked('help')) return { kind: 'help', command };
   if (asked('version')) return { kind: 'version' };
   if (first === undefined || argv[0] === '--')
-    return usage(`give a command: ${commands.map((c) => `restage ${c.name} <dir>`).join(' | ')}`, null);
-  if (!command) return usage(`Unknown argument: ${first}`, null);
+    return usage(`"restage" requires a command: ${commands.map((c) => c.name).join(' or ')}.`, null, true);
+  if (!command) return usage(`restage: '${first}' is not a restage command.`, null);
   return parseCommand(argv.slice(argv.indexOf(first) + 1), argv.slice(0, argv.indexOf(first)), command);
 }
 
-function usage(message: string, command: CommandSpec | null): Parsed {
-  return { kind: 'usage', message, command };
+function usage(message: string, command: CommandSpec | null, showUsage = false): Parsed {
+  return { kind: 'usage', message, command, ...(showUsage ? { showUsage } : {}) };
+}
+
+/** docker's (cobra's) words for a bad option value. */
+function invalid(value: string, name: string, why: string): string {
+  return `invalid argument "${value}" for "--${name}" flag: ${why}`;
 }
 
 function parseCommand(rest: readonly string[], before: readonly string[], command: CommandSpec): Parsed {
@@ -73,7 +85,6 @@ function parseCommand(rest: readonly string[], before: readonly string[], comman
   const values = new Map<string, Value>();
   for (const spec of specs) if (spec.default !== undefined) values.set(spec.name, spec.default);
   const positionals: string[] = [];
-  const unknown: string[] = [];
   const args = [...before, ...rest];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -81,9 +92,9 @@ function parseCommand(rest: readonly string[], before: readonly string[], comman
       positionals.push(...args.slice(i + 1));
       break;
     }
-    if (!arg.startsWith('--') || arg === '--') {
-      if (arg.startsWith('-') && arg.length > 1) unknown.push(arg);
-      else positionals.push(arg);
+    if (!arg.startsWith('--')) {
+      if (arg.startsWith('-') && arg.length > 1) return usage(`unknown shorthand flag: '${arg[1]}' in ${arg}`, command);
+      positionals.push(arg);
       continue;
     }
     const eq = arg.indexOf('=');
@@ -95,37 +106,31 @@ function parseCommand(rest: readonly string[], before: readonly string[], comman
       values.set(negated.name, false);
       continue;
     }
-    if (!spec) {
-      unknown.push(name);
-      continue;
-    }
+    if (!spec) return usage(`unknown flag: --${name}`, command);
     if (spec.kind === 'flag') {
-      if (inline !== undefined) return usage(`--${name} takes no value, got "${arg}"`, command);
+      if (inline !== undefined) return usage(invalid(inline, name, 'the flag takes no value'), command);
       values.set(name, true);
       continue;
     }
     const value = inline ?? args[++i];
     if (value === undefined || (inline === undefined && value.startsWith('--')))
-      return usage(`--${name} needs a value: --${name} ${spec.value ?? 'VALUE'}`, command);
+      return usage(`flag needs an argument: --${name}`, command);
     const checked = checkValue(spec, value);
     if (typeof checked === 'object' && 'usage' in checked) return usage(checked.usage, command);
     values.set(name, spec.kind === 'list' ? [...((values.get(name) as readonly string[]) ?? []), value] : checked);
   }
-  if (positionals.length > 1) unknown.push(...positionals.slice(1));
-  if (unknown.length > 0)
-    return usage(`Unknown argument${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, command);
-  if (positionals.length === 0) return usage('Not enough non-option arguments: got 0, need at least 1', command);
+  if (positionals.length !== 1) return usage(`"restage ${command.name}" requires exactly 1 argument.`, command, true);
   for (const [a, b] of command.conflicts ?? [])
-    if (given(args, a) && given(args, b)) return usage(`Arguments ${a} and ${b} are mutually exclusive`, command);
+    if (given(args, a) && given(args, b)) return usage(`conflicting options: --${a} and --${b}`, command);
   return { kind: 'run', command, positional: positionals[0]!, values };
 }
 
 function checkValue(spec: OptionSpec, value: string): Value | { usage: string } {
   if (spec.choices && !spec.choices.includes(value))
-    return { usage: `--${spec.name} takes one of ${spec.choices.join(', ')}, got "${value}"` };
+    return { usage: invalid(value, spec.name, `valid values are ${spec.choices.join(', ')}`) };
   if (spec.kind !== 'number') return value;
   const n = Number(value);
-  return value.trim() !== '' && Number.isFinite(n) ? n : { usage: `--${spec.name} takes a number, got "${value}"` };
+  return value.trim() !== '' && Number.isFinite(n) ? n : { usage: invalid(value, spec.name, 'not a number') };
 }
 
 function given(args: readonly string[], name: string): boolean {

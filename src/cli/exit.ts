@@ -10,7 +10,7 @@ export function parseEnvOptions(list: readonly string[]): { env: Record<string, 
   for (const a of list) {
     const eq = a.indexOf('=');
     if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(a.slice(0, eq)))
-      return { usage: `--env takes NAME=VALUE (a shell variable name, then =), got "${a}"` };
+      return { usage: `invalid argument "${a}" for "--env" flag: takes NAME=VALUE (a shell variable name, then =)` };
     env[a.slice(0, eq)] = a.slice(eq + 1);
   }
   return { env };

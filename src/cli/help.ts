@@ -6,12 +6,15 @@
  */
 import { GLOBAL_OPTIONS, type CommandSpec, type OptionSpec } from './args.js';
 
+const USAGE = 'restage COMMAND [OPTIONS] DIR';
+const SUMMARY = 'Migrate the legacy Docker builder pattern to one named multi-stage Dockerfile, and verify it.';
+
 export function helpText(commands: readonly CommandSpec[], command: CommandSpec | null, width: number): string {
   if (command) return commandHelp(command, width);
   const lines = [
-    'Usage:  restage COMMAND [OPTIONS] DIR',
+    `Usage:  ${USAGE}`,
     '',
-    ...wrap('Migrate the legacy Docker builder pattern to one named multi-stage Dockerfile, and verify it.', width),
+    ...wrap(SUMMARY, width),
     '',
     'Commands:',
     ...table(
@@ -35,9 +38,29 @@ export function helpText(commands: readonly CommandSpec[], command: CommandSpec 
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A usage error as docker prints one: the message, then `See 'restage migrate --help'.`; for a
+ * wrong number of arguments also the usage line and the summary, unwrapped.
+ */
+export function usageErrorText(message: string, command: CommandSpec | null, showUsage: boolean): string {
+  const lines = [message, `See '${command ? `restage ${command.name}` : 'restage'} --help'.`];
+  if (showUsage)
+    lines.push(
+      '',
+      `Usage:  ${command ? usageLine(command) : USAGE}`,
+      '',
+      command ? capitalize(command.summary) : SUMMARY,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+function usageLine(command: CommandSpec): string {
+  return `restage ${command.name} [OPTIONS] ${command.positional.name}`;
+}
+
 function commandHelp(command: CommandSpec, width: number): string {
   const lines = [
-    `Usage:  restage ${command.name} [OPTIONS] ${command.positional.name}`,
+    `Usage:  ${usageLine(command)}`,
     '',
     ...wrap(capitalize(command.summary), width),
     '',

@@ -10,41 +10,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diagnostic } from '../model/diagnostic.js';
-import { flag, list, parseArgs, text, count, type Value } from './args.js';
+import { flag, list, parseArgs, text, count, type CommandSpec, type Value } from './args.js';
 import { COMMANDS } from './commands.js';
-import { helpText } from './help.js';
+import { helpText, usageErrorText } from './help.js';
 import { EXIT, parseEnvOptions } from './exit.js';
+import { print, quietOnClosedOutput } from './output.js';
 
 /**
  * Runs one command. An exception that reaches here is restage's own failure (a bug, a broken
  * installation): one line on stderr, exit 70; `--debug` adds the stack.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  quietOnClosedOutput();
   try {
     return await command(argv);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
+    print(
+      2,
       `restage: internal error: ${message.split('\n')[0]} (a bug in restage or a broken installation; rerun with --debug for the stack trace, and please report it)\n`,
     );
-    if (argv.includes('--debug'))
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? message) : message}\n`);
+    if (argv.includes('--debug')) print(2, `${error instanceof Error ? (error.stack ?? message) : message}\n`);
     return EXIT.internal;
-  }
-}
-
-/**
- * A reader that goes away (`restage … | head -1`) makes writes fail with EPIPE, emitted as an
- * 'error' event that would end the process unhandled — in the middle of verify, before its cleanup.
- * What is left to print has no reader: it is dropped. (verify also cancels itself then: see runVerify.)
- */
-function quietOnClosedOutput(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    if (stream.listenerCount('error') === 0)
-      stream.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
-      });
   }
 }
 
@@ -53,21 +39,26 @@ async function command(argv: readonly string[]): Promise<number> {
   const json = wantsJson(argv);
   switch (parsed.kind) {
     case 'help':
-      process.stdout.write(helpText(COMMANDS, parsed.command, helpWidth()));
+      print(1, helpText(COMMANDS, parsed.command, helpWidth()));
       return EXIT.ok;
     case 'version':
-      process.stdout.write(`${version()}\n`);
+      print(1, `${version()}\n`);
       return EXIT.ok;
     case 'usage':
-      return usageError(parsed.message, json);
+      return usageError(parsed.message, parsed.command, json, parsed.showUsage);
   }
-  const { values, positional: dir } = parsed;
-  return parsed.command.name === 'migrate' ? migrateCommand(dir, values, json) : verifyCommand(dir, values, json);
+  const { values, positional: dir, command: spec } = parsed;
+  return spec.name === 'migrate' ? migrateCommand(spec, dir, values, json) : verifyCommand(spec, dir, values, json);
 }
 
-async function migrateCommand(dir: string, values: ReadonlyMap<string, Value>, json: boolean): Promise<number> {
+async function migrateCommand(
+  spec: CommandSpec,
+  dir: string,
+  values: ReadonlyMap<string, Value>,
+  json: boolean,
+): Promise<number> {
   const env = parseEnvOptions(list(values, 'env') ?? []);
-  if ('usage' in env) return usageError(env.usage, json);
+  if ('usage' in env) return usageError(env.usage, spec, json);
   const { runMigrate, renderJson, renderText } = await import('./migrate-cli.js');
   const script = text(values, 'script');
   const scriptArgs = list(values, 'script-arg');
@@ -79,16 +70,23 @@ async function migrateCommand(dir: string, values: ReadonlyMap<string, Value>, j
     ...(scriptArgs ? { scriptArgs } : {}),
     env: env.env,
   });
-  if (json) process.stdout.write(renderJson(result));
+  if (json) print(1, renderJson(result));
   else {
     const report = renderText(result, { printDockerfile: result.status !== 'error' && result.written.length === 0 });
-    process.stdout.write(report.stdout);
-    process.stderr.write(report.stderr);
+    print(1, report.stdout);
+    print(2, report.stderr);
   }
   return exitCode;
 }
 
-async function verifyCommand(dir: string, values: ReadonlyMap<string, Value>, json: boolean): Promise<number> {
+async function verifyCommand(
+  spec: CommandSpec,
+  dir: string,
+  values: ReadonlyMap<string, Value>,
+  json: boolean,
+): Promise<number> {
+  // verify's progress and its cancellation on a closed output use the streams.
+  quietOnClosedOutput();
   const { runVerify, renderVerifyJson, renderVerifyText } = await import('./verify-cli.js');
   const engine = text(values, 'engine') as 'docker' | 'podman' | undefined;
   const backend = text(values, 'backend') as 'buildkit' | 'classic' | undefined;
@@ -121,7 +119,7 @@ async function verifyCommand(dir: string, values: ReadonlyMap<string, Value>, js
     ...optional('context', text(values, 'context')),
     timeout: count(values, 'timeout') ?? 1800,
   });
-  if ('usage' in outcome) return usageError(outcome.usage, json);
+  if ('usage' in outcome) return usageError(outcome.usage, spec, json);
   process.stdout.write(json ? renderVerifyJson(outcome.result) : renderVerifyText(outcome.result));
   return outcome.exitCode;
 }
@@ -143,12 +141,15 @@ function wantsJson(argv: readonly string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }
 
-/** Exit 2: the message on stderr with a pointer to help, or, with --json, one object on stdout. */
-function usageError(message: string, json: boolean): number {
+/**
+ * Exit 2: the message as docker words a usage error, on stderr, or, with --json, one object on
+ * stdout whose one diagnostic (RS100) carries the message alone.
+ */
+function usageError(message: string, command: CommandSpec | null, json: boolean, showUsage = false): number {
   if (json) {
     const d = diagnostic('RS100', { file: '', line: 1, column: 1 }, message);
-    process.stdout.write(`${JSON.stringify({ schemaVersion: 1, status: 'usage-error', diagnostics: [d] }, null, 2)}\n`);
-  } else process.stderr.write(`restage: ${message}\nrun "restage --help" for usage\n`);
+    print(1, `${JSON.stringify({ schemaVersion: 1, status: 'usage-error', diagnostics: [d] }, null, 2)}\n`);
+  } else print(2, usageErrorText(message, command, showUsage));
   return EXIT.badInput;
 }
 

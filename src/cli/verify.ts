@@ -68,7 +68,7 @@ export async function runVerify(
   const buildArgs: Record<string, string> = {};
   for (const a of options.buildArg ?? []) {
     const eq = a.indexOf('=');
-    if (eq <= 0) return { usage: `--build-arg takes NAME=VALUE, got "${a}"` };
+    if (eq <= 0) return { usage: `invalid argument "${a}" for "--build-arg" flag: takes NAME=VALUE` };
     buildArgs[a.slice(0, eq)] = a.slice(eq + 1);
   }
   const env = parseEnvOptions(options.env ?? []);

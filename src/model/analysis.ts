@@ -6,11 +6,29 @@ import type { Diagnostic, Location } from './diagnostic.js';
 import type { Instruction, ParsedDockerfile } from './dockerfile.js';
 import type { BuildFlow, CopyOut, ImageBuild } from './flow.js';
 
-/** Read-only facts about the user's directory as it is before the script runs. */
-export interface HostTree {
-  kind(absolutePath: string): 'file' | 'dir' | null;
-  /** restage does not look at the path (outside the directory, a link out of it, a FIFO): whether it exists is unknown. */
-  refused?(absolutePath: string): boolean;
+/**
+ * What a host path was before the script ran, as the confinement saw it (src/discover/confine.ts):
+ * `refused`: restage does not look at it (outside the directory, a link out of it, a FIFO), so
+ * whether it exists is unknown.
+ */
+export type HostKind = 'file' | 'dir' | 'refused';
+
+/** One line of a .dockerignore, cleaned: `pattern` relative to the context root, `exception` for `!`. */
+export interface DockerignoreRule {
+  readonly exception: boolean;
+  readonly pattern: string;
+}
+
+/**
+ * The user's directory before the script runs, read once by the runner: the host paths the
+ * analysis asks about (src/analyze/host-snapshot.ts `hostPathsAsked`) and each build context's
+ * .dockerignore rules. Plain data, so the analysis never reads the disk.
+ */
+export interface HostSnapshot {
+  /** By absolute path, without a trailing '/'. A path not listed does not exist. */
+  readonly kinds: ReadonlyMap<string, HostKind>;
+  /** By absolute build context path. A context not listed ignores nothing. */
+  readonly dockerignores: ReadonlyMap<string, readonly DockerignoreRule[]>;
 }
 
 /** Where an artifact comes from: an image the script built, or an image it only used. */

@@ -9,7 +9,7 @@
  *   exact column and analyse the continuation reading the author evidently meant;
  * - adjacent argument nodes with no text between them are one shell word (merged by the evaluator).
  */
-import { createRequire } from 'node:module';
+import { loadShellParser } from './shell-parser.js';
 import { locate } from '../shared/text-position.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import { InternalError } from '../shared/internal-error.js';
@@ -66,11 +66,7 @@ let parser: Parser | undefined;
 function shellParser(): Parser {
   if (!parser) {
     try {
-      const require = createRequire(import.meta.url);
-      const TreeSitter = require('tree-sitter') as new () => Parser & { setLanguage(l: unknown): void };
-      const p = new TreeSitter();
-      p.setLanguage(require('tree-sitter-bash'));
-      parser = p;
+      parser = loadShellParser<Parser>();
     } catch (e) {
       throw new InternalError(
         `the shell parser (tree-sitter) could not be loaded: ${(e as Error).message.split('\n')[0]}; reinstall restage (its native modules are built on install)`,

@@ -36,11 +36,16 @@ export interface FileEntry {
 
 /**
  * A root file system, path → entry. `totalSize` is the bytes of content, each hard-link group
- * counted once (what the content costs on disk).
+ * counted once (what the content costs on disk). Entries are made when asked for (the manifest
+ * keeps columns, not objects): `entries.get` returns a new object on each call.
  */
 export interface Manifest {
   readonly entries: ReadonlyMap<string, FileEntry>;
   readonly totalSize: number;
+  /** Whether both manifests hold `path` with entries equal in every field; makes no entry. */
+  equalAt(other: Manifest, path: string): boolean;
+  /** [path, hardlinkTo] of every entry that has a `hardlinkTo`, in no set order; makes no entry. */
+  hardlinks(): Iterable<readonly [string, string]>;
 }
 
 /** Docker's HealthConfig; durations are nanoseconds, 0 or absent means "inherit the default". */

@@ -1,6 +1,6 @@
 /** Docker's .dockerignore rules; the same cases run against the engine in test/e2e/dockerignore.test.ts. */
 import test from 'ava';
-import { dockerignore } from '../../src/analyze/dockerignore.js';
+import { dockerignore, ignoredBy, parseDockerignore } from '../../src/analyze/dockerignore.js';
 import { DOCKERIGNORE_CASES } from '../helpers/dockerignore-cases.js';
 
 for (const { name, ignore, excluded, included } of DOCKERIGNORE_CASES) {
@@ -18,6 +18,23 @@ for (const { name, ignore, excluded, included } of DOCKERIGNORE_CASES) {
     );
   });
 }
+
+test('parseDockerignore: the cleaned patterns in order, `!` as an exception, comments, blank lines and a bare `!` left out', (t) => {
+  t.deepEqual(parseDockerignore('\uFEFF# c\n ./out/ \n\n!  out/keep\n!\n/abs\n'), [
+    { exception: false, pattern: 'out' },
+    { exception: true, pattern: 'out/keep' },
+    { exception: false, pattern: 'abs' },
+  ]);
+});
+
+test('ignoredBy: the parsed rules decide as the filter does, the last matching rule winning', (t) => {
+  const rules = parseDockerignore('out\n!out/keep\n');
+  t.true(ignoredBy(rules, 'out'));
+  t.true(ignoredBy(rules, 'out/app'));
+  t.false(ignoredBy(rules, 'out/keep'));
+  t.false(ignoredBy(rules, 'src'));
+  t.false(ignoredBy([], 'out'));
+});
 
 test('an empty or comment-only file excludes nothing', (t) => {
   t.false(dockerignore('')('a'));

@@ -71,10 +71,9 @@ function match(script: string, dockerfiles: Record<string, string>) {
   return matchArtifacts({
     flow: { script: 'build.sh', events },
     root: ROOT,
-    tree: { kind: () => null },
+    host: { kinds: new Map(), dockerignores: new Map() },
     dockerfiles: parsed,
     display: (p) => p.slice(ROOT.length + 1),
-    ignoredIn: () => false,
     scriptFailed: false,
   });
 }

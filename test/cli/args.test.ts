@@ -58,17 +58,38 @@ test('--help and --version (-h, -v) win over anything else on the line', (t) => 
   t.deepEqual(parseArgs(['verify', 'd', '--version'], COMMANDS), { kind: 'version' });
 });
 
-test('usage errors', (t) => {
-  t.regex(usage([]), /give a command/);
-  t.is(usage(['frob']), 'Unknown argument: frob');
-  t.is(usage(['migrate']), 'Not enough non-option arguments: got 0, need at least 1');
-  t.is(usage(['migrate', 'a', 'b']), 'Unknown argument: b');
-  t.is(usage(['migrate', 'a', '--frob', '-x']), 'Unknown arguments: frob, -x');
-  t.is(usage(['migrate', 'a', '--out']), '--out needs a value: --out FILE');
-  t.is(usage(['migrate', 'a', '--out', '--json']), '--out needs a value: --out FILE');
-  t.is(usage(['migrate', 'a', '--json=yes']), '--json takes no value, got "--json=yes"');
-  t.is(usage(['migrate', 'a', '--out', 'x', '--write']), 'Arguments out and write are mutually exclusive');
-  t.is(usage(['verify', 'a', '--run-timeout', 'soon']), '--run-timeout takes a number, got "soon"');
-  t.is(usage(['verify', 'a', '--backend', 'kaniko']), '--backend takes one of buildkit, classic, got "kaniko"');
-  t.is(usage(['migrate', 'a', '--no-run']), 'Unknown argument: no-run');
+test('usage errors, worded as docker words them: the first bad flag, or the argument count', (t) => {
+  t.is(usage([]), '"restage" requires a command: migrate or verify.');
+  t.is(usage(['frob']), "restage: 'frob' is not a restage command.");
+  t.is(usage(['migrate']), '"restage migrate" requires exactly 1 argument.');
+  t.is(usage(['migrate', 'a', 'b']), '"restage migrate" requires exactly 1 argument.');
+  t.is(usage(['migrate', 'a', '--frob', '-x']), 'unknown flag: --frob');
+  t.is(usage(['migrate', 'a', '-x', '--frob']), "unknown shorthand flag: 'x' in -x");
+  t.is(usage(['migrate', '--frob']), 'unknown flag: --frob');
+  t.is(usage(['migrate', 'a', '--out']), 'flag needs an argument: --out');
+  t.is(usage(['migrate', 'a', '--out', '--json']), 'flag needs an argument: --out');
+  t.is(usage(['migrate', 'a', '--json=yes']), 'invalid argument "yes" for "--json" flag: the flag takes no value');
+  t.is(usage(['migrate', 'a', '--out', 'x', '--write']), 'conflicting options: --out and --write');
+  t.is(
+    usage(['verify', 'a', '--run-timeout', 'soon']),
+    'invalid argument "soon" for "--run-timeout" flag: not a number',
+  );
+  t.is(
+    usage(['verify', 'a', '--backend', 'kaniko']),
+    'invalid argument "kaniko" for "--backend" flag: valid values are buildkit, classic',
+  );
+  t.is(usage(['migrate', 'a', '--no-run']), 'unknown flag: --no-run');
+});
+
+test('only a wrong number of arguments shows the usage line, as docker does', (t) => {
+  const shows = (argv: string[]) => {
+    const p = parseArgs(argv, COMMANDS);
+    return p.kind === 'usage' && p.showUsage === true;
+  };
+  t.true(shows([]));
+  t.true(shows(['migrate']));
+  t.true(shows(['verify', 'a', 'b']));
+  t.false(shows(['migrate', 'a', '--frob']));
+  t.false(shows(['frob']));
+  t.false(shows(['migrate', 'a', '--out']));
 });

@@ -57,9 +57,14 @@ test(exitCases, ['migrate', 'samples/hello-go'], 0, /nothing to migrate/);
 test(exitCases, ['migrate', 'samples/hello-c'], 0, /Dockerfile:3:5 warning RS203 .*CMD \["\.\/hello"\]/);
 test(exitCases, ['migrate', 'test/fixtures/migrate/bad-image-space/input'], 2, /Dockerfile\.build:1:14 error RS201/);
 test(exitCases, ['migrate', 'no/such/dir'], 2, /no\/such\/dir:1:1 error RS101/);
-test(exitCases, ['migrate'], 2, /restage: Not enough non-option arguments/);
-test(exitCases, ['frobnicate'], 2, /Unknown argument: frobnicate/);
-test(exitCases, ['migrate', 'samples/hello-c', '--out', 'x', '--write'], 2, /mutually exclusive/);
+test(exitCases, ['migrate'], 2, /^"restage migrate" requires exactly 1 argument\.\nSee 'restage migrate --help'\.\n/);
+test(exitCases, ['frobnicate'], 2, /^restage: 'frobnicate' is not a restage command\.\nSee 'restage --help'\.\n$/);
+test(
+  exitCases,
+  ['migrate', 'samples/hello-c', '--out', 'x', '--write'],
+  2,
+  /^conflicting options: --out and --write\nSee 'restage migrate --help'\.\n$/,
+);
 
 test('the Dockerfile goes to stdout and the report to stderr', (t) => {
   const r = restage(['migrate', 'samples/href-counter']);
@@ -213,6 +218,8 @@ test('a corrupt or stale code cache only costs time: the CLI still runs and repl
   fs.mkdirSync(path.join(root, 'bin'));
   fs.mkdirSync(path.join(root, 'dist'));
   fs.copyFileSync(BIN, path.join(root, 'bin', 'restage.js'));
+  // bin/package.json makes the entry CommonJS in a package of ES modules; it ships with bin/.
+  fs.copyFileSync(path.join(ROOT, 'bin', 'package.json'), path.join(root, 'bin', 'package.json'));
   fs.copyFileSync(path.join(ROOT, 'dist', 'cli.cjs'), path.join(root, 'dist', 'cli.cjs'));
   fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(root, 'package.json'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'));
@@ -267,14 +274,14 @@ test(
   exitCases,
   ['migrate', 'samples/href-counter', '--env', 'VERSION'],
   2,
-  /restage: --env takes NAME=VALUE .*got "VERSION"/,
+  /^invalid argument "VERSION" for "--env" flag: takes NAME=VALUE /,
 );
-test(exitCases, ['migrate', 'samples/href-counter', '--env', '=x'], 2, /restage: --env takes NAME=VALUE/);
+test(exitCases, ['migrate', 'samples/href-counter', '--env', '=x'], 2, /^invalid argument "=x" for "--env" flag/);
 test(
   exitCases,
   ['verify', 'samples/href-counter', '--env', 'VERSION'],
   2,
-  /restage: --env takes NAME=VALUE .*got "VERSION"/,
+  /^invalid argument "VERSION" for "--env" flag: .*\nSee 'restage verify --help'\.\n$/,
 );
 
 /** The tree's files with their modes, to prove a refused write changed nothing. */

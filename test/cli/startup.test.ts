@@ -10,6 +10,7 @@ import path from 'node:path';
 import { BIN, ROOT, tempCopy } from '../helpers/fixtures.js';
 
 const PRELOAD = path.join(ROOT, 'test', 'fixtures', 'cli', 'loaded-modules.cjs');
+const BUILTINS = path.join(ROOT, 'test', 'fixtures', 'cli', 'loaded-builtins.cjs');
 
 /** The files a CLI run loaded through require. */
 function loaded(args: string[]): string[] {
@@ -40,12 +41,46 @@ test('migrate never loads the verify bundle, nor tar-stream', (t) => {
 
 test('--version, --help and a usage error load no parser', (t) => {
   for (const args of [['--version'], ['migrate', '--help'], ['migrate', '--json']])
-    t.deepEqual(loaded(args), [PRELOAD], args.join(' '));
+    t.deepEqual(loaded(args), [PRELOAD, BIN], args.join(' '));
 });
 
 test('verify loads the verify bundle (the record above can see it)', (t) => {
   const files = loaded(['verify', 'no/such/dir', '--json']);
   t.true(files.some((f) => f.endsWith(path.join('dist', 'verify-cli.cjs'))));
+});
+
+/** Node's own modules a CLI run loaded, its output going to pipes (as under a shell's `|`). */
+function loadedBuiltins(args: string[]): string[] {
+  const dir = tempCopy();
+  try {
+    const record = path.join(dir, 'loaded');
+    const r = spawnSync(process.execPath, ['--require', BUILTINS, BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, RESTAGE_LOADED_BUILTINS: record },
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`restage ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+    return fs.readFileSync(record, 'utf8').split('\n');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("migrate loads no process, network, stream, directory or ES module machinery of Node's", (t) => {
+  for (const args of [
+    ['migrate', 'samples/href-counter'],
+    ['migrate', 'samples/href-counter', '--json'],
+  ]) {
+    const builtins = loadedBuiltins(args);
+    t.true(builtins.includes('vm'), `the record holds what the entry loads: ${builtins.join(', ')}`);
+    t.deepEqual(
+      builtins.filter((m) =>
+        /^(child_process|net|stream|internal\/fs\/dir|internal\/modules\/esm\/(module_job|translators))$/.test(m),
+      ),
+      [],
+      args.join(' '),
+    );
+  }
 });
 
 test("the CLI bundle holds none of verify's modules", (t) => {

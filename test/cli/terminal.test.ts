@@ -80,14 +80,17 @@ test('-h is --help and -v is --version', (t) => {
 });
 
 const usageCases: [string[], RegExp][] = [
-  [['migrate', '--json'], /Not enough non-option arguments/],
-  [['frobnicate', '--json'], /Unknown argument: frobnicate/],
-  [['--json'], /give a command/],
-  [['migrate', 'samples/hello-c', '--out', 'x', '--write', '--json'], /mutually exclusive/],
-  [['migrate', 'samples/hello-c', '--frob', '--json'], /Unknown argument: frob/],
-  [['migrate', 'samples/href-counter', '--env', 'VERSION', '--json'], /--env takes NAME=VALUE/],
-  [['verify', 'samples/hello-c', '--engine', 'rkt', '--json'], /--engine takes one of docker, podman, got "rkt"/],
-  [['verify', 'samples/hello-c', '--build-arg', 'X', '--json'], /--build-arg takes NAME=VALUE/],
+  [['migrate', '--json'], /^"restage migrate" requires exactly 1 argument\.$/],
+  [['frobnicate', '--json'], /^restage: 'frobnicate' is not a restage command\.$/],
+  [['--json'], /^"restage" requires a command: migrate or verify\.$/],
+  [['migrate', 'samples/hello-c', '--out', 'x', '--write', '--json'], /^conflicting options: --out and --write$/],
+  [['migrate', 'samples/hello-c', '--frob', '--json'], /^unknown flag: --frob$/],
+  [['migrate', 'samples/href-counter', '--env', 'VERSION', '--json'], /^invalid argument "VERSION" for "--env" flag: /],
+  [
+    ['verify', 'samples/hello-c', '--engine', 'rkt', '--json'],
+    /^invalid argument "rkt" for "--engine" flag: valid values are docker, podman$/,
+  ],
+  [['verify', 'samples/hello-c', '--build-arg', 'X', '--json'], /^invalid argument "X" for "--build-arg" flag: /],
 ];
 
 for (const [args, message] of usageCases) {
@@ -109,9 +112,30 @@ for (const [args, message] of usageCases) {
   });
 }
 
-test('without --json a usage error is text on stderr, nothing on stdout', (t) => {
+test("without --json a usage error is text on stderr as docker's, nothing on stdout", (t) => {
   const r = restage(['verify', 'samples/hello-c', '--engine', 'rkt']);
   t.is(r.code, 2);
   t.is(r.stdout, '');
-  t.is(r.stderr, 'restage: --engine takes one of docker, podman, got "rkt"\nrun "restage --help" for usage\n');
+  t.is(
+    r.stderr,
+    `invalid argument "rkt" for "--engine" flag: valid values are docker, podman\nSee 'restage verify --help'.\n`,
+  );
+});
+
+test('a wrong number of arguments adds the usage line and the summary, as docker does', (t) => {
+  const r = restage(['migrate', 'a', 'b']);
+  t.is(r.code, 2);
+  t.is(r.stdout, '');
+  t.is(
+    r.stderr,
+    [
+      '"restage migrate" requires exactly 1 argument.',
+      "See 'restage migrate --help'.",
+      '',
+      'Usage:  restage migrate [OPTIONS] DIR',
+      '',
+      'Turn a builder pattern (Dockerfile.build + Dockerfile + build.sh) into one multi-stage Dockerfile',
+      '',
+    ].join('\n'),
+  );
 });

@@ -7,8 +7,9 @@ import { parseDockerfile } from '../../src/parse/dockerfile.js';
 import { parseShell } from '../../src/parse/shell.js';
 import { analyzeScript } from '../../src/analyze/script.js';
 import { matchArtifacts } from '../../src/analyze/artifacts.js';
-import { dockerignore } from '../../src/analyze/dockerignore.js';
-import type { Analysis } from '../../src/model/analysis.js';
+import { parseDockerignore } from '../../src/analyze/dockerignore.js';
+import { buildContexts, hostPathsAsked } from '../../src/analyze/host-snapshot.js';
+import type { Analysis, HostKind } from '../../src/model/analysis.js';
 import type { ParsedDockerfile } from '../../src/model/dockerfile.js';
 
 export const PROJ = '/proj';
@@ -29,20 +30,24 @@ export function analysisOf(files: Readonly<Record<string, string>>, script = 'bu
     if (source !== undefined && !dockerfiles.has(e.dockerfile))
       dockerfiles.set(e.dockerfile, parseDockerfile(display(e.dockerfile), source).dockerfile);
   }
-  const kind = (abs: string): 'file' | 'dir' | null => {
+  const kinds = new Map<string, HostKind>();
+  for (const abs of hostPathsAsked(flow, dockerfiles)) {
     const rel = path.relative(PROJ, abs);
-    if (rel in files) return 'file';
-    if (rel === '' || Object.keys(files).some((f) => f.startsWith(`${rel}/`))) return 'dir';
-    return null;
-  };
+    if (rel in files) kinds.set(abs, 'file');
+    else if (rel === '' || Object.keys(files).some((f) => f.startsWith(`${rel}/`))) kinds.set(abs, 'dir');
+  }
+  const dockerignores = new Map(
+    buildContexts(flow).map((c) => [
+      c,
+      parseDockerignore(files[path.relative(PROJ, path.join(c, '.dockerignore'))] ?? ''),
+    ]),
+  );
   const match = matchArtifacts({
     flow,
     root: PROJ,
-    tree: { kind },
+    host: { kinds, dockerignores },
     dockerfiles,
     display,
-    ignoredIn: (context, p) =>
-      dockerignore(files[path.relative(PROJ, path.join(context, '.dockerignore'))] ?? '')(path.relative(context, p)),
     scriptFailed: diagnostics.some((d) => d.severity === 'error'),
   });
   return {

@@ -19,7 +19,6 @@ import { stamp, type Finding } from './support/finding.js';
 import { bytes, contrast, octal } from './support/format.js';
 
 type Side = 'legacy' | 'migrated';
-type Entries = ReadonlyMap<string, FileEntry>;
 const difference = stamp('files', 'difference');
 
 const TYPE_NAMES: Readonly<Record<FileType, string>> = {
@@ -115,8 +114,36 @@ function describe(entry: FileEntry): string {
   return parts.join(' ');
 }
 
-function onlyOn(side: Side, mine: Entries, other: Entries): Finding[] {
-  const only = [...mine.keys()].filter((path) => !other.has(path)).sort(comparePaths);
+/**
+ * What the differ reads of one side: its visible paths (the `ignore` globs applied as it goes,
+ * so no filtered copy is made) and entries made only when asked for.
+ */
+interface View {
+  readonly manifest: Manifest;
+  readonly visible: (path: string) => boolean;
+  readonly paths: () => Iterable<string>;
+  readonly get: (path: string) => FileEntry | undefined;
+}
+
+function view(manifest: Manifest, ignore: readonly string[]): View {
+  const ignored = ignore.length === 0 ? () => false : globMatcher(ignore);
+  const visible = (path: string): boolean => !ignored(path);
+  return {
+    manifest,
+    visible,
+    paths: function* () {
+      for (const path of manifest.entries.keys()) if (visible(path)) yield path;
+    },
+    get: (path) => (visible(path) ? manifest.entries.get(path) : undefined),
+  };
+}
+
+const has = (side: View, path: string): boolean => side.visible(path) && side.manifest.entries.has(path);
+
+function onlyOn(side: Side, mine: View, other: View): Finding[] {
+  const only: string[] = [];
+  for (const path of mine.paths()) if (!has(other, path)) only.push(path);
+  only.sort(comparePaths);
   const onlySet = new Set(only);
   const below = new Map<string, number>();
   const tops: string[] = [];
@@ -144,17 +171,24 @@ function onlyOn(side: Side, mine: Entries, other: Entries): Finding[] {
 }
 
 /** path → the other paths sharing its content, for members of groups of two or more. */
-function linkPeers(entries: Entries): Map<string, string[]> {
+function linkPeers(side: View): Map<string, string[]> {
   // Only entries that link or are linked to can be in a group: no list per plain file.
-  const linked = new Set<string>();
-  for (const entry of entries.values()) if (entry.hardlinkTo !== undefined) linked.add(entry.hardlinkTo);
   const groups = new Map<string, string[]>();
-  for (const entry of entries.values()) {
-    if (!isContent(entry) || (entry.hardlinkTo === undefined && !linked.has(entry.path))) continue;
-    const root = entry.hardlinkTo ?? entry.path;
+  const join = (root: string, entry: FileEntry | undefined): void => {
+    if (entry === undefined || !isContent(entry)) return;
     const members = groups.get(root);
     if (members) members.push(entry.path);
     else groups.set(root, [entry.path]);
+  };
+  const linked = new Set<string>();
+  for (const [path, to] of side.manifest.hardlinks()) {
+    if (!side.visible(path)) continue;
+    linked.add(to);
+    join(to, side.get(path));
+  }
+  for (const root of linked) {
+    const entry = side.get(root);
+    if (entry?.hardlinkTo === undefined) join(root, entry);
   }
   const peers = new Map<string, string[]>();
   for (const members of groups.values()) {
@@ -168,8 +202,12 @@ function linkPeers(entries: Entries): Map<string, string[]> {
  * One finding per set of paths involved (both sides' groups of a path together), named after
  * its first path: a group split in two is one finding, not one per member.
  */
-function hardlinkFindings(common: readonly string[], legacy: Entries, migrated: Entries): Finding[] {
+function hardlinkFindings(legacy: View, migrated: View): Finding[] {
   const [legacyPeers, migratedPeers] = [linkPeers(legacy), linkPeers(migrated)];
+  // A path in no group on either side has the same (no) peers on both: only group members can differ.
+  const common = [...new Set([...legacyPeers.keys(), ...migratedPeers.keys()])]
+    .filter((path) => has(legacy, path) && has(migrated, path))
+    .sort(comparePaths);
   const seen = new Set<string>();
   const findings: Finding[] = [];
   const phrase = (peers: readonly string[]): string =>
@@ -192,28 +230,27 @@ function hardlinkFindings(common: readonly string[], legacy: Entries, migrated: 
   return findings;
 }
 
-function visible(manifest: Manifest, ignore: readonly string[]): Entries {
-  if (ignore.length === 0) return manifest.entries;
-  const ignored = globMatcher(ignore);
-  return new Map([...manifest.entries].filter(([path]) => !ignored(path)));
+/** Findings of the paths on both sides; equal entries are told apart from their columns, without making them. */
+function commonFindings(legacy: View, migrated: View, options: CompareOptions): Finding[] {
+  const findings: Finding[] = [];
+  for (const path of legacy.paths()) {
+    if (!has(migrated, path) || legacy.manifest.equalAt(migrated.manifest, path)) continue;
+    findings.push(...compareEntry(legacy.get(path) as FileEntry, migrated.get(path) as FileEntry, options));
+  }
+  return findings;
 }
 
 export const differ: Differ = {
   id: 'files',
   title: 'Files',
   compare(legacySide, migratedSide, options) {
-    const legacy = visible(legacySide.manifest, options.ignore);
-    const migrated = visible(migratedSide.manifest, options.ignore);
-    const common = [...legacy.keys()].filter((path) => migrated.has(path)).sort(comparePaths);
+    const legacy = view(legacySide.manifest, options.ignore);
+    const migrated = view(migratedSide.manifest, options.ignore);
     const findings = [
       ...onlyOn('legacy', legacy, migrated),
       ...onlyOn('migrated', migrated, legacy),
-      ...common.flatMap((path) => {
-        const [l, m] = [legacy.get(path) as FileEntry, migrated.get(path) as FileEntry];
-        // One record for both sides (folded while reading): equal in every field.
-        return l === m ? [] : compareEntry(l, m, options);
-      }),
-      ...hardlinkFindings(common, legacy, migrated),
+      ...commonFindings(legacy, migrated, options),
+      ...hardlinkFindings(legacy, migrated),
     ];
     // Array.prototype.sort is stable: one path's findings keep the order above.
     return findings.sort((a, b) => comparePaths(a.subject, b.subject)).map(difference);

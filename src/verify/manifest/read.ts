@@ -16,7 +16,10 @@ import type { Readable } from 'node:stream';
 import type { FileEntry, Manifest } from '../model.js';
 import { globMatcher } from '../../shared/glob.js';
 import { isBelow, normalizePath } from '../../shared/paths.js';
+import { ColumnManifest } from './manifest.js';
 import { readTar, type TarEntry } from './tar.js';
+
+export { sameEntry } from './manifest.js';
 
 /** Files Docker creates or bind-mounts in every container; an exported container holds them. */
 export const ENGINE_PATHS: readonly string[] = ['/.dockerenv', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf'];
@@ -30,7 +33,8 @@ export interface ReadManifestOptions {
   readonly keepEnginePaths?: boolean;
   /**
    * The other image's manifest, read earlier: an entry equal to its entry at the same path in
-   * every field is stored as that very record, so a path the two images share costs one record.
+   * every field is not stored again but marked as shared (one bit), so a path the two images
+   * share costs one record.
    */
   readonly fold?: Manifest;
 }
@@ -53,26 +57,19 @@ export async function readManifest(
 ): Promise<Manifest> {
   const ignored = globMatcher(options.ignore ?? []);
   const dropped = (path: string): boolean => (!options.keepEnginePaths && isEnginePath(path)) || ignored(path);
-  const other = options.fold?.entries;
-  const entries = new Map<string, FileEntry>();
-  /** Entries left out, kept only for the hard links that may point at them. */
-  const left = new Map<string, FileEntry>();
+  const entries = new ColumnManifest(options.fold);
+  /** Entries left out, kept only for the hard links that may point at them (as columns too: an ignored tree may be large). */
+  const left = new ColumnManifest();
   /** Every path in a hard-link group; made when the first link to a path arrives. */
   const groups = new Map<string, LinkGroup>();
-  const store = (entry: FileEntry): void => {
-    const twin = other?.get(entry.path);
-    // The twin's path is the key too: the folded path's string is not kept twice either.
-    if (twin !== undefined && sameEntry(twin, entry)) entries.set(twin.path, twin);
-    else entries.set(entry.path, entry);
-  };
   for await (const tarEntry of readTar(stream)) {
     const entry = toFileEntry(tarEntry);
     const keep = !dropped(entry.path);
     if (entry.type !== 'hardlink') {
       // A path archived again starts afresh: links that come later point at this entry.
-      groups.delete(entry.path);
-      if (keep) store(entry);
-      else left.set(entry.path, entry);
+      if (groups.size > 0) groups.delete(entry.path);
+      if (keep) entries.set(entry);
+      else left.set(entry);
       continue;
     }
     const target = entry.hardlinkTo ?? '';
@@ -86,29 +83,9 @@ export async function readManifest(
       groups.set(target, group);
     }
     groups.set(entry.path, group);
-    if (keep) store(linkInto(group, entry));
+    if (keep) entries.set(linkInto(group, entry));
   }
-  let totalSize = 0;
-  for (const entry of entries.values()) if (entry.type === 'file') totalSize += entry.size;
-  return { entries, totalSize };
-}
-
-/** Whether two entries hold the same values in every field (whichever image they come from). */
-export function sameEntry(a: FileEntry, b: FileEntry): boolean {
-  return (
-    a.path === b.path &&
-    a.type === b.type &&
-    a.mode === b.mode &&
-    a.uid === b.uid &&
-    a.gid === b.gid &&
-    a.size === b.size &&
-    a.mtime === b.mtime &&
-    a.sha256 === b.sha256 &&
-    a.linkTarget === b.linkTarget &&
-    a.hardlinkTo === b.hardlinkTo &&
-    a.device?.major === b.device?.major &&
-    a.device?.minor === b.device?.minor
-  );
+  return entries;
 }
 
 /**
