@@ -185,3 +185,6 @@ const many = benchProcess('bench-many-files.mjs', []);
 console.log(
   `\nwhole verify of an image of ${many.files} small files: ${many.status} in ${many.seconds.toFixed(2)} s, peak RSS ${many.maxRssMB.toFixed(0)} MB (limit 150 MB)`,
 );
+
+console.log('\nthe sandboxed legacy run (scripts/bench-sandbox.mjs):');
+spawnSync(node, [path.join(root, 'scripts', 'bench-sandbox.mjs')], { cwd: root, env, stdio: 'inherit' });
