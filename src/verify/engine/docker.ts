@@ -241,9 +241,12 @@ export class DockerEngine implements Engine {
     };
   }
 
+  /** What `ps --all` needs to list every container of a label (podman: also buildah's working containers). */
+  protected readonly psAll: readonly string[] = [];
+
   async labelled(key: string, value: string, options: CallOptions = {}): Promise<NameListing> {
     const filter = ['--filter', `label=${key}=${value}`];
-    const ps = await this.checked(['ps', '--all', '--quiet', '--no-trunc', ...filter], options);
+    const ps = await this.checked(['ps', '--all', '--quiet', '--no-trunc', ...this.psAll, ...filter], options);
     const images = await this.checked(['images', '--all', '--quiet', '--no-trunc', ...filter], options);
     // The legacy run's named volumes: `<value>_name` (the docker shim's prefix), labelled when made by `volume create`.
     const volumes = await this.checked(['volume', 'ls', '--quiet'], options);

@@ -121,6 +121,14 @@ export class PodmanEngine extends DockerEngine {
     }
   }
 
+  /**
+   * A build cut short (its podman, or the podman service of a sandboxed legacy run, killed) leaves
+   * buildah's working container, mounted and carrying the build's labels; `ps` lists it only with
+   * --external, and `rm` removes it only with --force (test/e2e/podman-verify.test.ts, SIGINT
+   * during the legacy build).
+   */
+  protected override readonly psAll: readonly string[] = ['--external'];
+
   override async rm(options: RmOptions): Promise<void> {
     const force = options.force ? ['--force', '--time', '0'] : [];
     await this.remove(['rm', '--volumes', ...force, options.container], options);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { DOCKER_CLIENTS } from '../../shared/docker-cli.js';
 import { imageKey } from '../../shared/image-ref.js';
 import type { Backend } from '../engine/engine.js';
-import { exec, LineSplitter, Tail } from '../engine/process.js';
+import { LineSplitter, Tail } from '../engine/process.js';
 import { EngineFailure } from '../failure.js';
 import type { Progress } from '../progress.js';
 import type { ImageMap } from '../scratch.js';
@@ -135,7 +135,6 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
     command: request.command,
   });
   const started = performance.now();
-  const external = podman ? await buildahContainers(request.engine.client) : [];
   let state: ShimState = EMPTY_STATE;
   let outcome: Awaited<ReturnType<typeof runSandbox>>;
   try {
@@ -145,7 +144,6 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
   } finally {
     // Also after an interruption: what the run named is the session's to remove.
     await service?.stop();
-    if (podman) await removeNewBuildahContainers(request.engine.client, external);
     try {
       state = JSON.parse(fs.readFileSync(shimFiles(runDir).state, 'utf8')) as ShimState;
     } catch {
@@ -156,23 +154,6 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
   }
   const trace = readTrace(shimFiles(runDir).trace);
   return { ...outcome, seconds: (performance.now() - started) / 1000, trace, state, copy };
-}
-
-/** The ids of buildah's working containers (podman's `--external` ones). */
-async function buildahContainers(podman: string): Promise<string[]> {
-  const r = await exec(podman, ['ps', '--all', '--external', '--quiet', '--no-trunc']).catch(() => null);
-  return r?.exitCode === 0 ? r.stdout.split('\n').filter((l) => l.trim() !== '') : [];
-}
-
-/**
- * A podman service stopped in the middle of a build leaves the build's working container behind
- * (test/e2e/podman-verify.test.ts, SIGINT during the legacy build). The ones that appeared during
- * the run are removed without --force: one a live build of someone else still uses stays.
- */
-async function removeNewBuildahContainers(podman: string, before: readonly string[]): Promise<void> {
-  const known = new Set(before);
-  for (const id of await buildahContainers(podman))
-    if (!known.has(id)) await exec(podman, ['rm', id]).catch(() => undefined);
 }
 
 /** `podman system service` on `socket`, until stop(); resolves once the socket exists. */
