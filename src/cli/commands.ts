@@ -180,7 +180,7 @@ export const VERIFY: CommandSpec = {
   examples: [
     ['verify samples/href-counter', "build both pipelines and compare the images, with restage's migration"],
     ['verify . --dockerfile Dockerfile.multi', 'judge a hand-written multi-stage Dockerfile instead'],
-    ["verify . --dockerfile Dockerfile --legacy-cmd 'make image'", 'compare a Makefile pipeline, run for real'],
+    ['verify . --dockerfile F --legacy-cmd make', 'judge F against a Makefile pipeline, run for real'],
     ['verify . --image-map gcc=gcc:13 --no-run --json', 'use a local base image, skip running, print JSON'],
   ],
 };
