@@ -43,7 +43,7 @@ export type { Dialect, DockerEngineOptions } from './dialect.js';
 
 const DOCKER: Dialect = { kind: 'docker', defaultClient: 'docker', clientEnv: 'RESTAGE_DOCKER', backends: true };
 const LOG_TAIL_LINES = 30;
-const NOT_FOUND = /no such (image|container|object)|image not known|no container with name or id/i;
+const NOT_FOUND = /no such (image|container|object|volume)|image not known|no container with name or id/i;
 
 export class DockerEngine implements Engine {
   readonly kind: 'docker' | 'podman';
@@ -243,31 +243,20 @@ export class DockerEngine implements Engine {
 
   /** What `ps --all` needs to list every container of a label (podman: also buildah's working containers). */
   protected readonly psAll: readonly string[] = [];
-
   async labelled(key: string, value: string, options: CallOptions = {}): Promise<NameListing> {
     const filter = ['--filter', `label=${key}=${value}`];
     const ps = await this.checked(['ps', '--all', '--quiet', '--no-trunc', ...this.psAll, ...filter], options);
     const images = await this.checked(['images', '--all', '--quiet', '--no-trunc', ...filter], options);
-    // The legacy run's named volumes: `<value>_name` (the docker shim's prefix), labelled when made by `volume create`.
     const volumes = await this.checked(['volume', 'ls', '--quiet'], options);
-    const marked = await this.checked(['volume', 'ls', '--quiet', ...filter], options);
-    const mine = new Set(lines(marked.stdout).map((l) => l.trim()));
     return {
       containers: lines(ps.stdout).map((l) => l.trim()),
       images: [...new Set(lines(images.stdout).map((l) => l.trim()))],
-      volumes: lines(volumes.stdout)
-        .map((l) => l.trim())
-        .filter((v) => mine.has(v) || v.startsWith(`${value}_`)),
+      volumes: lines(volumes.stdout).filter((v) => v.trim().startsWith(`${value}_`)),
     };
   }
 
   async rmVolume(volume: string, options: CallOptions = {}): Promise<void> {
-    const result = await exec(this.client, ['volume', 'rm', '--force', volume], {
-      env: this.env,
-      ...signalOf(options),
-    });
-    if (result.exitCode !== 0 && !/no such volume/i.test(result.stderr))
-      throw this.failure([this.client, 'volume', 'rm', '--force', volume], result.exitCode, result.stderr);
+    await this.remove(['volume', 'rm', '--force', volume], { ...options, container: volume, missingOk: true });
   }
 
   async hasBuildx(options: CallOptions = {}): Promise<boolean> {

@@ -171,7 +171,7 @@ export interface NameListing {
   readonly containers: string[];
   /** Image references as `repository:tag`. */
   readonly images: string[];
-  /** Volume names (from `labelled`: those the label marks or the session's prefix `<value>_` names). */
+  /** Volume names (from `labelled`: the legacy run's, which the docker shim names `<value>_name`). */
   readonly volumes?: string[];
 }
 
