@@ -283,3 +283,16 @@ e2e(
     t.deepEqual(w.snapshot(), before);
   },
 );
+
+e2e('--legacy=run where bubblewrap is missing: exit 3 with the install hint, nothing built', async (t) => {
+  const r = spawnSync(process.execPath, [BIN, 'verify', 'samples/hello-c', ...IMAGE_MAP, '--json', '--legacy=run'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...env, RESTAGE_BWRAP: '/nonexistent/bwrap' },
+  });
+  t.is(r.status, 3, r.stdout + r.stderr);
+  const json = JSON.parse(r.stdout) as Verdict;
+  t.is(json.status, 'engine-failure');
+  t.regex(json.failure!.message, /--legacy=run needs bubblewrap: .*apt-get install bubblewrap/);
+  t.is(json.session, null);
+});

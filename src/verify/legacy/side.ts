@@ -34,11 +34,10 @@ export function findExecutable(name: string, pathVar = process.env.PATH ?? ''): 
 /** bubblewrap's path when it can make the namespaces verify needs here, else why not. */
 export function probeBubblewrap(): { ok: true; bwrap: string } | { ok: false; reason: string } {
   const bwrap = process.env.RESTAGE_BWRAP ?? findExecutable('bwrap');
-  if (!bwrap)
+  if (!bwrap || !fs.existsSync(bwrap))
     return {
       ok: false,
-      reason:
-        'bubblewrap (bwrap) is not installed; install it (Debian/Ubuntu: `apt-get install bubblewrap`, Fedora: `dnf install bubblewrap`)',
+      reason: `bubblewrap (${bwrap ?? 'bwrap'}) is not installed; install it (Debian/Ubuntu: \`apt-get install bubblewrap\`, Fedora: \`dnf install bubblewrap\`)`,
     };
   const probe = spawnSync(
     bwrap,

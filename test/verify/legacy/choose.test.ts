@@ -1,0 +1,66 @@
+/**
+ * Which way the legacy image is made: --legacy=replay always replays; auto runs when bubblewrap
+ * works and says once why it replays otherwise (RS708); --legacy=run without bubblewrap is refused
+ * with the install hint. RESTAGE_BWRAP names the bubblewrap to probe (here: one that is missing).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { analyzeDirectory } from '../../../src/migrate.js';
+import { chooseLegacy } from '../../../src/verify/legacy/choose.js';
+import type { VerifyOptions } from '../../../src/verify/options.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-choose-test-'));
+fs.cpSync(path.join('samples', 'hello-c'), dir, { recursive: true });
+test.after.always(() => fs.rmSync(dir, { recursive: true, force: true }));
+const migration = analyzeDirectory(dir);
+const options = (legacy: 'auto' | 'run' | 'replay') => ({ legacy }) as unknown as VerifyOptions;
+
+function withBwrap<T>(bwrap: string, f: () => T): T {
+  const saved = process.env.RESTAGE_BWRAP;
+  process.env.RESTAGE_BWRAP = bwrap;
+  try {
+    return f();
+  } finally {
+    if (saved === undefined) delete process.env.RESTAGE_BWRAP;
+    else process.env.RESTAGE_BWRAP = saved;
+  }
+}
+
+test.serial('--legacy=replay replays, and says nothing about it', (t) => {
+  const choice = withBwrap('/nonexistent/bwrap', () => chooseLegacy(migration, options('replay')));
+  t.false('refused' in choice);
+  if ('refused' in choice) return;
+  t.deepEqual(choice.mode, { kind: 'replay', reason: null });
+  t.deepEqual(choice.diagnostics, []);
+});
+
+test.serial('auto without a working bubblewrap replays, with one RS708 that says why', (t) => {
+  const choice = withBwrap('/nonexistent/bwrap', () => chooseLegacy(migration, options('auto')));
+  if ('refused' in choice) return t.fail(choice.refused);
+  t.is(choice.mode.kind, 'replay');
+  t.is(choice.diagnostics.length, 1);
+  t.is(choice.diagnostics[0]!.code, 'RS708');
+  t.regex(
+    choice.diagnostics[0]!.message,
+    /bubblewrap \(\/nonexistent\/bwrap\) is not installed; install it \(Debian\/Ubuntu: `apt-get install bubblewrap`/,
+  );
+});
+
+test.serial('--legacy=run without a working bubblewrap is refused with the install hint', (t) => {
+  const choice = withBwrap('/nonexistent/bwrap', () => chooseLegacy(migration, options('run')));
+  t.true('refused' in choice);
+  if (!('refused' in choice)) return;
+  t.regex(choice.refused, /--legacy=run needs bubblewrap: .*apt-get install bubblewrap/);
+});
+
+test.serial(
+  '--legacy=run with nothing to run (no script, no --legacy-cmd) is refused and says how to give one',
+  (t) => {
+    const choice = chooseLegacy({ ...migration, script: null }, options('run'));
+    t.true('refused' in choice);
+    if (!('refused' in choice)) return;
+    t.regex(choice.refused, /--legacy-cmd/);
+  },
+);
