@@ -87,9 +87,13 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
   fs.cpSync(repo, copy, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
   const runDir = fs.realpathSync(session.scratch('shim'));
   const bin = path.join(runDir, 'bin');
+  // restage's own files may lie where the sandbox shows an empty tmpfs (a clone under /tmp, node
+  // under ~/.nvm): the shim is copied into the run directory, node mounted at its own path.
+  const shim = path.join(runDir, 'shim.cjs');
+  fs.copyFileSync(request.shim, shim);
   fs.mkdirSync(bin);
   for (const client of ['docker', 'podman'])
-    fs.writeFileSync(path.join(bin, client), wrapper(runDir, request.shim, client), { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, client), wrapper(runDir, shim, client), { mode: 0o755 });
   // verify never runs sudo (as for the replay, RS704): `sudo CMD` runs CMD as the user, through the shim.
   fs.writeFileSync(path.join(bin, 'sudo'), SUDO, { mode: 0o755 });
   // The real client, where only the shim looks; the shim over every usual absolute path of a client.
@@ -97,6 +101,7 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
   fs.mkdirSync(path.dirname(real));
   fs.writeFileSync(real, '');
   const overlays = [
+    { source: fs.realpathSync(process.execPath), target: process.execPath },
     { source: request.engine.client, target: real },
     ...DOCKER_CLIENTS_AT.filter((p) => fs.existsSync(p)).map((p) => ({
       source: path.join(bin, path.basename(p)),
