@@ -59,13 +59,9 @@ export function chooseLegacy(migration: Migration, options: VerifyOptions): Lega
   if (requested === 'replay') return replay(null);
   const command = legacyCommand(migration, options);
   const migrated = options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : result.dockerfile;
-  if (!command) {
-    if (requested === 'run')
-      return {
-        refused: 'there is no legacy pipeline to run (no build script was found): give its command with --legacy-cmd',
-      };
-    return replay('there is no build script to run');
-  }
+  // Nothing to run (an already multi-stage directory, no script): its own Dockerfile is the legacy
+  // side, built as it is, whatever the mode; the report says so.
+  if (!command) return replay('there is no build script to run (give one with --legacy-cmd)');
   if (migrated === null) return replay(null);
   const probe = probeBubblewrap();
   if (!probe.ok) {

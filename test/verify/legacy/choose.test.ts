@@ -56,11 +56,13 @@ test.serial('--legacy=run without a working bubblewrap is refused with the insta
 });
 
 test.serial(
-  '--legacy=run with nothing to run (no script, no --legacy-cmd) is refused and says how to give one',
+  "with nothing to run (no script, no --legacy-cmd) the directory's own Dockerfile is the legacy side, also under --legacy=run",
   (t) => {
-    const choice = chooseLegacy({ ...migration, script: null }, options('run'));
-    t.true('refused' in choice);
-    if (!('refused' in choice)) return;
-    t.regex(choice.refused, /--legacy-cmd/);
+    for (const mode of ['run', 'auto'] as const) {
+      const choice = chooseLegacy({ ...migration, script: null }, options(mode));
+      if ('refused' in choice) return t.fail(choice.refused);
+      t.is(choice.mode.kind, 'replay');
+      t.regex(choice.mode.kind === 'replay' ? (choice.mode.reason ?? '') : '', /no build script to run.*--legacy-cmd/);
+    }
   },
 );
