@@ -126,6 +126,9 @@ export function rewriteBuild(call: Call): ShimDecision {
     if (option.name === 'tag' && option.value) call.setValue(option, call.newTag(option.value.text));
   call.add('--no-cache', call.labelOption);
   if (call.ctx.network !== null && !lastValue(parsed, 'network')) call.add(`--network=${call.ctx.network}`);
+  // The classic builder keeps the container of a failed RUN step (unnamed, unlabelled) unless told
+  // otherwise; buildx has no such flag and keeps none.
+  if (!/^(buildx|builder) /.test(call.verb)) call.add('--force-rm');
   return call.run();
 }
 

@@ -3,7 +3,9 @@ import test from 'ava';
 import { EMPTY_STATE } from '../../../../src/verify/legacy/shim/rewrite.js';
 import { argvOf, BUILT, decide, LABEL, RUN, type Setup } from '../../helpers/shim.js';
 
-const ADDED = ['--no-cache', LABEL, '--network=none'];
+const ADDED = ['--no-cache', LABEL, '--network=none', '--force-rm'];
+/** buildx has no --force-rm (and keeps no failed step's container). */
+const BUILDX_ADDED = ['--no-cache', LABEL, '--network=none'];
 const BUILDER = `${RUN}/docker.io/library/builder:latest`;
 
 const rewrites = test.macro({
@@ -23,17 +25,21 @@ test(rewrites, ['image', 'build', '-t', 'builder', '.'], ['image', 'build', ...A
 test(
   rewrites,
   ['buildx', 'build', '--load', '-t', 'builder', '.'],
-  ['buildx', 'build', ...ADDED, '--load', '-t', BUILDER, '.'],
+  ['buildx', 'build', ...BUILDX_ADDED, '--load', '-t', BUILDER, '.'],
 );
-test(rewrites, ['builder', 'build', '.'], ['builder', 'build', ...ADDED, '.']);
+test(rewrites, ['builder', 'build', '.'], ['builder', 'build', ...BUILDX_ADDED, '.']);
 test(rewrites, ['--log-level', 'warn', 'build', '.'], ['--log-level', 'warn', 'build', ...ADDED, '.']);
 test('a --no-cache already there is not doubled, and --no-cache=false cannot win', (t) => {
   t.deepEqual(argvOf(decide(['build', '--no-cache', '.'])), ['build', ...ADDED, '.']);
   t.deepEqual(argvOf(decide(['build', '--no-cache=false', '.'])), ['build', ...ADDED, '.']);
 });
-test(rewrites, ['build', '--network', 'bridge', '.'], ['build', '--no-cache', LABEL, '--network', 'bridge', '.']);
+test(
+  rewrites,
+  ['build', '--network', 'bridge', '.'],
+  ['build', '--no-cache', LABEL, '--force-rm', '--network', 'bridge', '.'],
+);
 test(rewrites, ['build', '--pull', '.'], ['build', ...ADDED, '--pull', '.']);
-test(rewrites, ['build', '.'], ['build', '--no-cache', LABEL, '.'], { ctx: { network: null } });
+test(rewrites, ['build', '.'], ['build', '--no-cache', LABEL, '--force-rm', '.'], { ctx: { network: null } });
 test(
   rewrites,
   ['build', '--build-context', 'base=docker-image://builder', '.'],
