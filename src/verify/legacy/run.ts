@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { shellQuote } from '../../plan/command.js';
 import { DOCKER_CLIENTS } from '../../shared/docker-cli.js';
 import { imageKey } from '../../shared/image-ref.js';
 import type { Backend } from '../engine/engine.js';
@@ -75,8 +76,7 @@ exec "$@"
 
 /** The wrapper the script finds as `docker` / `podman`: the shim, told where the run keeps its state. */
 function wrapper(runDir: string, shim: string, client: string): string {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return `#!/bin/sh\n${SHIM_DIR_ENV}=${q(runDir)} exec ${q(process.execPath)} ${q(shim)} ${client} "$@"\n`;
+  return `#!/bin/sh\n${SHIM_DIR_ENV}=${shellQuote(runDir)} exec ${shellQuote(process.execPath)} ${shellQuote(shim)} ${client} "$@"\n`;
 }
 
 export async function runLegacyPipeline(request: LegacyRunRequest): Promise<LegacyRun> {

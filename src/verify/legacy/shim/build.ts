@@ -129,6 +129,7 @@ export function rewriteBuild(call: Call): ShimDecision {
   // The classic builder keeps the container of a failed RUN step (unnamed, unlabelled) unless told
   // otherwise; buildx has no such flag and keeps none.
   if (!/^(buildx|builder) /.test(call.verb)) call.add('--force-rm');
+  if (call.ctx.iidfile !== undefined) call.add(`--iidfile=${call.ctx.iidfile}`);
   return call.run();
 }
 

@@ -72,19 +72,6 @@ function withState<T>(dir: string, update: (state: ShimState) => { state: ShimSt
   }
 }
 
-/** Where `build` sits in argv (after global options), or -1: the shim asks builds for their image id. */
-export function buildVerbEnd(argv: readonly string[]): number {
-  let i = 0;
-  while (i < argv.length && argv[i]!.startsWith('-')) {
-    const word = argv[i]!;
-    i += /^(-H|--host|-l|--log-level|--config|-c|--context|--tlscacert|--tlscert|--tlskey)$/.test(word) ? 2 : 1;
-  }
-  const verb = argv[i];
-  if (verb === 'build') return i + 1;
-  if ((verb === 'image' || verb === 'buildx' || verb === 'builder') && argv[i + 1] === 'build') return i + 2;
-  return -1;
-}
-
 function appendTrace(dir: string, call: TraceCall): void {
   fs.appendFileSync(shimFiles(dir).trace, JSON.stringify(call) + '\n');
 }
@@ -99,6 +86,7 @@ export async function shimMain(argv: readonly string[], env: NodeJS.ProcessEnv):
   }
   const started = performance.now();
   const config = JSON.parse(fs.readFileSync(shimFiles(dir).config, 'utf8')) as ShimConfig;
+  const iidfile = path.join(dir, `iid-${process.pid}-${Date.now()}`);
   const context: ShimContext = {
     runId: config.runId,
     label: config.label,
@@ -109,6 +97,7 @@ export async function shimMain(argv: readonly string[], env: NodeJS.ProcessEnv):
     network: config.network,
     imageMap: new Map(config.imageMap),
     scratchDir: config.scratchDir,
+    iidfile,
   };
   const io = {
     readFile: (file: string) => {
@@ -139,10 +128,7 @@ export async function shimMain(argv: readonly string[], env: NodeJS.ProcessEnv):
     fs.mkdirSync(path.dirname(f.path), { recursive: true });
     fs.writeFileSync(f.path, f.text);
   }
-  const ran = [...decision.argv];
-  const end = buildVerbEnd(ran);
-  const iidfile = end >= 0 ? path.join(dir, `iid-${process.pid}-${Date.now()}`) : null;
-  if (iidfile) ran.splice(end, 0, '--iidfile', iidfile);
+  const ran = decision.argv;
   const [file, ...prefix] = config.clients[client] as [string, ...string[]];
   const exit = await new Promise<{ code: number; stdout: string }>((resolve) => {
     const child = spawn(file, [...prefix, ...ran], {
@@ -166,12 +152,10 @@ export async function shimMain(argv: readonly string[], env: NodeJS.ProcessEnv):
   const id = decision.capturesId ? /^([0-9a-f]{12,64})\s*$/m.exec(exit.stdout)?.[1] : undefined;
   if (id) withState(dir, (state) => ({ state: { ...state, ids: [...state.ids, id] }, value: undefined }));
   let image: string | undefined;
-  if (iidfile) {
-    try {
-      image = fs.readFileSync(iidfile, 'utf8').trim();
-    } catch {
-      /* the build failed */
-    }
+  try {
+    image = fs.readFileSync(iidfile, 'utf8').trim();
+  } catch {
+    /* not a build (only shim/build.ts asks for --iidfile), or it failed */
   }
   appendTrace(dir, {
     ...record,

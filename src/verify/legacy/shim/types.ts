@@ -22,6 +22,8 @@ export interface ShimContext {
   readonly imageMap: ReadonlyMap<string, string>;
   /** A writable directory outside the repository, at the same path inside and outside the sandbox. */
   readonly scratchDir: string;
+  /** Where a build writes its image id (`--iidfile`), so the caller can tell which image it made; none when absent. */
+  readonly iidfile?: string;
 }
 
 /** JSON-serialisable; the caller persists it between calls. */

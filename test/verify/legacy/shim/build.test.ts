@@ -110,3 +110,14 @@ test(refuses, ['build', '-t', 'Bad:Tag!', '.'], /with the tag `Bad:Tag!`: it is 
 test(refuses, ['build', '-v', '/tmp/x:/x', '.'], /with the bind mount `-v \/tmp\/x:\/x`/, {
   ctx: { client: 'podman' },
 });
+
+test('a build, in every spelling, writes its image id where the caller asks; other verbs are not asked', (t) => {
+  for (const argv of [
+    ['build', '.'],
+    ['--log-level', 'warn', 'image', 'build', '.'],
+    ['buildx', 'build', '--load', '.'],
+  ])
+    t.true(argvOf(decide(argv, { ctx: { iidfile: '/run/iid-1' } })).includes('--iidfile=/run/iid-1'), argv.join(' '));
+  t.false(String(argvOf(decide(['build', '.']))).includes('--iidfile'));
+  t.false(String(argvOf(decide(['create', 'busybox'], { ctx: { iidfile: '/run/iid-1' } }))).includes('--iidfile'));
+});
