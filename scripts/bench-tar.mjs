@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { DockerEngine } from '../src/verify/engine/docker.ts';
 import { readTar } from '../src/verify/manifest/tar.ts';
-import { boundYoungGeneration } from '../src/verify/memory.ts';
+import { boundYoungGeneration } from '../src/cli/memory.ts';
 import { syntheticTar } from '../test/verify/helpers/synthetic.ts';
 
 boundYoungGeneration(); // as `restage verify` does
