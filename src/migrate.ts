@@ -29,6 +29,7 @@ import { obsoleteFiles, stillNeededDiagnostics } from './plan/still-needed.js';
 import { emitDockerfile } from './emit/dockerfile.js';
 import { dockerfileRoles, migrationStatus, summarizeArtifacts } from './emit/result.js';
 import { lintScratchShellForm } from './lint/scratch-shell-form.js';
+import { displayPath } from './shared/display-path.js';
 
 export interface MigrateOptions {
   /** Paths in the result are relative to this directory (default: the current directory). */
@@ -67,11 +68,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
   return { result, root, analysis, plan, script };
 
   function run(): MigrationResult {
-    const base = path.resolve(options.displayBase ?? process.cwd());
-    const display = (p: string) => {
-      const shown = path.relative(base, p);
-      return shown.startsWith('..') ? p : shown || '.';
-    };
+    const display = (p: string) => displayPath(p, options.displayBase ?? process.cwd());
     const diagnostics: Diagnostic[] = [];
     const files: FoundFile[] = [];
     const finish = (status: MigrationStatus, extra: Partial<MigrationResult> = {}): MigrationResult => ({

@@ -9,6 +9,7 @@ import type { MigrationResult } from '../model/result.js';
 import { migrate } from '../migrate.js';
 import { writeAtomic } from '../write.js';
 import { EXIT } from './exit.js';
+import { displayPath } from '../shared/display-path.js';
 
 export interface MigrateCommandOptions {
   readonly out?: string;
@@ -39,7 +40,7 @@ export function runMigrate(
   if (result.status === 'error') return { result, exitCode: EXIT.badInput };
   const target = out ?? (options.write && result.target ? path.resolve(base, result.target) : undefined);
   if (!target || result.dockerfile === null) return { result, exitCode: EXIT.ok };
-  const shown = path.relative(base, target) || target;
+  const shown = displayPath(target, base);
   const refuse = (d: Diagnostic) => ({
     result: { ...result, status: 'error' as const, diagnostics: sortDiagnostics([...result.diagnostics, d]) },
     exitCode: EXIT.badInput,

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Analysis } from '../model/analysis.js';
 import type { StagePlan } from '../model/plan.js';
+import { displayPath } from '../shared/display-path.js';
 import { legacyBases, textBases, type BaseUse } from './bases.js';
 import { buildImage, replayLegacy, scriptBuildArgs, type BuildSettings } from './replay.js';
 import { mapImage, rewriteImages, ScratchTree } from './scratch.js';
@@ -35,7 +36,7 @@ export function baseUses(
     if (own !== null)
       uses.push(
         ...textBases(
-          path.join(options.displayBase ? path.relative(options.displayBase, root) || '.' : root, 'Dockerfile'),
+          displayPath(path.join(root, 'Dockerfile'), options.displayBase ?? process.cwd()),
           own,
           options.imageMap,
         ),

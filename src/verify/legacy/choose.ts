@@ -6,8 +6,8 @@
  * with the install hint.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Migration } from '../../migrate.js';
+import { displayPath } from '../../shared/display-path.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../../model/diagnostic.js';
 import type { LegacyRunFailed } from '../failure.js';
 import type { VerifyOptions } from '../options.js';
@@ -42,10 +42,7 @@ export interface LegacyChoice {
 export function chooseLegacy(migration: Migration, options: VerifyOptions): LegacyChoice | { refused: string } {
   const requested = options.legacy ?? 'auto';
   const { result, analysis, root } = migration;
-  const shown = (p: string) => {
-    const rel = path.relative(options.displayBase ?? process.cwd(), p);
-    return rel.startsWith('..') ? p : rel || '.';
-  };
+  const shown = (p: string) => displayPath(p, options.displayBase ?? process.cwd());
   const scriptAt = { file: migration.script ? shown(migration.script) : shown(root), line: 1, column: 1 };
   const replay = (reason: string | null): LegacyChoice => ({
     mode: { kind: 'replay', reason },
