@@ -25,6 +25,9 @@ export interface Discovery {
 }
 
 const DOCKERFILE = /^(Dockerfile|Containerfile)([.-].+)?$|\.(Dockerfile|dockerfile|Containerfile)$/;
+
+/** Whether a file's base name is one Docker users give Dockerfiles (Dockerfile.build, app.Dockerfile, Containerfile). */
+export const isDockerfileName = (name: string): boolean => DOCKERFILE.test(name);
 const MAKEFILE = /^(GNUmakefile|makefile|Makefile)$|\.mk$/;
 
 export function discover(root: string, confinement = new Confinement(root)): Discovery {

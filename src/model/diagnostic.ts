@@ -85,6 +85,7 @@ export const CATALOGUE = {
   RS706: { severity: 'warning', title: 'the legacy run and the analysis disagree' },
   RS707: { severity: 'info', title: "the legacy pipeline was run without restage's analysis of it" },
   RS708: { severity: 'info', title: 'the legacy side was replayed, not run' },
+  RS709: { severity: 'warning', title: 'a Dockerfile the legacy run may build names an image the engine lacks' },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

@@ -59,19 +59,37 @@ export function legacyBases(analysis: Analysis, map: ImageMap): BaseUse[] {
   return uses;
 }
 
+/**
+ * The images a run of a pipeline restage has no analysis of may need: those of every Dockerfile
+ * it may build (`dockerfiles`), less the ones the orchestrators' text names (`docker build -t
+ * myorg/builder` in a Makefile: the run likely makes them itself). Which Dockerfiles the run
+ * really builds is known only once it has run, so these are reported as warnings, not refusals.
+ */
+export function runBases(
+  dockerfiles: readonly { readonly file: string; readonly text: string }[],
+  orchestrators: readonly string[],
+  map: ImageMap,
+): BaseUse[] {
+  const named = new Set(
+    orchestrators.flatMap((text) =>
+      text
+        .split(/[\s'"=]+/)
+        .filter(Boolean)
+        .map(imageKey),
+    ),
+  );
+  return dockerfiles.flatMap((d) => textBases(d.file, d.text, map)).filter((use) => !named.has(imageKey(use.written)));
+}
+
 /** The images a Dockerfile given as text needs; `file` names it in the diagnostics. */
 export function textBases(file: string, text: string, map: ImageMap): BaseUse[] {
   return dockerfileBases(parseDockerfile(file, text).dockerfile, map);
 }
 
-/** One RS701 per image the engine does not hold, at its first use; none when every image is there. */
-export async function missingBases(
-  engine: Engine,
-  uses: readonly BaseUse[],
-  signal: AbortSignal,
-): Promise<Diagnostic[]> {
+/** The first use of each image the engine does not hold, in the order of `uses`. */
+export async function absentBases(engine: Engine, uses: readonly BaseUse[], signal: AbortSignal): Promise<BaseUse[]> {
   const present = new Map<string, boolean>();
-  const found: Diagnostic[] = [];
+  const absent: BaseUse[] = [];
   for (const use of uses) {
     if (!present.has(use.image))
       present.set(
@@ -84,18 +102,46 @@ export async function missingBases(
           },
         ),
       );
-    if (present.get(use.image) || found.some((d) => d.message.includes(`the image ${use.image} `))) continue;
-    const mapped = use.image === use.written ? '' : ` (${use.written} mapped by --image-map)`;
-    found.push(
-      diagnostic(
-        'RS701',
-        use.at,
-        `the image ${use.image}${mapped} is not on the engine, and verify never pulls: load or build it (\`docker pull ${use.image}\` where a registry is reachable), or map it to an image the engine has with \`--image-map ${exactReference(use.written)}=<local image>\``,
-      ),
-    );
+    if (!present.get(use.image) && !absent.some((a) => a.image === use.image)) absent.push(use);
   }
-  return found;
+  return absent;
 }
+
+/** One RS701 per image the engine does not hold, at its first use; none when every image is there. */
+export async function missingBases(
+  engine: Engine,
+  uses: readonly BaseUse[],
+  signal: AbortSignal,
+): Promise<Diagnostic[]> {
+  return (await absentBases(engine, uses, signal)).map((use) =>
+    diagnostic(
+      'RS701',
+      use.at,
+      `the image ${shownImage(use)} is not on the engine, and verify never pulls: load or build it (\`docker pull ${use.image}\` where a registry is reachable), or map it to an image the engine has with \`--image-map ${exactReference(use.written)}=<local image>\``,
+    ),
+  );
+}
+
+/**
+ * One RS709 warning per image a Dockerfile the legacy run may build names and the engine does not
+ * hold (runBases): listed before the run, which goes ahead (it may never build that file).
+ */
+export async function maybeMissingBases(
+  engine: Engine,
+  uses: readonly BaseUse[],
+  signal: AbortSignal,
+): Promise<Diagnostic[]> {
+  return (await absentBases(engine, uses, signal)).map((use) =>
+    diagnostic(
+      'RS709',
+      use.at,
+      `the image ${shownImage(use)} is not on the engine, and verify never pulls: if the legacy run builds this Dockerfile, that build fails. Load it, or map it with \`--image-map ${exactReference(use.written)}=<local image>\``,
+    ),
+  );
+}
+
+const shownImage = (use: BaseUse) =>
+  use.image === use.written ? use.image : `${use.image} (${use.written} mapped by --image-map)`;
 
 /** The reference with its tag spelled out: an --image-map entry naming the tag wins over any naming only the repository. */
 function exactReference(written: string): string {

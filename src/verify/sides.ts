@@ -8,7 +8,12 @@ import path from 'node:path';
 import type { Analysis } from '../model/analysis.js';
 import type { StagePlan } from '../model/plan.js';
 import { displayPath } from '../shared/display-path.js';
-import { legacyBases, textBases, type BaseUse } from './bases.js';
+import { Confinement } from '../discover/confine.js';
+import { discover, isDockerfileName } from '../discover/discover.js';
+import { legacyBases, maybeMissingBases, missingBases, runBases, textBases, type BaseUse } from './bases.js';
+import type { Engine } from './engine/engine.js';
+import type { Migration } from '../migrate.js';
+import type { Diagnostic } from '../model/diagnostic.js';
 import { buildImage, replayLegacy, scriptBuildArgs, type BuildSettings } from './replay.js';
 import { mapImage, rewriteImages, ScratchTree } from './scratch.js';
 import type { VerifyOptions } from './options.js';
@@ -20,6 +25,7 @@ export function baseUses(
   both: boolean,
   migrated: string | null,
   options: VerifyOptions,
+  runAlone = false,
 ): BaseUse[] {
   const text = (file: string) => {
     try {
@@ -30,8 +36,9 @@ export function baseUses(
   };
   const given = options.dockerfile ? text(options.dockerfile) : null;
   const uses: BaseUse[] = [];
+  // A run without analysis may build the directory's own Dockerfile FROM an image it tags itself: runBaseUses.
   if (both && analysis) uses.push(...legacyBases(analysis, options.imageMap));
-  else {
+  else if (!runAlone) {
     const own = text(path.join(root, 'Dockerfile'));
     if (own !== null)
       uses.push(
@@ -45,6 +52,56 @@ export function baseUses(
   const mine = given ?? (both ? migrated : null);
   if (mine !== null) uses.push(...textBases(options.dockerfile ?? 'Dockerfile (migrated)', mine, options.imageMap));
   return uses;
+}
+
+/**
+ * The images a run without analysis may need (bases.ts runBases): the Dockerfiles at the top of
+ * `root` and those the orchestrators or `command` name by path, read as the user wrote them.
+ */
+export function runBaseUses(root: string, command: readonly string[], options: VerifyOptions): BaseUse[] {
+  const confinement = new Confinement(root);
+  const found = discover(root, confinement);
+  const read = (file: string) => {
+    const got = confinement.readText(file);
+    return 'text' in got ? got.text : null;
+  };
+  const orchestrators = [...found.scripts, ...found.otherOrchestrators].map(read).filter((t) => t !== null);
+  orchestrators.push(command.join(' '));
+  const named = orchestrators
+    .flatMap((t) => t.split(/[\s'"=]+/))
+    .filter((w) => isDockerfileName(path.basename(w)) && !path.isAbsolute(w) && !w.includes('$'));
+  const files = [...new Set([...found.dockerfiles, ...named].map((f) => path.normalize(f)))].sort();
+  const dockerfiles = files.flatMap((f) => {
+    const text = read(f);
+    return text === null ? [] : [{ file: displayPath(path.join(root, f), options.displayBase ?? process.cwd()), text }];
+  });
+  return runBases(dockerfiles, orchestrators, options.imageMap);
+}
+
+/**
+ * The base images, checked before anything is built or run: RS701 for each one a side surely
+ * needs and the engine lacks (then `refusal` says why nothing is built), and, for a run without
+ * analysis (`alone`), an RS709 warning for each one a Dockerfile it may build names.
+ */
+export async function checkBases(
+  engine: Engine,
+  migration: Migration,
+  alone: { readonly command: readonly string[] } | null,
+  options: VerifyOptions,
+): Promise<{ diagnostics: Diagnostic[]; refusal: string | null }> {
+  const { analysis, plan, result, root } = migration;
+  const both = plan !== null && analysis?.runtime !== null;
+  const uses = baseUses(root, analysis, both, result.dockerfile, options, alone !== null);
+  const missing = await missingBases(engine, uses, options.signal);
+  if (missing.length > 0) {
+    const images = [...new Set(missing.map((d) => /the image (\S+)/.exec(d.message)![1]!))];
+    return {
+      diagnostics: missing,
+      refusal: `the engine lacks ${images.join(', ')}; nothing was built. Give each an --image-map FROM=TO to a local image (e.g. ${images.map((i) => `--image-map ${i}=<local image>`).join(' ')}), or load them into the engine`,
+    };
+  }
+  const maybe = alone ? await maybeMissingBases(engine, runBaseUses(root, alone.command, options), options.signal) : [];
+  return { diagnostics: maybe, refusal: null };
 }
 
 export interface Sides {

@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import { analyzeDirectory } from '../migrate.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { EngineError, SpawnError, type Backend } from './engine/engine.js';
-import { missingBases } from './bases.js';
 import { compareImages } from './differs/index.js';
 import { nondeterministic, stderrHead } from './differs/run.js';
 import { gatherFacts } from './facts.js';
@@ -19,7 +18,7 @@ import type { BuildSettings } from './replay.js';
 import { replayRefusals } from './refusals.js';
 import type { VerifyResult } from './result.js';
 import { scratchArea } from './scratch.js';
-import { baseUses, buildBoth, buildSame, flowPaths, type Sides } from './sides.js';
+import { buildBoth, checkBases, buildSame, flowPaths, type Sides } from './sides.js';
 import { Session } from './session.js';
 import type { VerifyOptions } from './options.js';
 
@@ -137,19 +136,14 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
   }
 
   try {
-    const missing = await missingBases(
+    const bases = await checkBases(
       engine,
-      baseUses(migration.root, analysis, plan !== null && analysis?.runtime !== null, result.dockerfile, options),
-      signal,
+      migration,
+      mode.kind === 'run' && mode.withoutAnalysis ? mode : null,
+      options,
     );
-    if (missing.length > 0) {
-      diagnostics.push(...missing);
-      const images = [...new Set(missing.map((d) => /the image (\S+)/.exec(d.message)![1]!))];
-      return refused(
-        'base images',
-        `the engine lacks ${images.join(', ')}; nothing was built. Give each an --image-map FROM=TO to a local image (e.g. ${images.map((i) => `--image-map ${i}=<local image>`).join(' ')}), or load them into the engine`,
-      );
-    }
+    diagnostics.push(...bases.diagnostics);
+    if (bases.refusal) return refused('base images', bases.refusal);
     const buildx = analysis?.flow.events.find((e) => e.kind === 'build' && e.invocation.verb[0] === 'buildx');
     if (buildx && buildx.kind === 'build' && !(await engine.hasBuildx({ signal }))) {
       return refused(

@@ -116,6 +116,36 @@ e2e(
 );
 
 e2e(
+  'a Makefile pipeline whose runtime is FROM an image it builds first is run, not refused; a Dockerfile it never builds naming an absent image is a warning',
+  async (t) => {
+    const w = workspace(t, () => ({
+      'Dockerfile.base': 'FROM busybox:latest\nLABEL tier=base\n',
+      'Dockerfile.build': BUILDER,
+      Dockerfile: RUNTIME.replace('FROM busybox:latest', 'FROM mkc:base'),
+      'Dockerfile.old': 'FROM restage-test/no-such-old:1\n',
+      'Dockerfile.multi': MULTI('ok').replace(/\nFROM busybox:latest\n/, '\nFROM busybox:latest\nLABEL tier=base\n'),
+      Makefile: [
+        'image:',
+        '\tdocker build -t mkc:base -f Dockerfile.base .',
+        '\tdocker build -t mkc:build -f Dockerfile.build .',
+        '\tdocker create --name mkc-x mkc:build',
+        '\tdocker cp mkc-x:/src/app ./app',
+        '\tdocker rm -f mkc-x',
+        '\tdocker build -t mkc:1 .',
+        '',
+      ].join('\n'),
+    }));
+    const r = verify(w.repo, ['--legacy-cmd', 'make image', '--dockerfile', path.join(w.repo, 'Dockerfile.multi')]);
+    t.is(r.status, 'equivalent', JSON.stringify(r));
+    t.deepEqual(
+      r.diagnostics.filter((d) => d.code === 'RS701' || d.code === 'RS709').map((d) => [d.code, path.basename(d.file)]),
+      [['RS709', 'Dockerfile.old']],
+    );
+    t.deepEqual(leftovers(r.session!), []);
+  },
+);
+
+e2e(
   'a bind-mount extraction (docker run -v "$PWD/out:/out") writes into the copy, never the user\'s tree; its named volume is removed',
   async (t) => {
     const w = workspace(t, () => ({

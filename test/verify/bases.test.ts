@@ -1,7 +1,7 @@
 /** The images verify checks before building: FROM and COPY --from images after --image-map, less what the flow builds itself. */
 import test from 'ava';
 import { analyzeDirectory } from '../../src/migrate.js';
-import { legacyBases, missingBases, textBases } from '../../src/verify/bases.js';
+import { legacyBases, maybeMissingBases, missingBases, runBases, textBases } from '../../src/verify/bases.js';
 import { EngineError, type Engine } from '../../src/verify/engine/engine.js';
 import { ROOT } from '../helpers/fixtures.js';
 import path from 'node:path';
@@ -66,4 +66,38 @@ test('missing images: one RS701 per image at its first use; an engine error that
   await t.throwsAsync(missingBases(broken, [{ image: 'a:1', written: 'a:1', at }], new AbortController().signal), {
     message: 'daemon gone',
   });
+});
+
+test('a run without analysis: every Dockerfile it may build, less the images the orchestrators name', (t) => {
+  const dockerfiles = [
+    { file: 'Dockerfile.build', text: 'FROM golang:1.22\nRUN make\n' },
+    { file: 'Dockerfile', text: 'FROM myorg/builder AS b\nFROM busybox\nCOPY --from=b /app /app\n' },
+    { file: 'docker/Dockerfile.tools', text: 'FROM tools:3\n' },
+  ];
+  const makefile =
+    'IMAGE=myorg/builder\nbuild:\n\tdocker build -t $(IMAGE) -f Dockerfile.build .\n\tdocker build -t "tools:3" .\n';
+  const uses = runBases(dockerfiles, [makefile], new Map([['busybox', 'testbase/busybox:latest']]));
+  t.deepEqual(
+    uses.map((u) => `${u.image} ${u.at.file}:${u.at.line}`),
+    ['golang:1.22 Dockerfile.build:1', 'testbase/busybox:latest Dockerfile:2'],
+  );
+});
+
+test('a run without analysis: an absent image is an RS709 warning, not an RS701 refusal', async (t) => {
+  const engine = {
+    inspectImage: async () => {
+      throw new EngineError('no such image', [], 1, 'Error: No such image', true);
+    },
+  } as unknown as Engine;
+  const at = { file: 'Dockerfile.build', line: 1, column: 6 };
+  const found = await maybeMissingBases(
+    engine,
+    [{ image: 'golang:1.22', written: 'golang:1.22', at }],
+    new AbortController().signal,
+  );
+  t.deepEqual(
+    found.map((d) => [d.code, d.severity, d.file, d.line]),
+    [['RS709', 'warning', 'Dockerfile.build', 1]],
+  );
+  t.regex(found[0]!.message, /if the legacy run builds this Dockerfile, that build fails.*--image-map golang:1\.22=/);
 });
