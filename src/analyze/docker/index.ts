@@ -5,6 +5,7 @@
  * it against the folder).
  */
 import { diagnostic } from '../../model/diagnostic.js';
+import { globalOptions } from '../../shared/docker-cli.js';
 import type { CommandAnalyzer } from '../command.js';
 import * as build from './build.js';
 import * as cp from './cp.js';
@@ -74,30 +75,12 @@ const INERT = new Set([
   'container logs',
 ]);
 
-const GLOBAL_VALUED = new Set([
-  '-H',
-  '--host',
-  '-c',
-  '--context',
-  '--config',
-  '-l',
-  '--log-level',
-  '--tlscacert',
-  '--tlscert',
-  '--tlskey',
-]);
-
 const table = Object.values(REGISTRY)
   .flatMap((a) => a.verbs.map((v) => ({ verb: v, analyze: a.analyze })))
   .sort((a, b) => b.verb.length - a.verb.length);
 
 export const analyzeDocker: CommandAnalyzer = (call, sink) => {
-  let i = 0;
-  while (i < call.args.length && call.args[i]!.text.startsWith('-')) {
-    const t = call.args[i]!.text;
-    i += GLOBAL_VALUED.has(t) ? 2 : 1;
-  }
-  const rest = call.args.slice(i);
+  const rest = call.args.slice(globalOptions(call.args.map((w) => w.text)).verbAt);
   const words = rest.map((w) => w.text);
   for (const entry of table) {
     if (entry.verb.every((v, k) => words[k] === v)) {

@@ -6,6 +6,7 @@
  * `--context`, podman's `--connection`/`--url`/`--remote`) is refused, as the run must use the
  * engine verify was given. Verbs and their `image`/`container`/`buildx` spellings are one table.
  */
+import { globalOptions } from '../../../shared/docker-cli.js';
 import { rewriteBuild } from './build.js';
 import { Call } from './call.js';
 import { rewriteContainer } from './container.js';
@@ -105,47 +106,22 @@ const TABLE = VERBS.map(([verb, handler]) => ({ words: verb.split(' '), handler 
   (a, b) => b.words.length - a.words.length,
 );
 
-/** Global options that take a value (docker's and podman's), by name without dashes. */
-const GLOBAL_VALUED = new Set([
-  ...['config', 'l', 'log-level', 'tlscacert', 'tlscert', 'tlskey'],
-  ...['root', 'runroot', 'storage-driver', 'storage-opt', 'cgroup-manager', 'conmon', 'events-backend', 'hooks-dir'],
-  ...['network-cmd-path', 'network-config-dir', 'runtime', 'runtime-flag', 'tmpdir', 'volumepath', 'imagestore'],
-  ...['module', 'ssh', 'registries-conf', 'db-backend', 'out', 'cdi-spec-dir'],
-  ...['H', 'host', 'c', 'context', 'connection', 'url', 'identity'],
-]);
-const GLOBAL_FLAGS = new Set([
-  'D',
-  'debug',
-  'tls',
-  'tlsverify',
-  'v',
-  'version',
-  'h',
-  'help',
-  'syslog',
-  'noout',
-  'transient-store',
-]);
 /** Global options that name another engine than the one verify was given. */
 const OTHER_ENGINE = new Set(['H', 'host', 'c', 'context', 'connection', 'url', 'identity', 'r', 'remote']);
 
 export function rewriteCall(argv: readonly string[], ctx: ShimContext, state: ShimState, io: ShimIo): ShimDecision {
   try {
-    let i = 0;
-    while (i < argv.length && argv[i]!.startsWith('-') && argv[i] !== '-') {
-      const word = argv[i]!;
-      const long = word.startsWith('--');
-      const name = long ? word.slice(2).split('=')[0]! : word.slice(1, 2);
-      const inline = long ? word.includes('=') : word.length > 2;
-      if (OTHER_ENGINE.has(name))
+    const { options, verbAt: i } = globalOptions(argv);
+    for (const option of options) {
+      const word = option.words[0]!;
+      if (OTHER_ENGINE.has(option.name))
         throw new Refusal(
           `restage verify refused \`${ctx.client} ${word}\`: the legacy build must run on the engine verify was given, not another one. Remove ${word} from the script and give verify the engine to use instead.`,
         );
-      if (!GLOBAL_VALUED.has(name) && !GLOBAL_FLAGS.has(name) && !inline)
+      if (option.unknown)
         throw new Refusal(
           `restage verify refused \`${ctx.client} ${word}\`: restage does not know that global option, so it cannot tell the command from its value. Write it as \`${word}=VALUE\` if it takes a value, or report the option to restage.`,
         );
-      i += GLOBAL_VALUED.has(name) && !inline ? 2 : 1;
     }
     const rest = argv.slice(i);
     const entry = TABLE.find((e) => e.words.every((w, k) => rest[k] === w));
