@@ -9,7 +9,7 @@
 // field of a header-only entry (link, symlink, device, fifo) as data that follows, applies a pax
 // global header only to entries that also have a local one, reads base-256 -1 as 0, accepts an
 // archive without its end-of-archive block and fails on non-zero record padding after it. Tried
-// as readTar's backend (issue 8), that made these tests of test/verify/tar.test.ts fail: "header-only
+// as readTar's backend (issue 8), that made these tests of test/verify/manifest/tar.test.ts fail: "header-only
 // types carry no data…", "a global pax header applies…", "base-256 numbers…", "a stream without an
 // end-of-archive block throws", "record padding after the end of the archive is ignored".
 import { createHash } from 'node:crypto';

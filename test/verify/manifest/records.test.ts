@@ -1,7 +1,7 @@
 import test from 'ava';
-import { Records, sameEntry } from '../../src/verify/manifest/records.js';
-import type { FileEntry } from '../../src/verify/model.js';
-import { device, dir, file, hardlink, sha256, symlink } from './helpers/facts.js';
+import { Records, sameEntry } from '../../../src/verify/manifest/records.js';
+import type { FileEntry } from '../../../src/verify/model.js';
+import { device, dir, file, hardlink, sha256, symlink } from '../helpers/facts.js';
 
 const KINDS: readonly FileEntry[] = [
   file('/f', 'content', { mode: 0o4755, uid: 1000, gid: 4294967295, mtime: 1_700_000_000 }),

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { differ } from '../../src/verify/differs/config.js';
-import { defaultCompareOptions, type Difference, type ImageConfig } from '../../src/verify/model.js';
-import { side, type SideSpec } from './helpers/facts.js';
+import { differ } from '../../../src/verify/differs/config.js';
+import { defaultCompareOptions, type Difference, type ImageConfig } from '../../../src/verify/model.js';
+import { side, type SideSpec } from '../helpers/facts.js';
 
 type Spec = ImageConfig | SideSpec;
 const asSide = (spec: Spec): SideSpec =>

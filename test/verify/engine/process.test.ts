@@ -1,8 +1,15 @@
 /** The client-process layer, without an engine: `node -e` children stand in for the client. */
 import { spawn } from 'node:child_process';
 import test from 'ava';
-import { AbortError, SpawnError } from '../../src/verify/engine/engine.js';
-import { BoundedBuffer, exec, killOnAbort, LineSplitter, streamStdout, Tail } from '../../src/verify/engine/process.js';
+import { AbortError, SpawnError } from '../../../src/verify/engine/engine.js';
+import {
+  BoundedBuffer,
+  exec,
+  killOnAbort,
+  LineSplitter,
+  streamStdout,
+  Tail,
+} from '../../../src/verify/engine/process.js';
 
 const node = process.execPath;
 const script = (code: string): string[] => ['-e', code];

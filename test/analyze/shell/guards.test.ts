@@ -4,7 +4,7 @@
  * `exit 0` / plain `exit` in the main flow still end it.
  */
 import test from 'ava';
-import { analyzeText, summarize } from './helpers.js';
+import { analyzeText, summarize } from '../helpers.js';
 
 const BUILD = 'docker build -t b:1 -f Dockerfile.build .\n';
 const REST = 'docker create --name c b:1\ndocker cp c:/app ./app\ndocker rm c\ndocker build -t r:1 .\n';

@@ -2,8 +2,8 @@
 import test from 'ava';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REGISTRY } from '../../src/analyze/docker/index.js';
-import { ROOT } from '../helpers/fixtures.js';
+import { REGISTRY } from '../../../src/analyze/docker/index.js';
+import { ROOT } from '../../helpers/fixtures.js';
 
 test('the docker analyzer registry lists every analyzer file in src/analyze/docker', (t) => {
   const dir = path.join(ROOT, 'src', 'analyze', 'docker');

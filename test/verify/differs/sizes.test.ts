@@ -1,7 +1,7 @@
 import test from 'ava';
-import { differ } from '../../src/verify/differs/sizes.js';
-import { defaultCompareOptions, type Difference } from '../../src/verify/model.js';
-import { file, side, type SideSpec } from './helpers/facts.js';
+import { differ } from '../../../src/verify/differs/sizes.js';
+import { defaultCompareOptions, type Difference } from '../../../src/verify/model.js';
+import { file, side, type SideSpec } from '../helpers/facts.js';
 
 const sizes = test.macro((t, legacy: SideSpec, migrated: SideSpec, expected: readonly Partial<Difference>[]) => {
   const found = differ.compare(side(legacy), side(migrated), defaultCompareOptions);

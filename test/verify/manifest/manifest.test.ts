@@ -1,7 +1,7 @@
 import test from 'ava';
-import { ColumnManifest, makeManifest } from '../../src/verify/manifest/manifest.js';
-import type { FileEntry, Manifest } from '../../src/verify/model.js';
-import { dir, file, hardlink, symlink } from './helpers/facts.js';
+import { ColumnManifest, makeManifest } from '../../../src/verify/manifest/manifest.js';
+import type { FileEntry, Manifest } from '../../../src/verify/model.js';
+import { dir, file, hardlink, symlink } from '../helpers/facts.js';
 
 const BASE: readonly FileEntry[] = [
   dir('/'),

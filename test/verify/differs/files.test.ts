@@ -1,16 +1,16 @@
 import test from 'ava';
-import { differ } from '../../src/verify/differs/files.js';
-import { ColumnManifest } from '../../src/verify/manifest/manifest.js';
-import { readManifest } from '../../src/verify/manifest/read.js';
+import { differ } from '../../../src/verify/differs/files.js';
+import { ColumnManifest } from '../../../src/verify/manifest/manifest.js';
+import { readManifest } from '../../../src/verify/manifest/read.js';
 import {
   defaultCompareOptions,
   type CompareOptions,
   type Difference,
   type FileEntry,
   type Manifest,
-} from '../../src/verify/model.js';
-import { device, dir, file, hardlink, sha256, side, symlink } from './helpers/facts.js';
-import { chunkedStream, tarArchive, type TarSpec } from './helpers/tar-writer.js';
+} from '../../../src/verify/model.js';
+import { device, dir, file, hardlink, sha256, side, symlink } from '../helpers/facts.js';
+import { chunkedStream, tarArchive, type TarSpec } from '../helpers/tar-writer.js';
 
 interface Case {
   readonly legacy: readonly FileEntry[];

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { PathTable } from '../../src/verify/manifest/path-table.js';
+import { PathTable } from '../../../src/verify/manifest/path-table.js';
 
 test('rows are numbered by first arrival; a path added again keeps its row', (t) => {
   const table = new PathTable();

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { differ } from '../../src/verify/differs/history.js';
-import { defaultCompareOptions, type Difference, type LayerFact } from '../../src/verify/model.js';
-import { side } from './helpers/facts.js';
+import { differ } from '../../../src/verify/differs/history.js';
+import { defaultCompareOptions, type Difference, type LayerFact } from '../../../src/verify/model.js';
+import { side } from '../helpers/facts.js';
 
 /** A history entry; `layer: false` marks a metadata-only instruction. */
 type Layer = string | { readonly createdBy: string; readonly layer: false };

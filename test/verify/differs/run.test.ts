@@ -1,7 +1,7 @@
 import test from 'ava';
-import { differ } from '../../src/verify/differs/run.js';
-import { defaultCompareOptions, type Difference, type RunOutcome } from '../../src/verify/model.js';
-import { side } from './helpers/facts.js';
+import { differ } from '../../../src/verify/differs/run.js';
+import { defaultCompareOptions, type Difference, type RunOutcome } from '../../../src/verify/model.js';
+import { side } from '../helpers/facts.js';
 
 const ok: RunOutcome = { exitCode: 0, stdout: 'hello\nworld\n', stderr: '', timedOut: false };
 
@@ -179,7 +179,7 @@ test('one side failing is a difference, not the both-failed note, which both sid
 });
 
 test("the text report says when neither image's command succeeded, with both exit codes and stderr", async (t) => {
-  const { renderVerifyText } = await import('../../src/verify/report.js');
+  const { renderVerifyText } = await import('../../../src/verify/report.js');
   const summary = { exitCode: 127, timedOut: false, stderrHead: ['exec: "/app": not found'], nondeterministic: [] };
   const text = renderVerifyText({
     status: 'equivalent',

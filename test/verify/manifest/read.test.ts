@@ -1,9 +1,9 @@
 import test from 'ava';
-import { readManifest, type ReadManifestOptions } from '../../src/verify/manifest/read.js';
-import type { FileEntry } from '../../src/verify/model.js';
-import { sha256 } from './helpers/facts.js';
-import { syntheticSha256, syntheticTar, type SyntheticPlan } from './helpers/synthetic.js';
-import { chunkedStream, tarArchive, type TarSpec } from './helpers/tar-writer.js';
+import { readManifest, type ReadManifestOptions } from '../../../src/verify/manifest/read.js';
+import type { FileEntry } from '../../../src/verify/model.js';
+import { sha256 } from '../helpers/facts.js';
+import { syntheticSha256, syntheticTar, type SyntheticPlan } from '../helpers/synthetic.js';
+import { chunkedStream, tarArchive, type TarSpec } from '../helpers/tar-writer.js';
 
 interface Case {
   readonly tar: readonly TarSpec[];

@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import test from 'ava';
-import { compareImages, differs } from '../../src/verify/differs/index.js';
-import type { Differ } from '../../src/verify/model.js';
-import { file, side } from './helpers/facts.js';
+import { compareImages, differs } from '../../../src/verify/differs/index.js';
+import type { Differ } from '../../../src/verify/model.js';
+import { file, side } from '../helpers/facts.js';
 
-const folder = new URL('../../src/verify/differs/', import.meta.url);
+const folder = new URL('../../../src/verify/differs/', import.meta.url);
 const differFiles = readdirSync(folder, { withFileTypes: true })
   .filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && entry.name !== 'index.ts')
   .map((entry) => entry.name.slice(0, -'.ts'.length));

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import test from 'ava';
-import { readTar, TarFormatError, type TarEntry } from '../../src/verify/manifest/tar.js';
-import { sha256 } from './helpers/facts.js';
-import { chunkedStream, END_OF_ARCHIVE, entryBlocks, header, tarArchive } from './helpers/tar-writer.js';
+import { readTar, TarFormatError, type TarEntry } from '../../../src/verify/manifest/tar.js';
+import { sha256 } from '../helpers/facts.js';
+import { chunkedStream, END_OF_ARCHIVE, entryBlocks, header, tarArchive } from '../helpers/tar-writer.js';
 
 /** Every archive is read whole, in 13-byte chunks and one byte at a time: the entries must not change. */
 const DELIVERIES: readonly number[] = [Number.MAX_SAFE_INTEGER, 13, 1];

@@ -4,7 +4,7 @@
  * evaluator's args/env) replace the assumption.
  */
 import test from 'ava';
-import { analyzeText, summarize } from './helpers.js';
+import { analyzeText, summarize } from '../helpers.js';
 
 const SCRIPT =
   'ARCH=${1:-amd64}\nVERSION=${VERSION:-1.0}\nmkdir -p out\ndocker build -t app:$VERSION-$ARCH .\ndocker create --name c "app:$VERSION-$ARCH"\ndocker cp c:/app "${OUT-out}/app"\n';

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { differ } from '../../src/verify/differs/time.js';
-import { defaultCompareOptions, type Difference } from '../../src/verify/model.js';
-import { side } from './helpers/facts.js';
+import { differ } from '../../../src/verify/differs/time.js';
+import { defaultCompareOptions, type Difference } from '../../../src/verify/model.js';
+import { side } from '../helpers/facts.js';
 
 const time = test.macro((t, legacySeconds: number, migratedSeconds: number, expected: Partial<Difference>) => {
   const found = differ.compare(
