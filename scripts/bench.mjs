@@ -187,4 +187,19 @@ console.log(
 );
 
 console.log('\nthe sandboxed legacy run (scripts/bench-sandbox.mjs):');
-spawnSync(node, [path.join(root, 'scripts', 'bench-sandbox.mjs')], { cwd: root, env, stdio: 'inherit' });
+const sandbox = spawnSync(node, [path.join(root, 'scripts', 'bench-sandbox.mjs'), '--json'], {
+  cwd: root,
+  env,
+  encoding: 'utf8',
+});
+const sandboxLines = sandbox.stdout.trim().split('\n');
+console.log(sandboxLines.slice(0, -1).join('\n'));
+const perCallMs = JSON.parse(sandboxLines.at(-1)).shimOverheadMs;
+console.log("\nverify --legacy=run on the samples (one run each; the shim's share is calls x its overhead per call):");
+for (const sample of ['hello-c', 'welcome', 'dir-artifact']) {
+  const r = benchProcess('bench-legacy-run.mjs', [sample, ...map.filter((m) => m !== '--image-map')]);
+  const share = (r.calls * perCallMs) / 1000 / r.seconds;
+  console.log(
+    `  ${sample.padEnd(14)} ${r.status} (${r.mode}) in ${r.seconds.toFixed(2)} s, ${r.calls} docker calls, shim ${(share * 100).toFixed(1)}% of the wall time (target < 5%), peak RSS ${r.maxRssMB.toFixed(0)} MB (limit 150 MB)`,
+  );
+}

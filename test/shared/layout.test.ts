@@ -31,3 +31,32 @@ test('every directory under src/ has a directory of tests at the same path under
   const untested = folders.filter((rel) => !hasTestFile(path.join(ROOT, 'test', rel)));
   t.deepEqual(untested, [], 'src folders whose test/ folder holds no *.test.ts');
 });
+
+/** Files under `dir` (relative to ROOT) whose name ends in one of `extensions`. */
+function filesBelow(dir: string, extensions: readonly string[]): string[] {
+  return fs
+    .readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && extensions.some((x) => e.name.endsWith(x)))
+    .map((e) => path.relative(ROOT, path.join(e.parentPath ?? e.path, e.name)));
+}
+
+test('every test file that code comments, scripts and the documents cite exists (tests moved, citations stay true)', (t) => {
+  const citing = [
+    ...filesBelow('src', ['.ts']),
+    ...filesBelow('scripts', ['.mjs', '.sh']),
+    'README.md',
+    'CHANGELOG.md',
+    'SECURITY.md',
+  ];
+  const cited = citing.flatMap((file) =>
+    [...fs.readFileSync(path.join(ROOT, file), 'utf8').matchAll(/\btest\/[\w./-]+\.test\.ts\b/g)].map((m) => ({
+      file,
+      cites: m[0],
+    })),
+  );
+  t.true(cited.length > 5, `citations found: ${cited.length}`);
+  t.deepEqual(
+    cited.filter((c) => !fs.existsSync(path.join(ROOT, c.cites))),
+    [],
+  );
+});

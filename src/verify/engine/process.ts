@@ -1,7 +1,7 @@
 /**
  * Client processes, independent of any engine's vocabulary: one argv (never a shell), bounded
  * capture, output as lines, cancellation by AbortSignal. Shared by the docker and podman engines;
- * test/verify/process.test.ts drives it with `node -e` children.
+ * test/verify/engine/process.test.ts drives it with `node -e` children.
  *
  * Every child gets its own process group: a terminal's Ctrl-C reaches restage alone, which then
  * cancels the child itself (podman build, signalled directly, leaves its RUN container behind).
