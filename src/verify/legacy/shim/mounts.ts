@@ -27,7 +27,13 @@ export function bindSource(call: Call, written: string, spelled: string): string
       `${source} is outside the repository ${ctx.repo}, and the engine would read and write it on the real host, not in verify's scratch copy`,
       fix,
     );
-  const resolved = followLinks(call, source);
+  if (!call.io.readlink)
+    call.refuse(
+      what,
+      'this shim cannot read symbolic links, so it cannot tell whether the engine would follow one out of the repository (a restage bug)',
+      'Report it to restage',
+    );
+  const resolved = followLinks(ctx.repo, call.io.readlink.bind(call.io), source);
   if (typeof resolved !== 'string')
     call.refuse(
       what,
@@ -49,8 +55,11 @@ const MAX_LINKS = 40;
  * may create it). Refused (the link named) when a link leads outside the repository at any step:
  * an absolute target counts as inside only when it starts with the repository's own path.
  */
-function followLinks(call: Call, source: string): string | { link: string; target: string; loop?: boolean } {
-  const { repo } = call.ctx;
+function followLinks(
+  repo: string,
+  readlink: (path: string) => string | null,
+  source: string,
+): string | { link: string; target: string; loop?: boolean } {
   const parts = path.posix.relative(repo, source).split('/');
   let at = repo;
   let links = 0;
@@ -64,7 +73,7 @@ function followLinks(call: Call, source: string): string | { link: string; targe
       continue;
     }
     const next = path.posix.join(at, part);
-    const target = call.io.readlink(next);
+    const target = readlink(next);
     if (target === null) {
       at = next;
       continue;
