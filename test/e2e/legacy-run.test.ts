@@ -1,8 +1,9 @@
 /**
  * verify runs the real legacy pipeline in bubblewrap (issue 9), on the real engine: a Makefile
  * pipeline judged against a hand-written multi-stage file and a mutant of it; a bind-mount
- * extraction; a script that pushes, logs in and prunes (none executed); a script that writes above
- * the repository, to /tmp and to $HOME (nothing of the user's changes); a script the analysis
+ * extraction; a runtime Dockerfile FROM ${BASE} naming the script's own builder; a script that
+ * pushes, logs in and prunes (none executed); a script that writes above the repository, to /tmp
+ * and to $HOME (nothing of the user's changes); a script the analysis
  * misreads on purpose (the trace check says where); SIGINT during the run (nothing left). Every
  * case also checks that the repository, a directory beside it and sentinels under the temp dir and
  * $HOME hash the same before and after.
@@ -165,6 +166,21 @@ e2e(
     t.is(r.status, 'equivalent', JSON.stringify(r));
     t.false(fs.existsSync(path.join(w.repo, 'out')));
     t.deepEqual(w.snapshot(), before);
+    t.deepEqual(leftovers(r.session!), []);
+  },
+);
+
+e2e(
+  'a runtime Dockerfile FROM ${BASE} (ARG BASE=myorg/builder) builds on the image the script built, not a pulled one',
+  async (t) => {
+    const w = workspace(t, () => ({
+      Dockerfile: 'ARG BASE=myorg/builder\nFROM ${BASE}\nCMD ["cat", "/src/app"]\n',
+      'Dockerfile.build': BUILDER,
+      'Dockerfile.multi': `${BUILDER}CMD ["cat", "/src/app"]\n`,
+      'build.sh': script('docker build -t myorg/builder -f Dockerfile.build .', 'docker build -t fb:1 .'),
+    }));
+    const r = verify(w.repo, ['--dockerfile', path.join(w.repo, 'Dockerfile.multi')]);
+    t.is(r.status, 'equivalent', JSON.stringify(r));
     t.deepEqual(leftovers(r.session!), []);
   },
 );

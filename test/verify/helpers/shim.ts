@@ -25,6 +25,8 @@ export const ctx: ShimContext = {
 export interface Setup {
   readonly state?: ShimState;
   readonly files?: Readonly<Record<string, string>>;
+  /** Symbolic links: path -> target as the link holds it. */
+  readonly links?: Readonly<Record<string, string>>;
   readonly stdin?: string;
   readonly ctx?: Partial<ShimContext>;
 }
@@ -34,6 +36,7 @@ export function decide(argv: readonly string[], setup: Setup = {}): ShimDecision
   let reads = 0;
   const io = {
     readFile: (p: string) => setup.files?.[p] ?? null,
+    readlink: (p: string) => setup.links?.[p] ?? null,
     stdin: () => {
       reads++;
       return setup.stdin ?? '';

@@ -11,7 +11,7 @@ import { BUILD } from '../../../analyze/docker/build.js';
 import { lastValue, parseWords, spec } from '../../../shared/docker-options.js';
 import { widen, type Call, type Option } from './call.js';
 import { refuseUnknown } from './container.js';
-import { mayRewrite, placeDockerfile, rewriteDockerfile } from './dockerfile.js';
+import { mayRewrite, placeDockerfile, rewriteDockerfile, type VariableImages } from './dockerfile.js';
 import { volumeOption } from './mounts.js';
 import type { ShimDecision } from './types.js';
 
@@ -121,7 +121,12 @@ export function rewriteBuild(call: Call): ShimDecision {
       if (m) call.setValue(option, `${m[1]}=docker-image://${call.image(m[2]!)}`);
     }
   }
-  dockerfile(call, parsed.positionals[0]?.text, parsed.options.filter((o) => o.name === 'file').at(-1));
+  const variables: VariableImages = {
+    buildArgs: buildArgs(parsed.options),
+    own: (image) => call.madeImage(image),
+    copyFromExpands: call.ctx.client === 'podman',
+  };
+  dockerfile(call, parsed.positionals[0]?.text, parsed.options.filter((o) => o.name === 'file').at(-1), variables);
   for (const option of parsed.options)
     if (option.name === 'tag' && option.value) call.setValue(option, call.newTag(option.value.text));
   call.add('--no-cache', call.labelOption);
@@ -133,8 +138,26 @@ export function rewriteBuild(call: Call): ShimDecision {
   return call.run();
 }
 
+/** `--build-arg NAME=VALUE`, the last of a name winning; `--build-arg NAME` takes the client's environment, unknown here. */
+function buildArgs(options: readonly Option[]): Map<string, string | null> {
+  const args = new Map<string, string | null>();
+  for (const option of options) {
+    const text = option.name === 'build-arg' ? option.value?.text : undefined;
+    if (text === undefined) continue;
+    const eq = text.indexOf('=');
+    args.set(eq < 0 ? text : text.slice(0, eq), eq < 0 ? null : text.slice(eq + 1));
+  }
+  return args;
+}
+
 /** Rewrites the Dockerfile the build reads, from a file or standard input; before the build's own tags are recorded. */
-function dockerfile(call: Call, context: string | undefined, file: Option | undefined): void {
+function dockerfile(
+  call: Call,
+  context: string | undefined,
+  file: Option | undefined,
+  variables: VariableImages,
+): void {
+  const rewrite = (text: string) => rewriteDockerfile(text, (image) => call.image(image), variables);
   if (context === undefined || !mayRewrite(call)) return;
   if (context === '-') {
     const text = call.io.stdin();
@@ -144,7 +167,7 @@ function dockerfile(call: Call, context: string | undefined, file: Option | unde
         'the context is a tar archive, whose Dockerfile the run cannot rewrite to its own image tags',
         'Build from a directory (`docker build -f Dockerfile DIR`)',
       );
-    call.stdin = rewriteDockerfile(text, (image) => call.image(image));
+    call.stdin = rewrite(text);
     return;
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@'))
@@ -154,7 +177,7 @@ function dockerfile(call: Call, context: string | undefined, file: Option | unde
       'Build from a local checkout of that repository',
     );
   if (file?.value?.text === '-') {
-    call.stdin = rewriteDockerfile(call.io.stdin(), (image) => call.image(image));
+    call.stdin = rewrite(call.io.stdin());
     return;
   }
   const { cwd, client } = call.ctx;
@@ -164,7 +187,7 @@ function dockerfile(call: Call, context: string | undefined, file: Option | unde
         path.posix.resolve(cwd, context, n),
       );
   const found = candidates.find((c) => call.io.readFile(c) !== null);
-  const placed = found === undefined ? null : placeDockerfile(call, found);
+  const placed = found === undefined ? null : placeDockerfile(call, found, rewrite);
   if (placed === null) return;
   if (file?.value) call.setValue(file, placed);
   else call.add(`--file=${placed}`);

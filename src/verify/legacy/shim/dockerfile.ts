@@ -1,7 +1,13 @@
 /**
  * A build's Dockerfile under the run's names: FROM images, `COPY --from=<image>` and
  * `RUN --mount=…,from=<image>` that name a tag the run made (or a base the image map replaces)
- * are rewritten; stage names, `scratch` and `${ARG}` references are not. The rewritten file goes
+ * are rewritten; stage names and `scratch` are not. A FROM written with variables (`FROM
+ * ${BASE}`) whose value for this build (args.ts) names a tag the run made is rewritten to that
+ * tag; a value naming anything else, or none the shim can know, stays as written — base images
+ * behind a variable are not image-mapped, as the restage side maps literal references only. So is
+ * `COPY --from=$X` under podman, whose builder expands the stage's ARGs there; docker's does not
+ * (the build fails, as it would outside verify), nor does either in `RUN --mount=from=`, which
+ * stay as written. The rewritten file goes
  * to the scratch directory, never into the repository copy, where it would enter the build
  * context; a `<Dockerfile>.dockerignore` beside the original is copied beside it, as BuildKit
  * looks for it next to the Dockerfile it is given.
@@ -10,19 +16,38 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { applyEdits } from '../../../emit/dockerfile.js';
 import type { TextEdit } from '../../../model/plan.js';
+import type { ParsedDockerfile } from '../../../model/dockerfile.js';
 import { parseDockerfile } from '../../../parse/dockerfile.js';
 import { imageReferences } from '../../scratch.js';
+import { expandWord, globalScope, stageScope, type BuildArgs } from './args.js';
 import type { Call } from './call.js';
 
-/** The Dockerfile text with its image references passed through `resolve` (unchanged text when none changes). */
-export function rewriteDockerfile(text: string, resolve: (image: string) => string): string {
+/** How references written with variables are resolved: the build's arguments, and the run's tag for an image (else null). */
+export interface VariableImages {
+  readonly buildArgs: BuildArgs;
+  readonly own: (image: string) => string | null;
+  /** Whether `COPY --from=` expands variables (podman's builder does, docker's does not). */
+  readonly copyFromExpands: boolean;
+}
+
+/**
+ * The Dockerfile text with its literal image references passed through `resolve`, and those
+ * written with variables through `variables` when given (unchanged text when none changes).
+ */
+export function rewriteDockerfile(
+  text: string,
+  resolve: (image: string) => string,
+  variables?: VariableImages,
+): string {
   const dockerfile = parseDockerfile('Dockerfile', text).dockerfile;
   const edits: TextEdit[] = [];
   for (const ref of imageReferences(dockerfile)) {
+    if (ref.image.includes('$')) continue;
     const to = resolve(ref.image);
     if (to !== ref.image)
       edits.push({ start: ref.span.start, end: ref.span.end, text: ref.flag ? `--from=${to}` : to });
   }
+  if (variables) edits.push(...variableEdits(dockerfile, variables));
   const stages = new Set(dockerfile.stages.map((s) => s.name).filter((n): n is string => n !== null));
   for (const inst of dockerfile.instructions) {
     if (inst.keyword !== 'RUN') continue;
@@ -42,19 +67,46 @@ export function rewriteDockerfile(text: string, resolve: (image: string) => stri
   return edits.length === 0 ? text : applyEdits(text, edits);
 }
 
+/** Edits for FROM (and podman's `COPY --from=`) written with variables whose value names a tag the run made. */
+function variableEdits(dockerfile: ParsedDockerfile, variables: VariableImages): TextEdit[] {
+  const stages = new Set(dockerfile.stages.map((s) => s.name).filter((n): n is string => n !== null));
+  const own = (written: string, scope: ReturnType<typeof globalScope>) => {
+    const value = expandWord(written, scope, dockerfile.escapeChar);
+    // A value naming a stage refers to that stage, whatever the run tagged.
+    if (value === null || stages.has(value.toLowerCase()) || /^\d+$/.test(value)) return null;
+    return variables.own(value);
+  };
+  const edits: TextEdit[] = [];
+  const global = globalScope(dockerfile, variables.buildArgs);
+  for (const stage of dockerfile.stages) {
+    const token = stage.from.args.find((a) => !a.raw.startsWith('--'));
+    const to = token?.raw.includes('$') ? own(token.raw, global) : null;
+    if (token && to !== null) edits.push({ start: token.start, end: token.end, text: to });
+    if (!variables.copyFromExpands) continue;
+    stage.instructions.forEach((inst, i) => {
+      const from = inst.keyword === 'COPY' ? inst.flags.find((f) => f.name === 'from') : undefined;
+      if (!from?.value?.includes('$')) return;
+      const image = own(from.value, stageScope(dockerfile, stage.instructions.slice(0, i), variables.buildArgs));
+      if (image !== null) edits.push({ start: from.start, end: from.end, text: `--from=${image}` });
+    });
+  }
+  return edits;
+}
+
 /** Whether any Dockerfile could need rewriting: the run made a tag, or images are mapped. */
 export function mayRewrite(call: Call): boolean {
   return Object.keys(call.state.images).length > 0 || call.ctx.imageMap.size > 0;
 }
 
 /**
- * Rewrites the Dockerfile at `file` (as the script sees it) into the scratch directory; returns the
- * new path, or null when nothing changes or the file cannot be read (the engine then reports it).
+ * Rewrites the Dockerfile at `file` (as the script sees it) through `rewrite` into the scratch
+ * directory; returns the new path, or null when nothing changes or the file cannot be read (the
+ * engine then reports it).
  */
-export function placeDockerfile(call: Call, file: string): string | null {
+export function placeDockerfile(call: Call, file: string, rewrite: (text: string) => string): string | null {
   const text = call.io.readFile(file);
   if (text === null) return null;
-  const rewritten = rewriteDockerfile(text, (image) => call.image(image));
+  const rewritten = rewrite(text);
   if (rewritten === text) return null;
   // Content-addressed: a script running builds in parallel never overwrites another's file.
   const digest = createHash('sha256').update(file).update('\0').update(rewritten).digest('hex').slice(0, 16);

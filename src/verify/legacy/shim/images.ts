@@ -5,12 +5,11 @@
  * `load` is refused, as it would tag images under the archive's names, the user's own among them.
  * Named volumes are always the run's own (mounts.ts).
  */
-import { namesVersion, repositoryKey } from '../../../shared/image-ref.js';
 import { hasFlag, lastValue, parseWords, spec } from '../../../shared/docker-options.js';
 import { mapImage } from '../../scratch.js';
 import type { Arg, Call } from './call.js';
 import { refuseUnknown } from './container.js';
-import { prefixedRepository } from './names.js';
+import { runPattern } from './references.js';
 import type { ShimDecision } from './types.js';
 
 const NONE = spec([], []);
@@ -48,20 +47,25 @@ export function rewriteRmi(call: Call): ShimDecision {
   return call.run();
 }
 
-/** `images [REPOSITORY[:TAG]]`: a repository the run tagged is listed under its prefixed name; base images stay visible. */
+/**
+ * `images [REPOSITORY[:TAG]]`: a pattern naming tags the run made (the argument, `--filter
+ * reference=`) lists them under their prefixed names (references.ts); `before=`/`since=` name the
+ * run's image by its prefixed tag. Base images stay visible.
+ */
 export function rewriteImages(call: Call): ShimDecision {
   const parsed = parseWords(
     call.args,
     spec(['f|filter', 'format'], ['a|all', 'q|quiet', 'digests', 'no-trunc', 'tree', 'n|noheading', 'history']),
   );
   refuseUnknown(call, parsed.unknown);
+  const made = Object.values(call.state.images);
   const name = parsed.positionals[0];
-  if (name && namesVersion(name.text)) call.set(name, call.madeImage(name.text) ?? name.text);
-  else if (name) {
-    // Without a tag the positional names a repository: every tag of it the run made.
-    const repository = repositoryKey(name.text);
-    if (Object.keys(call.state.images).some((key) => repositoryKey(key) === repository))
-      call.set(name, prefixedRepository(call.ctx.runId, name.text) ?? name.text);
+  if (name) call.set(name, runPattern(call.ctx.runId, made, name.text));
+  for (const option of parsed.options) {
+    const m = option.name === 'filter' ? /^(reference|before|since)=(.*)$/.exec(option.value?.text ?? '') : null;
+    if (!m) continue;
+    const value = m[1] === 'reference' ? runPattern(call.ctx.runId, made, m[2]!) : (call.madeImage(m[2]!) ?? m[2]!);
+    if (value !== m[2]) call.setValue(option, `${m[1]}=${value}`);
   }
   return call.run();
 }

@@ -2,9 +2,13 @@
  * Bind mounts and volumes of `run`/`create` (and podman's `build -v`). The engine resolves a bind
  * mount's source on the real host, outside the sandbox's view: a source in the repository is
  * translated to the same place in the scratch copy, and one outside it is refused (a `-v /tmp/x`
- * would reach the host's /tmp, not the sandbox's). A named volume becomes the run's own
- * (`<runId>_<name>`), so the script neither reads nor writes the user's volume of that name; the
- * caller removes volumes by that prefix. An anonymous volume (`-v /data`) stays.
+ * would reach the host's /tmp, not the sandbox's). The engine follows symbolic links on the host
+ * too: a source that is, or passes through, a link is translated as the link resolves, and one
+ * that leads outside the repository is refused — the copy keeps the script's links as written, so
+ * a link to `/home/u/secrets` (or to the user's real repository path) would reach the user's own
+ * files. A named volume becomes the run's own (`<runId>_<name>`), so the script neither reads
+ * nor writes the user's volume of that name; the caller removes volumes by that prefix. An
+ * anonymous volume (`-v /data`) stays.
  */
 import path from 'node:path';
 import { isWithin } from '../../../shared/paths.js';
@@ -14,13 +18,78 @@ import type { Call, Option } from './call.js';
 export function bindSource(call: Call, written: string, spelled: string): string {
   const { ctx } = call;
   const source = path.posix.resolve(ctx.cwd, written);
+  const what = `with the bind mount \`${spelled}\``;
+  const fix =
+    'Mount a directory inside the repository instead (e.g. "$PWD/out"), or copy the files out with `docker cp`';
   if (!isWithin(source, ctx.repo))
     call.refuse(
-      `with the bind mount \`${spelled}\``,
+      what,
       `${source} is outside the repository ${ctx.repo}, and the engine would read and write it on the real host, not in verify's scratch copy`,
-      'Mount a directory inside the repository instead (e.g. "$PWD/out"), or copy the files out with `docker cp`',
+      fix,
     );
-  return path.posix.join(ctx.copy, path.posix.relative(ctx.repo, source));
+  if (!call.io.readlink)
+    call.refuse(
+      what,
+      'this shim cannot read symbolic links, so it cannot tell whether the engine would follow one out of the repository (a restage bug)',
+      'Report it to restage',
+    );
+  const resolved = followLinks(ctx.repo, call.io.readlink.bind(call.io), source);
+  if (typeof resolved !== 'string')
+    call.refuse(
+      what,
+      resolved.loop
+        ? `${resolved.link} is a symbolic link that leads round in a loop`
+        : `${resolved.link} is a symbolic link to ${resolved.target}, which leads outside the repository ${ctx.repo}; the engine follows it on the real host and would read and write the user's own files, not verify's scratch copy`,
+      fix,
+    );
+  return path.posix.join(ctx.copy, path.posix.relative(ctx.repo, resolved));
+}
+
+/** Linux's limit of links followed in one path lookup (beyond it: ELOOP). */
+const MAX_LINKS = 40;
+
+/**
+ * `source` (in the repository) with every symbolic link in it followed, part by part as the
+ * kernel does (a `..` after a link leaves the link's target), reading the links in the
+ * repository as the script sees it. A part that does not exist is taken as written (the engine
+ * may create it). Refused (the link named) when a link leads outside the repository at any step:
+ * an absolute target counts as inside only when it starts with the repository's own path.
+ */
+function followLinks(
+  repo: string,
+  readlink: (path: string) => string | null,
+  source: string,
+): string | { link: string; target: string; loop?: boolean } {
+  const parts = path.posix.relative(repo, source).split('/');
+  let at = repo;
+  let links = 0;
+  let last = { link: source, target: source };
+  while (parts.length > 0) {
+    const part = parts.shift()!;
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      at = path.posix.dirname(at);
+      if (!isWithin(at, repo)) return last;
+      continue;
+    }
+    const next = path.posix.join(at, part);
+    const target = readlink(next);
+    if (target === null) {
+      at = next;
+      continue;
+    }
+    last = { link: next, target };
+    if (++links > MAX_LINKS) return { ...last, loop: true };
+    const rest = target.split('/');
+    if (target.startsWith('/')) {
+      const root = repo.split('/');
+      if (!root.every((p, i) => rest[i] === p)) return last;
+      rest.splice(0, root.length);
+      at = repo;
+    }
+    parts.unshift(...rest);
+  }
+  return at;
 }
 
 /** `-v SRC:DST[:OPTS]`: a path source (starting with `/` or `.`) is a bind mount, a bare name a named volume. */

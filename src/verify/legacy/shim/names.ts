@@ -9,7 +9,7 @@
 import { parseImageRef } from '../../../shared/image-ref.js';
 
 /** `docker.io`, `localhost-5000`: the registry as one lower-case path component. */
-function registryComponent(domain: string): string {
+export function registryComponent(domain: string): string {
   return domain
     .toLowerCase()
     .replace(/[^a-z0-9.]+/g, '-')

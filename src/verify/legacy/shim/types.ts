@@ -57,6 +57,12 @@ export interface ShimIo {
   readFile(path: string): string | null;
   /** The call's standard input, read whole; called at most once. */
   stdin(): string;
+  /**
+   * The target of the symbolic link at `path` as the link holds it (relative or absolute), or
+   * null when `path` is no symbolic link or does not exist; paths as the script sees them. An io
+   * without it gets every bind mount refused, as the shim cannot tell where the engine would go.
+   */
+  readlink?(path: string): string | null;
 }
 
 export const EMPTY_STATE: ShimState = { images: {}, containers: {}, ids: [] };

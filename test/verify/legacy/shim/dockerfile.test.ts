@@ -2,7 +2,7 @@
 import test from 'ava';
 import { rewriteDockerfile } from '../../../../src/verify/legacy/shim/dockerfile.js';
 import type { ShimDecision } from '../../../../src/verify/legacy/shim/rewrite.js';
-import { argvOf, BUILT, decide, RUN, type Setup } from '../../helpers/shim.js';
+import { argvOf, BUILT, decide, RUN, stateWith, type Setup } from '../../helpers/shim.js';
 
 const BUILDER = `${RUN}/docker.io/library/builder:latest`;
 const resolve = (image: string) => (image === 'builder' || image === 'builder:latest' ? BUILDER : image);
@@ -31,6 +31,104 @@ test(
   'FROM alpine AS builder\nFROM alpine\nRUN --mount=from=builder,target=/x true\nCOPY --from=builder /a /a\nCOPY --from=0 /a /a\n',
 );
 test(texts, 'ARG BASE=builder\nFROM $BASE\n# FROM builder\n', 'ARG BASE=builder\nFROM $BASE\n# FROM builder\n');
+test('without the build’s variables, a reference written with one is left as it is', (t) => {
+  t.is(
+    rewriteDockerfile('ARG B=builder\nFROM $B\n', () => BUILDER),
+    'ARG B=builder\nFROM $B\n',
+  );
+});
+
+const MYORG = `${RUN}/docker.io/myorg/builder:latest`;
+const OWN = stateWith({
+  'docker.io/library/builder:latest': BUILDER,
+  'docker.io/myorg/builder:latest': MYORG,
+});
+/** A build of a Dockerfile written with variables: the text it is given (the written one when it needs no copy). */
+const variables = test.macro({
+  exec(t, text: string, options: string[], expected: string, client: 'docker' | 'podman' = 'docker') {
+    const d = run(
+      decide(['build', ...options, '-t', 'app', '.'], {
+        state: OWN,
+        files: { '/home/u/proj/Dockerfile': text },
+        ctx: { client, imageMap: new Map() },
+      }),
+    );
+    t.is(d.files[0]?.text ?? text, expected);
+  },
+  title: (_p, text: string, options: string[], _e: string, client: string = 'docker') =>
+    `${client} build ${options.join(' ')} of ${JSON.stringify(text)}`,
+});
+test(variables, 'ARG BASE=myorg/builder\nFROM ${BASE}\n', [], `ARG BASE=myorg/builder\nFROM ${MYORG}\n`);
+test(variables, 'ARG BASE=myorg/builder\nFROM $BASE AS rt\n', [], `ARG BASE=myorg/builder\nFROM ${MYORG} AS rt\n`);
+test(
+  variables,
+  'ARG BASE=alpine\nFROM ${BASE}\n',
+  ['--build-arg', 'BASE=myorg/builder'],
+  `ARG BASE=alpine\nFROM ${MYORG}\n`,
+);
+test(
+  variables,
+  'ARG BASE=alpine\nFROM ${BASE}\n',
+  ['--build-arg=BASE=alpine', '--build-arg', 'BASE=myorg/builder:latest'],
+  `ARG BASE=alpine\nFROM ${MYORG}\n`,
+);
+test(
+  variables,
+  'ARG BASE=myorg/builder\nFROM ${BASE}\n',
+  ['--build-arg', 'BASE=alpine'],
+  'ARG BASE=myorg/builder\nFROM ${BASE}\n',
+);
+test(variables, 'ARG BASE\nFROM ${BASE:-myorg/builder}\n', [], `ARG BASE\nFROM ${MYORG}\n`);
+test(variables, 'ARG BASE=x\nFROM ${BASE:+builder}\n', [], `ARG BASE=x\nFROM ${BUILDER}\n`);
+test(variables, 'ARG TAG=latest\nFROM myorg/builder:${TAG}\n', [], `ARG TAG=latest\nFROM ${MYORG}\n`);
+test(variables, 'ARG BASE=alpine\nFROM $BASE\n', [], 'ARG BASE=alpine\nFROM $BASE\n');
+test(variables, 'ARG BASE\nFROM $BASE\n', ['--build-arg', 'BASE'], 'ARG BASE\nFROM $BASE\n');
+test(variables, 'FROM $BASE\n', ['--build-arg', 'BASE=myorg/builder'], 'FROM $BASE\n');
+test(variables, 'FROM myorg/builder-$TARGETARCH\n', [], 'FROM myorg/builder-$TARGETARCH\n');
+test(
+  variables,
+  'ARG B=builder\nFROM alpine AS builder\nFROM ${B}\n',
+  [],
+  'ARG B=builder\nFROM alpine AS builder\nFROM ${B}\n',
+);
+test(
+  variables,
+  'ARG B=myorg/builder\nFROM alpine\nARG B\nCOPY --from=$B /a /a\n',
+  [],
+  'ARG B=myorg/builder\nFROM alpine\nARG B\nCOPY --from=$B /a /a\n',
+);
+test(
+  variables,
+  'ARG B=myorg/builder\nFROM alpine\nARG B\nCOPY --from=$B /a /a\n',
+  [],
+  `ARG B=myorg/builder\nFROM alpine\nARG B\nCOPY --from=${MYORG} /a /a\n`,
+  'podman',
+);
+test(
+  variables,
+  'FROM alpine\nARG SRC=alpine\nCOPY --from=${SRC} /a /a\nRUN --mount=from=$SRC,target=/x true\n',
+  ['--build-arg', 'SRC=builder'],
+  `FROM alpine\nARG SRC=alpine\nCOPY --from=${BUILDER} /a /a\nRUN --mount=from=$SRC,target=/x true\n`,
+  'podman',
+);
+test(
+  variables,
+  'ARG B=myorg/builder\nFROM alpine\nCOPY --from=$B /a /a\n',
+  [],
+  'ARG B=myorg/builder\nFROM alpine\nCOPY --from=$B /a /a\n',
+  'podman',
+);
+
+test('a Dockerfile on standard input gets its variables resolved too', (t) => {
+  const d = run(
+    decide(['build', '--build-arg', 'BASE=myorg/builder', '-f', '-', '.'], {
+      state: OWN,
+      stdin: 'ARG BASE\nFROM $BASE\n',
+    }),
+  );
+  t.is(d.stdin, `ARG BASE\nFROM ${MYORG}\n`);
+  t.true(d.argv.includes('BASE=myorg/builder'), 'the --build-arg stays as written');
+});
 
 const files = {
   '/home/u/proj/Dockerfile': 'FROM builder\nCOPY . /src\n',

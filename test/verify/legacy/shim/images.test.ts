@@ -23,6 +23,31 @@ test(rewrites, ['images', 'builder'], ['images', `${RUN}/docker.io/library/build
 test(rewrites, ['images', '-q', 'builder:latest'], ['images', '-q', BUILDER]);
 test(rewrites, ['images', 'alpine'], ['images', 'alpine']);
 test(rewrites, ['image', 'ls'], ['image', 'ls']);
+test(
+  rewrites,
+  ['images', '--filter', 'reference=builder'],
+  ['images', '--filter', `reference=${RUN}/docker.io/library/builder`],
+);
+test(rewrites, ['images', '-q', '-f', 'reference=builder:latest'], ['images', '-q', '-f', `reference=${BUILDER}`]);
+test(rewrites, ['images', '--filter=reference=b*'], [`images`, `--filter=reference=${RUN}/docker.io/library/b*`]);
+test(rewrites, ['image', 'ls', '-freference=builder'], ['image', 'ls', `-freference=${RUN}/docker.io/library/builder`]);
+test(rewrites, ['images', 'b*:latest'], ['images', `${RUN}/docker.io/library/b*:latest`]);
+test(rewrites, ['images', '-f', 'reference=alpine'], ['images', '-f', 'reference=alpine']);
+test(
+  rewrites,
+  ['images', '-f', 'dangling=true', '-f', 'reference=a*'],
+  ['images', '-f', 'dangling=true', '-f', 'reference=a*'],
+);
+test(
+  rewrites,
+  ['images', '-f', 'since=builder', '-f', 'before=alpine'],
+  ['images', '-f', `since=${BUILDER}`, '-f', 'before=alpine'],
+);
+test(
+  rewrites,
+  ['image', 'list', '--filter', 'reference=builder', '--filter', 'reference=alpine'],
+  ['image', 'list', '--filter', `reference=${RUN}/docker.io/library/builder`, '--filter', 'reference=alpine'],
+);
 test(rewrites, ['pull', 'alpine:3'], ['pull', 'alpine:3']);
 test(rewrites, ['save', '-o', 'out/b.tar', 'builder', 'alpine'], ['save', '-o', 'out/b.tar', BUILDER, 'alpine']);
 test(rewrites, ['history', 'builder'], ['history', BUILDER]);

@@ -3,7 +3,8 @@
  * repository becomes the scratch copy's path and one outside is refused; named volumes are the run's own.
  */
 import test from 'ava';
-import { argvOf, decide, LABEL, RUN, type Setup } from '../../helpers/shim.js';
+import { EMPTY_STATE, rewriteCall } from '../../../../src/verify/legacy/shim/rewrite.js';
+import { argvOf, ctx, decide, LABEL, RUN, type Setup } from '../../helpers/shim.js';
 
 const ADDED = [LABEL, '--network=none'];
 const COPY = '/var/tmp/restage/copy';
@@ -58,3 +59,86 @@ test(
   /the bind mount `--mount type=bind,source=\/etc,target=\/etc`: \/etc is outside/,
 );
 test(refuses, ['-v', 'bad/name:/x'], /no valid volume name/);
+
+/** Symbolic links in the repository (read through the io, as the script sees them): path -> target as written. */
+const LINKS = {
+  '/home/u/proj/secrets': '/home/u/secrets',
+  '/home/u/proj/up': '../other',
+  '/home/u/proj/deep/up2': '../../../etc',
+  '/home/u/proj/data': 'assets/data',
+  '/home/u/proj/abs': '/home/u/proj/assets',
+  '/home/u/proj/assets/back': '..',
+  '/home/u/proj/ci/dir': '../deep',
+  '/home/u/proj/hop': 'ci/dir/up2',
+  '/home/u/proj/root': '/',
+  '/home/u/proj/viaroot': 'root/../home/u/proj/assets',
+  '/home/u/proj/similar': '/home/u/project2/x',
+  '/home/u/proj/loop': 'loop2',
+  '/home/u/proj/loop2': 'loop',
+};
+const linked = { links: LINKS };
+test(mounts, ['-v', '/home/u/proj/data:/d'], ['-v', `${COPY}/assets/data:/d`], linked);
+test(mounts, ['-v', './data/sub:/d'], ['-v', `${COPY}/assets/data/sub:/d`], linked);
+test(mounts, ['-v', '/home/u/proj/abs/x:/d:ro'], ['-v', `${COPY}/assets/x:/d:ro`], linked);
+test(mounts, ['-v', '/home/u/proj/assets/back/out:/o'], ['-v', `${COPY}/out:/o`], linked);
+test(mounts, ['-v', '/home/u/proj/ci/dir/x:/d'], ['-v', `${COPY}/deep/x:/d`], linked);
+test(mounts, ['-v', '/home/u/proj/ci/dir/../y:/d'], ['-v', `${COPY}/ci/y:/d`], linked);
+test(
+  mounts,
+  ['--mount', 'type=bind,source=/home/u/proj/data,target=/d'],
+  ['--mount', `type=bind,source=${COPY}/assets/data,target=/d`],
+  linked,
+);
+test(mounts, ['-v', '/home/u/proj/not-yet/out:/o'], ['-v', `${COPY}/not-yet/out:/o`], linked);
+
+test(
+  refuses,
+  ['-v', '/home/u/proj/secrets:/s'],
+  /`-v \/home\/u\/proj\/secrets:\/s`: \/home\/u\/proj\/secrets is a symbolic link to \/home\/u\/secrets, which leads outside the repository \/home\/u\/proj; the engine follows it on the real host.*Mount a directory inside the repository instead/,
+  linked,
+);
+test(
+  refuses,
+  ['-v', './secrets/id_rsa:/k:ro'],
+  /\/home\/u\/proj\/secrets is a symbolic link to \/home\/u\/secrets,/,
+  linked,
+);
+test(
+  refuses,
+  ['-v', '/home/u/proj/up:/o'],
+  /\/home\/u\/proj\/up is a symbolic link to \.\.\/other, which leads outside/,
+  linked,
+);
+test(
+  refuses,
+  ['-v', '/home/u/proj/deep/up2/x:/o'],
+  /\/home\/u\/proj\/deep\/up2 is a symbolic link to \.\.\/\.\.\/\.\.\/etc/,
+  linked,
+);
+test(refuses, ['-v', '/home/u/proj/hop:/o'], /\/home\/u\/proj\/deep\/up2 is a symbolic link/, linked);
+test(refuses, ['-v', '/home/u/proj/viaroot:/o'], /\/home\/u\/proj\/root is a symbolic link to \/, /, linked);
+test(refuses, ['-v', '/home/u/proj/similar:/o'], /similar is a symbolic link to \/home\/u\/project2\/x, /, linked);
+test(
+  refuses,
+  ['-v', '/home/u/proj/loop:/o'],
+  /\/home\/u\/proj\/loop2? is a symbolic link that leads round in a loop/,
+  linked,
+);
+test(
+  refuses,
+  ['--mount', 'type=bind,src=./secrets,dst=/s'],
+  /the bind mount `--mount type=bind,src=\.\/secrets,dst=\/s`: \/home\/u\/proj\/secrets is a symbolic link/,
+  linked,
+);
+test('podman build -v passes through the same check', (t) => {
+  const d = decide(['build', '-v', '/home/u/proj/secrets:/s', '.'], { ...linked, ctx: { client: 'podman' } });
+  t.is(d.kind, 'refuse');
+});
+
+test('an io that cannot read links gets bind mounts refused (fail closed), named volumes still pass', (t) => {
+  const io = { readFile: () => null, stdin: () => '' };
+  const bind = rewriteCall(['run', '-v', '/home/u/proj/out:/o', 'alpine'], ctx, EMPTY_STATE, io);
+  t.is(bind.kind, 'refuse');
+  if (bind.kind === 'refuse') t.regex(bind.message, /cannot read symbolic links.*a restage bug/);
+  t.is(rewriteCall(['run', '-v', 'cache:/c', 'alpine'], ctx, EMPTY_STATE, io).kind, 'run');
+});
