@@ -108,6 +108,13 @@ export async function shimMain(argv: readonly string[], env: NodeJS.ProcessEnv):
       }
     },
     stdin: () => fs.readFileSync(0, 'utf8'),
+    readlink: (file: string) => {
+      try {
+        return fs.readlinkSync(file);
+      } catch {
+        return null;
+      }
+    },
   };
   const decision = withState(dir, (state) => {
     const d = rewriteCall(args, context, state, io);

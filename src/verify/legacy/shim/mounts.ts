@@ -27,12 +27,6 @@ export function bindSource(call: Call, written: string, spelled: string): string
       `${source} is outside the repository ${ctx.repo}, and the engine would read and write it on the real host, not in verify's scratch copy`,
       fix,
     );
-  if (!call.io.readlink)
-    call.refuse(
-      what,
-      'this shim cannot read symbolic links, so it cannot tell whether the engine would follow one out of the repository (a restage bug)',
-      'Report it to restage',
-    );
   const resolved = followLinks(ctx.repo, call.io.readlink.bind(call.io), source);
   if (typeof resolved !== 'string')
     call.refuse(

@@ -59,10 +59,9 @@ export interface ShimIo {
   stdin(): string;
   /**
    * The target of the symbolic link at `path` as the link holds it (relative or absolute), or
-   * null when `path` is no symbolic link or does not exist; paths as the script sees them. An io
-   * without it gets every bind mount refused, as the shim cannot tell where the engine would go.
+   * null when `path` is no symbolic link or does not exist; paths as the script sees them.
    */
-  readlink?(path: string): string | null;
+  readlink(path: string): string | null;
 }
 
 export const EMPTY_STATE: ShimState = { images: {}, containers: {}, ids: [] };

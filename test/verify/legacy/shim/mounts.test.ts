@@ -3,8 +3,7 @@
  * repository becomes the scratch copy's path and one outside is refused; named volumes are the run's own.
  */
 import test from 'ava';
-import { EMPTY_STATE, rewriteCall } from '../../../../src/verify/legacy/shim/rewrite.js';
-import { argvOf, ctx, decide, LABEL, RUN, type Setup } from '../../helpers/shim.js';
+import { argvOf, decide, LABEL, RUN, type Setup } from '../../helpers/shim.js';
 
 const ADDED = [LABEL, '--network=none'];
 const COPY = '/var/tmp/restage/copy';
@@ -133,12 +132,4 @@ test(
 test('podman build -v passes through the same check', (t) => {
   const d = decide(['build', '-v', '/home/u/proj/secrets:/s', '.'], { ...linked, ctx: { client: 'podman' } });
   t.is(d.kind, 'refuse');
-});
-
-test('an io that cannot read links gets bind mounts refused (fail closed), named volumes still pass', (t) => {
-  const io = { readFile: () => null, stdin: () => '' };
-  const bind = rewriteCall(['run', '-v', '/home/u/proj/out:/o', 'alpine'], ctx, EMPTY_STATE, io);
-  t.is(bind.kind, 'refuse');
-  if (bind.kind === 'refuse') t.regex(bind.message, /cannot read symbolic links.*a restage bug/);
-  t.is(rewriteCall(['run', '-v', 'cache:/c', 'alpine'], ctx, EMPTY_STATE, io).kind, 'run');
 });
