@@ -122,7 +122,9 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
     env: { DOCKER_BUILDKIT: request.backend === 'buildkit' ? '1' : '0' },
   };
   fs.writeFileSync(shimFiles(runDir).config, JSON.stringify(config));
-  const service = podman ? await startPodmanService(request.engine.client, podmanSocket, signal) : null;
+  const service = podman
+    ? await startPodmanService(request.engine.client, podmanSocket, session.scratch('podman-tmp'), signal)
+    : null;
   const home = process.env.HOME ?? '/root';
   const args = sandboxArgs({
     repo,
@@ -157,15 +159,22 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
   return { ...outcome, seconds: (performance.now() - started) / 1000, trace, state, copy };
 }
 
-/** `podman system service` on `socket`, until stop(); resolves once the socket exists. */
+/**
+ * `podman system service` on `socket`, until stop(); resolves once the socket exists. Its TMPDIR
+ * is `tmp`, a scratch directory of the session: a build the service was running when it stopped
+ * leaves its buildah<N> directory there (test/e2e/podman-verify.test.ts, SIGINT during the legacy
+ * build), and the session's cleanup removes it.
+ */
 async function startPodmanService(
   podman: string,
   socket: string,
+  tmp: string,
   signal: AbortSignal,
 ): Promise<{ stop: () => Promise<void> }> {
   const child = spawn(podman, ['system', 'service', '--time=0', `unix://${socket}`], {
     stdio: 'ignore',
     detached: true,
+    env: { ...process.env, TMPDIR: tmp },
   });
   const signal_ = (sig: NodeJS.Signals) => {
     try {
