@@ -1,14 +1,16 @@
 /**
  * The docker shim's server: `shim.cjs serve RUNDIR -- COMMAND…` is the sandbox's command. It
  * makes the request FIFO (with coreutils' `mkfifo`, once: Node cannot), holds it open read+write
- * (so it never reads end-of-file between calls), runs COMMAND as its child with its own standard
- * streams, and answers the calls of the per-call sh shims (shim/client-script.ts) as
+ * (so it never reads end-of-file between calls), runs COMMAND as its child on the server's
+ * standard streams, and answers the calls of the per-call sh shims (shim/client-script.ts) as
  * shim/calls.ts describes. It exits with COMMAND's status (128+N for signal N) once COMMAND has
  * ended and every message already written has been handled.
  *
- * Calls a script left running in the background are not waited for: when the server exits the
- * sandbox's PID namespace ends and they are killed, as they were when COMMAND was the sandbox's
- * command.
+ * COMMAND is a session and process group of its own, as it was when it was the sandbox's command
+ * (bwrap --new-session): a script's `kill 0` (`trap 'kill 0' EXIT`) reaches its own processes,
+ * not the server (test/verify/legacy/shim/server.test.ts). Calls a script left running in the
+ * background are not waited for: when the server exits the sandbox's PID namespace ends and they
+ * are killed, as they were when COMMAND was the sandbox's command.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,7 +41,7 @@ export async function serve(runDir: string, command: readonly string[]): Promise
   requests.on('data', (chunk: Buffer) => lines.push(chunk));
   const [file, ...args] = command as [string, ...string[]];
   const status = await new Promise<number>((resolve) => {
-    const child = spawn(file, args, { stdio: 'inherit' });
+    const child = spawn(file, args, { stdio: 'inherit', detached: true });
     child.on('error', (error) => {
       process.stderr.write(`restage shim: ${file}: ${error.message}\n`);
       resolve(127);

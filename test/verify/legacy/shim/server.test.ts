@@ -5,6 +5,7 @@
  * its stdin when a word is `-`, writes an image id into the --iidfile it gets, prints an id for
  * `create`, and exits with FAKE_RC.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -192,6 +193,23 @@ test.serial('create: the printed id reaches the script and is recorded in the st
 test.serial('a malformed request is dropped; the calls after it are answered', async (t) => {
   const s = setup();
   t.is(await s.run(`echo 'call docker /etc' > requests && echo nonsense > requests && docker version`), 0);
+  t.is(s.trace().length, 1);
+  s.done();
+});
+
+test.serial("a script's `kill 0` reaches its own process group, not the server", async (t) => {
+  const s = setup();
+  // The server in a process (and group) of its own: were it in the script's group, `kill 0` would end it.
+  const cli = path.resolve('src/cli/shim.ts');
+  const script = `cd "$FAKE_DIR"; PATH="$FAKE_DIR/bin:$PATH"; trap '' TERM; docker version; kill -TERM 0; exit 3`;
+  const server = spawn(process.execPath, ['--import=tsx', cli, 'serve', s.dir, '--', 'sh', '-c', script], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) =>
+    server.on('exit', (c, sig) => resolve([c, sig])),
+  );
+  t.deepEqual([code, signal], [3, null]);
   t.is(s.trace().length, 1);
   s.done();
 });
