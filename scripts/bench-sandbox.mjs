@@ -5,7 +5,8 @@
 //   against `true`);
 // - the docker shim's overhead per docker call: `docker version` through the per-call sh shim
 //   (src/verify/legacy/shim/client-script.ts), answered by one server kept running for the whole
-//   bench, against the real client.
+//   bench, against the real client; and, without the engine's noise, the same call reaching
+//   `true` as its real client (the server's `podman`) against `true`.
 // Needs bwrap, a reachable engine and a built dist/shim.cjs. Target: the shim under 50 ms a call.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -49,9 +50,14 @@ try {
   // The server kept running: its command is `cat`, which ends when the bench closes its stdin.
   const serverDir = path.join(dir, 'server');
   fs.mkdirSync(serverDir);
-  fs.copyFileSync(path.join(dir, 'shim.json'), path.join(serverDir, 'shim.json'));
+  const config = JSON.parse(fs.readFileSync(path.join(dir, 'shim.json'), 'utf8'));
+  const trueCmd = which('true');
+  const serverConfig = { ...config, clients: { docker: [docker], podman: [trueCmd] } };
+  fs.writeFileSync(path.join(serverDir, 'shim.json'), JSON.stringify(serverConfig));
   const client = path.join(dir, 'docker');
   fs.writeFileSync(client, clientScript(serverDir, 'docker'), { mode: 0o755 });
+  const toTrue = path.join(dir, 'podman');
+  fs.writeFileSync(toTrue, clientScript(serverDir, 'podman'), { mode: 0o755 });
   server = spawn(process.execPath, [shim, 'serve', serverDir, '--', 'cat'], { stdio: ['pipe', 'ignore', 'inherit'] });
   const serverExit = new Promise((resolve) => server.on('exit', resolve));
   while (!fs.existsSync(path.join(serverDir, 'requests'))) await new Promise((r) => setTimeout(r, 10));
@@ -65,6 +71,7 @@ try {
     'serve -- true': [process.execPath, [shim, 'serve', dir, '--', 'true']],
     'docker version (real client)': [docker, version],
     'docker version (through the shim)': [client, version],
+    'version to true (through the shim)': [toTrue, version],
   };
   const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
   for (let i = 0; i < runs + 2; i++) {
@@ -79,16 +86,20 @@ try {
   server.stdin.end();
   if ((await serverExit) !== 0) throw new Error('the shim server failed');
   const traced = fs.readFileSync(path.join(serverDir, 'trace.jsonl'), 'utf8').trim().split('\n').length;
-  if (traced !== runs + 2) throw new Error(`the shim server traced ${traced} calls, not ${runs + 2}`);
+  if (traced !== 2 * (runs + 2)) throw new Error(`the shim server traced ${traced} calls, not ${2 * (runs + 2)}`);
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const m = Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, median(xs)]));
-  const line = (what, ms, note = '') => console.log(`${what.padEnd(58)} ${ms.toFixed(1).padStart(7)} ms${note}`);
+  const line = (what, ms, note = '') => console.log(`${what.padEnd(62)} ${ms.toFixed(1).padStart(7)} ms${note}`);
   line('sandbox start-up (bwrap … true minus true)', m['bwrap … true'] - m.true);
   line('shim server start-up, once a run (serve -- true minus true)', m['serve -- true'] - m.true);
   line(
     'shim overhead per docker call (shim minus real client)',
     m['docker version (through the shim)'] - m['docker version (real client)'],
     '  (target < 50 ms)',
+  );
+  line(
+    'shim cost alone (a call to true through the shim minus true)',
+    m['version to true (through the shim)'] - m.true,
   );
 } finally {
   if (server && server.exitCode === null) server.kill();

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { shimFiles, type ShimConfig } from '../../../../src/verify/legacy/shim/calls.js';
 import { clientScript } from '../../../../src/verify/legacy/shim/client-script.js';
 import { serve } from '../../../../src/verify/legacy/shim/server.js';
@@ -30,8 +30,9 @@ done
 exit \${FAKE_RC:-0}
 `;
 
-function setup() {
+function setup(t: ExecutionContext) {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'restage-shim-test-')));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const fake = path.join(dir, 'fake-docker');
   fs.writeFileSync(fake, FAKE, { mode: 0o755 });
   const config: ShimConfig = {
@@ -60,17 +61,13 @@ function setup() {
   const read = (name: string) => fs.readFileSync(path.join(dir, name), 'utf8');
   const trace = () => readTrace(shimFiles(dir).trace);
   const state = () => JSON.parse(read('state.json')) as ShimState;
-  const done = () => {
-    // Every call directory is removed once the call is done.
-    const left = fs.readdirSync(path.join(dir, 'calls'));
-    fs.rmSync(dir, { recursive: true });
-    return left;
-  };
-  return { dir, fake, run, words, read, trace, state, done };
+  /** The call directories left: each is removed once its call is done. */
+  const callsLeft = () => fs.readdirSync(path.join(dir, 'calls'));
+  return { dir, fake, run, words, read, trace, state, callsLeft };
 }
 
 test.serial('words with spaces, quotes, newlines, $ and empty words reach the real client unchanged', async (t) => {
-  const s = setup();
+  const s = setup(t);
   const odd = ['a b', "it's", 'say "hi"', 'x\ny', '$HOME', '', '\\', '*'];
   const quoted = odd.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
   t.is(await s.run(`docker version ${quoted}`), 0);
@@ -81,41 +78,37 @@ test.serial('words with spaces, quotes, newlines, $ and empty words reach the re
   t.is(call!.cwd, s.dir);
   t.is(call!.outcome, 'run');
   t.is(typeof call!.ms, 'number');
-  t.deepEqual(s.done(), []);
+  t.deepEqual(s.callsLeft(), []);
 });
 
 test.serial('a call with no words is no call with one empty word', async (t) => {
-  const s = setup();
+  const s = setup(t);
   t.is(await s.run('docker'), 0);
   t.deepEqual(s.words('call'), []);
   t.deepEqual(s.trace()[0]!.argv, []);
-  s.done();
 });
 
 test.serial("the real client's exit status is the call's; the command's is the server's", async (t) => {
-  const s = setup();
+  const s = setup(t);
   t.is(await s.run('FAKE_RC=3 docker version; echo $? > rc; exit 4'), 4);
   t.is(s.read('rc'), '3\n');
   t.is(s.trace()[0]!.exitCode, 3);
-  s.done();
 });
 
 test.serial('a command killed by a signal is status 128+N', async (t) => {
-  const s = setup();
+  const s = setup(t);
   t.is(await s.run('kill -TERM $$'), 143);
-  s.done();
 });
 
 test.serial("the client's environment gets the config's variables", async (t) => {
-  const s = setup();
+  const s = setup(t);
   fs.writeFileSync(s.fake, `#!/bin/sh\necho "$DOCKER_BUILDKIT" > "$FAKE_DIR/env"\n`);
   t.is(await s.run('DOCKER_BUILDKIT=1 docker version'), 0);
   t.is(s.read('env'), '0\n');
-  s.done();
 });
 
 test.serial('a skipped call (push) runs nothing, succeeds, and is traced with its note', async (t) => {
-  const s = setup();
+  const s = setup(t);
   t.is(await s.run('docker push app:1 > out; echo $? > rc'), 0);
   t.is(s.read('rc'), '0\n');
   t.false(fs.existsSync(path.join(s.dir, 'call.argv')));
@@ -124,11 +117,11 @@ test.serial('a skipped call (push) runs nothing, succeeds, and is traced with it
   t.is(call!.ran, null);
   t.is(call!.exitCode, 0);
   t.true(call!.notes.length > 0);
-  t.deepEqual(s.done(), []);
+  t.deepEqual(s.callsLeft(), []);
 });
 
 test.serial('a refused call runs nothing, exits 125 and says why on stderr', async (t) => {
-  const s = setup();
+  const s = setup(t);
   t.is(await s.run('docker -H tcp://elsewhere:2375 version 2> err; echo $? > rc'), 0);
   t.is(s.read('rc'), '125\n');
   t.regex(s.read('err'), /^restage verify: refused `docker -H tcp:\/\/elsewhere:2375 version`: .*another one/);
@@ -136,11 +129,11 @@ test.serial('a refused call runs nothing, exits 125 and says why on stderr', asy
   const [call] = s.trace();
   t.is(call!.outcome, 'refuse');
   t.is(call!.exitCode, 125);
-  t.deepEqual(s.done(), []);
+  t.deepEqual(s.callsLeft(), []);
 });
 
 test.serial('two calls side by side are both run and traced', async (t) => {
-  const s = setup();
+  const s = setup(t);
   t.is(await s.run('FAKE_OUT=a docker version a & FAKE_OUT=b docker version b & wait'), 0);
   t.deepEqual(s.words('a'), ['version', 'a']);
   t.deepEqual(s.words('b'), ['version', 'b']);
@@ -151,54 +144,51 @@ test.serial('two calls side by side are both run and traced', async (t) => {
       .sort(),
     ['a', 'b'],
   );
-  t.deepEqual(s.done(), []);
+  t.deepEqual(s.callsLeft(), []);
 });
 
 test.serial('a build records its tag in the state and its image id (from --iidfile) in the trace', async (t) => {
-  const s = setup();
+  const s = setup(t);
   t.is(await s.run('docker build -t app:1 .'), 0);
   const ran = s.words('call');
   t.is(ran[0], 'build');
   t.true(ran.some((w) => w.startsWith('--iidfile=')));
   t.is(s.trace()[0]!.image, 'sha256:abc');
   t.deepEqual(Object.keys(s.state().images), ['docker.io/library/app:1']);
-  s.done();
 });
 
 test.serial('`build -` gets its Dockerfile from the call, rewritten to the run’s own base image', async (t) => {
-  const s = setup();
+  const s = setup(t);
   const script = `docker build -t base:1 . && printf 'FROM base:1\\nRUN true\\n' | FAKE_OUT=b docker build -t app:1 -`;
   t.is(await s.run(script), 0);
   t.is(s.read('b.stdin'), 'FROM restage-test1/docker.io/library/base:1\nRUN true\n');
   t.true(s.words('b').includes('-'));
   t.is(s.trace().length, 2);
-  t.deepEqual(s.done(), []);
+  t.deepEqual(s.callsLeft(), []);
 });
 
 test.serial("a call whose rewriting reads no stdin leaves the script's stdin alone", async (t) => {
-  const s = setup();
+  const s = setup(t);
   t.is(await s.run(`printf hello | { docker version; cat > rest; }`), 0);
   t.is(s.read('rest'), 'hello');
-  s.done();
 });
 
 test.serial('create: the printed id reaches the script and is recorded in the state', async (t) => {
-  const s = setup();
+  const s = setup(t);
   t.is(await s.run('docker create busybox > id'), 0);
   t.is(s.read('id'), `${ID}\n`);
   t.deepEqual(s.state().ids, [ID]);
-  t.deepEqual(s.done(), []);
+  t.deepEqual(s.callsLeft(), []);
 });
 
 test.serial('a malformed request is dropped; the calls after it are answered', async (t) => {
-  const s = setup();
+  const s = setup(t);
   t.is(await s.run(`echo 'call docker /etc' > requests && echo nonsense > requests && docker version`), 0);
   t.is(s.trace().length, 1);
-  s.done();
 });
 
 test.serial("a script's `kill 0` reaches its own process group, not the server", async (t) => {
-  const s = setup();
+  const s = setup(t);
   // The server in a process (and group) of its own: were it in the script's group, `kill 0` would end it.
   const cli = path.resolve('src/cli/shim.ts');
   const script = `cd "$FAKE_DIR"; PATH="$FAKE_DIR/bin:$PATH"; trap '' TERM; docker version; kill -TERM 0; exit 3`;
@@ -211,5 +201,4 @@ test.serial("a script's `kill 0` reaches its own process group, not the server",
   );
   t.deepEqual([code, signal], [3, null]);
   t.is(s.trace().length, 1);
-  s.done();
 });
