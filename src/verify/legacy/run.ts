@@ -1,14 +1,14 @@
 /**
  * The legacy pipeline, run for real: the user's own command (their script through its
  * interpreter, `make`, or `--legacy-cmd`) in the bubblewrap sandbox of sandbox.ts, on a scratch
- * copy of the repository, with the docker shim first on PATH (shim/entry.ts). What it built is
- * read back from the shim's state and trace; nothing it made outlives verify's cleanup (every
+ * copy of the repository, with the docker shim first on PATH: the sandbox's command is the shim's
+ * server (shim/server.ts), which runs the user's command and answers its `docker` calls (sh
+ * scripts, shim/client-script.ts). What it built is read back from the shim's state and trace; nothing it made outlives verify's cleanup (every
  * build and container carries the session label, every name the session's prefix).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { shellQuote } from '../../plan/command.js';
 import { DOCKER_CLIENTS } from '../../shared/docker-cli.js';
 import { imageKey } from '../../shared/image-ref.js';
 import type { Backend } from '../engine/engine.js';
@@ -18,7 +18,8 @@ import type { Progress } from '../progress.js';
 import type { ImageMap } from '../scratch.js';
 import { SESSION_LABEL, type Session } from '../session.js';
 import { engineOverTcp, sandboxArgs } from './sandbox.js';
-import { SHIM_DIR_ENV, shimFiles, type ShimConfig } from './shim/entry.js';
+import { shimFiles, type ShimConfig } from './shim/calls.js';
+import { clientScript } from './shim/client-script.js';
 import { EMPTY_STATE, type ShimState } from './shim/rewrite.js';
 import { readTrace, type TraceCall } from './trace.js';
 
@@ -74,11 +75,6 @@ done
 exec "$@"
 `;
 
-/** The wrapper the script finds as `docker` / `podman`: the shim, told where the run keeps its state. */
-function wrapper(runDir: string, shim: string, client: string): string {
-  return `#!/bin/sh\n${SHIM_DIR_ENV}=${shellQuote(runDir)} exec ${shellQuote(process.execPath)} ${shellQuote(shim)} ${client} "$@"\n`;
-}
-
 export async function runLegacyPipeline(request: LegacyRunRequest): Promise<LegacyRun> {
   const { session, signal } = request;
   const repo = fs.realpathSync(request.repo);
@@ -92,8 +88,8 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
   const shim = path.join(runDir, 'shim.cjs');
   fs.copyFileSync(request.shim, shim);
   fs.mkdirSync(bin);
-  for (const client of ['docker', 'podman'])
-    fs.writeFileSync(path.join(bin, client), wrapper(runDir, shim, client), { mode: 0o755 });
+  for (const client of ['docker', 'podman'] as const)
+    fs.writeFileSync(path.join(bin, client), clientScript(runDir, client), { mode: 0o755 });
   // verify never runs sudo (as for the replay, RS704): `sudo CMD` runs CMD as the user, through the shim.
   fs.writeFileSync(path.join(bin, 'sudo'), SUDO, { mode: 0o755 });
   // The real client, where only the shim looks; the shim over every usual absolute path of a client.
@@ -126,7 +122,9 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
     env: { DOCKER_BUILDKIT: request.backend === 'buildkit' ? '1' : '0' },
   };
   fs.writeFileSync(shimFiles(runDir).config, JSON.stringify(config));
-  const service = podman ? await startPodmanService(request.engine.client, podmanSocket, signal) : null;
+  const service = podman
+    ? await startPodmanService(request.engine.client, podmanSocket, session.scratch('podman-tmp'), signal)
+    : null;
   const home = process.env.HOME ?? '/root';
   const args = sandboxArgs({
     repo,
@@ -137,7 +135,7 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
     overlays,
     env: { ...request.env, PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: home, TMPDIR: '/tmp' },
     shareNet: engineOverTcp(process.env),
-    command: request.command,
+    command: [process.execPath, shim, 'serve', runDir, '--', ...request.command],
   });
   const started = performance.now();
   let state: ShimState = EMPTY_STATE;
@@ -161,15 +159,22 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
   return { ...outcome, seconds: (performance.now() - started) / 1000, trace, state, copy };
 }
 
-/** `podman system service` on `socket`, until stop(); resolves once the socket exists. */
+/**
+ * `podman system service` on `socket`, until stop(); resolves once the socket exists. Its TMPDIR
+ * is `tmp`, a scratch directory of the session: a build the service was running when it stopped
+ * leaves its buildah<N> directory there (test/e2e/podman-verify.test.ts, SIGINT during the legacy
+ * build), and the session's cleanup removes it.
+ */
 async function startPodmanService(
   podman: string,
   socket: string,
+  tmp: string,
   signal: AbortSignal,
 ): Promise<{ stop: () => Promise<void> }> {
   const child = spawn(podman, ['system', 'service', '--time=0', `unix://${socket}`], {
     stdio: 'ignore',
     detached: true,
+    env: { ...process.env, TMPDIR: tmp },
   });
   const signal_ = (sig: NodeJS.Signals) => {
     try {
