@@ -107,37 +107,24 @@ export async function absentBases(engine: Engine, uses: readonly BaseUse[], sign
   return absent;
 }
 
-/** One RS701 per image the engine does not hold, at its first use; none when every image is there. */
+/** What each code says of an image the engine lacks. */
+const LACKING = {
+  // A side surely needs it: nothing is built.
+  RS701: (use: BaseUse) =>
+    `the image ${shownImage(use)} is not on the engine, and verify never pulls: load or build it (\`docker pull ${use.image}\` where a registry is reachable), or map it to an image the engine has with \`--image-map ${exactReference(use.written)}=<local image>\``,
+  // A Dockerfile a run without analysis may build names it (runBases): listed, and the run goes ahead.
+  RS709: (use: BaseUse) =>
+    `the image ${shownImage(use)} is not on the engine, and verify never pulls: if the legacy run builds this Dockerfile, that build fails. Load it, or map it with \`--image-map ${exactReference(use.written)}=<local image>\``,
+} as const;
+
+/** One diagnostic (RS701 by default) per image the engine does not hold, at its first use; none when every image is there. */
 export async function missingBases(
   engine: Engine,
   uses: readonly BaseUse[],
   signal: AbortSignal,
+  code: keyof typeof LACKING = 'RS701',
 ): Promise<Diagnostic[]> {
-  return (await absentBases(engine, uses, signal)).map((use) =>
-    diagnostic(
-      'RS701',
-      use.at,
-      `the image ${shownImage(use)} is not on the engine, and verify never pulls: load or build it (\`docker pull ${use.image}\` where a registry is reachable), or map it to an image the engine has with \`--image-map ${exactReference(use.written)}=<local image>\``,
-    ),
-  );
-}
-
-/**
- * One RS709 warning per image a Dockerfile the legacy run may build names and the engine does not
- * hold (runBases): listed before the run, which goes ahead (it may never build that file).
- */
-export async function maybeMissingBases(
-  engine: Engine,
-  uses: readonly BaseUse[],
-  signal: AbortSignal,
-): Promise<Diagnostic[]> {
-  return (await absentBases(engine, uses, signal)).map((use) =>
-    diagnostic(
-      'RS709',
-      use.at,
-      `the image ${shownImage(use)} is not on the engine, and verify never pulls: if the legacy run builds this Dockerfile, that build fails. Load it, or map it with \`--image-map ${exactReference(use.written)}=<local image>\``,
-    ),
-  );
+  return (await absentBases(engine, uses, signal)).map((use) => diagnostic(code, use.at, LACKING[code](use)));
 }
 
 const shownImage = (use: BaseUse) =>

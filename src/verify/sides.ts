@@ -10,7 +10,7 @@ import type { StagePlan } from '../model/plan.js';
 import { displayPath } from '../shared/display-path.js';
 import { Confinement } from '../discover/confine.js';
 import { discover, isDockerfileName } from '../discover/discover.js';
-import { legacyBases, maybeMissingBases, missingBases, runBases, textBases, type BaseUse } from './bases.js';
+import { legacyBases, missingBases, runBases, textBases, type BaseUse } from './bases.js';
 import type { Engine } from './engine/engine.js';
 import type { Migration } from '../migrate.js';
 import type { Diagnostic } from '../model/diagnostic.js';
@@ -100,7 +100,9 @@ export async function checkBases(
       refusal: `the engine lacks ${images.join(', ')}; nothing was built. Give each an --image-map FROM=TO to a local image (e.g. ${images.map((i) => `--image-map ${i}=<local image>`).join(' ')}), or load them into the engine`,
     };
   }
-  const maybe = alone ? await maybeMissingBases(engine, runBaseUses(root, alone.command, options), options.signal) : [];
+  const maybe = alone
+    ? await missingBases(engine, runBaseUses(root, alone.command, options), options.signal, 'RS709')
+    : [];
   return { diagnostics: maybe, refusal: null };
 }
 

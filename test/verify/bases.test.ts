@@ -1,7 +1,7 @@
 /** The images verify checks before building: FROM and COPY --from images after --image-map, less what the flow builds itself. */
 import test from 'ava';
 import { analyzeDirectory } from '../../src/migrate.js';
-import { legacyBases, maybeMissingBases, missingBases, runBases, textBases } from '../../src/verify/bases.js';
+import { legacyBases, missingBases, runBases, textBases } from '../../src/verify/bases.js';
 import { EngineError, type Engine } from '../../src/verify/engine/engine.js';
 import { ROOT } from '../helpers/fixtures.js';
 import path from 'node:path';
@@ -90,10 +90,11 @@ test('a run without analysis: an absent image is an RS709 warning, not an RS701 
     },
   } as unknown as Engine;
   const at = { file: 'Dockerfile.build', line: 1, column: 6 };
-  const found = await maybeMissingBases(
+  const found = await missingBases(
     engine,
     [{ image: 'golang:1.22', written: 'golang:1.22', at }],
     new AbortController().signal,
+    'RS709',
   );
   t.deepEqual(
     found.map((d) => [d.code, d.severity, d.file, d.line]),

@@ -17,6 +17,7 @@
  * test/e2e/legacy-run.test.ts shows each of these on a real engine.
  */
 import path from 'node:path';
+import { isWithin } from '../../shared/paths.js';
 
 export interface SandboxSpec {
   /** The repository's real absolute path: where the script expects it. */
@@ -43,7 +44,7 @@ export function sandboxArgs(spec: SandboxSpec): string[] {
   const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp'];
   const home = path.resolve(spec.home);
   // An empty $HOME, unless it is the root or lies in the repository (it would hide part of the copy).
-  if (home !== '/' && !isWithinOrSame(home, spec.repo)) args.push('--tmpfs', home);
+  if (home !== '/' && !isWithin(home, path.resolve(spec.repo))) args.push('--tmpfs', home);
   args.push('--bind', spec.copy, spec.repo);
   for (const dir of spec.writable) args.push('--bind', dir, dir);
   for (const o of spec.overlays ?? []) args.push('--ro-bind', o.source, o.target);
@@ -53,11 +54,6 @@ export function sandboxArgs(spec: SandboxSpec): string[] {
   for (const [name, value] of Object.entries(spec.env)) args.push('--setenv', name, value);
   args.push('--chdir', spec.cwd, '--', ...spec.command);
   return args;
-}
-
-function isWithinOrSame(p: string, dir: string): boolean {
-  const rel = path.relative(dir, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** Whether the engine is reached over the network (then the sandbox keeps the host's network). */

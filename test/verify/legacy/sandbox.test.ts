@@ -54,4 +54,9 @@ test('$HOME is not hidden when it is the root or lies inside the repository', (t
   t.is(at(sandboxArgs({ ...spec, home: '/' }), '--tmpfs', '/'), -1);
   t.is(at(sandboxArgs({ ...spec, home: '/home/u/proj' }), '--tmpfs', '/home/u/proj'), -1);
   t.is(at(sandboxArgs({ ...spec, home: '/home/u/proj/sub' }), '--tmpfs', '/home/u/proj/sub'), -1);
+  t.true(
+    at(sandboxArgs({ ...spec, home: '/home/u/proj2' }), '--tmpfs', '/home/u/proj2') > 0,
+    'a sibling is no part of it',
+  );
+  t.true(at(sandboxArgs({ ...spec, home: '/home/u/..proj' }), '--tmpfs', '/home/u/..proj') > 0);
 });
