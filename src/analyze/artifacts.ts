@@ -15,6 +15,7 @@ import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
 import type { Artifact, ArtifactSource, Consumption, HostSnapshot } from '../model/analysis.js';
 import { Placement, type Placed } from './placement.js';
 import { startedContainerCopy } from './started.js';
+import { stdoutRead } from './stdout.js';
 import { isWithin } from '../shared/paths.js';
 import { globCovers } from '../shared/glob.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
@@ -85,6 +86,9 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           break;
         }
         const create = creates.get(event.container);
+        const destKind = placement.kindOf(event.hostPath);
+        const read = stdoutRead(event, source, destKind, input.dockerfiles, input.display);
+        diagnostics.push(...(read?.diagnostics ?? []));
         const ran =
           create &&
           startedContainerCopy(
@@ -97,10 +101,10 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         if (ran && !diagnostics.some((d) => d.code === 'RS320' && d.line === ran.line && d.file === ran.file))
           diagnostics.push(ran);
         const contentOnly = event.containerPath.endsWith('/.');
-        const containerPath = contentOnly ? event.containerPath.slice(0, -2) || '/' : event.containerPath;
-        const destKind = placement.kindOf(event.hostPath);
+        const containerPath =
+          read?.containerPath ?? (contentOnly ? event.containerPath.slice(0, -2) || '/' : event.containerPath);
         const hostPath =
-          !contentOnly && destKind === 'dir'
+          !read && !contentOnly && destKind === 'dir'
             ? path.join(event.hostPath, path.posix.basename(containerPath))
             : event.hostPath;
         const artifact: Artifact = {
@@ -110,7 +114,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           containerPath,
           contentOnly,
           hostPath,
-          modes: [],
+          modes: read?.modes ?? [],
         };
         artifacts.push(artifact);
         const merged =

@@ -114,7 +114,10 @@ export class Placement {
             ...x,
             artifact: {
               ...x.artifact,
-              modes: [...x.artifact.modes, { at, mode: step.mode, recursive: step.recursive, containerPath }],
+              modes: [
+                ...x.artifact.modes,
+                { at, origin: 'chmod', mode: step.mode, recursive: step.recursive, containerPath },
+              ],
             },
           };
         });

@@ -45,14 +45,18 @@ export interface Artifact {
   readonly contentOnly: boolean;
   /** Absolute host path the artifact occupies after `docker cp` (and any later `mv`). */
   readonly hostPath: string;
-  /** `chmod`s the script did to it on the host before the runtime build, in order. */
+  /** Modes the host gave it before the runtime build, in order: the redirection that wrote it, then `chmod`s. */
   readonly modes: readonly ModeChange[];
 }
 
-/** A host `chmod` on an artifact, in the builder's terms. */
+/**
+ * A mode the host gave an artifact, in the builder's terms: a host `chmod`, or the mode a shell
+ * redirection gives the new file it writes (`docker run IMG cat PATH > FILE`: 0644 under umask 022).
+ */
 export interface ModeChange {
   readonly at: Location;
-  /** The mode operand as written (`750`, `u+x`). */
+  readonly origin: 'chmod' | 'redirect';
+  /** The mode operand as written (`750`, `u+x`); `644` for a redirection. */
   readonly mode: string;
   readonly recursive: boolean;
   /** Absolute container path it applies to: the artifact's, or a path inside it. */

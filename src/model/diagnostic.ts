@@ -59,6 +59,7 @@ export const CATALOGUE = {
   RS320: { severity: 'warning', title: 'docker cp from a container that ran a command' },
   RS321: { severity: 'info', title: 'a failure guard was assumed not to fire' },
   RS322: { severity: 'info', title: 'a script parameter took an assumed value' },
+  RS323: { severity: 'info', title: 'a file written by redirection takes its mode from the umask (022 assumed)' },
   RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
   RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },
   RS403: { severity: 'error', title: 'COPY source is neither in the build context nor produced' },

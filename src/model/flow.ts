@@ -80,8 +80,32 @@ export interface CopyOut {
   readonly containerPath: string;
   /** Absolute host path as written (normalized), before `docker cp`'s directory rules are applied. */
   readonly hostPath: string;
-  /** `docker cp -L`: follow a symlink in the source. */
+  /** `docker cp -L`: follow a symlink in the source (a reader on stdout always follows it, as `cat` does). */
   readonly followLink: boolean;
+  /**
+   * How the file left the container: `cp`, by `docker cp`; `stdout`, a reader's output redirected
+   * into the host file (`docker run IMG cat PATH > FILE`), which then has the mode the redirection
+   * gives a new file, not the builder's.
+   */
+  readonly via: 'cp' | 'stdout';
+  /** The reader on stdout; null for `docker cp`. */
+  readonly reader: StdoutReader | null;
+}
+
+/** `docker run [--entrypoint cat] IMG [cat] PATH > FILE`: one file read to the run's standard output. */
+export interface StdoutReader {
+  /** The reader as written (`cat /app/bin/tool`; `--entrypoint cat … /app/bin/tool` shows as `cat /app/bin/tool`). */
+  readonly command: string;
+  /** The file the output is redirected into, as written in the script (`./app`). */
+  readonly target: string;
+  /** `--entrypoint` replaced the image's ENTRYPOINT: the words run as written whatever the image says. */
+  readonly entrypointOverridden: boolean;
+  /**
+   * The operand as written when it is relative and the run gave no `-w`: docker resolves it
+   * against the image's WORKDIR, which the analysis reads from the Dockerfile (containerPath then
+   * holds it taken from `/`, and the Artifact holds the resolved path). null when containerPath is final.
+   */
+  readonly relativePath: string | null;
 }
 
 export interface ContainerRemove {

@@ -1,5 +1,6 @@
 /**
- * Host `chmod`s on artifacts (Artifact.modes) carried into the image. The artifacts are copied
+ * Modes the host gave artifacts (Artifact.modes: host `chmod`s, and the 0644 a shell redirection
+ * gives the file it creates, src/analyze/stdout.ts) carried into the image. The artifacts are copied
  * from an intermediate stage `FROM <builder> AS <builder>-modes` that runs the same chmods, so the
  * image gets the mode the host round trip gave. A RUN, not `COPY --chmod`: the classic builder
  * has no --chmod, and --chmod takes numeric modes only. A RUN's shell has umask 022, as the
@@ -53,7 +54,7 @@ export function planModes(
           diagnostic(
             'RS308',
             m.at,
-            `\`chmod ${m.mode}\` changes the artifact ${m.containerPath} on the host, but its builder stage (${base.source.ref}) is FROM scratch and has no shell to run chmod in: the migrated image keeps the builder's mode; set the mode where the artifact is made (or COPY --chmod with BuildKit) and run restage again`,
+            `${m.origin === 'redirect' ? `the redirection that writes it gives the artifact ${m.containerPath} mode ${m.mode} on the host` : `\`chmod ${m.mode}\` changes the artifact ${m.containerPath} on the host`}, but its builder stage (${base.source.ref}) is FROM scratch and has no shell to run chmod in: the migrated image keeps the builder's mode; set the mode where the artifact is made (or COPY --chmod with BuildKit) and run restage again`,
           ),
         );
       }

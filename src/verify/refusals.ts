@@ -53,7 +53,8 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
   /** The replay creates containers and never runs them: a copy from one the script ran (RS320) would read the image as built, not what its command left. */
   function refuseStarted(event: CopyOut): void {
     const started = containers.get(event.container)?.started;
-    if (!started) return;
+    // A reader on stdout is the run itself: it reads the image as built, which the replay copies from.
+    if (!started || event.via === 'stdout') return;
     out.push(
       diagnostic(
         'RS702',

@@ -17,6 +17,7 @@ import { imageKey } from '../shared/image-ref.js';
 import type { Analysis } from '../model/analysis.js';
 import type { ImageBuild } from '../model/flow.js';
 import { applyHost } from './host-replay.js';
+import { readerPath, redirectInto, stdoutStaging } from './replay-stdout.js';
 import { neededBuilds } from './refusals.js';
 import type { Backend, Engine } from './engine/engine.js';
 import { EngineError } from './engine/engine.js';
@@ -166,29 +167,35 @@ export async function replayLegacy(
             `the script copies from ${event.container}, which the replay has no container for`,
           );
         const started = performance.now();
-        await settings.progress.step(`legacy: docker cp ${event.containerPath}`, () =>
-          engine
-            .cp({
-              container,
-              from: event.containerPath,
-              to: tree.writable(tree.map(event.hostPath), 'docker cp to'),
-              followLink: event.followLink,
-              signal,
-            })
-            .catch((e: unknown) => {
-              // The engine copied nothing because the image lacks the path the script names: the legacy flow as restage read it does not work.
-              if (
-                e instanceof EngineError &&
-                /could not find the file|no such file or directory|no such container:path/i.test(e.stderr)
-              )
-                throw new LegacyNotReproduced(
-                  `docker cp ${event.containerPath}`,
-                  event.at,
-                  `${event.containerPath} does not exist in the container the script copies it from (${e.message})`,
-                );
-              throw e;
-            }),
+        // Through stdout: staged, then written as the shell's redirection writes (src/verify/replay-stdout.ts).
+        const staged = event.via === 'stdout' ? stdoutStaging(tree) : null;
+        const from = staged ? readerPath(analysis, event) : event.containerPath;
+        await settings.progress.step(
+          staged ? `legacy: cat ${from} > ${event.reader?.target ?? ''}` : `legacy: docker cp ${from}`,
+          () =>
+            engine
+              .cp({
+                container,
+                from,
+                to: staged ?? tree.writable(tree.map(event.hostPath), 'docker cp to'),
+                followLink: event.followLink,
+                signal,
+              })
+              .catch((e: unknown) => {
+                // The engine copied nothing because the image lacks the path the script names: the legacy flow as restage read it does not work.
+                if (
+                  e instanceof EngineError &&
+                  /could not find the file|no such file or directory|no such container:path/i.test(e.stderr)
+                )
+                  throw new LegacyNotReproduced(
+                    `${staged ? 'cat' : 'docker cp'} ${from}`,
+                    event.at,
+                    `${from} does not exist in the container the script ${staged ? 'reads' : 'copies'} it from (${e.message})`,
+                  );
+                throw e;
+              }),
         );
+        if (staged) redirectInto(staged, event, from, tree);
         buildSeconds += (performance.now() - started) / 1000;
         break;
       }

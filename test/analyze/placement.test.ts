@@ -17,7 +17,16 @@ function host(kinds: Record<string, HostKind>): HostSnapshot {
 function artifact(hostPath: string, contentOnly = false): Artifact {
   return {
     id: 1,
-    copyOut: { kind: 'copy-out', at: AT, container: 'c', containerPath: '/out', hostPath, followLink: false },
+    copyOut: {
+      kind: 'copy-out',
+      at: AT,
+      container: 'c',
+      containerPath: '/out',
+      hostPath,
+      followLink: false,
+      via: 'cp',
+      reader: null,
+    },
     source: { kind: 'image', image: 'b:1' },
     containerPath: '/out',
     contentOnly,

@@ -472,7 +472,8 @@ const more: Row[] = [
   ...(
     [
       ['a bind mount', 'docker run --rm -v "$PWD:/host" acme/b cp /out/app /host/app'],
-      ['a redirection', 'docker run --rm acme/b cat /out/app > app'],
+      ['a redirection of a tar stream', 'docker run --rm acme/b tar -C /out -c app > app.tar'],
+      ['a redirection of two files', 'docker run --rm acme/b cat /out/app /out/app > app'],
       ['a pipe', 'docker run --rm acme/b tar -C /out -c app | tar -x'],
     ] as const
   ).map(([how, line]): Row => ({
@@ -482,6 +483,59 @@ const more: Row[] = [
     follow: createCp,
     why: `docker run writing to the host through ${how}: create/cp/rm is the form restage migrates`,
   })),
+  {
+    code: 'RS307',
+    input: good({ 'build.sh': extracting('docker run --rm acme/b cat /out/app >> app') }),
+    advice: /`>>` appends .* write `> app` if the file starts empty/,
+    follow: (_m, read) => ({ files: { 'build.sh': read('build.sh').replace('>> app', '> app') } }),
+    why: 'a stdout extraction into a new file is migrated',
+    then: (t, after) => t.regex(after.result.dockerfile ?? '', /RUN chmod 644 \/out\/app\n/),
+  },
+  {
+    code: 'RS307',
+    input: good({
+      'Dockerfile.build': `${BUILDER}ENTRYPOINT ["go"]\n`,
+      'build.sh': extracting('docker run --rm acme/b cat /out/app > app'),
+    }),
+    advice: /has an ENTRYPOINT .* write `docker run --rm --entrypoint cat acme\/b \/out\/app > app`/,
+    follow: (m, read) => ({
+      files: {
+        'build.sh': read('build.sh').replace(
+          'docker run --rm acme/b cat /out/app > app',
+          /write `([^`]+)`/.exec(m)![1]!,
+        ),
+      },
+    }),
+    why: "with --entrypoint cat the words are cat's, whatever the image says",
+  },
+  {
+    code: 'RS307',
+    input: good({ 'build.sh': extracting('docker run --rm -u 1000 acme/b cat /out/app > app') }),
+    advice: /`-u 1000`: another user may not be allowed to read the file, .* drop the option/,
+    follow: (_m, read) => ({ files: { 'build.sh': read('build.sh').replace('-u 1000 ', '') } }),
+    why: 'without the option the file is read from the image as built',
+  },
+  {
+    code: 'RS307',
+    input: good({
+      'Dockerfile.build': BUILDER.replace('WORKDIR /src\n', '').replace('COPY main.go .', 'COPY main.go /src/'),
+      'build.sh': extracting('docker run --rm --entrypoint cat acme/b app > app'),
+    }),
+    advice:
+      /reads a relative path, .* base image golang:1\.22, .* write the absolute path \(or give `-w DIR` to the run\)/,
+    follow: (_m, read) => ({
+      files: { 'build.sh': read('build.sh').replace('--entrypoint cat', '-w /out --entrypoint cat') },
+    }),
+    why: 'a relative path is read from -w',
+    then: (t, after) => t.regex(after.result.dockerfile ?? '', /COPY --from=builder-modes --chown=0:0 \/out\/app /),
+  },
+  {
+    code: 'RS304',
+    input: good({ 'build.sh': extracting('OUT=.\ndocker run --rm acme/b cat /out/app > "$OUT/app"') }),
+    advice: /reads a redirection's target as written; write the path literally/,
+    follow: (_m, read) => ({ files: { 'build.sh': read('build.sh').replace('"$OUT/app"', 'app') } }),
+    why: 'a literal target is read',
+  },
   {
     code: 'RS307',
     input: good({

@@ -228,6 +228,37 @@ const dockerCommand = fc.oneof(
     )
     .map(([c, v, i, a]) => `${c} ${v} ${i} ${a}`),
   fc.tuple(client, image, word).map(([c, i, f]) => `${c} run --rm ${i} cat /app > ${f}`),
+  // The stdout route: a single-file reader, its options and redirections, and near misses.
+  fc
+    .tuple(
+      client,
+      fc.constantFrom(
+        'run',
+        'run --rm',
+        'run --rm -i',
+        'run --name c',
+        'container run --rm',
+        'run -w /src',
+        'run -w src',
+      ),
+      fc.constantFrom(
+        '',
+        '-u 1000',
+        '-e X=1',
+        '-t',
+        '-d',
+        '-v v:/x',
+        '--tmpfs /x',
+        '--entrypoint cat',
+        '--entrypoint $E',
+      ),
+      image,
+      fc.constantFrom('cat', '/bin/cat', 'cat -n', 'cat --', '', 'tar -c'),
+      fc.oneof(containerPath, word),
+      fc.constantFrom('>', '>>', '>|', '1>', '&>', '2>', '| tar -x >'),
+      word,
+    )
+    .map(([c, v, o, i, r, p, op, f]) => `${c} ${v} ${o} ${i} ${r} ${p} ${op} ${f}`),
   fc
     .tuple(
       client,
@@ -386,6 +417,18 @@ const skeleton = fc
     ].join('\n'),
   );
 
+/** The builder-pattern script with the artifact read to stdout (`docker run IMG cat PATH > FILE`). */
+const stdoutSkeleton = fc
+  .tuple(image, image, fc.constantFrom('--rm', '--rm --entrypoint cat', '-i'), containerPath, word)
+  .map(([b, r, o, p, h]) =>
+    [
+      `docker build -t ${b} . -f Dockerfile.build`,
+      `docker run ${o} ${b}${o.includes('entrypoint') ? '' : ' cat'} ${p} > ${h}`,
+      `chmod +x ${h}`,
+      `docker build --no-cache -t ${r} .`,
+    ].join('\n'),
+  );
+
 export const shellScript = fc
   .tuple(
     fc.constantFrom('#!/bin/sh\n', '#!/bin/bash\n', '#!/usr/bin/env bash\n', '', '#!/bin/zsh\n'),
@@ -393,6 +436,8 @@ export const shellScript = fc
       statements(3),
       fc.tuple(skeleton, statements(1), skeleton).map((p) => p.join('\n')),
       skeleton,
+      stdoutSkeleton,
+      fc.tuple(stdoutSkeleton, statements(1)).map((p) => p.join('\n')),
     ),
   )
   .map(([shebang, body]) => `${shebang}${body}\n`);

@@ -90,6 +90,8 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     containerPath: normalizeContainerPath(from.path),
     hostPath,
     followLink: hasFlag(parsed, 'follow-link'),
+    via: 'cp',
+    reader: null,
   });
   return undefined;
 
