@@ -100,6 +100,11 @@ for (const name of ['stdout-cat', 'stdout-cat-then-chmod', 'stdout-cat-relative-
           const same = verify(w.repo, ['--backend', backend, `--legacy=${legacy}`]);
           t.is(same.status, 'equivalent', JSON.stringify(same));
           t.is(same.legacy?.mode, legacy);
+          t.deepEqual(
+            same.diagnostics.filter((d) => d.code === 'RS706'),
+            [],
+            'the run and the analysis agree on the stdout read',
+          );
           t.deepEqual(leftovers(same.session!), []);
           const mutantFile = path.join(w.repo, 'Dockerfile.mutant');
           fs.writeFileSync(mutantFile, withoutModeStage(m.dockerfile!));

@@ -74,13 +74,63 @@ const VERB: Readonly<Record<string, string>> = {
   remove: 'remove a container',
 };
 
+/**
+ * Stdout reads (`docker run IMG cat PATH > FILE`): the trace holds a call's words, not the shell's
+ * redirection, so the create, copy-out and remove the analysis read at that line are one traced
+ * `run` of the same image whose last word is PATH. Returns the events so accounted for, and one
+ * RS706 for each read the run never made.
+ */
+function stdoutReads(
+  events: readonly Compared[],
+  trace: readonly TraceCall[],
+): { accounted: Set<Compared>; out: Diagnostic[] } {
+  const accounted = new Set<Compared>();
+  const out: Diagnostic[] = [];
+  const used = new Set<number>();
+  for (const read of events) {
+    if (read.kind !== 'copy-out' || read.via !== 'stdout' || !read.reader) continue;
+    const group = events.filter(
+      (e) =>
+        e.at.line === read.at.line &&
+        e.at.file === read.at.file &&
+        ((e.kind === 'create' && e.handle === read.container) ||
+          e === read ||
+          (e.kind === 'remove' && e.containers.includes(read.container))),
+    );
+    for (const e of group) accounted.add(e);
+    const create = group.find((e) => e.kind === 'create');
+    const operand = read.reader.command.replace(/^cat /, '');
+    const image = create?.kind === 'create' ? imageKey(create.image) : null;
+    const k = trace.findIndex(
+      (c, i) =>
+        !used.has(i) &&
+        c.outcome === 'run' &&
+        c.argv.includes('run') &&
+        c.argv.at(-1) === operand &&
+        (image === null || c.argv.some((w) => imageKey(w) === image)),
+    );
+    if (k >= 0) used.add(k);
+    else
+      out.push(
+        diagnostic(
+          'RS706',
+          read.at,
+          `the analysis assumed the script would read ${operand} out of ${create?.kind === 'create' ? create.image : 'the image'} on standard output here (\`${read.reader.command} > ${read.reader.target}\`); the run made no such call`,
+        ),
+      );
+  }
+  return { accounted, out };
+}
+
 export function traceAgreement(analysis: Analysis, trace: readonly TraceCall[]): Diagnostic[] {
-  const expected = analysis.flow.events.filter((e): e is Compared => COMPARED.has(e.kind));
+  const compared = analysis.flow.events.filter((e): e is Compared => COMPARED.has(e.kind));
+  const reads = stdoutReads(compared, trace);
+  const expected = compared.filter((e) => !reads.accounted.has(e));
   const ran = trace.flatMap((call, i) =>
     call.outcome === 'run' ? traceEvents(call, i).map((event) => ({ event, call, index: i })) : [],
   );
   const used = new Set<number>();
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = [...reads.out];
   let lastAt: Location = { file: analysis.flow.script, line: 1, column: 1 };
   for (const want of expected) {
     const k = ran.findIndex((r, i) => !used.has(i) && r.event.kind === want.kind);

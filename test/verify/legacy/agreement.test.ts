@@ -96,3 +96,24 @@ test('the first failed docker call is located at the script line the analysis re
   // A failing call the analysis does not follow has no line.
   t.is(failedCallAt(analysis, [{ ...call('version'), exitCode: 1 }]), null);
 });
+
+test('a stdout read (docker run IMG cat PATH > FILE) is one traced run: no RS706 when the run made it, one when it did not', (t) => {
+  const stdout = analysisOf({
+    ...files,
+    'build.sh': [
+      'docker build -t app:build -f Dockerfile.build .',
+      'docker run --rm app:build cat /out/app > ./app',
+      'docker build -t app:latest .',
+    ].join('\n'),
+  });
+  t.true(stdout.flow.events.some((e) => e.kind === 'copy-out' && e.via === 'stdout'));
+  const build = call('build', '-t', 'app:build', '-f', 'Dockerfile.build', '.');
+  const runtime = call('build', '-t', 'app:latest', '.');
+  t.deepEqual(traceAgreement(stdout, [build, call('run', '--rm', 'app:build', 'cat', '/out/app'), runtime]), []);
+  const missed = traceAgreement(stdout, [build, call('run', '--rm', 'app:build', 'cat', '/out/other'), runtime]);
+  t.deepEqual(
+    missed.map((d) => [d.code, d.line]),
+    [['RS706', 2]],
+  );
+  t.regex(missed[0]!.message, /read \/out\/app out of app:build on standard output here .* the run made no such call/);
+});
