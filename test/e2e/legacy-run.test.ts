@@ -14,6 +14,7 @@ import path from 'node:path';
 import { BIN, ROOT } from '../helpers/fixtures.js';
 import { client, e2eTest, unavailable } from './helpers/engine.js';
 import { BUILDER, RUNTIME, script, workspace } from './helpers/workspace.js';
+import { runLeftovers as leftovers } from './helpers/verify-run.js';
 
 const IMAGE_MAP = ['--image-map', 'busybox=testbase/busybox:latest'];
 const e2e = e2eTest(await unavailable(['testbase/busybox:latest']));
@@ -46,28 +47,6 @@ function verify(dir: string, args: string[]): Verdict {
   } catch {
     throw new Error(`verify printed no JSON (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
   }
-}
-
-/** Containers, images and scratch directories of a session, after verify returned. */
-function leftovers(session: string): string[] {
-  const out = (args: string[]) =>
-    spawnSync(docker, args, { encoding: 'utf8' })
-      .stdout.split('\n')
-      .filter((l) => l.trim() !== '');
-  return [
-    ...out(['ps', '--all', '--quiet', '--filter', `label=restage.session=${session}`]).map((c) => `container ${c}`),
-    ...out(['images', '--all', '--quiet', '--filter', `label=restage.session=${session}`]).map((i) => `image ${i}`),
-    ...out(['volume', 'ls', '--quiet'])
-      .filter((v) => v.includes(session))
-      .map((v) => `volume ${v}`),
-    ...out(['images', '--format', '{{.Repository}}:{{.Tag}}'])
-      .filter((i) => i.includes(session))
-      .map((i) => `tag ${i}`),
-    ...fs
-      .readdirSync('/tmp')
-      .filter((d) => d.startsWith(session))
-      .map((d) => `directory /tmp/${d}`),
-  ];
 }
 
 const MULTI = (marker: string) =>

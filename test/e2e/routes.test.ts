@@ -16,6 +16,7 @@ import path from 'node:path';
 import { BIN, MIGRATE_FIXTURES, ROOT } from '../helpers/fixtures.js';
 import { client, e2eTest, unavailable } from './helpers/engine.js';
 import { workspace } from './helpers/workspace.js';
+import { runLeftovers as leftovers } from './helpers/verify-run.js';
 
 const IMAGE_MAP = ['--image-map', 'busybox=testbase/busybox:latest'];
 const BASE = 'testbase/busybox:latest';
@@ -52,25 +53,6 @@ function migrate(dir: string): { code: number | null; dockerfile: string | null;
     code: r.status,
     ...(JSON.parse(r.stdout) as { dockerfile: string | null; diagnostics: { code: string }[] }),
   };
-}
-
-/** Containers, images and scratch directories of a session, after verify returned. */
-function leftovers(session: string): string[] {
-  const out = (args: string[]) =>
-    spawnSync(docker, args, { encoding: 'utf8' })
-      .stdout.split('\n')
-      .filter((l) => l.trim() !== '');
-  return [
-    ...out(['ps', '--all', '--quiet', '--filter', `label=restage.session=${session}`]).map((c) => `container ${c}`),
-    ...out(['images', '--all', '--quiet', '--filter', `label=restage.session=${session}`]).map((i) => `image ${i}`),
-    ...out(['images', '--format', '{{.Repository}}:{{.Tag}}'])
-      .filter((i) => i.includes(session))
-      .map((i) => `tag ${i}`),
-    ...fs
-      .readdirSync('/tmp')
-      .filter((d) => d.startsWith(session))
-      .map((d) => `directory /tmp/${d}`),
-  ];
 }
 
 /** A golden case's input files, as the workspace takes them. */

@@ -76,6 +76,31 @@ export async function leftovers(): Promise<string[]> {
 }
 
 /**
+ * Containers, images, run-prefixed tags, volumes and scratch directories of one verify session
+ * (a legacy run's names carry the session id), after verify returned.
+ */
+export function runLeftovers(session: string): string[] {
+  const out = (args: string[]) =>
+    spawnSync(client ?? 'docker', args, { encoding: 'utf8', env })
+      .stdout.split('\n')
+      .filter((l) => l.trim() !== '');
+  return [
+    ...out(['ps', '--all', '--quiet', '--filter', `label=restage.session=${session}`]).map((c) => `container ${c}`),
+    ...out(['images', '--all', '--quiet', '--filter', `label=restage.session=${session}`]).map((i) => `image ${i}`),
+    ...out(['volume', 'ls', '--quiet'])
+      .filter((v) => v.includes(session))
+      .map((v) => `volume ${v}`),
+    ...out(['images', '--format', '{{.Repository}}:{{.Tag}}'])
+      .filter((i) => i.includes(session))
+      .map((i) => `tag ${i}`),
+    ...fs
+      .readdirSync(os.tmpdir())
+      .filter((d) => d.startsWith(session))
+      .map((d) => `directory ${os.tmpdir()}/${d}`),
+  ];
+}
+
+/**
  * Untagged images descending from `base`: what a classic build leaves of a stage that is not its
  * final image, or of a build cut short.
  */
