@@ -23,6 +23,12 @@ export interface CommandCall {
   readonly captured: boolean;
   /** The command's output goes into a pipe (`docker export c | tar x`). */
   readonly pipedOut: boolean;
+  /**
+   * What the script puts in the command's environment: its exported variables and `--env` values,
+   * then the command's own `A=b` prefixes (`DOCKER_BUILDKIT=1 docker build …`). Variables of the
+   * user's environment the script does not set are not here.
+   */
+  readonly environment: ReadonlyMap<string, ShellValue>;
   /** The command ran under `sudo`. */
   readonly sudo?: boolean;
   /** For a docker analyzer: the verb path it was chosen by (`['buildx', 'build']`). */

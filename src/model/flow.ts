@@ -40,7 +40,16 @@ export interface ImageBuild {
   readonly passThrough: readonly string[];
   /** How the script ran the build, which verify's replay repeats. */
   readonly invocation: BuildInvocation;
+  /**
+   * The builder the script asks docker for: `buildkit` for `docker buildx build` or DOCKER_BUILDKIT=1
+   * in the build's environment (exported, or the command's own prefix), `classic` for
+   * DOCKER_BUILDKIT=0; null when the script leaves it to the user's environment and the engine
+   * (Docker 23+ builds with BuildKit, older engines with the classic builder). Podman has one builder: null.
+   */
+  readonly builder: Builder | null;
 }
+
+export type Builder = 'buildkit' | 'classic';
 
 /** The client (`docker`, `podman`), whether under `sudo`, and the verb path (`['buildx', 'build']`, `['image', 'build']`). */
 export interface BuildInvocation {

@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from './diagnostic.js';
 import type { ParsedDockerfile } from './dockerfile.js';
+import type { Builder } from './flow.js';
 
 export interface TextEdit {
   readonly start: number;
@@ -36,6 +37,8 @@ export interface StagePlan {
   /** Parser directives kept at the top of the merged file. */
   readonly directives: readonly string[];
   readonly buildCommand: string;
+  /** The builder buildCommand asks for (its DOCKER_BUILDKIT prefix); null: the engine's choice. */
+  readonly builder: Builder | null;
   /** Absolute path of the merged build's context. */
   readonly context: string;
   readonly obsolete: readonly string[];

@@ -4,7 +4,7 @@
  * its cache and platform options, and the merged Dockerfile and context.
  */
 import path from 'node:path';
-import type { ImageBuild } from '../model/flow.js';
+import type { Builder, ImageBuild } from '../model/flow.js';
 
 export interface CommandInput {
   readonly root: string;
@@ -40,7 +40,19 @@ export function buildCommand(input: CommandInput): string {
   const defaultFile = path.join(input.context, 'Dockerfile');
   if (input.dockerfile !== defaultFile) parts.push('-f', shellQuote(rel(input.dockerfile)));
   parts.push(shellQuote(rel(input.context)));
-  return parts.join(' ');
+  const builder = mergedBuilder([runtime, ...builders]);
+  return `${builder === null ? '' : `DOCKER_BUILDKIT=${builder === 'buildkit' ? 1 : 0} `}${parts.join(' ')}`;
+}
+
+/**
+ * The builder the one build needs: BuildKit when any of the builds it replaces asked for it (their
+ * Dockerfiles may use what only BuildKit reads: `COPY --chmod`, `RUN --mount`), the classic builder
+ * when they asked for that, and the engine's choice when none asked.
+ */
+export function mergedBuilder(builds: readonly ImageBuild[]): Builder | null {
+  const asked = builds.map((b) => b.builder).filter((b) => b !== null);
+  if (asked.includes('buildkit')) return 'buildkit';
+  return asked.length > 0 ? 'classic' : null;
 }
 
 export function shellQuote(word: string): string {

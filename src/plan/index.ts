@@ -13,7 +13,7 @@ import { imageKey } from '../shared/image-ref.js';
 import { lineStartOf } from '../shared/text-position.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
 import { buildArgCollisions, hoistGlobalArgs } from './args.js';
-import { buildCommand } from './command.js';
+import { buildCommand, mergedBuilder } from './command.js';
 import { copyEdits, type CopySource } from './copies.js';
 import { nameStage, StageNames } from './names.js';
 import { pinnedOwnership } from './ownership.js';
@@ -166,6 +166,7 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
       dockerfile: options.output,
       context,
     }),
+    builder: mergedBuilder([runtime, ...builderBuilds]),
     context,
     obsolete: [...new Set(obsolete)],
     diagnostics,

@@ -33,7 +33,10 @@ const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
 export interface BuildSettings {
   readonly engine: Engine;
   readonly session: Session;
+  /** The builder of the legacy builds that do not choose their own (DOCKER_BUILDKIT in the script). */
   readonly backend: Backend;
+  /** The builder of the migrated image: --backend, else the one the migration's build command asks for, else `backend`. */
+  readonly migratedBackend: Backend;
   readonly network: string;
   readonly imageMap: ImageMap;
   /** Build arguments given to verify (`--build-arg`), on top of the script's. */
@@ -83,6 +86,8 @@ export async function buildImage(
     buildArgs: Record<string, string>;
     target?: string | null;
     verb?: readonly string[];
+    /** This build's builder, when not settings.backend. */
+    backend?: Backend;
   },
 ): Promise<number> {
   // A failed build fails its progress step (the engine reports it in its result, not by throwing).
@@ -95,7 +100,7 @@ export async function buildImage(
       buildArgs: request.buildArgs,
       noCache: true,
       network: settings.network,
-      backend: settings.backend,
+      backend: request.backend ?? settings.backend,
       pull: false,
       signal: settings.signal,
       ...(request.target ? { target: request.target } : {}),
@@ -143,6 +148,8 @@ export async function replayLegacy(
             tag,
             buildArgs: scriptBuildArgs(event, settings.buildArgs),
             target: event.target,
+            // The script's own DOCKER_BUILDKIT for this build wins, as in the client it ran (--backend too).
+            ...(event.builder ? { backend: event.builder } : {}),
             verb: event.invocation.verb,
           },
         );

@@ -143,6 +143,7 @@ export async function buildBoth(
     tag,
     buildArgs: { ...buildArgs, ...settings.buildArgs },
     verb: runtime.invocation.verb,
+    backend: settings.migratedBackend,
   });
   return {
     legacy: { image: legacy.runtime, buildSeconds: legacy.buildSeconds, builderImageSize },
@@ -173,6 +174,7 @@ export async function buildSame(
       dockerfile: file,
       tag,
       buildArgs: { ...settings.buildArgs },
+      ...(role === 'migrated' ? { backend: settings.migratedBackend } : {}),
     });
     return { image: tag, buildSeconds: seconds };
   };

@@ -99,18 +99,21 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     };
   }
   const backend: Backend = options.backend ?? defaultBackend(ping.version ?? '');
+  // The migration's build command may ask for a builder (DOCKER_BUILDKIT=1: a build it replaces asked for BuildKit).
+  const migratedBackend: Backend = options.backend ?? plan?.builder ?? backend;
   // Podman has one builder (buildah): DOCKER_BUILDKIT does not apply there.
   const engineInfo = {
     kind: engine.kind,
     client: engine.client,
     version: ping.version ?? '',
-    backend: engine.kind === 'podman' ? 'buildah' : backend,
+    backend: engine.kind === 'podman' ? 'buildah' : migratedBackend,
   };
   const session = options.session ?? new Session();
   const settings: BuildSettings = {
     engine: session.labelled(engine),
     session,
     backend,
+    migratedBackend,
     network: options.network,
     imageMap: options.imageMap,
     buildArgs: options.buildArgs,

@@ -32,6 +32,7 @@ const planOf = (files: string[], extra: Partial<StagePlan> = {}): StagePlan => (
   hoistedArgs: [],
   directives: [],
   buildCommand: '',
+  builder: null,
   context: PROJ,
   obsolete: [],
   diagnostics: [],

@@ -33,6 +33,26 @@ const commands: [name: string, script: string, expected: string][] = [
     'docker build --no-cache -t app:build -f Dockerfile.build .\ndocker build --pull --platform linux/arm64 -t app -t app:1 .\n',
     'docker build --no-cache --pull --platform linux/arm64 -t app -t app:1 .',
   ],
+  [
+    "the runtime build's own DOCKER_BUILDKIT=1 (its Dockerfile may need BuildKit) prefixes the one build",
+    'docker build -t app:build -f Dockerfile.build .\nDOCKER_BUILDKIT=1 docker build -t app .\n',
+    'DOCKER_BUILDKIT=1 docker build -t app .',
+  ],
+  [
+    'an exported DOCKER_BUILDKIT=0 before both builds keeps the classic builder',
+    'export DOCKER_BUILDKIT=0\ndocker build -t app:build -f Dockerfile.build .\ndocker build -t app .\n',
+    'DOCKER_BUILDKIT=0 docker build -t app .',
+  ],
+  [
+    'BuildKit for one build and the classic builder for the other: BuildKit, which the one needs',
+    'DOCKER_BUILDKIT=0 docker build -t app:build -f Dockerfile.build .\ndocker buildx build --load -t app .\n',
+    'DOCKER_BUILDKIT=1 docker build --load -t app .',
+  ],
+  [
+    'a DOCKER_BUILDKIT set without export does not reach docker: the engine chooses',
+    'DOCKER_BUILDKIT=1\ndocker build -t app:build -f Dockerfile.build .\ndocker build -t app .\n',
+    'docker build -t app .',
+  ],
 ];
 for (const [name, script, expected] of commands) {
   test(`buildCommand: ${name}`, (t) => {

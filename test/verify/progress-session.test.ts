@@ -188,6 +188,7 @@ for (const mode of ['plain', 'tty'] as const) {
       engine,
       session,
       backend: 'classic' as const,
+      migratedBackend: 'classic' as const,
       network: 'none',
       imageMap: new Map(),
       buildArgs: {},

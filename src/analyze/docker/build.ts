@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
-import type { BuildArg } from '../../model/flow.js';
-import type { CommandAnalyzer } from '../command.js';
+import type { BuildArg, Builder } from '../../model/flow.js';
+import type { CommandAnalyzer, CommandCall } from '../command.js';
 import { allValues, hasFlag, lastValue, parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['build'], ['image', 'build'], ['buildx', 'build'], ['builder', 'build'], ['buildx', 'b']];
@@ -165,6 +165,21 @@ export const analyze: CommandAnalyzer = (call, sink) => {
       sudo: call.sudo ?? false,
       verb: call.verb ?? ['build'],
     },
+    builder: builderOf(call),
   });
   return undefined;
 };
+
+/**
+ * The docker client reads DOCKER_BUILDKIT as a boolean (1, t, true… / 0, f, false…); `buildx build`
+ * always builds with BuildKit. A value restage cannot read leaves the choice to the engine.
+ */
+export function builderOf(call: CommandCall): Builder | null {
+  if (/podman$/.test(call.name.text)) return null;
+  if (call.verb?.[0] === 'buildx') return 'buildkit';
+  const value = call.environment.get('DOCKER_BUILDKIT');
+  if (!value || value.unresolved !== null) return null;
+  if (/^(1|t|true)$/i.test(value.text)) return 'buildkit';
+  if (/^(0|f|false)$/i.test(value.text)) return 'classic';
+  return null;
+}

@@ -72,6 +72,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     },
     functions: new Map(),
     globals,
+    exported: new Set(Object.keys(options.env ?? {})),
     reported,
     frame: scriptFrame,
     cwd: options.root,
@@ -224,8 +225,28 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
 
   /** `export`/`local`/`readonly`/`declare`: assignments into the current sh.frame (`local` keeps them there). */
   function declare(node: SyntaxNode): undefined {
-    for (const child of node.namedChildren) if (child.type === 'variable_assignment') assign(child, sh.frame.vars);
+    const exporting = node.children[0]?.text === 'export';
+    for (const child of node.namedChildren) {
+      if (child.type === 'variable_assignment') assign(child, sh.frame.vars);
+      const name = child.type === 'variable_assignment' ? child.childForFieldName('name')?.text : child.text;
+      if (exporting && name && /^[A-Za-z_]\w*$/.test(name)) sh.exported.add(name);
+    }
     return undefined;
+  }
+
+  /** What the command sees in its environment from the script: exported variables, then its own `A=b` prefixes. */
+  function environmentOf(node: SyntaxNode): Map<string, ShellValue> {
+    const env = new Map<string, ShellValue>();
+    for (const name of sh.exported) {
+      const value = scope.lookup(name);
+      if (value !== undefined) env.set(name, value);
+    }
+    for (const a of node.namedChildren) {
+      if (a.type !== 'variable_assignment') continue;
+      const name = a.childForFieldName('name')?.text;
+      if (name) env.set(name, expandValue(a.childForFieldName('value'), scope));
+    }
+    return env;
   }
 
   function runCommand(node: SyntaxNode, ctx: RunContext): ShellValue | undefined {
@@ -257,6 +278,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       redirects,
       captured: ctx.captured ?? false,
       pipedOut: ctx.pipedOut ?? false,
+      environment: environmentOf(node),
       ...(sudo ? { sudo } : {}),
     };
     if (call.redirects.some((r) => /^(\d*|&)>>?\|?$/.test(r.operator))) options.onRedirect?.(call, sink);

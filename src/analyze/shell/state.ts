@@ -34,6 +34,8 @@ export interface Shell {
   readonly functions: Map<string, SyntaxNode>;
   /** The script's variables: a function's variables land here unless declared `local`. */
   readonly globals: Map<string, ShellValue>;
+  /** Variables the commands the script runs see in their environment: `export`ed ones and `--env`'s. */
+  readonly exported: Set<string>;
   /** Keys of what was already said once (RS322 `assumed:NAME`). */
   readonly reported: Set<string>;
   frame: Frame;

@@ -40,7 +40,15 @@ export function traceEvents(call: TraceCall, index: number): Compared[] {
     changeDirectory: () => undefined,
   };
   analyzeDocker(
-    { name: word(call.client), args: call.argv.map(word), at, redirects: [], captured: false, pipedOut: false },
+    {
+      name: word(call.client),
+      args: call.argv.map(word),
+      at,
+      redirects: [],
+      captured: false,
+      pipedOut: false,
+      environment: new Map(),
+    },
     sink,
   );
   return events;

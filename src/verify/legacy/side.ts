@@ -149,6 +149,7 @@ export async function runBoth(
     tag,
     buildArgs: { ...buildArgs, ...settings.buildArgs },
     ...(analysis?.runtime ? { verb: analysis.runtime.invocation.verb } : {}),
+    backend: settings.migratedBackend,
   });
   return {
     run,

@@ -155,7 +155,8 @@ export class Calls {
       fs.writeFileSync(f.path, f.text);
     }
     const ran = [...this.config.clients[client], ...decision.argv];
-    const exports = Object.entries(this.config.env).map(([k, v]) => `export ${k}=${shellQuote(v)}\n`);
+    // Defaults: a value the script gave the call (`DOCKER_BUILDKIT=1 docker build`, an export) wins, as it does on the user's machine.
+    const exports = Object.entries(this.config.env).map(([k, v]) => `export ${k}="\${${k}-${shellQuote(v)}}"\n`);
     fs.writeFileSync(path.join(dir, 'run'), `set -- ${ran.map(shellQuote).join(' ')}\n${exports.join('')}`);
     if (decision.stdin !== undefined) fs.writeFileSync(path.join(dir, 'in'), decision.stdin);
     this.pending.set(dir, { started, record, decision, ran });

@@ -100,11 +100,20 @@ test.serial('a command killed by a signal is status 128+N', async (t) => {
   t.is(await s.run('kill -TERM $$'), 143);
 });
 
-test.serial("the client's environment gets the config's variables", async (t) => {
+test.serial("the client's environment gets the config's variables where the script gives none", async (t) => {
   const s = setup(t);
-  fs.writeFileSync(s.fake, `#!/bin/sh\necho "$DOCKER_BUILDKIT" > "$FAKE_DIR/env"\n`);
-  t.is(await s.run('DOCKER_BUILDKIT=1 docker version'), 0);
+  fs.writeFileSync(s.fake, `#!/bin/sh\necho "$DOCKER_BUILDKIT" >> "$FAKE_DIR/env"\n`);
+  t.is(await s.run('docker version'), 0);
   t.is(s.read('env'), '0\n');
+});
+
+// The script's own DOCKER_BUILDKIT=1 (a COPY --chmod needs BuildKit) reaches the real client, as on
+// the user's machine: forcing the session's builder failed golden chown-chmod-kept's legacy run.
+test.serial("the script's own value (a prefix, an export) wins over the config's", async (t) => {
+  const s = setup(t);
+  fs.writeFileSync(s.fake, `#!/bin/sh\necho "$DOCKER_BUILDKIT" >> "$FAKE_DIR/env"\n`);
+  t.is(await s.run('DOCKER_BUILDKIT=1 docker version && export DOCKER_BUILDKIT=true && docker version'), 0);
+  t.is(s.read('env'), '1\ntrue\n');
 });
 
 test.serial('a skipped call (push) runs nothing, succeeds, and is traced with its note', async (t) => {
