@@ -9,7 +9,7 @@
 # works as it does against Docker Hub's images; labelled restage.testbase=VERSION):
 #   testbase/busybox:latest       busybox-static, applets linked in /bin
 #   testbase/debian-slim:bookworm Essential + Priority: required packages, docs trimmed (like debian:*-slim)
-#   testbase/gcc:latest           slim + gcc, libc6-dev, make
+#   testbase/gcc:latest           slim + gcc, g++, libc6-dev, make
 #   testbase/golang:latest        slim + golang-go; GOPATH=/go, WORKDIR /go, CGO_ENABLED=0 (no gcc inside)
 #
 # Method: a private apt state with an empty dpkg status resolves each package closure and downloads
@@ -238,6 +238,9 @@ debian_rootfs() { # ROOTFS DEB...
   unpack_registered "$rootfs" "$@"
   trim_docs "$rootfs"
   common_dirs "$rootfs"
+  # The /usr/local hierarchy base-files' postinst makes (no package ships it): Debian's images have
+  # it, and builds install there (`gcc -o /usr/local/bin/tool`, golden cp-follow-link).
+  mkdir -p "$rootfs"/usr/local/{bin,etc,games,include,lib,man,sbin,share,src}
   install -m 0644 "$rootfs/usr/share/base-passwd/passwd.master" "$rootfs/etc/passwd"
   install -m 0644 "$rootfs/usr/share/base-passwd/group.master" "$rootfs/etc/group"
   # Links maintainer scripts (update-alternatives, dash's postinst) would have made.
@@ -312,7 +315,7 @@ smoke() { # IMAGE KIND: a failed image is removed, so the next run rebuilds it
 # ---- images ------------------------------------------------------------------------------------
 
 # The images' definition version: an image of an older one is brought up to date.
-VERSION=2
+VERSION=3
 
 exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
 
@@ -325,13 +328,6 @@ cmd_of() { # KIND
   esac
 }
 
-# Version 1 images differ from version 2 only in their config (no CMD, no label): add it without
-# rebuilding the file system (a FROM-only build makes no layer).
-upgrade() { # IMAGE KIND
-  printf 'FROM %s\n%s\nLABEL restage.testbase=%s\n' "$1" "$(cmd_of "$2")" "$VERSION" |
-    "$DOCKER" build --network none -q -t "$1" - >/dev/null
-}
-
 size_mb() { "$DOCKER" image inspect -f '{{.Size}}' "$1" | awk '{printf "%.1f MB", $1 / 1000000}'; }
 
 build() { # IMAGE KIND
@@ -339,11 +335,8 @@ build() { # IMAGE KIND
   if ((FORCE == 0)) && exists "$image"; then
     if current "$image"; then
       printf '%-32s exists  %10s  (kept; --force rebuilds)\n' "$image" "$(size_mb "$image")"
-    else
-      upgrade "$image" "$kind"
-      printf '%-32s updated %10s  (config to version %s)\n' "$image" "$(size_mb "$image")" "$VERSION"
+      return 0
     fi
-    return 0
   fi
   rootfs="$(mktemp -d "$WORK/rootfs.XXXX")"
   local changes=("ENV PATH=$DEFAULT_PATH" "$(cmd_of "$kind")" "LABEL restage.testbase=$VERSION")
@@ -364,7 +357,7 @@ build() { # IMAGE KIND
       debian_rootfs "$rootfs" "${DEBS[@]}"
       ;;
     gcc)
-      closure "${SLIM_PACKAGES[@]}" gcc libc6-dev make
+      closure "${SLIM_PACKAGES[@]}" gcc g++ libc6-dev make
       debian_rootfs "$rootfs" "${DEBS[@]}"
       ;;
     golang)

@@ -22,6 +22,7 @@ export const env = { ...process.env, ...(client ? { RESTAGE_DOCKER: client } : {
 
 export interface VerifyJson {
   status: string;
+  session: string | null;
   differences: { aspect: string; field?: string; message: string }[];
   info: { aspect: string; field?: string; message: string }[];
   engine: { backend: string } | null;
