@@ -52,6 +52,12 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const imagesByTag = new Map<string, ImageBuild>();
   const containers = new Map<string, ArtifactSource>();
   const creates = new Map<string, ContainerCreate>();
+  /**
+   * Every container made so far, kept after its removal: a tar stream written to a host file
+   * (`docker cp c:/p - > p.tar`, then `docker rm c`) is unpacked later, and its members come from
+   * the container as it was when the stream was written. A handle made twice is ambiguous then.
+   */
+  const madeOnce = new Map<string, ArtifactSource | null>();
   const placement = new Placement(host, input.display);
   /** Host paths the script's own commands write before the build at hand (`cp`, `mv`, `mkdir`, a redirection, an unknown command). */
   const written: HostOperation[] = [];
@@ -67,6 +73,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       case 'create': {
         const build = imagesByTag.get(imageKey(event.image));
         containers.set(event.handle, build ? { kind: 'build', build } : { kind: 'image', image: event.image });
+        madeOnce.set(event.handle, madeOnce.has(event.handle) ? null : containers.get(event.handle)!);
         creates.set(event.handle, event);
         break;
       }
@@ -74,7 +81,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         for (const c of event.containers) containers.delete(c);
         break;
       case 'copy-out': {
-        const source = containers.get(event.container);
+        const source =
+          containers.get(event.container) ?? (event.via === 'tar' ? madeOnce.get(event.container) : undefined);
         if (!source) {
           diagnostics.push(
             diagnostic(
@@ -103,10 +111,31 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         const contentOnly = event.containerPath.endsWith('/.');
         const containerPath =
           read?.containerPath ?? (contentOnly ? event.containerPath.slice(0, -2) || '/' : event.containerPath);
+        // docker cp nests a copy into an existing directory; tar -x writes a member where its name says.
         const hostPath =
-          !read && !contentOnly && destKind === 'dir'
+          event.via === 'cp' && !contentOnly && destKind === 'dir'
             ? path.join(event.hostPath, path.posix.basename(containerPath))
             : event.hostPath;
+        if (event.via === 'tar' && !contentOnly && destKind === 'dir') {
+          diagnostics.push(
+            diagnostic(
+              'RS343',
+              event.at,
+              `the tar member ${containerPath} lands on ${input.display(hostPath)}, which is a directory at this point: tar -x merges a directory member into it (and fails on a file member), which restage does not model; remove ${input.display(hostPath)} before this line (or unpack into a new directory) and run restage again`,
+            ),
+          );
+          break;
+        }
+        if (event.via === 'tar' && contentOnly && destKind !== 'dir') {
+          diagnostics.push(
+            diagnostic(
+              'RS343',
+              event.at,
+              `tar -x unpacks into ${input.display(hostPath)}, which ${destKind === 'file' ? 'is a file' : 'does not exist'} at this point, so tar fails and the script stops here as written; make the directory first (\`mkdir -p ${input.display(hostPath)}\`) and run restage again`,
+            ),
+          );
+          break;
+        }
         const artifact: Artifact = {
           id: artifacts.length + 1,
           copyOut: event,

@@ -3,7 +3,8 @@
  * read by `cat PATH` and redirected into a host file (`docker run --rm IMG cat PATH > FILE`, or
  * `--entrypoint cat IMG PATH`) is a copy out `via: 'stdout'` of the container the run makes
  * (removed again with `--rm`). The analysis later resolves a relative PATH against the image's
- * WORKDIR and checks the image's ENTRYPOINT (src/analyze/stdout.ts).
+ * WORKDIR and checks the image's ENTRYPOINT (src/analyze/stdout.ts). A `tar -c` stream is
+ * src/analyze/tar-stream.ts's.
  */
 import path from 'node:path';
 import { diagnostic } from '../model/diagnostic.js';
@@ -22,7 +23,7 @@ const READERS = new Set(['cat', '/bin/cat', '/usr/bin/cat']);
  * Run options that change what `cat` reads or what reaches the file, with why: restage does not
  * model them on this route. `-w` is not among them: a relative PATH is resolved against it.
  */
-const CHANGES_READ: ReadonlyArray<readonly [string, string]> = [
+export const CHANGES_READ: ReadonlyArray<readonly [string, string]> = [
   ['volume', 'a volume may hide the image\u2019s files at the path cat reads'],
   ['mount', 'a mount may hide the image\u2019s files at the path cat reads'],
   ['volumes-from', 'another container\u2019s volumes may hide the image\u2019s files'],
@@ -122,7 +123,7 @@ export function extractThroughStdout(
  * The redirection's file as an absolute host path. Redirection targets reach the analyzers as
  * written (src/analyze/shell/flow-sink.ts toRedirect): one that expands something is not guessed (RS304).
  */
-function redirectTarget(target: Word, sink: FlowSink): string | null {
+export function redirectTarget(target: Word, sink: FlowSink): string | null {
   const text = target.text.replace(/^"(.*)"$|^'(.*)'$/, '$1$2');
   if (/[$`]/.test(text) || text.startsWith('~')) {
     sink.report(

@@ -14,6 +14,7 @@ import { known } from '../shell/values.js';
 import { commandOf, parseContainerWords, recordContainer } from './create.js';
 import { allValues, lastValue } from '../../shared/docker-options.js';
 import { extractThroughStdout, singleFileReader, STDOUT_TO_FILE } from '../run-stdout.js';
+import { tarStreamOut } from '../tar-stream.js';
 
 export const verbs = [['run'], ['container', 'run']];
 
@@ -25,6 +26,7 @@ export const analyze: CommandAnalyzer = (call, sink) => {
   const toFile = call.redirects.find(
     (r) => STDOUT_TO_FILE.test(r.operator) && r.target && r.target.text !== '/dev/null',
   );
+  if (binds.length === 0 && tarStreamOut(call, sink, parsed, command, toFile)) return undefined;
   const reader = toFile && !toFile.operator.startsWith('&') ? singleFileReader(parsed, command) : null;
   if (binds.length === 0 && toFile && reader && !call.pipedOut && !call.captured)
     return extractThroughStdout(call, sink, parsed, command, reader, toFile);
