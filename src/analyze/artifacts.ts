@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
-import type { BuildFlow, ContainerCreate, HostOperation, ImageBuild } from '../model/flow.js';
+import type { BuildFlow, ContainerCreate, CopyOut, HostOperation, ImageBuild } from '../model/flow.js';
 import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
 import type { Artifact, ArtifactSource, Consumption, HostSnapshot } from '../model/analysis.js';
 import { Placement, type Placed } from './placement.js';
@@ -58,6 +58,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
    * the container as it was when the stream was written. A handle made twice is ambiguous then.
    */
   const madeOnce = new Map<string, ArtifactSource | null>();
+  /** Tar archives streamed into host files, by host path: the members a runtime `ADD` of the file unpacks. */
+  const archives = new Map<string, { event: CopyOut; source: ArtifactSource }[]>();
   const placement = new Placement(host, input.display);
   /** Host paths the script's own commands write before the build at hand (`cp`, `mv`, `mkdir`, a redirection, an unknown command). */
   const written: HostOperation[] = [];
@@ -108,6 +110,11 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           );
         if (ran && !diagnostics.some((d) => d.code === 'RS320' && d.line === ran.line && d.file === ran.file))
           diagnostics.push(ran);
+        if (event.archiveMember !== undefined) {
+          const held = archives.get(event.hostPath)?.filter((m) => m.event.at === event.at) ?? [];
+          archives.set(event.hostPath, [...held, { event, source }]);
+          break;
+        }
         const contentOnly = event.containerPath.endsWith('/.');
         const containerPath =
           read?.containerPath ?? (contentOnly ? event.containerPath.slice(0, -2) || '/' : event.containerPath);
@@ -237,6 +244,11 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         }
         return;
       }
+      const archive = archives.get(hostPath);
+      if (archive && !placement.placed.some((x) => isWithin(hostPath, x.hostPath))) {
+        unpack(build, dockerfile, inst, index, raw, at, archive);
+        return;
+      }
       const exact = placement.placed.find((x) => isWithin(hostPath, x.hostPath));
       // A directory holding context files with the artifact's content merged in: the context part stays.
       if (exact?.merged && (hostPath === exact.hostPath || kindBefore(host, hostPath) !== null)) {
@@ -296,6 +308,73 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         );
       }
     });
+  }
+
+  /**
+   * `ADD ARCHIVE DEST` of a tar archive the script streamed out of a container: ADD unpacks a local
+   * tar archive with the archive's owners and modes (test/e2e/routes-tar.test.ts), and so does a
+   * `COPY --from` of each member without --chown. A COPY of the archive, an ADD with flags or with
+   * other sources are declined (RS344).
+   */
+  function unpack(
+    build: ImageBuild,
+    dockerfile: ParsedDockerfile,
+    inst: Instruction,
+    index: number,
+    raw: string,
+    at: { file: string; line: number; column: number },
+    members: readonly { event: CopyOut; source: ArtifactSource }[],
+  ): void {
+    const first = members[0]!.event;
+    const why =
+      inst.keyword !== 'ADD'
+        ? `${inst.keyword} copies the archive file itself, whose bytes (names, times, order) only the legacy run makes`
+        : inst.flags.length > 0
+          ? `ADD ${inst.flags.map((f) => `--${f.name}`).join(' ')} is not modelled on an unpacked archive`
+          : inst.args.length !== 2
+            ? 'the ADD has other sources besides the archive'
+            : null;
+    if (why !== null) {
+      diagnostics.push(
+        diagnostic(
+          'RS344',
+          at,
+          `${raw} is the tar archive \`${input.display(first.hostPath)}\` the script streams out of a container (${path.basename(first.at.file)}:${first.at.line}), and ${why}: restage migrates \`ADD ${raw} DEST\` alone (unpacked into DEST); write it so, or migrate this step by hand`,
+        ),
+      );
+      return;
+    }
+    for (const { event, source } of members) {
+      const contentOnly = event.containerPath.endsWith('/.');
+      const artifact: Artifact = {
+        id: artifacts.length + 1,
+        copyOut: event,
+        source,
+        containerPath: contentOnly ? event.containerPath.slice(0, -2) || '/' : event.containerPath,
+        contentOnly,
+        hostPath: event.hostPath,
+        modes: [],
+        unpackedAs: event.archiveMember!,
+      };
+      artifacts.push(artifact);
+      consumed.add(artifact.id);
+      consumptions.push({
+        artifact,
+        build,
+        dockerfile,
+        instruction: inst,
+        sourceIndex: index,
+        containerPath: artifact.containerPath,
+        within: null,
+      });
+    }
+    diagnostics.push(
+      diagnostic(
+        'RS345',
+        at,
+        `ADD unpacks the tar archive ${raw} (streamed out at ${path.basename(first.at.file)}:${first.at.line}) with the owners and modes the archive records, which are the builder's: restage copies each member with COPY --from and without --chown=0:0, which keeps them too`,
+      ),
+    );
   }
 
   /** Whether the host command `e` writes `p` (or a directory above it): a copy's or move's destination, what mkdir or another command names. */

@@ -95,9 +95,26 @@ export function tarStreamOut(
     command: shown.join(' '),
     reader: { command: shown.join(' '), target, entrypointOverridden: entrypoint !== null, relativePath: null },
   };
-  if (hostPath !== null) sink.streams?.toFile(hostPath, stream);
+  if (hostPath !== null) archiveInto(sink, hostPath, stream);
   else sink.streams?.toPipe(stream);
   return true;
+}
+
+/** A stream redirected into a host file: kept for a later `tar -x -f`, and put in the flow as the archive's members (a runtime `ADD` unpacks them). */
+function archiveInto(sink: FlowSink, hostPath: string, stream: TarStream): void {
+  sink.streams?.toFile(hostPath, stream);
+  for (const entry of stream.entries)
+    sink.emit({
+      kind: 'copy-out',
+      at: stream.at,
+      container: stream.container,
+      containerPath: entry.containerPath,
+      hostPath,
+      followLink: false,
+      via: 'tar',
+      archiveMember: entry.name,
+      reader: stream.reader,
+    });
 }
 
 /**
@@ -132,7 +149,7 @@ export function cpStreamOut(call: CommandCall, sink: FlowSink, container: string
   if (call.pipedOut && !call.captured) return sink.streams.toPipe(stream);
   if (toFile && toFile.operator === '>' && toFile.target!.text !== '/dev/null') {
     const hostPath = redirectTarget({ ...toFile.target!, at: { ...toFile.target!.at, file: call.at.file } }, sink);
-    if (hostPath !== null) sink.streams.toFile(hostPath, stream);
+    if (hostPath !== null) archiveInto(sink, hostPath, stream);
     return;
   }
   sink.report(

@@ -64,6 +64,11 @@ export const CATALOGUE = {
   RS341: { severity: 'info', title: 'tar -x on the host keeps the archive modes when run as root (assumed)' },
   RS342: { severity: 'error', title: 'a tar stream that no tar -x restage reads unpacks' },
   RS343: { severity: 'error', title: 'a tar member lands where tar -x would merge or fail' },
+  RS344: { severity: 'error', title: 'a streamed tar archive consumed by something other than one ADD' },
+  RS345: {
+    severity: 'info',
+    title: 'ADD of a streamed tar archive keeps its owners and modes: COPY --from without --chown',
+  },
   RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
   RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },
   RS403: { severity: 'error', title: 'COPY source is neither in the build context nor produced' },

@@ -89,6 +89,12 @@ export interface CopyOut {
    * `docker cp C:/p -`) that `tar -x` unpacked on the host, as root: with the builder's mode.
    */
   readonly via: 'cp' | 'stdout' | 'tar';
+  /**
+   * A member of a tar stream written into the host file hostPath and not unpacked there (yet):
+   * its name in the archive. The copy out then puts the archive on the host; a `tar -x` of it
+   * makes copy outs of its own, and `ADD FILE` in a runtime Dockerfile unpacks it.
+   */
+  readonly archiveMember?: string;
   /** The reader on stdout (`cat`, or `tar -c` of a run); null for `docker cp`. */
   readonly reader: StdoutReader | null;
 }
