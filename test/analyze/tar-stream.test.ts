@@ -50,11 +50,13 @@ test(
 );
 
 test(
-  'a run into a gzip file, unpacked later: members below -C, relative to the cwd; the container stays',
+  'a run into a gzip file: the archive holds the members; unpacked later, below -C, relative to the cwd; the container stays',
   flows,
   'docker run --rm img tar -czf - -C /src tool lib/x > out.tgz\ncd sub\ntar -xzf ../out.tgz\n',
   [
     'create @container#1 img',
+    'tar @container#1:/src/tool /proj/out.tgz',
+    'tar @container#1:/src/lib/x /proj/out.tgz',
     'tar @container#1:/src/tool /proj/sub/tool',
     'tar @container#1:/src/lib/x /proj/sub/lib/x',
   ],
@@ -78,7 +80,7 @@ test(
   'docker cp C:/p - piped into tar -x; and into a file unpacked after docker rm',
   flows,
   'docker cp c:/app/dist - | tar -x -C www\ndocker cp c:/app/bin/. - > bin.tar\ndocker rm c\ntar -xf bin.tar -C bin\n',
-  ['tar c:/app/dist /proj/www/dist', 'rm c', 'tar c:/app/bin/. /proj/bin'],
+  ['tar c:/app/dist /proj/www/dist', 'tar c:/app/bin/. /proj/bin.tar', 'rm c', 'tar c:/app/bin/. /proj/bin'],
   ['RS341 1:27', 'RS341 4:1'],
 );
 
