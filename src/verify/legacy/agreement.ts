@@ -79,7 +79,8 @@ const VERB: Readonly<Record<string, string>> = {
  * `docker cp C:/p - | tar -x`): the trace holds a call's words, not the shell's redirection or
  * pipe, so the create, copy-outs and remove the analysis read for one such run are one traced
  * `run` of the same image whose command is the reader (`cat PATH`'s last word is PATH; a tar
- * stream's run names `tar`), and a tar stream of `docker cp` is one traced `cp … -`. Returns the
+ * stream's run names `tar`), and a tar stream of `docker cp` is one traced `cp … -` (its members
+ * written into an archive file and unpacked from it later are the same stream). Returns the
  * events so accounted for, and one RS706 for each read the run never made.
  */
 function stdoutReads(
@@ -97,8 +98,8 @@ function stdoutReads(
           e.kind === 'copy-out' &&
           e.via === 'tar' &&
           !e.reader &&
-          e.at.line === read.at.line &&
-          e.at.file === read.at.file,
+          e.container === read.container &&
+          e.containerPath === read.containerPath,
       );
       for (const e of group) accounted.add(e);
       const k = trace.findIndex(
