@@ -94,7 +94,7 @@ test('tar -c entries: names drop a leading /, `.` is the directory content, -C w
   t.deepEqual(tarCreateEntry('bin/tool', '/src', '/w'), { containerPath: '/src/bin/tool', name: 'bin/tool' });
   t.deepEqual(tarCreateEntry('/app/bin', null, null), { containerPath: '/app/bin', name: 'app/bin' });
   t.deepEqual(tarCreateEntry('out', null, '/w'), { containerPath: '/w/out', name: 'out' });
-  t.deepEqual(tarCreateEntry('.', '/', null), { containerPath: '/.', name: '.' });
+  t.regex(tarCreateEntry('.', '/', null) as string, /whole file system/);
   t.regex(tarCreateEntry('out', null, null) as string, /WORKDIR/);
   t.regex(tarCreateEntry('../etc', '/app', null) as string, /\.\./);
   t.regex(tarCreateEntry('x', 'rel', null) as string, /relative/);
