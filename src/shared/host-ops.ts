@@ -146,7 +146,8 @@ export function tarCreateEntry(operand: string, dir: string | null, workdir: str
   if (!base.startsWith('/')) return `the directory \`${dir}\` is relative`;
   const name = path.posix.normalize(operand).replace(/^\/+/, '').replace(/\/+$/, '') || '.';
   const abs = path.posix.normalize(path.posix.join(base, operand)).replace(/(.)\/+$/, '$1');
-  if (abs === '/') return 'the stream holds the whole file system of the container (with /proc, /sys and /dev as it runs)';
+  if (abs === '/')
+    return 'the stream holds the whole file system of the container (with /proc, /sys and /dev as it runs)';
   if (name === '.') return { containerPath: `${abs}/.`, name };
   return { containerPath: abs, name };
 }
