@@ -44,6 +44,13 @@ export interface MatchResult {
 const GLOB = /[*?[]/;
 const ARCHIVE = /\.(tar|tgz|tar\.gz|tar\.bz2|tbz2|tar\.xz|txz|tar\.zst)$/;
 
+/** A member of a tar archive streamed into a host file, with the container path it holds (a relative one resolved). */
+interface ArchiveMember {
+  readonly event: CopyOut;
+  readonly source: ArtifactSource;
+  readonly containerPath: string;
+}
+
 export function matchArtifacts(input: MatchInput): MatchResult {
   const { flow, host } = input;
   const diagnostics: Diagnostic[] = [];
@@ -59,7 +66,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
    */
   const madeOnce = new Map<string, ArtifactSource | null>();
   /** Tar archives streamed into host files, by host path: the members a runtime `ADD` of the file unpacks. */
-  const archives = new Map<string, { event: CopyOut; source: ArtifactSource }[]>();
+  const archives = new Map<string, ArchiveMember[]>();
   const placement = new Placement(host, input.display);
   /** Host paths the script's own commands write before the build at hand (`cp`, `mv`, `mkdir`, a redirection, an unknown command). */
   const written: HostOperation[] = [];
@@ -112,7 +119,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           diagnostics.push(ran);
         if (event.archiveMember !== undefined) {
           const held = archives.get(event.hostPath)?.filter((m) => m.event.at === event.at) ?? [];
-          archives.set(event.hostPath, [...held, { event, source }]);
+          const resolved = read?.containerPath ?? event.containerPath.replace(/(.)\/\.$/, '$1');
+          archives.set(event.hostPath, [...held, { event, source, containerPath: resolved }]);
           break;
         }
         const contentOnly = event.containerPath.endsWith('/.');
@@ -323,7 +331,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     index: number,
     raw: string,
     at: { file: string; line: number; column: number },
-    members: readonly { event: CopyOut; source: ArtifactSource }[],
+    members: readonly ArchiveMember[],
   ): void {
     const first = members[0]!.event;
     const why =
@@ -344,13 +352,13 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       );
       return;
     }
-    for (const { event, source } of members) {
+    for (const { event, source, containerPath } of members) {
       const contentOnly = event.containerPath.endsWith('/.');
       const artifact: Artifact = {
         id: artifacts.length + 1,
         copyOut: event,
         source,
-        containerPath: contentOnly ? event.containerPath.slice(0, -2) || '/' : event.containerPath,
+        containerPath,
         contentOnly,
         hostPath: event.hostPath,
         modes: [],

@@ -100,6 +100,13 @@ export function tarStreamOut(
   return true;
 }
 
+/** The run's reader for one member: a member relative to the image's WORKDIR carries it, as a relative `cat PATH` does. */
+function readerOf(stream: TarStream, entry: TarEntry): TarStream['reader'] {
+  return stream.reader && entry.relative !== undefined
+    ? { ...stream.reader, relativePath: entry.relative }
+    : stream.reader;
+}
+
 /** A stream redirected into a host file: kept for a later `tar -x -f`, and put in the flow as the archive's members (a runtime `ADD` unpacks them). */
 function archiveInto(sink: FlowSink, hostPath: string, stream: TarStream): void {
   sink.streams?.toFile(hostPath, stream);
@@ -113,7 +120,7 @@ function archiveInto(sink: FlowSink, hostPath: string, stream: TarStream): void 
       followLink: false,
       via: 'tar',
       archiveMember: entry.name,
-      reader: stream.reader,
+      reader: readerOf(stream, entry),
     });
 }
 
@@ -205,7 +212,7 @@ export function tarExtract(call: CommandCall, sink: FlowSink): boolean {
       hostPath: copy.hostPath,
       followLink: false,
       via: 'tar',
-      reader: stream.reader,
+      reader: readerOf(stream, copy),
     });
   }
   sink.report(

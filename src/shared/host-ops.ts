@@ -130,6 +130,12 @@ export function applyMode(spec: string, old: number, isDirectory: boolean): numb
 export interface TarEntry {
   readonly containerPath: string;
   readonly name: string;
+  /**
+   * The operand, normalized, when tar read it relative to the image's WORKDIR (no `-C`, no `-w`):
+   * containerPath then holds it taken from `/`, and the analysis resolves it against the WORKDIR
+   * the Dockerfile gives (src/analyze/stdout.ts), as for a relative `cat PATH`.
+   */
+  readonly relative?: string;
 }
 
 /**
@@ -141,10 +147,14 @@ export function tarCreateEntry(operand: string, dir: string | null, workdir: str
   if (operand === '' || operand.split('/').includes('..'))
     return `the member \`${operand}\` climbs out of its directory with \`..\``;
   const base = operand.startsWith('/') ? '/' : (dir ?? workdir);
-  if (base === null)
-    return `the member \`${operand}\` is relative and the run gives no \`-C\` directory or \`-w\`, so it depends on the image's WORKDIR`;
-  if (!base.startsWith('/')) return `the directory \`${dir}\` is relative`;
+  if (base !== null && !base.startsWith('/')) return `the directory \`${dir}\` is relative`;
   const name = path.posix.normalize(operand).replace(/^\/+/, '').replace(/\/+$/, '') || '.';
+  if (base === null)
+    return {
+      containerPath: name === '.' ? '/.' : path.posix.join('/', name),
+      name,
+      relative: name,
+    };
   const abs = path.posix.normalize(path.posix.join(base, operand)).replace(/(.)\/+$/, '$1');
   if (abs === '/')
     return 'the stream holds the whole file system of the container (with /proc, /sys and /dev as it runs)';
@@ -168,9 +178,6 @@ export function cpStreamEntry(containerPath: string): TarEntry | string {
 export function tarExtraction(
   entries: readonly TarEntry[],
   into: string,
-): { readonly containerPath: string; readonly hostPath: string }[] {
-  return entries.map((e) => ({
-    containerPath: e.containerPath,
-    hostPath: e.name === '.' ? into : path.join(into, e.name),
-  }));
+): (TarEntry & { readonly hostPath: string })[] {
+  return entries.map((e) => ({ ...e, hostPath: e.name === '.' ? into : path.join(into, e.name) }));
 }

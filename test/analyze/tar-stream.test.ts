@@ -85,9 +85,9 @@ test(
 );
 
 test(
-  'declined at the line: a pattern, an unknown option, a relative member without -C or -w, an empty archive',
+  'declined at the line: a pattern, an unknown option, .., an empty archive',
   flows,
-  'docker run --rm img tar -c -C /a *.so | tar -x\ndocker run --rm img tar -c --exclude=x -C /a . | tar -x\ndocker run --rm img tar -c out | tar -x\ndocker run --rm img tar -c | tar -x\n',
+  'docker run --rm img tar -c -C /a *.so | tar -x\ndocker run --rm img tar -c --exclude=x -C /a . | tar -x\ndocker run --rm img tar -c ../out | tar -x\ndocker run --rm img tar -c | tar -x\n',
   [],
   ['RS340 1:1', 'RS340 2:28', 'RS340 3:1', 'RS340 4:1'],
 );
@@ -123,3 +123,10 @@ test(
   ['host other /proj/vendor.tar,/proj/out', 'host other /proj/x', 'host other /proj/out2'],
   [],
 );
+
+test('a member relative to the image WORKDIR (no -C, no -w) waits for the analysis to read the WORKDIR', (t) => {
+  const parsed = parseShell('build.sh', 'docker run --rm img tar -c out | tar -x\n');
+  const { flow } = analyzeScript(parsed.script!, ROOT, `${ROOT}/build.sh`);
+  const copy = flow.events.find((e) => e.kind === 'copy-out');
+  t.like(copy, { containerPath: '/out', hostPath: '/proj/out', via: 'tar', reader: { relativePath: 'out' } });
+});

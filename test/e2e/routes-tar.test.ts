@@ -70,6 +70,7 @@ function caseFiles(name: string): Record<string, string> {
 const CASES: ReadonlyArray<{ name: string; copy: RegExp; mutant: (d: string) => string }> = [
   { name: 'tar-pipe-dir', copy: /COPY --from=builder --chown=0:0 \/app\/dist \/srv\/www\//, mutant: unpinned },
   { name: 'tar-file-gzip', copy: /COPY --from=builder --chown=0:0 \/src\/lib \/opt\/lib/, mutant: unpinned },
+  { name: 'tar-relative-workdir', copy: /COPY --from=builder --chown=0:0 \/app\/dist \/srv\/www/, mutant: unpinned },
   { name: 'cp-stdout-pipe', copy: /COPY --from=builder --chown=0:0 \/app\/dist \/srv\/www/, mutant: unpinned },
   { name: 'cp-stdout-file', copy: /COPY --from=builder --chown=0:0 \/src\/tool \/usr\/local\/bin\//, mutant: unpinned },
   { name: 'stdout-tar', copy: /COPY --from=builder \/src\/tool \/usr\/local\/bin\/tool/, mutant: pinned },

@@ -88,14 +88,15 @@ test('hostPaths: what an operation reads and what it makes, for the replay to ch
   t.deepEqual(hostPaths(op('rm', ['/r/a'])), { reads: [], makes: [] });
 });
 
-test('tar -c entries: names drop a leading /, `.` is the directory content, -C wins over the workdir', (t) => {
+test('tar -c entries: names drop a leading /, `.` is the directory content, -C wins over the workdir, else the image WORKDIR decides', (t) => {
   t.deepEqual(tarCreateEntry('.', '/app/dist', null), { containerPath: '/app/dist/.', name: '.' });
   t.deepEqual(tarCreateEntry('./', '/app/dist', null), { containerPath: '/app/dist/.', name: '.' });
   t.deepEqual(tarCreateEntry('bin/tool', '/src', '/w'), { containerPath: '/src/bin/tool', name: 'bin/tool' });
   t.deepEqual(tarCreateEntry('/app/bin', null, null), { containerPath: '/app/bin', name: 'app/bin' });
   t.deepEqual(tarCreateEntry('out', null, '/w'), { containerPath: '/w/out', name: 'out' });
   t.regex(tarCreateEntry('.', '/', null) as string, /whole file system/);
-  t.regex(tarCreateEntry('out', null, null) as string, /WORKDIR/);
+  t.deepEqual(tarCreateEntry('./out/', null, null), { containerPath: '/out', name: 'out', relative: 'out' });
+  t.deepEqual(tarCreateEntry('.', null, null), { containerPath: '/.', name: '.', relative: '.' });
   t.regex(tarCreateEntry('../etc', '/app', null) as string, /\.\./);
   t.regex(tarCreateEntry('x', 'rel', null) as string, /relative/);
 });
@@ -116,8 +117,8 @@ test('tar -x -C DIR: `.` merges into DIR, a name lands below it', (t) => {
       '/proj/out',
     ),
     [
-      { containerPath: '/app/dist/.', hostPath: '/proj/out' },
-      { containerPath: '/src/bin/tool', hostPath: '/proj/out/bin/tool' },
+      { containerPath: '/app/dist/.', name: '.', hostPath: '/proj/out' },
+      { containerPath: '/src/bin/tool', name: 'bin/tool', hostPath: '/proj/out/bin/tool' },
     ],
   );
 });
