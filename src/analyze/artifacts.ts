@@ -141,12 +141,14 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           );
           break;
         }
-        if (event.via === 'tar' && contentOnly && destKind !== 'dir') {
+        const into = event.extractedInto;
+        const intoKind = into === undefined ? 'dir' : placement.kindOf(into);
+        if (into !== undefined && intoKind !== 'dir') {
           diagnostics.push(
             diagnostic(
               'RS343',
               event.at,
-              `tar -x unpacks into ${input.display(hostPath)}, which ${destKind === 'file' ? 'is a file' : 'does not exist'} at this point, so tar fails and the script stops here as written; make the directory first (\`mkdir -p ${input.display(hostPath)}\`) and run restage again`,
+              `tar -x unpacks into ${input.display(into)}, which ${intoKind === 'file' ? 'is a file' : 'does not exist'} at this point, so tar fails and the script stops here as written; make the directory first (\`mkdir -p ${input.display(into)}\`) and run restage again`,
             ),
           );
           break;

@@ -212,6 +212,7 @@ export function tarExtract(call: CommandCall, sink: FlowSink): boolean {
       hostPath: copy.hostPath,
       followLink: false,
       via: 'tar',
+      extractedInto: into,
       reader: readerOf(stream, copy),
     });
   }

@@ -95,6 +95,8 @@ export interface CopyOut {
    * makes copy outs of its own, and `ADD FILE` in a runtime Dockerfile unpacks it.
    */
   readonly archiveMember?: string;
+  /** The directory `tar -x` unpacked the member below (its `-C`, else its working directory), which must exist. */
+  readonly extractedInto?: string;
   /** The reader on stdout (`cat`, or `tar -c` of a run); null for `docker cp`. */
   readonly reader: StdoutReader | null;
 }
