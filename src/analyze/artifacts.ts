@@ -105,7 +105,14 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         const create = creates.get(event.container);
         const destKind = placement.kindOf(event.hostPath);
         const read = stdoutRead(event, source, destKind, input.dockerfiles, input.display);
-        diagnostics.push(...(read?.diagnostics ?? []));
+        // A tar stream's members are read one by one: what is said of the stream is said once.
+        for (const d of read?.diagnostics ?? [])
+          if (
+            !diagnostics.some(
+              (x) => x.code === d.code && x.message === d.message && (d.code === 'RS346' || x.line === d.line),
+            )
+          )
+            diagnostics.push(d);
         const ran =
           create &&
           startedContainerCopy(

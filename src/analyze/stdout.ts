@@ -71,8 +71,24 @@ export function stdoutRead(
         `\`${reader.command}\` reads a relative path, which docker resolves against the image's WORKDIR, and ${workdir.why}; write the absolute path (or give \`-w DIR\` to the run) and run restage again`,
       );
   }
-  if (tar)
+  if (tar) {
+    const base = chain.length > 0 ? chain[chain.length - 1]!.image : null;
+    if (
+      !diagnostics.some((d) => d.code === 'RS307') &&
+      base !== null &&
+      base.toLowerCase() !== 'scratch' &&
+      !reader.entrypointOverridden &&
+      !entrypoint
+    )
+      diagnostics.push(
+        diagnostic(
+          'RS346',
+          copy.at,
+          `restage assumes that the base image ${base} of ${image} sets no ENTRYPOINT (the Dockerfile sets none): with one, the words \`${reader.command}\` would be its arguments and the stream something else; if it does, add \`--entrypoint tar\` to the run`,
+        ),
+      );
     return { containerPath: containerPath.replace(/(.)\/\.$/, '$1').replace(/^\/\.$/, '/'), modes: [], diagnostics };
+  }
   if (destination === 'dir') {
     decline(
       `the output of \`${reader.command}\` is redirected into ${shown}, which is a directory at this point: the shell cannot write it and the script fails here as written; fix the path and run restage again`,

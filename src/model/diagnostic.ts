@@ -69,6 +69,7 @@ export const CATALOGUE = {
     severity: 'info',
     title: 'ADD of a streamed tar archive keeps its owners and modes: COPY --from without --chown',
   },
+  RS346: { severity: 'info', title: 'a tar run assumes the base image sets no ENTRYPOINT' },
   RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
   RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },
   RS403: { severity: 'error', title: 'COPY source is neither in the build context nor produced' },
