@@ -4,9 +4,11 @@
  * `-d`), and may have written the files a later `docker cp` reads: the container is recorded as
  * started.
  *
- * A run whose standard output is an extraction (src/analyze/run-stdout.ts) is analysed there. Any other way a run writes to the host — a bind mount
- * (`-v "$PWD":/out`), another command's output (`tar -c`, several files), a pipe — is an
- * extraction form restage does not migrate yet, and says so (RS307) rather than guess.
+ * A run whose standard output is an extraction is analysed elsewhere: one file read by `cat`
+ * (src/analyze/run-stdout.ts), a `tar -c` stream (src/analyze/tar-stream.ts). Any other way a run
+ * writes to the host — a bind mount (`-v "$PWD":/out`), another command's output (several files),
+ * a pipe into another command — is an extraction form restage does not migrate yet, and says so
+ * (RS307) rather than guess.
  */
 import { diagnostic } from '../../model/diagnostic.js';
 import type { CommandAnalyzer } from '../command.js';
