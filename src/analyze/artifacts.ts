@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
-import type { BuildFlow, ContainerCreate, HostOperation, ImageBuild } from '../model/flow.js';
+import type { BuildFlow, ContainerCreate, CopyOut, HostOperation, ImageBuild } from '../model/flow.js';
 import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
 import type { Artifact, ArtifactSource, Consumption, HostSnapshot } from '../model/analysis.js';
 import { Placement, type Placed } from './placement.js';
@@ -44,6 +44,13 @@ export interface MatchResult {
 const GLOB = /[*?[]/;
 const ARCHIVE = /\.(tar|tgz|tar\.gz|tar\.bz2|tbz2|tar\.xz|txz|tar\.zst)$/;
 
+/** A member of a tar archive streamed into a host file, with the container path it holds (a relative one resolved). */
+interface ArchiveMember {
+  readonly event: CopyOut;
+  readonly source: ArtifactSource;
+  readonly containerPath: string;
+}
+
 export function matchArtifacts(input: MatchInput): MatchResult {
   const { flow, host } = input;
   const diagnostics: Diagnostic[] = [];
@@ -52,6 +59,14 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const imagesByTag = new Map<string, ImageBuild>();
   const containers = new Map<string, ArtifactSource>();
   const creates = new Map<string, ContainerCreate>();
+  /**
+   * Every container made so far, kept after its removal: a tar stream written to a host file
+   * (`docker cp c:/p - > p.tar`, then `docker rm c`) is unpacked later, and its members come from
+   * the container as it was when the stream was written. A handle made twice is ambiguous then.
+   */
+  const madeOnce = new Map<string, ArtifactSource | null>();
+  /** Tar archives streamed into host files, by host path: the members a runtime `ADD` of the file unpacks. */
+  const archives = new Map<string, ArchiveMember[]>();
   const placement = new Placement(host, input.display);
   /** Host paths the script's own commands write before the build at hand (`cp`, `mv`, `mkdir`, a redirection, an unknown command). */
   const written: HostOperation[] = [];
@@ -67,6 +82,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       case 'create': {
         const build = imagesByTag.get(imageKey(event.image));
         containers.set(event.handle, build ? { kind: 'build', build } : { kind: 'image', image: event.image });
+        madeOnce.set(event.handle, madeOnce.has(event.handle) ? null : containers.get(event.handle)!);
         creates.set(event.handle, event);
         break;
       }
@@ -74,7 +90,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         for (const c of event.containers) containers.delete(c);
         break;
       case 'copy-out': {
-        const source = containers.get(event.container);
+        const source =
+          containers.get(event.container) ?? (event.via === 'tar' ? madeOnce.get(event.container) : undefined);
         if (!source) {
           diagnostics.push(
             diagnostic(
@@ -88,7 +105,14 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         const create = creates.get(event.container);
         const destKind = placement.kindOf(event.hostPath);
         const read = stdoutRead(event, source, destKind, input.dockerfiles, input.display);
-        diagnostics.push(...(read?.diagnostics ?? []));
+        // A tar stream's members are read one by one: what is said of the stream is said once.
+        for (const d of read?.diagnostics ?? [])
+          if (
+            !diagnostics.some(
+              (x) => x.code === d.code && x.message === d.message && (d.code === 'RS346' || x.line === d.line),
+            )
+          )
+            diagnostics.push(d);
         const ran =
           create &&
           startedContainerCopy(
@@ -100,13 +124,42 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           );
         if (ran && !diagnostics.some((d) => d.code === 'RS320' && d.line === ran.line && d.file === ran.file))
           diagnostics.push(ran);
+        if (event.archiveMember !== undefined) {
+          const held = archives.get(event.hostPath)?.filter((m) => m.event.at === event.at) ?? [];
+          const resolved = read?.containerPath ?? event.containerPath.replace(/(.)\/\.$/, '$1');
+          archives.set(event.hostPath, [...held, { event, source, containerPath: resolved }]);
+          break;
+        }
         const contentOnly = event.containerPath.endsWith('/.');
         const containerPath =
           read?.containerPath ?? (contentOnly ? event.containerPath.slice(0, -2) || '/' : event.containerPath);
+        // docker cp nests a copy into an existing directory; tar -x writes a member where its name says.
         const hostPath =
-          !read && !contentOnly && destKind === 'dir'
+          event.via === 'cp' && !contentOnly && destKind === 'dir'
             ? path.join(event.hostPath, path.posix.basename(containerPath))
             : event.hostPath;
+        if (event.via === 'tar' && !contentOnly && destKind === 'dir') {
+          diagnostics.push(
+            diagnostic(
+              'RS343',
+              event.at,
+              `the tar member ${containerPath} lands on ${input.display(hostPath)}, which is a directory at this point: tar -x merges a directory member into it (and fails on a file member), which restage does not model; remove ${input.display(hostPath)} before this line (or unpack into a new directory) and run restage again`,
+            ),
+          );
+          break;
+        }
+        const into = event.extractedInto;
+        const intoKind = into === undefined ? 'dir' : placement.kindOf(into);
+        if (into !== undefined && intoKind !== 'dir') {
+          diagnostics.push(
+            diagnostic(
+              'RS343',
+              event.at,
+              `tar -x unpacks into ${input.display(into)}, which ${intoKind === 'file' ? 'is a file' : 'does not exist'} at this point, so tar fails and the script stops here as written; make the directory first (\`mkdir -p ${input.display(into)}\`) and run restage again`,
+            ),
+          );
+          break;
+        }
         const artifact: Artifact = {
           id: artifacts.length + 1,
           copyOut: event,
@@ -208,6 +261,11 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         }
         return;
       }
+      const archive = archives.get(hostPath);
+      if (archive && !placement.placed.some((x) => isWithin(hostPath, x.hostPath))) {
+        unpack(build, dockerfile, inst, index, raw, at, archive);
+        return;
+      }
       const exact = placement.placed.find((x) => isWithin(hostPath, x.hostPath));
       // A directory holding context files with the artifact's content merged in: the context part stays.
       if (exact?.merged && (hostPath === exact.hostPath || kindBefore(host, hostPath) !== null)) {
@@ -267,6 +325,73 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         );
       }
     });
+  }
+
+  /**
+   * `ADD ARCHIVE DEST` of a tar archive the script streamed out of a container: ADD unpacks a local
+   * tar archive with the archive's owners and modes (test/e2e/routes-tar.test.ts), and so does a
+   * `COPY --from` of each member without --chown. A COPY of the archive, an ADD with flags or with
+   * other sources are declined (RS344).
+   */
+  function unpack(
+    build: ImageBuild,
+    dockerfile: ParsedDockerfile,
+    inst: Instruction,
+    index: number,
+    raw: string,
+    at: { file: string; line: number; column: number },
+    members: readonly ArchiveMember[],
+  ): void {
+    const first = members[0]!.event;
+    const why =
+      inst.keyword !== 'ADD'
+        ? `${inst.keyword} copies the archive file itself, whose bytes (names, times, order) only the legacy run makes`
+        : inst.flags.length > 0
+          ? `ADD ${inst.flags.map((f) => `--${f.name}`).join(' ')} is not modelled on an unpacked archive`
+          : inst.args.length !== 2
+            ? 'the ADD has other sources besides the archive'
+            : null;
+    if (why !== null) {
+      diagnostics.push(
+        diagnostic(
+          'RS344',
+          at,
+          `${raw} is the tar archive \`${input.display(first.hostPath)}\` the script streams out of a container (${path.basename(first.at.file)}:${first.at.line}), and ${why}: restage migrates \`ADD ${raw} DEST\` alone (unpacked into DEST); write it so, or migrate this step by hand`,
+        ),
+      );
+      return;
+    }
+    for (const { event, source, containerPath } of members) {
+      const contentOnly = event.containerPath.endsWith('/.');
+      const artifact: Artifact = {
+        id: artifacts.length + 1,
+        copyOut: event,
+        source,
+        containerPath,
+        contentOnly,
+        hostPath: event.hostPath,
+        modes: [],
+        unpackedAs: event.archiveMember!,
+      };
+      artifacts.push(artifact);
+      consumed.add(artifact.id);
+      consumptions.push({
+        artifact,
+        build,
+        dockerfile,
+        instruction: inst,
+        sourceIndex: index,
+        containerPath: artifact.containerPath,
+        within: null,
+      });
+    }
+    diagnostics.push(
+      diagnostic(
+        'RS345',
+        at,
+        `ADD unpacks the tar archive ${raw} (streamed out at ${path.basename(first.at.file)}:${first.at.line}) with the owners and modes the archive records, which are the builder's: restage copies each member with COPY --from and without --chown=0:0, which keeps them too`,
+      ),
+    );
   }
 
   /** Whether the host command `e` writes `p` (or a directory above it): a copy's or move's destination, what mkdir or another command names. */

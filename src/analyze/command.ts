@@ -5,7 +5,8 @@
  * the command would print when it runs inside `$(…)`.
  */
 import type { Diagnostic, Location } from '../model/diagnostic.js';
-import type { ContainerStart, FlowEvent } from '../model/flow.js';
+import type { ContainerStart, FlowEvent, StdoutReader } from '../model/flow.js';
+import type { TarEntry } from '../shared/host-ops.js';
 import type { ShellValue, Word } from './shell/values.js';
 
 export interface Redirect {
@@ -29,6 +30,8 @@ export interface CommandCall {
    * user's environment the script does not set are not here.
    */
   readonly environment: ReadonlyMap<string, ShellValue>;
+  /** The command reads the output of the one before it in a pipeline. */
+  readonly pipedIn?: boolean;
   /** The command ran under `sudo`. */
   readonly sudo?: boolean;
   /** For a docker analyzer: the verb path it was chosen by (`['buildx', 'build']`). */
@@ -50,6 +53,36 @@ export interface FlowSink {
   startContainer(container: string, start: ContainerStart): boolean;
   /** Changes the working directory for the rest of the script (or subshell). */
   changeDirectory(path: string): void;
+  /** Tar streams on their way to a `tar -x`; absent where no script runs (verify reading its trace). */
+  readonly streams?: TarStreams;
+}
+
+/**
+ * A tar stream a docker command wrote to its standard output: `docker run IMG tar -c …` (the
+ * container `container`, removed once read when `removeAfter`) or `docker cp C:/p -`.
+ */
+export interface TarStream {
+  readonly at: Location;
+  readonly container: string;
+  readonly entries: readonly TarEntry[];
+  readonly gzip: boolean;
+  /** `docker run --rm`: the container is removed once the stream is read. */
+  readonly removeAfter: boolean;
+  /** The producing command as written, for messages. */
+  readonly command: string;
+  /** The run's reader (`tar -c …` in the image), checked against the image like a `cat`; null for `docker cp`. */
+  readonly reader: StdoutReader | null;
+}
+
+/**
+ * Where streams wait for their reader: the pipe of the pipeline being run (the next command
+ * takes it), or a host file a redirection wrote it into (`> out.tar`), until a `tar -x -f` reads it.
+ */
+export interface TarStreams {
+  toPipe(stream: TarStream): void;
+  fromPipe(): TarStream | null;
+  toFile(hostPath: string, stream: TarStream): void;
+  fromFile(hostPath: string): TarStream | null;
 }
 
 export type CommandAnalyzer = (call: CommandCall, sink: FlowSink) => ShellValue | undefined;

@@ -41,6 +41,7 @@ export function hostPathsAsked(flow: BuildFlow, dockerfiles: ReadonlyMap<string,
       }
       case 'copy-out':
         add(e.hostPath);
+        if (e.extractedInto !== undefined) add(e.extractedInto);
         break;
       case 'host':
         e.paths.forEach(add);

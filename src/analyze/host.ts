@@ -15,6 +15,7 @@ import type { CommandAnalyzer, CommandCall, FlowSink } from './command.js';
 import type { HostOperation, UndecidablePath } from '../model/flow.js';
 import type { Word } from './shell/values.js';
 import { isMode } from '../shared/host-ops.js';
+import { tarExtract } from './tar-stream.js';
 
 const operands = (args: readonly Word[]) => args.filter((w) => !(w.text.startsWith('-') && w.text.length > 1));
 const recursiveFlag = (args: readonly Word[]) =>
@@ -200,9 +201,14 @@ export function hostAnalyzers(): Readonly<Record<string, CommandAnalyzer>> {
       record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
     chgrp: (call, sink) =>
       record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
+    // A tar -x of a stream the script made unpacks artifacts (src/analyze/tar-stream.ts).
+    tar: (call, sink) =>
+      tarExtract(call, sink)
+        ? undefined
+        : record('other', call, sink, operands(call.args), { decide: false, recursive: true }),
     // tar -x/-C, and the others below, act on whole trees: a directory holding an artifact counts.
     ...Object.fromEntries(
-      ['tar', 'find', 'rsync', 'unzip', 'cpio'].map((n): [string, CommandAnalyzer] => [
+      ['find', 'rsync', 'unzip', 'cpio'].map((n): [string, CommandAnalyzer] => [
         n,
         (call, sink) => record('other', call, sink, operands(call.args), { decide: false, recursive: true }),
       ]),

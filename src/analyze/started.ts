@@ -19,8 +19,8 @@ export function startedContainerCopy(
   display: (p: string) => string,
 ): Diagnostic | null {
   const started = create.started;
-  // A reader on stdout (`docker run IMG cat PATH > FILE`) reads the file as its run starts: nothing ran before it.
-  if (!started || copy.via === 'stdout') return null;
+  // A reader on stdout (`docker run IMG cat PATH > FILE`, `… tar -c …`) reads as its run starts: nothing ran before it.
+  if (!started || copy.reader !== null) return null;
   const name = create.handle.startsWith('@') ? 'the container' : `container "${create.handle}"`;
   const ran = started.command !== null ? `\`${started.command}\`` : defaultCommand(create.image, build, dockerfiles);
   const where = `${path.basename(copy.at.file)}:${copy.at.line}`;

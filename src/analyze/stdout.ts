@@ -48,16 +48,19 @@ export function stdoutRead(
   const shown = display(copy.hostPath);
   const decline = (message: string) => diagnostics.push(diagnostic('RS307', copy.at, message));
   let containerPath = copy.containerPath;
+  // `cat`, or `tar` for a member of a tar stream (src/analyze/tar-stream.ts): its mode is the builder's.
+  const program = path.posix.basename(reader.command.split(' ')[0] ?? 'cat');
+  const tar = copy.via === 'tar';
 
   if (source.kind === 'image' && (!reader.entrypointOverridden || reader.relativePath !== null)) {
     decline(
-      `\`${reader.command}\` runs in ${image}, which the script does not build, so restage cannot read its ENTRYPOINT${reader.relativePath !== null ? ' or WORKDIR' : ''}: restage migrates a stdout extraction from such an image only as \`docker run --entrypoint cat ${image} /ABSOLUTE/PATH > FILE\`; write it so, or migrate this step by hand`,
+      `\`${reader.command}\` runs in ${image}, which the script does not build, so restage cannot read its ENTRYPOINT${reader.relativePath !== null ? ' or WORKDIR' : ''}: restage migrates a stdout extraction from such an image only as \`docker run --entrypoint ${program} ${image} ${tar ? '-c -C /ABSOLUTE/DIR MEMBER…' : '/ABSOLUTE/PATH > FILE'}\`; write it so, or migrate this step by hand`,
     );
   }
   const entrypoint = lastOf(chain, 'ENTRYPOINT');
   if (file && entrypoint && !(entrypoint.jsonForm && entrypoint.args.length === 0) && !reader.entrypointOverridden) {
     decline(
-      `${image} has an ENTRYPOINT (\`${file.text.slice(entrypoint.start, entrypoint.end)}\`, ${file.file}:${entrypoint.line}), so the words \`${reader.command}\` after the image are its arguments, not a command: restage cannot tell what this run writes to ${shown}. To read the file, write \`docker run --rm --entrypoint cat ${image} ${reader.relativePath ?? copy.containerPath} > ${reader.target}\` and run restage again`,
+      `${image} has an ENTRYPOINT (\`${file.text.slice(entrypoint.start, entrypoint.end)}\`, ${file.file}:${entrypoint.line}), so the words \`${reader.command}\` after the image are its arguments, not a command: restage cannot tell what this run writes to ${shown}. To read ${tar ? 'the files' : 'the file'}, write \`docker run --rm --entrypoint ${program} ${image} ${tar ? reader.command.split(' ').slice(1).join(' ') : `${reader.relativePath ?? copy.containerPath} > ${reader.target}`}\` and run restage again`,
     );
   }
   if (file && reader.relativePath !== null) {
@@ -67,6 +70,24 @@ export function stdoutRead(
       decline(
         `\`${reader.command}\` reads a relative path, which docker resolves against the image's WORKDIR, and ${workdir.why}; write the absolute path (or give \`-w DIR\` to the run) and run restage again`,
       );
+  }
+  if (tar) {
+    const base = chain.length > 0 ? chain[chain.length - 1]!.image : null;
+    if (
+      !diagnostics.some((d) => d.code === 'RS307') &&
+      base !== null &&
+      base.toLowerCase() !== 'scratch' &&
+      !reader.entrypointOverridden &&
+      !entrypoint
+    )
+      diagnostics.push(
+        diagnostic(
+          'RS346',
+          copy.at,
+          `restage assumes that the base image ${base} of ${image} sets no ENTRYPOINT (the Dockerfile sets none): with one, the words \`${reader.command}\` would be its arguments and the stream something else; if it does, add \`--entrypoint tar\` to the run`,
+        ),
+      );
+    return { containerPath: containerPath.replace(/(.)\/\.$/, '$1').replace(/^\/\.$/, '/'), modes: [], diagnostics };
   }
   if (destination === 'dir') {
     decline(

@@ -35,7 +35,8 @@ export function renderText(result: MigrationResult, options: { printDockerfile: 
         a.consumers.length > 0
           ? a.consumers.map((c) => `${c.file}:${c.line} ${c.instruction.split('\n')[0]}`).join('; ')
           : '(not consumed)';
-      err.push(`  ${a.stage}:${a.path} → docker cp → ${a.hostPath} → ${consumers}`);
+      const how = { stdout: 'stdout', tar: 'tar stream, tar -x', archive: 'tar archive, ADD' }[a.via ?? 'stdout'];
+      err.push(`  ${a.stage}:${a.path} → ${a.via ? how : 'docker cp'} → ${a.hostPath} → ${consumers}`);
     }
   }
   if (result.stages.length > 0) {

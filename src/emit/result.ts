@@ -48,6 +48,11 @@ export function summarizeArtifacts(
       stage,
       path: a.containerPath,
       hostPath: display(a.hostPath),
+      ...(a.unpackedAs !== undefined
+        ? { via: 'archive' as const }
+        : a.copyOut.via !== 'cp'
+          ? { via: a.copyOut.via }
+          : {}),
       consumers: analysis.consumptions
         .filter((c) => c.artifact.id === a.id)
         .map((c) => ({

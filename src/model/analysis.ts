@@ -47,6 +47,12 @@ export interface Artifact {
   readonly hostPath: string;
   /** Modes the host gave it before the runtime build, in order: the redirection that wrote it, then `chmod`s. */
   readonly modes: readonly ModeChange[];
+  /**
+   * A member of a tar archive the runtime build unpacks with `ADD ARCHIVE DEST`: its name in the
+   * archive (`.` for the content of containerPath), so it lands at DEST/name with the archive's
+   * owners and modes. Absent for an artifact that is a host file.
+   */
+  readonly unpackedAs?: string;
 }
 
 /**

@@ -94,10 +94,19 @@ export interface CopyOut {
   /**
    * How the file left the container: `cp`, by `docker cp`; `stdout`, a reader's output redirected
    * into the host file (`docker run IMG cat PATH > FILE`), which then has the mode the redirection
-   * gives a new file, not the builder's.
+   * gives a new file, not the builder's; `tar`, a member of a tar stream (`docker run IMG tar -c …`,
+   * `docker cp C:/p -`) that `tar -x` unpacked on the host, as root: with the builder's mode.
    */
-  readonly via: 'cp' | 'stdout';
-  /** The reader on stdout; null for `docker cp`. */
+  readonly via: 'cp' | 'stdout' | 'tar';
+  /**
+   * A member of a tar stream written into the host file hostPath and not unpacked there (yet):
+   * its name in the archive. The copy out then puts the archive on the host; a `tar -x` of it
+   * makes copy outs of its own, and `ADD FILE` in a runtime Dockerfile unpacks it.
+   */
+  readonly archiveMember?: string;
+  /** The directory `tar -x` unpacked the member below (its `-C`, else its working directory), which must exist. */
+  readonly extractedInto?: string;
+  /** The reader on stdout (`cat`, or `tar -c` of a run); null for `docker cp`. */
   readonly reader: StdoutReader | null;
 }
 

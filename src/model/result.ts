@@ -35,6 +35,11 @@ export interface ArtifactSummary {
   readonly path: string;
   /** Where the legacy flow put it on the host. */
   readonly hostPath: string;
+  /**
+   * How it left the builder when not by `docker cp`: `stdout` (a reader's output redirected into
+   * the file), `tar` (a tar stream unpacked by `tar -x`), `archive` (a tar archive a runtime ADD unpacks).
+   */
+  readonly via?: 'stdout' | 'tar' | 'archive';
   readonly consumers: readonly ArtifactConsumer[];
 }
 

@@ -28,6 +28,8 @@ export function copyEdits(
   sourceOf: (c: Consumption) => CopySource,
   diagnostics: Diagnostic[],
 ): TextEdit[] {
+  const unpacked = all.filter((u) => u.artifact.unpackedAs !== undefined);
+  if (unpacked.length > 0) return [unpackedCopies(file, inst, unpacked, sourceOf)];
   const uses = all.filter((u) => u.within === null);
   const covered = all.filter((u) => u.within !== null);
   const edits = uses.length > 0 ? namedEdits(file, inst, uses, sourceOf, diagnostics) : [];
@@ -59,6 +61,28 @@ function coveredCopies(
     return `${keyword} --from=${s.ref} ${chown}${flagsText ? `${flagsText} ` : ''}${quotePath(u.containerPath)} ${quotePath(target)}`;
   });
   return { start: inst.end, end: inst.end, text: `\n${lines.join('\n')}` };
+}
+
+/**
+ * `ADD ARCHIVE DEST` of a tar archive streamed out of a builder: one `COPY --from` per member, to
+ * where ADD unpacked it (DEST/name; DEST itself for `.`), without `--chown`: ADD kept the owners
+ * and modes the archive recorded, which are the builder's, and COPY --from keeps them too
+ * (test/e2e/routes-tar.test.ts measures both under BuildKit and the classic builder).
+ */
+function unpackedCopies(
+  file: ParsedDockerfile,
+  inst: Instruction,
+  unpacked: readonly Consumption[],
+  sourceOf: (c: Consumption) => CopySource,
+): TextEdit {
+  const dest = inst.args[inst.args.length - 1]!.raw;
+  const keyword = matchCase(inst.keywordSpan, file.text, 'COPY');
+  const lines = unpacked.map((u) => {
+    const name = u.artifact.unpackedAs!;
+    const target = name === '.' ? dest : path.posix.join(dest, name);
+    return `${keyword} --from=${sourceOf(u).ref} ${quotePath(u.containerPath)} ${quotePath(target)}`;
+  });
+  return { start: inst.start, end: inst.end, text: lines.join('\n') };
 }
 
 const quotePath = (p: string) => (/\s/.test(p) ? JSON.stringify(p) : p);

@@ -73,7 +73,16 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     const name = names.claim(builderBuilds.length === 1 ? 'builder' : roleFromTag(build, i), stage.name);
     if (!stage.name) editsOf(file).push(nameStage(file, stage.from, name));
     const pinned = pinnedOwnership(file, stage);
-    diagnostics.push(diagnostic('RS501', { file: file.file, line: pinned.line, column: 1 }, pinned.message));
+    // Members of an archive ADD unpacked keep the builder's owners: no --chown for them (RS345 says so).
+    if (
+      uses.some(
+        (u) =>
+          u.artifact.source.kind === 'build' &&
+          u.artifact.source.build === build &&
+          u.artifact.unpackedAs === undefined,
+      )
+    )
+      diagnostics.push(diagnostic('RS501', { file: file.file, line: pinned.line, column: 1 }, pinned.message));
     return { build, file, stage, name, chown: true };
   });
   for (const b of builders) {

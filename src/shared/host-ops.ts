@@ -120,3 +120,64 @@ export function applyMode(spec: string, old: number, isDirectory: boolean): numb
   }
   return mode;
 }
+
+/**
+ * One member of a tar stream: the container path it holds and the name the archive gives it,
+ * which is where `tar -x` writes it below its directory. `.` is the content of the directory
+ * (`tar -c -C /dir .`, `docker cp C:/dir/. -`): containerPath then ends in `/.`, as a
+ * `docker cp c:/dir/. dest` copy out does.
+ */
+export interface TarEntry {
+  readonly containerPath: string;
+  readonly name: string;
+  /**
+   * The operand, normalized, when tar read it relative to the image's WORKDIR (no `-C`, no `-w`):
+   * containerPath then holds it taken from `/`, and the analysis resolves it against the WORKDIR
+   * the Dockerfile gives (src/analyze/stdout.ts), as for a relative `cat PATH`.
+   */
+  readonly relative?: string;
+}
+
+/**
+ * The entry `tar -c` makes of an operand: relative to the `-C` directory in effect, else to the
+ * working directory (`workdir`, null when unknown). GNU tar and busybox tar drop a leading `/`
+ * from the name (`tar -c /app/bin` holds `app/bin`). A string says why the member is not knowable.
+ */
+export function tarCreateEntry(operand: string, dir: string | null, workdir: string | null): TarEntry | string {
+  if (operand === '' || operand.split('/').includes('..'))
+    return `the member \`${operand}\` climbs out of its directory with \`..\``;
+  const base = operand.startsWith('/') ? '/' : (dir ?? workdir);
+  if (base !== null && !base.startsWith('/')) return `the directory \`${dir}\` is relative`;
+  const name = path.posix.normalize(operand).replace(/^\/+/, '').replace(/\/+$/, '') || '.';
+  if (base === null)
+    return {
+      containerPath: name === '.' ? '/.' : path.posix.join('/', name),
+      name,
+      relative: name,
+    };
+  const abs = path.posix.normalize(path.posix.join(base, operand)).replace(/(.)\/+$/, '$1');
+  if (abs === '/')
+    return 'the stream holds the whole file system of the container (with /proc, /sys and /dev as it runs)';
+  if (name === '.') return { containerPath: `${abs}/.`, name };
+  return { containerPath: abs, name };
+}
+
+/** The entry `docker cp C:/p -` streams: p under its own name (a directory with its content), or `p/.` as `.`. */
+export function cpStreamEntry(containerPath: string): TarEntry | string {
+  if (containerPath === '/' || containerPath === '/.') return 'the stream holds the whole file system of the container';
+  if (containerPath.endsWith('/.')) return { containerPath, name: '.' };
+  return { containerPath, name: path.posix.basename(containerPath) };
+}
+
+/**
+ * Where `tar -x -C into` puts each entry (as root, which keeps the archive's modes and owners):
+ * `.` merges the content into `into`, which must exist; `a/b` lands at `into/a/b`, tar making the
+ * directories above it. The same copies a `docker cp` of each entry makes into a path that does
+ * not exist yet (test/e2e/routes-tar.test.ts).
+ */
+export function tarExtraction(
+  entries: readonly TarEntry[],
+  into: string,
+): (TarEntry & { readonly hostPath: string })[] {
+  return entries.map((e) => ({ ...e, hostPath: e.name === '.' ? into : path.join(into, e.name) }));
+}

@@ -40,6 +40,14 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
   for (const event of analysis.flow.events) {
     if (event.kind === 'create') containers.set(event.handle, event);
     if (event.kind === 'copy-out') refuseStarted(event);
+    if (event.kind === 'copy-out' && event.via === 'tar' && !out.some((d) => d.line === event.at.line))
+      out.push(
+        diagnostic(
+          'RS310',
+          event.at,
+          `verify's replay does not re-enact a tar stream unpacked on the host (\`tar -x\` of \`docker run … tar -c\` or \`docker cp … -\`); run the real script instead: \`restage verify --legacy=run\` (bubblewrap), which the migration of this route is checked with`,
+        ),
+      );
     if (event.kind === 'build') {
       if (!needed.has(event)) continue;
       needs(event.dockerfileAt, event.dockerfile, 'the Dockerfile');
@@ -54,7 +62,7 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
   function refuseStarted(event: CopyOut): void {
     const started = containers.get(event.container)?.started;
     // A reader on stdout is the run itself: it reads the image as built, which the replay copies from.
-    if (!started || event.via === 'stdout') return;
+    if (!started || event.reader !== null) return;
     out.push(
       diagnostic(
         'RS702',

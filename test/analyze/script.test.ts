@@ -143,7 +143,7 @@ test(
 test(
   'docker run with a redirect or a bind mount is an unsupported extraction',
   flows,
-  'docker run --rm img tar -c /app/bin > ./bin.tar\ndocker run --rm -v "$PWD/out":/out img cp -r /app /out\n',
+  'docker run --rm img sh -c "tar -c /app/bin" > ./bin.tar\ndocker run --rm -v "$PWD/out":/out img cp -r /app /out\n',
   [],
   ['RS307', 'RS307'],
 );

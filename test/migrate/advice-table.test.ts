@@ -472,9 +472,9 @@ const more: Row[] = [
   ...(
     [
       ['a bind mount', 'docker run --rm -v "$PWD:/host" acme/b cp /out/app /host/app'],
-      ['a redirection of a tar stream', 'docker run --rm acme/b tar -C /out -c app > app.tar'],
+      ['a redirection of a shell command', 'docker run --rm acme/b sh -c "tar -C /out -c app" > app.tar'],
       ['a redirection of two files', 'docker run --rm acme/b cat /out/app /out/app > app'],
-      ['a pipe', 'docker run --rm acme/b tar -C /out -c app | tar -x'],
+      ['a pipe', 'docker run --rm acme/b cat /out/app | gzip > app.gz'],
     ] as const
   ).map(([how, line]): Row => ({
     code: 'RS307',
@@ -548,13 +548,46 @@ const more: Row[] = [
     why: 'docker export: create/cp/rm is the form restage migrates',
   },
   {
-    code: 'RS307',
+    code: 'RS342',
     input: good({
-      'build.sh': extracting('docker create --name c acme/b\ndocker cp c:/out/app - | tar -x\ndocker rm c'),
+      'build.sh': extracting('docker create --name c acme/b\ndocker cp c:/out/app - | gzip > app.gz\ndocker rm c'),
     }),
-    advice: /`docker cp CONTAINER:PATH -` streams a tar archive; extraction through a tar stream is not supported yet/,
-    follow: createCp,
-    why: 'docker cp to a host path instead of a tar stream is what restage migrates',
+    advice: /pipe it into `tar -x -C DIR`/,
+    follow: (_m, read) => ({ files: { 'build.sh': read('build.sh').replace('| gzip > app.gz', '| tar -x') } }),
+    why: 'a tar stream unpacked by tar -x is followed to where its members land',
+    then: (t, after) => t.regex(after.result.dockerfile ?? '', /COPY --from=builder --chown=0:0 \/out\/app /),
+  },
+  {
+    code: 'RS340',
+    input: good({ 'build.sh': extracting('docker run --rm acme/b tar -c -C /out --exclude=*.o app | tar -x') }),
+    advice: /restage migrates `tar -c \[-z\] \[-C \/DIR\] MEMBER…` with members named literally/,
+    follow: (_m, read) => ({ files: { 'build.sh': read('build.sh').replace(' --exclude=*.o', '') } }),
+    why: 'a tar -c of members named literally is followed',
+    then: (t, after) => t.regex(after.result.dockerfile ?? '', /COPY --from=builder --chown=0:0 \/out\/app /),
+  },
+  {
+    code: 'RS343',
+    input: good({
+      'build.sh': extracting('docker run --rm acme/b tar -c -C /out . | tar -x -C out'),
+      Dockerfile: 'FROM busybox:1.36\nCOPY out/app /usr/local/bin/app\nCMD ["app"]\n',
+    }),
+    advice: /make the directory first \(`mkdir -p \S*out`\)/,
+    follow: (_m, read) => ({
+      files: { 'build.sh': read('build.sh').replace('docker run', 'mkdir -p out\ndocker run') },
+    }),
+    why: 'tar -x -C into a directory that exists unpacks there',
+  },
+  {
+    code: 'RS344',
+    input: good({
+      'build.sh': extracting('docker run --rm acme/b tar -c -C /out app > app.tar'),
+      Dockerfile: 'FROM busybox:1.36\nADD --chown=1:1 app.tar /usr/local/bin/\nCMD ["app"]\n',
+    }),
+    advice: /restage migrates `ADD app\.tar DEST` alone/,
+    follow: (_m, read) => ({ files: { Dockerfile: read('Dockerfile').replace('--chown=1:1 ', '') } }),
+    why: 'an ADD of the archive alone is migrated, keeping the archive owners',
+    then: (t, after) =>
+      t.regex(after.result.dockerfile ?? '', /COPY --from=builder \/out\/app \/usr\/local\/bin\/app\n/),
   },
   ...(
     [

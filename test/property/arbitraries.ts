@@ -194,6 +194,30 @@ const context = fc.oneof(
 );
 
 const args = <T>(arb: fc.Arbitrary<T>, max = 4) => fc.array(arb, { maxLength: max }).map((a) => a.join(' '));
+
+/** Argument lists of `tar -c`: knowable ones, and the near misses restage declines. */
+const tarCreate = fc
+  .tuple(
+    fc.constantFrom(
+      '-c',
+      '-cz',
+      '-czf -',
+      'czf -',
+      '-cf -',
+      '--create --file=-',
+      '-cj',
+      '-cv',
+      '-ch',
+      '-c --exclude=x',
+      '-cf out.tar',
+      '-t',
+      '',
+    ),
+    fc.constantFrom('', '-C /app', '-C app', '--directory=/app/dist', '-C', '-C $D'),
+    args(fc.oneof(containerPath, fc.constantFrom('.', './', '*.so', '..', 'bin', '/', '-')), 3),
+  )
+  .map(([o, d, m]) => `${o} ${d} ${m}`);
+
 const client = fc.constantFrom('docker', 'docker', 'docker', 'sudo docker', 'podman', '/usr/bin/docker');
 
 const dockerCommand = fc.oneof(
@@ -259,6 +283,54 @@ const dockerCommand = fc.oneof(
       word,
     )
     .map(([c, v, o, i, r, p, op, f]) => `${c} ${v} ${o} ${i} ${r} ${p} ${op} ${f}`),
+  // Tar streams: `tar -c` in a run or `docker cp C:/p -`, into a pipe or a file, unpacked (or not) by `tar -x`.
+  fc
+    .tuple(
+      client,
+      fc.constantFrom('run --rm', 'run', 'run --rm -w /src', 'run --rm --entrypoint tar', 'run --rm -u 1', 'run -t'),
+      image,
+      fc.constantFrom('tar', '/bin/tar', 'tar --', ''),
+      tarCreate,
+      fc.constantFrom(
+        '| tar -x',
+        '| tar -xz',
+        '| tar -x -C',
+        '| tar xf - -C',
+        '| gzip >',
+        '>',
+        '>>',
+        '&>',
+        '| tar -t',
+        '',
+      ),
+      fc.oneof(word, fc.constant('')),
+    )
+    .map(([c, v, i, t, o, op, f]) => `${c} ${v} ${i} ${t} ${o} ${op} ${f}`),
+  fc
+    .tuple(
+      client,
+      fc.constantFrom('cp', 'container cp', 'cp -L', 'cp -a'),
+      container,
+      fc.oneof(containerPath, fc.constantFrom('/', '/.', '/app/.', 'app', '')),
+      fc.constantFrom(
+        '- | tar -x',
+        '- | tar -x -C',
+        '- >',
+        '- | tar -xz',
+        '- | cat >',
+        '-',
+        '- | tar -x --strip-components=1',
+      ),
+      fc.oneof(word, fc.constant('')),
+    )
+    .map(([c, v, n, p, op, f]) => `${c} ${v} ${n}:${p} ${op} ${f}`),
+  fc
+    .tuple(
+      fc.constantFrom('tar -xf', 'tar -xzf', 'tar xf', 'tar -x -f', 'tar --extract --file', 'tar -tf', 'tar -xvf'),
+      word,
+      fc.constantFrom('', '-C', '-C out', '--directory=out', 'app/bin', '--strip-components 1'),
+    )
+    .map(([t, f, rest]) => `${t} ${f} ${rest}`),
   fc
     .tuple(
       client,
@@ -417,6 +489,27 @@ const skeleton = fc
     ].join('\n'),
   );
 
+/** The builder-pattern script with a tar stream out: piped or in a file, unpacked by tar -x or ADDed by the runtime. */
+const tarSkeleton = fc
+  .tuple(
+    image,
+    image,
+    fc.constantFrom('run --rm $B tar -c -C /app .', 'run --rm $B tar -czf - -C /app bin lib', 'cp c:/app/dist -'),
+    fc.constantFrom('| tar -x -C out', '> out.tar', '> out.tgz'),
+    fc.constantFrom('', 'tar -xf out.tar -C out', 'tar -xzf out.tgz', 'rm out.tar'),
+  )
+  .map(([b, r, producer, into, after]) =>
+    [
+      `docker build -t ${b} . -f Dockerfile.build`,
+      'mkdir -p out',
+      'docker create --name c ' + b,
+      `docker ${producer.replace('$B', b)} ${into}`,
+      after,
+      'docker rm c',
+      `docker build --no-cache -t ${r} .`,
+    ].join('\n'),
+  );
+
 /** The builder-pattern script with the artifact read to stdout (`docker run IMG cat PATH > FILE`). */
 const stdoutSkeleton = fc
   .tuple(image, image, fc.constantFrom('--rm', '--rm --entrypoint cat', '-i'), containerPath, word)
@@ -438,6 +531,8 @@ export const shellScript = fc
       skeleton,
       stdoutSkeleton,
       fc.tuple(stdoutSkeleton, statements(1)).map((p) => p.join('\n')),
+      tarSkeleton,
+      fc.tuple(tarSkeleton, statements(1)).map((p) => p.join('\n')),
     ),
   )
   .map(([shebang, body]) => `${shebang}${body}\n`);

@@ -1,6 +1,14 @@
 /** The one model of host commands (src/shared/host-ops.ts) that the analysis and the replay both apply. */
 import test from 'ava';
-import { applyMode, hostPaths, hostSteps, isMode } from '../../src/shared/host-ops.js';
+import {
+  applyMode,
+  cpStreamEntry,
+  hostPaths,
+  hostSteps,
+  isMode,
+  tarCreateEntry,
+  tarExtraction,
+} from '../../src/shared/host-ops.js';
 
 const op = (
   o: 'mkdir' | 'rm' | 'mv' | 'cp' | 'chmod',
@@ -78,4 +86,39 @@ test('hostPaths: what an operation reads and what it makes, for the replay to ch
   t.deepEqual(hostPaths(op('chmod', ['/r/a'], { mode: '+x' })), { reads: ['/r/a'], makes: [] });
   t.deepEqual(hostPaths(op('mkdir', ['/r/out', '/r/tmp'])), { reads: [], makes: ['/r/out', '/r/tmp'] });
   t.deepEqual(hostPaths(op('rm', ['/r/a'])), { reads: [], makes: [] });
+});
+
+test('tar -c entries: names drop a leading /, `.` is the directory content, -C wins over the workdir, else the image WORKDIR decides', (t) => {
+  t.deepEqual(tarCreateEntry('.', '/app/dist', null), { containerPath: '/app/dist/.', name: '.' });
+  t.deepEqual(tarCreateEntry('./', '/app/dist', null), { containerPath: '/app/dist/.', name: '.' });
+  t.deepEqual(tarCreateEntry('bin/tool', '/src', '/w'), { containerPath: '/src/bin/tool', name: 'bin/tool' });
+  t.deepEqual(tarCreateEntry('/app/bin', null, null), { containerPath: '/app/bin', name: 'app/bin' });
+  t.deepEqual(tarCreateEntry('out', null, '/w'), { containerPath: '/w/out', name: 'out' });
+  t.regex(tarCreateEntry('.', '/', null) as string, /whole file system/);
+  t.deepEqual(tarCreateEntry('./out/', null, null), { containerPath: '/out', name: 'out', relative: 'out' });
+  t.deepEqual(tarCreateEntry('.', null, null), { containerPath: '/.', name: '.', relative: '.' });
+  t.regex(tarCreateEntry('../etc', '/app', null) as string, /\.\./);
+  t.regex(tarCreateEntry('x', 'rel', null) as string, /relative/);
+});
+
+test('docker cp C:/p - streams p under its name, p/. as `.`; the root is refused', (t) => {
+  t.deepEqual(cpStreamEntry('/app/dist'), { containerPath: '/app/dist', name: 'dist' });
+  t.deepEqual(cpStreamEntry('/app/dist/.'), { containerPath: '/app/dist/.', name: '.' });
+  t.is(typeof cpStreamEntry('/'), 'string');
+});
+
+test('tar -x -C DIR: `.` merges into DIR, a name lands below it', (t) => {
+  t.deepEqual(
+    tarExtraction(
+      [
+        { containerPath: '/app/dist/.', name: '.' },
+        { containerPath: '/src/bin/tool', name: 'bin/tool' },
+      ],
+      '/proj/out',
+    ),
+    [
+      { containerPath: '/app/dist/.', name: '.', hostPath: '/proj/out' },
+      { containerPath: '/src/bin/tool', name: 'bin/tool', hostPath: '/proj/out/bin/tool' },
+    ],
+  );
 });

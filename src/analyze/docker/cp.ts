@@ -7,6 +7,7 @@ import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
 import type { CommandAnalyzer } from '../command.js';
 import type { Word } from '../shell/values.js';
+import { cpStreamOut } from '../tar-stream.js';
 import { hasFlag, parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['cp'], ['container', 'cp']];
@@ -72,13 +73,7 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     return undefined;
   }
   if (dest.text === '-') {
-    sink.report(
-      diagnostic(
-        'RS307',
-        dest.at,
-        '`docker cp CONTAINER:PATH -` streams a tar archive; extraction through a tar stream is not supported yet',
-      ),
-    );
+    cpStreamOut(call, sink, from.container, normalizeContainerPath(from.path));
     return undefined;
   }
   const hostPath = sink.hostPath(dest, 'host path of docker cp');

@@ -12,7 +12,7 @@ import { diagnostic, type Diagnostic, type Location } from '../../model/diagnost
 import type { FlowEvent } from '../../model/flow.js';
 import type { ShellScript, SyntaxNode } from '../../parse/shell.js';
 import { DOCKER_CLIENTS } from '../../shared/docker-cli.js';
-import type { CommandAnalyzer, CommandCall } from '../command.js';
+import type { CommandAnalyzer, CommandCall, TarStream } from '../command.js';
 import { builtin, callFunction } from './builtins.js';
 import { runCase, runCondition, assumeNotRun, assumeSuccess, runFor, runIf } from './control-flow.js';
 import { expandArguments, expandValue } from './expand.js';
@@ -130,8 +130,22 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       case 'pipeline': {
         const parts = node.namedChildren;
         let out: ShellValue | undefined;
+        // A tar stream a part writes into the pipe is the next part's to read (src/analyze/host.ts `tar`).
+        sink.streams?.fromPipe();
+        let pending: TarStream | null = null;
         parts.forEach((p, i) => {
-          out = runStatement(p, { ...ctx, pipedOut: i < parts.length - 1 });
+          if (pending) sink.streams?.toPipe(pending);
+          out = runStatement(p, { ...ctx, pipedOut: i < parts.length - 1, pipedIn: i > 0 });
+          const left = sink.streams?.fromPipe() ?? null;
+          if (pending && left === pending)
+            report(
+              diagnostic(
+                'RS342',
+                pending.at,
+                `the tar stream of \`${pending.command}\` is piped into \`${p.text}\`, which restage does not read as an extraction (it reads \`tar -x [-z] [-C DIR]\` of the whole stream): restage cannot tell which files land where; pipe it into \`tar -x -C DIR\`, or migrate this step by hand`,
+              ),
+            );
+          pending = left === pending ? null : left;
         });
         return out;
       }
@@ -279,6 +293,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       captured: ctx.captured ?? false,
       pipedOut: ctx.pipedOut ?? false,
       environment: environmentOf(node),
+      ...(ctx.pipedIn ? { pipedIn: true } : {}),
       ...(sudo ? { sudo } : {}),
     };
     if (call.redirects.some((r) => /^(\d*|&)>>?\|?$/.test(r.operator))) options.onRedirect?.(call, sink);

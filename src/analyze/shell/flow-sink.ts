@@ -8,13 +8,15 @@ import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
 import type { FlowEvent } from '../../model/flow.js';
 import type { SyntaxNode } from '../../parse/shell.js';
-import type { FlowSink, Redirect } from '../command.js';
+import type { FlowSink, Redirect, TarStream } from '../command.js';
 import type { Shell } from './state.js';
 import type { Word } from './values.js';
 
 /** The sink for the analyzers of one script run; `events` receives the flow. */
 export function flowSink(sh: Shell, events: FlowEvent[]): FlowSink {
   let handles = 0;
+  let pipe: TarStream | null = null;
+  const files = new Map<string, TarStream>();
   const sink: FlowSink = {
     get cwd() {
       return sh.cwd;
@@ -65,6 +67,20 @@ export function flowSink(sh: Shell, events: FlowEvent[]): FlowSink {
     },
     changeDirectory: (to) => {
       sh.cwd = to;
+    },
+    streams: {
+      toPipe: (stream) => {
+        pipe = stream;
+      },
+      fromPipe: () => {
+        const stream = pipe;
+        pipe = null;
+        return stream;
+      },
+      toFile: (hostPath, stream) => {
+        files.set(hostPath, stream);
+      },
+      fromFile: (hostPath) => files.get(hostPath) ?? null,
     },
   };
   return sink;

@@ -25,6 +25,7 @@ export interface RunContext {
   captured?: boolean;
   redirects?: Redirect[];
   pipedOut?: boolean;
+  pipedIn?: boolean;
 }
 
 export interface Shell {

@@ -83,10 +83,13 @@ const VERB: Readonly<Record<string, string>> = {
 };
 
 /**
- * Stdout reads (`docker run IMG cat PATH > FILE`): the trace holds a call's words, not the shell's
- * redirection, so the create, copy-out and remove the analysis read at that line are one traced
- * `run` of the same image whose last word is PATH. Returns the events so accounted for, and one
- * RS706 for each read the run never made.
+ * Stdout reads (`docker run IMG cat PATH > FILE`, `docker run IMG tar -c … | tar -x`,
+ * `docker cp C:/p - | tar -x`): the trace holds a call's words, not the shell's redirection or
+ * pipe, so the create, copy-outs and remove the analysis read for one such run are one traced
+ * `run` of the same image whose command is the reader (`cat PATH`'s last word is PATH; a tar
+ * stream's run names `tar`), and a tar stream of `docker cp` is one traced `cp … -` (its members
+ * written into an archive file and unpacked from it later are the same stream). Returns the
+ * events so accounted for, and one RS706 for each read the run never made.
  */
 function stdoutReads(
   events: readonly Compared[],
@@ -96,13 +99,39 @@ function stdoutReads(
   const out: Diagnostic[] = [];
   const used = new Set<number>();
   for (const read of events) {
-    if (read.kind !== 'copy-out' || read.via !== 'stdout' || !read.reader) continue;
+    if (read.kind !== 'copy-out' || accounted.has(read)) continue;
+    if (read.via === 'tar' && !read.reader) {
+      const group = events.filter(
+        (e) =>
+          e.kind === 'copy-out' &&
+          e.via === 'tar' &&
+          !e.reader &&
+          e.container === read.container &&
+          e.containerPath === read.containerPath,
+      );
+      for (const e of group) accounted.add(e);
+      const k = trace.findIndex(
+        (c, i) => !used.has(i) && c.outcome === 'run' && c.argv.includes('cp') && c.argv.at(-1) === '-',
+      );
+      if (k >= 0) used.add(k);
+      else
+        out.push(
+          diagnostic(
+            'RS706',
+            read.at,
+            `the analysis assumed the script would stream ${read.containerPath} out of container ${read.container} as a tar archive (\`docker cp … -\`) for this tar -x; the run made no such call`,
+          ),
+        );
+      continue;
+    }
+    if ((read.via !== 'stdout' && read.via !== 'tar') || !read.reader) continue;
+    const tar = read.via === 'tar';
     const group = events.filter(
       (e) =>
-        e.at.line === read.at.line &&
-        e.at.file === read.at.file &&
+        (tar || (e.at.line === read.at.line && e.at.file === read.at.file)) &&
         ((e.kind === 'create' && e.handle === read.container) ||
           e === read ||
+          (tar && e.kind === 'copy-out' && e.container === read.container) ||
           (e.kind === 'remove' && e.containers.includes(read.container))),
     );
     for (const e of group) accounted.add(e);
@@ -114,7 +143,7 @@ function stdoutReads(
         !used.has(i) &&
         c.outcome === 'run' &&
         c.argv.includes('run') &&
-        c.argv.at(-1) === operand &&
+        (tar ? c.argv.some((w) => /(^|\/)tar$/.test(w)) : c.argv.at(-1) === operand) &&
         (image === null || c.argv.some((w) => imageKey(w) === image)),
     );
     if (k >= 0) used.add(k);
@@ -122,8 +151,8 @@ function stdoutReads(
       out.push(
         diagnostic(
           'RS706',
-          read.at,
-          `the analysis assumed the script would read ${operand} out of ${create?.kind === 'create' ? create.image : 'the image'} on standard output here (\`${read.reader.command} > ${read.reader.target}\`); the run made no such call`,
+          create?.at ?? read.at,
+          `the analysis assumed the script would read ${tar ? 'a tar stream' : operand} out of ${create?.kind === 'create' ? create.image : 'the image'} on standard output here (\`${read.reader.command}${tar ? '' : ` > ${read.reader.target}`}\`); the run made no such call`,
         ),
       );
   }

@@ -105,9 +105,9 @@ test(
   ['RS304 2:30'],
 );
 test(
-  'anything else on stdout stays RS307: tar, two files, an option of cat, &>, a pipe, a bind mount',
+  'anything else on stdout stays RS307: a tar that lists, two files, an option of cat, &>, a pipe, a bind mount',
   run,
-  'docker run --rm img tar -c /a > a.tar\ndocker run --rm img cat /a /b > ab\ndocker run --rm img cat -n /a > a\ndocker run --rm img cat /a &> a\ndocker run --rm img cat /a | gzip > a.gz\ndocker run --rm -v "$PWD:/o" img cat /a > a\n',
+  'docker run --rm img tar -tv > a.tar\ndocker run --rm img cat /a /b > ab\ndocker run --rm img cat -n /a > a\ndocker run --rm img cat /a &> a\ndocker run --rm img cat /a | gzip > a.gz\ndocker run --rm -v "$PWD:/o" img cat /a > a\n',
   ['host'],
   ['RS307 1:1', 'RS307 2:1', 'RS307 3:1', 'RS307 4:1', 'RS307 5:1', 'RS307 6:1'],
 );

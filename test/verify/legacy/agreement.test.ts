@@ -117,3 +117,45 @@ test('a stdout read (docker run IMG cat PATH > FILE) is one traced run: no RS706
   );
   t.regex(missed[0]!.message, /read \/out\/app out of app:build on standard output here .* the run made no such call/);
 });
+
+test('a tar stream (docker run IMG tar -c … | tar -x, docker cp C:/p - > FILE then tar -xf) is one traced call each: no RS706 when made, one when not', (t) => {
+  const piped = analysisOf({
+    ...files,
+    'build.sh': [
+      'docker build -t app:build -f Dockerfile.build .',
+      'docker run --rm app:build tar -c -C /out . | tar -x',
+      'docker build -t app:latest .',
+    ].join('\n'),
+  });
+  t.true(piped.flow.events.some((e) => e.kind === 'copy-out' && e.via === 'tar'));
+  const build = call('build', '-t', 'app:build', '-f', 'Dockerfile.build', '.');
+  const runtime = call('build', '-t', 'app:latest', '.');
+  t.deepEqual(
+    traceAgreement(piped, [build, call('run', '--rm', 'app:build', 'tar', '-c', '-C', '/out', '.'), runtime]),
+    [],
+  );
+  const missed = traceAgreement(piped, [build, call('run', '--rm', 'app:build', 'cat', '/out/app'), runtime]);
+  t.deepEqual(
+    missed.map((d) => [d.code, d.line]),
+    [['RS706', 2]],
+  );
+
+  const archived = analysisOf({
+    ...files,
+    'build.sh': [
+      'docker build -t app:build -f Dockerfile.build .',
+      'docker create --name x app:build',
+      'docker cp x:/out/app - > app.tar',
+      'docker rm x',
+      'tar -xf app.tar',
+      'docker build -t app:latest .',
+    ].join('\n'),
+  });
+  const create = call('create', '--name', 'x', 'app:build');
+  const rm = call('rm', 'x');
+  t.deepEqual(traceAgreement(archived, [build, create, call('cp', 'x:/out/app', '-'), rm, runtime]), []);
+  t.deepEqual(
+    traceAgreement(archived, [build, create, rm, runtime]).map((d) => [d.code, d.line]),
+    [['RS706', 3]],
+  );
+});

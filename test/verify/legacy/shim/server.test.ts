@@ -3,7 +3,7 @@
  * shell command whose `docker` is the real sh shim (real FIFOs, in a temp directory), and the
  * "real client" is a sh script that records its words (NUL-separated, in FAKE_OUT.argv), copies
  * its stdin when a word is `-`, writes an image id into the --iidfile it gets, prints an id for
- * `create`, and exits with FAKE_RC.
+ * `create` and FAKE_PRINT when set (a tar stream, say), and exits with FAKE_RC.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,6 +27,7 @@ for w; do
   esac
 done
 [ "$1" != create ] || echo ${ID}
+[ -z "$FAKE_PRINT" ] || printf '%s' "$FAKE_PRINT"
 exit \${FAKE_RC:-0}
 `;
 
@@ -180,6 +181,21 @@ test.serial("a call whose rewriting reads no stdin leaves the script's stdin alo
   const s = setup(t);
   t.is(await s.run(`printf hello | { docker version; cat > rest; }`), 0);
   t.is(s.read('rest'), 'hello');
+});
+
+test.serial('a tar stream on the client output reaches the pipe: docker cp C:/p - and a run of tar -c', async (t) => {
+  const s = setup(t);
+  const script = [
+    'docker create --name extract busybox > /dev/null',
+    'FAKE_OUT=cp FAKE_PRINT=cp-stream docker cp extract:/app/dist - < /dev/null | cat > from-cp',
+    'FAKE_OUT=run FAKE_PRINT=run-stream docker run --rm busybox tar -c -C /app . | cat > from-run',
+  ].join('\n');
+  t.is(await s.run(script), 0);
+  t.is(s.read('from-cp'), 'cp-stream');
+  t.is(s.read('from-run'), 'run-stream');
+  t.deepEqual(s.words('cp'), ['cp', 'restage-test1_extract:/app/dist', '-']);
+  t.deepEqual(s.words('run').slice(-5), ['tar', '-c', '-C', '/app', '.']);
+  t.deepEqual(s.callsLeft(), []);
 });
 
 test.serial('create: the printed id reaches the script and is recorded in the state', async (t) => {
