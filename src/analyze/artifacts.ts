@@ -115,6 +115,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           contentOnly,
           hostPath,
           modes: read?.modes ?? [],
+          changes: read?.modes ?? [],
         };
         artifacts.push(artifact);
         const merged =
@@ -284,7 +285,25 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     covered: readonly Placed[],
     dir: string,
   ): void {
+    const onlyArtifacts =
+      kindBefore(host, dir) === null &&
+      written.every((e) =>
+        (MODELLED_OPS.has(e.op) ? hostPaths(e).makes : e.paths).every(
+          (t) => !isWithin(t, dir) || e.op === 'mkdir' || placement.placed.some((x) => x.hostPath === t),
+        ),
+      );
     for (const x of covered) {
+      if (x.link) {
+        diagnostics.push(
+          diagnostic(
+            'RS352',
+            { file: dockerfile.file, line: inst.line, column: inst.column },
+            `${inst.keyword} copies the directory ${input.display(dir) || '.'}, which holds the symlink ${input.display(x.hostPath)} the script made on the host to an extracted artifact; COPY keeps a link inside a directory as a link, and restage does not make that link in the image: copy the link by its own name (COPY ${path.relative(build.context, x.hostPath)} …) or make it in a Dockerfile step, and run restage again`,
+          ),
+        );
+        consumed.add(x.artifact.id);
+        continue;
+      }
       consumptions.push({
         artifact: x.artifact,
         build,
@@ -293,6 +312,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         sourceIndex: index,
         containerPath: x.containerPath,
         within: path.relative(dir, x.hostPath),
+        ...(onlyArtifacts ? { onlyArtifacts } : {}),
       });
       consumed.add(x.artifact.id);
     }

@@ -18,6 +18,7 @@ import { copyEdits, type CopySource } from './copies.js';
 import { nameStage, StageNames } from './names.js';
 import { pinnedOwnership } from './ownership.js';
 import { planModes } from './modes.js';
+import { toolInStage } from './tools.js';
 
 export interface PlanOptions {
   readonly root: string;
@@ -95,6 +96,8 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
       source: { ref: b.name, chown: b.chown },
       stageName: b.name,
       noShell: b.stage.image.toLowerCase() === 'scratch',
+      image: b.stage.image,
+      tool: (name: string) => toolInStage(name, b.file, b.stage),
     };
   };
   const modes = planModes(uses, baseSource, runtimeFile, names, diagnostics);
