@@ -149,7 +149,19 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     }
   }
   const runtime = buildsWithConsumers[buildsWithConsumers.length - 1] ?? null;
-  for (const other of buildsWithConsumers.slice(0, -1)) {
+  // A build whose artifacts reach the runtime through another builder (a chained builder) is part of the migration.
+  const feeds = new Set<ImageBuild>();
+  for (let queue = runtime ? [runtime] : []; queue.length > 0;) {
+    const b = queue.pop()!;
+    for (const c of consumptions) {
+      const src = c.artifact.source;
+      if (c.build === b && src.kind === 'build' && !feeds.has(src.build)) {
+        feeds.add(src.build);
+        queue.push(src.build);
+      }
+    }
+  }
+  for (const other of buildsWithConsumers.slice(0, -1).filter((b) => !feeds.has(b))) {
     diagnostics.push(
       diagnostic(
         'RS108',

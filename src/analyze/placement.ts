@@ -194,6 +194,7 @@ export class Placement {
    * `ln -s TARGET LINK`: a link inside an extracted directory is made there in the image (with the
    * target as written); a link elsewhere to an artifact is that artifact under the link's name
    * for a COPY that names it (COPY follows a top-level symlink, test/e2e/routes-shapes.test.ts).
+   * A link that replaces an artifact by a link to something that is no artifact is RS308.
    */
   private symlink(event: HostOperation): Diagnostic[] {
     const written = event.written ?? [];
@@ -207,7 +208,18 @@ export class Placement {
     }
     const resolved = path.resolve(path.dirname(link), target);
     const x = this.placed.find((y) => isWithin(resolved, y.hostPath));
-    if (!x) return [];
+    if (!x) {
+      const replaced = this.placed.filter((y) => isWithin(y.hostPath, link));
+      return replaced.length === 0
+        ? []
+        : [
+            diagnostic(
+              'RS308',
+              event.at,
+              `\`${event.command}\` replaces the extracted artifact ${replaced.map((y) => this.display(y.hostPath)).join(', ')} on the host by a symlink to ${target}, which is no artifact; restage does not model that: the migrated Dockerfile copies the artifact straight from the builder stage (and verify refuses to replay it): do the change in the builder's Dockerfile (a RUN step), drop it from the script, and run restage again`,
+            ),
+          ];
+    }
     this.placed = this.placed.filter((y) => !isWithin(y.hostPath, link));
     this.placed.push({
       artifact: { ...x.artifact, hostPath: link },

@@ -36,6 +36,8 @@ export interface ModePlan {
   readonly sourceOf: (c: Consumption) => CopySource;
   readonly stages: PlannedStage[];
   readonly edits: TextEdit[];
+  /** Index of the file's stage the new stages go before (its first stage that copies from one). */
+  readonly before: number;
 }
 
 export const shellQuote = (p: string) => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
@@ -134,7 +136,7 @@ export function planModes(
       ),
     );
   }
-  if (byKey.size === 0) return { sourceOf: (c) => sourceOf(c).source, stages: [], edits: [] };
+  if (byKey.size === 0) return { sourceOf: (c) => sourceOf(c).source, stages: [], edits: [], before: 0 };
   const firstStage = Math.min(...[...keyOf.keys()].map((u) => u.instruction.stage));
   const at = runtimeFile.stages[firstStage]!.from.start;
   const groups = [...byKey.values()];
@@ -150,5 +152,6 @@ export function planModes(
       role: 'other' as const,
     })),
     edits: [{ start: at, end: at, text: `${groups.map((g) => g.lines.join('\n')).join('\n\n')}\n\n` }],
+    before: firstStage,
   };
 }

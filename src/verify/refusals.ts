@@ -74,6 +74,16 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
         ),
       );
     }
+    if (event.op === 'strip' || event.op === 'ln') {
+      out.push(
+        diagnostic(
+          'RS310',
+          event.at,
+          `verify's replay does not run \`${event.command}\`: it re-enacts only the host commands restage models as file operations (mv, cp, rm, mkdir, chmod), and without this one the replayed legacy image would not be the script's; run the script itself with --legacy=run`,
+        ),
+      );
+      return;
+    }
     if (!MODELLED_OPS.has(event.op)) {
       if (
         analysis.diagnostics.some(
