@@ -68,6 +68,36 @@ const CASES: readonly { name: string; shows: RegExp; mutant: (dockerfile: string
     shows: /^COPY --from=builder --chown=0:0 \/src\/tool \/opt\/bin\/tool$/m,
     mutant: (d) => d.replace('/opt/bin/tool', '/opt/tool'),
   },
+  {
+    name: 'shape-runtime-from-builder',
+    shows: /^FROM builder AS runtime$/m,
+    mutant: (d) => d.replace('FROM builder AS runtime', 'FROM busybox:latest AS runtime'),
+  },
+  {
+    name: 'shape-chained-from-base',
+    shows: /^FROM app-base AS app$/m,
+    mutant: (d) => d.replace('FROM app-base AS app', 'FROM busybox:latest AS app'),
+  },
+  {
+    name: 'shape-chained-context',
+    shows: /^COPY --from=gen --chown=0:0 \/gen\/version.h \.$/m,
+    mutant: (d) => d.replace('/gen/version.h .', '/etc/passwd ./version.h'),
+  },
+  {
+    name: 'shape-chained-context-chmod',
+    shows: /^FROM gen AS gen-modes\nUSER 0\nRUN chmod 755 \/gen\/gen.sh$/m,
+    mutant: (d) => d.replace(/FROM gen AS gen-modes\n(?:.+\n)+\n/, '').replace('--from=gen-modes', '--from=gen'),
+  },
+  {
+    name: 'shape-build-args-renamed',
+    shows: /^ARG VERSION_BUILDER\nENV VERSION=\$\{VERSION_BUILDER\}$/m,
+    mutant: (d) => d.replace('ARG VERSION_BUILDER\nENV VERSION=${VERSION_BUILDER}', 'ARG VERSION'),
+  },
+  {
+    name: 'shape-target-platform',
+    shows: /^FROM --platform=linux\/amd64 busybox:latest AS deps$(?![^]*RUN false)/m,
+    mutant: (d) => d.replace('--from=compile --chown=0:0 /app', '--from=compile --chown=0:0 /deps.txt'),
+  },
 ];
 
 for (const c of CASES) {
