@@ -173,3 +173,36 @@ for (const backend of BACKENDS) {
     t.is(shIn(image, 'readlink /usr/local/lib/libfoo.so'), 'libfoo.so.1');
   });
 }
+
+// The replay (--legacy=replay) re-enacts the modelled host commands (rm, mkdir, mv, cp, chmod) and the
+// builds a chained builder needs; it refuses strip and ln, which only the real run (--legacy=run) does.
+for (const name of [
+  'post-rm-part-of-dir',
+  'post-mv-inside-dir',
+  'post-mkdir-mv-new-dir',
+  'shape-chained-from-base',
+  'shape-chained-context-chmod',
+]) {
+  for (const backend of BACKENDS) {
+    e2e(`${name}: the replay is equivalent too (${backend}, --legacy=replay)`, async (t) => {
+      const w = workspace(t, () => caseFiles(name));
+      const before = w.snapshot();
+      const same = verifyJson([w.repo, '--backend', backend, '--legacy=replay']);
+      t.is(same.json.status, 'equivalent', JSON.stringify(same.json));
+      t.deepEqual(leftovers((same.json as unknown as { session: string }).session), []);
+      t.deepEqual(w.snapshot(), before);
+    });
+  }
+}
+
+for (const name of ['post-strip-gcc', 'post-ln-in-dir']) {
+  e2e(`${name}: the replay refuses the host tool it does not re-enact (RS310), nothing built`, async (t) => {
+    const w = workspace(t, () => caseFiles(name));
+    const r = verifyJson([w.repo, '--legacy=replay']);
+    t.is(r.code, 2, JSON.stringify(r.json));
+    t.like(
+      r.json.diagnostics.find((d) => d.code === 'RS310'),
+      { line: 7 },
+    );
+  });
+}
