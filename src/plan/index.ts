@@ -240,12 +240,15 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     );
   }
 
+  // Every later file's global ARGs go above the first FROM: in the middle of the merged file they would belong to the stage before.
   const firstBuilder = builderFiles[0] ?? runtimeFile;
-  const hoist =
-    firstBuilder === runtimeFile
-      ? { lines: [], removals: [] }
-      : hoistGlobalArgs(firstBuilder, runtimeFile, diagnostics);
-  editsOf(runtimeFile).push(...hoist.removals);
+  const hoist = { lines: [] as string[] };
+  for (const f of [...new Set([...builderFiles.slice(1), runtimeFile])]) {
+    if (f === firstBuilder) continue;
+    const h = hoistGlobalArgs(firstBuilder, f, diagnostics);
+    editsOf(f).push(...h.removals);
+    hoist.lines.push(...h.lines.filter((l) => !hoist.lines.includes(l)));
+  }
   const renamed = renameBuildArgs(
     builders,
     { build: runtime, file: runtimeFile },

@@ -151,3 +151,18 @@ test('--target: the builder file’s stages after the target are cut; --platform
     'only the stage FROM an image, not the one FROM deps',
   );
 });
+
+test('chained builders: a later builder file’s global ARGs go above the first FROM too', (t) => {
+  const plan = planMigration(
+    analysisOf({
+      'Dockerfile.gen': `${BB}RUN echo v1 > /v.h\n`,
+      'Dockerfile.build': 'ARG BASE=busybox:latest\nFROM ${BASE}\nCOPY v.h /src/\nRUN cp /src/v.h /app\n',
+      Dockerfile: `${BB}COPY app /app\n`,
+      'build.sh': `docker build -t gen:1 -f Dockerfile.gen .\n${extract('gen:1', '/v.h', './v.h')}docker build -t app:build -f Dockerfile.build .\n${extract('app:build', '/app', './app')}docker build -t app:1 .\n`,
+    }),
+    options(),
+  )!;
+  t.deepEqual(plan.hoistedArgs, ['ARG BASE=busybox:latest']);
+  const build = plan.files.find((f) => f.dockerfile.file === 'Dockerfile.build')!;
+  t.true(build.edits.some((e) => e.start === 0 && e.text === '' && e.end === 'ARG BASE=busybox:latest\n'.length));
+});
