@@ -147,6 +147,18 @@ export class Placement {
     if (paths.length < 2) return event;
     const dest = paths[paths.length - 1]!;
     const sources = paths.slice(0, -1);
+    const destArtifact = this.placed.find((y) => y.hostPath === dest);
+    const fromHost = sources.filter((p) => !this.placed.some((y) => isWithin(p, y.hostPath)));
+    if (destArtifact && fromHost.length > 0) {
+      diagnostics.push(
+        diagnostic(
+          'RS352',
+          event.at,
+          `\`${event.command}\` puts ${fromHost.map(this.display).join(', ')}, which is no extracted artifact, into or over the extracted artifact ${this.display(dest)} on the host, which restage does not carry (the migrated Dockerfile copies the artifact as the builder left it): make that change in the builder's Dockerfile, or copy the file in the runtime Dockerfile, and run restage again`,
+        ),
+      );
+      return null;
+    }
     const destHolder = this.holder(dest);
     if (destHolder) {
       if (sources.every((p) => this.holder(p) === destHolder)) {

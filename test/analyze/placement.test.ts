@@ -171,3 +171,20 @@ test('ln -s: a link inside an extracted directory is a change with the target as
   p.applyHost(written(op('ln', ['/proj/dangling']), ['-s', 'nowhere']));
   t.is(p.kindOf('/proj/dangling'), null, 'a link to no artifact is no artifact');
 });
+
+test('a host file copied or moved into or over an extracted artifact is RS352', (t) => {
+  const p = new Placement(host({ '/proj/README': 'file' }), (x) => x);
+  placed(p, artifact('/proj/out'));
+  t.deepEqual(
+    p.applyHost(op('cp', ['/proj/README', '/proj/out'])).map((d) => d.code),
+    ['RS352'],
+  );
+  t.deepEqual(
+    p.applyHost(op('mv', ['/proj/README', '/proj/out'])).map((d) => d.code),
+    ['RS352'],
+  );
+  t.deepEqual(
+    p.placed.map((x) => x.hostPath),
+    ['/proj/out'],
+  );
+});
