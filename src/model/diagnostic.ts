@@ -62,7 +62,11 @@ export const CATALOGUE = {
   RS323: { severity: 'info', title: 'a file written by redirection takes its mode from the umask (022 assumed)' },
   RS350: { severity: 'info', title: 'a host post-processing step is replayed in an intermediate stage' },
   RS351: { severity: 'warning', title: 'a host post-processing step needs a tool the builder image may lack' },
-  RS352: { severity: 'warning', title: 'a host file put into or over an extracted artifact is not carried' },
+  RS352: {
+    severity: 'warning',
+    title:
+      'a host change to an extracted artifact is not carried (a host file into or over it, a host link in a copied directory)',
+  },
   RS353: { severity: 'info', title: 'a build argument was renamed to keep the values of both builds' },
   RS354: {
     severity: 'info',
