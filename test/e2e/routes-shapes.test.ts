@@ -89,6 +89,11 @@ const CASES: readonly { name: string; shows: RegExp; mutant: (dockerfile: string
     mutant: (d) => d.replace(/FROM gen AS gen-modes\n(?:.+\n)+\n/, '').replace('--from=gen-modes', '--from=gen'),
   },
   {
+    name: 'shape-two-builders',
+    shows: /^COPY --from=web --chown=0:0 \/build\/web \/srv\/www$/m,
+    mutant: (d) => d.replace('/build/web /srv/www', '/build /srv/www'),
+  },
+  {
     name: 'shape-build-args-renamed',
     shows: /^ARG VERSION_BUILDER\nENV VERSION=\$\{VERSION_BUILDER\}$/m,
     mutant: (d) => d.replace('ARG VERSION_BUILDER\nENV VERSION=${VERSION_BUILDER}', 'ARG VERSION'),
