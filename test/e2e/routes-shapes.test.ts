@@ -56,6 +56,7 @@ const withoutPostStage = (dockerfile: string) =>
 const CASES: readonly { name: string; shows: RegExp; mutant: (dockerfile: string) => string }[] = [
   { name: 'post-rm-part-of-dir', shows: /RUN rm -rf \/out\/docs && mkdir -p \/out\/log/, mutant: withoutPostStage },
   { name: 'post-mv-inside-dir', shows: /RUN mv \/out\/bin\/app-linux-amd64 \/out\/bin\/app/, mutant: withoutPostStage },
+  { name: 'post-mv-out-of-dir', shows: /RUN rm -rf \/out\/bin\/app\n/, mutant: withoutPostStage },
   { name: 'post-ln-in-dir', shows: /RUN ln -sf libfoo.so.1 \/out\/lib\/libfoo.so/, mutant: withoutPostStage },
   { name: 'post-strip-gcc', shows: /RUN strip --strip-unneeded \/src\/hello/, mutant: withoutPostStage },
   {
