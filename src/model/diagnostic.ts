@@ -72,6 +72,7 @@ export const CATALOGUE = {
     severity: 'info',
     title: 'chained builders: the input of a builder from another builder became a stage reference',
   },
+  RS355: { severity: 'warning', title: "the runtime build's --platform now applies to a builder built without one" },
   RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
   RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },
   RS403: { severity: 'error', title: 'COPY source is neither in the build context nor produced' },

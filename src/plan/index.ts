@@ -186,6 +186,14 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
         b.file,
         lineEndAfter(b.file.text, (b.stage.instructions[b.stage.instructions.length - 1] ?? b.stage.from).end),
       );
+    if (runtime.platform && !b.build.platform)
+      diagnostics.push(
+        diagnostic(
+          'RS355',
+          b.build.at,
+          `this build of ${b.file.file} had no --platform, so it ran for the engine's own platform, but the one build takes the runtime build's --platform ${runtime.platform} (${options.display(runtime.at.file)}:${runtime.at.line}) for every stage: if the engine's platform is not ${runtime.platform}, add --platform=<the engine's platform> to the FROM lines of ${b.file.file}'s stages in the merged Dockerfile`,
+        ),
+      );
     if (b.build.platform && b.build.platform !== runtime.platform) {
       for (const s of b.file.stages.slice(0, b.stage.index + 1)) {
         // A stage FROM an earlier stage has that stage's platform already.

@@ -166,3 +166,19 @@ test('chained builders: a later builder file’s global ARGs go above the first 
   const build = plan.files.find((f) => f.dockerfile.file === 'Dockerfile.build')!;
   t.true(build.edits.some((e) => e.start === 0 && e.text === '' && e.end === 'ARG BASE=busybox:latest\n'.length));
 });
+
+test('the runtime build’s --platform with a builder built without one: RS355 on the builder build', (t) => {
+  const plan = planMigration(
+    analysisOf({
+      'Dockerfile.build': `${BB}RUN echo c > /app\n`,
+      Dockerfile: `${BB}COPY app /app\n`,
+      'build.sh': `docker build -t app:build -f Dockerfile.build .\n${extract('app:build', '/app', './app')}docker build --platform linux/arm64 -t app:1 .\n`,
+    }),
+    options(),
+  )!;
+  t.is(plan.buildCommand, 'docker build --platform linux/arm64 -t app:1 .');
+  t.deepEqual(
+    plan.diagnostics.filter((d) => d.code === 'RS355').map((d) => [d.file, d.line]),
+    [['build.sh', 1]],
+  );
+});
