@@ -217,7 +217,14 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     if (!plan) return finish('error');
     diagnostics.push(...plan.diagnostics);
     diagnostics.push(
-      ...stillNeededDiagnostics(analysis, match.runtime.dockerfile, diagnostics, rel(scriptName), display),
+      ...stillNeededDiagnostics(
+        analysis,
+        match.runtime.dockerfile,
+        diagnostics,
+        rel(scriptName),
+        display,
+        new Set(plan.replacedBuilds ?? []),
+      ),
     );
     const artifacts = summarizeArtifacts(analysis, plan.stages, display);
     if (hasErrors(diagnostics)) return finish('error', { stages: plan.stages, artifacts });

@@ -168,6 +168,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           contentOnly,
           hostPath,
           modes: read?.modes ?? [],
+          changes: read?.modes ?? [],
         };
         artifacts.push(artifact);
         const merged =
@@ -201,7 +202,19 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     }
   }
   const runtime = buildsWithConsumers[buildsWithConsumers.length - 1] ?? null;
-  for (const other of buildsWithConsumers.slice(0, -1)) {
+  // A build whose artifacts reach the runtime through another builder (a chained builder) is part of the migration.
+  const feeds = new Set<ImageBuild>();
+  for (let queue = runtime ? [runtime] : []; queue.length > 0;) {
+    const b = queue.pop()!;
+    for (const c of consumptions) {
+      const src = c.artifact.source;
+      if (c.build === b && src.kind === 'build' && !feeds.has(src.build)) {
+        feeds.add(src.build);
+        queue.push(src.build);
+      }
+    }
+  }
+  for (const other of buildsWithConsumers.slice(0, -1).filter((b) => !feeds.has(b))) {
     diagnostics.push(
       diagnostic(
         'RS108',
@@ -319,7 +332,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
             'RS403',
             at,
             maker
-              ? `COPY source "${raw}" is written on the host by the script (\`${maker.command}\`, ${input.display(maker.at.file)}:${maker.at.line}), which restage does not carry into the migration (the merged build would not find it): make it in a Dockerfile step or keep it as a file in the context, and run restage again`
+              ? `COPY source "${raw}" is written on the host by the script (\`${maker.command}\`, ${maker.at.file}:${maker.at.line}), which restage does not carry into the migration (the merged build would not find it): make it in a Dockerfile step or keep it as a file in the context, and run restage again`
               : `COPY source "${raw}" is neither in the build context (${input.display(build.context) || '.'}) nor produced by the script before this build; the build would fail: fix the path or the script`,
           ),
         );
@@ -371,6 +384,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         contentOnly,
         hostPath: event.hostPath,
         modes: [],
+        changes: [],
         unpackedAs: event.archiveMember!,
       };
       artifacts.push(artifact);
@@ -409,7 +423,25 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     covered: readonly Placed[],
     dir: string,
   ): void {
+    const onlyArtifacts =
+      kindBefore(host, dir) === null &&
+      written.every((e) =>
+        (MODELLED_OPS.has(e.op) ? hostPaths(e).makes : e.paths).every(
+          (t) => !isWithin(t, dir) || e.op === 'mkdir' || placement.placed.some((x) => x.hostPath === t),
+        ),
+      );
     for (const x of covered) {
+      if (x.link) {
+        diagnostics.push(
+          diagnostic(
+            'RS352',
+            { file: dockerfile.file, line: inst.line, column: inst.column },
+            `${inst.keyword} copies the directory ${input.display(dir) || '.'}, which holds the symlink ${input.display(x.hostPath)} the script made on the host to an extracted artifact; COPY keeps a link inside a directory as a link, and restage does not make that link in the image: copy the link by its own name (COPY ${path.relative(build.context, x.hostPath)} …) or make it in a Dockerfile step, and run restage again`,
+          ),
+        );
+        consumed.add(x.artifact.id);
+        continue;
+      }
       consumptions.push({
         artifact: x.artifact,
         build,
@@ -418,6 +450,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         sourceIndex: index,
         containerPath: x.containerPath,
         within: path.relative(dir, x.hostPath),
+        ...(onlyArtifacts ? { onlyArtifacts } : {}),
       });
       consumed.add(x.artifact.id);
     }

@@ -45,7 +45,7 @@ function record(
   call: CommandCall,
   sink: FlowSink,
   words: readonly Word[],
-  extra: { mode?: string | null; recursive?: boolean; decide?: boolean } = {},
+  extra: { mode?: string | null; recursive?: boolean; decide?: boolean; written?: readonly string[] } = {},
 ): undefined {
   const paths: string[] = [];
   const unknown: UndecidablePath[] = [];
@@ -64,9 +64,39 @@ function record(
     mode: extra.mode ?? null,
     recursive: extra.recursive ?? false,
     undecidable: unknown,
+    ...(extra.written ? { written: extra.written } : {}),
   });
   return undefined;
 }
+
+/**
+ * `strip` options that change only how much is stripped; one taking a value (`-o FILE`, `-R
+ * SECTION`) or writing elsewhere makes the command unmodelled (`other`).
+ */
+const STRIP_OPTION =
+  /^(-[sgSdxXDpU]+|--strip-all|--strip-debug|--strip-unneeded|--strip-dwo|--discard-all|--discard-locals|--preserve-dates|--enable-deterministic-archives)$/;
+
+/** `strip [options] FILE…`: the files, with the options repeated in the image (src/plan/modes.ts). */
+const stripCommand: CommandAnalyzer = (call, sink) => {
+  const options = call.args.filter((w) => w.text.startsWith('-'));
+  if (options.some((w) => !STRIP_OPTION.test(w.text)))
+    return record('other', call, sink, operands(call.args), { decide: false });
+  return record('strip', call, sink, operands(call.args), { written: options.map((w) => w.text) });
+};
+
+/**
+ * `ln -s TARGET LINK` (`-f`, `-n` too): `paths` holds the link, `written` the options and the target as written.
+ * A hard link, a link named by its target alone, or several targets are not modelled (`other`).
+ */
+const lnCommand: CommandAnalyzer = (call, sink) => {
+  const options = call.args.filter((w) => w.text.startsWith('-') && w.text.length > 1);
+  const names = operands(call.args);
+  const symbolic =
+    options.length > 0 && options.every((w) => /^-[sfnv]+$/.test(w.text)) && options.some((w) => w.text.includes('s'));
+  if (!symbolic || names.length !== 2 || undecidable(names[0]!) !== null)
+    return record('other', call, sink, names, { decide: false });
+  return record('ln', call, sink, [names[1]!], { written: [...options.map((w) => w.text), names[0]!.text] });
+};
 
 /** Commands that read what they name and write nothing but their output (a redirection still counts). */
 const READ_ONLY = new Set([
@@ -197,6 +227,8 @@ export function hostAnalyzers(): Readonly<Record<string, CommandAnalyzer>> {
         recursive: recursiveFlag(call.args.filter((w) => w !== mode)),
       });
     },
+    strip: stripCommand,
+    ln: lnCommand,
     chown: (call, sink) =>
       record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
     chgrp: (call, sink) =>

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
-import type { Artifact, HostSnapshot } from '../model/analysis.js';
+import type { Artifact, HostSnapshot, ModeChange, PathChange } from '../model/analysis.js';
 import type { HostOperation } from '../model/flow.js';
 import { hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
 import { isWithin } from '../shared/paths.js';
@@ -22,6 +22,12 @@ export interface Placed {
   hostPath: string;
   containerPath: string;
   merged: boolean;
+  /**
+   * A symlink the script made on the host (`ln -s app tool`) to this artifact: a COPY that names
+   * it follows it (a top-level source symlink is copied as its target), a COPY of a directory
+   * holding it copies the link itself.
+   */
+  link?: boolean;
 }
 
 export class Placement {
@@ -62,6 +68,11 @@ export class Placement {
         ),
       );
     }
+    if (event.op === 'strip') {
+      for (const p of event.paths) this.change(p, event, (c) => ['strip', ...(event.written ?? []), c]);
+      return diagnostics;
+    }
+    if (event.op === 'ln') return this.symlink(event);
     if (!MODELLED_OPS.has(event.op)) {
       const touched = event.paths.filter((p) =>
         this.placed.some((x) => isWithin(p, x.hostPath) || (event.recursive && isWithin(x.hostPath, p))),
@@ -77,8 +88,159 @@ export class Placement {
       }
       return diagnostics;
     }
-    for (const step of hostSteps(event, (p) => this.kindOf(p) === 'dir')) this.applyStep(step, event.at);
+    const rest = this.insideArtifacts(event, diagnostics);
+    if (rest === null) return diagnostics;
+    for (const step of hostSteps(rest, (p) => this.kindOf(p) === 'dir')) this.applyStep(step, event.at);
     return diagnostics;
+  }
+
+  /** The artifact directory `p` lies strictly inside, if any. */
+  private holder(p: string): Placed | undefined {
+    return this.placed.find((x) => p !== x.hostPath && isWithin(p, x.hostPath));
+  }
+
+  private static containerPathOf(x: Placed, p: string): string {
+    return path.posix.join(x.containerPath, p.slice(x.hostPath.length));
+  }
+
+  /** Adds a change to the artifact holding `p` (at or inside it); false when `p` is no artifact's. */
+  private change(p: string, event: HostOperation, argv: (containerPath: string) => string[]): boolean {
+    const x = this.placed.find((y) => isWithin(p, y.hostPath));
+    if (!x) return false;
+    const change: PathChange = {
+      at: event.at,
+      origin: event.op as PathChange['origin'],
+      argv: argv(Placement.containerPathOf(x, p)),
+      command: event.command,
+    };
+    this.addChange(x, change);
+    return true;
+  }
+
+  private addChange(x: Placed, change: PathChange): void {
+    this.placed = this.placed.map((y) =>
+      y === x ? { ...y, artifact: { ...y.artifact, changes: [...y.artifact.changes, change] } } : y,
+    );
+  }
+
+  /**
+   * `mkdir`, `rm`, `mv`, `cp` on paths strictly inside an extracted directory change what the
+   * runtime copies of it: each becomes a change replayed in the image. `mv`/`cp` of a part out of
+   * it makes that part an artifact of its own (a `mv` also removes it from the directory). What
+   * is left (paths outside every artifact) is returned for the ordinary steps, or null when nothing is.
+   */
+  private insideArtifacts(event: HostOperation, diagnostics: Diagnostic[]): HostOperation | null {
+    if (event.op === 'chmod') return event;
+    if (event.op === 'mkdir' || event.op === 'rm') {
+      const outside = event.paths.filter(
+        (p) =>
+          !(
+            this.holder(p) &&
+            this.change(p, event, (c) =>
+              event.op === 'mkdir' ? ['mkdir', '-p', c] : ['rm', event.recursive ? '-rf' : '-f', c],
+            )
+          ),
+      );
+      return outside.length === 0 ? null : { ...event, paths: outside };
+    }
+    const { paths } = event;
+    if (paths.length < 2) return event;
+    const dest = paths[paths.length - 1]!;
+    const sources = paths.slice(0, -1);
+    const destArtifact = this.placed.find((y) => y.hostPath === dest);
+    const fromHost = sources.filter((p) => !this.placed.some((y) => isWithin(p, y.hostPath)));
+    if (destArtifact && fromHost.length > 0) {
+      diagnostics.push(
+        diagnostic(
+          'RS352',
+          event.at,
+          `\`${event.command}\` puts ${fromHost.map(this.display).join(', ')}, which is no extracted artifact, into or over the extracted artifact ${this.display(dest)} on the host, which restage does not carry (the migrated Dockerfile copies the artifact as the builder left it): make that change in the builder's Dockerfile, or copy the file in the runtime Dockerfile, and run restage again`,
+        ),
+      );
+      return null;
+    }
+    const destHolder = this.holder(dest);
+    if (destHolder) {
+      if (sources.every((p) => this.holder(p) === destHolder)) {
+        const c = (p: string) => Placement.containerPathOf(destHolder, p);
+        this.addChange(destHolder, {
+          at: event.at,
+          origin: event.op as 'mv' | 'cp',
+          argv: [event.op, ...(event.op === 'cp' && event.recursive ? ['-R'] : []), ...paths.map(c)],
+          command: event.command,
+        });
+      } else {
+        diagnostics.push(
+          diagnostic(
+            'RS352',
+            event.at,
+            `\`${event.command}\` puts a file that is not part of the extracted directory ${this.display(destHolder.hostPath)} into it on the host, which restage does not carry (the migrated Dockerfile copies the directory as the builder left it): make that change in the builder's Dockerfile, or copy the file in the runtime Dockerfile, and run restage again`,
+          ),
+        );
+      }
+      return null;
+    }
+    if (!sources.some((p) => this.holder(p))) return event;
+    for (const step of hostSteps(event, (p) => this.kindOf(p) === 'dir')) {
+      if (step.kind !== 'move' && step.kind !== 'copy') continue;
+      const from = this.holder(step.from);
+      if (!from) {
+        this.applyStep(step, event.at);
+        continue;
+      }
+      const containerPath = Placement.containerPathOf(from, step.from);
+      if (step.kind === 'move') this.change(step.from, event, (c) => ['rm', '-rf', c]);
+      this.placed = this.placed.filter((y) => !isWithin(y.hostPath, step.to));
+      const holder = this.placed.find((y) => y.artifact.id === from.artifact.id && isWithin(step.from, y.hostPath))!;
+      this.placed.push({
+        artifact: { ...holder.artifact, hostPath: step.to, modes: from.artifact.modes, changes: from.artifact.changes },
+        hostPath: step.to,
+        containerPath,
+        merged: false,
+      });
+    }
+    return null;
+  }
+
+  /**
+   * `ln -s TARGET LINK`: a link inside an extracted directory is made there in the image (with the
+   * target as written); a link elsewhere to an artifact is that artifact under the link's name
+   * for a COPY that names it (COPY follows a top-level symlink, test/e2e/routes-shapes.test.ts).
+   * A link that replaces an artifact by a link to something that is no artifact is RS308.
+   */
+  private symlink(event: HostOperation): Diagnostic[] {
+    const written = event.written ?? [];
+    const target = written[written.length - 1];
+    const given = event.paths[0];
+    if (target === undefined || given === undefined) return [];
+    const link = this.kindOf(given) === 'dir' ? path.join(given, path.basename(target)) : given;
+    if (this.holder(link)) {
+      this.change(link, event, (c) => ['ln', ...written, c]);
+      return [];
+    }
+    const resolved = path.resolve(path.dirname(link), target);
+    const x = this.placed.find((y) => isWithin(resolved, y.hostPath));
+    if (!x) {
+      const replaced = this.placed.filter((y) => isWithin(y.hostPath, link));
+      return replaced.length === 0
+        ? []
+        : [
+            diagnostic(
+              'RS308',
+              event.at,
+              `\`${event.command}\` replaces the extracted artifact ${replaced.map((y) => this.display(y.hostPath)).join(', ')} on the host by a symlink to ${target}, which is no artifact; restage does not model that: the migrated Dockerfile copies the artifact straight from the builder stage (and verify refuses to replay it): do the change in the builder's Dockerfile (a RUN step), drop it from the script, and run restage again`,
+            ),
+          ];
+    }
+    this.placed = this.placed.filter((y) => !isWithin(y.hostPath, link));
+    this.placed.push({
+      artifact: { ...x.artifact, hostPath: link },
+      hostPath: link,
+      containerPath: Placement.containerPathOf(x, resolved),
+      merged: false,
+      link: true,
+    });
+    return [];
   }
 
   private applyStep(step: HostStep, at: Location): void {
@@ -110,14 +272,19 @@ export class Placement {
           const containerPath = inside
             ? path.posix.join(x.containerPath, step.path.slice(x.hostPath.length))
             : x.containerPath;
+          const change: ModeChange = {
+            at,
+            origin: 'chmod',
+            mode: step.mode,
+            recursive: step.recursive,
+            containerPath,
+          };
           return {
             ...x,
             artifact: {
               ...x.artifact,
-              modes: [
-                ...x.artifact.modes,
-                { at, origin: 'chmod', mode: step.mode, recursive: step.recursive, containerPath },
-              ],
+              modes: [...x.artifact.modes, change],
+              changes: [...x.artifact.changes, change],
             },
           };
         });

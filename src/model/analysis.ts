@@ -53,6 +53,11 @@ export interface Artifact {
    * owners and modes. Absent for an artifact that is a host file.
    */
   readonly unpackedAs?: string;
+  /**
+   * Everything the host did to it before the runtime build, in order: `modes` and the
+   * post-processing steps between them (src/plan/modes.ts replays them all in one stage).
+   */
+  readonly changes: readonly HostChange[];
 }
 
 /**
@@ -69,6 +74,22 @@ export interface ModeChange {
   readonly containerPath: string;
 }
 
+/**
+ * A host command that changed an artifact, other than its mode, replayed on container paths in
+ * the post-processing stage: `rm` of a part of an extracted directory, `mkdir`/`mv`/`cp` inside
+ * it, `ln -s` of a link inside it, `strip` of it.
+ */
+export interface PathChange {
+  readonly at: Location;
+  readonly origin: 'rm' | 'mkdir' | 'mv' | 'cp' | 'ln' | 'strip';
+  /** The command on container paths, as words (`['rm', '-rf', '/out/docs']`). */
+  readonly argv: readonly string[];
+  /** The command as the script wrote it. */
+  readonly command: string;
+}
+
+export type HostChange = ModeChange | PathChange;
+
 export interface Consumption {
   readonly artifact: Artifact;
   readonly build: ImageBuild;
@@ -84,6 +105,13 @@ export interface Consumption {
    * extracted); '' when the artifact's content was merged into that very directory.
    */
   readonly within: string | null;
+  /**
+   * With `within`: the directory did not exist before the script ran, and the script put nothing
+   * in it but artifacts and directories (`mkdir -p dist/bin && mv app dist/bin/tool`), so the
+   * context has nothing of it to copy (a COPY of it would fail: the migrated build has no such
+   * directory).
+   */
+  readonly onlyArtifacts?: boolean;
 }
 
 export interface Analysis {

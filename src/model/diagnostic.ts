@@ -70,6 +70,19 @@ export const CATALOGUE = {
     title: 'ADD of a streamed tar archive keeps its owners and modes: COPY --from without --chown',
   },
   RS346: { severity: 'info', title: 'a tar run assumes the base image sets no ENTRYPOINT' },
+  RS350: { severity: 'info', title: 'a host post-processing step is replayed in an intermediate stage' },
+  RS351: { severity: 'warning', title: 'a host post-processing step needs a tool the builder image may lack' },
+  RS352: {
+    severity: 'warning',
+    title:
+      'a host change to an extracted artifact is not carried (a host file into or over it, a host link in a copied directory)',
+  },
+  RS353: { severity: 'info', title: 'a build argument was renamed to keep the values of both builds' },
+  RS354: {
+    severity: 'info',
+    title: 'chained builders: the input of a builder from another builder became a stage reference',
+  },
+  RS355: { severity: 'warning', title: "the runtime build's --platform now applies to a builder built without one" },
   RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
   RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },
   RS403: { severity: 'error', title: 'COPY source is neither in the build context nor produced' },

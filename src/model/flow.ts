@@ -136,7 +136,7 @@ export interface ContainerRemove {
 export interface HostOperation {
   readonly kind: 'host';
   readonly at: Location;
-  readonly op: 'mkdir' | 'rm' | 'mv' | 'cp' | 'chmod' | 'chown' | 'other';
+  readonly op: 'mkdir' | 'rm' | 'mv' | 'cp' | 'chmod' | 'chown' | 'strip' | 'ln' | 'other';
   /** Absolute host paths the operation names, in order (for mv/cp the last one is the destination). */
   readonly paths: readonly string[];
   readonly command: string;
@@ -144,6 +144,13 @@ export interface HostOperation {
   readonly mode: string | null;
   /** `-R`/`-r` (chmod, chown, cp, rm). */
   readonly recursive: boolean;
+  /**
+   * `strip`: its options as written (`--strip-unneeded`, `-s`), repeated in the image. `ln`: its
+   * options, then the link's target as written (`ln -sf ../lib/x.so link` → `-sf`, `../lib/x.so`):
+   * a symlink keeps that text.
+   * Absent for the other ops.
+   */
+  readonly written?: readonly string[];
   /**
    * Operands whose path cannot be known without running the script (a variable the script never
    * sets, `~`, a command's output): they are left out of `paths`, and the operation is not

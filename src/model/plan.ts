@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from './diagnostic.js';
 import type { ParsedDockerfile } from './dockerfile.js';
-import type { Builder } from './flow.js';
+import type { Builder, ImageBuild } from './flow.js';
 
 export interface TextEdit {
   readonly start: number;
@@ -42,5 +42,9 @@ export interface StagePlan {
   /** Absolute path of the merged build's context. */
   readonly context: string;
   readonly obsolete: readonly string[];
+  /** Build arguments a builder's Dockerfile now declares under a new name (RS353): new name → the value its build had. */
+  readonly renamedBuildArgs?: Readonly<Record<string, string>>;
+  /** The builds of the script that are stages of the merged file (the runtime's included). */
+  readonly replacedBuilds?: readonly ImageBuild[];
   readonly diagnostics: readonly Diagnostic[];
 }

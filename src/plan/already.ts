@@ -27,7 +27,13 @@ export function nothingToMigrate(
   script: string,
   display: (absolutePath: string) => string,
 ): NothingToMigrate | null {
-  if (analysis.runtime && !copiedAlready(analysis.consumptions)) return null;
+  // A chained builder's Dockerfile still takes an earlier builder's artifact from its context after
+  // the runtime file was migrated: that build is only extracted from, and is no runtime to migrate.
+  const chainDone =
+    analysis.runtime !== null &&
+    extractedFrom(analysis).includes(analysis.runtime) &&
+    alreadyMigrated(analysis)?.stillNeeded === null;
+  if (analysis.runtime && !copiedAlready(analysis.consumptions) && !chainDone) return null;
   const already = alreadyMigrated(analysis);
   if (already?.stillNeeded === null) {
     const obsolete = [...new Set([script, ...already.replaced.map(display)])];
@@ -128,7 +134,9 @@ export function alreadyMigrated(
       ),
     );
     const missing = analysis.artifacts.find((a) => !sources.has(a.containerPath));
-    const consumed = analysis.consumptions.find((c) => !overwrittenFromStage(c));
+    // A build that is only extracted from (a chained builder) may take another builder's artifact from its context.
+    const extractFrom = extractedFrom(analysis);
+    const consumed = analysis.consumptions.find((c) => !overwrittenFromStage(c) && !extractFrom.includes(c.build));
     const other = otherBuild(analysis, e.dockerfile);
     const stillNeeded = missing
       ? `it extracts ${missing.containerPath}, which this Dockerfile does not copy from its own stages`
@@ -153,10 +161,14 @@ function extractedFrom(analysis: Analysis): ImageBuild[] {
   return [...new Set(analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : [])))];
 }
 
-/** A build the script runs that is neither of `dockerfile` nor only an image to extract artifacts from. */
-export function otherBuild(analysis: Analysis, dockerfile: string): ImageBuild | null {
+/** A build the script runs that is neither of `dockerfile` nor only an image to extract artifacts from, nor a stage of the migration (`replaced`). */
+export function otherBuild(
+  analysis: Analysis,
+  dockerfile: string,
+  replaced: ReadonlySet<ImageBuild> = new Set(),
+): ImageBuild | null {
   const extractFrom = new Set(extractedFrom(analysis));
   for (const b of analysis.flow.events)
-    if (b.kind === 'build' && b.dockerfile !== dockerfile && !extractFrom.has(b)) return b;
+    if (b.kind === 'build' && b.dockerfile !== dockerfile && !extractFrom.has(b) && !replaced.has(b)) return b;
   return null;
 }

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import type { Builder, ImageBuild } from '../model/flow.js';
+import type { ArgRenames } from './args.js';
 
 export interface CommandInput {
   readonly root: string;
@@ -14,6 +15,8 @@ export interface CommandInput {
   readonly dockerfile: string;
   /** Absolute path of the merged build's context. */
   readonly context: string;
+  /** Build arguments a builder's Dockerfile now declares under another name (src/plan/args.ts). */
+  readonly renames?: ArgRenames;
 }
 
 export function buildCommand(input: CommandInput): string {
@@ -23,8 +26,10 @@ export function buildCommand(input: CommandInput): string {
   const seen = new Set<string>();
   for (const build of [...builders, runtime]) {
     for (const arg of build.buildArgs) {
-      const spelled =
-        arg.fromEnvironment.length > 0
+      const renamed = input.renames?.get(build)?.get(arg.name);
+      const spelled = renamed
+        ? shellQuote(`${renamed}=${arg.value}`)
+        : arg.fromEnvironment.length > 0
           ? arg.written
           : shellQuote(arg.value === null ? arg.name : `${arg.name}=${arg.value}`);
       if (seen.has(spelled)) continue;

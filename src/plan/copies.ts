@@ -60,6 +60,9 @@ function coveredCopies(
     const target = u.within ? path.posix.join(dest, u.within) : dest;
     return `${keyword} --from=${s.ref} ${chown}${flagsText ? `${flagsText} ` : ''}${quotePath(u.containerPath)} ${quotePath(target)}`;
   });
+  // A directory the script made and filled with artifacts only: nothing of it is in the context.
+  if (inst.args.length === 2 && covered.every((u) => u.onlyArtifacts))
+    return { start: inst.start, end: inst.end, text: lines.join('\n') };
   return { start: inst.end, end: inst.end, text: `\n${lines.join('\n')}` };
 }
 

@@ -12,12 +12,13 @@ import type { PlannedFile, PlannedStage, StagePlan, TextEdit } from '../model/pl
 import { imageKey } from '../shared/image-ref.js';
 import { lineStartOf } from '../shared/text-position.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
-import { buildArgCollisions, hoistGlobalArgs } from './args.js';
+import { buildArgCollisions, hoistGlobalArgs, renameBuildArgs } from './args.js';
 import { buildCommand, mergedBuilder } from './command.js';
 import { copyEdits, type CopySource } from './copies.js';
 import { nameStage, StageNames } from './names.js';
 import { pinnedOwnership } from './ownership.js';
 import { planModes } from './modes.js';
+import { toolInStage } from './tools.js';
 
 export interface PlanOptions {
   readonly root: string;
@@ -41,19 +42,59 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
   const runtimeFile = runtime && analysis.dockerfiles.get(runtime.dockerfile);
   if (!runtime || !runtimeFile) return null;
   const diagnostics: Diagnostic[] = [];
-  const uses = analysis.consumptions.filter((c) => c.build === runtime);
-
+  const dockerfiles = analysis.dockerfiles;
+  const events = analysis.flow.events;
+  /** The image a build of the script made under this name before `before` ran, if restage read its Dockerfile. */
+  const builtBefore = (image: string, before: ImageBuild): ImageBuild | undefined => {
+    const key = imageKey(image);
+    const earlier = events.slice(0, events.indexOf(before));
+    return earlier
+      .filter((e): e is ImageBuild => e.kind === 'build' && e.tags.some((t) => imageKey(t) === key))
+      .filter((e) => dockerfiles.has(e.dockerfile))
+      .pop();
+  };
+  const stageOf = (build: ImageBuild, file: ParsedDockerfile) => {
+    const target = build.target?.toLowerCase();
+    return (target ? file.stages.find((s) => s.name === target) : undefined) ?? file.stages[file.stages.length - 1]!;
+  };
+  /**
+   * The builds a build depends on, each a stage of the merged file: those its consumed artifacts
+   * come from, and those whose image one of its stages starts FROM (a chained builder, a runtime
+   * FROM the builder image). A stage the build does not reach (after its target) is not followed.
+   */
+  const dependencies = (build: ImageBuild): ImageBuild[] => {
+    const file = dockerfiles.get(build.dockerfile);
+    if (!file) return [];
+    const fromArtifacts = analysis.consumptions
+      .filter((c) => c.build === build)
+      .flatMap((c) =>
+        c.artifact.source.kind === 'build' && dockerfiles.has(c.artifact.source.build.dockerfile)
+          ? [c.artifact.source.build]
+          : [],
+      );
+    const fromImages = file.stages.flatMap((s) => {
+      const b = builtBefore(s.image, build);
+      return b ? [b] : [];
+    });
+    return [...new Set([...fromArtifacts, ...fromImages])];
+  };
   const builderBuilds: ImageBuild[] = [];
-  for (const u of uses) {
-    const source = u.artifact.source;
-    if (
-      source.kind === 'build' &&
-      !builderBuilds.includes(source.build) &&
-      analysis.dockerfiles.has(source.build.dockerfile)
-    )
-      builderBuilds.push(source.build);
-  }
-  const builderFiles = builderBuilds.map((b) => analysis.dockerfiles.get(b.dockerfile)!);
+  const visiting = new Set<ImageBuild>();
+  const visit = (build: ImageBuild): void => {
+    if (build === runtime || builderBuilds.includes(build) || visiting.has(build)) return;
+    visiting.add(build);
+    dependencies(build).forEach(visit);
+    builderBuilds.push(build);
+  };
+  dependencies(runtime).forEach(visit);
+  /** Builds whose artifacts reach a consumer: their copies get --chown=0:0 (RS501). */
+  const sources = new Set(
+    analysis.consumptions
+      .filter((c) => c.build === runtime || builderBuilds.includes(c.build))
+      .flatMap((c) => (c.artifact.source.kind === 'build' ? [c.artifact.source.build] : [])),
+  );
+  const uses = analysis.consumptions.filter((c) => c.build === runtime || builderBuilds.includes(c.build));
+  const builderFiles = builderBuilds.map((b) => dockerfiles.get(b.dockerfile)!);
   const names = new StageNames(
     [...builderFiles, runtimeFile].flatMap((f) => f.stages.map((s) => s.name).filter((n): n is string => n !== null)),
   );
@@ -67,34 +108,24 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
 
   const builders: BuilderPlan[] = builderBuilds.map((build, i) => {
     const file = builderFiles[i]!;
-    const target = build.target?.toLowerCase();
-    const stage =
-      (target ? file.stages.find((s) => s.name === target) : undefined) ?? file.stages[file.stages.length - 1]!;
+    const stage = stageOf(build, file);
     const name = names.claim(builderBuilds.length === 1 ? 'builder' : roleFromTag(build, i), stage.name);
     if (!stage.name) editsOf(file).push(nameStage(file, stage.from, name));
-    const pinned = pinnedOwnership(file, stage);
     // Members of an archive ADD unpacked keep the builder's owners: no --chown for them (RS345 says so).
     if (
+      sources.has(build) &&
       uses.some(
         (u) =>
           u.artifact.source.kind === 'build' &&
           u.artifact.source.build === build &&
           u.artifact.unpackedAs === undefined,
       )
-    )
+    ) {
+      const pinned = pinnedOwnership(file, stage);
       diagnostics.push(diagnostic('RS501', { file: file.file, line: pinned.line, column: 1 }, pinned.message));
+    }
     return { build, file, stage, name, chown: true };
   });
-  for (const b of builders) {
-    for (const s of b.file.stages) {
-      stages.push({
-        name: s === b.stage ? b.name : (s.name ?? `${b.name}-stage-${s.index}`),
-        from: s.image,
-        source: b.file.file,
-        role: s === b.stage ? 'builder' : 'other',
-      });
-    }
-  }
 
   const baseSource = (c: Consumption) => {
     const src = c.artifact.source;
@@ -104,33 +135,117 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
       source: { ref: b.name, chown: b.chown },
       stageName: b.name,
       noShell: b.stage.image.toLowerCase() === 'scratch',
+      image: b.stage.image,
+      tool: (name: string) => toolInStage(name, b.file, b.stage),
     };
   };
-  const modes = planModes(uses, baseSource, runtimeFile, names, diagnostics);
-  stages.push(...modes.stages);
-  editsOf(runtimeFile).push(...modes.edits);
-  const sourceOf: (c: Consumption) => CopySource = modes.sourceOf;
+  // The post-processing stages of each consuming file go before its first consuming stage.
+  const consumingFiles = [...new Set(uses.map((u) => u.dockerfile))];
+  const modePlans = new Map(
+    consumingFiles.map((f) => [
+      f,
+      planModes(
+        uses.filter((u) => u.dockerfile === f),
+        baseSource,
+        f,
+        names,
+        diagnostics,
+      ),
+    ]),
+  );
+  for (const [f, m] of modePlans) editsOf(f).push(...m.edits);
+  const sourceOf: (c: Consumption) => CopySource = (c) => modePlans.get(c.dockerfile)!.sourceOf(c);
+
+  /** Builds a stage of the merged file starts FROM: their image config reaches that stage. */
+  const derived = new Set<ImageBuild>();
+  /** A stage FROM an image an earlier build of the script made: that build's stage (RS354). */
+  const fromBuilder = (build: ImageBuild, file: ParsedDockerfile, s: Stage): string | null => {
+    const made = builtBefore(s.image, build);
+    const b = made && builders.find((x) => x.build === made);
+    if (!b) return null;
+    derived.add(b.build);
+    const token = s.from.args.find((a) => a.raw === s.image);
+    if (token) editsOf(file).push({ start: token.start, end: token.end, text: b.name });
+    diagnostics.push(
+      diagnostic(
+        'RS354',
+        { file: file.file, line: s.from.line, column: s.from.column },
+        `FROM ${s.image} is the image the script builds from ${b.file.file} (${made.at.file}:${made.at.line}); in the merged Dockerfile it is that stage: FROM ${b.name}`,
+      ),
+    );
+    return b.name;
+  };
+  const withPost = (f: ParsedDockerfile, list: PlannedStage[]) => {
+    const m = modePlans.get(f);
+    if (!m || m.stages.length === 0) return list;
+    return [...list.slice(0, m.before), ...m.stages, ...list.slice(m.before)];
+  };
+  /**
+   * `--target`: the legacy build never built the builder file's stages after its target (the
+   * classic builder builds the stages up to the target, BuildKit those the target needs), while
+   * the merged build, whose target is the runtime, would build them all under the classic builder
+   * (a `RUN` that fails there, a test stage, would fail it). No stage up to the target can name a
+   * later one, so they are cut from the merged file: by file, where the cut starts.
+   */
+  const unbuilt = new Map<ParsedDockerfile, number>();
+  for (const b of builders) {
+    const next = b.file.stages[b.stage.index + 1];
+    if (b.build.target && next && b.file !== runtimeFile && builders.filter((x) => x.file === b.file).length === 1)
+      unbuilt.set(
+        b.file,
+        lineEndAfter(b.file.text, (b.stage.instructions[b.stage.instructions.length - 1] ?? b.stage.from).end),
+      );
+    if (runtime.platform && !b.build.platform)
+      diagnostics.push(
+        diagnostic(
+          'RS355',
+          b.build.at,
+          `this build of ${b.file.file} had no --platform, so it ran for the engine's own platform, but the one build takes the runtime build's --platform ${runtime.platform} (${runtime.at.file}:${runtime.at.line}) for every stage: if the engine's platform is not ${runtime.platform}, add --platform=<the engine's platform> to the FROM lines of ${b.file.file}'s stages in the merged Dockerfile`,
+        ),
+      );
+    if (b.build.platform && b.build.platform !== runtime.platform) {
+      for (const s of b.file.stages.slice(0, b.stage.index + 1)) {
+        // A stage FROM an earlier stage has that stage's platform already.
+        if (
+          s.from.flags.some((f) => f.name === 'platform') ||
+          b.file.stages.some((p) => p.index < s.index && p.name === s.image.toLowerCase())
+        )
+          continue;
+        const at = s.from.keywordSpan.end;
+        editsOf(b.file).push({ start: at, end: at, text: ` --platform=${b.build.platform}` });
+      }
+    }
+  }
+  for (const b of builders) {
+    const list = b.file.stages
+      .filter((s) => !(unbuilt.has(b.file) && s.index > b.stage.index))
+      .map((s) => ({
+        name: s === b.stage ? b.name : (s.name ?? `${b.name}-stage-${s.index}`),
+        from: fromBuilder(b.build, b.file, s) ?? s.image,
+        source: b.file.file,
+        role: s === b.stage ? ('builder' as const) : ('other' as const),
+      }));
+    stages.push(...withPost(b.file, list));
+  }
   const finalStage = runtimeFile.stages[runtimeFile.stages.length - 1]!;
   const runtimeName = names.claim('runtime', finalStage.name);
+  const runtimeStages: PlannedStage[] = [];
   for (const s of runtimeFile.stages) {
-    const builderOfImage = builders.find((b) => b.build.tags.some((t) => imageKey(t) === imageKey(s.image)));
-    if (builderOfImage) {
-      const token = s.from.args.find((a) => a.raw === s.image);
-      if (token) editsOf(runtimeFile).push({ start: token.start, end: token.end, text: builderOfImage.name });
-    }
+    const from = fromBuilder(runtime, runtimeFile, s);
     if (s === finalStage && !s.name) editsOf(runtimeFile).push(nameStage(runtimeFile, s.from, runtimeName));
-    stages.push({
+    runtimeStages.push({
       name: s === finalStage ? runtimeName : (s.name ?? `stage-${s.index}`),
-      from: builderOfImage ? builderOfImage.name : s.image,
+      from: from ?? s.image,
       source: runtimeFile.file,
       role: s === finalStage ? 'runtime' : 'other',
     });
   }
+  stages.push(...withPost(runtimeFile, runtimeStages));
 
   const byInstruction = new Map<Instruction, Consumption[]>();
   for (const u of uses) byInstruction.set(u.instruction, [...(byInstruction.get(u.instruction) ?? []), u]);
   for (const [inst, list] of byInstruction)
-    editsOf(runtimeFile).push(...copyEdits(runtimeFile, inst, list, sourceOf, diagnostics));
+    editsOf(list[0]!.dockerfile).push(...copyEdits(list[0]!.dockerfile, inst, list, sourceOf, diagnostics));
   if (uses.some((u) => u.artifact.source.kind === 'image')) {
     const u = uses.find((x) => x.artifact.source.kind === 'image')!;
     diagnostics.push(
@@ -142,22 +257,42 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     );
   }
 
+  // Every later file's global ARGs go above the first FROM: in the middle of the merged file they would belong to the stage before.
   const firstBuilder = builderFiles[0] ?? runtimeFile;
-  const hoist =
-    firstBuilder === runtimeFile
-      ? { lines: [], removals: [] }
-      : hoistGlobalArgs(firstBuilder, runtimeFile, diagnostics);
-  editsOf(runtimeFile).push(...hoist.removals);
+  const hoist = { lines: [] as string[] };
+  for (const f of [...new Set([...builderFiles.slice(1), runtimeFile])]) {
+    if (f === firstBuilder) continue;
+    const h = hoistGlobalArgs(firstBuilder, f, diagnostics);
+    editsOf(f).push(...h.removals);
+    hoist.lines.push(...h.lines.filter((l) => !hoist.lines.includes(l)));
+  }
+  const renamed = renameBuildArgs(
+    builders,
+    { build: runtime, file: runtimeFile },
+    derived,
+    options.display,
+    diagnostics,
+  );
+  for (const [f, list] of renamed.edits) editsOf(f).push(...list);
   buildArgCollisions(
     [...builders.map((b) => ({ build: b.build, file: b.file })), { build: runtime, file: runtimeFile }],
     diagnostics,
+    renamed.renames,
   );
 
   const context = mergeContexts(runtime, builders, runtimeFile, editsOf, uses, diagnostics, options);
   const directives = planDirectives([...builderFiles, runtimeFile], editsOf, diagnostics);
 
   const ordered = [...new Set([...builderFiles, runtimeFile])];
-  const files: PlannedFile[] = ordered.map((f) => ({ dockerfile: f, edits: edits.get(f) ?? [] }));
+  const files: PlannedFile[] = ordered.map((f) => {
+    const cut = unbuilt.get(f);
+    const list = edits.get(f) ?? [];
+    return {
+      dockerfile: f,
+      edits:
+        cut === undefined ? list : [...list.filter((e) => e.start < cut), { start: cut, end: f.text.length, text: '' }],
+    };
+  });
   const obsolete = [
     analysis.flow.script,
     ...builderFiles.filter((f) => f !== runtimeFile).map((f) => f.file),
@@ -174,12 +309,25 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
       builders: builderBuilds,
       dockerfile: options.output,
       context,
+      renames: renamed.renames,
     }),
     builder: mergedBuilder([runtime, ...builderBuilds]),
     context,
     obsolete: [...new Set(obsolete)],
+    replacedBuilds: [...builderBuilds, runtime],
+    renamedBuildArgs: Object.fromEntries(
+      [...renamed.renames].flatMap(([build, map]) =>
+        [...map].map(([name, to]) => [to, build.buildArgs.find((a) => a.name === name)!.value!]),
+      ),
+    ),
     diagnostics,
   };
+}
+
+/** The offset just past the end of the line that `offset` is on (the file's end when it has no newline). */
+function lineEndAfter(text: string, offset: number): number {
+  const nl = text.indexOf('\n', offset);
+  return nl < 0 ? text.length : nl + 1;
 }
 
 function roleFromTag(build: ImageBuild, index: number): string {
@@ -214,7 +362,7 @@ function mergeContexts(
   for (const c of contexts)
     while (!(c === merged || c.startsWith(merged.endsWith('/') ? merged : `${merged}/`))) merged = path.dirname(merged);
   if (contexts.every((c) => c === merged)) return merged;
-  const consumed = new Set(uses.map((u) => `${u.instruction.start}:${u.sourceIndex}`));
+  const consumed = new Set(uses.map((u) => `${u.dockerfile.file}:${u.instruction.start}:${u.sourceIndex}`));
   const sides = [
     { file: runtimeFile, context: runtime.context },
     ...builders.map((b) => ({ file: b.file, context: b.build.context })),
@@ -226,7 +374,7 @@ function mergeContexts(
     for (const inst of file.instructions) {
       if (!readsContext(inst)) continue;
       inst.args.slice(0, -1).forEach((token, i) => {
-        if (file === runtimeFile && consumed.has(`${inst.start}:${i}`)) return;
+        if (consumed.has(`${file.file}:${inst.start}:${i}`)) return;
         if (!isContextSource(token.raw)) return;
         const rerooted = path.posix.join(prefix, token.raw) + (token.raw.endsWith('/') ? '/' : '');
         editsOf(file).push({

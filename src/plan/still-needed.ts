@@ -4,6 +4,7 @@
  */
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { Analysis, Artifact } from '../model/analysis.js';
+import type { ImageBuild } from '../model/flow.js';
 import { isWithin } from '../shared/paths.js';
 import { otherBuild } from './already.js';
 
@@ -16,6 +17,7 @@ export function scriptStillNeeded(
   analysis: Analysis,
   runtime: string,
   display: (p: string) => string,
+  replaced: ReadonlySet<ImageBuild> = new Set(),
 ): { reason: string; at: Location } | null {
   const consumed = new Set(analysis.consumptions.map((c) => c.artifact.id));
   const events = analysis.flow.events;
@@ -30,7 +32,7 @@ export function scriptStillNeeded(
       at: unused.copyOut.at,
       reason: `it extracts ${unused.containerPath} to ${display(unused.hostPath)}, which no build in it consumes, so something outside the script may use it`,
     };
-  const other = otherBuild(analysis, runtime);
+  const other = otherBuild(analysis, runtime, replaced);
   if (other)
     return {
       at: other.at,
@@ -49,8 +51,9 @@ export function stillNeededDiagnostics(
   diagnostics: readonly Diagnostic[],
   script: string,
   display: (p: string) => string,
+  replaced: ReadonlySet<ImageBuild> = new Set(),
 ): Diagnostic[] {
-  const needed = scriptStillNeeded(analysis, runtime, display);
+  const needed = scriptStillNeeded(analysis, runtime, display, replaced);
   if (!needed || diagnostics.some((d) => d.code === 'RS108')) return [];
   return [
     diagnostic(

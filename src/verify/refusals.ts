@@ -7,13 +7,36 @@ import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.
 import type { ContainerCreate, CopyOut, HostOperation, ImageBuild } from '../model/flow.js';
 import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
 import { isWithin } from '../shared/paths.js';
+import { imageKey } from '../shared/image-ref.js';
+import { imageReferences } from './scratch.js';
 
-/** The builds the replay runs: the runtime and the builders of its artifacts. */
+/** The builds the replay runs: the runtime, the builders of its artifacts, and the builds of the images those start FROM. */
 export function neededBuilds(analysis: Analysis): Set<ImageBuild> {
-  return new Set<ImageBuild>([
+  const needed = new Set<ImageBuild>([
     analysis.runtime!,
     ...analysis.artifacts.flatMap((a) => (a.source.kind === 'build' ? [a.source.build] : [])),
   ]);
+  // A needed build's Dockerfile that starts FROM (or copies from) an image an earlier build made needs that build too.
+  const events = analysis.flow.events;
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const build of [...needed]) {
+      const parsed = analysis.dockerfiles.get(build.dockerfile);
+      if (!parsed) continue;
+      const images = new Set(imageReferences(parsed).map((r) => imageKey(r.image)));
+      const earlier = events.slice(0, events.indexOf(build));
+      for (const image of images) {
+        const made = earlier
+          .filter((e): e is ImageBuild => e.kind === 'build' && e.tags.some((t) => imageKey(t) === image))
+          .pop();
+        if (made && !needed.has(made)) {
+          needed.add(made);
+          grew = true;
+        }
+      }
+    }
+  }
+  return needed;
 }
 
 /**
@@ -81,6 +104,16 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
           `verify does not run \`${event.command}\`: the path \`${u.written}\` depends on ${u.reason}, so which real path it names is unknown and the replay does not guess; ${u.fix}, and run verify again`,
         ),
       );
+    }
+    if (event.op === 'strip' || event.op === 'ln') {
+      out.push(
+        diagnostic(
+          'RS310',
+          event.at,
+          `verify's replay does not run \`${event.command}\`: it re-enacts only the host commands restage models as file operations (mv, cp, rm, mkdir, chmod), and without this one the replayed legacy image would not be the script's; run the script itself with --legacy=run`,
+        ),
+      );
+      return;
     }
     if (!MODELLED_OPS.has(event.op)) {
       if (

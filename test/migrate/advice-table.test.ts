@@ -259,7 +259,7 @@ const rows: Row[] = [
       files: {
         'build.sh': pipeline('', undefined).replace(
           'docker build -t acme/app .',
-          'strip app\ndocker build -t acme/app .',
+          'touch app\ndocker build -t acme/app .',
         ),
         'Dockerfile.build': 'FROM golang:1.22\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app main.go\n',
       },
@@ -267,11 +267,35 @@ const rows: Row[] = [
     advice: /do the change in the builder's Dockerfile \(a RUN step\), drop it from the script/,
     follow: (_m, read) => ({
       files: {
-        'build.sh': read('build.sh').replace('strip app\n', ''),
-        'Dockerfile.build': `${read('Dockerfile.build')}RUN strip /out/app\n`,
+        'build.sh': read('build.sh').replace('touch app\n', ''),
+        'Dockerfile.build': `${read('Dockerfile.build')}RUN touch /out/app\n`,
       },
     }),
     why: 'a change made in the builder stage is one COPY --from carries',
+  },
+  {
+    code: 'RS351',
+    input: {
+      fixture: 'run-foreground-cp',
+      files: {
+        'build.sh': pipeline('', undefined).replace(
+          'docker build -t acme/app .',
+          'strip app\ndocker build -t acme/app .',
+        ),
+        'Dockerfile.build': 'FROM golang:1.22\nWORKDIR /src\nCOPY main.go .\nRUN go build -o /out/app main.go\n',
+      },
+    },
+    advice: /install binutils in the builder's Dockerfile \(restage then replays the step there\)/,
+    follow: (_m, read) => ({
+      files: {
+        'Dockerfile.build': read('Dockerfile.build').replace(
+          'WORKDIR',
+          'RUN apt-get update && apt-get install -y binutils\nWORKDIR',
+        ),
+      },
+    }),
+    why: 'a builder whose Dockerfile installs binutils has strip: the step is replayed in the post stage',
+    then: (t, after) => t.regex(after.result.dockerfile ?? '', /RUN strip \/out\/app/),
   },
   {
     code: 'RS203',
@@ -717,7 +741,8 @@ const more: Row[] = [
     code: 'RS502',
     input: good({
       Dockerfile: `FROM busybox:1.36\nARG V\n${RUNTIME.replace('FROM busybox:1.36\n', '')}`,
-      'Dockerfile.build': BUILDER.replace('WORKDIR', 'ARG V\nWORKDIR'),
+      // A global ARG may feed a FROM line: restage does not rename it (RS353 renames a stage's own ARG).
+      'Dockerfile.build': `ARG V\n${BUILDER.replace('WORKDIR', 'ARG V\nWORKDIR')}`,
       'build.sh': pipeline('')
         .replace('-t acme/b', '--build-arg V=1 -t acme/b')
         .replace('-t acme/app', '--build-arg V=2 -t acme/app'),

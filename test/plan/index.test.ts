@@ -68,3 +68,117 @@ test('a .dockerignore present in a context that stops being one is RS505', (t) =
   );
   t.regex(rs505[0]!.message, /merge its patterns \(prefixed with src\/\) into \.dockerignore$/);
 });
+
+const BB = 'FROM busybox:latest\n';
+const extract = (tag: string, from: string, to: string) =>
+  `docker create --name x ${tag}\ndocker cp x:${from} ${to}\ndocker rm -f x\n`;
+
+test('chained builders, FROM: the image an earlier build made is that build’s stage, dependencies first (RS354)', (t) => {
+  const plan = planMigration(
+    analysisOf({
+      'Dockerfile.base': `${BB}RUN echo sdk > /sdk\n`,
+      'Dockerfile.build': 'FROM app-base:1\nRUN cp /sdk /app\n',
+      Dockerfile: `${BB}COPY app /app\n`,
+      'build.sh': `docker build -t app-base:1 -f Dockerfile.base .\ndocker build -t app:build -f Dockerfile.build .\n${extract('app:build', '/app', './app')}docker build -t app:1 .\n`,
+    }),
+    options(),
+  )!;
+  t.deepEqual(
+    plan.stages.map((s) => [s.name, s.from]),
+    [
+      ['app-base', 'busybox:latest'],
+      ['app', 'app-base'],
+      ['runtime', 'busybox:latest'],
+    ],
+  );
+  t.deepEqual(
+    plan.diagnostics.filter((d) => d.code === 'RS354').map((d) => [d.file, d.line]),
+    [['Dockerfile.build', 1]],
+  );
+  t.deepEqual(plan.obsolete, [
+    'build.sh',
+    'Dockerfile.base',
+    'Dockerfile.build',
+    'image app-base:1',
+    'image app:build',
+  ]);
+  t.deepEqual(
+    plan.replacedBuilds?.map((b) => b.tags[0]),
+    ['app-base:1', 'app:build', 'app:1'],
+  );
+});
+
+test('chained builders, context: the second builder copies the first one’s artifact from its stage, with --chown=0:0', (t) => {
+  const analysis = analysisOf({
+    'Dockerfile.gen': `${BB}RUN echo v1 > /v.h\n`,
+    'Dockerfile.build': `${BB}COPY v.h /src/\nRUN cp /src/v.h /app\n`,
+    Dockerfile: `${BB}COPY app /app\n`,
+    'build.sh': `docker build -t gen:1 -f Dockerfile.gen .\n${extract('gen:1', '/v.h', './v.h')}chmod 600 v.h\ndocker build -t app:build -f Dockerfile.build .\n${extract('app:build', '/app', './app')}docker build -t app:1 .\n`,
+  });
+  t.false(
+    analysis.diagnostics.some((d) => d.code === 'RS108'),
+    'the first builder feeds the runtime: no second runtime',
+  );
+  const plan = planMigration(analysis, options())!;
+  t.deepEqual(
+    plan.stages.map((s) => s.name),
+    ['gen', 'gen-modes', 'app', 'runtime'],
+  );
+  const build = plan.files.find((f) => f.dockerfile.file === 'Dockerfile.build')!;
+  t.true(build.edits.some((e) => e.text.includes('FROM gen AS gen-modes\nUSER 0\nRUN chmod 600 /v.h')));
+  t.true(build.edits.some((e) => e.text === '--from=gen-modes --chown=0:0 '));
+});
+
+test('--target: the builder file’s stages after the target are cut; --platform on its FROM lines when the runtime has none', (t) => {
+  const plan = planMigration(
+    analysisOf({
+      'Dockerfile.build': `${BB.trim()} AS deps\nRUN echo d > /d\nFROM deps AS compile\nRUN echo c > /app\n# tests\nFROM compile AS test\nRUN false\n`,
+      Dockerfile: `${BB}COPY app /app\n`,
+      'build.sh': `docker build --target compile --platform linux/arm64 -t app:build -f Dockerfile.build .\n${extract('app:build', '/app', './app')}docker build -t app:1 .\n`,
+    }),
+    options(),
+  )!;
+  t.deepEqual(
+    plan.stages.map((s) => s.name),
+    ['deps', 'compile', 'runtime'],
+  );
+  const file = plan.files[0]!;
+  const cut = file.edits.find((e) => e.end === file.dockerfile.text.length && e.text === '')!;
+  t.is(file.dockerfile.text.slice(cut.start), '# tests\nFROM compile AS test\nRUN false\n');
+  t.deepEqual(
+    file.edits.filter((e) => e.text.includes('--platform')).map((e) => e.text),
+    [' --platform=linux/arm64'],
+    'only the stage FROM an image, not the one FROM deps',
+  );
+});
+
+test('chained builders: a later builder file’s global ARGs go above the first FROM too', (t) => {
+  const plan = planMigration(
+    analysisOf({
+      'Dockerfile.gen': `${BB}RUN echo v1 > /v.h\n`,
+      'Dockerfile.build': 'ARG BASE=busybox:latest\nFROM ${BASE}\nCOPY v.h /src/\nRUN cp /src/v.h /app\n',
+      Dockerfile: `${BB}COPY app /app\n`,
+      'build.sh': `docker build -t gen:1 -f Dockerfile.gen .\n${extract('gen:1', '/v.h', './v.h')}docker build -t app:build -f Dockerfile.build .\n${extract('app:build', '/app', './app')}docker build -t app:1 .\n`,
+    }),
+    options(),
+  )!;
+  t.deepEqual(plan.hoistedArgs, ['ARG BASE=busybox:latest']);
+  const build = plan.files.find((f) => f.dockerfile.file === 'Dockerfile.build')!;
+  t.true(build.edits.some((e) => e.start === 0 && e.text === '' && e.end === 'ARG BASE=busybox:latest\n'.length));
+});
+
+test('the runtime build’s --platform with a builder built without one: RS355 on the builder build', (t) => {
+  const plan = planMigration(
+    analysisOf({
+      'Dockerfile.build': `${BB}RUN echo c > /app\n`,
+      Dockerfile: `${BB}COPY app /app\n`,
+      'build.sh': `docker build -t app:build -f Dockerfile.build .\n${extract('app:build', '/app', './app')}docker build --platform linux/arm64 -t app:1 .\n`,
+    }),
+    options(),
+  )!;
+  t.is(plan.buildCommand, 'docker build --platform linux/arm64 -t app:1 .');
+  t.deepEqual(
+    plan.diagnostics.filter((d) => d.code === 'RS355').map((d) => [d.file, d.line]),
+    [['build.sh', 1]],
+  );
+});

@@ -3,6 +3,7 @@ import test from 'ava';
 import { analyzeDirectory } from '../../src/migrate.js';
 import { legacyBases, missingBases, runBases, textBases } from '../../src/verify/bases.js';
 import { EngineError, type Engine } from '../../src/verify/engine/engine.js';
+import { neededBuilds } from '../../src/verify/refusals.js';
 import { ROOT } from '../helpers/fixtures.js';
 import path from 'node:path';
 
@@ -29,6 +30,20 @@ test('the legacy side: the builds it replays, less the tags the flow makes itsel
       'restage-test/no-such-builder:1 test/fixtures/e2e/missing-base/Dockerfile.build:1',
       'restage-test/no-such-runtime:2 test/fixtures/e2e/missing-base/Dockerfile:1',
     ],
+  );
+});
+
+test('the legacy side: a builder FROM an image an earlier build makes needs that build, and not that image from the engine', (t) => {
+  const dir = path.join(ROOT, 'test', 'fixtures', 'migrate', 'shape-chained-from-base', 'input');
+  const { analysis } = analyzeDirectory(dir, { displayBase: ROOT });
+  t.deepEqual([...neededBuilds(analysis!)].map((b) => b.tags[0]).sort(), [
+    'app-base:latest',
+    'app:build',
+    'app:latest',
+  ]);
+  t.deepEqual(
+    legacyBases(analysis!, new Map()).map((u) => u.image),
+    ['busybox:latest', 'busybox:latest'],
   );
 });
 

@@ -164,14 +164,7 @@ for (const [name, line] of [
   });
 }
 
-for (const cmd of [
-  'chown 1000:1000 app',
-  'strip app',
-  'touch app',
-  'echo x > app',
-  'ln -sf other app',
-  'tar -xf extra.tar -C .',
-]) {
+for (const cmd of ['chown 1000:1000 app', 'touch app', 'echo x > app', 'ln -sf other app', 'tar -xf extra.tar -C .']) {
   test(`\`${cmd}\` on an extracted artifact is needs-attention in migrate and refused by the replay`, (t) => {
     const dir = repo(t, {
       Dockerfile: 'FROM busybox:latest\nCOPY app /app\n',
@@ -184,6 +177,30 @@ for (const cmd of [
       { severity: 'warning', line: 7 },
     );
     t.is(migration.result.status, 'needs-attention');
+    t.like(
+      refused.find((d) => d.line === 7),
+      { code: 'RS310' },
+    );
+  });
+}
+
+for (const [cmd, code] of [
+  ['strip app', 'RS351'],
+  ['ln -s app app-link', null],
+] as const) {
+  test(`\`${cmd}\` on an extracted artifact is post-processing restage models, which the replay refuses to re-enact (${code ?? 'carried'})`, (t) => {
+    const dir = repo(t, {
+      Dockerfile: 'FROM busybox:latest\nCOPY app /app\n',
+      'Dockerfile.build': BUILDER,
+      'build.sh': script(`docker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\n${cmd}\ndocker build -t r:1 .`),
+    });
+    const { migration, refused } = refusals(dir);
+    t.false(migration.result.diagnostics.some((d) => d.code === 'RS308'));
+    if (code)
+      t.like(
+        migration.result.diagnostics.find((d) => d.code === code),
+        { severity: 'warning', line: 7 },
+      );
     t.like(
       refused.find((d) => d.line === 7),
       { code: 'RS310' },

@@ -142,6 +142,8 @@ export async function runBoth(
   );
   const buildArgs: Record<string, string> = {};
   for (const b of analysis?.flow.events ?? []) if (b.kind === 'build') Object.assign(buildArgs, scriptBuildArgs(b, {}));
+  // A builder's argument renamed by the migration (RS353) keeps that build's value.
+  Object.assign(buildArgs, plan?.renamedBuildArgs ?? {});
   const tag = settings.session.image('migrated');
   const seconds = await buildImage(settings, 'migrated: docker build', {
     context: tree.map(context),
