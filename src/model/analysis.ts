@@ -47,6 +47,46 @@ export interface Artifact {
   readonly hostPath: string;
   /** Modes the host gave it before the runtime build, in order: the redirection that wrote it, then `chmod`s. */
   readonly modes: readonly ModeChange[];
+  /**
+   * The commands the container ran before the copy (a run-time build), which a run stage
+   * reproduces; null (or absent) when the copy reads the image as built.
+   */
+  readonly run?: ContainerRun | null;
+}
+
+/**
+ * What a started container's file system holds when an artifact is copied from it: its image,
+ * then each step's command run to its end, in order (the container's own command, unless it only
+ * kept the container alive, then each `docker exec`). Every value is resolved: the exact argv
+ * docker ran, the working directory and user it ran in.
+ */
+export interface ContainerRun {
+  /** The container's handle (a name, or `@container#N`): the steps of one container share a stage. */
+  readonly container: string;
+  /** The line that started the container. */
+  readonly at: Location;
+  readonly steps: readonly RunStep[];
+}
+
+export interface RunStep {
+  readonly at: Location;
+  /** The argv docker runs (entrypoint and command combined; a shell form as `/bin/sh -c TEXT`). */
+  readonly argv: readonly string[];
+  /** Absolute; null: the image's WORKDIR, unchanged. */
+  readonly workdir: string | null;
+  /** null: the image's USER, unchanged. */
+  readonly user: string | null;
+  readonly env: readonly (readonly [string, string])[];
+  /** Host directories shown in the container: COPYed into the stage first (`copy`), or made empty (`copy` null). */
+  readonly binds: readonly RunBind[];
+}
+
+export interface RunBind {
+  readonly at: Location;
+  /** Absolute host directory to copy into the stage; null when it held nothing before the run (docker made it). */
+  readonly source: string | null;
+  /** Absolute container path. */
+  readonly target: string;
 }
 
 /**

@@ -18,6 +18,7 @@ import { copyEdits, type CopySource } from './copies.js';
 import { nameStage, StageNames } from './names.js';
 import { pinnedOwnership } from './ownership.js';
 import { planModes } from './modes.js';
+import { planRunStages } from './run-stage.js';
 
 export interface PlanOptions {
   readonly root: string;
@@ -97,9 +98,12 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
       noShell: b.stage.image.toLowerCase() === 'scratch',
     };
   };
-  const modes = planModes(uses, baseSource, runtimeFile, names, diagnostics);
-  stages.push(...modes.stages);
-  editsOf(runtimeFile).push(...modes.edits);
+  const context = mergeContexts(runtime, builders, runtimeFile, editsOf, uses, diagnostics, options);
+  const runs = planRunStages(uses, baseSource, runtimeFile, names, context, options.display, diagnostics);
+  const modes = planModes(uses, runs.sourceOf, runtimeFile, names, diagnostics);
+  stages.push(...runs.stages, ...modes.stages);
+  // Insertions at one offset land in reverse order of the edits: the run stages go before the modes stages.
+  editsOf(runtimeFile).push(...modes.edits, ...runs.edits);
   const sourceOf: (c: Consumption) => CopySource = modes.sourceOf;
   const finalStage = runtimeFile.stages[runtimeFile.stages.length - 1]!;
   const runtimeName = names.claim('runtime', finalStage.name);
@@ -144,7 +148,6 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     diagnostics,
   );
 
-  const context = mergeContexts(runtime, builders, runtimeFile, editsOf, uses, diagnostics, options);
   const directives = planDirectives([...builderFiles, runtimeFile], editsOf, diagnostics);
 
   const ordered = [...new Set([...builderFiles, runtimeFile])];

@@ -2,15 +2,19 @@
  * `docker run` / `docker container run`. A named run leaves a container `docker cp` can read,
  * but unlike `docker create` its command has run (in the foreground, or still running with
  * `-d`), and may have written the files a later `docker cp` reads: the container is recorded as
- * started.
+ * started, with its command and options as a RunSpec (src/analyze/run-spec.ts).
+ *
+ * A run with a writable bind mount (`-v "$PWD/out:/out"`, `--mount type=bind,…`) leaves what its
+ * command wrote below the mount point in the host directory: a copy out `via: 'bind'` of the
+ * mount point's content into that directory, as if `docker cp c:/out/. ./out` had run after it.
  *
  * A run that reads one file to its output redirected into a host file
  * (`docker run --rm IMG cat PATH > FILE`, or `--entrypoint cat IMG PATH`) extracts PATH to FILE:
  * a copy out `via: 'stdout'` of the container it makes (removed again with `--rm`). The
  * analysis later resolves a relative PATH against the image's WORKDIR and checks the image's
- * ENTRYPOINT (src/analyze/stdout.ts). Any other way a run writes to the host — a bind mount
- * (`-v "$PWD":/out`), another command's output (`tar -c`, several files), a pipe — is an
- * extraction form restage does not migrate yet, and says so (RS307) rather than guess.
+ * ENTRYPOINT (src/analyze/stdout.ts). Any other way a run writes to the host — another
+ * command's output (`tar -c`, several files), a pipe — is an extraction form restage does not
+ * migrate yet, and says so (RS307) rather than guess.
  */
 import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
@@ -18,6 +22,7 @@ import type { StdoutReader } from '../../model/flow.js';
 import type { CommandAnalyzer, CommandCall, FlowSink, Redirect } from '../command.js';
 import { known, type Word } from '../shell/values.js';
 import { commandOf, parseContainerWords, recordContainer } from './create.js';
+import { runSpec } from '../run-spec.js';
 import { allValues, hasFlag, lastValue, type ParsedWords } from '../../shared/docker-options.js';
 
 export const verbs = [['run'], ['container', 'run']];
@@ -54,25 +59,46 @@ export const analyze: CommandAnalyzer = (call, sink) => {
   const reader = toFile && !toFile.operator.startsWith('&') ? singleFileReader(parsed, command) : null;
   if (binds.length === 0 && toFile && reader && !call.pipedOut && !call.captured)
     return extractThroughStdout(call, sink, parsed, command, reader, toFile);
-  if (binds.length > 0 || toFile || (call.pipedOut && !call.captured)) {
-    const how =
-      binds.length > 0
-        ? `a bind mount (\`${binds[0]!.written}\`)`
-        : toFile
-          ? `its output redirected to \`${toFile.target!.text}\``
-          : 'its output piped into another command';
+  if (toFile || (call.pipedOut && !call.captured)) {
+    const how = toFile
+      ? `its output redirected to \`${toFile.target!.text}\``
+      : 'its output piped into another command';
     sink.report(
       diagnostic(
         'RS307',
         call.at,
-        `this \`docker run\` writes artifacts to the host through ${how}; that extraction form is not supported yet — restage migrates \`docker create\` + \`docker cp\`. Rewrite the extraction as create/cp/rm, or migrate this step by hand with \`COPY --from=<stage>\``,
+        `this \`docker run\` writes artifacts to the host through ${how}; that extraction form is not supported yet — restage migrates \`docker create\` + \`docker cp\`, a bind-mounted output directory, and \`docker run IMG cat PATH > FILE\`. Rewrite the extraction as create/cp/rm (or into a bind-mounted directory), or migrate this step by hand with \`COPY --from=<stage>\``,
       ),
     );
     return undefined;
   }
-  if (lastValue(parsed, 'name') || call.captured) {
-    const handle = recordContainer(call, sink, parsed, commandOf(parsed, command), { at: call.at, how: 'run' });
-    return handle === undefined ? undefined : known(handle);
+  if (lastValue(parsed, 'name') || call.captured || binds.length > 0) {
+    const spec = runSpec(call.at, parsed, command, sink.cwd);
+    const handle = recordContainer(
+      call,
+      sink,
+      parsed,
+      commandOf(parsed, command),
+      { at: call.at, how: 'run', attached: !hasFlag(parsed, 'detach') },
+      spec,
+    );
+    if (handle === undefined) return undefined;
+    // What the command wrote under a writable bind mount is in the host directory once it ended.
+    for (const m of spec.mounts) {
+      if (m.kind !== 'bind' || m.readOnly) continue;
+      sink.emit({
+        kind: 'copy-out',
+        at: m.at,
+        container: handle,
+        containerPath: m.target === '/' ? '/.' : `${m.target}/.`,
+        hostPath: m.source,
+        followLink: false,
+        via: 'bind',
+        reader: null,
+      });
+    }
+    if (hasFlag(parsed, 'rm')) sink.emit({ kind: 'remove', at: call.at, containers: [handle] });
+    return known(handle);
   }
   return undefined;
 };
