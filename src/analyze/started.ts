@@ -226,7 +226,7 @@ export class ContainerRuns {
         diagnostic(
           'RS327',
           t.create.at,
-          `restage assumes that the base image ${image.base} sets no ENTRYPOINT (the Dockerfile sets none): it takes \`${t.create.run?.args.join(' ') ?? ''}\` after the image as the command${t.keepAlive ? ' (one that only keeps the container alive)' : ''}; if the base image has an ENTRYPOINT, the words after the image are its arguments: give \`--entrypoint\` on the run and run restage again`,
+          `restage assumes that the base image ${image.base} sets no ENTRYPOINT (the Dockerfile sets none): it takes \`${t.create.command ?? ''}\` after the image as the command${t.keepAlive ? ' (one that only keeps the container alive)' : ''}; if the base image has an ENTRYPOINT, the words after the image are its arguments: give \`--entrypoint\` on the run and run restage again`,
         ),
       );
     if (diagnostics.some((d) => d.severity === 'error')) return { run: null, diagnostics };
