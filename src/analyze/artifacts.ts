@@ -57,7 +57,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const written: HostOperation[] = [];
   const consumed = new Set<number>();
   const buildsWithConsumers: ImageBuild[] = [];
-  const runs = new ContainerRuns(input.dockerfiles, input.display);
+  const runs = new ContainerRuns(input.dockerfiles, input.display, host.envFiles);
   const said = new Set<string>();
   const sayOnce = (d: Diagnostic) => {
     const key = `${d.code}:${d.file}:${d.line}:${d.column}:${d.message}`;

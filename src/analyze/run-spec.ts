@@ -9,7 +9,8 @@
  *   `-v DST` alone is an anonymous volume; `--mount type=bind|volume|tmpfs,source=…,target=…`
  *   says which; `--tmpfs DST[:opts]` is a tmpfs;
  * - `-e K=V` sets K for the command; `-e K` takes K from the client's environment, which is
- *   not literal, as is an `--env-file`.
+ *   not literal; `--env-file FILE` is read by the client (src/analyze/env-file.ts), and `-e`
+ *   overrides it.
  */
 import path from 'node:path';
 import type { Location } from '../model/diagnostic.js';
@@ -63,11 +64,11 @@ export function runSpec(
       });
     else env.push([t.slice(0, eq), t.slice(eq + 1)]);
   }
-  for (const w of allValues(parsed, 'env-file'))
-    unreadable.push({
-      at: w.at,
-      why: `\`--env-file ${w.written}\` sets variables restage does not read yet`,
-    });
+  const envFiles: { at: Location; path: string }[] = [];
+  for (const w of allValues(parsed, 'env-file')) {
+    const t = text(w);
+    if (t !== null) envFiles.push({ at: w.at, path: path.resolve(cwd, t) });
+  }
   const mounts: RunMount[] = [];
   if (options.mounts) {
     for (const w of allValues(parsed, 'volume')) mountOf(w, volumeMount(w, cwd));
@@ -87,7 +88,7 @@ export function runSpec(
     for (const w of allValues(parsed, 'volumes-from'))
       unreadable.push({ at: w.at, why: `\`--volumes-from ${w.written}\` shows another container's volumes` });
   }
-  return { at, entrypoint, args, workdir, user, env, mounts, unreadable };
+  return { at, entrypoint, args, workdir, user, env, envFiles, mounts, unreadable };
 
   function mountOf(w: Word, m: RunMount | string): void {
     if (literal(w) === null) unreadable.push({ at: w.at, why: why(w) });

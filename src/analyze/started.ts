@@ -21,6 +21,7 @@ import type { Instruction, ParsedDockerfile, Stage } from '../model/dockerfile.j
 import type { ContainerCall, ContainerCreate, CopyOut, ImageBuild, RunMount, RunSpec } from '../model/flow.js';
 import type { ContainerRun, RunBind, RunStep } from '../model/analysis.js';
 import { keepsAlive } from './run-spec.js';
+import { parseEnvFile } from './env-file.js';
 import { lastOf, stageChain, workdirOf } from './stdout.js';
 
 type Phase = 'created' | 'running' | 'ended' | 'interrupted';
@@ -55,7 +56,39 @@ export class ContainerRuns {
   constructor(
     private readonly dockerfiles: ReadonlyMap<string, ParsedDockerfile>,
     private readonly display: (p: string) => string,
+    private readonly envFiles: ReadonlyMap<string, string | null> = new Map(),
   ) {}
+
+  /** The variables a step sets: its env files' lines in order, then its `-e`s, a later value winning. */
+  private envOf(spec: RunSpec, diagnostics: Diagnostic[]): (readonly [string, string])[] {
+    const env = new Map<string, string>();
+    for (const f of spec.envFiles ?? []) {
+      const text = this.envFiles.get(f.path) ?? null;
+      if (text === null) {
+        diagnostics.push(
+          diagnostic(
+            'RS325',
+            f.at,
+            `the env file ${this.display(f.path)} is not a file restage reads in the directory (missing, or outside it), so the variables it sets are unknown; keep it in the repository (or write them with \`-e NAME=VALUE\`) and run restage again`,
+          ),
+        );
+        continue;
+      }
+      for (const l of parseEnvFile(text)) {
+        if (l.kind === 'set') env.set(l.name, l.value);
+        else
+          diagnostics.push(
+            diagnostic(
+              'RS325',
+              f.at,
+              `line ${l.line} of ${this.display(f.path)}: ${l.why}; write NAME=VALUE there and run restage again`,
+            ),
+          );
+      }
+    }
+    for (const [k, v] of spec.env) env.set(k, v);
+    return [...env];
+  }
 
   create(event: ContainerCreate): void {
     const spec = event.run;
@@ -162,10 +195,11 @@ export class ContainerRuns {
     let changedWorkdir = false;
     let changedUser = false;
     specs.forEach(({ spec, main: isMain }, i) => {
+      const env = this.envOf(spec, diagnostics);
       const argv = isMain ? this.mainArgv(spec, image, t, diagnostics) : spec.args;
       if (!isMain && argv.length === 0)
         diagnostics.push(diagnostic('RS325', spec.at, `\`docker exec\` without a command: the script fails here`));
-      if (!isMain && spec.env.length > 0 && i < specs.length - 1)
+      if (!isMain && env.length > 0 && i < specs.length - 1)
         diagnostics.push(
           diagnostic(
             'RS325',
@@ -200,7 +234,7 @@ export class ContainerRuns {
           );
       }
       changedUser ||= user !== null;
-      steps.push({ at: spec.at, argv, workdir, user, env: spec.env, binds });
+      steps.push({ at: spec.at, argv, workdir, user, env, binds });
     });
     for (const m of main?.mounts ?? []) {
       if (m.kind === 'bind') continue;

@@ -29,6 +29,8 @@ export interface HostSnapshot {
   readonly kinds: ReadonlyMap<string, HostKind>;
   /** By absolute build context path. A context not listed ignores nothing. */
   readonly dockerignores: ReadonlyMap<string, readonly DockerignoreRule[]>;
+  /** The text of each `--env-file` the runs name, by absolute path; null when restage does not read it (outside the directory, missing). */
+  readonly envFiles?: ReadonlyMap<string, string | null>;
 }
 
 /** Where an artifact comes from: an image the script built, or an image it only used. */

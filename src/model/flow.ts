@@ -95,8 +95,10 @@ export interface RunSpec {
   readonly workdir: string | null;
   /** `-u`; null when not given. */
   readonly user: string | null;
-  /** `-e K=V`/`--env K=V`, in order. */
+  /** `-e K=V`/`--env K=V`, in order (they override the env files' values). */
   readonly env: readonly (readonly [string, string])[];
+  /** `--env-file FILE`, absolute host paths in order: read from the tree by the analysis (HostSnapshot.envFiles). */
+  readonly envFiles?: readonly { readonly at: Location; readonly path: string }[];
   /** `-v`/`--mount`/`--tmpfs`, in order (create and run only). */
   readonly mounts: readonly RunMount[];
   /** Options or words restage cannot turn into a Dockerfile step, located, with why. */

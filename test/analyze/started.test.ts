@@ -74,7 +74,7 @@ test('stop and wait are container calls; logs changes nothing', (t) => {
   t.deepEqual(diagnostics, []);
 });
 
-function match(script: string, dockerfiles: Record<string, string>) {
+function match(script: string, dockerfiles: Record<string, string>, envFiles: Record<string, string> = {}) {
   const { events } = analyzeText(script);
   const parsed = new Map<string, ParsedDockerfile>(
     Object.entries(dockerfiles).map(([name, text]) => [`${ROOT}/${name}`, parseDockerfile(name, text).dockerfile]),
@@ -82,7 +82,11 @@ function match(script: string, dockerfiles: Record<string, string>) {
   return matchArtifacts({
     flow: { script: 'build.sh', events },
     root: ROOT,
-    host: { kinds: new Map(), dockerignores: new Map() },
+    host: {
+      kinds: new Map(),
+      dockerignores: new Map(),
+      envFiles: new Map(Object.entries(envFiles).map(([name, text]) => [`${ROOT}/${name}`, text])),
+    },
     dockerfiles: parsed,
     display: (p) => p.slice(ROOT.length + 1),
     scriptFailed: false,
@@ -237,4 +241,23 @@ test('a created container never started holds the image: no run', (t) => {
   const r = match(`${BUILD}docker create --name c b:1\ndocker cp c:/out/app ./app\n${RUNTIME}`, FILES);
   t.is(run(r), null);
   t.deepEqual(codes(r), []);
+});
+
+test('--env-file in the tree: its NAME=VALUE lines, then -e overriding them, as ENV of the step', (t) => {
+  const r = match(
+    `${BUILD}docker run --name c --env-file build.env -e B=override b:1 make\ndocker cp c:/out/app ./app\n${RUNTIME}`,
+    FILES,
+    { 'build.env': '# build settings\nA=1\nB=file\n' },
+  );
+  t.false(r.diagnostics.some((d) => d.severity === 'error'));
+  t.deepEqual(run(r)!.steps[0]!.env, [
+    ['A', '1'],
+    ['B', 'override'],
+  ]);
+  const bare = match(
+    `${BUILD}docker run --name c --env-file build.env b:1 make\ndocker cp c:/out/app ./app\n${RUNTIME}`,
+    FILES,
+    { 'build.env': 'HOME\n' },
+  );
+  t.regex(bare.diagnostics.find((d) => d.code === 'RS325')!.message, /line 1 of build\.env: `HOME` takes its value/);
 });
