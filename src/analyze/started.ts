@@ -330,7 +330,10 @@ export class ContainerRuns {
 
   private imageOf(create: ContainerCreate, build: ImageBuild | null): ImageFacts {
     const file = build ? this.dockerfiles.get(build.dockerfile) : undefined;
-    if (!build || !file)
+    const target = build?.target?.toLowerCase();
+    const stage =
+      file && ((target && file.stages.find((s) => s.name === target)) || file.stages[file.stages.length - 1]);
+    if (!build || !file || !stage)
       return {
         base: create.image,
         entrypoint: null,
@@ -341,8 +344,6 @@ export class ContainerRuns {
         workdirWhy: `${create.image} is not built by the script`,
         user: null,
       };
-    const target = build.target?.toLowerCase();
-    const stage = (target && file.stages.find((s) => s.name === target)) || file.stages[file.stages.length - 1]!;
     return imageFacts(file, stageChain(file, stage), this.display(build.dockerfile));
   }
 }

@@ -84,6 +84,7 @@ const CASES: ReadonlyArray<{ name: string; expect: RegExp; mutant: ((d: string) 
     mutant: (d) => d.replace(/^ENV .*\n/m, ''),
   },
   { name: 'start-exec-keepalive', expect: /RUN \["mkdir", "-p", "\/out"\]\nWORKDIR \/out\n/, mutant: null },
+  { name: 'run-env-file', expect: /ENV GREETING="hello from the env file" MODE=750\n/, mutant: null },
   { name: 'start-attached-cmd', expect: /RUN \["\/bin\/sh", "-c", "mkdir -p \/out/, mutant: null },
   // Step 2: a bind-mounted output directory; the mutant's command gives the file another mode.
   {
