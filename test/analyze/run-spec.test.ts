@@ -99,7 +99,10 @@ test(reads, 'docker run --rm --mount type=bind,source=$(pwd)/out,target=/out,rea
 test('what is not literal is unreadable, on its word: -e NAME, an unset variable, a relative -w; --env-file is kept to be read', (t) => {
   const spec = specOf('docker run --name c -e HOME --env-file a.env -w rel img echo "$UNSET_X"');
   t.is(spec.unreadable.length, 3);
-  t.deepEqual(spec.envFiles?.map((f) => f.path), ['/proj/a.env']);
+  t.deepEqual(
+    spec.envFiles?.map((f) => f.path),
+    ['/proj/a.env'],
+  );
   t.true(spec.unreadable.some((u) => /-e HOME/.test(u.why)));
   t.true(spec.unreadable.some((u) => /\$UNSET_X/.test(u.why)));
   t.true(spec.unreadable.some((u) => /not an absolute path/.test(u.why)));
