@@ -84,6 +84,12 @@ const CASES: ReadonlyArray<{ name: string; expect: RegExp; mutant: ((d: string) 
     mutant: (d) => d.replace(/^ENV .*\n/m, ''),
   },
   { name: 'start-exec-keepalive', expect: /RUN \["mkdir", "-p", "\/out"\]\nWORKDIR \/out\n/, mutant: null },
+  { name: 'run-detached-wait', expect: /FROM builder AS builder-run\nRUN \["sh", "-c"/, mutant: null },
+  {
+    name: 'run-cp-then-chmod',
+    expect: /FROM builder-run AS builder-run-modes\nUSER 0\nRUN chmod 755 \/tmp\/tool\n/,
+    mutant: null,
+  },
   { name: 'run-env-file', expect: /ENV GREETING="hello from the env file" MODE=750\n/, mutant: null },
   { name: 'start-attached-cmd', expect: /RUN \["\/bin\/sh", "-c", "mkdir -p \/out/, mutant: null },
   // Step 2: a bind-mounted output directory; the mutant's command gives the file another mode.
@@ -92,6 +98,8 @@ const CASES: ReadonlyArray<{ name: string; expect: RegExp; mutant: ((d: string) 
     expect: /FROM builder AS builder-run\nWORKDIR \/out\nWORKDIR \/src\n/,
     mutant: (d) => d.replace('chmod 755 /out/tool', 'chmod 700 /out/tool'),
   },
+  { name: 'mount-output-relative', expect: /COPY --from=builder-run --chown=0:0 \/dist\/tool/, mutant: null },
+  { name: 'mount-volume-dropped', expect: /WORKDIR \/out\nWORKDIR \/src\n/, mutant: null },
   { name: 'mount-output-mount-flag', expect: /COPY --from=builder-run --chown=0:0 \/out\/tool/, mutant: null },
   // Step 3: bind-mounted sources; the mutant copies only part of them.
   {
