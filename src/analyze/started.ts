@@ -251,7 +251,7 @@ export class ContainerRuns {
           : diagnostic(
               'RS329',
               m.at,
-              `${m.kind === 'tmpfs' ? 'the tmpfs' : 'the volume'} \`${m.written}\` is left out of the run stage: nothing copied from ${name} lies in it, so the migrated image does not depend on it (a cache volume only made the legacy build faster; restage emits no \`RUN --mount=type=cache\`, which the classic builder does not support)`,
+              `${m.kind === 'tmpfs' ? 'the tmpfs' : 'the volume'} \`${m.written}\` is left out of the run stage, which only makes its mount point: nothing copied from ${name} lies in it, so the migrated image does not depend on its content (a cache volume only made the legacy build faster; restage emits no \`RUN --mount=type=cache\`, which the classic builder does not support)`,
             ),
       );
     }
@@ -293,7 +293,12 @@ export class ContainerRuns {
   private binds(spec: RunSpec, bindSource: BindSource, diagnostics: Diagnostic[]): RunBind[] {
     const out: RunBind[] = [];
     for (const m of spec.mounts) {
-      if (m.kind !== 'bind') continue;
+      // A volume or tmpfs is not in the stage, but its mount point is there for the command to use:
+      // docker makes it if the image lacks it (test/e2e/routes-run.test.ts, mount-volume-dropped).
+      if (m.kind !== 'bind') {
+        out.push({ at: m.at, source: null, target: m.target });
+        continue;
+      }
       const source = bindSource(m);
       if (typeof source === 'object' && source !== null) diagnostics.push(source);
       else out.push({ at: m.at, source, target: m.target });

@@ -79,7 +79,11 @@ export interface RunStep {
   /** null: the image's USER, unchanged. */
   readonly user: string | null;
   readonly env: readonly (readonly [string, string])[];
-  /** Host directories shown in the container: COPYed into the stage first (`copy`), or made empty (`copy` null). */
+  /**
+   * Mounts of the command: a host directory of the tree COPYed to its mount point first (`source`),
+   * or a mount point made as an empty directory (`source` null: a bind of a directory docker or a
+   * `mkdir` made, a volume, a tmpfs).
+   */
   readonly binds: readonly RunBind[];
 }
 

@@ -65,7 +65,7 @@ export const CATALOGUE = {
   RS326: { severity: 'error', title: 'docker stop cuts off a command that may still be running' },
   RS327: { severity: 'info', title: 'the run stage assumes the base image sets no ENTRYPOINT' },
   RS328: { severity: 'error', title: 'an artifact lies in a volume or tmpfs' },
-  RS329: { severity: 'info', title: 'a volume or tmpfs is left out of the run stage' },
+  RS329: { severity: 'info', title: "a volume or tmpfs's content is left out of the run stage" },
   RS330: { severity: 'error', title: 'a COPY source under a bind-mounted directory already exists in the tree' },
   RS331: { severity: 'warning', title: '.dockerignore may leave out files a bind mount showed' },
   RS332: { severity: 'error', title: 'a bind-mounted directory cannot be reproduced from the build context' },

@@ -72,7 +72,9 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     );
     return undefined;
   }
-  if (lastValue(parsed, 'name') || call.captured || binds.length > 0) {
+  // A detached run leaves a container whatever the script does with the id it prints (the legacy
+  // run's trace, which cannot tell whether the id was captured, reads it the same way).
+  if (lastValue(parsed, 'name') || call.captured || binds.length > 0 || hasFlag(parsed, 'detach')) {
     const spec = runSpec(call.at, parsed, command, sink.cwd);
     const handle = recordContainer(
       call,
