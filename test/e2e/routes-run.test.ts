@@ -99,7 +99,11 @@ const CASES: ReadonlyArray<{ name: string; expect: RegExp; mutant: ((d: string) 
     mutant: (d) => d.replace('chmod 755 /out/tool', 'chmod 700 /out/tool'),
   },
   { name: 'mount-output-relative', expect: /COPY --from=builder-run --chown=0:0 \/dist\/tool/, mutant: null },
-  { name: 'mount-volume-dropped', expect: /WORKDIR \/out\nWORKDIR \/src\n/, mutant: null },
+  {
+    name: 'mount-volume-dropped',
+    expect: /WORKDIR \/cache\nWORKDIR \/out\nWORKDIR \/scratch\nWORKDIR \/src\n/,
+    mutant: null,
+  },
   { name: 'mount-output-mount-flag', expect: /COPY --from=builder-run --chown=0:0 \/out\/tool/, mutant: null },
   // Step 3: bind-mounted sources; the mutant copies only part of them.
   {
