@@ -50,7 +50,7 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
   }
   return out;
 
-  /** The replay creates containers and never runs them: a copy from one the script ran (RS320) would read the image as built, not what its command left. */
+  /** The replay creates containers and never runs them: a copy from one the script ran (a run stage in the migration) would read the image as built, not what its command left. */
   function refuseStarted(event: CopyOut): void {
     const started = containers.get(event.container)?.started;
     // A reader on stdout is the run itself: it reads the image as built, which the replay copies from.
