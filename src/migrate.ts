@@ -22,7 +22,7 @@ import { parseShell } from './parse/shell.js';
 import { analyzeScript } from './analyze/script.js';
 import { matchArtifacts } from './analyze/artifacts.js';
 import { parseDockerignore } from './analyze/dockerignore.js';
-import { buildContexts, hostPathsAsked } from './analyze/host-snapshot.js';
+import { buildContexts, envFilesAsked, hostPathsAsked } from './analyze/host-snapshot.js';
 import { planMigration } from './plan/index.js';
 import { nothingToMigrate } from './plan/already.js';
 import { obsoleteFiles, stillNeededDiagnostics } from './plan/still-needed.js';
@@ -123,6 +123,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       dockerignores: new Map(
         buildContexts(flow).map((c) => [c, parseDockerignore(readText(path.join(c, '.dockerignore')) ?? '')]),
       ),
+      envFiles: new Map(envFilesAsked(flow).map((f) => [f, readText(f)])),
     });
     const parameters = {
       ...(options.scriptArgs ? { args: options.scriptArgs } : {}),

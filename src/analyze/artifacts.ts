@@ -10,11 +10,11 @@
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
-import type { BuildFlow, ContainerCreate, CopyOut, HostOperation, ImageBuild } from '../model/flow.js';
+import type { BuildFlow, ContainerCreate, CopyOut, HostOperation, ImageBuild, RunMount } from '../model/flow.js';
 import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
-import type { Artifact, ArtifactSource, Consumption, HostSnapshot } from '../model/analysis.js';
+import type { Artifact, ArtifactSource, Consumption, ContainerRun, HostSnapshot } from '../model/analysis.js';
 import { Placement, type Placed } from './placement.js';
-import { startedContainerCopy } from './started.js';
+import { ContainerRuns } from './started.js';
 import { stdoutRead } from './stdout.js';
 import { isWithin } from '../shared/paths.js';
 import { globCovers } from '../shared/glob.js';
@@ -49,6 +49,8 @@ interface ArchiveMember {
   readonly event: CopyOut;
   readonly source: ArtifactSource;
   readonly containerPath: string;
+  /** The commands the container ran before the stream was read (a run stage), or null. */
+  readonly run: ContainerRun | null;
 }
 
 export function matchArtifacts(input: MatchInput): MatchResult {
@@ -72,6 +74,13 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const written: HostOperation[] = [];
   const consumed = new Set<number>();
   const buildsWithConsumers: ImageBuild[] = [];
+  const runs = new ContainerRuns(input.dockerfiles, input.display, host.envFiles);
+  const said = new Set<string>();
+  const sayOnce = (d: Diagnostic) => {
+    const key = `${d.code}:${d.file}:${d.line}:${d.column}:${d.message}`;
+    if (!said.has(key)) diagnostics.push(d);
+    said.add(key);
+  };
 
   for (const event of flow.events) {
     switch (event.kind) {
@@ -84,8 +93,12 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         containers.set(event.handle, build ? { kind: 'build', build } : { kind: 'image', image: event.image });
         madeOnce.set(event.handle, madeOnce.has(event.handle) ? null : containers.get(event.handle)!);
         creates.set(event.handle, event);
+        runs.create(event);
         break;
       }
+      case 'container':
+        runs.call(event);
+        break;
       case 'remove':
         for (const c of event.containers) containers.delete(c);
         break;
@@ -102,7 +115,6 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           );
           break;
         }
-        const create = creates.get(event.container);
         const destKind = placement.kindOf(event.hostPath);
         const read = stdoutRead(event, source, destKind, input.dockerfiles, input.display);
         // A tar stream's members are read one by one: what is said of the stream is said once.
@@ -113,21 +125,12 @@ export function matchArtifacts(input: MatchInput): MatchResult {
             )
           )
             diagnostics.push(d);
-        const ran =
-          create &&
-          startedContainerCopy(
-            create,
-            event,
-            source.kind === 'build' ? source.build : null,
-            input.dockerfiles,
-            input.display,
-          );
-        if (ran && !diagnostics.some((d) => d.code === 'RS320' && d.line === ran.line && d.file === ran.file))
-          diagnostics.push(ran);
+        const ran = runs.atCopy(event, source.kind === 'build' ? source.build : null, bindSource);
+        ran.diagnostics.forEach(sayOnce);
         if (event.archiveMember !== undefined) {
           const held = archives.get(event.hostPath)?.filter((m) => m.event.at === event.at) ?? [];
           const resolved = read?.containerPath ?? event.containerPath.replace(/(.)\/\.$/, '$1');
-          archives.set(event.hostPath, [...held, { event, source, containerPath: resolved }]);
+          archives.set(event.hostPath, [...held, { event, source, containerPath: resolved, run: ran.run }]);
           break;
         }
         const contentOnly = event.containerPath.endsWith('/.');
@@ -169,6 +172,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           hostPath,
           modes: read?.modes ?? [],
           changes: read?.modes ?? [],
+          run: ran.run,
         };
         artifacts.push(artifact);
         const merged =
@@ -191,7 +195,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     (e) => e.kind === 'build' && (refusedBefore(host, e.context) || refusedBefore(host, e.dockerfile)),
   );
   for (const a of artifacts) {
-    if (!consumed.has(a.id) && !blind) {
+    // A bind mount may as well carry sources in, or a cache: only what a build reads of it is an artifact.
+    if (!consumed.has(a.id) && !blind && a.copyOut.via !== 'bind') {
       diagnostics.push(
         diagnostic(
           'RS402',
@@ -280,6 +285,21 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         return;
       }
       const exact = placement.placed.find((x) => isWithin(hostPath, x.hostPath));
+      if (
+        exact?.artifact.copyOut.via === 'bind' &&
+        hostPath !== exact.hostPath &&
+        kindBefore(host, hostPath) !== null
+      ) {
+        diagnostics.push(
+          diagnostic(
+            'RS330',
+            at,
+            `COPY source "${raw}" lies in ${input.display(exact.hostPath)}, which the container sees at ${exact.containerPath} through the bind mount \`${bindWritten(exact.artifact.copyOut)}\`, and it already exists in your tree before the script runs: restage cannot tell whether the build reads the source file or what the command wrote over it (or a stale output); remove it from the tree (if it is output) or keep sources out of the mounted output directory, and run restage again`,
+          ),
+        );
+        consumed.add(exact.artifact.id);
+        return;
+      }
       // A directory holding context files with the artifact's content merged in: the context part stays.
       if (exact?.merged && (hostPath === exact.hostPath || kindBefore(host, hostPath) !== null)) {
         if (hostPath === exact.hostPath) cover(build, dockerfile, inst, index, [exact], hostPath);
@@ -374,7 +394,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       );
       return;
     }
-    for (const { event, source, containerPath } of members) {
+    for (const { event, source, containerPath, run } of members) {
       const contentOnly = event.containerPath.endsWith('/.');
       const artifact: Artifact = {
         id: artifacts.length + 1,
@@ -386,6 +406,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         modes: [],
         changes: [],
         unpackedAs: event.archiveMember!,
+        run,
       };
       artifacts.push(artifact);
       consumed.add(artifact.id);
@@ -406,6 +427,73 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         `ADD unpacks the tar archive ${raw} (streamed out at ${path.basename(first.at.file)}:${first.at.line}) with the owners and modes the archive records, which are the builder's: restage copies each member with COPY --from and without --chown=0:0, which keeps them too`,
       ),
     );
+  }
+
+  /** The mount as written, for messages. */
+  function bindWritten(copy: CopyOut): string {
+    const run = creates.get(copy.container)?.run;
+    return run?.mounts.find((m) => m.at === copy.at)?.written ?? input.display(copy.hostPath);
+  }
+
+  /**
+   * What a bind mount's host directory held when the run started: the tree's directory as it was
+   * before the script (copied into the run stage), or nothing (docker or a `mkdir` made it). Any
+   * other command of the script that wrote into it first is not carried: declined (RS332).
+   */
+  function bindSource(m: RunMount): string | null | Diagnostic {
+    const decline = (why: string) =>
+      diagnostic(
+        'RS332',
+        m.at,
+        `the bind mount \`${m.written}\` shows ${input.display(m.source) || '.'} at ${m.target}, and ${why}; restage reproduces a bind-mounted directory as a COPY of it from the build context: mount a directory of your tree, or let docker make it, and run restage again`,
+      );
+    if (refusedBefore(host, m.source))
+      return decline('restage does not read that path (outside the directory, or not a directory)');
+    const before = kindBefore(host, m.source);
+    if (before === 'file') return decline('it is a file, not a directory');
+    const writer = written.find(
+      (e) => !(e.op === 'mkdir' && hostPaths(e).makes.every((p) => isWithin(m.source, p))) && madeWithin(e, m.source),
+    );
+    if (writer)
+      return decline(
+        `the script writes into it before the run (\`${writer.command}\`, ${writer.at.file}:${writer.at.line}), which is not in your tree`,
+      );
+    const extracted = placement.placed.find((x) => isWithin(x.hostPath, m.source) && x.artifact.copyOut.at !== m.at);
+    if (extracted)
+      return decline(`an earlier extraction put ${input.display(extracted.hostPath)} in it, which is not in your tree`);
+    if (before === 'dir') {
+      for (const ctx of new Set(flow.events.flatMap((e) => (e.kind === 'build' ? [e.context] : [])))) {
+        if (!isWithin(m.source, ctx)) continue;
+        const rel = path.relative(ctx, m.source);
+        const rule = (host.dockerignores.get(ctx) ?? []).find(
+          (r) =>
+            !r.exception &&
+            (rel === '' || r.pattern === rel || r.pattern.startsWith(`${rel}/`) || /^[*?[]/.test(r.pattern)),
+        );
+        if (rule)
+          sayOnce(
+            diagnostic(
+              'RS331',
+              m.at,
+              `the container saw every file of ${input.display(m.source) || '.'} through the bind mount \`${m.written}\`, while the run stage copies it from the build context, where the .dockerignore rule \`${rule.pattern}\` of ${input.display(ctx) || '.'} may leave files out: check that the command does not need them (or add \`!\` exceptions) — verify compares the results`,
+            ),
+          );
+      }
+      return m.source;
+    }
+    if (
+      m.written.includes('type=') &&
+      !flow.events.some((e) => e.kind === 'host' && e.op === 'mkdir' && madeWithin(e, m.source))
+    )
+      return decline(
+        'it does not exist: `--mount type=bind` refuses a missing source ("bind source path does not exist") and the script fails here as written',
+      );
+    return null;
+  }
+
+  function madeWithin(e: HostOperation, dir: string): boolean {
+    const targets = MODELLED_OPS.has(e.op) ? hostPaths(e).makes : e.paths;
+    return targets.some((t) => isWithin(t, dir));
   }
 
   /** Whether the host command `e` writes `p` (or a directory above it): a copy's or move's destination, what mkdir or another command names. */

@@ -51,6 +51,14 @@ export function hostPathsAsked(flow: BuildFlow, dockerfiles: ReadonlyMap<string,
   return [...asked];
 }
 
+/** The `--env-file`s the flow's runs and execs name, each once: whose text the snapshot holds. */
+export function envFilesAsked(flow: BuildFlow): string[] {
+  const specs = flow.events.flatMap((e) =>
+    e.kind === 'create' && e.run ? [e.run] : e.kind === 'container' && e.exec ? [e.exec] : [],
+  );
+  return [...new Set(specs.flatMap((s) => (s.envFiles ?? []).map((f) => f.path)))];
+}
+
 /** The build contexts of the flow, each once: whose .dockerignore the snapshot holds. */
 export function buildContexts(flow: BuildFlow): string[] {
   return [...new Set(flow.events.flatMap((e) => (e.kind === 'build' ? [e.context] : [])))];

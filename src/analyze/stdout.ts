@@ -123,7 +123,7 @@ export function stdoutRead(
 }
 
 /** The stage and the stages of the same file it derives from (`FROM build AS final`), nearest first. */
-function stageChain(file: ParsedDockerfile, stage: Stage): Stage[] {
+export function stageChain(file: ParsedDockerfile, stage: Stage): Stage[] {
   const chain: Stage[] = [];
   for (let s: Stage | undefined = stage; s && chain.length < 64 && !chain.includes(s);) {
     chain.push(s);
@@ -134,7 +134,7 @@ function stageChain(file: ParsedDockerfile, stage: Stage): Stage[] {
   return chain;
 }
 
-function lastOf(chain: readonly Stage[], keyword: string): Instruction | undefined {
+export function lastOf(chain: readonly Stage[], keyword: string): Instruction | undefined {
   for (const s of chain) {
     const found = s.instructions.filter((i) => i.keyword === keyword).pop();
     if (found) return found;
@@ -143,7 +143,7 @@ function lastOf(chain: readonly Stage[], keyword: string): Instruction | undefin
 }
 
 /** The WORKDIR the chain leaves, or null with why it cannot be known. */
-function workdirOf(chain: readonly Stage[]): { dir: string; why?: never } | { dir: null; why: string } {
+export function workdirOf(chain: readonly Stage[]): { dir: string; why?: never } | { dir: null; why: string } {
   const root = chain[chain.length - 1];
   if (!root) return { dir: null, why: 'restage cannot read the Dockerfile' };
   let dir: string | null = root.image.toLowerCase() === 'scratch' ? '/' : null;

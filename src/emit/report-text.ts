@@ -35,7 +35,9 @@ export function renderText(result: MigrationResult, options: { printDockerfile: 
         a.consumers.length > 0
           ? a.consumers.map((c) => `${c.file}:${c.line} ${c.instruction.split('\n')[0]}`).join('; ')
           : '(not consumed)';
-      const how = { stdout: 'stdout', tar: 'tar stream, tar -x', archive: 'tar archive, ADD' }[a.via ?? 'stdout'];
+      const how = { stdout: 'stdout', tar: 'tar stream, tar -x', archive: 'tar archive, ADD', bind: 'bind mount' }[
+        a.via ?? 'stdout'
+      ];
       err.push(`  ${a.stage}:${a.path} → ${a.via ? how : 'docker cp'} → ${a.hostPath} → ${consumers}`);
     }
   }

@@ -29,6 +29,8 @@ export interface HostSnapshot {
   readonly kinds: ReadonlyMap<string, HostKind>;
   /** By absolute build context path. A context not listed ignores nothing. */
   readonly dockerignores: ReadonlyMap<string, readonly DockerignoreRule[]>;
+  /** The text of each `--env-file` the runs name, by absolute path; null when restage does not read it (outside the directory, missing). */
+  readonly envFiles?: ReadonlyMap<string, string | null>;
 }
 
 /** Where an artifact comes from: an image the script built, or an image it only used. */
@@ -58,6 +60,50 @@ export interface Artifact {
    * post-processing steps between them (src/plan/modes.ts replays them all in one stage).
    */
   readonly changes: readonly HostChange[];
+  /**
+   * The commands the container ran before the copy (a run-time build), which a run stage
+   * reproduces; null (or absent) when the copy reads the image as built.
+   */
+  readonly run?: ContainerRun | null;
+}
+
+/**
+ * What a started container's file system holds when an artifact is copied from it: its image,
+ * then each step's command run to its end, in order (the container's own command, unless it only
+ * kept the container alive, then each `docker exec`). Every value is resolved: the exact argv
+ * docker ran, the working directory and user it ran in.
+ */
+export interface ContainerRun {
+  /** The container's handle (a name, or `@container#N`): the steps of one container share a stage. */
+  readonly container: string;
+  /** The line that started the container. */
+  readonly at: Location;
+  readonly steps: readonly RunStep[];
+}
+
+export interface RunStep {
+  readonly at: Location;
+  /** The argv docker runs (entrypoint and command combined; a shell form as `/bin/sh -c TEXT`). */
+  readonly argv: readonly string[];
+  /** Absolute; null: the image's WORKDIR, unchanged. */
+  readonly workdir: string | null;
+  /** null: the image's USER, unchanged. */
+  readonly user: string | null;
+  readonly env: readonly (readonly [string, string])[];
+  /**
+   * Mounts of the command: a host directory of the tree COPYed to its mount point first (`source`),
+   * or a mount point made as an empty directory (`source` null: a bind of a directory docker or a
+   * `mkdir` made, a volume, a tmpfs).
+   */
+  readonly binds: readonly RunBind[];
+}
+
+export interface RunBind {
+  readonly at: Location;
+  /** Absolute host directory to copy into the stage; null when it held nothing before the run (docker made it). */
+  readonly source: string | null;
+  /** Absolute container path. */
+  readonly target: string;
 }
 
 /**

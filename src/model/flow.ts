@@ -66,6 +66,8 @@ export interface ContainerCreate {
   readonly image: string;
   /** `--entrypoint` and the arguments after the image, as written; null when the image's own ENTRYPOINT/CMD would run. */
   readonly command: string | null;
+  /** The command and its options, structured; absent from producers that do not read them. */
+  readonly run?: RunSpec;
   /**
    * How the container was first started, or null while it was only created. A started container
    * ran a command that may have written files: it no longer holds only what its image holds.
@@ -79,6 +81,69 @@ export interface ContainerStart {
   readonly how: 'run' | 'start' | 'exec';
   /** What ran, as written (`docker exec c make dist` → `make dist`); null: the container's own command. */
   readonly command: string | null;
+  /**
+   * The script waited for the command to end before going on: a foreground `docker run`,
+   * `docker start -a`, `docker exec` without `-d`. Absent (older producers): not known to have waited.
+   */
+  readonly attached?: boolean;
+}
+
+/**
+ * What a container's command is and where it runs, as `docker run`/`docker create`/`docker exec`
+ * gave it: the facts a run stage (src/plan/run-stage.ts) reproduces. Only literal values are
+ * kept; anything restage cannot read is listed in `unreadable` (and the run is then declined when
+ * its result is used).
+ */
+export interface RunSpec {
+  readonly at: Location;
+  /** `--entrypoint` (one word: docker takes it as the executable, without arguments); null when not given. */
+  readonly entrypoint: string | null;
+  /** The words after the image (after the container for exec), expanded as the shell passes them. */
+  readonly args: readonly string[];
+  /** `-w`, absolute; null when not given. */
+  readonly workdir: string | null;
+  /** `-u`; null when not given. */
+  readonly user: string | null;
+  /** `-e K=V`/`--env K=V`, in order (they override the env files' values). */
+  readonly env: readonly (readonly [string, string])[];
+  /** `--env-file FILE`, absolute host paths in order: read from the tree by the analysis (HostSnapshot.envFiles). */
+  readonly envFiles?: readonly { readonly at: Location; readonly path: string }[];
+  /** `-v`/`--mount`/`--tmpfs`, in order (create and run only). */
+  readonly mounts: readonly RunMount[];
+  /** Options or words restage cannot turn into a Dockerfile step, located, with why. */
+  readonly unreadable: readonly { readonly at: Location; readonly why: string }[];
+}
+
+/**
+ * A mount of a run. `bind`: a host directory (absolute host path) shown at `target`; what the
+ * command writes below `target` lands in it. `volume`: a named or anonymous volume; `tmpfs`: a
+ * memory file system. The content of the last two is not in the container's file system.
+ */
+export interface RunMount {
+  readonly at: Location;
+  readonly kind: 'bind' | 'volume' | 'tmpfs';
+  /** Absolute host path (bind), volume name ('' for an anonymous volume), '' for tmpfs. */
+  readonly source: string;
+  /** Absolute container path. */
+  readonly target: string;
+  readonly readOnly: boolean;
+  /** As written (`"$PWD/out:/out"`), for messages. */
+  readonly written: string;
+}
+
+/**
+ * A later command on a container the script made: `docker start` (again), `docker wait`,
+ * `docker stop`/`kill`, `docker exec`. The first start is also recorded on the create's `started`.
+ */
+export interface ContainerCall {
+  readonly kind: 'container';
+  readonly at: Location;
+  readonly container: string;
+  readonly verb: 'start' | 'wait' | 'stop' | 'exec';
+  /** start -a, exec without -d: the script waited for the command. */
+  readonly attached: boolean;
+  /** exec: what it runs, with its own -w/-u/-e. */
+  readonly exec: RunSpec | null;
 }
 
 export interface CopyOut {
@@ -95,9 +160,12 @@ export interface CopyOut {
    * How the file left the container: `cp`, by `docker cp`; `stdout`, a reader's output redirected
    * into the host file (`docker run IMG cat PATH > FILE`), which then has the mode the redirection
    * gives a new file, not the builder's; `tar`, a member of a tar stream (`docker run IMG tar -c …`,
-   * `docker cp C:/p -`) that `tar -x` unpacked on the host, as root: with the builder's mode.
+   * `docker cp C:/p -`) that `tar -x` unpacked on the host, as root: with the builder's mode; `bind`,
+   * written by the run's command into a bind-mounted host directory (containerPath is the mount point
+   * with `/.`, hostPath the host directory: the directory's content as the command left it, as
+   * `docker cp c:/target/. dir` would copy it).
    */
-  readonly via: 'cp' | 'stdout' | 'tar';
+  readonly via: 'cp' | 'stdout' | 'tar' | 'bind';
   /**
    * A member of a tar stream written into the host file hostPath and not unpacked there (yet):
    * its name in the archive. The copy out then puts the archive on the host; a `tar -x` of it
@@ -168,7 +236,7 @@ export interface UndecidablePath {
   readonly fix: string;
 }
 
-export type FlowEvent = ImageBuild | ContainerCreate | CopyOut | ContainerRemove | HostOperation;
+export type FlowEvent = ImageBuild | ContainerCreate | ContainerCall | CopyOut | ContainerRemove | HostOperation;
 
 export interface BuildFlow {
   /** The script analysed, relative to the migrated directory. */

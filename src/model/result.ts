@@ -37,9 +37,10 @@ export interface ArtifactSummary {
   readonly hostPath: string;
   /**
    * How it left the builder when not by `docker cp`: `stdout` (a reader's output redirected into
-   * the file), `tar` (a tar stream unpacked by `tar -x`), `archive` (a tar archive a runtime ADD unpacks).
+   * the file), `tar` (a tar stream unpacked by `tar -x`), `archive` (a tar archive a runtime ADD unpacks),
+   * `bind` (written by the run's command into a bind-mounted host directory).
    */
-  readonly via?: 'stdout' | 'tar' | 'archive';
+  readonly via?: 'stdout' | 'tar' | 'archive' | 'bind';
   readonly consumers: readonly ArtifactConsumer[];
 }
 

@@ -89,6 +89,7 @@ export function copiedAlready(consumptions: readonly Consumption[]): boolean {
 
 /** A later COPY of the same stage copies the consumed path from one of the file's own stages, so what the context gave is replaced. */
 function overwrittenFromStage(c: Consumption): boolean {
+  if (runStageSource(c)) return true;
   const stage = c.dockerfile.stages[c.instruction.stage];
   const internal = internalStages(c.dockerfile);
   return (
@@ -99,6 +100,16 @@ function overwrittenFromStage(c: Consumption): boolean {
         i.args.slice(0, -1).some((a) => a.raw === c.containerPath),
     ) ?? false
   );
+}
+
+/**
+ * A run stage's COPY of a bind-mounted directory to its mount point (`COPY . /src`, src/plan/run-stage.ts):
+ * it gives the command its sources, it does not take what the command wrote.
+ */
+function runStageSource(c: Consumption): boolean {
+  if (c.artifact.copyOut.via !== 'bind' || c.within !== '') return false;
+  const dest = c.instruction.args[c.instruction.args.length - 1]?.raw.replace(/^["']|["']$/g, '');
+  return dest !== undefined && path.posix.normalize(dest).replace(/(.)\/+$/, '$1') === c.artifact.containerPath;
 }
 
 function internalStages(f: ParsedDockerfile): Set<string> {
@@ -133,7 +144,12 @@ export function alreadyMigrated(
         i.args.slice(0, -1).map((a) => a.raw.replace(/^["']|["']$/g, '').replace(/\/+$/, '') || '/'),
       ),
     );
-    const missing = analysis.artifacts.find((a) => !sources.has(a.containerPath));
+    // A bind-mounted directory is an artifact by what the build copies out of it.
+    const missing = analysis.artifacts.find(
+      (a) =>
+        !sources.has(a.containerPath) &&
+        !(a.copyOut.via === 'bind' && [...sources].some((p) => p.startsWith(`${a.containerPath}/`))),
+    );
     // A build that is only extracted from (a chained builder) may take another builder's artifact from its context.
     const extractFrom = extractedFrom(analysis);
     const consumed = analysis.consumptions.find((c) => !overwrittenFromStage(c) && !extractFrom.includes(c.build));

@@ -19,6 +19,7 @@ import { nameStage, StageNames } from './names.js';
 import { pinnedOwnership } from './ownership.js';
 import { planModes } from './modes.js';
 import { toolInStage } from './tools.js';
+import { planRunStages } from './run-stage.js';
 
 export interface PlanOptions {
   readonly root: string;
@@ -139,21 +140,23 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
       tool: (name: string) => toolInStage(name, b.file, b.stage),
     };
   };
-  // The post-processing stages of each consuming file go before its first consuming stage.
+  const context = mergeContexts(runtime, builders, runtimeFile, editsOf, uses, diagnostics, options);
+  // The run stages (a container's commands, src/plan/run-stage.ts) and then the post-processing
+  // stages of each consuming file go before its first consuming stage; a post-processing stage of
+  // an artifact a container made starts FROM that run stage.
   const consumingFiles = [...new Set(uses.map((u) => u.dockerfile))];
-  const modePlans = new Map(
+  const usesIn = (f: ParsedDockerfile) => uses.filter((u) => u.dockerfile === f);
+  const runPlans = new Map(
     consumingFiles.map((f) => [
       f,
-      planModes(
-        uses.filter((u) => u.dockerfile === f),
-        baseSource,
-        f,
-        names,
-        diagnostics,
-      ),
+      planRunStages(usesIn(f), baseSource, f, names, context, options.display, diagnostics),
     ]),
   );
-  for (const [f, m] of modePlans) editsOf(f).push(...m.edits);
+  const modePlans = new Map(
+    consumingFiles.map((f) => [f, planModes(usesIn(f), runPlans.get(f)!.sourceOf, f, names, diagnostics)]),
+  );
+  // Insertions at one offset land in reverse order of the edits: the run stages go before the modes stages.
+  for (const f of consumingFiles) editsOf(f).push(...modePlans.get(f)!.edits, ...runPlans.get(f)!.edits);
   const sourceOf: (c: Consumption) => CopySource = (c) => modePlans.get(c.dockerfile)!.sourceOf(c);
 
   /** Builds a stage of the merged file starts FROM: their image config reaches that stage. */
@@ -176,9 +179,12 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     return b.name;
   };
   const withPost = (f: ParsedDockerfile, list: PlannedStage[]) => {
+    const r = runPlans.get(f);
     const m = modePlans.get(f);
+    if (r && r.stages.length > 0) list = [...list.slice(0, r.before), ...r.stages, ...list.slice(r.before)];
     if (!m || m.stages.length === 0) return list;
-    return [...list.slice(0, m.before), ...m.stages, ...list.slice(m.before)];
+    const at = m.before + (r && r.before <= m.before ? r.stages.length : 0);
+    return [...list.slice(0, at), ...m.stages, ...list.slice(at)];
   };
   /**
    * `--target`: the legacy build never built the builder file's stages after its target (the
@@ -280,7 +286,6 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     renamed.renames,
   );
 
-  const context = mergeContexts(runtime, builders, runtimeFile, editsOf, uses, diagnostics, options);
   const directives = planDirectives([...builderFiles, runtimeFile], editsOf, diagnostics);
 
   const ordered = [...new Set([...builderFiles, runtimeFile])];

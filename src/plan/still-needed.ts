@@ -66,9 +66,9 @@ export function stillNeededDiagnostics(
 
 /**
  * The plan's obsolete files, or none when the legacy files stay needed: another build still takes
- * artifacts from the script (RS108), a container's run-time command made one (RS320), or the
- * script does more (RS507).
+ * artifacts from the script (RS108), or the script does more (RS507). (A copy from a container
+ * whose command ran, once RS320, is now a run stage that replaces the script's run.)
  */
 export function obsoleteFiles(planned: readonly string[], diagnostics: readonly Diagnostic[]): readonly string[] {
-  return diagnostics.some((d) => d.code === 'RS108' || d.code === 'RS320' || d.code === 'RS507') ? [] : planned;
+  return diagnostics.some((d) => d.code === 'RS108' || d.code === 'RS507') ? [] : planned;
 }

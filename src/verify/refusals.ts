@@ -81,16 +81,26 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
   }
   return out;
 
-  /** The replay creates containers and never runs them: a copy from one the script ran (RS320) would read the image as built, not what its command left. */
+  /** The replay creates containers and never runs them: a copy from one the script ran (a run stage in the migration) would read the image as built, not what its command left. */
   function refuseStarted(event: CopyOut): void {
     const started = containers.get(event.container)?.started;
     // A reader on stdout is the run itself: it reads the image as built, which the replay copies from.
     if (!started || event.reader !== null) return;
+    if (event.via === 'bind') {
+      out.push(
+        diagnostic(
+          'RS702',
+          event.at,
+          `verify cannot replay this bind mount: the replay only creates containers and never runs their commands, so ${event.containerPath.replace(/\/\.$/, '')} would hold nothing the command writes; run verify with \`--legacy=run\` (the script itself, in the sandbox)`,
+        ),
+      );
+      return;
+    }
     out.push(
       diagnostic(
         'RS702',
         started.at,
-        `verify cannot reproduce the legacy flow: the script ${started.how === 'exec' ? 'runs a command in' : 'starts'} this container before \`docker cp\` reads ${event.containerPath} from it (line ${event.at.line}), and the replay only creates containers; comparing would judge the image as built, not what its command left. Migrate this step by hand (restage migrate says the same, RS320)`,
+        `verify cannot replay the legacy flow: the script ${started.how === 'exec' ? 'runs a command in' : 'starts'} this container before \`docker cp\` reads ${event.containerPath} from it (line ${event.at.line}), and the replay only creates containers; comparing would judge the image as built, not what its command left. Run verify with \`--legacy=run\` (the script itself, in the sandbox)`,
       ),
     );
   }

@@ -30,6 +30,8 @@ export function summarize(events: readonly FlowEvent[]): string[] {
         return `rm ${e.containers.join(',')}`;
       case 'host':
         return `host ${e.op} ${e.paths.join(',')}`;
+      case 'container':
+        return `${e.verb}${e.attached ? '' : ' -d'} ${e.container}${e.exec ? ` ${e.exec.args.join(' ')}` : ''}`;
     }
   });
 }

@@ -30,6 +30,8 @@ function summarize(events: readonly FlowEvent[]): string[] {
         return `rm ${e.containers.join(',')}`;
       case 'host':
         return `host ${e.op} ${e.paths.join(',')}`;
+      case 'container':
+        return `${e.verb}${e.attached ? '' : ' -d'} ${e.container}${e.exec ? ` ${e.exec.args.join(' ')}` : ''}`;
     }
   });
 }
@@ -141,11 +143,11 @@ test(
 );
 
 test(
-  'docker run with a redirect or a bind mount is an unsupported extraction',
+  'docker run with a redirect is an unsupported extraction; a bind mount is the mount point copied out to the host directory',
   flows,
   'docker run --rm img sh -c "tar -c /app/bin" > ./bin.tar\ndocker run --rm -v "$PWD/out":/out img cp -r /app /out\n',
-  [],
-  ['RS307', 'RS307'],
+  ['create @container#1 img', 'cp @container#1:/out/. /proj/out', 'rm @container#1'],
+  ['RS307'],
 );
 
 test(

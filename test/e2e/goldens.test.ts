@@ -52,7 +52,7 @@ for (const [name, spec] of cases) {
     t.teardown(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
     const before = treeHash(dir);
     const maps = Object.entries(spec.imageMap).flatMap(([from, to]) => ['--image-map', `${from}=${to}`]);
-    const { code, json } = verifyJson([dir, '--legacy', 'run', ...maps, ...optionFlags(name)]);
+    const { code, json } = verifyJson([dir, '--legacy', 'run', ...maps, ...optionFlags(name), ...(spec.args ?? [])]);
     const detail = [
       ...json.differences.map((d) => `${d.aspect}: ${d.message}`),
       ...json.diagnostics.filter((d) => !d.code.startsWith('RS5')).map((d) => `${d.code} ${d.message}`),

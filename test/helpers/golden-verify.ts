@@ -12,6 +12,8 @@ import { MIGRATE_FIXTURES } from './fixtures.js';
 export interface CaseVerify {
   readonly imageMap?: Record<string, string>;
   readonly verdict?: 'equivalent' | 'different';
+  /** Extra verify flags (`--run-timeout 5` for an image whose command serves until stopped). */
+  readonly args?: readonly string[];
   readonly provenBy?: string;
   readonly unverified?: string;
 }

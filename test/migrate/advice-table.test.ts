@@ -185,29 +185,34 @@ const rows: Row[] = [
     why: "a command's output is known only when the variable holds a literal instead",
   },
   {
-    code: 'RS320',
-    input: { fixture: 'run-foreground-cp' },
-    advice:
-      /make the build Dockerfile produce \/out\/app.*create the container with `docker create` .*instead of `docker run`/,
-    follow: (_m, read) => ({
+    code: 'RS324',
+    input: {
+      fixture: 'run-detached-cp',
       files: {
-        'Dockerfile.build': read('Dockerfile.build').replace(/^CMD .*$/m, 'RUN go build -o /out/app main.go'),
-        'build.sh': read('build.sh').replace('docker run ', 'docker create '),
+        'build.sh': sh(
+          'docker build -t acme/app-builder -f Dockerfile.build .\ndocker run -d --name c acme/app-builder go build -o /out/app main.go\ndocker cp c:/out/app ./app\ndocker rm c\ndocker build -t acme/app:latest .\n',
+        ),
       },
+    },
+    advice: /add `docker wait c` before this line/,
+    follow: (_m, read) => ({
+      files: { 'build.sh': read('build.sh').replace('docker cp c:', 'docker wait c\ndocker cp c:') },
     }),
-    why: 'the warning holds as long as the script starts the container, so the advice names the script change too',
+    why: 'once the script waits for the detached command, the copy reads what it left when it ended',
   },
   {
-    code: 'RS320',
-    input: { fixture: 'create-start-cp' },
-    advice: /remove the `docker start` in the script/,
-    follow: (_m, read) => ({
+    code: 'RS326',
+    input: {
+      fixture: 'run-detached-cp',
       files: {
-        'Dockerfile.build': read('Dockerfile.build').replace(/^CMD .*$/m, 'RUN go build -o /out/app main.go'),
-        'build.sh': read('build.sh').replace(/^docker start .*\n/m, ''),
+        'build.sh': sh(
+          'docker build -t acme/app-builder -f Dockerfile.build .\ndocker run -d --name c acme/app-builder go build -o /out/app main.go\ndocker stop c\ndocker cp c:/out/app ./app\ndocker rm c\ndocker build -t acme/app:latest .\n',
+        ),
       },
-    }),
-    why: 'a created container that never starts holds what the image holds',
+    },
+    advice: /wait for the command to end \(`docker wait`/,
+    follow: (_m, read) => ({ files: { 'build.sh': read('build.sh').replace('docker stop c', 'docker wait c') } }),
+    why: 'a command that ended by itself left a known result',
   },
   {
     code: 'RS110',
@@ -495,7 +500,6 @@ const more: Row[] = [
   },
   ...(
     [
-      ['a bind mount', 'docker run --rm -v "$PWD:/host" acme/b cp /out/app /host/app'],
       ['a redirection of a shell command', 'docker run --rm acme/b sh -c "tar -C /out -c app" > app.tar'],
       ['a redirection of two files', 'docker run --rm acme/b cat /out/app /out/app > app'],
       ['a pipe', 'docker run --rm acme/b cat /out/app | gzip > app.gz'],
@@ -783,14 +787,6 @@ test('RS502: renaming the ARG in the Dockerfile alone leaves the values collidin
   const file = path.join(dir, 'Dockerfile');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('ARG V', 'ARG RV'));
   t.true(codes(runMigrate(dir)).includes('RS502'));
-});
-
-test('RS320: making the image hold the artifact is not enough while the script still runs the container (why the advice names the script too)', (t) => {
-  const dir = tempCopy(path.join(MIGRATE_FIXTURES, 'run-foreground-cp', 'input'));
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const file = path.join(dir, 'Dockerfile.build');
-  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^CMD .*$/m, 'RUN go build -o /out/app main.go'));
-  t.true(runMigrate(dir).result.diagnostics.some((d) => d.code === 'RS320'));
 });
 
 /** A migrated tree outside any git work tree, with a runtime Dockerfile --write would replace. */

@@ -46,7 +46,7 @@ const obsoleteCases: [codes: DiagnosticCode[], expected: readonly string[]][] = 
   [[], planned],
   [['RS501', 'RS402'], planned],
   [['RS108'], []],
-  [['RS320'], []],
+  [['RS327', 'RS329'], planned],
   [['RS507'], []],
 ];
 for (const [codes, expected] of obsoleteCases) {

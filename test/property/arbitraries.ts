@@ -252,6 +252,52 @@ const dockerCommand = fc.oneof(
     )
     .map(([c, v, i, a]) => `${c} ${v} ${i} ${a}`),
   fc.tuple(client, image, word).map(([c, i, f]) => `${c} run --rm ${i} cat /app > ${f}`),
+  // Run-time builds: run options a run stage reads (mounts, env, -w/-u), and the calls that start,
+  // wait for, stop or exec in a container, with near misses (relative -w, bare -e, missing targets).
+  fc
+    .tuple(
+      client,
+      fc.constantFrom('run', 'run --rm', 'run -d', 'run --name c', 'run -d --name c', 'create --name c'),
+      fc.constantFrom(
+        '',
+        '-v "$PWD/out:/out"',
+        '-v "$(pwd)":/src -w /src',
+        '-v ./out:/out:ro,z',
+        '--mount type=bind,source="$PWD",target=/src',
+        '--mount type=tmpfs,target=/t',
+        '--mount type=bind,src=rel',
+        '-v cache:/root/.cache',
+        '-v /anon',
+        '--tmpfs /scratch',
+        '--env-file build.env',
+        '--env-file $F',
+        '-e A=1 -e B',
+        '-w rel',
+        '-u 1000:1000',
+        '--entrypoint /bin/sh',
+      ),
+      image,
+      fc.constantFrom('', 'sleep infinity', 'tail -f /dev/null', 'make', "sh -c 'make out'"),
+    )
+    .map(([c, v, o, i, a]) => `${c} ${v} ${o} ${i} ${a}`),
+  fc
+    .tuple(
+      client,
+      fc.constantFrom(
+        'start',
+        'start -a',
+        'wait',
+        'stop',
+        'kill',
+        'exec',
+        'exec -d',
+        'exec -w /x -u 0 -e K=v',
+        'restart',
+      ),
+      container,
+      fc.constantFrom('', 'make', 'sh -c true'),
+    )
+    .map(([c, v, n, a]) => `${c} ${v} ${n} ${v.startsWith('exec') ? a : ''}`),
   // The stdout route: a single-file reader, its options and redirections, and near misses.
   fc
     .tuple(

@@ -5,9 +5,10 @@
  * write the files a later `docker cp` reads.
  */
 import { diagnostic } from '../../model/diagnostic.js';
-import type { ContainerStart } from '../../model/flow.js';
+import type { ContainerStart, RunSpec } from '../../model/flow.js';
 import type { CommandAnalyzer, CommandCall, FlowSink } from '../command.js';
 import { known, type Word } from '../shell/values.js';
+import { runSpec } from '../run-spec.js';
 import {
   lastValue,
   parseWords,
@@ -131,6 +132,7 @@ export function recordContainer(
   parsed: ParsedWords<Word>,
   command: string | null,
   started: Omit<ContainerStart, 'command'> | null,
+  run?: RunSpec,
 ): string | undefined {
   const imageWord = parsed.positionals[0];
   if (!imageWord) {
@@ -148,12 +150,27 @@ export function recordContainer(
   const name = nameWord ? sink.require(nameWord, 'container name') : null;
   if (image === null || (nameWord && name === null)) return undefined;
   const handle = name ?? sink.newContainerHandle();
-  sink.emit({ kind: 'create', at: call.at, handle, image, command, started: started && { ...started, command } });
+  sink.emit({
+    kind: 'create',
+    at: call.at,
+    handle,
+    image,
+    command,
+    ...(run ? { run } : {}),
+    started: started && { ...started, command },
+  });
   return handle;
 }
 
 export const analyze: CommandAnalyzer = (call, sink) => {
   const { parsed, command } = parseContainerWords(call.args);
-  const handle = recordContainer(call, sink, parsed, commandOf(parsed, command), null);
+  const handle = recordContainer(
+    call,
+    sink,
+    parsed,
+    commandOf(parsed, command),
+    null,
+    runSpec(call.at, parsed, command, sink.cwd),
+  );
   return handle === undefined ? undefined : known(handle);
 };

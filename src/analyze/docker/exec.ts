@@ -4,7 +4,8 @@
  * Options end at the container name: the words after it are the command.
  */
 import type { CommandAnalyzer } from '../command.js';
-import { parseWords, spec } from '../../shared/docker-options.js';
+import { hasFlag, parseWords, spec } from '../../shared/docker-options.js';
+import { runSpec } from '../run-spec.js';
 
 export const verbs = [['exec'], ['container', 'exec']];
 
@@ -16,10 +17,19 @@ export const EXEC = spec(
 export const analyze: CommandAnalyzer = (call, sink) => {
   const container = parseWords(call.args, EXEC).positionals[0];
   if (!container || container.unresolved !== null) return undefined;
-  const command = call.args
-    .slice(call.args.indexOf(container) + 1)
-    .map((w) => w.written)
-    .join(' ');
-  sink.startContainer(container.text, { at: call.at, how: 'exec', command: command || null });
+  const at = call.args.indexOf(container);
+  const words = call.args.slice(at + 1);
+  const parsed = parseWords(call.args.slice(0, at + 1), EXEC);
+  const command = words.map((w) => w.written).join(' ');
+  const attached = !hasFlag(parsed, 'detach');
+  if (sink.startContainer(container.text, { at: call.at, how: 'exec', command: command || null, attached }))
+    sink.emit({
+      kind: 'container',
+      at: call.at,
+      container: container.text,
+      verb: 'exec',
+      attached,
+      exec: runSpec(call.at, parsed, words, sink.cwd, { mounts: false }),
+    });
   return undefined;
 };

@@ -15,6 +15,8 @@ import * as exportVerb from './export.js';
 import * as rm from './rm.js';
 import * as run from './run.js';
 import * as start from './start.js';
+import * as stop from './stop.js';
+import * as wait from './wait.js';
 
 export interface VerbAnalyzer {
   readonly verbs: readonly (readonly string[])[];
@@ -30,11 +32,14 @@ export const REGISTRY: Readonly<Record<string, VerbAnalyzer>> = {
   rm,
   run,
   start,
+  stop,
+  wait,
 };
 
 /**
  * Verbs that do not change the artifact flow: recognised and ignored without a word. `start`,
- * `restart` and `exec` are not among them: they run a command in a container (start.ts, exec.ts).
+ * `restart` and `exec` are not among them: they run a command in a container (start.ts, exec.ts);
+ * nor are `wait` and `stop`/`kill`: they decide when that command ended (wait.ts, stop.ts).
  */
 const INERT = new Set([
   'push',
@@ -52,9 +57,6 @@ const INERT = new Set([
   'inspect',
   'image inspect',
   'container inspect',
-  'stop',
-  'kill',
-  'wait',
   'logs',
   'rmi',
   'image rm',
@@ -69,9 +71,6 @@ const INERT = new Set([
   'buildx',
   'context',
   'compose',
-  'container stop',
-  'container kill',
-  'container wait',
   'container logs',
 ]);
 

@@ -4,7 +4,7 @@
  * started. Starting a container the script did not create changes nothing restage follows.
  */
 import type { CommandAnalyzer } from '../command.js';
-import { parseWords, spec } from '../../shared/docker-options.js';
+import { hasFlag, parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['start'], ['container', 'start'], ['restart'], ['container', 'restart']];
 
@@ -14,8 +14,13 @@ export const START = spec(
 );
 
 export const analyze: CommandAnalyzer = (call, sink) => {
-  for (const w of parseWords(call.args, START).positionals) {
-    if (w.unresolved === null) sink.startContainer(w.text, { at: call.at, how: 'start', command: null });
+  const parsed = parseWords(call.args, START);
+  // `restart` stops the command first: never attached; `start -a` waits for the command to end.
+  const attached = call.verb?.[call.verb.length - 1] === 'start' && hasFlag(parsed, 'attach');
+  for (const w of parsed.positionals) {
+    if (w.unresolved !== null) continue;
+    if (sink.startContainer(w.text, { at: call.at, how: 'start', command: null, attached }))
+      sink.emit({ kind: 'container', at: call.at, container: w.text, verb: 'start', attached, exec: null });
   }
   return undefined;
 };

@@ -1,7 +1,7 @@
 /**
  * restage's self-check: the docker calls the legacy run really made (its trace), read with the
  * very analyzers that read the script (src/analyze/docker/), held against the flow the analysis
- * found. Builds, container creations, copies out and removals are matched in order, kind by
+ * found. Builds, container creations, container calls (start, wait, stop, exec), copies out and removals are matched in order, kind by
  * kind: the n-th build of the run against the n-th build the analysis expects, and so on. Each
  * disagreement is one RS706 warning at the script line the analysis used: a field that differs
  * ("the run built with -f Dockerfile.dev here; the analysis assumed Dockerfile.build"), a call
@@ -19,7 +19,7 @@ import { imageKey } from '../../shared/image-ref.js';
 import { callText, type TraceCall } from './trace.js';
 
 type Compared = Exclude<FlowEvent, { kind: 'host' }>;
-const COMPARED: ReadonlySet<string> = new Set(['build', 'create', 'copy-out', 'remove']);
+const COMPARED: ReadonlySet<string> = new Set(['build', 'create', 'container', 'copy-out', 'remove']);
 
 /** The flow events one traced call stands for, as the script's analyzers read its words. */
 export function traceEvents(call: TraceCall, index: number): Compared[] {
@@ -30,7 +30,7 @@ export function traceEvents(call: TraceCall, index: number): Compared[] {
   const sink: FlowSink = {
     cwd: call.cwd,
     emit: (e) => {
-      if (e.kind !== 'host') events.push(e);
+      if (e.kind !== 'host' && COMPARED.has(e.kind)) events.push(e);
     },
     report: () => undefined,
     hostPath: (w) => path.resolve(call.cwd, w.text),
@@ -68,6 +68,10 @@ function differences(run: Compared, expected: Compared): string[] {
     same('the tags', tags(run), tags(expected));
   } else if (run.kind === 'create' && expected.kind === 'create') {
     same('the image', imageKey(run.image), imageKey(expected.image));
+  } else if (run.kind === 'container' && expected.kind === 'container') {
+    same('the verb', run.verb, expected.verb);
+    same('waiting for the command', String(run.attached), String(expected.attached));
+    if (run.exec && expected.exec) same('the command', run.exec.args.join(' '), expected.exec.args.join(' '));
   } else if (run.kind === 'copy-out' && expected.kind === 'copy-out') {
     same('the container path', run.containerPath, expected.containerPath);
     same('the host path', run.hostPath, expected.hostPath);
@@ -78,6 +82,7 @@ function differences(run: Compared, expected: Compared): string[] {
 const VERB: Readonly<Record<string, string>> = {
   build: 'build an image',
   create: 'create a container',
+  container: 'start, wait for, stop or exec in a container',
   'copy-out': 'copy out of a container',
   remove: 'remove a container',
 };
@@ -159,12 +164,32 @@ function stdoutReads(
   return { accounted, out };
 }
 
+/**
+ * Container calls are compared only for a container created under its `--name` earlier on the same
+ * side: a captured id is a handle in the analysis and a real id in the run, and a call on a
+ * container the script did not create is skipped or refused by the shim.
+ */
+function namedContainerCalls<T>(items: readonly T[], event: (t: T) => Compared): T[] {
+  const named = new Set<string>();
+  return items.filter((x) => {
+    const e = event(x);
+    if (e.kind === 'create' && !e.handle.startsWith('@') && !e.handle.startsWith('trace-')) named.add(e.handle);
+    return e.kind !== 'container' || named.has(e.container);
+  });
+}
+
 export function traceAgreement(analysis: Analysis, trace: readonly TraceCall[]): Diagnostic[] {
-  const compared = analysis.flow.events.filter((e): e is Compared => COMPARED.has(e.kind));
+  const compared = namedContainerCalls(
+    analysis.flow.events.filter((e): e is Compared => COMPARED.has(e.kind)),
+    (e) => e,
+  );
   const reads = stdoutReads(compared, trace);
   const expected = compared.filter((e) => !reads.accounted.has(e));
-  const ran = trace.flatMap((call, i) =>
-    call.outcome === 'run' ? traceEvents(call, i).map((event) => ({ event, call, index: i })) : [],
+  const ran = namedContainerCalls(
+    trace.flatMap((call, i) =>
+      call.outcome === 'run' ? traceEvents(call, i).map((event) => ({ event, call, index: i })) : [],
+    ),
+    (r) => r.event,
   );
   const used = new Set<number>();
   const out: Diagnostic[] = [...reads.out];

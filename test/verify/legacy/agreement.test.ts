@@ -159,3 +159,39 @@ test('a tar stream (docker run IMG tar -c … | tar -x, docker cp C:/p - > FILE 
     [['RS706', 3]],
   );
 });
+
+test('container calls (start, exec, wait, stop) on a named container are compared; a missing exec is reported', (t) => {
+  const started = analysisOf({
+    ...files,
+    'build.sh': [
+      'docker build -t app:build -f Dockerfile.build .',
+      'docker run -d --name x app:build sleep infinity',
+      'docker exec x make',
+      'docker stop x',
+      'docker cp x:/out/app ./app',
+      'docker rm -f x',
+      'docker build -t app:latest .',
+    ].join('\n'),
+  });
+  const trace = [
+    call('build', '-t', 'app:build', '-f', 'Dockerfile.build', '.'),
+    call('run', '-d', '--name', 'x', 'app:build', 'sleep', 'infinity'),
+    call('exec', 'x', 'make'),
+    call('stop', 'x'),
+    call('cp', 'x:/out/app', './app'),
+    call('rm', '-f', 'x'),
+    call('build', '-t', 'app:latest', '.'),
+  ];
+  t.deepEqual(traceAgreement(started, trace), []);
+  // Matched in order, kind by kind: the run's stop stands against the analysis's exec, and its stop finds none.
+  const missing = traceAgreement(started, [...trace.slice(0, 2), ...trace.slice(3)]);
+  t.deepEqual(
+    missing.map((d) => [d.code, d.line]),
+    [
+      ['RS706', 3],
+      ['RS706', 4],
+    ],
+  );
+  t.regex(missing[0]!.message, /with the verb stop where the analysis assumed exec/);
+  t.regex(missing[1]!.message, /start, wait for, stop or exec in a container here; the run made no such call/);
+});
