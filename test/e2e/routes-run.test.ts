@@ -13,10 +13,18 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, MIGRATE_FIXTURES, ROOT } from '../helpers/fixtures.js';
-import { client, e2eTest, unavailable } from './helpers/engine.js';
+import { e2eTest, unavailable } from './helpers/engine.js';
 import { workspace } from './helpers/workspace.js';
 import { runLeftovers as leftovers } from './helpers/verify-run.js';
+import {
+  BACKENDS,
+  caseFiles,
+  docker,
+  dockerRun as run,
+  migrateRoute as migrate,
+  verifyRoute,
+  factsBuilder,
+} from './helpers/routes.js';
 
 const IMAGE_MAP = [
   '--image-map',
@@ -24,53 +32,9 @@ const IMAGE_MAP = [
   '--image-map',
   'golang:1.22=testbase/golang:latest',
 ];
+const verify = (dir: string, args: string[]) => verifyRoute(dir, IMAGE_MAP, args);
 const BASE = 'testbase/busybox:latest';
 const e2e = e2eTest(await unavailable([BASE, 'testbase/golang:latest']));
-const env = { ...process.env, ...(client ? { RESTAGE_DOCKER: client } : {}) };
-const docker = client ?? 'docker';
-const BACKENDS = ['buildkit', 'classic'] as const;
-
-interface Verdict {
-  code: number | null;
-  status: string;
-  session: string | null;
-  legacy: { mode: string } | null;
-  diagnostics: { code: string; file: string; line: number; message: string }[];
-  differences: { aspect: string; message: string }[];
-}
-
-function verify(dir: string, args: string[]): Verdict {
-  const r = spawnSync(process.execPath, [BIN, 'verify', dir, ...IMAGE_MAP, '--json', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env,
-  });
-  try {
-    return { code: r.status, ...(JSON.parse(r.stdout) as Omit<Verdict, 'code'>) };
-  } catch {
-    throw new Error(`verify printed no JSON (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
-  }
-}
-
-function migrate(dir: string): { code: number | null; status: string; dockerfile: string | null } {
-  const r = spawnSync(process.execPath, [BIN, 'migrate', dir, '--json'], { cwd: ROOT, encoding: 'utf8', env });
-  return { code: r.status, ...(JSON.parse(r.stdout) as { status: string; dockerfile: string | null }) };
-}
-
-/** A golden case's input tree (sub-directories and dot files too), as the workspace takes it. */
-function caseFiles(name: string): Record<string, string> {
-  const dir = path.join(MIGRATE_FIXTURES, name, 'input');
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const f of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, f.name);
-      if (f.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /**
  * Each case, and a mutant of its migration that a wrong run stage would be: the verdict must say
@@ -160,13 +124,6 @@ e2e('the replay refuses a bind-mount route before anything runs (RS702), it does
   );
 });
 
-/** Runs the docker client; throws on a non-zero exit. (The test engine has no bridge network: `--network none`.) */
-function run(args: string[], options: { cwd?: string } = {}): string {
-  const r = spawnSync(docker, args, { encoding: 'utf8', ...options });
-  if (r.status !== 0) throw new Error(`${docker} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
-  return r.stdout;
-}
-
 for (const backend of BACKENDS) {
   e2e(`Docker facts of the bind-mount routes (${backend})`, async (t) => {
     const w = workspace(t, () => ({}));
@@ -175,19 +132,7 @@ for (const backend of BACKENDS) {
     t.teardown(() => {
       spawnSync(docker, ['rmi', '--force', ...images], { encoding: 'utf8' });
     });
-    const build = (image: string, dockerfile: string) => {
-      fs.writeFileSync(path.join(w.repo, 'Dockerfile.facts'), dockerfile);
-      const r = spawnSync(
-        docker,
-        ['build', '-q', '--no-cache', '--network', 'none', '-t', image, '-f', 'Dockerfile.facts', '.'],
-        {
-          cwd: w.repo,
-          encoding: 'utf8',
-          env: { ...process.env, DOCKER_BUILDKIT: backend === 'buildkit' ? '1' : '0' },
-        },
-      );
-      if (r.status !== 0) throw new Error(`build ${image}: ${r.stderr}`);
-    };
+    const build = factsBuilder(w.repo, backend);
     build(images[0]!, `FROM ${BASE}\nRUN mkdir /out && echo image > /out/hidden\n`);
     // A missing host directory: docker makes it; the command sees it empty, 0:0 0755, hiding the image's /out.
     const out = path.join(w.repo, 'made-by-docker');

@@ -13,37 +13,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, MIGRATE_FIXTURES, ROOT } from '../helpers/fixtures.js';
-import { client, e2eTest, unavailable } from './helpers/engine.js';
+import { e2eTest, unavailable } from './helpers/engine.js';
 import { workspace } from './helpers/workspace.js';
-import { BASES, env, runLeftovers as leftovers, verifyJson } from './helpers/verify-run.js';
+import { BASES, runLeftovers as leftovers, verifyJson } from './helpers/verify-run.js';
+import { BACKENDS, caseFiles, docker, dockerRun as run, migrateRoute as migrate } from './helpers/routes.js';
 
 const e2e = e2eTest(await unavailable(BASES));
-const docker = client ?? 'docker';
-const BACKENDS = ['buildkit', 'classic'] as const;
-
-function migrate(dir: string): { code: number | null; dockerfile: string | null; diagnostics: { code: string }[] } {
-  const r = spawnSync(process.execPath, [BIN, 'migrate', dir, '--json'], { cwd: ROOT, encoding: 'utf8', env });
-  return {
-    code: r.status,
-    ...(JSON.parse(r.stdout) as { dockerfile: string | null; diagnostics: { code: string }[] }),
-  };
-}
-
-/** A golden case's input files (one level of subdirectories), as the workspace takes them. */
-function caseFiles(name: string): Record<string, string> {
-  const dir = path.join(MIGRATE_FIXTURES, name, 'input');
-  const files: Record<string, string> = {};
-  const walk = (rel: string) => {
-    for (const f of fs.readdirSync(path.join(dir, rel))) {
-      const p = path.join(rel, f);
-      if (fs.statSync(path.join(dir, p)).isDirectory()) walk(p);
-      else files[p] = fs.readFileSync(path.join(dir, p), 'utf8');
-    }
-  };
-  walk('');
-  return files;
-}
 
 /** The migration with its post-processing stage left out: the builder's files reach the image unchanged. */
 const withoutPostStage = (dockerfile: string) =>
@@ -134,13 +109,6 @@ for (const c of CASES) {
       t.deepEqual(w.snapshot(), before);
     });
   }
-}
-
-/** Runs the docker client; throws on a non-zero exit. (The test engine has no bridge network: `--network none`.) */
-function run(args: string[]): string {
-  const r = spawnSync(docker, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${docker} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
-  return r.stdout;
 }
 
 const shIn = (image: string, script: string) =>

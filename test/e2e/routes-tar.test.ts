@@ -14,53 +14,22 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, MIGRATE_FIXTURES, ROOT } from '../helpers/fixtures.js';
-import { client, e2eTest, unavailable } from './helpers/engine.js';
+import { e2eTest, unavailable } from './helpers/engine.js';
 import { workspace } from './helpers/workspace.js';
 import { runLeftovers as leftovers } from './helpers/verify-run.js';
+import {
+  BACKENDS,
+  caseFiles,
+  docker,
+  dockerRun as run,
+  migrateRoute as migrate,
+  verifyRoute,
+} from './helpers/routes.js';
 
 const IMAGE_MAP = ['--image-map', 'busybox=testbase/busybox:latest'];
+const verify = (dir: string, args: string[]) => verifyRoute(dir, IMAGE_MAP, args);
 const BASE = 'testbase/busybox:latest';
 const e2e = e2eTest(await unavailable([BASE]));
-const env = { ...process.env, ...(client ? { RESTAGE_DOCKER: client } : {}) };
-const docker = client ?? 'docker';
-const BACKENDS = ['buildkit', 'classic'] as const;
-
-interface Verdict {
-  code: number | null;
-  status: string;
-  session: string | null;
-  legacy: { mode: string } | null;
-  diagnostics: { code: string; file: string; line: number; message: string }[];
-  differences: { aspect: string; message: string }[];
-}
-
-function verify(dir: string, args: string[]): Verdict {
-  const r = spawnSync(process.execPath, [BIN, 'verify', dir, ...IMAGE_MAP, '--json', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env,
-  });
-  try {
-    return { code: r.status, ...(JSON.parse(r.stdout) as Omit<Verdict, 'code'>) };
-  } catch {
-    throw new Error(`verify printed no JSON (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
-  }
-}
-
-function migrate(dir: string): { code: number | null; dockerfile: string | null; diagnostics: { code: string }[] } {
-  const r = spawnSync(process.execPath, [BIN, 'migrate', dir, '--json'], { cwd: ROOT, encoding: 'utf8', env });
-  return {
-    code: r.status,
-    ...(JSON.parse(r.stdout) as { dockerfile: string | null; diagnostics: { code: string }[] }),
-  };
-}
-
-/** A golden case's input files, as the workspace takes them. */
-function caseFiles(name: string): Record<string, string> {
-  const dir = path.join(MIGRATE_FIXTURES, name, 'input');
-  return Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
-}
 
 /**
  * The cases, with what the migration must hold and a mutant that changes owners: without the
@@ -127,13 +96,6 @@ e2e('the replay refuses a tar stream (RS310 on the tar -x line) rather than re-e
     JSON.stringify(refused.diagnostics),
   );
 });
-
-/** Runs the docker client; throws on a non-zero exit. (The test engine has no bridge network: `--network none`.) */
-function run(args: string[], options: { cwd?: string } = {}): string {
-  const r = spawnSync(docker, args, { encoding: 'utf8', ...options });
-  if (r.status !== 0) throw new Error(`${docker} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
-  return r.stdout;
-}
 
 /** `path uid:gid mode` of paths inside an image (busybox stat). */
 const statIn = (image: string, ...paths: string[]) =>

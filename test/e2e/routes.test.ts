@@ -13,53 +13,23 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, MIGRATE_FIXTURES, ROOT } from '../helpers/fixtures.js';
-import { client, e2eTest, unavailable } from './helpers/engine.js';
+import { e2eTest, unavailable } from './helpers/engine.js';
 import { workspace } from './helpers/workspace.js';
 import { runLeftovers as leftovers } from './helpers/verify-run.js';
+import {
+  BACKENDS,
+  caseFiles,
+  docker,
+  dockerRun as run,
+  migrateRoute as migrate,
+  verifyRoute,
+  factsBuilder,
+} from './helpers/routes.js';
 
 const IMAGE_MAP = ['--image-map', 'busybox=testbase/busybox:latest'];
+const verify = (dir: string, args: string[]) => verifyRoute(dir, IMAGE_MAP, args);
 const BASE = 'testbase/busybox:latest';
 const e2e = e2eTest(await unavailable([BASE]));
-const env = { ...process.env, ...(client ? { RESTAGE_DOCKER: client } : {}) };
-const docker = client ?? 'docker';
-const BACKENDS = ['buildkit', 'classic'] as const;
-
-interface Verdict {
-  code: number | null;
-  status: string;
-  session: string | null;
-  legacy: { mode: string } | null;
-  diagnostics: { code: string; file: string; line: number; message: string }[];
-  differences: { aspect: string; message: string }[];
-}
-
-function verify(dir: string, args: string[]): Verdict {
-  const r = spawnSync(process.execPath, [BIN, 'verify', dir, ...IMAGE_MAP, '--json', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env,
-  });
-  try {
-    return { code: r.status, ...(JSON.parse(r.stdout) as Omit<Verdict, 'code'>) };
-  } catch {
-    throw new Error(`verify printed no JSON (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
-  }
-}
-
-function migrate(dir: string): { code: number | null; dockerfile: string | null; diagnostics: { code: string }[] } {
-  const r = spawnSync(process.execPath, [BIN, 'migrate', dir, '--json'], { cwd: ROOT, encoding: 'utf8', env });
-  return {
-    code: r.status,
-    ...(JSON.parse(r.stdout) as { dockerfile: string | null; diagnostics: { code: string }[] }),
-  };
-}
-
-/** A golden case's input files, as the workspace takes them. */
-function caseFiles(name: string): Record<string, string> {
-  const dir = path.join(MIGRATE_FIXTURES, name, 'input');
-  return Object.fromEntries(fs.readdirSync(dir).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
-}
 
 /** The migration with its mode stage left out: the builder's own mode reaches the image. */
 function withoutModeStage(dockerfile: string): string {
@@ -105,13 +75,6 @@ for (const name of ['stdout-cat', 'stdout-cat-then-chmod', 'stdout-cat-relative-
   }
 }
 
-/** Runs the docker client; throws on a non-zero exit. (The test engine has no bridge network: `--network none`.) */
-function run(args: string[], options: { cwd?: string; input?: string } = {}): string {
-  const r = spawnSync(docker, args, { encoding: 'utf8', ...options });
-  if (r.status !== 0) throw new Error(`${docker} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
-  return r.stdout;
-}
-
 /** `uid:gid mode type` of a path inside an image (busybox stat). */
 const statIn = (image: string, p: string) =>
   run(['run', '--rm', '--network', 'none', image, 'stat', '-c', '%u:%g %a %F', p]).trim();
@@ -124,19 +87,7 @@ for (const backend of BACKENDS) {
     t.teardown(() => {
       spawnSync(docker, ['rmi', '--force', ...images], { encoding: 'utf8' });
     });
-    const build = (image: string, dockerfile: string) => {
-      fs.writeFileSync(path.join(w.repo, 'Dockerfile.facts'), dockerfile);
-      const r = spawnSync(
-        docker,
-        ['build', '-q', '--no-cache', '--network', 'none', '-t', image, '-f', 'Dockerfile.facts', '.'],
-        {
-          cwd: w.repo,
-          encoding: 'utf8',
-          env: { ...process.env, DOCKER_BUILDKIT: backend === 'buildkit' ? '1' : '0' },
-        },
-      );
-      if (r.status !== 0) throw new Error(`build ${image}: ${r.stderr}`);
-    };
+    const build = factsBuilder(w.repo, backend);
     build(
       images[0]!,
       `FROM ${BASE}\nRUN printf 'tool\\n' > /tool && chmod 700 /tool && chown 1000:1000 /tool && ln -s /tool /link\n`,
