@@ -3,6 +3,7 @@
  * replayed and the migrated Dockerfile (buildBoth), or, with nothing to migrate, the directory's own
  * Dockerfile and restage's output for it (buildSame); and the base images each side needs first.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Analysis } from '../model/analysis.js';
@@ -15,6 +16,7 @@ import type { Engine } from './engine/engine.js';
 import type { Migration } from '../migrate.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { buildImage, replayLegacy, scriptBuildArgs, type BuildSettings } from './replay.js';
+import { excludedName } from './placement.js';
 import { mapImage, rewriteImages, ScratchTree } from './scratch.js';
 import type { VerifyOptions } from './options.js';
 
@@ -129,10 +131,12 @@ export async function buildBoth(
 
   const newTree = ScratchTree.copy(area, settings.session.scratch('migrated'));
   const text = options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : dockerfile;
-  const target = newTree.writable(newTree.map(runtime.dockerfile), 'write the migrated Dockerfile');
-  fs.writeFileSync(
-    target,
-    rewriteImages(text, (image) => mapImage(image, settings.imageMap)),
+  const target = placeMigrated(
+    newTree,
+    newTree.writable(newTree.map(runtime.dockerfile), 'write the migrated Dockerfile'),
+    newTree.map(options.dockerfile ? runtime.context : plan.context),
+    text,
+    settings,
   );
   const buildArgs: Record<string, string> = {};
   for (const b of analysis.flow.events) if (b.kind === 'build') Object.assign(buildArgs, scriptBuildArgs(b, {}));
@@ -181,6 +185,46 @@ export async function buildSame(
   const legacy = await side('legacy', null);
   const migrated = await side('migrated', options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : null);
   return { legacy, migrated };
+}
+
+/**
+ * Writes the migrated Dockerfile `text` to `file` in the scratch tree as restage emits it (what
+ * `migrate --write` leaves in the build context, which a `COPY .` takes), and returns the file
+ * the build is given: `file` itself when the image map changes nothing, else the image-mapped
+ * text placed as placement.ts says (inside `context` under a name its `.dockerignore` excludes,
+ * else in a scratch directory outside it, a `<Dockerfile>.dockerignore` beside `file` copied
+ * beside it), so verify's own rewriting never enters the image.
+ */
+export function placeMigrated(
+  tree: ScratchTree,
+  file: string,
+  context: string,
+  text: string,
+  settings: Pick<BuildSettings, 'imageMap' | 'session'>,
+): string {
+  fs.writeFileSync(file, text);
+  const mapped = rewriteImages(text, (image) => mapImage(image, settings.imageMap));
+  if (mapped === text) return file;
+  const read = (f: string) => {
+    try {
+      return fs.readFileSync(f, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const ownIgnore = read(`${file}.dockerignore`);
+  const tag = createHash('sha256').update(mapped).digest('hex').slice(0, 16);
+  const inside = excludedName(read(path.join(context, '.dockerignore')), ownIgnore !== null, tag);
+  if (inside !== null) {
+    const target = tree.writable(path.join(context, inside), 'write the image-mapped migrated Dockerfile');
+    fs.writeFileSync(target, mapped);
+    return target;
+  }
+  const dir = settings.session.scratch('migrated-dockerfile');
+  const target = path.join(dir, path.basename(file));
+  fs.writeFileSync(target, mapped);
+  if (ownIgnore !== null) fs.writeFileSync(`${target}.dockerignore`, ownIgnore);
+  return target;
 }
 
 /** Every host path the flow names: what the scratch area must hold of the repository. */
