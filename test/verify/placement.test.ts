@@ -19,7 +19,11 @@ test('a name an exception after it brings back is not taken', (t) => {
 test('outside the context: no .dockerignore, one that excludes itself, a <Dockerfile>.dockerignore, no usable pattern', (t) => {
   t.is(excludedName(null, false, TAG), null, 'the classic client then makes one that excludes itself');
   t.is(excludedName('*.md\n.dockerignore\n', false, TAG), null, 'the classic daemon drops it from the context');
-  t.is(excludedName('*.md\n', true, TAG), null, 'BuildKit reads <Dockerfile>.dockerignore only beside the file it is given');
+  t.is(
+    excludedName('*.md\n', true, TAG),
+    null,
+    'BuildKit reads <Dockerfile>.dockerignore only beside the file it is given',
+  );
   t.is(excludedName('build.sh\nsecret\n', false, TAG), null, 'a literal name could be the user’s');
   t.is(excludedName('docs/*.md\n[ab]*\n', false, TAG), null, 'below a directory, or a class');
   t.is(excludedName('# comment\n\n', false, TAG), null);
