@@ -3,7 +3,6 @@
  * replayed and the migrated Dockerfile (buildBoth), or, with nothing to migrate, the directory's own
  * Dockerfile and restage's output for it (buildSame); and the base images each side needs first.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Analysis } from '../model/analysis.js';
@@ -16,8 +15,7 @@ import type { Engine } from './engine/engine.js';
 import type { Migration } from '../migrate.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { buildImage, replayLegacy, scriptBuildArgs, type BuildSettings } from './replay.js';
-import { excludedName } from './placement.js';
-import { mapImage, rewriteImages, ScratchTree } from './scratch.js';
+import { mapImage, placeRewritten, rewriteImages, ScratchTree } from './scratch.js';
 import type { VerifyOptions } from './options.js';
 
 /** Every image either side needs before it builds anything (see bases.ts). */
@@ -190,10 +188,7 @@ export async function buildSame(
 /**
  * Writes the migrated Dockerfile `text` to `file` in the scratch tree as restage emits it (what
  * `migrate --write` leaves in the build context, which a `COPY .` takes), and returns the file
- * the build is given: `file` itself when the image map changes nothing, else the image-mapped
- * text placed as placement.ts says (inside `context` under a name its `.dockerignore` excludes,
- * else in a scratch directory outside it, a `<Dockerfile>.dockerignore` beside `file` copied
- * beside it), so verify's own rewriting never enters the image.
+ * the build is given: the image-mapped text placed by placeRewritten.
  */
 export function placeMigrated(
   tree: ScratchTree,
@@ -204,27 +199,7 @@ export function placeMigrated(
 ): string {
   fs.writeFileSync(file, text);
   const mapped = rewriteImages(text, (image) => mapImage(image, settings.imageMap));
-  if (mapped === text) return file;
-  const read = (f: string) => {
-    try {
-      return fs.readFileSync(f, 'utf8');
-    } catch {
-      return null;
-    }
-  };
-  const ownIgnore = read(`${file}.dockerignore`);
-  const tag = createHash('sha256').update(mapped).digest('hex').slice(0, 16);
-  const inside = excludedName(read(path.join(context, '.dockerignore')), ownIgnore !== null, tag);
-  if (inside !== null) {
-    const target = tree.writable(path.join(context, inside), 'write the image-mapped migrated Dockerfile');
-    fs.writeFileSync(target, mapped);
-    return target;
-  }
-  const dir = settings.session.scratch('migrated-dockerfile');
-  const target = path.join(dir, path.basename(file));
-  fs.writeFileSync(target, mapped);
-  if (ownIgnore !== null) fs.writeFileSync(`${target}.dockerignore`, ownIgnore);
-  return target;
+  return placeRewritten(tree, file, context, mapped, settings.session);
 }
 
 /** Every host path the flow names: what the scratch area must hold of the repository. */

@@ -9,7 +9,7 @@
  * - restage verify --legacy=run of golden copy-dot-with-artifact: the only difference left is the
  *   runtime Dockerfile itself, explained (the legacy .dockerignore is the user's, the migrated
  *   image holds the Dockerfile restage emits, not verify's image-mapped one); with `Dockerfile` in
- *   the .dockerignore the two images are equivalent.
+ *   the .dockerignore the two images are equivalent. The replay (--legacy=replay) gives the same.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -74,7 +74,7 @@ for (const backend of BACKENDS) {
     t.is(inImage(`${tag}:inside`, 'ls -A /c'), '.dockerignore\na.txt\n');
   });
 
-  const verifyCase = (t: Parameters<Parameters<typeof e2e>[1]>[0], ignore: string | null) => {
+  const verifyCase = (t: Parameters<Parameters<typeof e2e>[1]>[0], ignore: string | null, legacy = 'run') => {
     const dir = path.join(scratch(t, 'case'), 'input');
     fs.cpSync(caseInput('copy-dot-with-artifact'), dir, { recursive: true });
     if (ignore !== null) fs.writeFileSync(path.join(dir, '.dockerignore'), ignore);
@@ -82,7 +82,7 @@ for (const backend of BACKENDS) {
     const r = verifyJson([
       dir,
       '--legacy',
-      'run',
+      legacy,
       '--backend',
       backend,
       '--image-map',
@@ -93,18 +93,22 @@ for (const backend of BACKENDS) {
     return r;
   };
 
-  e2e(`copy-dot-with-artifact: only the runtime Dockerfile differs, and verify says why (${backend})`, async (t) => {
-    const { code, json } = verifyCase(t, null);
-    const detail = json.differences.map((d) => d.message).join('\n') + (json.failure?.message ?? '');
-    t.is(json.status, 'different', detail);
-    t.is(code, 1);
-    t.is(json.differences.length, 1, detail);
-    const [d] = json.differences;
-    t.is(d!.aspect, 'files');
-    t.regex(d!.message, /^\/srv\/app\/Dockerfile: 343 bytes in the migrated image, 98 in the legacy one: /);
-    t.regex(d!.message, /holds its runtime Dockerfile itself/);
-    t.regex(d!.message, /Add `Dockerfile` to the context's \.dockerignore/);
-  });
+  for (const legacy of ['run', 'replay'])
+    e2e(
+      `copy-dot-with-artifact: only the runtime Dockerfile differs, and verify says why (${backend}, --legacy=${legacy})`,
+      async (t) => {
+        const { code, json } = verifyCase(t, null, legacy);
+        const detail = json.differences.map((d) => d.message).join('\n') + (json.failure?.message ?? '');
+        t.is(json.status, 'different', detail);
+        t.is(code, 1);
+        t.is(json.differences.length, 1, detail);
+        const [d] = json.differences;
+        t.is(d!.aspect, 'files');
+        t.regex(d!.message, /^\/srv\/app\/Dockerfile: 343 bytes in the migrated image, 98 in the legacy one: /);
+        t.regex(d!.message, /holds its runtime Dockerfile itself/);
+        t.regex(d!.message, /Add `Dockerfile` to the context's \.dockerignore/);
+      },
+    );
 
   e2e(`copy-dot-with-artifact with Dockerfile in .dockerignore: equivalent (${backend})`, async (t) => {
     const { code, json } = verifyCase(t, `${IGNORE}Dockerfile\n`);
