@@ -23,7 +23,7 @@ import type { Backend, Engine } from './engine/engine.js';
 import { EngineError } from './engine/engine.js';
 import { EngineFailure, LegacyNotReproduced } from './failure.js';
 import type { Progress } from './progress.js';
-import { mapImage, rewriteImages, type ImageMap, type ScratchTree } from './scratch.js';
+import { mapImage, placeRewritten, rewriteImages, type ImageMap, type ScratchTree } from './scratch.js';
 import type { Session } from './session.js';
 
 /** SGR colour sequences (ESC [ … m) in a build log tail. */
@@ -137,8 +137,15 @@ export async function replayLegacy(
       case 'build': {
         if (!needed.has(event)) break;
         const tag = session.image(event === runtime ? 'legacy' : 'legacy-builder');
-        const dockerfile = tree.writable(tree.map(event.dockerfile), 'rewrite the Dockerfile');
-        fs.writeFileSync(dockerfile, rewriteImages(fs.readFileSync(dockerfile, 'utf8'), resolveImage));
+        const original = tree.writable(tree.map(event.dockerfile), 'rewrite the Dockerfile');
+        // The context keeps the user's Dockerfile; the build reads the rewritten one from where it enters no image.
+        const dockerfile = placeRewritten(
+          tree,
+          original,
+          tree.map(event.context),
+          rewriteImages(fs.readFileSync(original, 'utf8'), resolveImage),
+          session,
+        );
         buildSeconds += await buildImage(
           settings,
           `legacy: ${settings.engine.kind} ${event.invocation.verb.join(' ')} ${event.tags[0] ?? ''}`.trim(),

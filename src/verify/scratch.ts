@@ -11,6 +11,7 @@
  * builds, on both sides alike, for air-gapped machines and mirrors. A key with a tag matches that
  * exact image; a key without one matches the repository with any tag.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { imageKey, namesVersion, repositoryKey } from '../shared/image-ref.js';
@@ -19,6 +20,8 @@ import { applyEdits } from '../emit/dockerfile.js';
 import type { TextEdit } from '../model/plan.js';
 import type { ParsedDockerfile, TextSpan } from '../model/dockerfile.js';
 import { isWithin } from '../shared/paths.js';
+import { excludedName } from './placement.js';
+import type { Session } from './session.js';
 
 /** A write the replay was about to make outside its scratch root: a bug in restage, never done. */
 export class ConfinementError extends Error {
@@ -170,4 +173,40 @@ export function imageReferences(dockerfile: ParsedDockerfile): ImageReference[] 
     }
   }
   return refs;
+}
+
+/**
+ * The file a build of `context` is given for `rewritten`, verify's rewriting of the Dockerfile
+ * `file` in the scratch tree, which keeps its own text: `file` itself when nothing changed, else
+ * the rewritten text placed as placement.ts says (inside `context` under a name its
+ * `.dockerignore` excludes, else in a scratch directory outside it, a `<Dockerfile>.dockerignore`
+ * beside `file` copied beside it), so verify's own rewriting never enters the image.
+ */
+export function placeRewritten(
+  tree: ScratchTree,
+  file: string,
+  context: string,
+  rewritten: string,
+  session: Pick<Session, 'scratch'>,
+): string {
+  const read = (f: string) => {
+    try {
+      return fs.readFileSync(f, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  if (read(file) === rewritten) return file;
+  const ownIgnore = read(`${file}.dockerignore`);
+  const tag = createHash('sha256').update(file).update('\0').update(rewritten).digest('hex').slice(0, 16);
+  const inside = excludedName(read(path.join(context, '.dockerignore')), ownIgnore !== null, tag);
+  if (inside !== null) {
+    const target = tree.writable(path.join(context, inside), 'write the rewritten Dockerfile');
+    fs.writeFileSync(target, rewritten);
+    return target;
+  }
+  const target = path.join(session.scratch('dockerfile'), path.basename(file));
+  fs.writeFileSync(target, rewritten);
+  if (ownIgnore !== null) fs.writeFileSync(`${target}.dockerignore`, ownIgnore);
+  return target;
 }

@@ -15,7 +15,7 @@ import type { Engine } from './engine/engine.js';
 import type { Migration } from '../migrate.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { buildImage, replayLegacy, scriptBuildArgs, type BuildSettings } from './replay.js';
-import { mapImage, rewriteImages, ScratchTree } from './scratch.js';
+import { mapImage, placeRewritten, rewriteImages, ScratchTree } from './scratch.js';
 import type { VerifyOptions } from './options.js';
 
 /** Every image either side needs before it builds anything (see bases.ts). */
@@ -129,10 +129,12 @@ export async function buildBoth(
 
   const newTree = ScratchTree.copy(area, settings.session.scratch('migrated'));
   const text = options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : dockerfile;
-  const target = newTree.writable(newTree.map(runtime.dockerfile), 'write the migrated Dockerfile');
-  fs.writeFileSync(
-    target,
-    rewriteImages(text, (image) => mapImage(image, settings.imageMap)),
+  const target = placeMigrated(
+    newTree,
+    newTree.writable(newTree.map(runtime.dockerfile), 'write the migrated Dockerfile'),
+    newTree.map(options.dockerfile ? runtime.context : plan.context),
+    text,
+    settings,
   );
   const buildArgs: Record<string, string> = {};
   for (const b of analysis.flow.events) if (b.kind === 'build') Object.assign(buildArgs, scriptBuildArgs(b, {}));
@@ -183,6 +185,23 @@ export async function buildSame(
   const legacy = await side('legacy', null);
   const migrated = await side('migrated', options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : null);
   return { legacy, migrated };
+}
+
+/**
+ * Writes the migrated Dockerfile `text` to `file` in the scratch tree as restage emits it (what
+ * `migrate --write` leaves in the build context, which a `COPY .` takes), and returns the file
+ * the build is given: the image-mapped text placed by placeRewritten.
+ */
+export function placeMigrated(
+  tree: ScratchTree,
+  file: string,
+  context: string,
+  text: string,
+  settings: Pick<BuildSettings, 'imageMap' | 'session'>,
+): string {
+  fs.writeFileSync(file, text);
+  const mapped = rewriteImages(text, (image) => mapImage(image, settings.imageMap));
+  return placeRewritten(tree, file, context, mapped, settings.session);
 }
 
 /** Every host path the flow names: what the scratch area must hold of the repository. */

@@ -5,7 +5,8 @@
  * whatever happens.
  */
 import fs from 'node:fs';
-import { analyzeDirectory } from '../migrate.js';
+import path from 'node:path';
+import { analyzeDirectory, type Migration } from '../migrate.js';
 import { diagnostic, hasErrors, type Diagnostic } from '../model/diagnostic.js';
 import { EngineError, SpawnError, type Backend } from './engine/engine.js';
 import { compareImages } from './differs/index.js';
@@ -20,6 +21,7 @@ import type { VerifyResult } from './result.js';
 import { scratchArea } from './scratch.js';
 import { buildBoth, checkBases, buildSame, flowPaths, type Sides } from './sides.js';
 import { Session } from './session.js';
+import { explainSelfCopy, type ReplacedDockerfile } from './self-copy.js';
 import type { VerifyOptions } from './options.js';
 
 export async function verify(dir: string, options: VerifyOptions): Promise<VerifyResult> {
@@ -180,10 +182,17 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     const migratedFacts = await options.progress.step('migrated: read the image', () =>
       gatherFacts(engine, session, sides.migrated, { ...factOptions, fold: legacyFacts.manifest }),
     );
-    const comparison = compareImages(legacyFacts, migratedFacts, {
+    const compared = compareImages(legacyFacts, migratedFacts, {
       strictMtime: options.strictMtime,
       ignore: options.ignore,
     });
+    const replaced = replacedDockerfile(migration, mode.kind === 'run' ? mode.migrated : result.dockerfile, options);
+    const comparison = replaced
+      ? {
+          ...compared,
+          differences: explainSelfCopy(compared.differences, legacyFacts.manifest, migratedFacts.manifest, replaced),
+        }
+      : compared;
     const total = (performance.now() - started) / 1000;
     const builds = sides.legacy.buildSeconds + sides.migrated.buildSeconds;
     const run = legacyFacts.runSeconds + migratedFacts.runSeconds;
@@ -284,4 +293,24 @@ export function defaultBackend(version: string): Backend {
   if (env === '0') return 'classic';
   const major = Number(/^(\d+)/.exec(version)?.[1] ?? '0');
   return major >= 23 ? 'buildkit' : 'classic';
+}
+
+/**
+ * The runtime Dockerfile the migration replaces in its own build context, when both sides build
+ * it there (not with --dockerfile, nor without analysis): what self-copy.ts recognises in the images.
+ */
+function replacedDockerfile(
+  migration: Migration,
+  migrated: string | null | undefined,
+  options: VerifyOptions,
+): ReplacedDockerfile | null {
+  const runtime = migration.analysis?.runtime;
+  if (!runtime || !migration.plan || options.dockerfile || migrated === null || migrated === undefined) return null;
+  const inContext = path.relative(runtime.context, runtime.dockerfile);
+  if (inContext.startsWith('..') || path.isAbsolute(inContext)) return null;
+  try {
+    return { inContext, legacy: fs.readFileSync(runtime.dockerfile, 'utf8'), migrated };
+  } catch {
+    return null;
+  }
 }

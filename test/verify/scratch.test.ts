@@ -38,7 +38,7 @@ import path from 'node:path';
 import { analyzeDirectory } from '../../src/migrate.js';
 import { replayRefusals } from '../../src/verify/refusals.js';
 import { flowPaths } from '../../src/verify/sides.js';
-import { ConfinementError, repositoryOf, scratchArea, ScratchTree } from '../../src/verify/scratch.js';
+import { ConfinementError, placeRewritten, repositoryOf, scratchArea, ScratchTree } from '../../src/verify/scratch.js';
 
 const BUILDER = 'FROM busybox:latest\nWORKDIR /src\nRUN echo hi > app\n';
 function repo(t: { teardown: (f: () => void) => void }, files: Record<string, string>): string {
@@ -240,4 +240,27 @@ test('a docker cp from a container the script ran (RS320) is refused before anyt
     'build.sh': script(`docker build -t b:1 -f Dockerfile.build .\n${EXTRACT}\ndocker build -t r:1 .`),
   });
   t.deepEqual(refusals(created).refused, []);
+});
+
+test('placeRewritten: the tree keeps the user’s Dockerfile; the rewritten one goes where .dockerignore excludes it, else outside', (t) => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-place-'));
+  t.teardown(() => fs.rmSync(base, { recursive: true, force: true }));
+  const area = path.join(base, 'repo');
+  fs.mkdirSync(area);
+  fs.writeFileSync(path.join(area, 'Dockerfile'), 'FROM busybox\nCOPY . /c\n');
+  fs.writeFileSync(path.join(area, '.dockerignore'), '*.md\n');
+  const tree = ScratchTree.copy(area, path.join(base, 'side'));
+  const file = tree.map(path.join(area, 'Dockerfile'));
+  const context = tree.map(area);
+  const session = { scratch: () => fs.mkdtempSync(path.join(base, 'outside-')) };
+  t.is(placeRewritten(tree, file, context, 'FROM busybox\nCOPY . /c\n', session), file, 'nothing rewritten');
+  const inside = placeRewritten(tree, file, context, 'FROM testbase/busybox\nCOPY . /c\n', session);
+  t.regex(path.relative(context, inside), /^restage-[0-9a-f]{16}\.md$/);
+  t.is(fs.readFileSync(inside, 'utf8'), 'FROM testbase/busybox\nCOPY . /c\n');
+  t.is(fs.readFileSync(file, 'utf8'), 'FROM busybox\nCOPY . /c\n');
+  fs.writeFileSync(path.join(context, '.dockerignore'), '*.md\n.dockerignore\n');
+  const outside = placeRewritten(tree, file, context, 'FROM testbase/busybox\nCOPY . /c\n', session);
+  t.false(outside.startsWith(context));
+  t.is(path.basename(outside), 'Dockerfile');
+  t.is(fs.readFileSync(outside, 'utf8'), 'FROM testbase/busybox\nCOPY . /c\n');
 });

@@ -11,8 +11,8 @@ import type { Migration } from '../../migrate.js';
 import { LegacyRunFailed } from '../failure.js';
 import type { VerifyOptions } from '../options.js';
 import { buildImage, scriptBuildArgs, type BuildSettings } from '../replay.js';
-import { mapImage, repositoryOf, rewriteImages, scratchArea, ScratchTree } from '../scratch.js';
-import type { Sides } from '../sides.js';
+import { repositoryOf, scratchArea, ScratchTree } from '../scratch.js';
+import { placeMigrated, type Sides } from '../sides.js';
 import { legacyImage, runLegacyPipeline, type LegacyRun } from './run.js';
 
 /** The first executable called `name` on PATH, or null. */
@@ -136,10 +136,7 @@ export async function runBoth(
     runtimeFile && !options.dockerfile ? tree.map(runtimeFile) : path.join(tree.root, 'Dockerfile.migrated'),
     'write the migrated Dockerfile',
   );
-  fs.writeFileSync(
-    target,
-    rewriteImages(migrated, (i) => mapImage(i, settings.imageMap)),
-  );
+  const dockerfile = placeMigrated(tree, target, tree.map(context), migrated, settings);
   const buildArgs: Record<string, string> = {};
   for (const b of analysis?.flow.events ?? []) if (b.kind === 'build') Object.assign(buildArgs, scriptBuildArgs(b, {}));
   // A builder's argument renamed by the migration (RS353) keeps that build's value.
@@ -147,7 +144,7 @@ export async function runBoth(
   const tag = settings.session.image('migrated');
   const seconds = await buildImage(settings, 'migrated: docker build', {
     context: tree.map(context),
-    dockerfile: target,
+    dockerfile,
     tag,
     buildArgs: { ...buildArgs, ...settings.buildArgs },
     ...(analysis?.runtime ? { verb: analysis.runtime.invocation.verb } : {}),

@@ -187,7 +187,7 @@ function dockerfile(
         path.posix.resolve(cwd, context, n),
       );
   const found = candidates.find((c) => call.io.readFile(c) !== null);
-  const placed = found === undefined ? null : placeDockerfile(call, found, rewrite);
+  const placed = found === undefined ? null : placeDockerfile(call, found, rewrite, path.posix.resolve(cwd, context));
   if (placed === null) return;
   if (file?.value) call.setValue(file, placed);
   else call.add(`--file=${placed}`);

@@ -30,6 +30,8 @@ export class Call {
   private readonly containers: Record<string, string>;
   readonly notes: string[] = [];
   readonly files: { path: string; text: string }[] = [];
+  /** Files among `files` to remove once the call is done (a rewritten Dockerfile inside the repository copy). */
+  readonly temporary: string[] = [];
   stdin: string | undefined;
 
   /** `head`: the global options kept and the verb words as written; `verb`: the verb as messages name it. */
@@ -146,6 +148,7 @@ export class Call {
       argv: [...this.head, ...this.added, ...rest],
       state: { images: this.images, containers: this.containers, ids: this.state.ids },
       files: this.files,
+      ...(this.temporary.length > 0 ? { temporary: this.temporary } : {}),
       ...(this.stdin === undefined ? {} : { stdin: this.stdin }),
       capturesId,
       notes: this.notes,

@@ -187,6 +187,7 @@ export class Calls {
         this.trace({ ...base, ran: ran!, outcome: 'run', notes: decision.notes, ...(image ? { image } : {}) });
       }
     }
+    if (decision?.kind === 'run') for (const f of decision.temporary ?? []) fs.rmSync(f, { force: true });
     fs.rmSync(dir, { recursive: true, force: true });
   }
 

@@ -7,10 +7,10 @@
  * behind a variable are not image-mapped, as the restage side maps literal references only. So is
  * `COPY --from=$X` under podman, whose builder expands the stage's ARGs there; docker's does not
  * (the build fails, as it would outside verify), nor does either in `RUN --mount=from=`, which
- * stay as written. The rewritten file goes
- * to the scratch directory, never into the repository copy, where it would enter the build
- * context; a `<Dockerfile>.dockerignore` beside the original is copied beside it, as BuildKit
- * looks for it next to the Dockerfile it is given.
+ * stay as written. The rewritten file goes where the build context stays exactly the user's
+ * (src/verify/placement.ts): into the context under a name its `.dockerignore` already
+ * excludes, else to the scratch directory, with a `<Dockerfile>.dockerignore` beside the
+ * original copied beside it, as BuildKit looks for it next to the Dockerfile it is given.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { applyEdits } from '../../../emit/dockerfile.js';
 import type { TextEdit } from '../../../model/plan.js';
 import type { ParsedDockerfile } from '../../../model/dockerfile.js';
 import { parseDockerfile } from '../../../parse/dockerfile.js';
+import { excludedName } from '../../placement.js';
 import { imageReferences } from '../../scratch.js';
 import { expandWord, globalScope, stageScope, type BuildArgs } from './args.js';
 import type { Call } from './call.js';
@@ -99,20 +100,41 @@ export function mayRewrite(call: Call): boolean {
 }
 
 /**
- * Rewrites the Dockerfile at `file` (as the script sees it) through `rewrite` into the scratch
- * directory; returns the new path, or null when nothing changes or the file cannot be read (the
- * engine then reports it).
+ * Rewrites the Dockerfile at `file` (as the script sees it) through `rewrite`, for a build of the
+ * directory `context`, to where placement.ts says the build context stays the user's: into the
+ * context under a name its `.dockerignore` excludes (recorded in `call.temporary`, removed once
+ * the call is done), else into the scratch directory. Returns the new path, or null when nothing
+ * changes or the file cannot be read (the engine then reports it).
  */
-export function placeDockerfile(call: Call, file: string, rewrite: (text: string) => string): string | null {
+export function placeDockerfile(
+  call: Call,
+  file: string,
+  rewrite: (text: string) => string,
+  context: string,
+): string | null {
   const text = call.io.readFile(file);
   if (text === null) return null;
   const rewritten = rewrite(text);
   if (rewritten === text) return null;
-  // Content-addressed: a script running builds in parallel never overwrites another's file.
-  const digest = createHash('sha256').update(file).update('\0').update(rewritten).digest('hex').slice(0, 16);
+  // Content-addressed, and per call: builds side by side never overwrite or remove another's file.
+  const digest = createHash('sha256')
+    .update(file)
+    .update('\0')
+    .update(rewritten)
+    .update('\0')
+    .update(call.ctx.iidfile ?? '')
+    .digest('hex')
+    .slice(0, 16);
+  const ignore = call.io.readFile(`${file}.dockerignore`);
+  const inside = excludedName(call.io.readFile(path.posix.join(context, '.dockerignore')), ignore !== null, digest);
+  if (inside !== null) {
+    const target = path.posix.join(context, inside);
+    call.files.push({ path: target, text: rewritten });
+    call.temporary.push(target);
+    return target;
+  }
   const target = path.posix.join(call.ctx.scratchDir, 'dockerfiles', digest, path.posix.basename(file));
   call.files.push({ path: target, text: rewritten });
-  const ignore = call.io.readFile(`${file}.dockerignore`);
   if (ignore !== null) call.files.push({ path: `${target}.dockerignore`, text: ignore });
   return target;
 }

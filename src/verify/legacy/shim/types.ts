@@ -43,6 +43,8 @@ export type ShimDecision =
       readonly state: ShimState;
       /** To write before running (rewritten Dockerfiles and their .dockerignore). */
       readonly files: readonly { path: string; text: string }[];
+      /** Of `files`, those removed once the call is done: they lie in the repository copy, where the script could see them. */
+      readonly temporary?: readonly string[];
       /** Set when the call read standard input (`build -f -`, `build -`): what to feed the real client instead. */
       readonly stdin?: string;
       /** create / run -d: the caller records the printed id into state.ids. */

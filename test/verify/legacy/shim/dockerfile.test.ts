@@ -164,6 +164,38 @@ test('-f is relative to the working directory; the default Dockerfile is in the 
   t.true(implicit.argv.includes(`--file=${implicit.files[0]!.path}`));
 });
 
+test('a context whose .dockerignore does not exclude itself gets the rewritten file inside it, under a name that .dockerignore excludes, removed after the call', (t) => {
+  const d = run(
+    decide(['build', '-t', 'app', '.'], {
+      state: BUILT,
+      files: { ...files, '/home/u/proj/.dockerignore': '*.md\nbuild.sh\n' },
+    }),
+  );
+  t.is(d.files.length, 1, 'no copy of .dockerignore: the context has its own');
+  t.regex(d.files[0]!.path, /^\/home\/u\/proj\/restage-[0-9a-f]{16}\.md$/);
+  t.is(d.files[0]!.text, `FROM ${BUILDER}\nCOPY . /src\n`);
+  t.deepEqual(d.temporary, [d.files[0]!.path]);
+  t.true(d.argv.includes(`--file=${d.files[0]!.path}`));
+});
+
+test('a .dockerignore that excludes itself, or a <Dockerfile>.dockerignore, keeps the rewritten file outside the context', (t) => {
+  const self = run(
+    decide(['build', '-t', 'app', '.'], {
+      state: BUILT,
+      files: { ...files, '/home/u/proj/.dockerignore': '*.md\n.dockerignore\n' },
+    }),
+  );
+  t.regex(self.files[0]!.path, /^\/var\/tmp\/restage\/shim\/dockerfiles\//);
+  t.is(self.temporary, undefined);
+  const own = run(
+    decide(['build', '-f', 'ci/Dockerfile.final', '.'], {
+      state: BUILT,
+      files: { ...files, '/home/u/proj/.dockerignore': '*.md\n' },
+    }),
+  );
+  t.regex(own.files[0]!.path, /^\/var\/tmp\/restage\/shim\/dockerfiles\//);
+});
+
 test('podman reads Containerfile first', (t) => {
   const d = run(decide(['build', 'pod'], { state: BUILT, files, ctx: { client: 'podman' } }));
   t.is(d.files[0]!.text, `FROM ${BUILDER}\n`);
