@@ -137,21 +137,37 @@ export function planModes(
     );
   }
   if (byKey.size === 0) return { sourceOf: (c) => sourceOf(c).source, stages: [], edits: [], before: 0 };
-  const firstStage = Math.min(...[...keyOf.keys()].map((u) => u.instruction.stage));
-  const at = runtimeFile.stages[firstStage]!.from.start;
-  const groups = [...byKey.values()];
   return {
     sourceOf: (c) => {
       const key = keyOf.get(c);
       return key ? { ...sourceOf(c).source, ref: byKey.get(key)!.name } : sourceOf(c).source;
     },
-    stages: groups.map((g) => ({
-      name: g.name,
-      from: g.base.source.ref,
-      source: runtimeFile.file,
-      role: 'other' as const,
-    })),
+    ...insertStages(runtimeFile, [...keyOf.keys()], [...byKey.values()]),
+  };
+}
+
+/** An intermediate stage of the plan: its name, where it starts FROM, its Dockerfile lines. */
+export interface StageText {
+  readonly name: string;
+  readonly base: ModeSource;
+  readonly lines: readonly string[];
+}
+
+/**
+ * Intermediate stages written into `file` before its first stage that copies from one (`users`
+ * are the consumptions that do), one blank line apart: the planned stages, the edit, and the index
+ * of the stage they go before.
+ */
+export function insertStages(
+  file: ParsedDockerfile,
+  users: readonly Consumption[],
+  groups: readonly StageText[],
+): { stages: PlannedStage[]; edits: TextEdit[]; before: number } {
+  const before = Math.min(...users.map((u) => u.instruction.stage));
+  const at = file.stages[before]!.from.start;
+  return {
+    stages: groups.map((g) => ({ name: g.name, from: g.base.source.ref, source: file.file, role: 'other' as const })),
     edits: [{ start: at, end: at, text: `${groups.map((g) => g.lines.join('\n')).join('\n\n')}\n\n` }],
-    before: firstStage,
+    before,
   };
 }

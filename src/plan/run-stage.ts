@@ -24,7 +24,7 @@ import type { Consumption, ContainerRun } from '../model/analysis.js';
 import type { PlannedStage, TextEdit } from '../model/plan.js';
 import { isWithin } from '../shared/paths.js';
 import { matchCase } from './copies.js';
-import type { ModeSource } from './modes.js';
+import { insertStages, type ModeSource } from './modes.js';
 import type { StageNames } from './names.js';
 
 export interface RunStagePlan {
@@ -144,9 +144,6 @@ export function planRunStages(
     keyOf.set(u, key);
   }
   if (byKey.size === 0) return { sourceOf, stages: [], edits: [], before: 0 };
-  const firstStage = Math.min(...[...keyOf.keys()].map((u) => u.instruction.stage));
-  const at = runtimeFile.stages[firstStage]!.from.start;
-  const groups = [...byKey.values()];
   return {
     sourceOf: (c) => {
       const key = keyOf.get(c);
@@ -154,13 +151,6 @@ export function planRunStages(
       const g = byKey.get(key)!;
       return { ...g.base, source: { ...g.base.source, ref: g.name }, stageName: g.name };
     },
-    stages: groups.map((g) => ({
-      name: g.name,
-      from: g.base.source.ref,
-      source: runtimeFile.file,
-      role: 'other' as const,
-    })),
-    edits: [{ start: at, end: at, text: `${groups.map((g) => g.lines.join('\n')).join('\n\n')}\n\n` }],
-    before: firstStage,
+    ...insertStages(runtimeFile, [...keyOf.keys()], [...byKey.values()]),
   };
 }
