@@ -143,7 +143,7 @@ export async function replayLegacy(
           tree,
           original,
           tree.map(event.context),
-          rewriteImages(fs.readFileSync(original, 'utf8'), resolveImage),
+          rewriteImages(fs.readFileSync(original, 'utf8'), resolveImage, scriptBuildArgs(event, settings.buildArgs)),
           session,
         );
         buildSeconds += await buildImage(

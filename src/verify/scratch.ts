@@ -21,6 +21,7 @@ import type { TextEdit } from '../model/plan.js';
 import type { ParsedDockerfile, TextSpan } from '../model/dockerfile.js';
 import { isWithin } from '../shared/paths.js';
 import { excludedName } from './placement.js';
+import { expandWord, globalScope } from './arg-scope.js';
 import type { Session } from './session.js';
 
 /** A write the replay was about to make outside its scratch root: a bug in restage, never done. */
@@ -140,13 +141,29 @@ export function mapImage(image: string, map: ImageMap): string {
 /**
  * Rewrites a Dockerfile's FROM images and `COPY --from=<image>` references through `resolve`
  * (which returns the reference unchanged when it has nothing to say). Stage names are left alone.
+ * A FROM written with variables (`FROM golang:${GO_VERSION}`) is resolved by its value under the
+ * build's `buildArgs` (arg-scope.ts) when given and knowable — the same value the legacy run's shim
+ * gives it, so both sides of a verify map a base behind a build argument alike — and stays as
+ * written otherwise.
  */
-export function rewriteImages(text: string, resolve: (image: string) => string): string {
+export function rewriteImages(
+  text: string,
+  resolve: (image: string) => string,
+  buildArgs?: Readonly<Record<string, string>>,
+): string {
+  const dockerfile = parseDockerfile('Dockerfile', text).dockerfile;
+  const stages = new Set(dockerfile.stages.map((s) => s.name).filter((n): n is string => n !== null));
+  const global = buildArgs && globalScope(dockerfile, new Map(Object.entries(buildArgs)));
   const edits: TextEdit[] = [];
-  for (const ref of imageReferences(parseDockerfile('Dockerfile', text).dockerfile)) {
-    const to = resolve(ref.image);
-    if (to !== ref.image)
-      edits.push({ start: ref.span.start, end: ref.span.end, text: ref.flag ? `--from=${to}` : to });
+  for (const ref of imageReferences(dockerfile)) {
+    const written = ref.image.includes('$')
+      ? !ref.flag && global
+        ? expandWord(ref.image, global, dockerfile.escapeChar)
+        : null
+      : ref.image;
+    if (written === null || stages.has(written.toLowerCase())) continue;
+    const to = resolve(written);
+    if (to !== written) edits.push({ start: ref.span.start, end: ref.span.end, text: ref.flag ? `--from=${to}` : to });
   }
   return applyEdits(text, edits);
 }

@@ -129,23 +129,21 @@ export async function buildBoth(
 
   const newTree = ScratchTree.copy(area, settings.session.scratch('migrated'));
   const text = options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : dockerfile;
+  const buildArgs = migratedBuildArgs(analysis, plan, settings);
   const target = placeMigrated(
     newTree,
     newTree.writable(newTree.map(runtime.dockerfile), 'write the migrated Dockerfile'),
     newTree.map(options.dockerfile ? runtime.context : plan.context),
     text,
     settings,
+    buildArgs,
   );
-  const buildArgs: Record<string, string> = {};
-  for (const b of analysis.flow.events) if (b.kind === 'build') Object.assign(buildArgs, scriptBuildArgs(b, {}));
-  // A builder's argument renamed by the migration (RS353) keeps that build's value.
-  Object.assign(buildArgs, plan?.renamedBuildArgs ?? {});
   const tag = settings.session.image('migrated');
   const seconds = await buildImage(settings, 'migrated: docker build', {
     context: newTree.map(options.dockerfile ? runtime.context : plan.context),
     dockerfile: target,
     tag,
-    buildArgs: { ...buildArgs, ...settings.buildArgs },
+    buildArgs,
     verb: runtime.invocation.verb,
     backend: settings.migratedBackend,
   });
@@ -170,7 +168,11 @@ export async function buildSame(
     const file = tree.writable(tree.map(path.join(root, 'Dockerfile')), 'write the Dockerfile');
     fs.writeFileSync(
       file,
-      rewriteImages(text ?? fs.readFileSync(file, 'utf8'), (image) => mapImage(image, settings.imageMap)),
+      rewriteImages(
+        text ?? fs.readFileSync(file, 'utf8'),
+        (image) => mapImage(image, settings.imageMap),
+        settings.buildArgs,
+      ),
     );
     const tag = settings.session.image(role);
     const seconds = await buildImage(settings, `${role}: docker build`, {
@@ -188,9 +190,25 @@ export async function buildSame(
 }
 
 /**
+ * The build arguments of the migrated build: every value the script's builds passed (the
+ * migration's build command carries them all), a builder's argument renamed by the migration
+ * (RS353) keeping that build's value, and verify's own --build-arg last.
+ */
+export function migratedBuildArgs(
+  analysis: Analysis | null,
+  plan: Pick<StagePlan, 'renamedBuildArgs'> | null,
+  settings: Pick<BuildSettings, 'buildArgs'>,
+): Record<string, string> {
+  const buildArgs: Record<string, string> = {};
+  for (const b of analysis?.flow.events ?? []) if (b.kind === 'build') Object.assign(buildArgs, scriptBuildArgs(b, {}));
+  Object.assign(buildArgs, plan?.renamedBuildArgs ?? {});
+  return { ...buildArgs, ...settings.buildArgs };
+}
+
+/**
  * Writes the migrated Dockerfile `text` to `file` in the scratch tree as restage emits it (what
  * `migrate --write` leaves in the build context, which a `COPY .` takes), and returns the file
- * the build is given: the image-mapped text placed by placeRewritten.
+ * the build is given: the image-mapped text (under the build's `buildArgs`) placed by placeRewritten.
  */
 export function placeMigrated(
   tree: ScratchTree,
@@ -198,9 +216,10 @@ export function placeMigrated(
   context: string,
   text: string,
   settings: Pick<BuildSettings, 'imageMap' | 'session'>,
+  buildArgs: Readonly<Record<string, string>>,
 ): string {
   fs.writeFileSync(file, text);
-  const mapped = rewriteImages(text, (image) => mapImage(image, settings.imageMap));
+  const mapped = rewriteImages(text, (image) => mapImage(image, settings.imageMap), buildArgs);
   return placeRewritten(tree, file, context, mapped, settings.session);
 }
 

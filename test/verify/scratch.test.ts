@@ -264,3 +264,29 @@ test('placeRewritten: the tree keeps the user’s Dockerfile; the rewritten one 
   t.is(path.basename(outside), 'Dockerfile');
   t.is(fs.readFileSync(outside, 'utf8'), 'FROM testbase/busybox\nCOPY . /c\n');
 });
+
+test('a FROM behind a build argument is mapped by its value under the build’s arguments, else left as written', (t) => {
+  const text =
+    'ARG GCC=12\nARG UNSET\nFROM gcc:${GCC} AS builder\nFROM ${UNSET:-debian:bookworm-slim}\nCOPY --from=$X /a /a\nFROM $ZZ\n';
+  const mapped = (args?: Record<string, string>) => rewriteImages(text, (i) => mapImage(i, map), args);
+  t.is(mapped(), text);
+  t.is(
+    mapped({}),
+    'ARG GCC=12\nARG UNSET\nFROM testbase/gcc:latest AS builder\nFROM testbase/debian-slim:bookworm\nCOPY --from=$X /a /a\nFROM $ZZ\n',
+  );
+  const exact = parseImageMap(['gcc:13=testbase/gcc:latest']);
+  t.is(
+    rewriteImages(text, (i) => mapImage(i, exact), { GCC: '12' }),
+    text,
+  );
+  t.is(
+    rewriteImages(text, (i) => mapImage(i, exact), { GCC: '13' }),
+    text.replace('gcc:${GCC}', 'testbase/gcc:latest'),
+  );
+  t.is(
+    rewriteImages('ARG B=builder\nFROM alpine AS builder\nFROM ${B}\n', (i) =>
+      mapImage(i, parseImageMap(['builder=x'])),
+    ),
+    'ARG B=builder\nFROM alpine AS builder\nFROM ${B}\n',
+  );
+});

@@ -10,9 +10,9 @@ import { imageKey } from '../../shared/image-ref.js';
 import type { Migration } from '../../migrate.js';
 import { LegacyRunFailed } from '../failure.js';
 import type { VerifyOptions } from '../options.js';
-import { buildImage, scriptBuildArgs, type BuildSettings } from '../replay.js';
+import { buildImage, type BuildSettings } from '../replay.js';
 import { repositoryOf, scratchArea, ScratchTree } from '../scratch.js';
-import { placeMigrated, type Sides } from '../sides.js';
+import { migratedBuildArgs, placeMigrated, type Sides } from '../sides.js';
 import { legacyImage, runLegacyPipeline, type LegacyRun } from './run.js';
 
 /** The first executable called `name` on PATH, or null. */
@@ -136,17 +136,14 @@ export async function runBoth(
     runtimeFile && !options.dockerfile ? tree.map(runtimeFile) : path.join(tree.root, 'Dockerfile.migrated'),
     'write the migrated Dockerfile',
   );
-  const dockerfile = placeMigrated(tree, target, tree.map(context), migrated, settings);
-  const buildArgs: Record<string, string> = {};
-  for (const b of analysis?.flow.events ?? []) if (b.kind === 'build') Object.assign(buildArgs, scriptBuildArgs(b, {}));
-  // A builder's argument renamed by the migration (RS353) keeps that build's value.
-  Object.assign(buildArgs, plan?.renamedBuildArgs ?? {});
+  const buildArgs = migratedBuildArgs(analysis ?? null, plan ?? null, settings);
+  const dockerfile = placeMigrated(tree, target, tree.map(context), migrated, settings, buildArgs);
   const tag = settings.session.image('migrated');
   const seconds = await buildImage(settings, 'migrated: docker build', {
     context: tree.map(context),
     dockerfile,
     tag,
-    buildArgs: { ...buildArgs, ...settings.buildArgs },
+    buildArgs,
     ...(analysis?.runtime ? { verb: analysis.runtime.invocation.verb } : {}),
     backend: settings.migratedBackend,
   });

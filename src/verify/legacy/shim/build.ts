@@ -123,7 +123,10 @@ export function rewriteBuild(call: Call): ShimDecision {
   }
   const variables: VariableImages = {
     buildArgs: buildArgs(parsed.options),
-    own: (image) => call.madeImage(image),
+    own: (image) => {
+      const to = call.image(image);
+      return to === image ? null : to;
+    },
     copyFromExpands: call.ctx.client === 'podman',
   };
   dockerfile(call, parsed.positionals[0]?.text, parsed.options.filter((o) => o.name === 'file').at(-1), variables);

@@ -2,10 +2,10 @@
  * A build's Dockerfile under the run's names: FROM images, `COPY --from=<image>` and
  * `RUN --mount=…,from=<image>` that name a tag the run made (or a base the image map replaces)
  * are rewritten; stage names and `scratch` are not. A FROM written with variables (`FROM
- * ${BASE}`) whose value for this build (args.ts) names a tag the run made is rewritten to that
- * tag; a value naming anything else, or none the shim can know, stays as written — base images
- * behind a variable are not image-mapped, as the restage side maps literal references only. So is
- * `COPY --from=$X` under podman, whose builder expands the stage's ARGs there; docker's does not
+ * ${BASE}`) whose value for this build (src/verify/arg-scope.ts) names a tag the run made is rewritten to that
+ * tag, and one naming a base the image map replaces to the mapped image, as the restage side
+ * does (scratch.ts rewriteImages); a value naming anything else, or none the shim can know, stays
+ * as written. So is `COPY --from=$X` under podman, whose builder expands the stage's ARGs there; docker's does not
  * (the build fails, as it would outside verify), nor does either in `RUN --mount=from=`, which
  * stay as written. The rewritten file goes where the build context stays exactly the user's
  * (src/verify/placement.ts): into the context under a name its `.dockerignore` already
@@ -20,10 +20,10 @@ import type { ParsedDockerfile } from '../../../model/dockerfile.js';
 import { parseDockerfile } from '../../../parse/dockerfile.js';
 import { excludedName } from '../../placement.js';
 import { imageReferences } from '../../scratch.js';
-import { expandWord, globalScope, stageScope, type BuildArgs } from './args.js';
+import { expandWord, globalScope, stageScope, type BuildArgs } from '../../arg-scope.js';
 import type { Call } from './call.js';
 
-/** How references written with variables are resolved: the build's arguments, and the run's tag for an image (else null). */
+/** How references written with variables are resolved: the build's arguments, and the run's tag or the mapped base for an image (else null). */
 export interface VariableImages {
   readonly buildArgs: BuildArgs;
   readonly own: (image: string) => string | null;
@@ -68,7 +68,7 @@ export function rewriteDockerfile(
   return edits.length === 0 ? text : applyEdits(text, edits);
 }
 
-/** Edits for FROM (and podman's `COPY --from=`) written with variables whose value names a tag the run made. */
+/** Edits for FROM (and podman's `COPY --from=`) written with variables whose value names a tag the run made or a mapped base. */
 function variableEdits(dockerfile: ParsedDockerfile, variables: VariableImages): TextEdit[] {
   const stages = new Set(dockerfile.stages.map((s) => s.name).filter((n): n is string => n !== null));
   const own = (written: string, scope: ReturnType<typeof globalScope>) => {

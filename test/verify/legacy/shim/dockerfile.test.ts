@@ -257,3 +257,23 @@ test(
   /with the remote context https:\/\/github\.com\/acme\/app\.git: .*Build from a local checkout/,
 );
 test(refuses, ['build', 'git@github.com:acme/app.git'], {}, /remote context git@/);
+
+test('a base behind a build argument is image-mapped by its value for this build, as the restage side maps it', (t) => {
+  const text = 'ARG GO_VERSION=1.21\nFROM golang:${GO_VERSION}\nFROM alpine:${NOPE}\n';
+  const d = run(
+    decide(['build', '--build-arg', 'GO_VERSION=1.22', '-t', 'app', '.'], {
+      state: OWN,
+      files: { '/home/u/proj/Dockerfile': text },
+      ctx: { client: 'docker', imageMap: new Map([['golang:1.22', 'testbase/golang:latest']]) },
+    }),
+  );
+  t.is(d.files[0]?.text, 'ARG GO_VERSION=1.21\nFROM testbase/golang:latest\nFROM alpine:${NOPE}\n');
+  const unmapped = run(
+    decide(['build', '-t', 'app', '.'], {
+      state: OWN,
+      files: { '/home/u/proj/Dockerfile': text },
+      ctx: { client: 'docker', imageMap: new Map([['golang:1.22', 'testbase/golang:latest']]) },
+    }),
+  );
+  t.is(unmapped.files[0]?.text ?? text, text, 'the default 1.21 is not the mapped tag');
+});

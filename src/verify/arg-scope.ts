@@ -7,9 +7,9 @@
  * quotes and the escape character. Anything else — a variable no ARG declares (an automatic
  * platform ARG, an ENV), another modifier, a `--build-arg V` taken from the client's environment —
  * makes the word unknown (null): the shim then leaves it as written.
- * test/verify/legacy/shim/args.test.ts holds the table.
+ * test/verify/arg-scope.test.ts holds the table.
  */
-import type { Instruction, ParsedDockerfile } from '../../../model/dockerfile.js';
+import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
 
 /** The build's `--build-arg`s: name -> value; null when the value comes from the client's environment. */
 export type BuildArgs = ReadonlyMap<string, string | null>;

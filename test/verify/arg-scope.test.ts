@@ -1,7 +1,7 @@
 /** The value a build gives a Dockerfile word through its variables; unknown (null) whenever the shim cannot know it. */
 import test from 'ava';
-import { expandWord, globalScope, stageScope } from '../../../../src/verify/legacy/shim/args.js';
-import { parseDockerfile } from '../../../../src/parse/dockerfile.js';
+import { expandWord, globalScope, stageScope } from '../../src/verify/arg-scope.js';
+import { parseDockerfile } from '../../src/parse/dockerfile.js';
 
 const scope = new Map<string, string | null>([
   ['BASE', 'myorg/builder'],
