@@ -87,6 +87,45 @@ for (const [name, xs] of Object.entries(times)) {
   }
 }
 
+// ---- restage scan: a tree of 50,000 files with 200 builder patterns, against `git ls-files | wc -l` ----
+{
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-bench-scan-'));
+  try {
+    execFileSync(node, [path.join(root, 'scripts', 'bench-scan.mjs'), '--make', dir]);
+    const pair = {
+      'git ls-files | wc -l (floor)': ['sh', ['-c', 'git ls-files | wc -l']],
+      'restage scan (50,000 files, 200 patterns)': [node, [bin, 'scan', '.', '--json']],
+    };
+    const scanTimes = Object.fromEntries(Object.keys(pair).map((k) => [k, []]));
+    const scanRuns = Math.max(3, Math.floor(runs / 3));
+    for (let i = 0; i < scanRuns + 1; i++)
+      for (const [name, [cmd, args]] of Object.entries(pair)) {
+        const start = performance.now();
+        const r = spawnSync(cmd, args, { cwd: dir, stdio: ['ignore', 'ignore', 'ignore'] });
+        const ms = performance.now() - start;
+        if (r.status !== 0) {
+          console.error(`${name} exited ${r.status}`);
+          process.exit(1);
+        }
+        if (i >= 1) scanTimes[name].push(ms);
+      }
+    const scanFloor = median(scanTimes['git ls-files | wc -l (floor)']);
+    const rss = benchProcess('bench-scan.mjs', ['--rss', dir]);
+    console.log(
+      `\nscan: ${rss.files} files, ${rss.patterns} builder patterns found (${rss.migratable} migratable); median of ${scanRuns}, interleaved`,
+    );
+    for (const [name, xs] of Object.entries(scanTimes)) {
+      const m = median(xs);
+      console.log(`${name.padEnd(48)} ${m.toFixed(1).padStart(7)} ms  ${(m / scanFloor).toFixed(2)}x floor`);
+    }
+    console.log(
+      `${'scan peak RSS (in a process of its own)'.padEnd(48)} ${rss.maxRssMB.toFixed(0).padStart(7)} MB  (targets: under 2 s, under 3x the floor)`,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---- verify ----
 
 /** One JSON line from a bench script run in a process of its own (so its peak RSS is its own). */

@@ -66,7 +66,7 @@ export function parseArgs(argv: readonly string[], commands: readonly CommandSpe
   if (asked('help')) return { kind: 'help', command };
   if (asked('version')) return { kind: 'version' };
   if (first === undefined || argv[0] === '--')
-    return usage(`"restage" requires a command: ${commands.map((c) => c.name).join(' or ')}.`, null, true);
+    return usage(`"restage" requires a command: ${orList(commands.map((c) => c.name))}.`, null, true);
   if (!command) return usage(`restage: '${first}' is not a restage command.`, null);
   return parseCommand(argv.slice(argv.indexOf(first) + 1), argv.slice(0, argv.indexOf(first)), command);
 }
@@ -155,4 +155,9 @@ export function count(values: ReadonlyMap<string, Value>, name: string): number 
 export function list(values: ReadonlyMap<string, Value>, name: string): readonly string[] | undefined {
   const v = values.get(name);
   return Array.isArray(v) ? (v as readonly string[]) : undefined;
+}
+
+/** `a`, `a or b`, `a, b or c`. */
+function orList(words: readonly string[]): string {
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words.at(-1)!}`;
 }

@@ -185,4 +185,15 @@ export const VERIFY: CommandSpec = {
   ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [MIGRATE, VERIFY];
+export const SCAN: CommandSpec = {
+  name: 'scan',
+  positional: { name: 'ROOT', describe: 'the root of the tree to search' },
+  summary: 'find every builder pattern under a tree and say which restage can migrate',
+  options: [JSON_OPTION],
+  examples: [
+    ['scan .', 'a table of the builder patterns under the current directory (stdout), a summary (stderr)'],
+    ['scan ~/src --json', 'the same as one JSON object'],
+  ],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [MIGRATE, VERIFY, SCAN];

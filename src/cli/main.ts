@@ -48,7 +48,16 @@ async function command(argv: readonly string[]): Promise<number> {
       return usageError(parsed.message, parsed.command, json, parsed.showUsage);
   }
   const { values, positional: dir, command: spec } = parsed;
+  if (spec.name === 'scan') return scanCommand(dir, json);
   return spec.name === 'migrate' ? migrateCommand(spec, dir, values, json) : verifyCommand(spec, dir, values, json);
+}
+
+async function scanCommand(root: string, json: boolean): Promise<number> {
+  const { runScan } = await import('./scan-cli.js');
+  const { stdout, stderr, exitCode } = runScan(root, { json, progress: process.stderr.isTTY === true });
+  print(1, stdout);
+  print(2, stderr);
+  return exitCode;
 }
 
 async function migrateCommand(

@@ -49,3 +49,46 @@ export function caseMatches(pattern: string, word: string): boolean {
   if (word === '') return /^\**$/.test(pattern);
   return picomatch.isMatch(word, pattern, { ...PLAIN_GLOB, bash: true });
 }
+
+/** One `.gitignore` file's rules, matched against paths relative to the directory holding it. */
+export interface GitignoreRules {
+  /** The last rule matching `relative` (a '/'-separated path below the file's directory): true ignores, false re-includes, null says nothing. */
+  readonly match: (relative: string, isDirectory: boolean) => boolean | null;
+}
+
+/**
+ * A `.gitignore` file's text as rules, with git's semantics: blank lines and `#` comments are
+ * skipped (`\#` and `\!` are literal), `!` re-includes, a trailing `/` matches directories only, a
+ * pattern with a `/` before its end is anchored to the file's directory, one without matches a
+ * name at any depth; `*`, `?`, `[…]` stay within a segment and `**` spans segments. The last
+ * matching line wins. test/shared/glob.test.ts holds the table.
+ */
+export function gitignoreRules(text: string): GitignoreRules {
+  const rules: { matches: (p: string) => boolean; negate: boolean; directoryOnly: boolean }[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    let line = raw.replace(/(?<!\\)\s+$/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const negate = line.startsWith('!');
+    if (negate) line = line.slice(1);
+    else if (line.startsWith('\\#') || line.startsWith('\\!')) line = line.slice(1);
+    const directoryOnly = line.endsWith('/');
+    line = line.replace(/\/+$/, '');
+    if (line === '') continue;
+    const anchored = line.includes('/');
+    const pattern = anchored ? line.replace(/^\/+/, '') : `**/${line}`;
+    rules.push({
+      matches: picomatch(pattern, PLAIN_GLOB),
+      negate,
+      directoryOnly,
+    });
+  }
+  return {
+    match(relative, isDirectory) {
+      for (let i = rules.length - 1; i >= 0; i--) {
+        const rule = rules[i]!;
+        if ((!rule.directoryOnly || isDirectory) && rule.matches(relative)) return !rule.negate;
+      }
+      return null;
+    },
+  };
+}

@@ -59,7 +59,7 @@ test('--help and --version (-h, -v) win over anything else on the line', (t) => 
 });
 
 test('usage errors, worded as docker words them: the first bad flag, or the argument count', (t) => {
-  t.is(usage([]), '"restage" requires a command: migrate or verify.');
+  t.is(usage([]), '"restage" requires a command: migrate, verify or scan.');
   t.is(usage(['frob']), "restage: 'frob' is not a restage command.");
   t.is(usage(['migrate']), '"restage migrate" requires exactly 1 argument.');
   t.is(usage(['migrate', 'a', 'b']), '"restage migrate" requires exactly 1 argument.');

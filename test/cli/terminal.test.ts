@@ -52,7 +52,7 @@ for (const command of COMMANDS) {
     t.is(r.code, 0);
     t.is(r.stderr, '');
     const lines = r.stdout.split('\n');
-    t.is(lines[0], `Usage:  restage ${command.name} [OPTIONS] DIR`);
+    t.is(lines[0], `Usage:  restage ${command.name} [OPTIONS] ${command.positional.name}`);
     for (const o of command.options) {
       const flag = o.negatable ? `--no-${o.name}` : `--${o.name}`;
       const at = lines.filter((l) => new RegExp(`^\\s+${flag}(\\s|$)`).test(l));
@@ -82,7 +82,7 @@ test('-h is --help and -v is --version', (t) => {
 const usageCases: [string[], RegExp][] = [
   [['migrate', '--json'], /^"restage migrate" requires exactly 1 argument\.$/],
   [['frobnicate', '--json'], /^restage: 'frobnicate' is not a restage command\.$/],
-  [['--json'], /^"restage" requires a command: migrate or verify\.$/],
+  [['--json'], /^"restage" requires a command: migrate, verify or scan\.$/],
   [['migrate', 'samples/hello-c', '--out', 'x', '--write', '--json'], /^conflicting options: --out and --write$/],
   [['migrate', 'samples/hello-c', '--frob', '--json'], /^unknown flag: --frob$/],
   [['migrate', 'samples/href-counter', '--env', 'VERSION', '--json'], /^invalid argument "VERSION" for "--env" flag: /],

@@ -32,9 +32,12 @@ test('importing dist/index.js installs no listener and does not exit', (t) => {
     'migrate',
     'parseImageMap',
     'renderJson',
+    'renderScanJson',
+    'renderScanText',
     'renderText',
     'renderVerifyJson',
     'renderVerifyText',
+    'scan',
     'verify',
   ]);
 });

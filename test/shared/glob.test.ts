@@ -66,3 +66,37 @@ test('a case pattern: * spans slashes, a class matches one character, quoting is
   t.true(caseMatches('a\\*', 'a*'));
   t.false(caseMatches('a\\*', 'ab'));
 });
+
+// --- .gitignore rules (restage scan), as git reads them. ---
+import { gitignoreRules } from '../../src/shared/glob.js';
+
+const ignores = test.macro({
+  exec(t, text: string, relative: string, isDirectory: boolean, expected: boolean | null) {
+    t.is(gitignoreRules(text).match(relative, isDirectory), expected);
+  },
+  title: (_p, text: string, relative: string, isDirectory: boolean, expected: boolean | null) =>
+    `.gitignore ${JSON.stringify(text)}: ${relative}${isDirectory ? '/' : ''} → ${String(expected)}`,
+});
+test(ignores, 'build', 'build', true, true);
+test(ignores, 'build', 'a/b/build', false, true);
+test(ignores, 'build/', 'a/build', false, null);
+test(ignores, 'build/', 'a/build', true, true);
+test(ignores, '/build', 'a/build', true, null);
+test(ignores, '/build', 'build', true, true);
+test(ignores, 'docs/*.md', 'docs/a.md', false, true);
+test(ignores, 'docs/*.md', 'x/docs/a.md', false, null);
+test(ignores, 'docs/*.md', 'docs/sub/a.md', false, null);
+test(ignores, '**/out', 'a/b/out', true, true);
+test(ignores, 'a/**/z', 'a/z', true, true);
+test(ignores, 'a/**/z', 'a/b/c/z', true, true);
+test(ignores, '*.log\n!keep.log', 'keep.log', false, false);
+test(ignores, '*.log\n!keep.log', 'x/other.log', false, true);
+test(ignores, '!keep.log\n*.log', 'keep.log', false, true);
+test(ignores, '# comment\n\n   \n', 'comment', false, null);
+test(ignores, '\\#hash', '#hash', false, true);
+test(ignores, '\\!bang', '!bang', false, true);
+test(ignores, 'trailing   ', 'trailing', false, true);
+test(ignores, '.env*', '.env.local', false, true);
+test(ignores, 'x?z', 'x/z', false, null);
+test(ignores, 'x[0-9]', 'x7', false, true);
+test(ignores, 'ci\r\nout', 'out', true, true);

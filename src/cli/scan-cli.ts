@@ -1,0 +1,55 @@
+/**
+ * The scan command: a tree's builder patterns as a table or JSON. Exit 0 when the tree was
+ * scanned, whatever it holds (a pattern found is no failure; `check` is the command that exits 1
+ * on a suggestion); 2 when ROOT is no directory. On a terminal, progress is redrawn on stderr once
+ * the scan has taken more than a moment, and erased before the report.
+ */
+import fs from 'node:fs';
+import { diagnostic } from '../model/diagnostic.js';
+import { scan } from '../scan/scan.js';
+import { renderScanJson, renderScanText } from '../emit/report-scan.js';
+import { formatDiagnostic } from '../emit/report-text.js';
+import { EXIT } from './exit.js';
+
+/** How long a scan runs before progress is shown, and how often it is redrawn (ms). */
+const PROGRESS_AFTER = 500;
+const PROGRESS_EVERY = 100;
+
+export function runScan(
+  root: string,
+  options: { readonly json: boolean; readonly progress: boolean },
+): { stdout: string; stderr: string; exitCode: number } {
+  if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+    const d = diagnostic(
+      'RS101',
+      { file: root, line: 1, column: 1 },
+      `${root} is not a directory restage can read; give the root of the tree to scan`,
+    );
+    return options.json
+      ? {
+          stdout: `${JSON.stringify({ status: 'error', root, diagnostics: [d] }, null, 2)}\n`,
+          stderr: '',
+          exitCode: EXIT.badInput,
+        }
+      : { stdout: '', stderr: `restage: ${formatDiagnostic(d)}\n`, exitCode: EXIT.badInput };
+  }
+  const started = Date.now();
+  let drawn = 0;
+  let shown = false;
+  const result = scan(root, {
+    ...(options.progress
+      ? {
+          onProgress: ({ directories, patterns }: { directories: number; patterns: number }) => {
+            const now = Date.now();
+            if (now - started < PROGRESS_AFTER || now - drawn < PROGRESS_EVERY) return;
+            drawn = now;
+            shown = true;
+            process.stderr.write(`\rrestage: scanning… ${directories} directories, ${patterns} builder patterns`);
+          },
+        }
+      : {}),
+  });
+  if (shown) process.stderr.write('\r\x1b[K');
+  if (options.json) return { stdout: renderScanJson(result), stderr: '', exitCode: EXIT.ok };
+  return { ...renderScanText(result), exitCode: EXIT.ok };
+}

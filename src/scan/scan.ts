@@ -1,0 +1,118 @@
+/**
+ * `scan(root)`: every builder pattern under a tree, for `restage scan`. The walk (walk.ts) names the
+ * directories that hold a Dockerfile; each one with something that may drive docker is analysed
+ * exactly as `restage migrate DIR` would analyse it (analyzeDirectory, which never writes), and a
+ * builder-named Dockerfile with nothing beside it to build it is reported too (RS112). A directory
+ * whose analysis finds nothing to migrate is no pattern and is left out. Reads only; the library
+ * prints nothing: progress goes to `onProgress`.
+ */
+import path from 'node:path';
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import type { MigrationResult } from '../model/result.js';
+import { analyzeDirectory } from '../migrate.js';
+import { displayPath } from '../shared/display-path.js';
+import { candidates, type Candidate, type WalkStats } from './walk.js';
+
+export type ScanStatus = 'migratable' | 'needs-attention';
+
+export interface ScanPattern {
+  /** The directory, as displayed (relative to the display base when below it). */
+  readonly directory: string;
+  readonly buildDockerfile: string | null;
+  readonly orchestrator: string | null;
+  /** How the artifacts leave the builder (`docker cp`, `stdout`, `tar`, `archive`, `bind`, comma-separated), when known. */
+  readonly route: string | null;
+  readonly status: ScanStatus;
+  /** Why it needs attention: its first error, else its first warning. */
+  readonly reason: Diagnostic | null;
+}
+
+export interface ScanResult {
+  readonly root: string;
+  readonly directories: number;
+  readonly files: number;
+  /** Directories the walk could not read. */
+  readonly unreadable: number;
+  readonly patterns: readonly ScanPattern[];
+}
+
+export interface ScanOptions {
+  /** Paths in the result are relative to this directory (default: the current directory). */
+  readonly displayBase?: string;
+  /** Told after each directory read, with the counts so far. */
+  readonly onProgress?: (counts: { directories: number; patterns: number }) => void;
+}
+
+/** A Dockerfile name that says it builds (Dockerfile.build, build.Dockerfile, Dockerfile-builder…). */
+const BUILDER_NAME = /build/i;
+
+export function scan(root: string, options: ScanOptions = {}): ScanResult {
+  const base = options.displayBase ?? process.cwd();
+  const display = (p: string) => displayPath(p, base);
+  const stats: WalkStats = { directories: 0, files: 0, unreadable: 0 };
+  const patterns: ScanPattern[] = [];
+  const progress =
+    options.onProgress && (() => options.onProgress!({ directories: stats.directories, patterns: patterns.length }));
+  for (const candidate of candidates(path.resolve(root), stats, progress)) {
+    const result = candidate.orchestrated ? analyzeDirectory(candidate.dir, { displayBase: base }).result : null;
+    const pattern =
+      result && result.status !== 'nothing-to-migrate'
+        ? analysed(candidate, result, base)
+        : unbuilt(candidate, result, display);
+    if (pattern) patterns.push(pattern);
+  }
+  return { root, ...stats, patterns };
+}
+
+function analysed(candidate: Candidate, result: MigrationResult, base: string): ScanPattern {
+  const role = (...roles: string[]) => result.files.find((f) => roles.includes(f.role))?.path ?? null;
+  return {
+    directory: displayPath(candidate.dir, base),
+    buildDockerfile: role('builder-dockerfile'),
+    orchestrator: role('orchestrator', 'other-orchestrator', 'makefile'),
+    route: route(result),
+    status: result.status === 'migrated' ? 'migratable' : 'needs-attention',
+    reason:
+      result.status === 'migrated'
+        ? null
+        : (result.diagnostics.find((d) => d.severity === 'error') ??
+          result.diagnostics.find((d) => d.severity === 'warning') ??
+          null),
+  };
+}
+
+function route(result: MigrationResult): string | null {
+  if (result.artifacts.length === 0) return null;
+  return [...new Set(result.artifacts.map((a) => a.via ?? 'docker cp'))].join(', ');
+}
+
+/**
+ * A builder-named Dockerfile in a directory where nothing makes a pattern of it: driven from
+ * elsewhere, or by a script restage found no extraction in (`result`'s first remark says so).
+ */
+function unbuilt(
+  candidate: Candidate,
+  result: MigrationResult | null,
+  display: (p: string) => string,
+): ScanPattern | null {
+  const builder = candidate.dockerfiles.find((name) => BUILDER_NAME.test(name));
+  if (builder === undefined) return null;
+  const file = display(path.join(candidate.dir, builder));
+  const orchestrator = result?.files.find((f) => f.role === 'orchestrator' || f.role === 'other-orchestrator');
+  return {
+    directory: display(candidate.dir),
+    buildDockerfile: file,
+    orchestrator: orchestrator?.path ?? null,
+    route: null,
+    status: 'needs-attention',
+    reason:
+      (orchestrator && result?.diagnostics[0]) ||
+      diagnostic(
+        'RS112',
+        { file, line: 1, column: 1 },
+        orchestrator
+          ? `${builder} looks like a builder Dockerfile, and ${orchestrator.path} drives docker here, but restage found no build of it whose artifacts another build consumes; if another script drives it, name it with restage migrate --script`
+          : `${builder} looks like a builder Dockerfile, but no script or Makefile in ${display(candidate.dir)} builds it; if a script elsewhere drives it, run restage migrate on the directory that holds both`,
+      ),
+  };
+}

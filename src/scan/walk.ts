@@ -1,0 +1,102 @@
+/**
+ * The directories of a tree that may hold a builder pattern, for `restage scan`. Reads names only
+ * (and `.gitignore` files): which directories hold a Dockerfile next to something that may drive
+ * docker — a shell script, an extension-less executable, a Makefile, a package.json. Whether one
+ * does is the analysis's to say (src/scan/scan.ts).
+ *
+ * Contract: it never follows a symbolic link (a linked directory is not entered, so nothing outside
+ * ROOT is read through one); it skips `.git`, `node_modules` and vendored folders (VENDORED) and
+ * what the tree's `.gitignore` files exclude, as git does (a directory excluded is not entered, so
+ * nothing below it can be re-included); an unreadable directory is counted and skipped.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { gitignoreRules, type GitignoreRules } from '../shared/glob.js';
+import { isDockerfileName } from '../discover/discover.js';
+
+/** Folder names never entered: version control, package managers' trees, vendored code. */
+export const VENDORED: ReadonlySet<string> = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  'bower_components',
+  'vendor',
+  'third_party',
+  'third-party',
+  '.venv',
+  '__pycache__',
+]);
+
+const ORCHESTRATOR = /\.(sh|bash)$|^(GNUmakefile|makefile|Makefile|package\.json)$|\.mk$|^[^.]+$/;
+
+export interface WalkStats {
+  directories: number;
+  files: number;
+  unreadable: number;
+}
+
+export interface Candidate {
+  /** Absolute path of the directory. */
+  readonly dir: string;
+  /** Its Dockerfile names. */
+  readonly dockerfiles: readonly string[];
+  /** Whether it holds a file that may drive docker. */
+  readonly orchestrated: boolean;
+}
+
+interface Frame {
+  readonly dir: string;
+  readonly ignores: readonly { readonly base: string; readonly rules: GitignoreRules }[];
+}
+
+/** Walks `root` depth first in name order; `onDirectory` is told after each directory read. */
+export function* candidates(root: string, stats: WalkStats, onDirectory?: () => void): Generator<Candidate> {
+  const stack: Frame[] = [{ dir: root, ignores: [] }];
+  while (stack.length > 0) {
+    const { dir, ignores: outer } = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      stats.unreadable++;
+      continue;
+    }
+    stats.directories++;
+    const ignores = entries.some((e) => e.name === '.gitignore' && e.isFile())
+      ? [...outer, { base: dir, rules: gitignoreRules(readOrEmpty(path.join(dir, '.gitignore'))) }]
+      : outer;
+    const ignored = (name: string, isDirectory: boolean): boolean => {
+      for (let i = ignores.length - 1; i >= 0; i--) {
+        const { base, rules } = ignores[i]!;
+        const verdict = rules.match(path.relative(base, path.join(dir, name)).split(path.sep).join('/'), isDirectory);
+        if (verdict !== null) return verdict;
+      }
+      return false;
+    };
+    const dockerfiles: string[] = [];
+    let orchestrated = false;
+    const below: string[] = [];
+    for (const entry of entries) {
+      if (entry.isDirectory()) {
+        if (!VENDORED.has(entry.name) && !ignored(entry.name, true)) below.push(entry.name);
+      } else if (entry.isFile()) {
+        stats.files++;
+        if (ignored(entry.name, false)) continue;
+        if (isDockerfileName(entry.name)) dockerfiles.push(entry.name);
+        else if (ORCHESTRATOR.test(entry.name)) orchestrated = true;
+      }
+    }
+    onDirectory?.();
+    if (dockerfiles.length > 0) yield { dir, dockerfiles: dockerfiles.sort(), orchestrated };
+    for (const name of below.sort().reverse()) stack.push({ dir: path.join(dir, name), ignores });
+  }
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
