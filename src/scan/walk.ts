@@ -66,10 +66,14 @@ export function* candidates(root: string, stats: WalkStats, onDirectory?: () => 
     const ignores = entries.some((e) => e.name === '.gitignore' && e.isFile())
       ? [...outer, { base: dir, rules: gitignoreRules(readOrEmpty(path.join(dir, '.gitignore'))) }]
       : outer;
+    // This directory's path below each .gitignore's directory, once per directory ('' for its own).
+    const prefixes = ignores.map(({ base }) => {
+      const rel = path.relative(base, dir).split(path.sep).join('/');
+      return rel === '' ? '' : `${rel}/`;
+    });
     const ignored = (name: string, isDirectory: boolean): boolean => {
       for (let i = ignores.length - 1; i >= 0; i--) {
-        const { base, rules } = ignores[i]!;
-        const verdict = rules.match(path.relative(base, path.join(dir, name)).split(path.sep).join('/'), isDirectory);
+        const verdict = ignores[i]!.rules.match(prefixes[i] + name, isDirectory);
         if (verdict !== null) return verdict;
       }
       return false;
