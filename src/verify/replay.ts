@@ -22,6 +22,7 @@ import { neededBuilds } from './refusals.js';
 import type { Backend, Engine } from './engine/engine.js';
 import { EngineError } from './engine/engine.js';
 import { EngineFailure, LegacyNotReproduced } from './failure.js';
+import { stepImageReader } from './engine/build-log.js';
 import type { Progress } from './progress.js';
 import { mapImage, placeRewritten, rewriteImages, type ImageMap, type ScratchTree } from './scratch.js';
 import type { Session } from './session.js';
@@ -61,21 +62,6 @@ export function scriptBuildArgs(build: ImageBuild, extra: Readonly<Record<string
   return { ...args, ...extra };
 }
 
-/**
- * The classic builder and podman keep an image per step, and those of a stage that is not the final
- * image stay behind untagged. They are read off the build log (the id printed after each step),
- * skipping the id printed for a FROM step: that one is the base image, not ours.
- */
-function intermediateImages(session: Session): (line: string) => void {
-  let afterFrom = false;
-  return (line) => {
-    // Classic: `Step 2/4 : RUN …` then ` ---> 3f2a…`; podman: `[1/2] STEP 2/2: RUN …` then `--> 74d8a1b3e25`.
-    if (/^(\[\d+\/\d+\] )?step \d+\/\d+ ?: /i.test(line)) afterFrom = /: FROM\s/i.test(line);
-    const id = /^ ?--?-> ([0-9a-f]{11,64})$/.exec(line)?.[1];
-    if (id && !afterFrom) session.intermediate(id);
-  };
-}
-
 export async function buildImage(
   settings: BuildSettings,
   label: string,
@@ -93,7 +79,7 @@ export async function buildImage(
   // A failed build fails its progress step (the engine reports it in its result, not by throwing).
   const result = await settings.progress.step(label, async () => {
     const built = await settings.engine.build({
-      onLog: intermediateImages(settings.session),
+      onLog: stepImageReader((id) => settings.session.intermediate(id)),
       context: request.context,
       dockerfile: request.dockerfile,
       tag: request.tag,

@@ -164,6 +164,37 @@ e2e(
   },
 );
 
+for (const backend of ['classic', 'buildkit'] as const) {
+  e2e(`a legacy build that fails half-way leaves none of its step images (${backend})`, async (t) => {
+    // The classic builder keeps an image per step, unlabelled and untagged once the build fails: the
+    // LABEL step's image carries the marker, so whether it outlives verify can be seen.
+    const marker = `restage-test-failed-steps-${backend}-${process.pid}`;
+    const w = workspace(t, () => ({
+      Dockerfile: `FROM busybox:latest\nCOPY app /app\nLABEL marker=${marker}\nRUN false\n`,
+      'Dockerfile.build': BUILDER,
+      'build.sh': script(
+        'docker build -t fb:build -f Dockerfile.build .',
+        'docker create --name fb-x fb:build',
+        'docker cp fb-x:/src/app ./app',
+        'docker rm fb-x',
+        'docker build -t fb:1 .',
+      ),
+    }));
+    t.teardown(() => {
+      const left = spawnSync(docker, ['images', '-a', '-q', '--filter', `label=marker=${marker}`], {
+        encoding: 'utf8',
+      });
+      for (const id of left.stdout.split('\n').filter(Boolean)) spawnSync(docker, ['rmi', '-f', id]);
+    });
+    const r = verify(w.repo, ['--backend', backend]);
+    t.is(r.status, 'legacy-not-reproduced', JSON.stringify(r));
+    t.true(r.diagnostics.some((d) => d.code === 'RS705'));
+    t.deepEqual(leftovers(r.session!), []);
+    const left = spawnSync(docker, ['images', '-a', '-q', '--filter', `label=marker=${marker}`], { encoding: 'utf8' });
+    t.is(left.stdout.trim(), '', 'no step image of the failed build is left on the engine');
+  });
+}
+
 e2e('push, login, logout and prunes are not executed; the script sees success and verify still judges', async (t) => {
   const w = workspace(t, () => ({
     Dockerfile: RUNTIME,

@@ -154,6 +154,7 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
     }
     for (const tag of Object.values(state.images)) session.adoptImage(tag);
     for (const name of [...Object.values(state.containers), ...state.ids]) session.adoptContainer(name);
+    for (const id of state.intermediates ?? []) session.intermediate(id);
   }
   const trace = readTrace(shimFiles(runDir).trace);
   return { ...outcome, seconds: (performance.now() - started) / 1000, trace, state, copy };

@@ -70,6 +70,7 @@ export const stateWith = (
   images,
   containers,
   ids,
+  intermediates: [],
 });
 
 /** The state after `build -t builder` and `create --name extract`. */

@@ -138,7 +138,7 @@ export function rewriteBuild(call: Call): ShimDecision {
   // otherwise; buildx has no such flag and keeps none.
   if (!/^(buildx|builder) /.test(call.verb)) call.add('--force-rm');
   if (call.ctx.iidfile !== undefined) call.add(`--iidfile=${call.ctx.iidfile}`);
-  return call.run();
+  return call.run('log');
 }
 
 /** `--build-arg NAME=VALUE`, the last of a name winning; `--build-arg NAME` takes the client's environment, unknown here. */

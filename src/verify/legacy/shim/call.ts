@@ -140,17 +140,18 @@ export class Call {
     return name;
   }
 
-  /** The decision to run the rewritten call. */
-  run(capturesId = false): ShimDecision {
+  /** The decision to run the rewritten call; `capture` says which of its output the server reads. */
+  run(capture: 'id' | 'log' | null = null): ShimDecision {
     const rest = this.out.filter((w): w is string => w !== null);
     return {
       kind: 'run',
       argv: [...this.head, ...this.added, ...rest],
-      state: { images: this.images, containers: this.containers, ids: this.state.ids },
+      state: { ...this.state, images: this.images, containers: this.containers },
       files: this.files,
       ...(this.temporary.length > 0 ? { temporary: this.temporary } : {}),
       ...(this.stdin === undefined ? {} : { stdin: this.stdin }),
-      capturesId,
+      capturesId: capture === 'id',
+      ...(capture === 'log' ? { capturesLog: true } : {}),
       notes: this.notes,
     };
   }

@@ -9,13 +9,15 @@
  *   run    for a run: `set -- WORDS…` (the real client and its words, each shell-quoted) and the
  *          client's `export`s, sourced by the call;
  *   in     the standard input to give the real client instead of the call's (a rewritten `build -`);
- *   out    the real client's stdout when the server wants the container id it prints;
+ *   out    the real client's stdout when the server wants the container id it prints, or a
+ *          build's step images (then its stderr goes to `err`; both are passed on once it ends);
  *   iid    the --iidfile a build writes its image id to;
  *   stdout a skip's output; message a refusal's text.
  * Messages on the request FIFO, one line each (shorter than PIPE_BUF, so lines from calls side by
  * side never mix):
  *   `call CLIENT D`  the call asks what to do; the server answers on D/reply with one line:
- *                    `run CAPTURE INPUT` (0 or 1 each: stdout to D/out, stdin from D/in),
+ *                    `run CAPTURE INPUT` (CAPTURE 1: stdout to D/out, 2: also stderr to D/err;
+ *                    INPUT 1: stdin from D/in),
  *                    `skip`, `refuse`, or `stdin`;
  *   `done D RC`      the call ended with status RC (every call sends it, a skip and a refusal too);
  *                    the server traces it and removes D.
@@ -35,6 +37,7 @@ import path from 'node:path';
 import { shellQuote } from '../../../plan/command.js';
 import type { TraceCall } from '../trace.js';
 import { CALLS } from './client-script.js';
+import { stepImages } from '../../engine/build-log.js';
 import { EMPTY_STATE, rewriteCall, type ShimContext, type ShimDecision, type ShimState } from './rewrite.js';
 
 /** What verify writes to RUNDIR/shim.json before the run. */
@@ -160,7 +163,10 @@ export class Calls {
     fs.writeFileSync(path.join(dir, 'run'), `set -- ${ran.map(shellQuote).join(' ')}\n${exports.join('')}`);
     if (decision.stdin !== undefined) fs.writeFileSync(path.join(dir, 'in'), decision.stdin);
     this.pending.set(dir, { started, record, decision, ran });
-    this.reply(dir, `run ${decision.capturesId ? 1 : 0} ${decision.stdin !== undefined ? 1 : 0}`);
+    this.reply(
+      dir,
+      `run ${decision.capturesId ? 1 : decision.capturesLog ? 2 : 0} ${decision.stdin !== undefined ? 1 : 0}`,
+    );
   }
 
   private done(dir: string, exitCode: number): void {
@@ -182,6 +188,8 @@ export class Calls {
         };
         const id = decision.capturesId ? /^([0-9a-f]{12,64})\s*$/m.exec(read('out'))?.[1] : undefined;
         if (id) this.setState({ ...this.state, ids: [...this.state.ids, id] });
+        const steps = decision.capturesLog ? stepImages(`${read('out')}\n${read('err')}`) : [];
+        if (steps.length > 0) this.setState({ ...this.state, intermediates: [...this.state.intermediates, ...steps] });
         // Only shim/build.ts asks for --iidfile; a failed build writes none.
         const image = read('iid').trim();
         this.trace({ ...base, ran: ran!, outcome: 'run', notes: decision.notes, ...(image ? { image } : {}) });

@@ -61,13 +61,16 @@ case $restage_kind in
   run)
     . "$restage_d/run"
     case $restage_capture$restage_input in
+      21) "$@" <"$restage_d/in" >"$restage_d/out" 2>"$restage_d/err" ;;
+      20) "$@" >"$restage_d/out" 2>"$restage_d/err" ;;
       11) "$@" <"$restage_d/in" >"$restage_d/out" ;;
       10) "$@" >"$restage_d/out" ;;
       01) "$@" <"$restage_d/in" ;;
       *) "$@" ;;
     esac
     restage_rc=$?
-    [ "$restage_capture" = 0 ] || ${cat} "$restage_d/out" ;;
+    [ "$restage_capture" = 0 ] || ${cat} "$restage_d/out"
+    [ "$restage_capture" != 2 ] || ${cat} "$restage_d/err" >&2 ;;
   skip) ${cat} "$restage_d/stdout"; restage_rc=0 ;;
   refuse) ${cat} "$restage_d/message" >&2; restage_rc=125 ;;
   *) echo "restage shim: no answer from restage for \`${client} $*\`" >&2; restage_rc=125 ;;

@@ -114,7 +114,7 @@ export function rewriteContainer(call: Call, verb: 'create' | 'run'): ShimDecisi
   call.add(call.labelOption);
   if (call.ctx.network !== null && !lastValue(parsed, 'network') && !lastValue(parsed, 'net'))
     call.add(`--network=${call.ctx.network}`);
-  return call.run(verb === 'create' || hasFlag(parsed, 'detach'));
+  return call.run(verb === 'create' || hasFlag(parsed, 'detach') ? 'id' : null);
 }
 
 /**

@@ -34,6 +34,12 @@ export interface ShimState {
   readonly containers: Readonly<Record<string, string>>;
   /** Full ids of the containers the run created (the caller adds them from create / run -d output). */
   readonly ids: readonly string[];
+  /**
+   * Ids of the images the steps of the run's builds made, read off their output (engine/build-log.ts):
+   * the classic builder and podman leave those of a failed build untagged and unlabelled, so only
+   * this list lets cleanup remove them.
+   */
+  readonly intermediates: readonly string[];
 }
 
 export type ShimDecision =
@@ -49,6 +55,8 @@ export type ShimDecision =
       readonly stdin?: string;
       /** create / run -d: the caller records the printed id into state.ids. */
       readonly capturesId: boolean;
+      /** A build: the caller reads its output (stdout and stderr, passed on once it ends) for step images. */
+      readonly capturesLog?: boolean;
       readonly notes: readonly string[];
     }
   | { readonly kind: 'skip'; readonly note: string; readonly stdout: string }
@@ -66,7 +74,7 @@ export interface ShimIo {
   readlink(path: string): string | null;
 }
 
-export const EMPTY_STATE: ShimState = { images: {}, containers: {}, ids: [] };
+export const EMPTY_STATE: ShimState = { images: {}, containers: {}, ids: [], intermediates: [] };
 
 /** Thrown inside the shim to end the call with a refusal (caught by rewriteCall). */
 export class Refusal extends Error {}

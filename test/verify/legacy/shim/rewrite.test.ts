@@ -138,5 +138,5 @@ test('a builder-pattern script: every later call finds what the earlier ones mad
   t.deepEqual(Object.keys(final.images).sort(), ['docker.io/acme/app:1.0', 'docker.io/library/builder:latest']);
   for (const tag of Object.values(final.images)) t.not(parseImageRef(tag), null, tag);
   t.deepEqual(JSON.parse(JSON.stringify(final)), final, 'the state survives JSON');
-  t.deepEqual(EMPTY_STATE, { images: {}, containers: {}, ids: [] });
+  t.deepEqual(EMPTY_STATE, { images: {}, containers: {}, ids: [], intermediates: [] });
 });

@@ -3,7 +3,8 @@
  * shell command whose `docker` is the real sh shim (real FIFOs, in a temp directory), and the
  * "real client" is a sh script that records its words (NUL-separated, in FAKE_OUT.argv), copies
  * its stdin when a word is `-`, writes an image id into the --iidfile it gets, prints an id for
- * `create` and FAKE_PRINT when set (a tar stream, say), and exits with FAKE_RC.
+ * `create`, FAKE_PRINT on stdout and FAKE_PRINT_ERR on stderr when set (a tar stream, a build log), and
+ * exits with FAKE_RC.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,6 +29,7 @@ for w; do
 done
 [ "$1" != create ] || echo ${ID}
 [ -z "$FAKE_PRINT" ] || printf '%s' "$FAKE_PRINT"
+[ -z "$FAKE_PRINT_ERR" ] || printf '%s' "$FAKE_PRINT_ERR" >&2
 exit \${FAKE_RC:-0}
 `;
 
@@ -227,3 +229,29 @@ test.serial("a script's `kill 0` reaches its own process group, not the server",
   t.deepEqual([code, signal], [3, null]);
   t.is(s.trace().length, 1);
 });
+
+test.serial(
+  'a failed classic build: its output reaches the script unchanged, and its step images are kept for cleanup',
+  async (t) => {
+    const s = setup(t);
+    // What the classic builder printed for a build that failed at its third step (docker 20.10).
+    const log =
+      'Sending build context to Docker daemon  2.048kB\r\r\nStep 1/3 : FROM testbase/busybox:latest\n ---> 06023bf1d195\nStep 2/3 : COPY app /app\n ---> aeb39d40ee2c\nStep 3/3 : RUN false\n ---> Running in 9f8863f1baf5\n';
+    const error = "The command '/bin/sh -c false' returned a non-zero code: 1\n";
+    process.env.FAKE_PRINT = log;
+    process.env.FAKE_PRINT_ERR = error;
+    process.env.FAKE_RC = '1';
+    t.teardown(() => {
+      delete process.env.FAKE_PRINT;
+      delete process.env.FAKE_PRINT_ERR;
+      delete process.env.FAKE_RC;
+    });
+    t.is(await s.run('docker build -t app . >out.txt 2>err.txt; echo $? >rc'), 0);
+    t.is(s.read('out.txt'), log);
+    t.is(s.read('err.txt'), error);
+    t.is(s.read('rc'), '1\n');
+    // The FROM step's id is the base image, never the run's to remove.
+    t.deepEqual(s.state().intermediates, ['aeb39d40ee2c']);
+    t.deepEqual(s.callsLeft(), []);
+  },
+);
