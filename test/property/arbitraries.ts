@@ -682,6 +682,62 @@ export const makefile = fc
   )
   .map((rules) => rules.map(([t, cmds]) => `${t}:\n${cmds.map((c) => `\t${c}`).join('\n')}`).join('\n\n') + '\n');
 
+/** Make's own syntax around the rules: variables of every flavor, references, conditionals, sub-makes, odd prefixes. */
+const makeLine = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom('IMAGE', 'TAG', 'ARCH', 'X', '$(ARCH)_CC', 'override A', 'export B', ''),
+      fc.constantFrom('=', ':=', '::=', ':::=', '?=', '+=', '!=', ''),
+      fc.constantFrom(
+        'acme/app',
+        '$(TAG)',
+        '$(IMAGE):$(TAG)',
+        '$(shell git rev-parse HEAD)',
+        '$$HOME',
+        '$(',
+        '$(X:.c=.o)',
+        '\\',
+      ),
+    )
+    .map(([n, op, v]) => `${n} ${op} ${v}`),
+  fc.constantFrom(
+    'ifeq ($(ARCH),arm64)',
+    'ifneq "$(TAG)" ""',
+    'ifdef IMAGE',
+    'ifndef X',
+    'else',
+    'else ifeq (a,b)',
+    'endif',
+    'define D',
+    'endef',
+    'include config.mk',
+    '-include local.mk',
+    '.ONESHELL:',
+    '.RECIPEPREFIX = >',
+    '.DEFAULT_GOAL := image',
+    'image: TAG = v2',
+    '%.o: %.c',
+    'all: image | out',
+    'image: ; docker build -t $(IMAGE) .',
+    '\t$(MAKE) image ARCH=arm64',
+    '\t-@docker rm -f x',
+    '\tcd sub && $(MAKE) x',
+    '\t$(MAKE) -C sub',
+    '\tdocker build -t $@ $<',
+    '\techo $$PATH \\',
+    'export',
+    'vpath %.c src',
+    '',
+  ),
+);
+export const makefileText = fc
+  .tuple(makefile, fc.array(makeLine, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 12 }))
+  .map(([base, extra, at]) => {
+    const lines = base.split('\n');
+    extra.forEach((l, i) => lines.splice((at[i] ?? 0) % (lines.length + 1), 0, l));
+    return lines.join('\n');
+  });
+
 const fileName = fc.oneof(
   {
     weight: 6,

@@ -1,0 +1,140 @@
+/** `make GOAL` as one shell script: prerequisites first and once, a subshell per line, sub-makes in place, located. */
+import test from 'ava';
+import { readMakefile } from '../../../src/analyze/make/read.js';
+import { makefileLocation, makeScript } from '../../../src/analyze/make/recipes.js';
+
+const script = (text: string, goal: string | null = null, commandLine: Record<string, string> = {}) =>
+  makeScript({
+    read: (vars) => readMakefile('Makefile', text, { commandLine: vars }),
+    goal,
+    commandLine,
+    file: 'Makefile',
+  });
+
+const BUILDER = [
+  'IMAGE ?= acme/app',
+  'TAG := 1.0',
+  '.PHONY: all builder extract image clean',
+  'all: image',
+  'builder:',
+  '\tdocker build -t $(IMAGE):build -f Dockerfile.build .',
+  'extract: builder',
+  '\tdocker create --name extract $(IMAGE):build',
+  '\tdocker cp extract:/src/app ./app',
+  '\t-docker rm -f extract',
+  'image: extract',
+  '\tdocker build -t $(IMAGE):$(TAG) .',
+  'clean:',
+  '\trm -f app',
+  '',
+].join('\n');
+
+test('the default goal runs what it needs first, each target once, every line in a subshell of its own', (t) => {
+  const s = script(BUILDER);
+  t.is(s.goal, 'all');
+  t.deepEqual(s.diagnostics, []);
+  t.is(
+    s.text,
+    [
+      'set -e',
+      '(docker build -t acme/app:build -f Dockerfile.build .',
+      ')',
+      '(docker create --name extract acme/app:build',
+      ')',
+      '(docker cp extract:/src/app ./app',
+      ')',
+      '(docker rm -f extract',
+      ') || true',
+      '(docker build -t acme/app:1.0 .',
+      ')',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('a named goal and command-line variables', (t) => {
+  const s = script(BUILDER, 'builder', { IMAGE: 'x/y' });
+  t.is(s.text, 'set -e\n(docker build -t x/y:build -f Dockerfile.build .\n)\n');
+});
+
+test('automatic variables, target-specific variables seen by prerequisites, exported variables', (t) => {
+  const s = script(
+    [
+      'export REGISTRY = r.example',
+      'app: main.go Dockerfile',
+      '\tdocker build -t $@ --build-arg SRC=$< --label deps="$^" .',
+      'push: TAG = v2',
+      'push: app tagged',
+      'tagged:',
+      '\tdocker tag app $(REGISTRY)/app:$(TAG)',
+      '',
+    ].join('\n'),
+    'push',
+  );
+  t.is(
+    s.text,
+    [
+      'set -e',
+      'export REGISTRY=r.example',
+      '(docker build -t app --build-arg SRC=main.go --label deps="main.go Dockerfile" .',
+      ')',
+      '(docker tag app r.example/app:v2',
+      ')',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('$(MAKE) TARGET on a line of its own runs that goal in place, re-read with its variables', (t) => {
+  const s = script(
+    [
+      'ARCH ?= amd64',
+      'release:',
+      '\t$(MAKE) image ARCH=arm64',
+      '\t@echo done',
+      'image:',
+      '\tdocker build -t app:$(ARCH) .',
+      '',
+    ].join('\n'),
+    'release',
+  );
+  t.is(s.text, 'set -e\n(docker build -t app:arm64 .\n)\n(echo done\n)\n');
+});
+
+test('.ONESHELL: one subshell for the whole recipe, so a cd holds for the lines after it', (t) => {
+  const s = script('.ONESHELL:\nimage:\n\tcd docker\n\tdocker build -t app .\n', 'image');
+  t.is(s.text, 'set -e\n(cd docker\ndocker build -t app .\n)\n');
+});
+
+test('what restage cannot follow is located in the Makefile', (t) => {
+  const unknownGoal = script(BUILDER, 'deploy');
+  t.deepEqual(
+    unknownGoal.diagnostics.map((d) => [d.code, d.line]),
+    [['RS362', 1]],
+  );
+  const s = script(
+    'image:\n\tdocker build -t app:$(shell git rev-parse HEAD) .\n\tcd sub && $(MAKE) x\n\t$(MAKE) -C sub x\n',
+    'image',
+  );
+  t.deepEqual(
+    s.diagnostics.map((d) => [d.code, d.line, d.column]),
+    [
+      ['RS360', 2, 2],
+      ['RS360', 3, 2],
+      ['RS360', 4, 2],
+    ],
+  );
+  t.deepEqual(
+    script('').diagnostics.map((d) => d.code),
+    ['RS362'],
+  );
+});
+
+test('a location in the script maps back to the Makefile: columns one to one on a line passed on as written', (t) => {
+  const s = script(BUILDER);
+  // Line 6 of the script is `(docker cp extract:/src/app ./app`: its column 12 (the `e` of extract) is column 12 of Makefile line 9, after the tab.
+  t.deepEqual(makefileLocation(s, { line: 6, column: 12 }), { file: 'Makefile', line: 9, column: 12 });
+  // An expanded line maps to where its command starts.
+  t.deepEqual(makefileLocation(s, { line: 2, column: 30 }), { file: 'Makefile', line: 6, column: 2 });
+  t.is(makefileLocation(s, { line: 1, column: 1 }), null);
+});
