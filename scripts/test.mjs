@@ -1,27 +1,71 @@
 // The whole test suite, as `npm test` runs it: unit, golden, CLI and property tests first, side by
-// side (ava's default, one file per core), then the end-to-end tests one file at a time. The e2e
-// files share one engine, and several check that nothing is left on it (containers, images, dangling
-// intermediates) after a verify: run side by side, one file's build in progress would be another's
-// leftover. Each file's own tests already run serially.
+// side (ava's default, one file per core), then the end-to-end tests in lanes.
+//
+// The e2e files share engines. Each file's own tests run serially, and a file checks what it left by
+// its verify session's label or its own unique names, so docker files run two at a time; podman's
+// two files, which compare podman's whole image list before and after, run one at a time in a lane
+// of their own beside them (its output is printed once it ends). verify.test.ts looks for untagged
+// images descending from a base every file builds on, so it runs alone after the lanes.
 //
 // verify gets its legacy image two ways (`--legacy=run`, the default where bubblewrap works, and
 // `--legacy=replay`): the e2e files whose cases do not choose a mode run once per mode
 // (RESTAGE_LEGACY sets verify's default), so every sample and fixture is judged both ways.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 
+const AVA = 'node_modules/ava/entrypoints/cli.mjs';
 const ava = (args, env = {}) =>
-  spawnSync(process.execPath, ['node_modules/ava/entrypoints/cli.mjs', ...args], {
+  spawnSync(process.execPath, [AVA, ...args], {
     stdio: 'inherit',
     env: { ...process.env, ...env },
   }).status ?? 1;
+/**
+ * ava beside another: its output shown as it comes (`inherit`), or kept and printed whole when it
+ * ends (`keep`, for the lane whose lines would otherwise interleave); resolves to its status.
+ */
+const avaBeside = (args, env, output) =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, [AVA, ...args], {
+      stdio: output === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    const out = [];
+    child.stdout?.on('data', (d) => out.push(d));
+    child.stderr?.on('data', (d) => out.push(d));
+    child.on('close', (code) => {
+      if (output === 'keep') {
+        process.stdout.write(`\n---- ${args.filter((a) => a.endsWith('.ts')).join(' ')} ----\n`);
+        process.stdout.write(Buffer.concat(out));
+      }
+      resolve(code ?? 1);
+    });
+  });
+
 const dirs = fs
   .readdirSync('test', { withFileTypes: true })
   .filter((d) => d.isDirectory() && !['e2e', 'fixtures', 'helpers'].includes(d.name))
   .map((d) => `test/${d.name}`);
+const e2eFile = (name) => `test/e2e/${name}.test.ts`;
+const allE2e = fs
+  .readdirSync('test/e2e')
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => `test/e2e/${f}`);
+const PODMAN = ['podman', 'podman-verify'].map(e2eFile);
+const ALONE = ['verify'].map(e2eFile);
+const DOCKER = allE2e.filter((f) => !PODMAN.includes(f) && !ALONE.includes(f));
 /** The e2e files whose verdicts do not depend on how the legacy image is made. */
-const BOTH_MODES = ['verdicts', 'verify', 'dockerignore', 'podman-verify'].map((f) => `test/e2e/${f}.test.ts`);
+const BOTH_MODES = ['verdicts', 'verify', 'dockerignore', 'podman-verify'].map(e2eFile);
+
+const started = Date.now();
+const seconds = () => `${Math.round((Date.now() - started) / 1000)} s`;
 const unit = ava(dirs);
-const e2e = ava(['--concurrency=1', 'test/e2e'], { RESTAGE_LEGACY: 'run' });
+console.log(`\ntest.mjs: unit, golden, CLI and property tests done at ${seconds()}`);
+const [docker, podman] = await Promise.all([
+  avaBeside(['--concurrency=2', ...DOCKER], { RESTAGE_LEGACY: 'run' }, 'inherit'),
+  avaBeside(['--concurrency=1', ...PODMAN], { RESTAGE_LEGACY: 'run' }, 'keep'),
+]);
+console.log(`\ntest.mjs: e2e lanes done at ${seconds()}`);
+const alone = ava(['--concurrency=1', ...ALONE], { RESTAGE_LEGACY: 'run' });
 const replay = ava(['--concurrency=1', ...BOTH_MODES], { RESTAGE_LEGACY: 'replay' });
-process.exit(unit || e2e || replay);
+console.log(`\ntest.mjs: done at ${seconds()}`);
+process.exit(unit || docker || podman || alone || replay);
