@@ -176,16 +176,19 @@ function splitArgs(text: string): string[] {
   return args;
 }
 
-function topLevelColon(text: string): number {
+/** The index of the first character outside any `(…)`/`{…}` for which `matches` holds, or -1. */
+export function topLevelIndex(text: string, matches: (c: string, i: number) => boolean): number {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text[i]!;
     if (c === '(' || c === '{') depth++;
     else if (c === ')' || c === '}') depth--;
-    else if (c === ':' && depth === 0) return i;
+    else if (depth === 0 && matches(c, i)) return i;
   }
   return -1;
 }
+
+const topLevelColon = (text: string): number => topLevelIndex(text, (c) => c === ':');
 
 function splitOnce(text: string, sep: string): [string, string] {
   const at = text.indexOf(sep);

@@ -14,7 +14,7 @@
  * test/analyze/make/read.test.ts holds the cases.
  */
 import { diagnostic, type Diagnostic, type Location } from '../../model/diagnostic.js';
-import { expandMake, type MakeVariable } from './expand.js';
+import { expandMake, topLevelIndex, type MakeVariable } from './expand.js';
 
 export interface RecipeLine {
   /** The command text as make hands it to the shell after its prefixes (`@`, `-`, `+`), unexpanded. */
@@ -421,14 +421,8 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
 function conditionArgs(text: string): [string, string] | null {
   if (text.startsWith('(') && text.endsWith(')')) {
     const inner = text.slice(1, -1);
-    let depth = 0;
-    for (let i = 0; i < inner.length; i++) {
-      const c = inner[i];
-      if (c === '(' || c === '{') depth++;
-      else if (c === ')' || c === '}') depth--;
-      else if (c === ',' && depth === 0) return [inner.slice(0, i).trim(), inner.slice(i + 1).trim()];
-    }
-    return null;
+    const comma = topLevelIndex(inner, (c) => c === ',');
+    return comma < 0 ? null : [inner.slice(0, comma).trim(), inner.slice(comma + 1).trim()];
   }
   const m = /^(["'])(.*?)\1\s+(["'])(.*?)\3$/.exec(text);
   return m ? [m[2]!, m[4]!] : null;
@@ -448,12 +442,5 @@ function stripComment(line: string): string {
 
 /** The index of the colon that separates targets from prerequisites (not one inside `$(…)`, nor `:=`), or -1. */
 function ruleColon(line: string): number {
-  let depth = 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (c === '(' || c === '{') depth++;
-    else if (c === ')' || c === '}') depth--;
-    else if (c === ':' && depth === 0 && line[i + 1] !== '=') return i;
-  }
-  return -1;
+  return topLevelIndex(line, (c, i) => c === ':' && line[i + 1] !== '=');
 }
