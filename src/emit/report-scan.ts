@@ -1,5 +1,5 @@
 /** ScanResult → the text table (stdout), its summary and reasons (stderr), or the documented JSON object (README, "restage scan"). */
-import type { ScanResult } from '../scan/scan.js';
+import type { ScanResult } from '../model/scan.js';
 import { JSON_SCHEMA_VERSION } from './report-json.js';
 import { formatDiagnostic } from './report-text.js';
 

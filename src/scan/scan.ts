@@ -7,34 +7,14 @@
  * prints nothing: progress goes to `onProgress`.
  */
 import path from 'node:path';
-import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import { diagnostic } from '../model/diagnostic.js';
 import type { MigrationResult } from '../model/result.js';
+import type { ScanPattern, ScanResult } from '../model/scan.js';
+
+export type { ScanPattern, ScanResult, ScanStatus } from '../model/scan.js';
 import { analyzeDirectory } from '../migrate.js';
 import { displayPath } from '../shared/display-path.js';
 import { candidates, type Candidate, type WalkStats } from './walk.js';
-
-export type ScanStatus = 'migratable' | 'needs-attention';
-
-export interface ScanPattern {
-  /** The directory, as displayed (relative to the display base when below it). */
-  readonly directory: string;
-  readonly buildDockerfile: string | null;
-  readonly orchestrator: string | null;
-  /** How the artifacts leave the builder (`docker cp`, `stdout`, `tar`, `archive`, `bind`, comma-separated), when known. */
-  readonly route: string | null;
-  readonly status: ScanStatus;
-  /** Why it needs attention: its first error, else its first warning. */
-  readonly reason: Diagnostic | null;
-}
-
-export interface ScanResult {
-  readonly root: string;
-  readonly directories: number;
-  readonly files: number;
-  /** Directories the walk could not read. */
-  readonly unreadable: number;
-  readonly patterns: readonly ScanPattern[];
-}
 
 export interface ScanOptions {
   /** Paths in the result are relative to this directory (default: the current directory). */
