@@ -44,6 +44,8 @@ test('any Makefile: a script and located diagnostics, never an exception', (t) =
   );
   t.false(details.failed, fc.defaultReportMessage(details) ?? '');
   // The generators reach both outcomes: scripts that run docker, and Makefiles restage declines.
-  t.true(seen.docker > RUNS / 10, JSON.stringify(seen));
+  // About one generated Makefile in ten reaches a docker recipe (88 to 108 in 1,000 over five
+  // unseeded runs), so the floor sits at one in twenty, well below what a random run can fall to.
+  t.true(seen.docker > RUNS / 20, JSON.stringify(seen));
   t.true(seen.diagnostics > RUNS / 10, JSON.stringify(seen));
 });
