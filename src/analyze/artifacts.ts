@@ -16,6 +16,7 @@ import type { Artifact, ArtifactSource, Consumption, ContainerRun, HostSnapshot 
 import { Placement, type Placed } from './placement.js';
 import { ContainerRuns } from './started.js';
 import { stdoutRead } from './stdout.js';
+import { exportedPathProblem, isWholeExport } from './export-stream.js';
 import { isWithin } from '../shared/paths.js';
 import { globCovers } from '../shared/glob.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
@@ -147,6 +148,17 @@ export function matchArtifacts(input: MatchInput): MatchResult {
               'RS343',
               event.at,
               `the tar member ${containerPath} lands on ${input.display(hostPath)}, which is a directory at this point: tar -x merges a directory member into it (and fails on a file member), which restage does not model; remove ${input.display(hostPath)} before this line (or unpack into a new directory) and run restage again`,
+            ),
+          );
+          break;
+        }
+        const mounted = event.exported && !contentOnly ? exportedPathProblem(containerPath, mountsOf(event)) : null;
+        if (mounted !== null) {
+          diagnostics.push(
+            diagnostic(
+              'RS348',
+              event.at,
+              `the member ${containerPath} of \`docker export ${event.container.startsWith('@') ? 'CONTAINER' : event.container}\` ${mounted}; restage maps a member to the same path of the container's image or run stage: unpack a path the image or the command made, and run restage again`,
             ),
           );
           break;
@@ -300,8 +312,28 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         consumed.add(exact.artifact.id);
         return;
       }
+      const wholeExport = exact !== undefined && isWholeExport(exact.artifact);
+      if (wholeExport) {
+        const sub = hostPath.slice(exact.hostPath.length).replace(/\/+$/, '');
+        const why =
+          exportedPathProblem(path.posix.join('/', sub), mountsOf(exact.artifact.copyOut)) ??
+          (exact.merged && kindBefore(host, hostPath) !== null
+            ? `is also a file of your tree, in ${input.display(exact.hostPath) || '.'}, which held files before the script: whether tar replaced it depends on what the container holds, which restage cannot list`
+            : null);
+        if (why !== null) {
+          diagnostics.push(
+            diagnostic(
+              'RS349',
+              at,
+              `${inst.keyword} source "${raw}" lies in the file system \`docker export\` streams out of the container and \`tar -x\` unpacks into ${input.display(exact.hostPath) || '.'} (${path.basename(exact.artifact.copyOut.at.file)}:${exact.artifact.copyOut.at.line}), and ${why}: restage maps a source there to one path of the container's image; copy a file or directory the image or its command made (unpacked into a directory the script makes), or name it as a member of the \`tar -x\`, and run restage again`,
+            ),
+          );
+          consumed.add(exact.artifact.id);
+          return;
+        }
+      }
       // A directory holding context files with the artifact's content merged in: the context part stays.
-      if (exact?.merged && (hostPath === exact.hostPath || kindBefore(host, hostPath) !== null)) {
+      if (!wholeExport && exact?.merged && (hostPath === exact.hostPath || kindBefore(host, hostPath) !== null)) {
         if (hostPath === exact.hostPath) cover(build, dockerfile, inst, index, [exact], hostPath);
         return;
       }
@@ -376,6 +408,16 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     members: readonly ArchiveMember[],
   ): void {
     const first = members[0]!.event;
+    if (first.exported) {
+      diagnostics.push(
+        diagnostic(
+          'RS349',
+          at,
+          `${raw} is the whole file system \`docker export\` streams into \`${input.display(first.hostPath)}\` (${path.basename(first.at.file)}:${first.at.line}), with what the engine adds to every container (\`.dockerenv\`, \`etc/hosts\`, \`proc/\`…), which no COPY --from of the image gives: unpack the members the image needs with \`tar -xf ${raw} -C DIR MEMBER…\` and COPY them, and run restage again`,
+        ),
+      );
+      return;
+    }
     const why =
       inst.keyword !== 'ADD'
         ? `${inst.keyword} copies the archive file itself, whose bytes (names, times, order) only the legacy run makes`
@@ -427,6 +469,11 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         `ADD unpacks the tar archive ${raw} (streamed out at ${path.basename(first.at.file)}:${first.at.line}) with the owners and modes the archive records, which are the builder's: restage copies each member with COPY --from and without --chown=0:0, which keeps them too`,
       ),
     );
+  }
+
+  /** The mounts of the run of the container a copy reads (none for a container only created). */
+  function mountsOf(copy: CopyOut): readonly RunMount[] {
+    return creates.get(copy.container)?.run?.mounts ?? [];
   }
 
   /** The mount as written, for messages. */
@@ -519,6 +566,17 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         ),
       );
     for (const x of covered) {
+      if (isWholeExport(x.artifact)) {
+        diagnostics.push(
+          diagnostic(
+            'RS349',
+            { file: dockerfile.file, line: inst.line, column: inst.column },
+            `${inst.keyword} copies the directory ${input.display(dir) || '.'}, which holds ${input.display(x.hostPath)}, where \`tar -x\` unpacked the whole file system \`docker export\` streams (${path.basename(x.artifact.copyOut.at.file)}:${x.artifact.copyOut.at.line}), with what the engine adds to every container: restage maps a COPY source there to one path of the container's image; copy the files the image or its command made by their own paths, and run restage again`,
+          ),
+        );
+        consumed.add(x.artifact.id);
+        continue;
+      }
       if (x.link) {
         diagnostics.push(
           diagnostic(

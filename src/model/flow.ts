@@ -176,6 +176,11 @@ export interface CopyOut {
   readonly extractedInto?: string;
   /** The reader on stdout (`cat`, or `tar -c` of a run); null for `docker cp`. */
   readonly reader: StdoutReader | null;
+  /**
+   * A member of a `docker export` stream (`via: 'tar'`): containerPath `/.` when `tar -x` unpacked
+   * the whole file system, whose runtime COPYs src/analyze/export-stream.ts checks.
+   */
+  readonly exported?: boolean;
 }
 
 /** `docker run [--entrypoint cat] IMG [cat] PATH > FILE`: one file read to the run's standard output. */

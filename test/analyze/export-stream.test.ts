@@ -1,0 +1,126 @@
+/**
+ * `docker export` streams (src/analyze/export-stream.ts, carried by src/analyze/tar-stream.ts) on
+ * small scripts: where the members a `tar -x` names land, the whole file system unpacked without
+ * members, and which forms are declined on which line.
+ */
+import test from 'ava';
+import { parseShell } from '../../src/parse/shell.js';
+import { analyzeScript } from '../../src/analyze/script.js';
+import type { FlowEvent } from '../../src/model/flow.js';
+import { exportedPathProblem, exportMembers } from '../../src/analyze/export-stream.js';
+
+const ROOT = '/proj';
+
+function summarize(events: readonly FlowEvent[]): string[] {
+  return events.map((e) => {
+    switch (e.kind) {
+      case 'create':
+        return `create ${e.handle} ${e.image}`;
+      case 'copy-out':
+        return `${e.via}${e.exported ? ' export' : ''} ${e.container}:${e.containerPath} ${e.hostPath}${e.archiveMember !== undefined ? ` [${e.archiveMember}]` : ''}`;
+      case 'remove':
+        return `rm ${e.containers.join(',')}`;
+      case 'host':
+        return `host ${e.op} ${e.paths.join(',')}`;
+      default:
+        return e.kind;
+    }
+  });
+}
+
+const flows = test.macro({
+  exec(t, script: string, expected: string[], codes: string[] = []) {
+    const parsed = parseShell('build.sh', script);
+    const { flow, diagnostics } = analyzeScript(parsed.script!, ROOT, `${ROOT}/build.sh`);
+    t.deepEqual(summarize(flow.events), expected);
+    t.deepEqual(
+      diagnostics.map((d) => `${d.code} ${d.line}:${d.column}`),
+      codes,
+      JSON.stringify(diagnostics, null, 1),
+    );
+  },
+  title: (given) => `docker export: ${given ?? ''}`,
+});
+
+const CREATE = 'docker create --name c img\n';
+
+test(
+  'piped into tar -x -C DIR MEMBER…: each member lands at DIR/MEMBER, from /MEMBER',
+  flows,
+  `${CREATE}docker export c | tar -xv -C out usr/local/bin/app app/dist/\n`,
+  [
+    'create c img',
+    'tar export c:/usr/local/bin/app /proj/out/usr/local/bin/app',
+    'tar export c:/app/dist /proj/out/app/dist',
+  ],
+  ['RS341 2:19'],
+);
+
+test(
+  'piped into tar -x without -C: below the working directory; docker container export; a captured id',
+  flows,
+  'id=$(docker create img)\ndocker container export "$id" | tar x src/tool\n',
+  ['create @container#1 img', 'tar export @container#1:/src/tool /proj/src/tool'],
+  ['RS341 2:33'],
+);
+
+test(
+  'into a file (> and -o), unpacked later with -f: the archive holds the whole file system',
+  flows,
+  `${CREATE}docker export c > fs.tar\ndocker export -o other.tar c\ntar -xf fs.tar -C out src/tool\n`,
+  [
+    'create c img',
+    'tar export c:/. /proj/fs.tar [.]',
+    'tar export c:/. /proj/other.tar [.]',
+    'tar export c:/src/tool /proj/out/src/tool',
+  ],
+  ['RS341 4:1'],
+);
+
+test(
+  'tar -x without members: the whole file system, merged into the directory',
+  flows,
+  `${CREATE}mkdir rootfs\ndocker export c | tar -x -C rootfs\n`,
+  ['create c img', 'host mkdir /proj/rootfs', 'tar export c:/. /proj/rootfs'],
+  ['RS341 3:19'],
+);
+
+test(
+  'declined: a pattern, --exclude, --strip-components, a leading / or ./, an engine path, -C after a member (RS348)',
+  flows,
+  `${CREATE}docker export c | tar -x 'usr/bin/*'\ndocker export c | tar -x --exclude=x usr\ndocker export c | tar -x --strip-components=1 usr/bin\ndocker export c | tar -x /usr/bin/app\ndocker export c | tar -x ./usr/bin/app\ndocker export c | tar -x etc/hosts\ndocker export c | tar -x etc\ndocker export c | tar -x usr/bin/app -C out\n`,
+  ['create c img'],
+  ['RS348 2:19', 'RS348 3:19', 'RS348 4:19', 'RS348 5:19', 'RS348 6:19', 'RS348 7:19', 'RS348 8:19', 'RS348 9:19'],
+);
+
+test(
+  'declined: piped into something else, left on the output, captured, appended, an unknown option (RS347)',
+  flows,
+  `${CREATE}docker export c | gzip > fs.tgz\ndocker export c\nx=$(docker export c)\ndocker export c >> fs.tar\ndocker export --quiet c > fs.tar\n`,
+  ['create c img', 'host other /proj/fs.tgz'],
+  ['RS347 2:1', 'RS347 3:1', 'RS347 4:5', 'RS347 5:1', 'RS347 6:15'],
+);
+
+test('the members map to /MEMBER; an engine path or a pattern is not a member restage maps', (t) => {
+  t.deepEqual(exportMembers([{ operand: 'usr//local/bin/', dir: null }], null), [
+    { containerPath: '/usr/local/bin', name: 'usr/local/bin' },
+  ]);
+  for (const operand of ['.dockerenv', 'proc/1', 'dev', 'etc', 'etc/resolv.conf', 'sys/', 'a/../b', '[ab]', '.'])
+    t.is(typeof exportMembers([{ operand, dir: null }], null), 'string', operand);
+  t.is(exportedPathProblem('/usr/bin/app', []), null);
+  t.regex(exportedPathProblem('/', [])!, /whole file system/);
+  t.regex(exportedPathProblem('/etc', [])!, /holds \/etc\/host/);
+  t.regex(
+    exportedPathProblem('/out/app', [
+      {
+        at: { file: 'b', line: 1, column: 1 },
+        kind: 'bind',
+        source: '/p/out',
+        target: '/out',
+        readOnly: false,
+        written: '-v x',
+      },
+    ])!,
+    /mount/,
+  );
+});
