@@ -111,7 +111,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
             diagnostic(
               'RS401',
               event.at,
-              `\`docker cp\` reads from container "${event.container.startsWith('@') ? 'the captured id' : event.container}", which the script never created (or already removed) at this point; restage cannot tell which image the artifact comes from`,
+              `${event.exported ? '`docker export` streams the file system of' : '`docker cp` reads from'} container "${event.container.startsWith('@') ? 'the captured id' : event.container}", which the script never created (or already removed) at this point; restage cannot tell which image the artifact comes from`,
             ),
           );
           break;

@@ -3,7 +3,11 @@
  * small scripts: where the members a `tar -x` names land, the whole file system unpacked without
  * members, and which forms are declined on which line.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrate } from '../../src/migrate.js';
 import { parseShell } from '../../src/parse/shell.js';
 import { analyzeScript } from '../../src/analyze/script.js';
 import type { FlowEvent } from '../../src/model/flow.js';
@@ -123,4 +127,88 @@ test('the members map to /MEMBER; an engine path or a pattern is not a member re
     ])!,
     /mount/,
   );
+});
+
+test('an export of a container the script never created is RS401, said of docker export', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-export-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(dir, 'Dockerfile.build'), 'FROM busybox:latest\nRUN mkdir -p /out && echo x > /out/app\n');
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM busybox:latest\nCOPY out/app /app\n');
+  fs.writeFileSync(
+    path.join(dir, 'build.sh'),
+    '#!/bin/sh\nset -e\ndocker build -t b -f Dockerfile.build .\ndocker export nope | tar -x out/app\ndocker build -t app .\n',
+  );
+  const r = migrate(dir);
+  const d = r.diagnostics.find((x) => x.code === 'RS401');
+  t.truthy(d, JSON.stringify(r.diagnostics));
+  t.regex(d!.message, /`docker export` streams the file system of container "nope"/);
+  t.not(r.status, 'migrated');
+});
+
+/** migrate on a directory with these files; the codes it answers, `code line` each. */
+function migrated(t: ExecutionContext, files: Record<string, string>): { status: string; codes: string[] } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-export-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  for (const [name, text] of Object.entries({
+    'Dockerfile.build': 'FROM busybox:latest\nRUN mkdir -p /app/bin && echo x > /app/bin/app\n',
+    ...files,
+  })) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  const r = migrate(dir);
+  return {
+    status: r.status,
+    codes: r.diagnostics
+      .filter((d) => d.severity !== 'info')
+      .map((d) => `${d.code} ${path.basename(d.file)}:${d.line}`),
+  };
+}
+
+const script = (...lines: string[]) =>
+  ['#!/bin/sh', 'set -e', 'docker build -t b -f Dockerfile.build .', ...lines, 'docker build -t app .', ''].join('\n');
+const WHOLE = script('docker create --name c b', 'mkdir rootfs', 'docker export c | tar -x -C rootfs', 'docker rm c');
+
+test('the whole file system unpacked: a COPY of the directory itself, of one that holds it, of an engine path is RS349', (t) => {
+  for (const copy of [
+    'COPY rootfs/ /',
+    'COPY . /ctx',
+    'COPY rootfs/etc /etc',
+    'COPY rootfs/proc /proc',
+    'COPY rootfs/.dockerenv /x',
+  ]) {
+    const r = migrated(t, { 'build.sh': WHOLE, Dockerfile: `FROM busybox:latest\n${copy}\n` });
+    t.deepEqual(r.codes, ['RS349 Dockerfile:2'], copy);
+    t.is(r.status, 'error', copy);
+  }
+  const fine = migrated(t, { 'build.sh': WHOLE, Dockerfile: 'FROM busybox:latest\nCOPY rootfs/app/bin /opt/bin\n' });
+  t.deepEqual(fine, { status: 'migrated', codes: [] });
+});
+
+test('the whole file system unpacked into a directory of the tree: a COPY of a file the tree had is RS349, of one it did not is migrated', (t) => {
+  const r = migrated(t, {
+    'build.sh': script('docker create --name c b', 'docker export c | tar -x', 'docker rm c'),
+    Dockerfile: 'FROM busybox:latest\nCOPY app/bin/app /usr/bin/app\nCOPY conf/app.conf /etc/app.conf\n',
+    'conf/app.conf': 'x\n',
+  });
+  t.deepEqual(r.codes, ['RS349 Dockerfile:3']);
+});
+
+test('an ADD of the exported archive is RS349; a member that meets a mount of the run is RS348', (t) => {
+  const added = migrated(t, {
+    'build.sh': script('docker create --name c b', 'docker export c > fs.tar', 'docker rm c'),
+    Dockerfile: 'FROM busybox:latest\nADD fs.tar /\n',
+  });
+  t.deepEqual(added.codes, ['RS349 Dockerfile:2']);
+  const mounted = migrated(t, {
+    'build.sh': script(
+      'docker run --name c -v "$PWD/out:/out" b sh -c "cp /app/bin/app /out/app"',
+      'mkdir x',
+      'docker export c | tar -x -C x out/app',
+      'docker rm c',
+    ),
+    Dockerfile: 'FROM busybox:latest\nCOPY x/out/app /app\n',
+  });
+  t.true(mounted.codes.includes('RS348 build.sh:6'), JSON.stringify(mounted));
+  t.is(mounted.status, 'error');
 });
