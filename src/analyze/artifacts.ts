@@ -8,7 +8,7 @@
  * a file to an existing directory lands inside it.
  */
 import path from 'node:path';
-import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
 import type { BuildFlow, ContainerCreate, CopyOut, HostOperation, ImageBuild, RunMount } from '../model/flow.js';
 import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
@@ -70,6 +70,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const madeOnce = new Map<string, ArtifactSource | null>();
   /** Tar archives streamed into host files, by host path: the members a runtime `ADD` of the file unpacks. */
   const archives = new Map<string, ArchiveMember[]>();
+  /** The container each `docker export` read, by its line: its members unpacked later (from a file) come from it as it was then. */
+  const exportsRead = new Map<string, ArtifactSource>();
   const placement = new Placement(host, input.display);
   /** Host paths the script's own commands write before the build at hand (`cp`, `mv`, `mkdir`, a redirection, an unknown command). */
   const written: HostOperation[] = [];
@@ -104,14 +106,15 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         for (const c of event.containers) containers.delete(c);
         break;
       case 'copy-out': {
-        const source =
-          containers.get(event.container) ?? (event.via === 'tar' ? madeOnce.get(event.container) : undefined);
+        const source = event.exportedAt
+          ? exportSource(event, event.exportedAt)
+          : (containers.get(event.container) ?? (event.via === 'tar' ? madeOnce.get(event.container) : undefined));
         if (!source) {
           diagnostics.push(
             diagnostic(
               'RS401',
               event.at,
-              `${event.exported ? '`docker export` streams the file system of' : '`docker cp` reads from'} container "${event.container.startsWith('@') ? 'the captured id' : event.container}", which the script never created (or already removed) at this point; restage cannot tell which image the artifact comes from`,
+              `${event.exportedAt ? '`docker export` streams the file system of' : '`docker cp` reads from'} container "${event.container.startsWith('@') ? 'the captured id' : event.container}", which the script never created (or already removed) at this point; restage cannot tell which image the artifact comes from`,
             ),
           );
           break;
@@ -152,7 +155,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           );
           break;
         }
-        const mounted = event.exported && !contentOnly ? exportedPathProblem(containerPath, mountsOf(event)) : null;
+        const mounted = event.exportedAt && !contentOnly ? exportedPathProblem(containerPath, mountsOf(event)) : null;
         if (mounted !== null) {
           diagnostics.push(
             diagnostic(
@@ -408,7 +411,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     members: readonly ArchiveMember[],
   ): void {
     const first = members[0]!.event;
-    if (first.exported) {
+    if (first.exportedAt) {
       diagnostics.push(
         diagnostic(
           'RS349',
@@ -469,6 +472,14 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         `ADD unpacks the tar archive ${raw} (streamed out at ${path.basename(first.at.file)}:${first.at.line}) with the owners and modes the archive records, which are the builder's: restage copies each member with COPY --from and without --chown=0:0, which keeps them too`,
       ),
     );
+  }
+
+  /** The container a member of a `docker export` stream comes from: the one there when the export ran, else none. */
+  function exportSource(event: CopyOut, at: Location): ArtifactSource | undefined {
+    const key = `${event.container}\0${at.file}:${at.line}:${at.column}`;
+    const now = containers.get(event.container);
+    if (now && !exportsRead.has(key)) exportsRead.set(key, now);
+    return exportsRead.get(key);
   }
 
   /** The mounts of the run of the container a copy reads (none for a container only created). */

@@ -18,17 +18,13 @@ import type { RunMount } from '../model/flow.js';
 import type { TarEntry } from '../shared/host-ops.js';
 import { isPattern, type TarMemberSpec } from '../shared/tar-cli.js';
 import { isWithin } from '../shared/paths.js';
+import { ENGINE_PATHS, ENGINE_TREES } from '../shared/engine-paths.js';
 
-/** The paths of an exported stream that the engine made, not the image or the command. */
-export const ENGINE_PATHS: readonly string[] = [
-  '/.dockerenv',
-  '/etc/hostname',
-  '/etc/hosts',
-  '/etc/resolv.conf',
-  '/dev',
-  '/proc',
-  '/sys',
-];
+/**
+ * The paths of an exported stream the engine made, not the image or the command: Docker's, and
+ * podman's `/run/.containerenv` (src/verify/engine/podman.ts).
+ */
+const MADE_BY_ENGINE: readonly string[] = [...ENGINE_PATHS, ...ENGINE_TREES, '/run/.containerenv'];
 
 /** The one entry of an export stream: the content of `/`. */
 export const WHOLE_FILE_SYSTEM: TarEntry = { containerPath: '/.', name: '.' };
@@ -74,7 +70,7 @@ export function exportedPathProblem(containerPath: string, mounts: readonly RunM
 }
 
 function engineOverlap(containerPath: string): string | null {
-  const hit = ENGINE_PATHS.find((e) => isWithin(containerPath, e) || isWithin(e, containerPath));
+  const hit = MADE_BY_ENGINE.find((e) => isWithin(containerPath, e) || isWithin(e, containerPath));
   return hit === undefined
     ? null
     : `${hit === containerPath ? 'is' : isWithin(containerPath, hit) ? 'lies in' : 'holds'} ${hit}, which the engine puts in every container (the export holds it, a COPY --from of the image does not)`;
@@ -82,5 +78,5 @@ function engineOverlap(containerPath: string): string | null {
 
 /** An artifact that is the whole file system of an export, unpacked by `tar -x` without members. */
 export function isWholeExport(artifact: Artifact): boolean {
-  return artifact.copyOut.exported === true && artifact.containerPath === '/';
+  return artifact.copyOut.exportedAt !== undefined && artifact.containerPath === '/';
 }

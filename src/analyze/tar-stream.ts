@@ -122,7 +122,7 @@ export function archiveInto(sink: FlowSink, hostPath: string, stream: TarStream)
       via: 'tar',
       archiveMember: entry.name,
       reader: readerOf(stream, entry),
-      ...(stream.exported ? { exported: true } : {}),
+      ...(stream.exported ? { exportedAt: stream.at } : {}),
     });
 }
 
@@ -227,7 +227,7 @@ export function tarExtract(call: CommandCall, sink: FlowSink): boolean {
       via: 'tar',
       extractedInto: into,
       reader: readerOf(stream, copy),
-      ...(stream.exported ? { exported: true } : {}),
+      ...(stream.exported ? { exportedAt: stream.at } : {}),
     });
   }
   sink.report(

@@ -21,7 +21,7 @@ function summarize(events: readonly FlowEvent[]): string[] {
       case 'create':
         return `create ${e.handle} ${e.image}`;
       case 'copy-out':
-        return `${e.via}${e.exported ? ' export' : ''} ${e.container}:${e.containerPath} ${e.hostPath}${e.archiveMember !== undefined ? ` [${e.archiveMember}]` : ''}`;
+        return `${e.via}${e.exportedAt ? ' export' : ''} ${e.container}:${e.containerPath} ${e.hostPath}${e.archiveMember !== undefined ? ` [${e.archiveMember}]` : ''}`;
       case 'remove':
         return `rm ${e.containers.join(',')}`;
       case 'host':
@@ -211,4 +211,34 @@ test('an ADD of the exported archive is RS349; a member that meets a mount of th
   });
   t.true(mounted.codes.includes('RS348 build.sh:6'), JSON.stringify(mounted));
   t.is(mounted.status, 'error');
+});
+
+test('an export after the container is removed is RS401; one written to a file before the removal is unpacked after it', (t) => {
+  const COPY = 'FROM busybox:latest\nCOPY out/app/bin/app /app\n';
+  const late = migrated(t, {
+    'build.sh': script('docker create --name c b', 'docker rm c', 'docker export c | tar -x -C out app/bin/app'),
+    Dockerfile: COPY,
+  });
+  t.true(late.codes.includes('RS401 build.sh:6'), JSON.stringify(late));
+  const lateFile = migrated(t, {
+    'build.sh': script(
+      'docker create --name c b',
+      'docker rm c',
+      'docker export c > fs.tar',
+      'tar -xf fs.tar -C out app/bin/app',
+    ),
+    Dockerfile: COPY,
+  });
+  t.true(lateFile.codes.includes('RS401 build.sh:7'), JSON.stringify(lateFile));
+  const early = migrated(t, {
+    'build.sh': script(
+      'docker create --name c b',
+      'docker export c > fs.tar',
+      'docker rm c',
+      'mkdir out',
+      'tar -xf fs.tar -C out app/bin/app',
+    ),
+    Dockerfile: COPY,
+  });
+  t.deepEqual(early, { status: 'migrated', codes: [] });
 });

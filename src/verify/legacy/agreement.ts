@@ -113,14 +113,14 @@ function stdoutReads(
           e.via === 'tar' &&
           !e.reader &&
           e.container === read.container &&
-          (read.exported ? e.exported === true : e.containerPath === read.containerPath),
+          (read.exportedAt ? e.exportedAt !== undefined : e.containerPath === read.containerPath),
       );
       for (const e of group) accounted.add(e);
       const k = trace.findIndex(
         (c, i) =>
           !used.has(i) &&
           c.outcome === 'run' &&
-          (read.exported ? c.argv.includes('export') : c.argv.includes('cp') && c.argv.at(-1) === '-'),
+          (read.exportedAt ? c.argv.includes('export') : c.argv.includes('cp') && c.argv.at(-1) === '-'),
       );
       if (k >= 0) used.add(k);
       else
@@ -128,7 +128,7 @@ function stdoutReads(
           diagnostic(
             'RS706',
             read.at,
-            read.exported
+            read.exportedAt
               ? `the analysis assumed the script would stream the file system of container ${read.container} (\`docker export\`) for this tar -x; the run made no such call`
               : `the analysis assumed the script would stream ${read.containerPath} out of container ${read.container} as a tar archive (\`docker cp … -\`) for this tar -x; the run made no such call`,
           ),

@@ -212,7 +212,7 @@ test('a docker export unpacked by tar -x (piped, or from a file with several mem
     ].join('\n'),
     Dockerfile: 'FROM scratch\nCOPY out/app /app\n',
   });
-  t.true(piped.flow.events.some((e) => e.kind === 'copy-out' && e.exported === true));
+  t.true(piped.flow.events.some((e) => e.kind === 'copy-out' && e.exportedAt !== undefined));
   t.deepEqual(traceAgreement(piped, [build, create, call('export', 'x'), rm, runtime]), []);
   t.deepEqual(
     traceAgreement(piped, [build, create, call('cp', 'x:/out/app', '-'), rm, runtime]).map((d) => [d.code, d.line]),
