@@ -146,6 +146,19 @@ for (const backend of BACKENDS) {
     const css = fs.statSync(path.join(w.repo, 'out', 'app', 'dist', 'css', 'a.css'));
     t.is((css.mode & 0o777).toString(8), '664');
     t.is(css.uid, 1000);
+    // GNU tar matches a member named with a trailing `/`; one with a leading `/` or `./` is not found.
+    const member = (operand: string) =>
+      spawnSync('sh', ['-c', `mkdir -p m && ${docker} export ${created} | tar -x -C m ${operand}`], {
+        cwd: w.repo,
+        encoding: 'utf8',
+      });
+    t.is(member('app/dist/').status, 0);
+    t.true(fs.existsSync(path.join(w.repo, 'm', 'app', 'dist', 'css', 'a.css')));
+    for (const missing of ['/app/dist', './app/dist']) {
+      const r = member(missing);
+      t.not(r.status, 0, missing);
+      t.regex(r.stderr, /Not found in archive/, missing);
+    }
     build(images[1]!, `FROM ${BASE}\nCOPY out/app/dist/ /srv/www/\n`);
     build(images[2]!, `FROM ${BASE}\nCOPY --from=${images[0]} --chown=0:0 /app/dist /srv/www/\n`);
     const expected = ['/srv/www/index.html 0:0 640', '/srv/www/css 0:0 755', '/srv/www/css/a.css 0:0 664'];
