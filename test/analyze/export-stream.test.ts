@@ -146,7 +146,10 @@ test('an export of a container the script never created is RS401, said of docker
 });
 
 /** migrate on a directory with these files; the codes it answers, `code line` each. */
-function migrated(t: ExecutionContext, files: Record<string, string>): { status: string; codes: string[] } {
+function migrated(
+  t: ExecutionContext,
+  files: Record<string, string>,
+): { status: string; codes: string[]; messages?: string[] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-export-'));
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   for (const [name, text] of Object.entries({
@@ -157,12 +160,10 @@ function migrated(t: ExecutionContext, files: Record<string, string>): { status:
     fs.writeFileSync(path.join(dir, name), text);
   }
   const r = migrate(dir);
-  return {
-    status: r.status,
-    codes: r.diagnostics
-      .filter((d) => d.severity !== 'info')
-      .map((d) => `${d.code} ${path.basename(d.file)}:${d.line}`),
-  };
+  const shown = r.diagnostics.filter((d) => d.severity !== 'info');
+  const codes = shown.map((d) => `${d.code} ${path.basename(d.file)}:${d.line}`);
+  // Not enumerable: `deepEqual` on a result compares its status and codes only.
+  return Object.defineProperty({ status: r.status, codes }, 'messages', { value: shown.map((d) => d.message) });
 }
 
 const script = (...lines: string[]) =>
@@ -241,4 +242,24 @@ test('an export after the container is removed is RS401; one written to a file b
     Dockerfile: COPY,
   });
   t.deepEqual(early, { status: 'migrated', codes: [] });
+});
+
+test('an export of a detached run nothing waited for is RS324, said of docker export; with docker wait it migrates from the run stage', (t) => {
+  const COPY = 'FROM busybox:latest\nCOPY out/out/app /app\n';
+  const run = 'docker run -d --name c b sh -c "mkdir -p /out && cp /app/bin/app /out/app"';
+  const early = migrated(t, {
+    'build.sh': script(run, 'mkdir out', 'docker export c | tar -x -C out out/app', 'docker rm c'),
+    Dockerfile: COPY,
+  });
+  t.true(early.codes.includes('RS324 build.sh:6'), JSON.stringify(early));
+  t.true(
+    early.messages!.some((m) =>
+      m.includes('`docker export` reads /out/app of container "c" while its command may still be running'),
+    ),
+  );
+  const waited = migrated(t, {
+    'build.sh': script(run, 'docker wait c', 'mkdir out', 'docker export c | tar -x -C out out/app', 'docker rm c'),
+    Dockerfile: COPY,
+  });
+  t.deepEqual(waited, { status: 'migrated', codes: [] });
 });
