@@ -319,7 +319,10 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       if (wholeExport) {
         const sub = hostPath.slice(exact.hostPath.length).replace(/\/+$/, '');
         const why =
-          exportedPathProblem(path.posix.join('/', sub), mountsOf(exact.artifact.copyOut)) ??
+          exportedPathProblem(
+            sub ? path.posix.join(exact.containerPath, sub) : exact.containerPath,
+            mountsOf(exact.artifact.copyOut),
+          ) ??
           (exact.merged && kindBefore(host, hostPath) !== null
             ? `is also a file of your tree, in ${input.display(exact.hostPath) || '.'}, which held files before the script: whether tar replaced it depends on what the container holds, which restage cannot list`
             : null);
@@ -577,12 +580,12 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         ),
       );
     for (const x of covered) {
-      if (isWholeExport(x.artifact)) {
+      if (isWholeExport(x.artifact) && exportedPathProblem(x.containerPath, mountsOf(x.artifact.copyOut)) !== null) {
         diagnostics.push(
           diagnostic(
             'RS349',
             { file: dockerfile.file, line: inst.line, column: inst.column },
-            `${inst.keyword} copies the directory ${input.display(dir) || '.'}, which holds ${input.display(x.hostPath)}, where \`tar -x\` unpacked the whole file system \`docker export\` streams (${path.basename(x.artifact.copyOut.at.file)}:${x.artifact.copyOut.at.line}), with what the engine adds to every container: restage maps a COPY source there to one path of the container's image; copy the files the image or its command made by their own paths, and run restage again`,
+            `${inst.keyword} copies the directory ${input.display(dir) || '.'}, which holds ${input.display(x.hostPath)}, unpacked by \`tar -x\` from the whole file system \`docker export\` streams (${path.basename(x.artifact.copyOut.at.file)}:${x.artifact.copyOut.at.line}), and ${x.containerPath} ${exportedPathProblem(x.containerPath, mountsOf(x.artifact.copyOut))}: restage maps a COPY source there to one path of the container's image; copy the files the image or its command made by their own paths, and run restage again`,
           ),
         );
         consumed.add(x.artifact.id);

@@ -263,3 +263,21 @@ test('an export of a detached run nothing waited for is RS324, said of docker ex
   });
   t.deepEqual(waited, { status: 'migrated', codes: [] });
 });
+
+test('a file moved out of the unpacked file system keeps its container path (with the host chmod); a moved engine path is still RS349', (t) => {
+  const moved = (from: string, to: string, copy: string) =>
+    migrated(t, {
+      'build.sh': script(
+        'docker create --name c b',
+        'mkdir rootfs',
+        'docker export c | tar -x -C rootfs',
+        'docker rm c',
+        `mv rootfs/${from} ${to}`,
+        'chmod 700 app',
+        'rm -rf rootfs',
+      ),
+      Dockerfile: `FROM busybox:latest\n${copy}\n`,
+    });
+  t.deepEqual(moved('app/bin/app', 'app', 'COPY app /usr/local/bin/app'), { status: 'migrated', codes: [] });
+  t.deepEqual(moved('etc', 'etc', 'COPY etc /etc').codes, ['RS349 Dockerfile:2']);
+});
