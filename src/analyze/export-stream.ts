@@ -11,6 +11,8 @@
  * `etc/resolv.conf`, and the mount points `dev/` (with `dev/console`, `dev/pts/`, `dev/shm/`),
  * `proc/`, `sys/`, empty. A `COPY --from` of the image does not reproduce those, nor what a
  * volume or bind mount of the container's run showed (the stream holds the mount point only).
+ * GNU tar finds a member named with a trailing `/` (`app/dist/`), not one named with a leading `/`
+ * or `./`.
  */
 import path from 'node:path';
 import type { Artifact } from '../model/analysis.js';

@@ -5,7 +5,9 @@
  *   stream names its members from the root without `/` or `./` (directories as `app/dist/`), and
  *   holds what the engine adds to every container (`.dockerenv`, `etc/hosts`, `etc/hostname`,
  *   `etc/resolv.conf` empty, `dev/`, `proc/`, `sys/`) besides the image's files and what the
- *   container's command made; `tar -x -C DIR MEMBER` on the host, as root, keeps the archive's modes
+ *   container's command made (not what it wrote into a volume or a bind mount: their mount points
+ *   only); GNU tar finds a member named with a trailing `/`, not one with a leading `/` or `./`;
+ *   `tar -x -C DIR MEMBER` on the host, as root, keeps the archive's modes
  *   and owners; `COPY DIR/MEMBER` then gives 0:0 and those modes, as `COPY --from --chown=0:0 /MEMBER`.
  * - restage migrate, then restage verify --legacy=run (the real script in the sandbox, its docker
  *   calls traced) with the migration: `equivalent`, the trace agreeing with the analysis (no
@@ -97,7 +99,7 @@ for (const backend of BACKENDS) {
     const created = `${tag.replace(/:/g, '-')}-c`;
     const ran = `${tag.replace(/:/g, '-')}-r`;
     t.teardown(() => {
-      spawnSync(docker, ['rm', '--force', created, ran], { encoding: 'utf8' });
+      spawnSync(docker, ['rm', '--force', '--volumes', created, ran], { encoding: 'utf8' });
       spawnSync(docker, ['rmi', '--force', ...images], { encoding: 'utf8' });
     });
     const build = factsBuilder(w.repo, backend);
@@ -133,10 +135,30 @@ for (const backend of BACKENDS) {
       'proc/ and sys/ are empty mount points',
     );
 
-    // What a run's command made is in the stream of its container.
-    run(['run', '--name', ran, '--network', 'none', images[0]!, 'sh', '-c', 'mkdir /out && echo made > /out/x']);
-    const ranNames = spawnSync('sh', ['-c', `${docker} export ${ran} | tar -t`], { encoding: 'utf8' }).stdout;
-    t.true(ranNames.split('\n').includes('out/x'));
+    // What a run's command made is in the stream of its container; what it wrote into a volume or a bind mount is not.
+    fs.mkdirSync(path.join(w.repo, 'bound'));
+    run([
+      'run',
+      '--name',
+      ran,
+      '--network',
+      'none',
+      '--mount',
+      'type=volume,dst=/vol',
+      '-v',
+      `${path.join(w.repo, 'bound')}:/bound`,
+      images[0]!,
+      'sh',
+      '-c',
+      'mkdir /out && echo made > /out/x && echo v > /vol/x && echo b > /bound/x',
+    ]);
+    const ranNames = spawnSync('sh', ['-c', `${docker} export ${ran} | tar -t`], { encoding: 'utf8' }).stdout.split(
+      '\n',
+    );
+    t.true(ranNames.includes('out/x'));
+    t.true(ranNames.includes('vol/') && ranNames.includes('bound/'), 'the mount points are in the stream');
+    t.false(ranNames.includes('vol/x'), 'a volume\u2019s content is not');
+    t.false(ranNames.includes('bound/x'), 'a bind mount\u2019s content is not');
 
     // tar -x of a member, as root, keeps the archive's modes and owners; COPY from the context gives 0:0.
     fs.mkdirSync(path.join(w.repo, 'out'));
