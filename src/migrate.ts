@@ -5,20 +5,34 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { hasErrors, sortDiagnostics, type Diagnostic } from './model/diagnostic.js';
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './model/diagnostic.js';
 import type { ParsedDockerfile } from './model/dockerfile.js';
 import type { Analysis, HostSnapshot } from './model/analysis.js';
 import type { BuildFlow } from './model/flow.js';
 import type { StagePlan } from './model/plan.js';
 import type { FoundFile, MigrationResult, MigrationStatus } from './model/result.js';
-import { discover } from './discover/discover.js';
+import { discover, isMakefileName } from './discover/discover.js';
 import { checkBuildInputs, checkCopySources, Confinement } from './discover/confine.js';
 import { notADirectory, reportDiscovery } from './discover/report.js';
-import { chooseScript, namedScript, scriptShape, type ScriptChoice } from './discover/choose.js';
+import {
+  chooseMakeGoal,
+  chooseScript,
+  namedScript,
+  scriptShape,
+  type GoalChoice,
+  type ScriptChoice,
+} from './discover/choose.js';
 import { missingDockerfiles } from './discover/inputs.js';
 import { hostKinds } from './discover/host.js';
 import { parseDockerfile } from './parse/dockerfile.js';
-import { parseShell } from './parse/shell.js';
+import { parseShell, type ShellParse } from './parse/shell.js';
+import {
+  makeTargets,
+  orchestrateMake,
+  readInvocation,
+  type MakeInvocation,
+  type MakeOrchestration,
+} from './analyze/make/orchestrate.js';
 import { analyzeScript } from './analyze/script.js';
 import { matchArtifacts } from './analyze/artifacts.js';
 import { parseDockerignore } from './analyze/dockerignore.js';
@@ -42,6 +56,15 @@ export interface MigrateOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The build script to migrate, relative to the migrated directory (--script); needed when several scripts are candidate pipelines. */
   readonly script?: string;
+  /** The target of a Makefile orchestrator to follow (--make-target); default: the one that builds the runtime image. */
+  readonly makeTarget?: string;
+}
+
+/** A Makefile orchestrator's invocation, as verify runs it: `make -f SCRIPT ARGS… GOAL`. */
+export interface MakeRun {
+  readonly goal: string;
+  /** The `VAR=value` words of the command line (`--script-arg`). */
+  readonly args: readonly string[];
 }
 
 /** What verify needs beyond the result: the analysed flow and the plan it was emitted from. */
@@ -53,6 +76,8 @@ export interface Migration {
   readonly plan: StagePlan | null;
   /** Absolute path of the build script chosen (what verify runs as the legacy pipeline), or null. */
   readonly script: string | null;
+  /** When the script is a Makefile: the goal followed and make's command-line variables. */
+  readonly make: MakeRun | null;
 }
 
 export function migrate(dir: string, options: MigrateOptions = {}): MigrationResult {
@@ -63,9 +88,10 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
   let analysis: Analysis | null = null;
   let plan: StagePlan | null = null;
   let script: string | null = null;
+  let make: MakeRun | null = null;
   const root = path.resolve(dir);
   const result = run();
-  return { result, root, analysis, plan, script };
+  return { result, root, analysis, plan, script, make };
 
   function run(): MigrationResult {
     const display = (p: string) => displayPath(p, options.displayBase ?? process.cwd());
@@ -129,12 +155,45 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       ...(options.scriptArgs ? { args: options.scriptArgs } : {}),
       ...(options.env ? { env: options.env } : {}),
     };
-    /** What a script does, analysed silently: its diagnostics come only from the script restage migrates. */
-    const shapeOf = (name: string) => {
-      const text = readText(path.join(root, name));
-      const shell = text === null ? null : parseShell(rel(name), text);
+    // A Makefile's command line: `VAR=value` words are variables, any other word a goal.
+    const assignment = /^[A-Za-z_][A-Za-z0-9_.]*=/;
+    const makeArgs = (options.scriptArgs ?? []).filter((a) => assignment.test(a));
+    const invocation = (name: string): MakeInvocation | null => {
+      const abs = path.join(root, name);
+      const text = readText(abs);
+      if (text === null) return null;
+      return {
+        file: rel(name),
+        text,
+        commandLine: Object.fromEntries(makeArgs.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])),
+        environment: options.env ?? {},
+        readFile: (included) => {
+          const at = path.resolve(path.dirname(abs), included);
+          const got = readText(at);
+          return got === null ? null : { display: display(at), text: got };
+        },
+      };
+    };
+    /** The orchestrator as a shell script: a script as it is, a Makefile as `make GOAL` runs it. */
+    const readOrchestrator = (
+      name: string,
+      goal: string | null,
+    ): { shell: ShellParse | null; make: MakeOrchestration | null } => {
+      if (!isMakefileName(path.basename(name))) {
+        const text = readText(path.join(root, name));
+        return { shell: text === null ? null : parseShell(rel(name), text), make: null };
+      }
+      const given = invocation(name);
+      if (!given) return { shell: null, make: null };
+      const made = orchestrateMake(given, goal);
+      return { shell: made.shell, make: made };
+    };
+    const scriptParameters = (name: string) =>
+      isMakefileName(path.basename(name)) ? (options.env ? { env: options.env } : {}) : parameters;
+    /** What an orchestrator does, analysed silently: its diagnostics come only from the one restage migrates. */
+    const shapeOfShell = (name: string, shell: ShellParse | null) => {
       if (!shell?.script) return scriptShape(null);
-      const { flow } = analyzeScript(shell.script, root, path.join(root, name), parameters);
+      const { flow } = analyzeScript(shell.script, root, path.join(root, name), scriptParameters(name));
       const builds = flow.events.filter((e) => e.kind === 'build');
       if (builds.length === 0) return scriptShape({ builds: 0, consumptions: 0 });
       const dockerfiles = new Map<string, ParsedDockerfile>();
@@ -146,13 +205,40 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       const match = matchArtifacts({ flow, root, host, dockerfiles, display, scriptFailed: true });
       return scriptShape({ builds: builds.length, consumptions: match.consumptions.length });
     };
+    const goals = new Map<string, GoalChoice>();
+    /** The goal a Makefile is made with: the one given, else the one that builds the runtime image. */
+    const goalOf = (name: string): GoalChoice => {
+      const known = goals.get(name);
+      if (known) return known;
+      const given = options.makeTarget ?? (options.scriptArgs ?? []).find((a) => !assignment.test(a));
+      const inv = invocation(name);
+      let choice: GoalChoice;
+      if (given !== undefined)
+        choice = {
+          goal: given,
+          why: options.makeTarget !== undefined ? 'named by --make-target' : 'named by --script-arg',
+        };
+      else if (!inv) choice = { goal: null, why: 'unreadable' };
+      else {
+        const makefile = readInvocation(inv);
+        choice = chooseMakeGoal(makefile.defaultGoal, makeTargets(makefile), (goal) => {
+          const o = readOrchestrator(name, goal);
+          return { shape: shapeOfShell(name, o.shell), lines: o.make?.lines ?? 0 };
+        });
+      }
+      goals.set(name, choice);
+      return choice;
+    };
+    const shapeOf = (name: string) =>
+      shapeOfShell(name, readOrchestrator(name, isMakefileName(path.basename(name)) ? goalOf(name).goal : null).shell);
     let choice: ScriptChoice;
     if (options.script !== undefined) {
       const abs = path.resolve(root, options.script);
       choice = namedScript(options.script, root, abs, confinement.check(abs), display);
-    } else choice = chooseScript(found.scripts, shapeOf, rel);
+    } else choice = chooseScript([...found.scripts, ...found.makefiles], shapeOf, rel);
     diagnostics.push(...choice.diagnostics);
     const scriptName = choice.script;
+    for (const m of found.makefiles) if (m !== scriptName) files.push({ path: rel(m), role: 'other-orchestrator' });
     if (!scriptName) {
       for (const d of found.dockerfiles) {
         files.push({ path: rel(d), role: 'dockerfile' });
@@ -162,8 +248,23 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     }
     script = path.join(root, scriptName);
     files.push({ path: rel(scriptName), role: 'orchestrator' });
-    const shell = parseShell(rel(scriptName), readText(path.join(root, scriptName)) ?? '');
-    diagnostics.push(...shell.diagnostics);
+    const isMake = isMakefileName(path.basename(scriptName));
+    const goal = isMake ? goalOf(scriptName) : null;
+    const orchestrator = readOrchestrator(scriptName, goal?.goal ?? null);
+    const shell = orchestrator.shell ?? parseShell(rel(scriptName), '');
+    diagnostics.push(...shell.diagnostics, ...(orchestrator.make?.diagnostics ?? []));
+    if (goal?.goal != null) {
+      make = { goal: goal.goal, args: makeArgs };
+      const inv = invocation(scriptName);
+      const rule = inv ? readInvocation(inv).rules.get(goal.goal) : undefined;
+      diagnostics.push(
+        diagnostic(
+          'RS363',
+          rule?.at ?? { file: rel(scriptName), line: 1, column: 1 },
+          `restage followed \`make ${[...makeArgs, goal.goal].join(' ')}\`: ${goal.why}; --make-target names another target`,
+        ),
+      );
+    }
     if (!shell.script) {
       for (const d of found.dockerfiles) files.push({ path: rel(d), role: 'dockerfile' });
       return finish('error');
@@ -172,8 +273,11 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       shell.script,
       root,
       path.join(root, scriptName),
-      parameters,
+      scriptParameters(scriptName),
     );
+    // A Makefile's script is restage's own: its locations are moved back to the Makefile's lines.
+    orchestrator.make?.relocate(flow);
+    orchestrator.make?.relocate(flowDiagnostics);
     diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
 
     const inputs = checkBuildInputs(flow, confinement, display);
@@ -202,7 +306,9 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     };
     files.push(...dockerfileRoles(analysis, files, display));
 
-    const settled = nothingToMigrate(analysis, diagnostics, rel(scriptName), display);
+    // A Makefile has other targets (clean, test, push): the migration makes one recipe obsolete, not the file.
+    const kept = (obsolete: readonly string[]) => (isMake ? obsolete.filter((f) => f !== rel(scriptName)) : obsolete);
+    const settled = nothingToMigrate(analysis, diagnostics, rel(scriptName), display, isMake);
     if (settled) {
       diagnostics.splice(0, diagnostics.length, ...settled.diagnostics);
       return finish(migrationStatus(diagnostics, false), { obsolete: settled.obsolete });
@@ -234,7 +340,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       artifacts,
       dockerfile: emitDockerfile(plan),
       buildCommand: plan.buildCommand,
-      obsolete: obsoleteFiles(plan.obsolete, diagnostics),
+      obsolete: kept(obsoleteFiles(plan.obsolete, diagnostics)),
       target: display(output),
     });
   }

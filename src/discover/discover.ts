@@ -14,7 +14,9 @@ export interface Discovery {
   readonly dockerfiles: readonly string[];
   /** Shell scripts that run docker (relative paths), in name order. */
   readonly scripts: readonly string[];
-  /** Other orchestrators that run docker but are not shell scripts (Makefile, package.json …). */
+  /** Makefiles (`Makefile`, `makefile`, `GNUmakefile`) that run docker: `make GOAL` is a candidate orchestrator. */
+  readonly makefiles: readonly string[];
+  /** Other files that run docker but that restage does not analyse (package.json, an included `.mk` …). */
   readonly otherOrchestrators: readonly string[];
   /** Makefiles that do not run docker: build steps inside an image, not orchestrators. */
   readonly inertMakefiles: readonly string[];
@@ -29,6 +31,10 @@ const DOCKERFILE = /^(Dockerfile|Containerfile)([.-].+)?$|\.(Dockerfile|dockerfi
 /** Whether a file's base name is one Docker users give Dockerfiles (Dockerfile.build, app.Dockerfile, Containerfile). */
 export const isDockerfileName = (name: string): boolean => DOCKERFILE.test(name);
 const MAKEFILE = /^(GNUmakefile|makefile|Makefile)$|\.mk$/;
+const MAKE_GOAL_FILE = /^(GNUmakefile|makefile|Makefile)$/;
+
+/** Whether a file's base name is one `make` reads by itself, or `make -f` is given (a Makefile that orchestrates). */
+export const isMakefileName = (name: string): boolean => MAKE_GOAL_FILE.test(name);
 
 export function discover(root: string, confinement = new Confinement(root)): Discovery {
   const all = fs
@@ -54,6 +60,7 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
     return read.get(name)!;
   };
   const scripts: string[] = [];
+  const makefiles: string[] = [];
   const otherOrchestrators: string[] = [];
   const inertMakefiles: string[] = [];
   for (const name of readable) {
@@ -64,7 +71,8 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
     ) {
       if (invokesDocker(stripComments(text(name)))) scripts.push(name);
     } else if (MAKEFILE.test(name)) {
-      (invokesDocker(stripComments(text(name))) ? otherOrchestrators : inertMakefiles).push(name);
+      if (!invokesDocker(stripComments(text(name)))) inertMakefiles.push(name);
+      else (MAKE_GOAL_FILE.test(name) ? makefiles : otherOrchestrators).push(name);
     } else if (name === 'package.json' && /"[^"]*":\s*"[^"]*\bdocker\s+(build|create|cp)\b/.test(text(name))) {
       otherOrchestrators.push(name);
     }
@@ -73,6 +81,7 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
     root,
     dockerfiles: readable.filter((n) => DOCKERFILE.test(n)),
     scripts,
+    makefiles,
     otherOrchestrators,
     inertMakefiles,
     entries: all,

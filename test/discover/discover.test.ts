@@ -15,7 +15,9 @@ function tree(t: { teardown: (f: () => void) => void }, files: Record<string, st
   return dir;
 }
 
-type Expected = Partial<Pick<Discovery, 'dockerfiles' | 'scripts' | 'otherOrchestrators' | 'inertMakefiles'>>;
+type Expected = Partial<
+  Pick<Discovery, 'dockerfiles' | 'scripts' | 'makefiles' | 'otherOrchestrators' | 'inertMakefiles'>
+>;
 const cases: [name: string, files: Record<string, string>, expected: Expected][] = [
   [
     'Dockerfile and Containerfile name patterns, at the top level only',
@@ -46,10 +48,11 @@ const cases: [name: string, files: Record<string, string>, expected: Expected][]
     'Makefiles: orchestrators when they run docker, inert otherwise; package.json scripts',
     {
       Makefile: 'image:\n\tdocker build -t x .\n',
+      'docker.mk': 'push:\n\tdocker push x\n',
       'rules.mk': 'all:\n\tcc -o app app.c\n',
       'package.json': '{"scripts": {"image": "docker build -t x ."}}',
     },
-    { otherOrchestrators: ['Makefile', 'package.json'], inertMakefiles: ['rules.mk'] },
+    { makefiles: ['Makefile'], otherOrchestrators: ['docker.mk', 'package.json'], inertMakefiles: ['rules.mk'] },
   ],
 ];
 for (const [name, files, expected] of cases) {
