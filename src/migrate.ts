@@ -13,7 +13,7 @@ import type { StagePlan } from './model/plan.js';
 import type { FoundFile, MigrationResult, MigrationStatus } from './model/result.js';
 import { discover, isMakefileName } from './discover/discover.js';
 import { checkBuildInputs, checkCopySources, Confinement } from './discover/confine.js';
-import { notADirectory, reportDiscovery } from './discover/report.js';
+import { noOrchestrator, notADirectory, reportDiscovery } from './discover/report.js';
 import {
   chooseMakeGoal,
   chooseScript,
@@ -244,6 +244,8 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
         files.push({ path: rel(d), role: 'dockerfile' });
         parseAt(path.join(root, d));
       }
+      if (found.scripts.length + found.makefiles.length === 0)
+        diagnostics.push(noOrchestrator(found, rel, display(root)));
       return finish(migrationStatus(diagnostics, false));
     }
     script = path.join(root, scriptName);

@@ -5,7 +5,7 @@
  */
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { FoundFile } from '../model/result.js';
-import type { Discovery } from './discover.js';
+import { isBuilderDockerfileName, SCRIPT_DIRS, type Discovery } from './discover.js';
 import { refusalDiagnostic } from './confine.js';
 
 /** RS101: the migrated path is a file (`isFile`) or does not exist. */
@@ -50,7 +50,9 @@ export function reportDiscovery(found: Discovery, shown: (name: string) => strin
     }
   }
   for (const m of found.inertMakefiles) files.push({ path: shown(m), role: 'makefile' });
-  if (found.dockerfiles.length > 0) return { files, diagnostics, noDockerfile: false };
+  // Dockerfiles kept in docker/ (or another SCRIPT_DIRS folder) serve a script that names them with -f.
+  if (found.dockerfiles.length > 0 || (found.nestedDockerfiles.length > 0 && found.scripts.length > 0))
+    return { files, diagnostics, noDockerfile: false };
   diagnostics.push(
     diagnostic(
       'RS102',
@@ -62,4 +64,25 @@ export function reportDiscovery(found: Discovery, shown: (name: string) => strin
   );
   for (const s of [...found.scripts, ...found.makefiles]) files.push({ path: shown(s), role: 'orchestrator' });
   return { files, diagnostics, noDockerfile: true };
+}
+
+/**
+ * RS113: why there is nothing to migrate when no script or Makefile here runs docker: what restage
+ * looked at, and, for a Dockerfile named like a builder's, what the user can do.
+ */
+export function noOrchestrator(found: Discovery, shown: (name: string) => string, directory: string): Diagnostic {
+  const where = `${directory} or its ${SCRIPT_DIRS.map((d) => `${d}/`).join(', ')} folders`;
+  const dockerfiles = [...found.dockerfiles, ...found.nestedDockerfiles];
+  const builder = dockerfiles.find((d) => isBuilderDockerfileName(d.split('/').pop()!));
+  const others =
+    found.otherOrchestrators.length > 0
+      ? ` (${found.otherOrchestrators.map(shown).join(', ')} runs docker, but restage does not read it)`
+      : '';
+  return diagnostic(
+    'RS113',
+    { file: builder !== undefined ? shown(builder) : directory, line: 1, column: 1 },
+    builder !== undefined
+      ? `${builder} looks like a builder's Dockerfile, but no shell script or Makefile in ${where} runs docker to build it${others}; if a script elsewhere drives it, name it with --script FILE (relative to ${directory})`
+      : `restage looked at ${dockerfiles.map(shown).join(', ')} and found no shell script or Makefile in ${where} that runs docker${others}: there is no builder pattern here`,
+  );
 }

@@ -16,9 +16,29 @@ function tree(t: { teardown: (f: () => void) => void }, files: Record<string, st
 }
 
 type Expected = Partial<
-  Pick<Discovery, 'dockerfiles' | 'scripts' | 'makefiles' | 'otherOrchestrators' | 'inertMakefiles'>
+  Pick<
+    Discovery,
+    'dockerfiles' | 'nestedDockerfiles' | 'scripts' | 'makefiles' | 'otherOrchestrators' | 'inertMakefiles'
+  >
 >;
 const cases: [name: string, files: Record<string, string>, expected: Expected][] = [
+  [
+    'scripts and Dockerfiles in ci/, scripts/, docker/… (one level), after the top level; other folders are not looked in',
+    {
+      'z.sh': 'docker build .\n',
+      'ci/build.sh': '#!/bin/sh\ndocker build -f docker/Dockerfile.build .\n',
+      'ci/notes.sh': 'echo hi\n',
+      'scripts/image': '#!/bin/bash\ndocker build .\n',
+      'docker/Dockerfile.build': '',
+      'docker/deep/build.sh': 'docker build .\n',
+      'src/build.sh': 'docker build .\n',
+    },
+    {
+      scripts: ['z.sh', 'ci/build.sh', 'scripts/image'],
+      nestedDockerfiles: ['docker/Dockerfile.build'],
+      dockerfiles: [],
+    },
+  ],
   [
     'Dockerfile and Containerfile name patterns, at the top level only',
     {
