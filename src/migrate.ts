@@ -25,7 +25,7 @@ import {
 import { missingDockerfiles } from './discover/inputs.js';
 import { hostKinds } from './discover/host.js';
 import { parseDockerfile } from './parse/dockerfile.js';
-import { parseShell, type ShellParse } from './parse/shell.js';
+import { parseShell, type ShellParse, type ShellScript } from './parse/shell.js';
 import {
   makeTargets,
   orchestrateMake,
@@ -34,6 +34,7 @@ import {
   type MakeOrchestration,
 } from './analyze/make/orchestrate.js';
 import { analyzeScript } from './analyze/script.js';
+import { dispatchWords } from './analyze/dispatch.js';
 import { matchArtifacts } from './analyze/artifacts.js';
 import { parseDockerignore } from './analyze/dockerignore.js';
 import { buildContexts, envFilesAsked, hostPathsAsked } from './analyze/host-snapshot.js';
@@ -78,6 +79,8 @@ export interface Migration {
   readonly script: string | null;
   /** When the script is a Makefile: the goal followed and make's command-line variables. */
   readonly make: MakeRun | null;
+  /** The script's arguments restage chose (a `case "$1"` dispatch) when the user gave none, else null. */
+  readonly scriptArgs: readonly string[] | null;
 }
 
 export function migrate(dir: string, options: MigrateOptions = {}): MigrationResult {
@@ -89,9 +92,10 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
   let plan: StagePlan | null = null;
   let script: string | null = null;
   let make: MakeRun | null = null;
+  let scriptArgs: readonly string[] | null = null;
   const root = path.resolve(dir);
   const result = run();
-  return { result, root, analysis, plan, script, make };
+  return { result, root, analysis, plan, script, make, scriptArgs };
 
   function run(): MigrationResult {
     const display = (p: string) => displayPath(p, options.displayBase ?? process.cwd());
@@ -151,9 +155,24 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       ),
       envFiles: new Map(envFilesAsked(flow).map((f) => [f, readText(f)])),
     });
+    const parsedScripts = new Map<string, ShellScript | null>();
+    /** Another shell script of the tree that a script sources or runs, parsed once; null for anything else. */
+    const readScript = (abs: string): ShellScript | null => {
+      if (!parsedScripts.has(abs)) {
+        const checked = confinement.check(abs);
+        const text = checked.ok && checked.kind === 'file' ? readText(abs) : null;
+        const shell =
+          text !== null && (/\.(sh|bash)$/.test(abs) || /^#!.*\b(ba|da|k|z)?sh\b/.test(text.slice(0, 80)))
+            ? parseShell(display(abs), text).script
+            : null;
+        parsedScripts.set(abs, shell);
+      }
+      return parsedScripts.get(abs)!;
+    };
     const parameters = {
       ...(options.scriptArgs ? { args: options.scriptArgs } : {}),
       ...(options.env ? { env: options.env } : {}),
+      readScript,
     };
     // A Makefile's command line: `VAR=value` words are variables, any other word a goal.
     const assignment = /^[A-Za-z_][A-Za-z0-9_.]*=/;
@@ -189,13 +208,18 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       return { shell: made.shell, make: made };
     };
     const scriptParameters = (name: string) =>
-      isMakefileName(path.basename(name)) ? (options.env ? { env: options.env } : {}) : parameters;
+      isMakefileName(path.basename(name)) ? { ...(options.env ? { env: options.env } : {}), readScript } : parameters;
     /** What an orchestrator does, analysed silently: its diagnostics come only from the one restage migrates. */
-    const shapeOfShell = (name: string, shell: ShellParse | null) => {
-      if (!shell?.script) return scriptShape(null);
-      const { flow } = analyzeScript(shell.script, root, path.join(root, name), scriptParameters(name));
+    /** What an orchestrator does, analysed silently: its shape and the scripts it sources or runs. */
+    const silently = (name: string, shell: ShellParse | null, args?: readonly string[]) => {
+      if (!shell?.script) return { shape: scriptShape(null), included: [] as readonly string[], events: 0 };
+      const { flow, included } = analyzeScript(shell.script, root, path.join(root, name), {
+        ...scriptParameters(name),
+        ...(args ? { args } : {}),
+      });
+      const events = flow.events.length;
       const builds = flow.events.filter((e) => e.kind === 'build');
-      if (builds.length === 0) return scriptShape({ builds: 0, consumptions: 0 });
+      if (builds.length === 0) return { shape: scriptShape({ builds: 0, consumptions: 0 }), included, events };
       const dockerfiles = new Map<string, ParsedDockerfile>();
       for (const b of builds) {
         const t = readText(b.dockerfile);
@@ -203,8 +227,13 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       }
       const host = hostOf(flow, dockerfiles);
       const match = matchArtifacts({ flow, root, host, dockerfiles, display, scriptFailed: true });
-      return scriptShape({ builds: builds.length, consumptions: match.consumptions.length });
+      return {
+        shape: scriptShape({ builds: builds.length, consumptions: match.consumptions.length }),
+        included,
+        events,
+      };
     };
+    const shapeOfShell = (name: string, shell: ShellParse | null) => silently(name, shell).shape;
     const goals = new Map<string, GoalChoice>();
     /** The goal a Makefile is made with: the one given, else the one that builds the runtime image. */
     const goalOf = (name: string): GoalChoice => {
@@ -229,13 +258,30 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       goals.set(name, choice);
       return choice;
     };
-    const shapeOf = (name: string) =>
-      shapeOfShell(name, readOrchestrator(name, isMakefileName(path.basename(name)) ? goalOf(name).goal : null).shell);
+    const chooserView = new Map<string, ReturnType<typeof silently>>();
+    const viewOf = (name: string) => {
+      if (!chooserView.has(name))
+        chooserView.set(
+          name,
+          silently(name, readOrchestrator(name, isMakefileName(path.basename(name)) ? goalOf(name).goal : null).shell),
+        );
+      return chooserView.get(name)!;
+    };
+    const shapeOf = (name: string) => viewOf(name).shape;
+    // A script another candidate sources or runs is part of that one's pipeline, no candidate of its own.
+    const orchestrators = [...found.scripts, ...found.makefiles];
+    const called =
+      orchestrators.length > 1 ? new Set(orchestrators.flatMap((o) => viewOf(o).included)) : new Set<string>();
     let choice: ScriptChoice;
     if (options.script !== undefined) {
       const abs = path.resolve(root, options.script);
       choice = namedScript(options.script, root, abs, confinement.check(abs), display);
-    } else choice = chooseScript([...found.scripts, ...found.makefiles], shapeOf, rel);
+    } else
+      choice = chooseScript(
+        orchestrators.filter((o) => !called.has(path.join(root, o))),
+        shapeOf,
+        rel,
+      );
     diagnostics.push(...choice.diagnostics);
     const scriptName = choice.script;
     for (const m of found.makefiles) if (m !== scriptName) files.push({ path: rel(m), role: 'other-orchestrator' });
@@ -271,12 +317,31 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       for (const d of found.dockerfiles) files.push({ path: rel(d), role: 'dockerfile' });
       return finish('error');
     }
-    const { flow, diagnostics: flowDiagnostics } = analyzeScript(
-      shell.script,
-      root,
-      path.join(root, scriptName),
-      scriptParameters(scriptName),
-    );
+    // `case "$1" in build) …`: without --script-arg, the argument whose branch is the builder pattern.
+    let dispatched: readonly string[] | undefined;
+    const dispatch = !isMake && options.scriptArgs === undefined && shell.script ? dispatchWords(shell.script) : null;
+    if (dispatch && dispatch.words.length > 0 && viewOf(scriptName).shape !== 'pipeline') {
+      const picked = chooseMakeGoal(null, dispatch.words, (word) => {
+        const seen = silently(scriptName, shell, [word]);
+        return { shape: seen.shape, lines: seen.events };
+      });
+      if (picked.goal !== null && dispatch.at) {
+        dispatched = [picked.goal];
+        const others = dispatch.words.filter((w) => w !== picked.goal);
+        diagnostics.push(
+          diagnostic(
+            'RS114',
+            { file: rel(scriptName), ...dispatch.at },
+            `restage followed \`${rel(scriptName)} ${picked.goal}\`: the branch of this case that builds the runtime image${others.length > 0 ? ` (of ${[picked.goal, ...others].join(', ')})` : ''}; --script-arg picks another, and verify runs the script with ${picked.goal}`,
+          ),
+        );
+      }
+    }
+    scriptArgs = dispatched ?? null;
+    const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root, path.join(root, scriptName), {
+      ...scriptParameters(scriptName),
+      ...(dispatched ? { args: dispatched } : {}),
+    });
     // A Makefile's script is restage's own: its locations are moved back to the Makefile's lines.
     orchestrator.make?.relocate(flow);
     orchestrator.make?.relocate(flowDiagnostics);
@@ -308,9 +373,11 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     };
     files.push(...dockerfileRoles(analysis, files, display));
 
-    // A Makefile has other targets (clean, test, push): the migration makes one recipe obsolete, not the file.
-    const kept = (obsolete: readonly string[]) => (isMake ? obsolete.filter((f) => f !== rel(scriptName)) : obsolete);
-    const settled = nothingToMigrate(analysis, diagnostics, rel(scriptName), display, isMake);
+    // A Makefile has other targets (clean, test, push), a dispatching script other branches: the
+    // migration makes one recipe or branch obsolete, not the file.
+    const stays = isMake || dispatched !== undefined;
+    const kept = (obsolete: readonly string[]) => (stays ? obsolete.filter((f) => f !== rel(scriptName)) : obsolete);
+    const settled = nothingToMigrate(analysis, diagnostics, rel(scriptName), display, stays);
     if (settled) {
       diagnostics.splice(0, diagnostics.length, ...settled.diagnostics);
       return finish(migrationStatus(diagnostics, false), { obsolete: settled.obsolete });

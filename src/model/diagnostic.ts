@@ -39,6 +39,7 @@ export const CATALOGUE = {
   RS111: { severity: 'error', title: 'the script named by --script is not in the directory' },
   RS112: { severity: 'warning', title: 'a builder Dockerfile that nothing in its directory builds' },
   RS113: { severity: 'info', title: 'nothing to migrate: no script or Makefile here runs docker' },
+  RS114: { severity: 'info', title: 'the script argument restage followed (`case "$1"` dispatch)' },
   RS120: { severity: 'error', title: 'a path the build names lies outside the directory' },
   RS121: { severity: 'error', title: 'a symlink points outside the directory' },
   RS122: { severity: 'error', title: 'not a regular file (FIFO, socket or device)' },

@@ -47,6 +47,13 @@ test('a Makefile orchestrator runs as make -f MAKEFILE VAR=value… GOAL in the 
   });
 });
 
+test('the argument restage chose for a case "$1" dispatch is given to the script, unless --script-arg gives others', (t) => {
+  const file = script('d.sh', '#!/bin/sh\ncase "$1" in build) docker build .;; esac\n');
+  const migration = { root: dir, script: file, make: null, scriptArgs: ['build'] };
+  t.deepEqual(legacyCommand(migration, {})?.command, ['/bin/sh', file, 'build']);
+  t.deepEqual(legacyCommand(migration, { scriptArgs: ['other'] })?.command, ['/bin/sh', file, 'other']);
+});
+
 test('without a script or --legacy-cmd there is nothing to run', (t) => {
   t.is(legacyCommand({ root: dir, script: null, make: null }, {}), null);
 });
