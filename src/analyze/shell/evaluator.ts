@@ -59,7 +59,6 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
   const diagnostics: Diagnostic[] = [];
   const globals = new Map<string, ShellValue>(Object.entries(options.env ?? {}).map(([k, v]) => [k, known(v)]));
   const scriptFrame: Frame = { vars: globals, positional: (options.args ?? []).map(known) };
-  const file = options.displayFile;
   const scriptPath = options.scriptPath;
   const reported = new Set<string>();
   const scripts = new WeakMap<object, ShellScript>();
