@@ -769,6 +769,11 @@ const fileName = fc.oneof(
       ' ',
       '.hidden',
       'Dockerfile-prod',
+      'ci/build.sh',
+      'scripts/env.sh',
+      'scripts/builder.sh',
+      'docker/Dockerfile.build',
+      'docker/Dockerfile',
     ),
   },
 );
@@ -830,7 +835,18 @@ const validCore = fc
     fc.array(
       fc.oneof(
         hostCommand,
-        fc.constantFrom('set -e', 'echo building', 'mkdir -p out', 'cd "$(dirname "$0")"'),
+        fc.constantFrom(
+          'set -e',
+          'echo building',
+          'mkdir -p out',
+          'cd "$(dirname "$0")"',
+          '. ./scripts/env.sh',
+          'source scripts/env.sh',
+          './scripts/builder.sh "$1"',
+          'sh -e ci/build.sh',
+          './build.sh',
+          'case "$1" in build) true;; clean) rm -f app; exit 0;; esac',
+        ),
         // Post-processing of the extracted artifact (a file or a directory, whichever it is here).
         fc.constantFrom(
           'rm -rf out/docs',
@@ -872,6 +888,10 @@ const validCore = fc
       `FROM ${base}\nWORKDIR /srv\nCOPY ${flags}${host} /srv/${host}\n${lines.slice(1).join('\n')}\nCMD ["/srv/${host}"]\n`,
     ),
     'main.go': enc.encode('package main\nfunc main() {}\n'),
+    'scripts/env.sh': enc.encode('IMAGE=app\nexport TAG=1\n'),
+    'scripts/builder.sh': enc.encode(
+      '#!/bin/sh\ndocker build -t "app:${1:-x}" -f Dockerfile.build .\n./scripts/builder.sh\n',
+    ),
   }));
 
 /** A directory: a builder-pattern core (mostly present) plus odd extra files, each possibly damaged. */

@@ -14,6 +14,33 @@ import { Exit, type Shell } from './state.js';
 import { known, unresolved, type ShellValue, type Word } from './values.js';
 
 const MAX_CALL_DEPTH = 16;
+/** Sourced or run scripts per analysis: enough for real pipelines, bounded for `./a.sh; ./a.sh` in every script. */
+const MAX_SCRIPT_RUNS = 64;
+
+/**
+ * Why `abs` is not followed now: it is already running (a script that sources or runs itself, which
+ * restage does not unroll) or the analysis has followed enough scripts; null to follow it.
+ */
+function notFollowed(sh: Shell, abs: string): string | null {
+  if (abs === sh.scriptPath || sh.running.includes(abs))
+    return 'it is already running: restage does not follow a script into itself';
+  if (sh.runs >= MAX_SCRIPT_RUNS) return `restage follows at most ${MAX_SCRIPT_RUNS} sourced or run scripts`;
+  return null;
+}
+
+/** Runs `body` as `abs`: on the stack of running scripts while it runs. */
+function following<T>(sh: Shell, abs: string, body: () => T): T {
+  sh.included.add(abs);
+  sh.runs++;
+  sh.running.push(abs);
+  sh.depth++;
+  try {
+    return body();
+  } finally {
+    sh.depth--;
+    sh.running.pop();
+  }
+}
 
 export function builtin(sh: Shell, call: CommandCall): ShellValue | undefined {
   const text = (w: Word | undefined) => (w && w.unresolved === null ? w.text : null);
@@ -58,25 +85,23 @@ export function builtin(sh: Shell, call: CommandCall): ShellValue | undefined {
       const target = call.args[0];
       const abs = target && text(target) !== null ? path.resolve(sh.cwd, target.text) : null;
       const read = abs !== null && sh.depth < MAX_CALL_DEPTH ? sh.readScript(abs) : null;
-      if (!read || abs === null) {
+      const refused = read && abs !== null ? notFollowed(sh, abs) : null;
+      if (!read || abs === null || refused) {
         sh.report(
           diagnostic(
             'RS306',
             call.at,
-            `restage does not follow \`${call.name.text} ${target?.written ?? ''}\` (${abs === null ? 'its path is not literal' : 'it is no shell script of the directory restage can read'}); variables it sets are unknown to the analysis`,
+            `restage does not follow \`${call.name.text} ${target?.written ?? ''}\` (${abs === null ? 'its path is not literal' : (refused ?? 'it is no shell script of the directory restage can read')}); variables it sets are unknown to the analysis`,
           ),
         );
         return known('');
       }
-      sh.included.add(abs);
       // `. f ARGS` gives f those positional parameters while it runs; without ARGS f sees the caller's.
       const saved = sh.frame.positional;
       if (call.args.length > 1) sh.frame.positional = call.args.slice(1);
-      sh.depth++;
       try {
-        sh.runBlock(read.root.namedChildren);
+        following(sh, abs, () => sh.runBlock(read.root.namedChildren));
       } finally {
-        sh.depth--;
         sh.frame.positional = saved;
       }
       return known('');
@@ -135,22 +160,32 @@ export function runScript(
   if (sh.depth >= MAX_CALL_DEPTH) return undefined;
   const read: ShellScript | null = sh.readScript(abs);
   if (!read) return undefined;
-  sh.included.add(abs);
+  const refused = notFollowed(sh, abs);
+  if (refused) {
+    sh.report(
+      diagnostic(
+        'RS306',
+        call.at,
+        `restage does not follow \`${call.name.written ?? call.name.text}\` here (${refused}); what it does is unknown to the analysis`,
+      ),
+    );
+    return known('');
+  }
   const savedPath = sh.scriptPath;
   sh.scriptPath = abs;
-  sh.depth++;
   try {
-    return isolate(args, () => {
-      try {
-        sh.runBlock(read.root.namedChildren);
-      } catch (e) {
-        // `exit` in the child ends the child only.
-        if (!(e instanceof Exit)) throw e;
-      }
-      return known('');
-    });
+    return following(sh, abs, () =>
+      isolate(args, () => {
+        try {
+          sh.runBlock(read.root.namedChildren);
+        } catch (e) {
+          // `exit` in the child ends the child only.
+          if (!(e instanceof Exit)) throw e;
+        }
+        return known('');
+      }),
+    );
   } finally {
-    sh.depth--;
     sh.scriptPath = savedPath;
   }
 }

@@ -117,6 +117,8 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       return read;
     },
     included: new Set(),
+    running: [],
+    runs: 0,
     runBlock: (nodes) => runBlock(nodes),
     runStatement: (node, ctx) => runStatement(node, ctx),
   };

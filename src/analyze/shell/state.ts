@@ -54,6 +54,10 @@ export interface Shell {
   readonly readScript: (absolutePath: string) => ShellScript | null;
   /** The scripts sourced or run so far (absolute paths). */
   readonly included: Set<string>;
+  /** The scripts being sourced or run now, outermost first (the analysed script is not among them). */
+  readonly running: string[];
+  /** How many times a script was sourced or run in all (bounded: a script may run others in a loop). */
+  runs: number;
   readonly runBlock: (nodes: readonly SyntaxNode[]) => ShellValue | undefined;
   readonly runStatement: (node: SyntaxNode, ctx: RunContext) => ShellValue | undefined;
 }

@@ -70,8 +70,21 @@ test('what is no script of the tree is not followed: RS306 for a source, an ordi
   t.deepEqual(builds(r), [['x', 'build.sh', 4, '.']]);
 });
 
-test('a script that runs itself stops at the nesting limit instead of looping', (t) => {
-  const r = analyse({ 'build.sh': 'docker build -t x .\n./build.sh\n' });
-  t.true(builds(r).length >= 2);
-  t.true(builds(r).length <= 20);
+test('a script that runs or sources itself is not followed into itself (RS306), and repeated runs are bounded', (t) => {
+  const self = analyse({ 'build.sh': 'docker build -t x .\n./build.sh\n. ./build.sh\n' });
+  t.deepEqual(builds(self), [['x', 'build.sh', 1, '.']]);
+  t.deepEqual(
+    self.diagnostics.map((d) => [d.code, d.line, /already running/.test(d.message)]),
+    [
+      ['RS306', 2, true],
+      ['RS306', 3, true],
+    ],
+  );
+  // Each script runs the next one twice: 2^10 runs unbounded, 64 at most here.
+  const files: Record<string, string> = { 'build.sh': './s0.sh\n./s0.sh\n' };
+  for (let i = 0; i < 10; i++) files[`s${i}.sh`] = `docker build -t s${i} .\n./s${i + 1}.sh\n./s${i + 1}.sh\n`;
+  files['s10.sh'] = 'docker build -t s10 .\n';
+  const fan = analyse(files);
+  t.true(builds(fan).length <= 64, String(builds(fan).length));
+  t.true(fan.diagnostics.some((d) => /at most 64/.test(d.message)));
 });
