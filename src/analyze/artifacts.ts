@@ -72,6 +72,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const placement = new Placement(host, input.display);
   /** Host paths the script's own commands write before the build at hand (`cp`, `mv`, `mkdir`, a redirection, an unknown command). */
   const written: HostOperation[] = [];
+  /** What fetches from outside wrote (curl, wget, …, src/analyze/fetch.ts), and what unpacks of it made, with the fetch's line. */
+  const fetched: HostOperation[] = [];
   const consumed = new Set<number>();
   const buildsWithConsumers: ImageBuild[] = [];
   const runs = new ContainerRuns(input.dockerfiles, input.display, host.envFiles);
@@ -185,7 +187,13 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       }
       case 'host':
         if (event.op !== 'rm' && event.op !== 'chmod' && event.op !== 'chown') written.push(event);
+        if (event.op === 'fetch') fetched.push(event);
+        if (event.unpack) {
+          const from = fetched.find((f) => f.paths.some((p) => isWithin(event.unpack!.archive, p)));
+          if (from) fetched.push({ ...from, paths: [event.unpack.into] });
+        }
         diagnostics.push(...placement.applyHost(event));
+        for (const id of placement.declinedUnpacks) consumed.add(id);
         break;
     }
   }
@@ -266,6 +274,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         return;
       }
       const hostPath = contextSourcePath(build.context, inst, token);
+      if (fromOutside(hostPath, raw, at)) return;
       if (GLOB.test(raw)) {
         const covered = placement.placed.filter((x) => globCovers(hostPath, x.hostPath));
         if (covered.length > 0) {
@@ -427,6 +436,35 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         `ADD unpacks the tar archive ${raw} (streamed out at ${path.basename(first.at.file)}:${first.at.line}) with the owners and modes the archive records, which are the builder's: restage copies each member with COPY --from and without --chown=0:0, which keeps them too`,
       ),
     );
+  }
+
+  /**
+   * A COPY source the script fetched from outside (or a directory holding such a file): its
+   * content is known to no step restage migrates, so it is declined on the fetching line (RS359).
+   * A fetch into a directory counts for a source below it that the tree did not hold, or the
+   * directory itself.
+   */
+  function fromOutside(hostPath: string, raw: string, at: { file: string; line: number; column: number }): boolean {
+    const source = hostPath.replace(/\/+$/, '');
+    const extracted = placement.placed.some((x) => isWithin(source, x.hostPath));
+    const f = fetched.find((e) =>
+      e.paths.some(
+        (p) =>
+          (isWithin(source, p) && (p === source || (kindBefore(host, source) === null && !extracted))) ||
+          (p !== source && isWithin(p, source)),
+      ),
+    );
+    if (!f) return false;
+    diagnostics.push(
+      diagnostic(
+        'RS359',
+        f.at,
+        `\`${f.command}\` fetches from outside the builder what the runtime build copies (${raw}, ${path.basename(at.file)}:${at.line}); its content is unknown to restage, and the migrated build would not have it: keep the COPY from the context and commit the file to the repository (dropping the download from the script), or fetch it in the Dockerfile with \`ADD --checksum=sha256:… URL DEST\`, and run restage again`,
+      ),
+    );
+    for (const x of placement.placed)
+      if (isWithin(x.hostPath, source) || isWithin(source, x.hostPath)) consumed.add(x.artifact.id);
+    return true;
   }
 
   /** The mount as written, for messages. */

@@ -16,6 +16,8 @@ import type { HostOperation, UndecidablePath } from '../model/flow.js';
 import type { Word } from './shell/values.js';
 import { isMode } from '../shared/host-ops.js';
 import { tarExtract } from './tar-stream.js';
+import { decompressUnpack, tarUnpack, unzipUnpack } from './unpack.js';
+import { FETCHERS } from './fetch.js';
 
 const operands = (args: readonly Word[]) => args.filter((w) => !(w.text.startsWith('-') && w.text.length > 1));
 const recursiveFlag = (args: readonly Word[]) =>
@@ -233,14 +235,29 @@ export function hostAnalyzers(): Readonly<Record<string, CommandAnalyzer>> {
       record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
     chgrp: (call, sink) =>
       record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
-    // A tar -x of a stream the script made unpacks artifacts (src/analyze/tar-stream.ts).
+    // A tar -x of a stream the script made unpacks artifacts (src/analyze/tar-stream.ts); of an
+    // archive file, and unzip's, gunzip's…, is an unpack (src/analyze/unpack.ts).
     tar: (call, sink) =>
-      tarExtract(call, sink)
+      tarExtract(call, sink) || tarUnpack(call, sink)
         ? undefined
         : record('other', call, sink, operands(call.args), { decide: false, recursive: true }),
+    unzip: (call, sink) =>
+      unzipUnpack(call, sink)
+        ? undefined
+        : record('other', call, sink, operands(call.args), { decide: false, recursive: true }),
+    ...Object.fromEntries(
+      ['gunzip', 'gzip', 'unxz', 'xz', 'bunzip2', 'bzip2'].map((n): [string, CommandAnalyzer] => [
+        n,
+        (call, sink) =>
+          decompressUnpack(call, sink)
+            ? undefined
+            : record('other', call, sink, operands(call.args), { decide: false }),
+      ]),
+    ),
+    ...FETCHERS,
     // tar -x/-C, and the others below, act on whole trees: a directory holding an artifact counts.
     ...Object.fromEntries(
-      ['find', 'rsync', 'unzip', 'cpio'].map((n): [string, CommandAnalyzer] => [
+      ['find', 'rsync', 'cpio'].map((n): [string, CommandAnalyzer] => [
         n,
         (call, sink) => record('other', call, sink, operands(call.args), { decide: false, recursive: true }),
       ]),
