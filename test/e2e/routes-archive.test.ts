@@ -128,14 +128,15 @@ for (const backend of BACKENDS) {
       spawnSync(docker, ['rmi', '--force', ...images], { encoding: 'utf8' });
     });
     const build = factsBuilder(w.repo, backend);
-    // One zip made on the host with unix modes 0750 and 0640, carried into the builder as base64.
+    // A zip (unix modes 0750 and 0640) and an xz file made on the host (busybox's xz only
+    // decompresses), carried into the builder as base64.
     sh(
       w.repo,
-      `mkdir -p z/bin && printf 'a\\n' > z/bin/app && chmod 750 z/bin/app && printf 'b\\n' > z/data.txt && chmod 640 z/data.txt && (cd z && zip -q -X -r ../app.zip bin data.txt) && base64 app.zip > app.zip.b64 && rm -rf z app.zip`,
+      `mkdir -p z/bin && printf 'a\\n' > z/bin/app && chmod 750 z/bin/app && printf 'b\\n' > z/data.txt && chmod 640 z/data.txt && (cd z && zip -q -X -r ../app.zip bin data.txt) && xz -c z/bin/app > app.xz && base64 app.zip > app.zip.b64 && base64 app.xz > app.xz.b64 && rm -rf z app.zip app.xz`,
     );
     build(
       images[0]!,
-      `FROM ${BASE}\nCOPY app.zip.b64 /tmp/\nRUN mkdir -p /out /d/share && printf 'x\\n' > /d/app && chmod 750 /d/app && printf 'y\\n' > /d/share/a.txt && chmod 664 /d/share/a.txt && chown -R 1000:1000 /d/share && tar -czf /out/d.tar.gz -C /d . && base64 -d /tmp/app.zip.b64 > /out/app.zip && gzip -c /d/app > /out/app.gz && chmod 710 /out/app.gz && xz -c /d/app > /out/app.xz && chmod 701 /out/app.xz\n`,
+      `FROM ${BASE}\nCOPY app.zip.b64 app.xz.b64 /tmp/\nRUN mkdir -p /out /d/share && printf 'x\\n' > /d/app && chmod 750 /d/app && printf 'y\\n' > /d/share/a.txt && chmod 664 /d/share/a.txt && chown -R 1000:1000 /d/share && tar -czf /out/d.tar.gz -C /d . && base64 -d /tmp/app.zip.b64 > /out/app.zip && gzip -c /d/app > /out/app.gz && chmod 710 /out/app.gz && base64 -d /tmp/app.xz.b64 > /out/app.xz && chmod 701 /out/app.xz\n`,
     );
     run(['create', '--name', container, '--network', 'none', images[0]!]);
     for (const [from, to] of [
