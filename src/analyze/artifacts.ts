@@ -8,7 +8,7 @@
  * a file to an existing directory lands inside it.
  */
 import path from 'node:path';
-import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
+import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
 import type { BuildFlow, ContainerCreate, CopyOut, HostOperation, ImageBuild, RunMount } from '../model/flow.js';
 import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
@@ -294,6 +294,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         return;
       }
       const exact = placement.placed.find((x) => isWithin(hostPath, x.hostPath));
+      if (exact && unpackedOver(exact, hostPath, raw, at)) return;
       if (
         exact?.artifact.copyOut.via === 'bind' &&
         hostPath !== exact.hostPath &&
@@ -311,7 +312,22 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       }
       // A directory holding context files with the artifact's content merged in: the context part stays.
       if (exact?.merged && (hostPath === exact.hostPath || kindBefore(host, hostPath) !== null)) {
-        if (hostPath === exact.hostPath) cover(build, dockerfile, inst, index, [exact], hostPath);
+        // Artifacts placed inside it are copied too, each where it lies, in the order they were placed.
+        if (hostPath === exact.hostPath)
+          cover(
+            build,
+            dockerfile,
+            inst,
+            index,
+            placement.placed.filter(
+              (x) =>
+                x === exact ||
+                (x.hostPath !== hostPath &&
+                  isWithin(x.hostPath, hostPath) &&
+                  !ignoredIn(host, build.context, x.hostPath)),
+            ),
+            hostPath,
+          );
         return;
       }
       if (exact) {
@@ -465,6 +481,39 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     for (const x of placement.placed)
       if (isWithin(x.hostPath, source) || isWithin(source, x.hostPath)) consumed.add(x.artifact.id);
     return true;
+  }
+
+  /**
+   * A source below the directory an archive was unpacked into (src/analyze/placement.ts), which
+   * the tree or an earlier extraction already held there: whether the archive replaced it is not
+   * knowable statically, so it is declined (RS358). The directory itself is not: its COPY stays
+   * and the unpacked members are copied over it, as the unpack wrote over it.
+   */
+  function unpackedOver(exact: Placed, hostPath: string, raw: string, at: Location): boolean {
+    const from = placement.placed.indexOf(exact);
+    const over = placement.placed.find(
+      (y, i) =>
+        y.unpackedBy !== undefined &&
+        hostPath !== y.hostPath &&
+        isWithin(hostPath, y.hostPath) &&
+        (y === exact ? y.merged && kindBefore(host, hostPath) !== null : i > from),
+    );
+    if (!over) return false;
+    const by = over.unpackedBy!;
+    diagnostics.push(
+      diagnostic(
+        'RS358',
+        at,
+        `COPY source "${raw}" lies in ${input.display(over.hostPath) || '.'}, which \`${by.command}\` (${path.basename(by.at.file)}:${by.at.line}) unpacks an extracted archive into, and ${heldBy(exact, over)} held it before: restage cannot tell whether the archive replaced it, since its members are not knowable statically; unpack into a directory of its own (\`mkdir x && tar -xf … -C x\`) and run restage again`,
+      ),
+    );
+    consumed.add(over.artifact.id);
+    consumed.add(exact.artifact.id);
+    return true;
+  }
+
+  function heldBy(exact: Placed, over: Placed): string {
+    return exact === over ? 'your tree' : `the extraction of ${exact.artifact.containerPath}`;
   }
 
   /** The mount as written, for messages. */

@@ -36,6 +36,8 @@ export interface Placed {
    * holding it copies the link itself.
    */
   link?: boolean;
+  /** The directory (or file) an unpack of an extracted archive made: the unpack. */
+  unpackedBy?: HostOperation;
 }
 
 export class Placement {
@@ -84,9 +86,12 @@ export class Placement {
       return diagnostics;
     }
     if (event.op === 'ln') return this.symlink(event);
-    if (event.op === 'unpack') return [...diagnostics, ...this.unpack(event)];
+    const unpacked = event.op === 'unpack' ? this.unpack(event) : null;
+    if (unpacked !== null) return [...diagnostics, ...unpacked];
     if (!MODELLED_OPS.has(event.op)) {
-      const touched = event.paths.filter((p) =>
+      // An unpack of an archive that is no artifact writes its members below the directory only.
+      const written = event.unpack ? [event.unpack.into] : event.paths;
+      const touched = written.filter((p) =>
         this.placed.some((x) => isWithin(p, x.hostPath) || (event.recursive && isWithin(x.hostPath, p))),
       );
       if (touched.length > 0) {
@@ -260,15 +265,16 @@ export class Placement {
    * knowable statically, so the unpack is replayed in the image into a scratch directory, and the
    * directory it unpacks into (or the one decompressed file) becomes an artifact read from there.
    * The members of a tree land in `into` beside what it held: a directory of the tree that held
-   * files is `merged` (the COPY of it stays for the context's files). An unpack of something no
-   * artifact is stays a write the analysis reports where a build copies it (RS403, RS359).
+   * files is `merged` (the COPY of it stays for the context's files). When the archive is no
+   * artifact: null, and the unpack is another host command that writes below the directory (RS308
+   * over an artifact there; RS403, RS359 where a build copies what it wrote).
    */
-  private unpack(event: HostOperation): Diagnostic[] {
+  private unpack(event: HostOperation): Diagnostic[] | null {
     const u = event.unpack!;
     const x = this.placed.find(
       (y) => isWithin(u.archive, y.hostPath) && !(y.hostPath === u.archive && y.artifact.contentOnly),
     );
-    if (!x) return [];
+    if (!x) return null;
     const decline = (why: string) => {
       this.declinedUnpacks.add(x.artifact.id);
       return this.declined(event, why);
@@ -302,6 +308,7 @@ export class Placement {
         hostPath: u.into,
         containerPath: result,
         merged: false,
+        unpackedBy: event,
       });
       return [];
     }
@@ -312,6 +319,7 @@ export class Placement {
       hostPath: u.into,
       containerPath: result,
       merged,
+      unpackedBy: event,
     });
     return [];
   }

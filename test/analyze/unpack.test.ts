@@ -111,10 +111,47 @@ test('tar -C into a directory that does not exist: RS358 (tar fails there)', (t)
 });
 
 test('unpacked into the working directory: a COPY of a path the tree lacks reads the scratch directory', (t) => {
-  const a = runtimeOf('tar -xzf app.tar.gz', 'FROM busybox\nCOPY app /usr/bin/app\nCOPY app.tar.gz /tmp/\n');
+  const a = runtimeOf('tar -xzf app.tar.gz', 'FROM busybox\nCOPY app /usr/bin/app\nCOPY . /srv\n');
   t.deepEqual(
-    a.consumptions.map((c) => c.containerPath),
-    ['/.restage-unpack-1/app', '/out/app.tar.gz'],
+    a.consumptions.map((c) => [c.containerPath, c.within]),
+    [
+      ['/.restage-unpack-1/app', null],
+      ['/out/app.tar.gz', 'app.tar.gz'],
+      ['/.restage-unpack-1', ''],
+    ],
+  );
+  t.deepEqual(
+    a.diagnostics.map((d) => d.code),
+    [],
+  );
+});
+
+test('a COPY of what the tree (or an earlier extraction) held where an archive was unpacked: RS358', (t) => {
+  const a = analysisOf({
+    'build.sh':
+      'docker build -t b -f Dockerfile.build .\ndocker create --name x b\ndocker cp x:/out/app.tar.gz app.tar.gz\ntar -xzf app.tar.gz -C conf\ndocker build -t app .\n',
+    'Dockerfile.build': BUILD,
+    'conf/app.yml': 'a: 1',
+    Dockerfile: 'FROM busybox\nCOPY conf/app.yml /etc/\nCOPY app.tar.gz /tmp/\nCOPY conf /etc/conf\n',
+  });
+  t.deepEqual(
+    a.diagnostics.map((d) => `${d.code}:${d.file}:${d.line}`),
+    ['RS358:Dockerfile:2'],
+  );
+  t.deepEqual(
+    a.consumptions.map((c) => [c.containerPath, c.within]),
+    [
+      ['/out/app.tar.gz', null],
+      ['/.restage-unpack-1', ''],
+    ],
+  );
+});
+
+test('an artifact extracted into the directory before the unpack: RS358 (the archive may replace it)', (t) => {
+  const a = runtimeOf('tar -xzf app.tar.gz', 'FROM busybox\nCOPY app.tar.gz /tmp/\n');
+  t.deepEqual(
+    a.diagnostics.map((d) => `${d.code}:${d.line}`),
+    ['RS358:2'],
   );
 });
 
