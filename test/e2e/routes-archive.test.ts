@@ -38,6 +38,10 @@ const CASES: ReadonlyArray<{ name: string; copy: RegExp }> = [
   { name: 'archive-tar-into-dir', copy: /COPY --from=builder-post --chown=0:0 \/\.restage-unpack-1 \/opt\/app\n/ },
   { name: 'archive-zip-into-dir', copy: /COPY --from=builder-post --chown=0:0 \/\.restage-unpack-1 \/opt\/app\/\n/ },
   {
+    name: 'archive-bind-mount-tar',
+    copy: /COPY --from=builder-run-post --chown=0:0 \/\.restage-unpack-1\/dist \/srv\/www\n/,
+  },
+  {
     name: 'archive-gunzip-file',
     copy: /COPY --from=builder-post --chown=0:0 \/\.restage-unpack-1\/tool \/usr\/local\/bin\/tool\n/,
   },
