@@ -1,10 +1,11 @@
 /**
  * Host-side commands that matter between extraction and the runtime build: `cd` (and
  * `pushd`/`popd`) move the working directory; `mkdir`, `rm`, `mv`, `cp`, `chmod` act on extracted
- * artifacts in ways restage models (src/shared/host-ops.ts); `chown`, `tar`, redirections into a
- * file and any other command that may write what it names are recorded as `other`/`chown`, so an
- * artifact they touch is reported instead of silently dropped. Commands that only read
- * (echo, test, ls, …) are inert.
+ * artifacts in ways restage models (src/shared/host-ops.ts); an unpack of an archive file
+ * (src/analyze/unpack.ts) and a fetch from outside (src/analyze/fetch.ts) are recorded as such;
+ * `chown`, redirections into a file and any other command that may write what it names are
+ * recorded as `other`/`chown`, so an artifact they touch is reported instead of silently dropped.
+ * Commands that only read (echo, test, ls, …) are inert.
  *
  * A path operand whose value the script does not fix — a variable it never sets (the shell makes
  * it empty: `rm -rf "$X/probe"` is `rm -rf /probe`), `~`, a command's output — is undecidable:

@@ -2,7 +2,8 @@
  * What the host did to artifacts between extraction and the runtime build (Artifact.modes: host
  * `chmod`s, the 0644 a shell redirection gives the file it creates, src/analyze/stdout.ts, and the
  * post-processing steps of src/analyze/placement.ts: `rm` of a part of an extracted directory,
- * `mkdir`/`mv`/`cp` inside it, `ln -s` of a link inside it, `strip`), carried into the image. The
+ * `mkdir`/`mv`/`cp` inside it, `ln -s` of a link inside it, `strip`, the unpack of an archive
+ * artifact into a scratch directory), carried into the image. The
  * artifacts are copied from an intermediate stage `FROM <builder> AS <builder>-modes` (only mode
  * changes) or `<builder>-post` that runs the same commands on the container paths, as root, so
  * the image gets what the host round trip gave. A RUN, not `COPY --chmod`: the classic builder
@@ -10,7 +11,9 @@
  * model (src/shared/host-ops.ts) assumes for the host. A builder stage `FROM scratch` has no shell
  * to run them in, and a tool the builder image may lack (src/plan/tools.ts) is not assumed: the
  * change is then reported (RS308, RS351) and not carried. RS350 says which image runs each step
- * that is not a mode change.
+ * that is not a mode change. An unpack is carried whenever the image is not known to lack its tool
+ * (RS356 when restage knows it has it, RS357 when it cannot tell: a missing tool fails the build,
+ * it changes nothing silently); a known lack or `FROM scratch` is declined (RS358).
  */
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { ParsedDockerfile } from '../model/dockerfile.js';
