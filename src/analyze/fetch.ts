@@ -35,17 +35,21 @@ function emit(call: CommandCall, sink: FlowSink, written: readonly string[], wor
   return undefined;
 }
 
-/** The value of an option given as `-o V`, `-oV`, `--output V` or `--output=V`, for each time it is given. */
+/**
+ * The value of an option given as `-o V`, `-fsSLo V` (bundled after flags), `-oV`, `-qO-`, `--output V` or
+ * `--output=V`, for each time it is given.
+ */
 function values(args: readonly Word[], short: string | null, long: readonly string[]): Word[] {
   const out: Word[] = [];
+  const bundled = short ? new RegExp(`^-[a-zA-Z]*?${short.slice(1)}(.*)$`) : null;
   for (let i = 0; i < args.length; i++) {
     const w = args[i]!.text;
     const eq = long.find((l) => w.startsWith(`${l}=`));
+    const inShort = bundled?.exec(w);
     if (eq) out.push({ ...args[i]!, text: w.slice(eq.length + 1) });
-    else if (long.includes(w) || w === short) {
+    else if (long.includes(w) || inShort?.[1] === '') {
       if (args[i + 1]) out.push(args[++i]!);
-    } else if (short && w.startsWith(short) && !w.startsWith('--') && w.length > 2)
-      out.push({ ...args[i]!, text: w.slice(2) });
+    } else if (inShort) out.push({ ...args[i]!, text: inShort[1]! });
   }
   return out;
 }
@@ -68,9 +72,16 @@ const curl: CommandAnalyzer = (call, sink) => {
 };
 
 const wget: CommandAnalyzer = (call, sink) => {
-  const files = values(call.args, '-O', ['--output-document']).filter((f) => f.text !== '-');
+  // `-O -` writes to standard output (a redirection of it still counts).
+  const given = values(call.args, '-O', ['--output-document']);
   const dir = values(call.args, '-P', ['--directory-prefix'])[0];
-  if (files.length > 0) return emit(call, sink, [], files);
+  if (given.length > 0)
+    return emit(
+      call,
+      sink,
+      [],
+      given.filter((f) => f.text !== '-'),
+    );
   const base = dir && undecidable(dir) === null ? dir.text : '.';
   const urls = call.args.filter((w) => URL.test(w.text)).map((w) => path.join(base, urlName(w.text)));
   return emit(call, sink, urls);

@@ -17,6 +17,11 @@ test('curl --output=FILE and -oFILE', macro, 'curl --output=a https://h/a; curl 
   ['/proj/a'],
   ['/proj/b'],
 ]);
+test('curl -fsSLo FILE (bundled), wget -qO FILE', macro, 'curl -fsSLo a https://h/a; wget -qO b https://h/b', [
+  ['/proj/a'],
+  ['/proj/b'],
+]);
+test('wget -qO- writes to standard output: nothing', macro, 'wget -qO- https://h/a', []);
 test('curl -O takes the URL name, in --output-dir', macro, 'curl -fLO --output-dir dl https://h/p/tool.tgz?x=1', [
   ['/proj/dl/tool.tgz'],
 ]);
