@@ -1,4 +1,4 @@
-/** The plan of an archive unpacked on the host: the post-processing stage, and what is declined there. */
+/** planModes (src/plan/modes.ts) for an archive unpacked on the host: the post-processing stage, and what is declined there. */
 import test from 'ava';
 import { planMigration } from '../../src/plan/index.js';
 import { analysisOf, display, PROJ } from '../helpers/analysis.js';
