@@ -427,6 +427,29 @@ const hostCommand = fc.oneof(
         'strip -o small',
         'tar -xf',
         'tar -C',
+        'tar -xzf',
+        'tar xJf',
+        'tar -xjf',
+        'tar -xf --strip-components=1',
+        'unzip',
+        'unzip -q -o',
+        'unzip -d',
+        'unzip -j',
+        'gunzip',
+        'gzip -d',
+        'gzip -dc',
+        'xz -d',
+        'unxz',
+        'bunzip2 -k',
+        'curl -fsSL -o',
+        'curl -O',
+        'wget -O',
+        'wget -P',
+        'gsutil cp gs://b/x',
+        'aws s3 cp s3://b/x',
+        'buildkite-agent artifact download',
+        'gh run download -D',
+        'gh release download -O',
         'cat',
         'echo',
         'printf %s',
@@ -561,6 +584,40 @@ const tarSkeleton = fc
     ].join('\n'),
   );
 
+/** The builder-pattern script with an archive out, unpacked (or not) on the host, or a file fetched beside it. */
+const archiveSkeleton = fc
+  .tuple(
+    image,
+    image,
+    fc.constantFrom('cp c:/out/app.tar.gz ./app.tar.gz', 'cp c:/out/app.zip app.zip', 'cp c:/out/tool.gz .'),
+    fc.constantFrom('', 'mkdir -p dist', 'mkdir dist/x'),
+    fc.constantFrom(
+      'tar -xzf app.tar.gz -C dist',
+      'tar -xzf app.tar.gz',
+      'tar xf app.tar.gz -C dist bin',
+      'unzip -q -o app.zip -d dist',
+      'unzip app.zip',
+      'gunzip tool.gz',
+      'gzip -dk tool.gz',
+      'xz -d tool.gz',
+      'curl -fsSL -o dist/plugin.so https://example.invalid/p.so',
+      'curl -o app.tar.gz https://example.invalid/a.tgz && tar -xzf app.tar.gz -C dist',
+      'buildkite-agent artifact download "dist/*" .',
+      'gh run download -D dist',
+    ),
+  )
+  .map(([b, r, copy, prepare, unpack]) =>
+    [
+      `docker build -t ${b} . -f Dockerfile.build`,
+      `docker create --name c ${b}`,
+      `docker ${copy}`,
+      'docker rm c',
+      prepare,
+      unpack,
+      `docker build --no-cache -t ${r} .`,
+    ].join('\n'),
+  );
+
 /** The builder-pattern script with the artifact read to stdout (`docker run IMG cat PATH > FILE`). */
 const stdoutSkeleton = fc
   .tuple(image, image, fc.constantFrom('--rm', '--rm --entrypoint cat', '-i'), containerPath, word)
@@ -584,6 +641,8 @@ export const shellScript = fc
       fc.tuple(stdoutSkeleton, statements(1)).map((p) => p.join('\n')),
       tarSkeleton,
       fc.tuple(tarSkeleton, statements(1)).map((p) => p.join('\n')),
+      archiveSkeleton,
+      fc.tuple(archiveSkeleton, statements(1)).map((p) => p.join('\n')),
     ),
   )
   .map(([shebang, body]) => `${shebang}${body}\n`);
@@ -859,6 +918,14 @@ const validCore = fc
           'strip --strip-unneeded hello',
           'chmod 700 out/a',
           'cp README out/',
+          // An archive artifact unpacked on the host, or a file fetched from outside.
+          'tar -xzf app -C out',
+          'tar -xJf dist',
+          'unzip -q bin -d dist',
+          'gunzip hello',
+          'xz -dk out',
+          'curl -fsSL -o dist https://example.invalid/d',
+          'wget -O app https://example.invalid/a',
         ),
       ),
       { maxLength: 2 },
