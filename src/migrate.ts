@@ -5,21 +5,36 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { hasErrors, sortDiagnostics, type Diagnostic } from './model/diagnostic.js';
+import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './model/diagnostic.js';
 import type { ParsedDockerfile } from './model/dockerfile.js';
 import type { Analysis, HostSnapshot } from './model/analysis.js';
 import type { BuildFlow } from './model/flow.js';
 import type { StagePlan } from './model/plan.js';
 import type { FoundFile, MigrationResult, MigrationStatus } from './model/result.js';
-import { discover } from './discover/discover.js';
+import { discover, isMakefileName } from './discover/discover.js';
 import { checkBuildInputs, checkCopySources, Confinement } from './discover/confine.js';
-import { notADirectory, reportDiscovery } from './discover/report.js';
-import { chooseScript, namedScript, scriptShape, type ScriptChoice } from './discover/choose.js';
+import { noOrchestrator, notADirectory, reportDiscovery } from './discover/report.js';
+import {
+  chooseMakeGoal,
+  chooseScript,
+  namedScript,
+  scriptShape,
+  type GoalChoice,
+  type ScriptChoice,
+} from './discover/choose.js';
 import { missingDockerfiles } from './discover/inputs.js';
 import { hostKinds } from './discover/host.js';
 import { parseDockerfile } from './parse/dockerfile.js';
-import { parseShell } from './parse/shell.js';
+import { parseShell, type ShellParse, type ShellScript } from './parse/shell.js';
+import {
+  makeTargets,
+  orchestrateMake,
+  readInvocation,
+  type MakeInvocation,
+  type MakeOrchestration,
+} from './analyze/make/orchestrate.js';
 import { analyzeScript } from './analyze/script.js';
+import { dispatchWords } from './analyze/dispatch.js';
 import { matchArtifacts } from './analyze/artifacts.js';
 import { parseDockerignore } from './analyze/dockerignore.js';
 import { buildContexts, envFilesAsked, hostPathsAsked } from './analyze/host-snapshot.js';
@@ -42,6 +57,15 @@ export interface MigrateOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The build script to migrate, relative to the migrated directory (--script); needed when several scripts are candidate pipelines. */
   readonly script?: string;
+  /** The target of a Makefile orchestrator to follow (--make-target); default: the one that builds the runtime image. */
+  readonly makeTarget?: string;
+}
+
+/** A Makefile orchestrator's invocation, as verify runs it: `make -f SCRIPT ARGS… GOAL`. */
+export interface MakeRun {
+  readonly goal: string;
+  /** The `VAR=value` words of the command line (`--script-arg`). */
+  readonly args: readonly string[];
 }
 
 /** What verify needs beyond the result: the analysed flow and the plan it was emitted from. */
@@ -53,6 +77,10 @@ export interface Migration {
   readonly plan: StagePlan | null;
   /** Absolute path of the build script chosen (what verify runs as the legacy pipeline), or null. */
   readonly script: string | null;
+  /** When the script is a Makefile: the goal followed and make's command-line variables. */
+  readonly make: MakeRun | null;
+  /** The script's arguments restage chose (a `case "$1"` dispatch) when the user gave none, else null. */
+  readonly scriptArgs: readonly string[] | null;
 }
 
 export function migrate(dir: string, options: MigrateOptions = {}): MigrationResult {
@@ -63,9 +91,11 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
   let analysis: Analysis | null = null;
   let plan: StagePlan | null = null;
   let script: string | null = null;
+  let make: MakeRun | null = null;
+  let scriptArgs: readonly string[] | null = null;
   const root = path.resolve(dir);
   const result = run();
-  return { result, root, analysis, plan, script };
+  return { result, root, analysis, plan, script, make, scriptArgs };
 
   function run(): MigrationResult {
     const display = (p: string) => displayPath(p, options.displayBase ?? process.cwd());
@@ -125,18 +155,71 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       ),
       envFiles: new Map(envFilesAsked(flow).map((f) => [f, readText(f)])),
     });
+    const parsedScripts = new Map<string, ShellScript | null>();
+    /** Another shell script of the tree that a script sources or runs, parsed once; null for anything else. */
+    const readScript = (abs: string): ShellScript | null => {
+      if (!parsedScripts.has(abs)) {
+        const checked = confinement.check(abs);
+        const text = checked.ok && checked.kind === 'file' ? readText(abs) : null;
+        const shell =
+          text !== null && (/\.(sh|bash)$/.test(abs) || /^#!.*\b(ba|da|k|z)?sh\b/.test(text.slice(0, 80)))
+            ? parseShell(display(abs), text).script
+            : null;
+        parsedScripts.set(abs, shell);
+      }
+      return parsedScripts.get(abs)!;
+    };
     const parameters = {
       ...(options.scriptArgs ? { args: options.scriptArgs } : {}),
       ...(options.env ? { env: options.env } : {}),
+      readScript,
     };
-    /** What a script does, analysed silently: its diagnostics come only from the script restage migrates. */
-    const shapeOf = (name: string) => {
-      const text = readText(path.join(root, name));
-      const shell = text === null ? null : parseShell(rel(name), text);
-      if (!shell?.script) return scriptShape(null);
-      const { flow } = analyzeScript(shell.script, root, path.join(root, name), parameters);
+    // A Makefile's command line: `VAR=value` words are variables, any other word a goal.
+    const assignment = /^[A-Za-z_][A-Za-z0-9_.]*=/;
+    const makeArgs = (options.scriptArgs ?? []).filter((a) => assignment.test(a));
+    const invocation = (name: string): MakeInvocation | null => {
+      const abs = path.join(root, name);
+      const text = readText(abs);
+      if (text === null) return null;
+      return {
+        file: rel(name),
+        text,
+        commandLine: Object.fromEntries(makeArgs.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])),
+        environment: options.env ?? {},
+        readFile: (included) => {
+          const at = path.resolve(path.dirname(abs), included);
+          const got = readText(at);
+          return got === null ? null : { display: display(at), text: got };
+        },
+      };
+    };
+    /** The orchestrator as a shell script: a script as it is, a Makefile as `make GOAL` runs it. */
+    const readOrchestrator = (
+      name: string,
+      goal: string | null,
+    ): { shell: ShellParse | null; make: MakeOrchestration | null } => {
+      if (!isMakefileName(path.basename(name))) {
+        const text = readText(path.join(root, name));
+        return { shell: text === null ? null : parseShell(rel(name), text), make: null };
+      }
+      const given = invocation(name);
+      if (!given) return { shell: null, make: null };
+      const made = orchestrateMake(given, goal);
+      return { shell: made.shell, make: made };
+    };
+    const scriptParameters = (name: string) =>
+      isMakefileName(path.basename(name)) ? { ...(options.env ? { env: options.env } : {}), readScript } : parameters;
+    /** What an orchestrator does, analysed silently: its diagnostics come only from the one restage migrates. */
+    /** What an orchestrator does, analysed silently: its shape and the scripts it sources or runs. */
+    const silently = (name: string, shell: ShellParse | null, args?: readonly string[]) => {
+      if (!shell?.script) return { shape: scriptShape(null), included: [] as readonly string[], events: 0 };
+      const { flow, included } = analyzeScript(shell.script, root, path.join(root, name), {
+        ...scriptParameters(name),
+        ...(args ? { args } : {}),
+      });
+      const events = flow.events.length;
       const builds = flow.events.filter((e) => e.kind === 'build');
-      if (builds.length === 0) return scriptShape({ builds: 0, consumptions: 0 });
+      if (builds.length === 0) return { shape: scriptShape({ builds: 0, consumptions: 0 }), included, events };
       const dockerfiles = new Map<string, ParsedDockerfile>();
       for (const b of builds) {
         const t = readText(b.dockerfile);
@@ -144,36 +227,124 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       }
       const host = hostOf(flow, dockerfiles);
       const match = matchArtifacts({ flow, root, host, dockerfiles, display, scriptFailed: true });
-      return scriptShape({ builds: builds.length, consumptions: match.consumptions.length });
+      return {
+        shape: scriptShape({ builds: builds.length, consumptions: match.consumptions.length }),
+        included,
+        events,
+      };
     };
+    const shapeOfShell = (name: string, shell: ShellParse | null) => silently(name, shell).shape;
+    const goals = new Map<string, GoalChoice>();
+    /** The goal a Makefile is made with: the one given, else the one that builds the runtime image. */
+    const goalOf = (name: string): GoalChoice => {
+      const known = goals.get(name);
+      if (known) return known;
+      const given = options.makeTarget ?? (options.scriptArgs ?? []).find((a) => !assignment.test(a));
+      const inv = invocation(name);
+      let choice: GoalChoice;
+      if (given !== undefined)
+        choice = {
+          goal: given,
+          why: options.makeTarget !== undefined ? 'named by --make-target' : 'named by --script-arg',
+        };
+      else if (!inv) choice = { goal: null, why: 'unreadable' };
+      else {
+        const makefile = readInvocation(inv);
+        choice = chooseMakeGoal(makefile.defaultGoal, makeTargets(makefile), (goal) => {
+          const o = readOrchestrator(name, goal);
+          return { shape: shapeOfShell(name, o.shell), lines: o.make?.lines ?? 0 };
+        });
+      }
+      goals.set(name, choice);
+      return choice;
+    };
+    const chooserView = new Map<string, ReturnType<typeof silently>>();
+    const viewOf = (name: string) => {
+      if (!chooserView.has(name))
+        chooserView.set(
+          name,
+          silently(name, readOrchestrator(name, isMakefileName(path.basename(name)) ? goalOf(name).goal : null).shell),
+        );
+      return chooserView.get(name)!;
+    };
+    const shapeOf = (name: string) => viewOf(name).shape;
+    // A script another candidate sources or runs is part of that one's pipeline, no candidate of its own.
+    const orchestrators = [...found.scripts, ...found.makefiles];
+    const called =
+      orchestrators.length > 1 ? new Set(orchestrators.flatMap((o) => viewOf(o).included)) : new Set<string>();
     let choice: ScriptChoice;
     if (options.script !== undefined) {
       const abs = path.resolve(root, options.script);
       choice = namedScript(options.script, root, abs, confinement.check(abs), display);
-    } else choice = chooseScript(found.scripts, shapeOf, rel);
+    } else
+      choice = chooseScript(
+        orchestrators.filter((o) => !called.has(path.join(root, o))),
+        shapeOf,
+        rel,
+      );
     diagnostics.push(...choice.diagnostics);
     const scriptName = choice.script;
+    for (const m of found.makefiles) if (m !== scriptName) files.push({ path: rel(m), role: 'other-orchestrator' });
     if (!scriptName) {
       for (const d of found.dockerfiles) {
         files.push({ path: rel(d), role: 'dockerfile' });
         parseAt(path.join(root, d));
       }
+      if (found.scripts.length + found.makefiles.length === 0)
+        diagnostics.push(noOrchestrator(found, rel, display(root)));
       return finish(migrationStatus(diagnostics, false));
     }
     script = path.join(root, scriptName);
     files.push({ path: rel(scriptName), role: 'orchestrator' });
-    const shell = parseShell(rel(scriptName), readText(path.join(root, scriptName)) ?? '');
-    diagnostics.push(...shell.diagnostics);
+    const isMake = isMakefileName(path.basename(scriptName));
+    const goal = isMake ? goalOf(scriptName) : null;
+    const orchestrator = readOrchestrator(scriptName, goal?.goal ?? null);
+    const shell = orchestrator.shell ?? parseShell(rel(scriptName), '');
+    diagnostics.push(...shell.diagnostics, ...(orchestrator.make?.diagnostics ?? []));
+    if (goal?.goal != null) {
+      make = { goal: goal.goal, args: makeArgs };
+      const inv = invocation(scriptName);
+      const rule = inv ? readInvocation(inv).rules.get(goal.goal) : undefined;
+      diagnostics.push(
+        diagnostic(
+          'RS363',
+          rule?.at ?? { file: rel(scriptName), line: 1, column: 1 },
+          `restage followed \`make ${[...makeArgs, goal.goal].join(' ')}\`: ${goal.why}; --make-target names another target`,
+        ),
+      );
+    }
     if (!shell.script) {
       for (const d of found.dockerfiles) files.push({ path: rel(d), role: 'dockerfile' });
       return finish('error');
     }
-    const { flow, diagnostics: flowDiagnostics } = analyzeScript(
-      shell.script,
-      root,
-      path.join(root, scriptName),
-      parameters,
-    );
+    // `case "$1" in build) …`: without --script-arg, the argument whose branch is the builder pattern.
+    let dispatched: readonly string[] | undefined;
+    const dispatch = !isMake && options.scriptArgs === undefined && shell.script ? dispatchWords(shell.script) : null;
+    if (dispatch && dispatch.words.length > 0 && viewOf(scriptName).shape !== 'pipeline') {
+      const picked = chooseMakeGoal(null, dispatch.words, (word) => {
+        const seen = silently(scriptName, shell, [word]);
+        return { shape: seen.shape, lines: seen.events };
+      });
+      if (picked.goal !== null && dispatch.at) {
+        dispatched = [picked.goal];
+        const others = dispatch.words.filter((w) => w !== picked.goal);
+        diagnostics.push(
+          diagnostic(
+            'RS114',
+            { file: rel(scriptName), ...dispatch.at },
+            `restage followed \`${rel(scriptName)} ${picked.goal}\`: the branch of this case that builds the runtime image${others.length > 0 ? ` (of ${[picked.goal, ...others].join(', ')})` : ''}; --script-arg picks another, and verify runs the script with ${picked.goal}`,
+          ),
+        );
+      }
+    }
+    scriptArgs = dispatched ?? null;
+    const { flow, diagnostics: flowDiagnostics } = analyzeScript(shell.script, root, path.join(root, scriptName), {
+      ...scriptParameters(scriptName),
+      ...(dispatched ? { args: dispatched } : {}),
+    });
+    // A Makefile's script is restage's own: its locations are moved back to the Makefile's lines.
+    orchestrator.make?.relocate(flow);
+    orchestrator.make?.relocate(flowDiagnostics);
     diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
 
     const inputs = checkBuildInputs(flow, confinement, display);
@@ -202,7 +373,11 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     };
     files.push(...dockerfileRoles(analysis, files, display));
 
-    const settled = nothingToMigrate(analysis, diagnostics, rel(scriptName), display);
+    // A Makefile has other targets (clean, test, push), a dispatching script other branches: the
+    // migration makes one recipe or branch obsolete, not the file.
+    const stays = isMake || dispatched !== undefined;
+    const kept = (obsolete: readonly string[]) => (stays ? obsolete.filter((f) => f !== rel(scriptName)) : obsolete);
+    const settled = nothingToMigrate(analysis, diagnostics, rel(scriptName), display, stays);
     if (settled) {
       diagnostics.splice(0, diagnostics.length, ...settled.diagnostics);
       return finish(migrationStatus(diagnostics, false), { obsolete: settled.obsolete });
@@ -234,7 +409,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       artifacts,
       dockerfile: emitDockerfile(plan),
       buildCommand: plan.buildCommand,
-      obsolete: obsoleteFiles(plan.obsolete, diagnostics),
+      obsolete: kept(obsoleteFiles(plan.obsolete, diagnostics)),
       target: display(output),
     });
   }

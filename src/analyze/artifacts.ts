@@ -75,6 +75,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const placement = new Placement(host, input.display);
   /** Host paths the script's own commands write before the build at hand (`cp`, `mv`, `mkdir`, a redirection, an unknown command). */
   const written: HostOperation[] = [];
+  /** What fetches from outside wrote (curl, wget, …, src/analyze/fetch.ts), and what unpacks of it made, with the fetch's line. */
+  const fetched: HostOperation[] = [];
   const consumed = new Set<number>();
   const buildsWithConsumers: ImageBuild[] = [];
   const runs = new ContainerRuns(input.dockerfiles, input.display, host.envFiles);
@@ -200,7 +202,13 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       }
       case 'host':
         if (event.op !== 'rm' && event.op !== 'chmod' && event.op !== 'chown') written.push(event);
+        if (event.op === 'fetch') fetched.push(event);
+        if (event.unpack) {
+          const from = fetched.find((f) => f.paths.some((p) => isWithin(event.unpack!.archive, p)));
+          if (from) fetched.push({ ...from, paths: [event.unpack.into] });
+        }
         diagnostics.push(...placement.applyHost(event));
+        for (const id of placement.declinedUnpacks) consumed.add(id);
         break;
     }
   }
@@ -281,6 +289,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         return;
       }
       const hostPath = contextSourcePath(build.context, inst, token);
+      if (fromOutside(hostPath, raw, at)) return;
       if (GLOB.test(raw)) {
         const covered = placement.placed.filter((x) => globCovers(hostPath, x.hostPath));
         if (covered.length > 0) {
@@ -300,6 +309,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         return;
       }
       const exact = placement.placed.find((x) => isWithin(hostPath, x.hostPath));
+      if (exact && unpackedOver(exact, hostPath, raw, at)) return;
       if (
         exact?.artifact.copyOut.via === 'bind' &&
         hostPath !== exact.hostPath &&
@@ -340,7 +350,22 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       }
       // A directory holding context files with the artifact's content merged in: the context part stays.
       if (!wholeExport && exact?.merged && (hostPath === exact.hostPath || kindBefore(host, hostPath) !== null)) {
-        if (hostPath === exact.hostPath) cover(build, dockerfile, inst, index, [exact], hostPath);
+        // Artifacts placed inside it are copied too, each where it lies, in the order they were placed.
+        if (hostPath === exact.hostPath)
+          cover(
+            build,
+            dockerfile,
+            inst,
+            index,
+            placement.placed.filter(
+              (x) =>
+                x === exact ||
+                (x.hostPath !== hostPath &&
+                  isWithin(x.hostPath, hostPath) &&
+                  !ignoredIn(host, build.context, x.hostPath)),
+            ),
+            hostPath,
+          );
         return;
       }
       if (exact) {
@@ -488,6 +513,68 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   /** The mounts of the run of the container a copy reads (none for a container only created). */
   function mountsOf(copy: CopyOut): readonly RunMount[] {
     return creates.get(copy.container)?.run?.mounts ?? [];
+  }
+
+  /**
+   * A COPY source the script fetched from outside (or a directory holding such a file): its
+   * content is known to no step restage migrates, so it is declined on the fetching line (RS359).
+   * A fetch into a directory counts for a source below it that the tree did not hold, or the
+   * directory itself.
+   */
+  function fromOutside(hostPath: string, raw: string, at: { file: string; line: number; column: number }): boolean {
+    const source = hostPath.replace(/\/+$/, '');
+    const extracted = placement.placed.some((x) => isWithin(source, x.hostPath));
+    const f = fetched.find((e) =>
+      e.paths.some(
+        (p) =>
+          (isWithin(source, p) && (p === source || (kindBefore(host, source) === null && !extracted))) ||
+          (p !== source && isWithin(p, source)),
+      ),
+    );
+    if (!f) return false;
+    diagnostics.push(
+      diagnostic(
+        'RS359',
+        f.at,
+        `\`${f.command}\` fetches from outside the builder what the runtime build copies (${raw}, ${path.basename(at.file)}:${at.line}); its content is unknown to restage, and the migrated build would not have it: keep the COPY from the context and commit the file to the repository (dropping the download from the script), or fetch it in the Dockerfile with \`ADD --checksum=sha256:… URL DEST\`, and run restage again`,
+      ),
+    );
+    for (const x of placement.placed)
+      if (isWithin(x.hostPath, source) || isWithin(source, x.hostPath)) consumed.add(x.artifact.id);
+    return true;
+  }
+
+  /**
+   * A source below the directory an archive was unpacked into (src/analyze/placement.ts), which
+   * the tree or an earlier extraction already held there: whether the archive replaced it is not
+   * knowable statically, so it is declined (RS358). The directory itself is not: its COPY stays
+   * and the unpacked members are copied over it, as the unpack wrote over it.
+   */
+  function unpackedOver(exact: Placed, hostPath: string, raw: string, at: Location): boolean {
+    const from = placement.placed.indexOf(exact);
+    const over = placement.placed.find(
+      (y, i) =>
+        y.unpackedBy !== undefined &&
+        hostPath !== y.hostPath &&
+        isWithin(hostPath, y.hostPath) &&
+        (y === exact ? y.merged && kindBefore(host, hostPath) !== null : i > from),
+    );
+    if (!over) return false;
+    const by = over.unpackedBy!;
+    diagnostics.push(
+      diagnostic(
+        'RS358',
+        at,
+        `COPY source "${raw}" lies in ${input.display(over.hostPath) || '.'}, which \`${by.command}\` (${path.basename(by.at.file)}:${by.at.line}) unpacks an extracted archive into, and ${heldBy(exact, over)} held it before: restage cannot tell whether the archive replaced it, since its members are not knowable statically; unpack into a directory of its own (\`mkdir x && tar -xf … -C x\`) and run restage again`,
+      ),
+    );
+    consumed.add(over.artifact.id);
+    consumed.add(exact.artifact.id);
+    return true;
+  }
+
+  function heldBy(exact: Placed, over: Placed): string {
+    return exact === over ? 'your tree' : `the extraction of ${exact.artifact.containerPath}`;
   }
 
   /** The mount as written, for messages. */

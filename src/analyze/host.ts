@@ -1,10 +1,11 @@
 /**
  * Host-side commands that matter between extraction and the runtime build: `cd` (and
  * `pushd`/`popd`) move the working directory; `mkdir`, `rm`, `mv`, `cp`, `chmod` act on extracted
- * artifacts in ways restage models (src/shared/host-ops.ts); `chown`, `tar`, redirections into a
- * file and any other command that may write what it names are recorded as `other`/`chown`, so an
- * artifact they touch is reported instead of silently dropped. Commands that only read
- * (echo, test, ls, …) are inert.
+ * artifacts in ways restage models (src/shared/host-ops.ts); an unpack of an archive file
+ * (src/analyze/unpack.ts) and a fetch from outside (src/analyze/fetch.ts) are recorded as such;
+ * `chown`, redirections into a file and any other command that may write what it names are
+ * recorded as `other`/`chown`, so an artifact they touch is reported instead of silently dropped.
+ * Commands that only read (echo, test, ls, …) are inert.
  *
  * A path operand whose value the script does not fix — a variable it never sets (the shell makes
  * it empty: `rm -rf "$X/probe"` is `rm -rf /probe`), `~`, a command's output — is undecidable:
@@ -16,6 +17,8 @@ import type { HostOperation, UndecidablePath } from '../model/flow.js';
 import type { Word } from './shell/values.js';
 import { isMode } from '../shared/host-ops.js';
 import { tarExtract } from './tar-stream.js';
+import { decompressUnpack, tarUnpack, unzipUnpack } from './unpack.js';
+import { FETCHERS } from './fetch.js';
 
 const operands = (args: readonly Word[]) => args.filter((w) => !(w.text.startsWith('-') && w.text.length > 1));
 const recursiveFlag = (args: readonly Word[]) =>
@@ -233,14 +236,29 @@ export function hostAnalyzers(): Readonly<Record<string, CommandAnalyzer>> {
       record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
     chgrp: (call, sink) =>
       record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
-    // A tar -x of a stream the script made unpacks artifacts (src/analyze/tar-stream.ts).
+    // A tar -x of a stream the script made unpacks artifacts (src/analyze/tar-stream.ts); of an
+    // archive file, and unzip's, gunzip's…, is an unpack (src/analyze/unpack.ts).
     tar: (call, sink) =>
-      tarExtract(call, sink)
+      tarExtract(call, sink) || tarUnpack(call, sink)
         ? undefined
         : record('other', call, sink, operands(call.args), { decide: false, recursive: true }),
+    unzip: (call, sink) =>
+      unzipUnpack(call, sink)
+        ? undefined
+        : record('other', call, sink, operands(call.args), { decide: false, recursive: true }),
+    ...Object.fromEntries(
+      ['gunzip', 'gzip', 'unxz', 'xz', 'bunzip2', 'bzip2'].map((n): [string, CommandAnalyzer] => [
+        n,
+        (call, sink) =>
+          decompressUnpack(call, sink)
+            ? undefined
+            : record('other', call, sink, operands(call.args), { decide: false }),
+      ]),
+    ),
+    ...FETCHERS,
     // tar -x/-C, and the others below, act on whole trees: a directory holding an artifact counts.
     ...Object.fromEntries(
-      ['find', 'rsync', 'unzip', 'cpio'].map((n): [string, CommandAnalyzer] => [
+      ['find', 'rsync', 'cpio'].map((n): [string, CommandAnalyzer] => [
         n,
         (call, sink) => record('other', call, sink, operands(call.args), { decide: false, recursive: true }),
       ]),

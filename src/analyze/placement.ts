@@ -12,6 +12,14 @@ import type { HostOperation } from '../model/flow.js';
 import { hostSteps, MODELLED_OPS, type HostStep } from '../shared/host-ops.js';
 import { isWithin } from '../shared/paths.js';
 import { kindBefore } from './host-snapshot.js';
+import { keepsArchive, unpackInImage } from './unpack.js';
+
+/**
+ * The scratch directories unpacks are replayed into in the post-processing stage: directly
+ * under `/`, named for restage, numbered in the script's order. A builder image that already has
+ * one makes the replay's `mkdir` fail the build rather than merge into it.
+ */
+export const UNPACK_SCRATCH = '/.restage-unpack-';
 
 /**
  * An artifact where it lies on the host. `merged`: `docker cp c:/d/. ./x` into an x that already
@@ -28,6 +36,8 @@ export interface Placed {
    * holding it copies the link itself.
    */
   link?: boolean;
+  /** The directory (or file) an unpack of an extracted archive made: the unpack. */
+  unpackedBy?: HostOperation;
 }
 
 export class Placement {
@@ -35,6 +45,9 @@ export class Placement {
   /** Directories the script made with mkdir. */
   readonly madeDirs = new Set<string>();
   private readonly removed: string[] = [];
+  private unpacks = 0;
+  /** Artifacts whose unpack was declined (RS358): used by the script, not unused (RS402). */
+  readonly declinedUnpacks = new Set<number>();
 
   constructor(
     private readonly host: HostSnapshot,
@@ -73,8 +86,12 @@ export class Placement {
       return diagnostics;
     }
     if (event.op === 'ln') return this.symlink(event);
+    const unpacked = event.op === 'unpack' ? this.unpack(event) : null;
+    if (unpacked !== null) return [...diagnostics, ...unpacked];
     if (!MODELLED_OPS.has(event.op)) {
-      const touched = event.paths.filter((p) =>
+      // An unpack of an archive that is no artifact writes its members below the directory only.
+      const written = event.unpack ? [event.unpack.into] : event.paths;
+      const touched = written.filter((p) =>
         this.placed.some((x) => isWithin(p, x.hostPath) || (event.recursive && isWithin(x.hostPath, p))),
       );
       if (touched.length > 0) {
@@ -241,6 +258,81 @@ export class Placement {
       link: true,
     });
     return [];
+  }
+
+  /**
+   * An unpack of an extracted archive (src/analyze/unpack.ts): what it makes on the host is not
+   * knowable statically, so the unpack is replayed in the image into a scratch directory, and the
+   * directory it unpacks into (or the one decompressed file) becomes an artifact read from there.
+   * The members of a tree land in `into` beside what it held: a directory of the tree that held
+   * files is `merged` (the COPY of it stays for the context's files). When the archive is no
+   * artifact: null, and the unpack is another host command that writes below the directory (RS308
+   * over an artifact there; RS403, RS359 where a build copies what it wrote).
+   */
+  private unpack(event: HostOperation): Diagnostic[] | null {
+    const u = event.unpack!;
+    const x = this.placed.find(
+      (y) => isWithin(u.archive, y.hostPath) && !(y.hostPath === u.archive && y.artifact.contentOnly),
+    );
+    if (!x) return null;
+    const decline = (why: string) => {
+      this.declinedUnpacks.add(x.artifact.id);
+      return this.declined(event, why);
+    };
+    if (u.refused !== null) return decline(u.refused);
+    if (u.result === 'file' && x.hostPath !== u.archive)
+      return decline('it lies inside an extracted directory, which the decompression would change');
+    const intoKind = this.kindOf(u.into);
+    if (u.result === 'tree' && u.tool === 'tar' && intoKind !== 'dir')
+      return decline(
+        `tar -C needs the directory ${this.display(u.into) || '.'}, which ${intoKind === 'file' ? 'is a file' : 'does not exist'} at this point, so tar fails and the script stops here as written (make it first: \`mkdir -p\`)`,
+      );
+    if (u.result === 'tree' && intoKind === 'file')
+      return decline(`unzip -d names ${this.display(u.into)}, which is a file at this point`);
+    const scratch = `${UNPACK_SCRATCH}${++this.unpacks}`;
+    const archiveInImage = Placement.containerPathOf(x, u.archive);
+    const { steps, result } = unpackInImage(u, archiveInImage, scratch);
+    const change: PathChange = {
+      at: event.at,
+      origin: 'unpack',
+      argv: steps[steps.length - 1]!,
+      before: steps.slice(0, -1),
+      command: event.command,
+      scratch,
+    };
+    const changes = [...x.artifact.changes, change];
+    if (u.result === 'file') {
+      if (!keepsArchive(u)) this.placed = this.placed.filter((y) => y !== x);
+      this.place({
+        artifact: { ...x.artifact, containerPath: result, contentOnly: false, hostPath: u.into, changes },
+        hostPath: u.into,
+        containerPath: result,
+        merged: false,
+        unpackedBy: event,
+      });
+      return [];
+    }
+    const merged = intoKind === 'dir' && kindBefore(this.host, u.into) === 'dir' && !this.madeDirs.has(u.into);
+    // Pushed, not placed: what `into` held stays (the archive itself, when it lies there).
+    this.placed.push({
+      artifact: { ...x.artifact, containerPath: result, contentOnly: true, hostPath: u.into, modes: [], changes },
+      hostPath: u.into,
+      containerPath: result,
+      merged,
+      unpackedBy: event,
+    });
+    return [];
+  }
+
+  /** RS358 for an unpack of an extracted archive that restage does not replay. */
+  private declined(event: HostOperation, why: string): Diagnostic[] {
+    return [
+      diagnostic(
+        'RS358',
+        event.at,
+        `\`${event.command}\` unpacks the extracted artifact ${this.display(event.unpack!.archive)} on the host, and ${why}; restage replays \`tar -x[z|J|j]f FILE [-C DIR]\`, \`unzip [-q] [-o] FILE [-d DIR]\` and \`gunzip\`/\`gzip -d\`/\`xz -d\`/\`unxz\`/\`bunzip2\`/\`bzip2 -d\` of one FILE, with no other option: write it so, or unpack the archive in the builder's Dockerfile and copy the result out instead, and run restage again`,
+      ),
+    ];
   }
 
   private applyStep(step: HostStep, at: Location): void {

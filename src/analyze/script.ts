@@ -14,6 +14,8 @@ import { DOCKER_CLIENTS } from '../shared/docker-cli.js';
 export interface ScriptParameters {
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** Another shell script of the tree, parsed, that the script sources or runs (absolute path), or null. */
+  readonly readScript?: (absolutePath: string) => ShellScript | null;
 }
 
 /** `scriptPath` is the script's absolute path (what `$0` names); `script.file` is how diagnostics show it. */
@@ -22,11 +24,11 @@ export function analyzeScript(
   root: string,
   scriptPath: string,
   parameters: ScriptParameters = {},
-): { flow: BuildFlow; diagnostics: Diagnostic[] } {
+): { flow: BuildFlow; diagnostics: Diagnostic[]; included: readonly string[] } {
   const host = hostAnalyzers();
   const analyzerFor = (name: string): CommandAnalyzer | undefined =>
     DOCKER_CLIENTS.has(name) ? analyzeDocker : Object.hasOwn(host, name) ? host[name] : otherHostCommand;
-  const { events, diagnostics } = evaluateScript(script, {
+  const { events, diagnostics, included } = evaluateScript(script, {
     root,
     scriptPath,
     displayFile: script.file,
@@ -35,5 +37,5 @@ export function analyzeScript(
     // A docker command's output into a file is the docker analyzers' to judge (RS307).
     onRedirect: (call, sink) => (DOCKER_CLIENTS.has(call.name.text) ? undefined : hostRedirections(call, sink)),
   });
-  return { flow: { script: script.file, events }, diagnostics };
+  return { flow: { script: script.file, events }, diagnostics, included };
 }

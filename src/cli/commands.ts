@@ -26,6 +26,12 @@ export const MIGRATE: CommandSpec = {
     JSON_OPTION,
     { name: 'out', kind: 'string', value: 'FILE', describe: 'write the migrated Dockerfile to FILE' },
     {
+      name: 'make-target',
+      kind: 'string',
+      value: 'TARGET',
+      describe: 'the target of a Makefile orchestrator to follow (default: the one that builds the runtime image)',
+    },
+    {
       name: 'script',
       kind: 'string',
       value: 'FILE',
@@ -155,6 +161,12 @@ export const VERIFY: CommandSpec = {
     { name: 'run-args', kind: 'list', value: 'ARG', describe: 'an argument for running both images (repeatable)' },
     { name: 'run-timeout', kind: 'number', value: 'SECONDS', default: 30, describe: 'seconds before a run is stopped' },
     { name: 'run-user', kind: 'string', value: 'USER', describe: 'user to run both images as' },
+    {
+      name: 'make-target',
+      kind: 'string',
+      value: 'TARGET',
+      describe: 'the target of a Makefile orchestrator to follow (default: the one that builds the runtime image)',
+    },
     {
       name: 'script',
       kind: 'string',

@@ -70,8 +70,10 @@ async function migrateCommand(
   if ('usage' in env) return usageError(env.usage, spec, json);
   const { runMigrate, renderJson, renderText } = await import('./migrate-cli.js');
   const script = text(values, 'script');
+  const makeTarget = text(values, 'make-target');
   const scriptArgs = list(values, 'script-arg');
   const { result, exitCode } = runMigrate(dir, {
+    ...(makeTarget !== undefined ? { makeTarget } : {}),
     out: text(values, 'out'),
     write: flag(values, 'write'),
     force: flag(values, 'force'),
@@ -103,7 +105,9 @@ async function verifyCommand(
   const dockerfile = text(values, 'dockerfile');
   const runUser = text(values, 'run-user');
   const scriptArgs = list(values, 'script-arg');
+  const makeTarget = text(values, 'make-target');
   const outcome = await runVerify(dir, {
+    ...(makeTarget !== undefined ? { makeTarget } : {}),
     ...(engine ? { engine } : {}),
     ...(script !== undefined ? { script } : {}),
     ...(backend ? { backend } : {}),

@@ -18,6 +18,8 @@ export interface MigrateCommandOptions {
   readonly displayBase?: string;
   /** The build script to migrate, relative to the migrated directory (--script). */
   readonly script?: string;
+  /** The target of a Makefile orchestrator (--make-target). */
+  readonly makeTarget?: string;
   /** `--script-arg` values, in order: the script's `$1`, `$2`… */
   readonly scriptArgs?: readonly string[];
   /** `--env NAME=VALUE`, already checked by parseEnvOptions. */
@@ -36,6 +38,7 @@ export function runMigrate(
     ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.script !== undefined ? { script: options.script } : {}),
+    ...(options.makeTarget !== undefined ? { makeTarget: options.makeTarget } : {}),
   });
   if (result.status === 'error') return { result, exitCode: EXIT.badInput };
   const target = out ?? (options.write && result.target ? path.resolve(base, result.target) : undefined);

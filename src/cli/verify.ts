@@ -35,6 +35,8 @@ export interface VerifyCommandOptions {
   readonly env?: readonly string[];
   /** The build script, relative to the directory (--script). */
   readonly script?: string;
+  /** The target of a Makefile orchestrator (--make-target). */
+  readonly makeTarget?: string;
   readonly legacy?: 'auto' | 'run' | 'replay';
   readonly legacyCmd?: string;
   readonly legacyCwd?: string;
@@ -97,6 +99,7 @@ export async function runVerify(
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
       ...(options.script !== undefined ? { script: options.script } : {}),
+      ...(options.makeTarget !== undefined ? { makeTarget: options.makeTarget } : {}),
       network: options.network === 'default' ? 'default' : 'none',
       imageMap,
       buildArgs,

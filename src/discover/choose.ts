@@ -82,3 +82,53 @@ export function namedScript(
     ],
   };
 }
+
+export interface GoalChoice {
+  /** The goal to make, or null when the Makefile has none. */
+  readonly goal: string | null;
+  /** Why this one, for the report: the default goal, or the target that builds the runtime image. */
+  readonly why: string;
+}
+
+/** Make at most this many targets' scripts when looking for the one that builds the runtime image. */
+const MAX_GOALS = 40;
+
+/**
+ * The target `make` is asked for when the user names none (`--make-target`): the default goal when
+ * it is a builder pattern; else, of the targets that are, the one whose recipe walk is shortest
+ * (`release: image push` needs `image`, whose walk is shorter), ties in the Makefile's order; else
+ * the default goal, whose analysis says why it is no pipeline. `walk(goal)` is the goal's shape
+ * and the number of lines of its script.
+ */
+export function chooseMakeGoal(
+  defaultGoal: string | null,
+  targets: readonly string[],
+  walk: (goal: string) => { readonly shape: ScriptShape; readonly lines: number },
+): GoalChoice {
+  if (defaultGoal !== null && walk(defaultGoal).shape === 'pipeline')
+    return { goal: defaultGoal, why: 'the default goal, which builds the runtime image' };
+  const walked = targets
+    .filter((t) => t !== defaultGoal)
+    .slice(0, MAX_GOALS)
+    .map((goal, order) => ({ goal, order, ...walk(goal) }))
+    .sort((a, b) => a.lines - b.lines || a.order - b.order);
+  const pipelines = walked.filter((t) => t.shape === 'pipeline');
+  const first = pipelines[0];
+  if (!first) {
+    // No builder pattern (an already migrated Makefile): the default goal, unless it builds
+    // nothing and another target builds images; then the one that does most, whose analysis
+    // then says what it does.
+    const builds = [...walked].reverse().find((t) => t.shape === 'builds');
+    if (builds && (defaultGoal === null || walk(defaultGoal).shape === 'none'))
+      return {
+        goal: builds.goal,
+        why: `the target that builds an image${defaultGoal !== null ? `, which the default goal ${defaultGoal} does not` : ''}`,
+      };
+    return { goal: defaultGoal, why: 'the default goal' };
+  }
+  const others = pipelines.slice(1).map((p) => p.goal);
+  return {
+    goal: first.goal,
+    why: `the target that builds the runtime image${defaultGoal !== null ? `, which the default goal ${defaultGoal} does not` : ''}${others.length > 0 ? `; ${others.join(', ')} ${others.length === 1 ? 'does' : 'do'} too, with more steps` : ''}`,
+  };
+}

@@ -4,6 +4,7 @@
  * it names is the build Dockerfile whatever it is called.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { Confinement, type Refusal } from './confine.js';
 import { invokesDocker } from '../shared/docker-cli.js';
 
@@ -12,9 +13,13 @@ export interface Discovery {
   readonly root: string;
   /** Dockerfiles at the top level, by name pattern (relative paths). */
   readonly dockerfiles: readonly string[];
-  /** Shell scripts that run docker (relative paths), in name order. */
+  /** Shell scripts that run docker (relative paths), in name order: the top level's, then those of SCRIPT_DIRS. */
   readonly scripts: readonly string[];
-  /** Other orchestrators that run docker but are not shell scripts (Makefile, package.json …). */
+  /** Dockerfiles in SCRIPT_DIRS (`docker/Dockerfile.build`): a script's `-f` may name them. */
+  readonly nestedDockerfiles: readonly string[];
+  /** Makefiles (`Makefile`, `makefile`, `GNUmakefile`) that run docker: `make GOAL` is a candidate orchestrator. */
+  readonly makefiles: readonly string[];
+  /** Other files that run docker but that restage does not analyse (package.json, an included `.mk` …). */
   readonly otherOrchestrators: readonly string[];
   /** Makefiles that do not run docker: build steps inside an image, not orchestrators. */
   readonly inertMakefiles: readonly string[];
@@ -26,16 +31,41 @@ export interface Discovery {
 
 const DOCKERFILE = /^(Dockerfile|Containerfile)([.-].+)?$|\.(Dockerfile|dockerfile|Containerfile)$/;
 
+/** A Dockerfile name that says it builds (Dockerfile.build, build.Dockerfile, Dockerfile-builder, DockerfileBuild…). */
+export const isBuilderDockerfileName = (name: string): boolean => /build/i.test(name);
+
 /** Whether a file's base name is one Docker users give Dockerfiles (Dockerfile.build, app.Dockerfile, Containerfile). */
 export const isDockerfileName = (name: string): boolean => DOCKERFILE.test(name);
 const MAKEFILE = /^(GNUmakefile|makefile|Makefile)$|\.mk$/;
+const MAKE_GOAL_FILE = /^(GNUmakefile|makefile|Makefile)$/;
+
+/** Whether a file's base name is one `make` reads by itself, or `make -f` is given (a Makefile that orchestrates). */
+export const isMakefileName = (name: string): boolean => MAKE_GOAL_FILE.test(name);
+
+/**
+ * Sub-directories where repositories keep their build scripts and Dockerfiles. A script found there
+ * is analysed as run from the directory restage was given (`./ci/build.sh`, as CI runs it).
+ */
+export const SCRIPT_DIRS = ['ci', '.ci', 'scripts', 'script', 'build', 'docker', 'hack', 'tools'] as const;
 
 export function discover(root: string, confinement = new Confinement(root)): Discovery {
-  const all = fs
-    .readdirSync(root, { withFileTypes: true })
+  const top = fs.readdirSync(root, { withFileTypes: true });
+  const all = top
     .filter((e) => !e.isDirectory())
     .map((e) => e.name)
     .sort();
+  const nested = SCRIPT_DIRS.filter((d) => top.some((e) => e.name === d && e.isDirectory()))
+    .filter((d) => {
+      const checked = confinement.check(d);
+      return checked.ok && checked.kind === 'dir';
+    })
+    .flatMap((d) =>
+      fs
+        .readdirSync(path.join(root, d), { withFileTypes: true })
+        .filter((e) => !e.isDirectory())
+        .map((e) => `${d}/${e.name}`)
+        .sort(),
+    );
   const refused: { name: string; reason: Refusal }[] = [];
   const readable = all.filter((name) => {
     const checked = confinement.check(name);
@@ -44,6 +74,10 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
     if (checked.reason !== 'missing' && (DOCKERFILE.test(name) || MAKEFILE.test(name) || /\.(sh|bash)$/.test(name)))
       refused.push({ name, reason: checked.reason });
     return false;
+  });
+  const nestedReadable = nested.filter((name) => {
+    const checked = confinement.check(name);
+    return checked.ok && checked.kind === 'file';
   });
   const read = new Map<string, string>();
   const text = (name: string): string => {
@@ -54,17 +88,27 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
     return read.get(name)!;
   };
   const scripts: string[] = [];
+  const nestedScripts: string[] = [];
+  const makefiles: string[] = [];
   const otherOrchestrators: string[] = [];
   const inertMakefiles: string[] = [];
+  const isScript = (name: string) => {
+    const base = path.posix.basename(name);
+    return (
+      base.endsWith('.sh') ||
+      base.endsWith('.bash') ||
+      (!base.includes('.') && /^#!.*\b(ba|da|k|z)?sh\b/.test(text(name).slice(0, 80)))
+    );
+  };
+  for (const name of nestedReadable) {
+    if (isScript(name) && invokesDocker(stripComments(text(name)))) nestedScripts.push(name);
+  }
   for (const name of readable) {
-    if (
-      name.endsWith('.sh') ||
-      name.endsWith('.bash') ||
-      (!name.includes('.') && /^#!.*\b(ba|da|k|z)?sh\b/.test(text(name).slice(0, 80)))
-    ) {
+    if (isScript(name)) {
       if (invokesDocker(stripComments(text(name)))) scripts.push(name);
     } else if (MAKEFILE.test(name)) {
-      (invokesDocker(stripComments(text(name))) ? otherOrchestrators : inertMakefiles).push(name);
+      if (!invokesDocker(stripComments(text(name)))) inertMakefiles.push(name);
+      else (MAKE_GOAL_FILE.test(name) ? makefiles : otherOrchestrators).push(name);
     } else if (name === 'package.json' && /"[^"]*":\s*"[^"]*\bdocker\s+(build|create|cp)\b/.test(text(name))) {
       otherOrchestrators.push(name);
     }
@@ -72,7 +116,9 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
   return {
     root,
     dockerfiles: readable.filter((n) => DOCKERFILE.test(n)),
-    scripts,
+    nestedDockerfiles: nestedReadable.filter((n) => DOCKERFILE.test(path.posix.basename(n))),
+    scripts: [...scripts, ...nestedScripts],
+    makefiles,
     otherOrchestrators,
     inertMakefiles,
     entries: all,

@@ -5,7 +5,7 @@
  */
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { FoundFile } from '../model/result.js';
-import type { Discovery } from './discover.js';
+import { isBuilderDockerfileName, SCRIPT_DIRS, type Discovery } from './discover.js';
 import { refusalDiagnostic } from './confine.js';
 
 /** RS101: the migrated path is a file (`isFile`) or does not exist. */
@@ -28,8 +28,9 @@ export interface DiscoveryReport {
 
 /**
  * `shown(name)` displays a top-level name, `directory` the directory itself. Orchestrators that
- * are not shell scripts are RS105 only when no shell script runs docker: otherwise the script is
- * analysed and they are listed.
+ * restage does not analyse are RS105 only when no shell script or Makefile runs docker: otherwise
+ * that one is analysed and they are listed. Makefiles that run docker are listed by the runner, which
+ * knows which one it follows.
  */
 export function reportDiscovery(found: Discovery, shown: (name: string) => string, directory: string): DiscoveryReport {
   const files: FoundFile[] = [];
@@ -38,18 +39,20 @@ export function reportDiscovery(found: Discovery, shown: (name: string) => strin
   );
   for (const o of found.otherOrchestrators) {
     files.push({ path: shown(o), role: 'other-orchestrator' });
-    if (found.scripts.length === 0) {
+    if (found.scripts.length === 0 && found.makefiles.length === 0) {
       diagnostics.push(
         diagnostic(
           'RS105',
           { file: shown(o), line: 1, column: 1 },
-          `${o} runs docker, but restage analyses shell scripts only for now; move the docker steps into a build.sh (or migrate by hand) and run restage again`,
+          `${o} runs docker, but restage analyses shell scripts and Makefiles only for now; move the docker steps into a build.sh or a Makefile (or migrate by hand) and run restage again`,
         ),
       );
     }
   }
   for (const m of found.inertMakefiles) files.push({ path: shown(m), role: 'makefile' });
-  if (found.dockerfiles.length > 0) return { files, diagnostics, noDockerfile: false };
+  // Dockerfiles kept in docker/ (or another SCRIPT_DIRS folder) serve a script that names them with -f.
+  if (found.dockerfiles.length > 0 || (found.nestedDockerfiles.length > 0 && found.scripts.length > 0))
+    return { files, diagnostics, noDockerfile: false };
   diagnostics.push(
     diagnostic(
       'RS102',
@@ -59,6 +62,27 @@ export function reportDiscovery(found: Discovery, shown: (name: string) => strin
         : `there is no Dockerfile in this directory${found.scripts.length ? ` (${found.scripts.join(', ')} runs docker, but the Dockerfiles it builds are not here)` : ''}; run restage on the directory that holds the Dockerfiles`,
     ),
   );
-  for (const s of found.scripts) files.push({ path: shown(s), role: 'orchestrator' });
+  for (const s of [...found.scripts, ...found.makefiles]) files.push({ path: shown(s), role: 'orchestrator' });
   return { files, diagnostics, noDockerfile: true };
+}
+
+/**
+ * RS113: why there is nothing to migrate when no script or Makefile here runs docker: what restage
+ * looked at, and, for a Dockerfile named like a builder's, what the user can do.
+ */
+export function noOrchestrator(found: Discovery, shown: (name: string) => string, directory: string): Diagnostic {
+  const where = `${directory} or its ${SCRIPT_DIRS.map((d) => `${d}/`).join(', ')} folders`;
+  const dockerfiles = [...found.dockerfiles, ...found.nestedDockerfiles];
+  const builder = dockerfiles.find((d) => isBuilderDockerfileName(d.split('/').pop()!));
+  const others =
+    found.otherOrchestrators.length > 0
+      ? ` (${found.otherOrchestrators.map(shown).join(', ')} runs docker, but restage does not read it)`
+      : '';
+  return diagnostic(
+    'RS113',
+    { file: builder !== undefined ? shown(builder) : directory, line: 1, column: 1 },
+    builder !== undefined
+      ? `${builder} looks like a builder's Dockerfile, but no shell script or Makefile in ${where} runs docker to build it${others}; if a script elsewhere drives it, name it with --script FILE (relative to ${directory})`
+      : `restage looked at ${dockerfiles.map(shown).join(', ')} and found no shell script or Makefile in ${where} that runs docker${others}: there is no builder pattern here`,
+  );
 }

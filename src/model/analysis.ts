@@ -123,13 +123,18 @@ export interface ModeChange {
 /**
  * A host command that changed an artifact, other than its mode, replayed on container paths in
  * the post-processing stage: `rm` of a part of an extracted directory, `mkdir`/`mv`/`cp` inside
- * it, `ln -s` of a link inside it, `strip` of it.
+ * it, `ln -s` of a link inside it, `strip` of it, the unpack of an archive artifact into a
+ * scratch directory (src/analyze/unpack.ts).
  */
 export interface PathChange {
   readonly at: Location;
-  readonly origin: 'rm' | 'mkdir' | 'mv' | 'cp' | 'ln' | 'strip';
+  readonly origin: 'rm' | 'mkdir' | 'mv' | 'cp' | 'ln' | 'strip' | 'unpack';
   /** The command on container paths, as words (`['rm', '-rf', '/out/docs']`). */
   readonly argv: readonly string[];
+  /** `unpack`: the commands that prepare its scratch directory, run first (`['mkdir', '/.restage-unpack-1']`). */
+  readonly before?: readonly (readonly string[])[];
+  /** `unpack`: the scratch directory the result lands in. */
+  readonly scratch?: string;
   /** The command as the script wrote it. */
   readonly command: string;
 }

@@ -210,7 +210,7 @@ export interface ContainerRemove {
 export interface HostOperation {
   readonly kind: 'host';
   readonly at: Location;
-  readonly op: 'mkdir' | 'rm' | 'mv' | 'cp' | 'chmod' | 'chown' | 'strip' | 'ln' | 'other';
+  readonly op: 'mkdir' | 'rm' | 'mv' | 'cp' | 'chmod' | 'chown' | 'strip' | 'ln' | 'unpack' | 'fetch' | 'other';
   /** Absolute host paths the operation names, in order (for mv/cp the last one is the destination). */
   readonly paths: readonly string[];
   readonly command: string;
@@ -231,6 +231,28 @@ export interface HostOperation {
    * replayed (RS309).
    */
   readonly undecidable: readonly UndecidablePath[];
+  /** `unpack`: what the command unpacks where (src/analyze/unpack.ts). */
+  readonly unpack?: HostUnpack;
+}
+
+/**
+ * A host command that unpacks an archive file (`tar -xzf app.tar.gz -C dist`, `unzip app.zip -d
+ * dist`) or decompresses one file (`gunzip app.gz`, `xz -d`, `bunzip2`). Host paths are absolute.
+ */
+export interface HostUnpack {
+  /** The program the image runs to replay it (`tar`, `unzip`, `gunzip`, `xz`, `bunzip2`). */
+  readonly tool: string;
+  readonly archive: string;
+  /**
+   * `tree`: the members land below `into`, a directory (which tar needs to exist; unzip makes it).
+   * `file`: the one decompressed file is `into`, and the compressed file is gone (no `-k`).
+   */
+  readonly result: 'tree' | 'file';
+  readonly into: string;
+  /** The options to repeat in the image, as written (`-xzf` becomes `-x`, `-z`; `-q`, `-o`). */
+  readonly options: readonly string[];
+  /** Why restage does not replay it (an option it does not model, member selection), or null. */
+  readonly refused: string | null;
 }
 
 export interface UndecidablePath {

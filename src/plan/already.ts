@@ -19,13 +19,15 @@ export interface NothingToMigrate {
 
 /**
  * null when the analysis has a runtime build to migrate. Otherwise the final diagnostics and
- * obsolete files. `script` is the analysed script as displayed.
+ * obsolete files. `script` is the analysed script as displayed; a script that `stays` (a Makefile,
+ * whose other targets still serve) is never obsolete, only the steps of it that extract.
  */
 export function nothingToMigrate(
   analysis: Analysis,
   diagnostics: readonly Diagnostic[],
   script: string,
   display: (absolutePath: string) => string,
+  stays = false,
 ): NothingToMigrate | null {
   // A chained builder's Dockerfile still takes an earlier builder's artifact from its context after
   // the runtime file was migrated: that build is only extracted from, and is no runtime to migrate.
@@ -36,7 +38,7 @@ export function nothingToMigrate(
   if (analysis.runtime && !copiedAlready(analysis.consumptions) && !chainDone) return null;
   const already = alreadyMigrated(analysis);
   if (already?.stillNeeded === null) {
-    const obsolete = [...new Set([script, ...already.replaced.map(display)])];
+    const obsolete = [...new Set([...(stays ? [] : [script]), ...already.replaced.map(display)])];
     // The script is stale: its extraction and its context COPYs no longer describe the build.
     const kept = diagnostics.filter((d) => d.code !== 'RS402' && d.code !== 'RS403');
     return {
@@ -45,7 +47,7 @@ export function nothingToMigrate(
         diagnostic(
           'RS504',
           { file: display(already.dockerfile), line: 1, column: 1 },
-          `this Dockerfile is already multi-stage and copies from its own stages everything the script extracts; the script's extraction is no longer used: ${obsolete.join(', ')} can go`,
+          `this Dockerfile is already multi-stage and copies from its own stages everything the script extracts; the script's extraction is no longer used: ${[...(stays ? [`the steps of ${script} that build the builder and extract from it`] : []), ...obsolete].join(', ')} can go`,
         ),
       ],
       obsolete,

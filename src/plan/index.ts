@@ -18,7 +18,7 @@ import { copyEdits, type CopySource } from './copies.js';
 import { nameStage, StageNames } from './names.js';
 import { pinnedOwnership } from './ownership.js';
 import { planModes } from './modes.js';
-import { toolInStage } from './tools.js';
+import { toolInStage, toolLackedInStage } from './tools.js';
 import { planRunStages } from './run-stage.js';
 
 export interface PlanOptions {
@@ -138,6 +138,7 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
       noShell: b.stage.image.toLowerCase() === 'scratch',
       image: b.stage.image,
       tool: (name: string) => toolInStage(name, b.file, b.stage),
+      lacks: (name: string) => toolLackedInStage(name, b.file, b.stage),
     };
   };
   const context = mergeContexts(runtime, builders, runtimeFile, editsOf, uses, diagnostics, options);

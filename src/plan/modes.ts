@@ -2,7 +2,8 @@
  * What the host did to artifacts between extraction and the runtime build (Artifact.modes: host
  * `chmod`s, the 0644 a shell redirection gives the file it creates, src/analyze/stdout.ts, and the
  * post-processing steps of src/analyze/placement.ts: `rm` of a part of an extracted directory,
- * `mkdir`/`mv`/`cp` inside it, `ln -s` of a link inside it, `strip`), carried into the image. The
+ * `mkdir`/`mv`/`cp` inside it, `ln -s` of a link inside it, `strip`, the unpack of an archive
+ * artifact into a scratch directory), carried into the image. The
  * artifacts are copied from an intermediate stage `FROM <builder> AS <builder>-modes` (only mode
  * changes) or `<builder>-post` that runs the same commands on the container paths, as root, so
  * the image gets what the host round trip gave. A RUN, not `COPY --chmod`: the classic builder
@@ -10,7 +11,9 @@
  * model (src/shared/host-ops.ts) assumes for the host. A builder stage `FROM scratch` has no shell
  * to run them in, and a tool the builder image may lack (src/plan/tools.ts) is not assumed: the
  * change is then reported (RS308, RS351) and not carried. RS350 says which image runs each step
- * that is not a mode change.
+ * that is not a mode change. An unpack is carried whenever the image is not known to lack its tool
+ * (RS356 when restage knows it has it, RS357 when it cannot tell: a missing tool fails the build,
+ * it changes nothing silently); a known lack or `FROM scratch` is declined (RS358).
  */
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { ParsedDockerfile } from '../model/dockerfile.js';
@@ -29,6 +32,8 @@ export interface ModeSource {
   readonly image?: string;
   /** Why the stage has the tool, or null when restage cannot tell (src/plan/tools.ts). */
   readonly tool?: (name: string) => string | null;
+  /** Why the stage lacks the tool, or null when restage cannot tell (src/plan/tools.ts). */
+  readonly lacks?: (name: string) => string | null;
 }
 
 export interface ModePlan {
@@ -48,7 +53,7 @@ const isMode = (c: HostChange): c is Extract<HostChange, { mode: string }> =>
 /** The change as a shell command on container paths. */
 export function changeCommand(c: HostChange): string {
   if (isMode(c)) return `chmod ${c.recursive ? '-R ' : ''}${c.mode} ${shellQuote(c.containerPath)}`;
-  return c.argv.map(shellQuote).join(' ');
+  return [...(c.before ?? []), c.argv].map((argv) => argv.map(shellQuote).join(' ')).join(' && ');
 }
 
 const written = (c: HostChange) =>
@@ -82,16 +87,40 @@ export function planModes(
     if (base.noShell) {
       for (const m of all)
         once(m, () =>
-          diagnostic(
-            'RS308',
-            m.at,
-            `${written(m)}, but its builder stage (${base.source.ref}) is FROM scratch and has no shell to run ${isMode(m) ? 'chmod' : m.argv[0]} in: the migrated image keeps the artifact as the builder left it; make the change where the artifact is made (or COPY --chmod with BuildKit for a mode) and run restage again`,
-          ),
+          !isMode(m) && m.origin === 'unpack'
+            ? diagnostic(
+                'RS358',
+                m.at,
+                `\`${m.command}\` unpacks an extracted archive on the host, and restage replays that in the builder stage (${base.source.ref}), which is FROM scratch and has no shell to run ${m.argv[0]} in: unpack the archive in the builder's Dockerfile (or build it FROM an image with ${m.argv[0]}) and copy the result out instead, and run restage again`,
+              )
+            : diagnostic(
+                'RS308',
+                m.at,
+                `${written(m)}, but its builder stage (${base.source.ref}) is FROM scratch and has no shell to run ${isMode(m) ? 'chmod' : m.argv[0]} in: the migrated image keeps the artifact as the builder left it; make the change where the artifact is made (or COPY --chmod with BuildKit for a mode) and run restage again`,
+              ),
         );
       continue;
     }
     const changes: { change: HostChange; why: string | null }[] = [];
+    let unpackable = true;
     for (const m of all) {
+      if (m.origin === 'unpack') {
+        const tool = m.argv[0]!;
+        const lacks = base.lacks?.(tool) ?? null;
+        if (lacks !== null) {
+          unpackable = false;
+          once(m, () =>
+            diagnostic(
+              'RS358',
+              m.at,
+              `\`${m.command}\` unpacks an extracted archive on the host, and restage replays that in the builder stage (${base.source.ref}, FROM ${base.image ?? 'an image the script does not build'}), which has no ${tool}: ${lacks}; install it in the builder's Dockerfile (restage then replays the unpack there) or unpack the archive in the builder's RUN and copy the result out, and run restage again`,
+            ),
+          );
+          continue;
+        }
+        changes.push({ change: m, why: base.tool?.(tool) ?? null });
+        continue;
+      }
       if (m.origin !== 'strip') {
         changes.push({ change: m, why: null });
         continue;
@@ -109,7 +138,7 @@ export function planModes(
       }
       changes.push({ change: m, why });
     }
-    if (changes.length === 0) continue;
+    if (changes.length === 0 || !unpackable) continue;
     const onlyModes = changes.every((c) => isMode(c.change));
     const lines = changes.map((c) => changeCommand(c.change));
     const key = `${base.source.ref}\n${lines.join('\n')}`;
@@ -128,6 +157,24 @@ export function planModes(
   for (const c of carried) {
     if (isMode(c.change)) continue;
     const { change } = c;
+    if (change.origin === 'unpack') {
+      const tool = change.argv[0]!;
+      const where = `the stage ${c.stage}, FROM ${c.base.source.ref}${c.base.image ? ` (image ${c.base.image})` : ''}`;
+      once(change, () =>
+        c.why !== null
+          ? diagnostic(
+              'RS356',
+              change.at,
+              `\`${change.command}\` unpacks an extracted archive on the host, whose members restage cannot know; restage replays it as \`RUN ${changeCommand(change)}\` in ${where}, as root (${c.why}), and copies the result from the scratch directory ${change.scratch}, a path restage names so that it is new in the image (the mkdir fails the build if the builder image has it)`,
+            )
+          : diagnostic(
+              'RS357',
+              change.at,
+              `\`${change.command}\` unpacks an extracted archive on the host; restage replays it as \`RUN ${changeCommand(change)}\` in ${where}, as root, and copies the result from the scratch directory ${change.scratch}, but cannot tell whether that image has ${tool}: the build fails there if it does not; install it in the builder's Dockerfile (then restage knows), and check that the image's ${tool} unpacks as the host's did`,
+            ),
+      );
+      continue;
+    }
     once(change, () =>
       diagnostic(
         'RS350',

@@ -13,6 +13,7 @@ import type { ScanPattern, ScanResult } from '../model/scan.js';
 
 export type { ScanPattern, ScanResult, ScanStatus } from '../model/scan.js';
 import { analyzeDirectory } from '../migrate.js';
+import { isBuilderDockerfileName } from '../discover/discover.js';
 import { displayPath } from '../shared/display-path.js';
 import { candidates, type Candidate, type WalkStats } from './walk.js';
 
@@ -22,9 +23,6 @@ export interface ScanOptions {
   /** Told after each directory read, with the counts so far. */
   readonly onProgress?: (counts: { directories: number; patterns: number }) => void;
 }
-
-/** A Dockerfile name that says it builds (Dockerfile.build, build.Dockerfile, Dockerfile-builder…). */
-const BUILDER_NAME = /build/i;
 
 export function scan(root: string, options: ScanOptions = {}): ScanResult {
   const base = options.displayBase ?? process.cwd();
@@ -75,7 +73,7 @@ function unbuilt(
   result: MigrationResult | null,
   display: (p: string) => string,
 ): ScanPattern | null {
-  const builder = candidate.dockerfiles.find((name) => BUILDER_NAME.test(name));
+  const builder = candidate.dockerfiles.find((name) => isBuilderDockerfileName(name));
   if (builder === undefined) return null;
   const file = display(path.join(candidate.dir, builder));
   const orchestrator = result?.files.find((f) => f.role === 'orchestrator' || f.role === 'other-orchestrator');

@@ -19,6 +19,9 @@ export interface TarMemberSpec {
 export interface TarCommand {
   readonly mode: 'create' | 'extract' | null;
   readonly gzip: boolean;
+  /** `-J`/`--xz` and `-j`/`--bzip2`, read only when the caller accepts them (a host archive file). */
+  readonly xz?: boolean;
+  readonly bzip2?: boolean;
   /** `-f`'s value as written; null when not given (then tar reads or writes standard input/output). */
   readonly file: string | null;
   /** The last `-C` (where `-x` extracts), as written. */
@@ -71,10 +74,15 @@ const WHY_SHORT: Readonly<Record<string, string>> = {
   O: 'extracts to standard output',
 };
 
-/** Parses the words after `tar`. */
-export function parseTar(words: readonly string[]): TarCommand {
+/**
+ * Parses the words after `tar`. `compressions`: `-J`/`--xz` and `-j`/`--bzip2` are read (a host
+ * file unpacked in the image by the same options) instead of refused.
+ */
+export function parseTar(words: readonly string[], compressions = false): TarCommand {
   let mode: TarCommand['mode'] = null;
   let gzip = false;
+  let xz = false;
+  let bzip2 = false;
   let file: string | null = null;
   let directory: string | null = null;
   const members: TarMemberSpec[] = [];
@@ -92,6 +100,8 @@ export function parseTar(words: readonly string[]): TarCommand {
       if (c === 'c') mode = mode === 'extract' ? mode : 'create';
       else if (c === 'x') mode = mode === 'create' ? mode : 'extract';
       else if (c === 'z') gzip = true;
+      else if (compressions && c === 'J') xz = true;
+      else if (compressions && c === 'j') bzip2 = true;
       else if (HARMLESS_SHORT.has(c)) continue;
       else if (c === 'f' || c === 'C') {
         if (old) {
@@ -134,6 +144,8 @@ export function parseTar(words: readonly string[]): TarCommand {
       if (name === 'create') mode = 'create';
       else if (name === 'extract' || name === 'get') mode = 'extract';
       else if (name === 'gzip' || name === 'gunzip' || name === 'ungzip') gzip = true;
+      else if (compressions && name === 'xz') xz = true;
+      else if (compressions && name === 'bzip2') bzip2 = true;
       else if (HARMLESS_LONG.has(name)) continue;
       else if (name === 'file' || name === 'directory') {
         const value = inline ?? words[++i];
@@ -153,7 +165,7 @@ export function parseTar(words: readonly string[]): TarCommand {
     takeShort(w.slice(1), i, false);
   }
   if (pendingValues.length > 0) refuse(0, `-${pendingValues[0]} needs a value`);
-  return { mode, gzip, file, directory, members, refused };
+  return { mode, gzip, ...(compressions ? { xz, bzip2 } : {}), file, directory, members, refused };
 }
 
 /** Whether a member operand names paths by a pattern (`*.so`, `bin/?`, `[ab]`): the members are then not knowable. */

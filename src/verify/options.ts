@@ -26,6 +26,8 @@ export interface VerifyOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The build script to replay and migrate, relative to the directory (--script). */
   readonly script?: string;
+  /** The target of a Makefile orchestrator to follow and run (--make-target). */
+  readonly makeTarget?: string;
   /**
    * How the legacy image is obtained: `run` the pipeline for real in a bubblewrap sandbox, or
    * `replay` restage's analysis of it; `auto` (the default) runs when bubblewrap works here.

@@ -115,7 +115,7 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
         ),
       );
     }
-    if (event.op === 'strip' || event.op === 'ln') {
+    if (event.op === 'strip' || event.op === 'ln' || event.op === 'unpack') {
       out.push(
         diagnostic(
           'RS310',

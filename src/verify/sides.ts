@@ -65,7 +65,9 @@ export function runBaseUses(root: string, command: readonly string[], options: V
     const got = confinement.readText(file);
     return 'text' in got ? got.text : null;
   };
-  const orchestrators = [...found.scripts, ...found.otherOrchestrators].map(read).filter((t) => t !== null);
+  const orchestrators = [...found.scripts, ...found.makefiles, ...found.otherOrchestrators]
+    .map(read)
+    .filter((t) => t !== null);
   orchestrators.push(command.join(' '));
   const named = orchestrators
     .flatMap((t) => t.split(/[\s'"=]+/))

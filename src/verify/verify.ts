@@ -32,6 +32,7 @@ export async function verify(dir: string, options: VerifyOptions): Promise<Verif
     ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}),
     ...(options.env ? { env: options.env } : {}),
     ...(options.script !== undefined ? { script: options.script } : {}),
+    ...(options.makeTarget !== undefined ? { makeTarget: options.makeTarget } : {}),
   });
   const diagnostics: Diagnostic[] = [...migration.result.diagnostics];
   let base: VerifyResult = {

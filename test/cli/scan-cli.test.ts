@@ -16,6 +16,7 @@ function tree(t: { teardown: (f: () => void) => void }): string {
   t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
   fs.cpSync(caseInput('href-counter'), path.join(root, 'apps', 'href counter'), { recursive: true });
   fs.cpSync(caseInput('make-orchestrator'), path.join(root, 'ci'), { recursive: true });
+  fs.cpSync(caseInput('add-tar-declined-copy'), path.join(root, 'web'), { recursive: true });
   return root;
 }
 
@@ -32,13 +33,14 @@ test('the table lists each pattern; the summary and the first reasons go to stde
     lines[1]!,
     /^apps\/href counter +apps\/href counter\/Dockerfile\.build +apps\/href counter\/build\.sh +docker cp +migratable$/,
   );
-  t.regex(lines[2]!, /^ci +.* +needs-attention \(RS105\)$/);
-  t.is(lines.length, 3);
+  t.regex(lines[2]!, /^ci +ci\/Dockerfile\.build +ci\/Makefile +docker cp +migratable$/);
+  t.regex(lines[3]!, /^web +- +web\/build\.sh +- +needs-attention \(RS344\)$/);
+  t.is(lines.length, 4);
   t.regex(
     r.stderr,
-    /scanned \d+ directories \(\d+ files\) under \.: 2 builder patterns, 1 migratable, 1 needs attention/,
+    /scanned \d+ directories \(\d+ files\) under \.: 3 builder patterns, 2 migratable, 1 needs attention/,
   );
-  t.regex(r.stderr, /\n {2}ci\/Makefile:1:1 error RS105 /);
+  t.regex(r.stderr, /\n {2}web\/Dockerfile:2:6 error RS344 /);
   t.deepEqual(listing(root), before);
 });
 
@@ -61,7 +63,8 @@ test('--json: the same as one object, patterns with their first reason as a loca
     json.patterns.map((p) => [path.basename(p.directory), p.status, p.route, p.reason?.code ?? null]),
     [
       ['href counter', 'migratable', 'docker cp', null],
-      ['ci', 'needs-attention', null, 'RS105'],
+      ['ci', 'migratable', 'docker cp', null],
+      ['web', 'needs-attention', null, 'RS344'],
     ],
   );
 });

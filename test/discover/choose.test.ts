@@ -1,6 +1,6 @@
 /** Which script a migration analyses: shapes, the choice among several, and `--script`. */
 import test from 'ava';
-import { chooseScript, namedScript, scriptShape, type ScriptShape } from '../../src/discover/choose.js';
+import { chooseMakeGoal, chooseScript, namedScript, scriptShape, type ScriptShape } from '../../src/discover/choose.js';
 import type { Checked } from '../../src/discover/confine.js';
 
 const shapes: [analysed: Parameters<typeof scriptShape>[0], expected: ScriptShape][] = [
@@ -78,5 +78,56 @@ for (const [checked, script, why] of named) {
       [['RS111', '.']],
     );
     t.regex(choice.diagnostics[0]!.message, why);
+  });
+}
+
+const goals: [
+  name: string,
+  defaultGoal: string | null,
+  targets: Record<string, [ScriptShape, number]>,
+  chosen: string | null,
+  why: RegExp,
+][] = [
+  [
+    'the default goal builds the runtime image',
+    'all',
+    { all: ['pipeline', 9], image: ['pipeline', 8] },
+    'all',
+    /default goal/,
+  ],
+  [
+    'the default goal only prints help: the shortest pipeline, the longer one named',
+    'help',
+    { help: ['none', 2], release: ['pipeline', 12], image: ['pipeline', 9], builder: ['builds', 2] },
+    'image',
+    /builds the runtime image, which the default goal help does not; release does too, with more steps/,
+  ],
+  ['ties go to the Makefile order', null, { a: ['pipeline', 5], b: ['pipeline', 5] }, 'a', /; b does too/],
+  [
+    'no pipeline, the default goal builds nothing: the target that builds most',
+    'help',
+    { help: ['none', 2], builder: ['builds', 2], image: ['builds', 6] },
+    'image',
+    /builds an image/,
+  ],
+  [
+    'no pipeline, the default goal builds: the default goal',
+    'all',
+    { all: ['builds', 3], x: ['builds', 9] },
+    'all',
+    /^the default goal$/,
+  ],
+  ['no target', null, {}, null, /default goal/],
+];
+for (const [name, defaultGoal, targets, chosen, why] of goals) {
+  test(`chooseMakeGoal: ${name}`, (t) => {
+    const walked: string[] = [];
+    const choice = chooseMakeGoal(defaultGoal, Object.keys(targets), (g) => {
+      walked.push(g);
+      const [shape, lines] = targets[g]!;
+      return { shape, lines };
+    });
+    t.is(choice.goal, chosen);
+    t.regex(choice.why, why);
   });
 }

@@ -15,8 +15,30 @@ function tree(t: { teardown: (f: () => void) => void }, files: Record<string, st
   return dir;
 }
 
-type Expected = Partial<Pick<Discovery, 'dockerfiles' | 'scripts' | 'otherOrchestrators' | 'inertMakefiles'>>;
+type Expected = Partial<
+  Pick<
+    Discovery,
+    'dockerfiles' | 'nestedDockerfiles' | 'scripts' | 'makefiles' | 'otherOrchestrators' | 'inertMakefiles'
+  >
+>;
 const cases: [name: string, files: Record<string, string>, expected: Expected][] = [
+  [
+    'scripts and Dockerfiles in ci/, scripts/, docker/… (one level), after the top level; other folders are not looked in',
+    {
+      'z.sh': 'docker build .\n',
+      'ci/build.sh': '#!/bin/sh\ndocker build -f docker/Dockerfile.build .\n',
+      'ci/notes.sh': 'echo hi\n',
+      'scripts/image': '#!/bin/bash\ndocker build .\n',
+      'docker/Dockerfile.build': '',
+      'docker/deep/build.sh': 'docker build .\n',
+      'src/build.sh': 'docker build .\n',
+    },
+    {
+      scripts: ['z.sh', 'ci/build.sh', 'scripts/image'],
+      nestedDockerfiles: ['docker/Dockerfile.build'],
+      dockerfiles: [],
+    },
+  ],
   [
     'Dockerfile and Containerfile name patterns, at the top level only',
     {
@@ -46,10 +68,11 @@ const cases: [name: string, files: Record<string, string>, expected: Expected][]
     'Makefiles: orchestrators when they run docker, inert otherwise; package.json scripts',
     {
       Makefile: 'image:\n\tdocker build -t x .\n',
+      'docker.mk': 'push:\n\tdocker push x\n',
       'rules.mk': 'all:\n\tcc -o app app.c\n',
       'package.json': '{"scripts": {"image": "docker build -t x ."}}',
     },
-    { otherOrchestrators: ['Makefile', 'package.json'], inertMakefiles: ['rules.mk'] },
+    { makefiles: ['Makefile'], otherOrchestrators: ['docker.mk', 'package.json'], inertMakefiles: ['rules.mk'] },
   ],
 ];
 for (const [name, files, expected] of cases) {

@@ -1,12 +1,14 @@
 /** What discovery reports from a listing: file roles and the diagnostics that stop before any script is read. */
 import test from 'ava';
-import { notADirectory, reportDiscovery } from '../../src/discover/report.js';
+import { noOrchestrator, notADirectory, reportDiscovery } from '../../src/discover/report.js';
 import type { Discovery } from '../../src/discover/discover.js';
 
 const listing = (over: Partial<Discovery>): Discovery => ({
   root: '/proj',
   dockerfiles: [],
   scripts: [],
+  nestedDockerfiles: [],
+  makefiles: [],
   otherOrchestrators: [],
   inertMakefiles: [],
   entries: [],
@@ -32,21 +34,54 @@ const cases: [name: string, found: Partial<Discovery>, files: string[], codes: s
     true,
   ],
   [
-    'a Makefile drives docker, no script',
-    { dockerfiles: ['Dockerfile'], otherOrchestrators: ['Makefile'], entries: ['Dockerfile', 'Makefile'] },
-    ['d/Makefile:other-orchestrator'],
+    'package.json drives docker, no script or Makefile',
+    { dockerfiles: ['Dockerfile'], otherOrchestrators: ['package.json'], entries: ['Dockerfile', 'package.json'] },
+    ['d/package.json:other-orchestrator'],
     ['RS105'],
     false,
   ],
   [
-    'a Makefile drives docker beside a script: listed, not RS105',
+    'a Makefile drives docker, no script: the runner follows it, not RS105',
+    {
+      dockerfiles: ['Dockerfile'],
+      makefiles: ['Makefile'],
+      otherOrchestrators: ['package.json'],
+      entries: ['Dockerfile', 'Makefile', 'package.json'],
+    },
+    ['d/package.json:other-orchestrator'],
+    [],
+    false,
+  ],
+  [
+    'Dockerfiles only in docker/, a script in scripts/: analysed, no RS102',
+    { nestedDockerfiles: ['docker/Dockerfile'], scripts: ['scripts/build.sh'], entries: ['README'] },
+    [],
+    [],
+    false,
+  ],
+  [
+    'Dockerfiles only in docker/, no script: RS102',
+    { nestedDockerfiles: ['docker/Dockerfile'], entries: ['README'] },
+    [],
+    ['RS102'],
+    true,
+  ],
+  [
+    'a Makefile but no Dockerfile: listed as an orchestrator with RS102',
+    { makefiles: ['Makefile'], entries: ['Makefile'] },
+    ['d/Makefile:orchestrator'],
+    ['RS102'],
+    true,
+  ],
+  [
+    'package.json drives docker beside a script: listed, not RS105',
     {
       dockerfiles: ['Dockerfile'],
       scripts: ['build.sh'],
-      otherOrchestrators: ['Makefile'],
+      otherOrchestrators: ['package.json'],
       inertMakefiles: ['src.mk'],
     },
-    ['d/Makefile:other-orchestrator', 'd/src.mk:makefile'],
+    ['d/package.json:other-orchestrator', 'd/src.mk:makefile'],
     [],
     false,
   ],
@@ -106,4 +141,24 @@ test('notADirectory: RS101 says a file is no directory, or that there is none', 
   t.is(notADirectory(false, at).message, 'no such directory');
   t.regex(notADirectory(true, at).message, /^this is a file, not a directory/);
   t.is(notADirectory(true, at).code, 'RS101');
+});
+
+test('noOrchestrator (RS113): at a builder-named Dockerfile, with --script as the way out; else what was looked at', (t) => {
+  const builder = noOrchestrator(listing({ dockerfiles: ['Dockerfile', 'Dockerfile.build'] }), shown, 'd');
+  t.is(builder.code, 'RS113');
+  t.is(builder.file, 'd/Dockerfile.build');
+  t.regex(
+    builder.message,
+    /^Dockerfile\.build looks like a builder's Dockerfile, but no shell script or Makefile in d or its ci\/, .*--script FILE/,
+  );
+  const plain = noOrchestrator(
+    listing({ dockerfiles: ['Dockerfile'], otherOrchestrators: ['package.json'] }),
+    shown,
+    'd',
+  );
+  t.is(plain.file, 'd');
+  t.regex(
+    plain.message,
+    /^restage looked at d\/Dockerfile and found no .* \(d\/package\.json runs docker, but restage does not read it\)/,
+  );
 });

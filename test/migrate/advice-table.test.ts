@@ -397,11 +397,19 @@ const more: Row[] = [
     code: 'RS105',
     input: good({
       'build.sh': null,
-      Makefile: `all:\n${['docker build -t acme/b -f Dockerfile.build .', ...CREATE_CP.split('\n'), 'docker build -t acme/app .'].map((l) => `\t${l}\n`).join('')}`,
+      'package.json': JSON.stringify({
+        scripts: {
+          image: [
+            'docker build -t acme/b -f Dockerfile.build .',
+            ...CREATE_CP.split('\n'),
+            'docker build -t acme/app .',
+          ].join(' && '),
+        },
+      }),
     }),
-    advice: /move the docker steps into a build\.sh/,
-    follow: () => ({ files: { 'build.sh': pipeline(''), Makefile: 'all:\n\tsh build.sh\n' } }),
-    why: 'restage reads a build.sh; a Makefile that only runs it is no orchestrator of its own',
+    advice: /move the docker steps into a build\.sh or a Makefile/,
+    follow: () => ({ files: { 'build.sh': pipeline(''), 'package.json': '{"scripts": {"image": "sh build.sh"}}' } }),
+    why: 'restage reads a build.sh; package.json scripts that only run it are no orchestrator of their own',
     then: (t, after) => t.regex(after.result.dockerfile ?? '', /COPY --from=builder/),
   },
   {

@@ -466,6 +466,29 @@ const hostCommand = fc.oneof(
         'strip -o small',
         'tar -xf',
         'tar -C',
+        'tar -xzf',
+        'tar xJf',
+        'tar -xjf',
+        'tar -xf --strip-components=1',
+        'unzip',
+        'unzip -q -o',
+        'unzip -d',
+        'unzip -j',
+        'gunzip',
+        'gzip -d',
+        'gzip -dc',
+        'xz -d',
+        'unxz',
+        'bunzip2 -k',
+        'curl -fsSL -o',
+        'curl -O',
+        'wget -O',
+        'wget -P',
+        'gsutil cp gs://b/x',
+        'aws s3 cp s3://b/x',
+        'buildkite-agent artifact download',
+        'gh run download -D',
+        'gh release download -O',
         'cat',
         'echo',
         'printf %s',
@@ -622,6 +645,40 @@ const exportSkeleton = fc
     ].join('\n'),
   );
 
+/** The builder-pattern script with an archive out, unpacked (or not) on the host, or a file fetched beside it. */
+const archiveSkeleton = fc
+  .tuple(
+    image,
+    image,
+    fc.constantFrom('cp c:/out/app.tar.gz ./app.tar.gz', 'cp c:/out/app.zip app.zip', 'cp c:/out/tool.gz .'),
+    fc.constantFrom('', 'mkdir -p dist', 'mkdir dist/x'),
+    fc.constantFrom(
+      'tar -xzf app.tar.gz -C dist',
+      'tar -xzf app.tar.gz',
+      'tar xf app.tar.gz -C dist bin',
+      'unzip -q -o app.zip -d dist',
+      'unzip app.zip',
+      'gunzip tool.gz',
+      'gzip -dk tool.gz',
+      'xz -d tool.gz',
+      'curl -fsSL -o dist/plugin.so https://example.invalid/p.so',
+      'curl -o app.tar.gz https://example.invalid/a.tgz && tar -xzf app.tar.gz -C dist',
+      'buildkite-agent artifact download "dist/*" .',
+      'gh run download -D dist',
+    ),
+  )
+  .map(([b, r, copy, prepare, unpack]) =>
+    [
+      `docker build -t ${b} . -f Dockerfile.build`,
+      `docker create --name c ${b}`,
+      `docker ${copy}`,
+      'docker rm c',
+      prepare,
+      unpack,
+      `docker build --no-cache -t ${r} .`,
+    ].join('\n'),
+  );
+
 /** The builder-pattern script with the artifact read to stdout (`docker run IMG cat PATH > FILE`). */
 const stdoutSkeleton = fc
   .tuple(image, image, fc.constantFrom('--rm', '--rm --entrypoint cat', '-i'), containerPath, word)
@@ -647,6 +704,8 @@ export const shellScript = fc
       fc.tuple(tarSkeleton, statements(1)).map((p) => p.join('\n')),
       exportSkeleton,
       fc.tuple(exportSkeleton, statements(1)).map((p) => p.join('\n')),
+      archiveSkeleton,
+      fc.tuple(archiveSkeleton, statements(1)).map((p) => p.join('\n')),
     ),
   )
   .map(([shebang, body]) => `${shebang}${body}\n`);
@@ -832,6 +891,11 @@ const fileName = fc.oneof(
       ' ',
       '.hidden',
       'Dockerfile-prod',
+      'ci/build.sh',
+      'scripts/env.sh',
+      'scripts/builder.sh',
+      'docker/Dockerfile.build',
+      'docker/Dockerfile',
     ),
   },
 );
@@ -893,7 +957,18 @@ const validCore = fc
     fc.array(
       fc.oneof(
         hostCommand,
-        fc.constantFrom('set -e', 'echo building', 'mkdir -p out', 'cd "$(dirname "$0")"'),
+        fc.constantFrom(
+          'set -e',
+          'echo building',
+          'mkdir -p out',
+          'cd "$(dirname "$0")"',
+          '. ./scripts/env.sh',
+          'source scripts/env.sh',
+          './scripts/builder.sh "$1"',
+          'sh -e ci/build.sh',
+          './build.sh',
+          'case "$1" in build) true;; clean) rm -f app; exit 0;; esac',
+        ),
         // Post-processing of the extracted artifact (a file or a directory, whichever it is here).
         fc.constantFrom(
           'rm -rf out/docs',
@@ -906,6 +981,14 @@ const validCore = fc
           'strip --strip-unneeded hello',
           'chmod 700 out/a',
           'cp README out/',
+          // An archive artifact unpacked on the host, or a file fetched from outside.
+          'tar -xzf app -C out',
+          'tar -xJf dist',
+          'unzip -q bin -d dist',
+          'gunzip hello',
+          'xz -dk out',
+          'curl -fsSL -o dist https://example.invalid/d',
+          'wget -O app https://example.invalid/a',
         ),
       ),
       { maxLength: 2 },
@@ -935,6 +1018,10 @@ const validCore = fc
       `FROM ${base}\nWORKDIR /srv\nCOPY ${flags}${host} /srv/${host}\n${lines.slice(1).join('\n')}\nCMD ["/srv/${host}"]\n`,
     ),
     'main.go': enc.encode('package main\nfunc main() {}\n'),
+    'scripts/env.sh': enc.encode('IMAGE=app\nexport TAG=1\n'),
+    'scripts/builder.sh': enc.encode(
+      '#!/bin/sh\ndocker build -t "app:${1:-x}" -f Dockerfile.build .\n./scripts/builder.sh\n',
+    ),
   }));
 
 /** A directory: a builder-pattern core (mostly present) plus odd extra files, each possibly damaged. */

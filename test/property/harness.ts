@@ -51,8 +51,15 @@ export interface Outcome {
 export function writeTree(files: Tree, parent = os.tmpdir()): string {
   const dir = fs.mkdtempSync(path.join(parent, 'restage-prop-'));
   for (const [name, bytes] of Object.entries(files)) {
-    if (!name || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) continue;
-    fs.writeFileSync(path.join(dir, name), bytes);
+    // One level of sub-directory (`ci/build.sh`), as discovery reads it; nothing that climbs out.
+    const parts = name.split('/');
+    if (!name || parts.length > 2 || parts.some((p) => !p || p === '.' || p === '..') || name.includes('\0')) continue;
+    if (parts.length === 2) fs.mkdirSync(path.join(dir, parts[0]!), { recursive: true });
+    try {
+      fs.writeFileSync(path.join(dir, name), bytes);
+    } catch {
+      /* a sub-directory name that is also a file name of the tree: left out */
+    }
   }
   return dir;
 }

@@ -31,6 +31,7 @@ test('every pattern of a tree: migratable ones with their route, the others with
       'services/api': 'href-counter',
       'services/web ui': 'add-tar-dir',
       'tools/maker': 'make-orchestrator',
+      'tools/web': 'add-tar-declined-copy',
       'node_modules/dep': 'href-counter',
     },
     { 'plain/Dockerfile': 'FROM busybox\nCMD ["true"]\n', 'plain/run.sh': '#!/bin/sh\ndocker build -t x .\n' },
@@ -41,18 +42,20 @@ test('every pattern of a tree: migratable ones with their route, the others with
     [
       ['services/api', 'migratable', 'docker cp', null],
       ['services/web ui', 'migratable', 'archive', null],
-      ['tools/maker', 'needs-attention', null, 'RS105'],
+      ['tools/maker', 'migratable', 'docker cp', null],
+      ['tools/web', 'needs-attention', null, 'RS344'],
     ],
   );
   const api = result.patterns[0]!;
   t.is(api.buildDockerfile, 'services/api/Dockerfile.build');
   t.is(api.orchestrator, 'services/api/build.sh');
   // The same verdict and first reason as `restage migrate` on that directory.
-  const maker = migrate(path.join(root, 'tools/maker'), { displayBase: root });
-  t.is(maker.status, 'error');
+  t.is(result.patterns[2]!.orchestrator, 'tools/maker/Makefile');
+  const declined = migrate(path.join(root, 'tools/web'), { displayBase: root });
+  t.is(declined.status, 'error');
   t.deepEqual(
-    result.patterns[2]!.reason,
-    maker.diagnostics.find((d) => d.severity === 'error'),
+    result.patterns[3]!.reason,
+    declined.diagnostics.find((d) => d.severity === 'error'),
   );
   const dirs = (d: string): number =>
     1 +

@@ -77,3 +77,10 @@ test('patterns: *, ? and [] make a member unknowable', (t) => {
   t.false(isPattern('bin/tool'));
   t.false(isPattern('.'));
 });
+
+test('a host archive file: -J and -j read when the caller accepts compressions', (t) => {
+  t.like(parseTar(['-xJf', 'a.tar.xz'], true), { mode: 'extract', xz: true, bzip2: false, refused: null });
+  t.like(parseTar(['xjf', 'a.tbz2'], true), { mode: 'extract', xz: false, bzip2: true, refused: null });
+  t.like(parseTar(['--extract', '--xz', '--file=a.txz'], true), { xz: true, refused: null });
+  t.not(parseTar(['-xJf', 'a.tar.xz']).refused, null, 'a stream still refuses xz');
+});

@@ -134,7 +134,9 @@ export function makeScript(options: MakeRunOptions): MakeScript {
       const words = l.text.trim().split(/\s+/);
       const raw = l.line.text.trim();
       if (!/^(\$\(MAKE\)|\$\{MAKE\}|make)(\s|$)/.test(raw)) {
-        if (/\$\(MAKE\)|\$\{MAKE\}|(^|[;&|(]\s*)make\s/.test(raw))
+        // Quoted text (an `echo "make image"`) runs no make.
+        const unquoted = raw.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, "''");
+        if (/\$\(MAKE\)|\$\{MAKE\}|(^|[;&|(]\s*)make\s/.test(unquoted))
           diagnostics.push(
             diagnostic(
               'RS360',

@@ -1,17 +1,46 @@
 /**
  * The shell builtins the evaluator answers itself (`exit`, `pwd`, `dirname`, `basename`, `echo`
- * and `printf` when captured, `shift`, the no-ops; `source` is not followed, RS306) and calls of
- * the script's functions: a frame of their own for `$1`…, nesting at most 16 deep, and their
- * variables global unless declared `local`, as in the shell.
+ * and `printf` when captured, `shift`, the no-ops; `.`/`source` of a script of the tree runs its
+ * commands in this shell, else RS306), calls of the script's functions (a frame of their own for
+ * `$1`…, nesting at most 16 deep, their variables global unless declared `local`, as in the
+ * shell) and runs of other scripts of the tree (`./f.sh`, `sh f.sh`: a child process).
  */
 import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
 import type { SyntaxNode } from '../../parse/shell.js';
 import type { CommandCall } from '../command.js';
+import type { ShellScript } from '../../parse/shell.js';
 import { Exit, type Shell } from './state.js';
 import { known, unresolved, type ShellValue, type Word } from './values.js';
 
 const MAX_CALL_DEPTH = 16;
+/** Sourced or run scripts per analysis: enough for real pipelines, bounded for `./a.sh; ./a.sh` in every script. */
+const MAX_SCRIPT_RUNS = 64;
+
+/**
+ * Why `abs` is not followed now: it is already running (a script that sources or runs itself, which
+ * restage does not unroll) or the analysis has followed enough scripts; null to follow it.
+ */
+function notFollowed(sh: Shell, abs: string): string | null {
+  if (abs === sh.scriptPath || sh.running.includes(abs))
+    return 'it is already running: restage does not follow a script into itself';
+  if (sh.runs >= MAX_SCRIPT_RUNS) return `restage follows at most ${MAX_SCRIPT_RUNS} sourced or run scripts`;
+  return null;
+}
+
+/** Runs `body` as `abs`: on the stack of running scripts while it runs. */
+function following<T>(sh: Shell, abs: string, body: () => T): T {
+  sh.included.add(abs);
+  sh.runs++;
+  sh.running.push(abs);
+  sh.depth++;
+  try {
+    return body();
+  } finally {
+    sh.depth--;
+    sh.running.pop();
+  }
+}
 
 export function builtin(sh: Shell, call: CommandCall): ShellValue | undefined {
   const text = (w: Word | undefined) => (w && w.unresolved === null ? w.text : null);
@@ -52,15 +81,31 @@ export function builtin(sh: Shell, call: CommandCall): ShellValue | undefined {
       sh.frame.positional = sh.frame.positional.slice(Number(text(call.args[0]) ?? '1') || 1);
       return known('');
     case 'source':
-    case '.':
-      sh.report(
-        diagnostic(
-          'RS306',
-          call.at,
-          `restage does not follow \`${call.name.text} ${call.args[0]?.written ?? ''}\`; variables it sets are unknown to the analysis`,
-        ),
-      );
+    case '.': {
+      const target = call.args[0];
+      const abs = target && text(target) !== null ? path.resolve(sh.cwd, target.text) : null;
+      const read = abs !== null && sh.depth < MAX_CALL_DEPTH ? sh.readScript(abs) : null;
+      const refused = read && abs !== null ? notFollowed(sh, abs) : null;
+      if (!read || abs === null || refused) {
+        sh.report(
+          diagnostic(
+            'RS306',
+            call.at,
+            `restage does not follow \`${call.name.text} ${target?.written ?? ''}\` (${abs === null ? 'its path is not literal' : (refused ?? 'it is no shell script of the directory restage can read')}); variables it sets are unknown to the analysis`,
+          ),
+        );
+        return known('');
+      }
+      // `. f ARGS` gives f those positional parameters while it runs; without ARGS f sees the caller's.
+      const saved = sh.frame.positional;
+      if (call.args.length > 1) sh.frame.positional = call.args.slice(1);
+      try {
+        following(sh, abs, () => sh.runBlock(read.root.namedChildren));
+      } finally {
+        sh.frame.positional = saved;
+      }
       return known('');
+    }
     default:
       return undefined;
   }
@@ -85,4 +130,62 @@ export function callFunction(sh: Shell, call: CommandCall): ShellValue | undefin
 
 function isLocalIn(body: SyntaxNode, name: string): boolean {
   return new RegExp(`(^|\\s)local\\s+([^\\n;]*\\s)?${name}(=|\\s|$)`, 'm').test(body.text);
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash']);
+
+/**
+ * `./f.sh ARGS`, `path/f.sh ARGS`, `sh [-eux…] f.sh ARGS`: a script of the tree run as a command,
+ * its commands analysed in a child shell (`isolate`) where `$0` is f and `$1`… its arguments;
+ * undefined when the command is no such script (the caller's analyzers then see it).
+ */
+export function runScript(
+  sh: Shell,
+  call: CommandCall,
+  isolate: (args: readonly ShellValue[], body: () => ShellValue) => ShellValue,
+): ShellValue | undefined {
+  let target: Word | undefined;
+  let args: readonly Word[];
+  if (SHELLS.has(call.name.text)) {
+    const at = call.args.findIndex((w) => !/^-[a-zA-Z]+$/.test(w.text) || w.text === '-c');
+    if (at < 0 || call.args[at]!.text === '-c') return undefined;
+    target = call.args[at];
+    args = call.args.slice(at + 1);
+  } else if (call.name.text.includes('/')) {
+    target = call.name;
+    args = call.args;
+  } else return undefined;
+  if (!target || target.unresolved !== null) return undefined;
+  const abs = path.resolve(sh.cwd, target.text);
+  if (sh.depth >= MAX_CALL_DEPTH) return undefined;
+  const read: ShellScript | null = sh.readScript(abs);
+  if (!read) return undefined;
+  const refused = notFollowed(sh, abs);
+  if (refused) {
+    sh.report(
+      diagnostic(
+        'RS306',
+        call.at,
+        `restage does not follow \`${call.name.written ?? call.name.text}\` here (${refused}); what it does is unknown to the analysis`,
+      ),
+    );
+    return known('');
+  }
+  const savedPath = sh.scriptPath;
+  sh.scriptPath = abs;
+  try {
+    return following(sh, abs, () =>
+      isolate(args, () => {
+        try {
+          sh.runBlock(read.root.namedChildren);
+        } catch (e) {
+          // `exit` in the child ends the child only.
+          if (!(e instanceof Exit)) throw e;
+        }
+        return known('');
+      }),
+    );
+  } finally {
+    sh.scriptPath = savedPath;
+  }
 }

@@ -81,7 +81,7 @@ export function runCondition(sh: Shell, nodes: readonly SyntaxNode[]): boolean |
       node.type === 'test_command' ||
       (node.type === 'command' && ['[', 'test'].includes(node.childForFieldName('name')?.text ?? ''))
     ) {
-      return decideCondition(node, (n) => expandArguments(n, sh.scope, sh.script.text));
+      return decideCondition(node, (n) => expandArguments(n, sh.scope, sh.textOf(node)));
     }
     sh.runStatement(node, {});
     return isDockerAction(node) ? true : null;
@@ -104,7 +104,7 @@ export function runFor(sh: Shell, node: SyntaxNode): ShellValue | undefined {
   const valueNodes = node.childrenForFieldName('value');
   const body = node.childForFieldName('body');
   if (!variable || !body) return undefined;
-  const items = expandArguments(valueNodes, sh.scope, sh.script.text);
+  const items = expandArguments(valueNodes, sh.scope, sh.textOf(node));
   if (valueNodes.length === 0 || items.some((w) => w.unresolved !== null)) {
     assumeNotRun(sh, node, 'loop over values restage cannot list');
     return undefined;

@@ -13,7 +13,7 @@ import type { FlowEvent } from '../../model/flow.js';
 import type { ShellScript, SyntaxNode } from '../../parse/shell.js';
 import { DOCKER_CLIENTS } from '../../shared/docker-cli.js';
 import type { CommandAnalyzer, CommandCall, TarStream } from '../command.js';
-import { builtin, callFunction } from './builtins.js';
+import { builtin, callFunction, runScript } from './builtins.js';
 import { runCase, runCondition, assumeNotRun, assumeSuccess, runFor, runIf } from './control-flow.js';
 import { expandArguments, expandValue } from './expand.js';
 import { flowSink, reportAssumed, reportUnsetExpansions, toRedirect } from './flow-sink.js';
@@ -24,6 +24,8 @@ import { concat, known, unresolved, type ShellValue } from './values.js';
 export interface EvaluationResult {
   readonly events: FlowEvent[];
   readonly diagnostics: Diagnostic[];
+  /** The other scripts the script sourced or ran (absolute paths), in the order first met. */
+  readonly included: readonly string[];
 }
 
 export interface EvaluationOptions {
@@ -41,16 +43,34 @@ export interface EvaluationOptions {
   readonly analyzerFor: (name: string) => CommandAnalyzer | undefined;
   /** Sees every command that redirects output into a file, builtins included (`echo x > app`). */
   readonly onRedirect?: CommandAnalyzer;
+  /**
+   * Another script of the tree that the script sources (`. f`, `source f`) or runs (`./f.sh`,
+   * `sh f.sh`), by absolute path, parsed; null when restage cannot read it (outside the tree,
+   * missing). Without it, neither is followed.
+   */
+  readonly readScript?: (absolutePath: string) => ShellScript | null;
 }
+
+/** The tree a node belongs to (tree-sitter gives every node of one parse the same tree object). */
+const treeOf = (node: SyntaxNode): object | undefined => (node as { readonly tree?: object }).tree;
 
 export function evaluateScript(script: ShellScript, options: EvaluationOptions): EvaluationResult {
   const events: FlowEvent[] = [];
   const diagnostics: Diagnostic[] = [];
   const globals = new Map<string, ShellValue>(Object.entries(options.env ?? {}).map(([k, v]) => [k, known(v)]));
   const scriptFrame: Frame = { vars: globals, positional: (options.args ?? []).map(known) };
-  const file = options.displayFile;
   const scriptPath = options.scriptPath;
   const reported = new Set<string>();
+  const scripts = new WeakMap<object, ShellScript>();
+  const register = (s: ShellScript) => {
+    const tree = treeOf(s.root);
+    if (tree) scripts.set(tree, s);
+  };
+  register(script);
+  const scriptOf = (node: SyntaxNode): ShellScript => {
+    const tree = treeOf(node);
+    return (tree && scripts.get(tree)) ?? script;
+  };
   const sh: Shell = {
     script,
     // $PWD follows cd like the shell's; everything else unset comes from the environment.
@@ -60,7 +80,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
         sh.frame.vars.set(name, value);
       },
       special: (name) => {
-        if (name === '0') return known(scriptPath);
+        if (name === '0') return known(sh.scriptPath);
         if (/^[1-9][0-9]*$/.test(name)) return sh.frame.positional[Number(name) - 1];
         if (name === '#') return known(String(sh.frame.positional.length));
         return unresolved(`the special parameter $${name}`);
@@ -85,10 +105,20 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       }
     },
     locate: (node: SyntaxNode): Location => ({
-      file,
+      file: scriptOf(node).file,
       line: node.startPosition.row + 1,
       column: node.startPosition.column + 1,
     }),
+    textOf: (node) => scriptOf(node).text,
+    scriptPath,
+    readScript: (abs) => {
+      const read = options.readScript?.(abs) ?? null;
+      if (read) register(read);
+      return read;
+    },
+    included: new Set(),
+    running: [],
+    runs: 0,
     runBlock: (nodes) => runBlock(nodes),
     runStatement: (node, ctx) => runStatement(node, ctx),
   };
@@ -221,6 +251,40 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     return right && right !== left ? runStatement(right, ctx) : out;
   }
 
+  /**
+   * A script run as a command is a child process: it sees the exported variables only, none of the
+   * functions, and its variables, functions, exports and `cd` end with it.
+   */
+  function isolatedScript<T>(args: readonly ShellValue[], body: () => T): T {
+    const saved = {
+      frame: sh.frame,
+      cwd: sh.cwd,
+      globals: new Map(globals),
+      exported: new Set(sh.exported),
+      functions: new Map(functions),
+    };
+    const inherited = [...sh.exported].flatMap((k) => {
+      const v = scope.lookup(k);
+      return v === undefined ? [] : [[k, v] as const];
+    });
+    globals.clear();
+    for (const [k, v] of inherited) globals.set(k, v);
+    functions.clear();
+    sh.frame = { vars: globals, positional: [...args] };
+    try {
+      return body();
+    } finally {
+      sh.frame = saved.frame;
+      sh.cwd = saved.cwd;
+      globals.clear();
+      for (const [k, v] of saved.globals) globals.set(k, v);
+      sh.exported.clear();
+      for (const k of saved.exported) sh.exported.add(k);
+      functions.clear();
+      for (const [k, v] of saved.functions) functions.set(k, v);
+    }
+  }
+
   function isolated<T>(body: () => T): T {
     const savedCwd = sh.cwd;
     const savedVars = new Map(sh.frame.vars);
@@ -281,7 +345,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       for (const a of node.namedChildren) if (a.type === 'variable_assignment') assign(a, sh.frame.vars);
       return known('');
     }
-    const words = expandArguments([nameNode.namedChildren[0] ?? nameNode, ...argNodes], scope, script.text);
+    const words = expandArguments([nameNode.namedChildren[0] ?? nameNode, ...argNodes], scope, sh.textOf(node));
     let sudo = false;
     while (words.length > 0 && ['sudo', 'command', 'exec', 'time', 'nohup'].includes(words[0]!.text)) {
       sudo ||= words.shift()!.text === 'sudo';
@@ -306,6 +370,8 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     const builtinOutput = builtin(sh, call);
     if (builtinOutput !== undefined) return builtinOutput;
     if (functions.has(name.text)) return callFunction(sh, call);
+    const ran = runScript(sh, call, isolatedScript);
+    if (ran !== undefined) return ran;
     const analyzer = options.analyzerFor(name.text);
     if (analyzer) for (const w of args) reportAssumed(sh, w);
     return analyzer?.(call, sink);
@@ -316,5 +382,5 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
   } catch (e) {
     if (!(e instanceof Exit)) throw e;
   }
-  return { events, diagnostics };
+  return { events, diagnostics, included: [...sh.included] };
 }

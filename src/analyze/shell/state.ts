@@ -46,6 +46,18 @@ export interface Shell {
   /** Records a diagnostic, once per code, place and message. */
   readonly report: (d: Diagnostic) => void;
   readonly locate: (node: SyntaxNode) => Location;
+  /** The text of the script a node belongs to (the analysed script, or one it sources or runs). */
+  readonly textOf: (node: SyntaxNode) => string;
+  /** What `$0` names: the script running now. */
+  scriptPath: string;
+  /** Another script of the tree, by absolute path, parsed; null when restage cannot read it. */
+  readonly readScript: (absolutePath: string) => ShellScript | null;
+  /** The scripts sourced or run so far (absolute paths). */
+  readonly included: Set<string>;
+  /** The scripts being sourced or run now, outermost first (the analysed script is not among them). */
+  readonly running: string[];
+  /** How many times a script was sourced or run in all (bounded: a script may run others in a loop). */
+  runs: number;
   readonly runBlock: (nodes: readonly SyntaxNode[]) => ShellValue | undefined;
   readonly runStatement: (node: SyntaxNode, ctx: RunContext) => ShellValue | undefined;
 }

@@ -54,12 +54,15 @@ export function probeBubblewrap(): { ok: true; bwrap: string } | { ok: false; re
 
 /** The legacy pipeline's command and working directory: --legacy-cmd, else the script through its interpreter. */
 export function legacyCommand(
-  migration: Pick<Migration, 'root' | 'script'>,
+  migration: Pick<Migration, 'root' | 'script' | 'make'> & Partial<Pick<Migration, 'scriptArgs'>>,
   options: Pick<VerifyOptions, 'legacyCmd' | 'legacyCwd' | 'scriptArgs'>,
 ): { command: string[]; cwd: string } | null {
   const cwd = path.resolve(options.legacyCwd ?? migration.root);
   if (options.legacyCmd !== undefined) return { command: ['sh', '-c', options.legacyCmd], cwd };
   if (!migration.script) return null;
+  // make runs its recipes in its working directory, the Makefile's own here, as the analysis read them.
+  if (migration.make)
+    return { command: ['make', '-f', migration.script, ...migration.make.args, migration.make.goal], cwd };
   let first = '';
   try {
     first = fs.readFileSync(migration.script, 'utf8').split('\n', 1)[0] ?? '';
@@ -68,7 +71,10 @@ export function legacyCommand(
   }
   const shebang = /^#!\s*(\S+)(?:\s+(.*\S))?\s*$/.exec(first);
   const interpreter = shebang ? [shebang[1]!, ...(shebang[2] ? [shebang[2]] : [])] : ['sh'];
-  return { command: [...interpreter, migration.script, ...(options.scriptArgs ?? [])], cwd };
+  return {
+    command: [...interpreter, migration.script, ...(options.scriptArgs ?? migration.scriptArgs ?? [])],
+    cwd,
+  };
 }
 
 export interface RunSides extends Sides {

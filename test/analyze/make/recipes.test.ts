@@ -128,6 +128,8 @@ test('what restage cannot follow is located in the Makefile', (t) => {
     script('').diagnostics.map((d) => d.code),
     ['RS362'],
   );
+  // make named only in quoted text runs no make.
+  t.deepEqual(script('help:\n\t@echo "make image | make clean"\n').diagnostics, []);
 });
 
 test('a location in the script maps back to the Makefile: columns one to one on a line passed on as written', (t) => {

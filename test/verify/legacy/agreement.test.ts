@@ -48,6 +48,20 @@ test('inert calls and calls not run (skipped, refused) are not compared', (t) =>
   t.deepEqual(traceAgreement(analysis, [...faithful, ...extra]), []);
 });
 
+test('a cleanup `docker rm -f x` before x exists, which the shim skips, is still the call the analysis read there', (t) => {
+  const cleanFirst = analysisOf({
+    ...files,
+    'build.sh': files['build.sh'].replace('docker create', 'docker rm -f x 2>/dev/null || true\ndocker create'),
+  });
+  const trace = [faithful[0]!, { ...call('rm', '-f', 'x'), outcome: 'skip' as const, ran: null }, ...faithful.slice(1)];
+  t.deepEqual(traceAgreement(cleanFirst, trace), []);
+  t.deepEqual(
+    traceAgreement(cleanFirst, faithful).map((d) => [d.code, d.line]),
+    [['RS706', 5]],
+    'without the skipped call, the last rm the analysis read is the one the run did not make',
+  );
+});
+
 test('a build with another Dockerfile is reported at the line the analysis used, with both values', (t) => {
   const trace = [call('build', '-t', 'app:build', '-f', 'Dockerfile.dev', '.'), ...faithful.slice(1)];
   const [d, ...rest] = traceAgreement(analysis, trace);

@@ -16,7 +16,10 @@ const script = (name: string, text: string) => {
 const commands = test.macro({
   exec(t, first: string, expected: (file: string) => string[]) {
     const file = script(`s${first.length}.sh`, `${first}\ndocker build .\n`);
-    t.deepEqual(legacyCommand({ root: dir, script: file }, { scriptArgs: ['v1'] })?.command, expected(file));
+    t.deepEqual(
+      legacyCommand({ root: dir, script: file, make: null }, { scriptArgs: ['v1'] })?.command,
+      expected(file),
+    );
   },
   title: (_p, first: string) => `#! line ${JSON.stringify(first)}`,
 });
@@ -26,15 +29,33 @@ test(commands, '#! /bin/bash -e', (f) => ['/bin/bash', '-e', f, 'v1']);
 test(commands, '# no shebang here', (f) => ['sh', f, 'v1']);
 
 test('--legacy-cmd runs with sh -c, in --legacy-cwd (relative to the current directory) or the directory', (t) => {
-  t.deepEqual(legacyCommand({ root: dir, script: null }, { legacyCmd: 'make image' }), {
+  t.deepEqual(legacyCommand({ root: dir, script: null, make: null }, { legacyCmd: 'make image' }), {
     command: ['sh', '-c', 'make image'],
     cwd: dir,
   });
-  t.is(legacyCommand({ root: dir, script: null }, { legacyCmd: 'make', legacyCwd: 'sub' })?.cwd, path.resolve('sub'));
+  t.is(
+    legacyCommand({ root: dir, script: null, make: null }, { legacyCmd: 'make', legacyCwd: 'sub' })?.cwd,
+    path.resolve('sub'),
+  );
+});
+
+test('a Makefile orchestrator runs as make -f MAKEFILE VAR=value… GOAL in the directory', (t) => {
+  const file = script('Makefile', 'image:\n\tdocker build .\n');
+  t.deepEqual(legacyCommand({ root: dir, script: file, make: { goal: 'image', args: ['TAG=2'] } }, {}), {
+    command: ['make', '-f', file, 'TAG=2', 'image'],
+    cwd: dir,
+  });
+});
+
+test('the argument restage chose for a case "$1" dispatch is given to the script, unless --script-arg gives others', (t) => {
+  const file = script('d.sh', '#!/bin/sh\ncase "$1" in build) docker build .;; esac\n');
+  const migration = { root: dir, script: file, make: null, scriptArgs: ['build'] };
+  t.deepEqual(legacyCommand(migration, {})?.command, ['/bin/sh', file, 'build']);
+  t.deepEqual(legacyCommand(migration, { scriptArgs: ['other'] })?.command, ['/bin/sh', file, 'other']);
 });
 
 test('without a script or --legacy-cmd there is nothing to run', (t) => {
-  t.is(legacyCommand({ root: dir, script: null }, {}), null);
+  t.is(legacyCommand({ root: dir, script: null, make: null }, {}), null);
 });
 
 test('findExecutable walks PATH and skips what is not an executable file', (t) => {
