@@ -98,32 +98,39 @@ export function commandToFile(
     .filter((w): w is Word => w !== null)
     .map((w) => w.written)
     .join(' ');
-  const decline = (at: Location, why: string) => {
+  const decline = (at: Location, why: string, fix: string) => {
     sink.report(
       diagnostic(
         'RS333',
         at,
-        `this \`docker ${exec ? 'exec' : 'run'}\` writes the output of \`${shown}\` to ${target.text}, and ${why}: a build step cannot reproduce that output; ${exec ? 'run the command without it' : `write \`docker run --rm IMAGE ${shown} > ${target.text}\``} (or migrate this step by hand)`,
+        `this \`docker ${exec ? 'exec' : 'run'}\` writes the output of \`${shown}\` to ${target.text}, and ${why}: a build step cannot reproduce that output; ${fix} and run restage again, or migrate this step by hand`,
       ),
     );
     return false;
   };
+  const inBuilder = `if a value of the build is what you mean, make the builder Dockerfile write it (\`RUN ${shown} > /out/${path.basename(target.text)}\`) and extract that file`;
   const redirect = acceptsRedirect(toFile);
-  if (redirect !== null) return decline(target.at, redirect);
+  if (redirect !== null) return decline(target.at, redirect, `write \`> ${target.text}\` into a new file`);
   for (const r of call.redirects) {
     if (r === toFile || r.target?.text === '/dev/null' || r.operator === '<') continue;
     if (/^2>/.test(r.operator) || r.operator === '>&' || /^\d*>&/.test(r.operator))
       return decline(
-        call.at,
-        `\`${r.operator}${r.target?.text ?? ''}\` sends the command's standard error ${r.target?.text === '1' ? 'into the file too' : 'to the host'}, which a build step does not capture`,
+        r.target?.at ? { ...r.target.at, file: call.at.file } : call.at,
+        `\`${r.operator}${r.target?.text ?? ''}\` sends the command's standard error ${r.target?.text === '1' ? 'into the file too' : 'into a host file'}, which a build step does not capture`,
+        'send standard error to the terminal or to `/dev/null`',
       );
   }
   if (exec === null && command.length === 0 && lastValue(parsed, 'entrypoint') === null)
-    return decline(call.at, "it runs the image's own command, whose output restage does not know");
+    return decline(
+      call.at,
+      "it runs the image's own command, whose output restage does not reproduce",
+      'write the command after the image',
+    );
   for (const [option, why] of HOST_OPTIONS) {
     const given = parsed.options.find((o) => o.name === option);
     const reason = given && why(given.value?.text ?? null);
-    if (given && reason) return decline(given.words[0]!.at, reason);
+    if (given && reason)
+      return decline(given.words[0]!.at, reason, `drop \`${given.words.map((w) => w.written).join(' ')}\``);
   }
   const words = [lastValue(parsed, 'entrypoint'), ...command].filter((w): w is Word => w !== null);
   for (const [i, w] of words.entries()) {
@@ -131,18 +138,27 @@ export function commandToFile(
     const programs = shellScript ? w.text.split(/[\s;&|()`]+/).filter((s) => s !== '') : i === 0 ? [w.text] : [];
     const program = programs.find((p) => HOST_PROGRAMS.has(path.posix.basename(p)));
     if (program !== undefined)
-      return decline(w.at, `\`${program}\` prints the moment or the machine it runs on, not something the image holds`);
+      return decline(
+        w.at,
+        `\`${program}\` prints the moment or the machine it runs on, not something the image holds`,
+        inBuilder,
+      );
     if (HOST_FILES.test(w.text))
       return decline(
         w.at,
         `\`${w.written}\` reads what the machine or the container is, not something the image holds`,
+        inBuilder,
       );
     if (
       i === 0 &&
       (w.text === 'env' || w.text.endsWith('/env')) &&
       words.every((x) => x === w || x.text.startsWith('-'))
     )
-      return decline(w.at, '`env` prints the environment of the container, which differs from a build step\u2019s');
+      return decline(
+        w.at,
+        '`env` prints the environment of the container, which differs from a build step\u2019s',
+        inBuilder,
+      );
   }
   const hostPath = redirectTarget(target, sink);
   if (hostPath === null) return false;

@@ -498,19 +498,30 @@ const more: Row[] = [
     why: 'a lone \\r made the line break it looked like is gone (dos2unix converts only \\r\\n pairs, so it was no fix)',
     then: (t, after) => t.regex(after.result.dockerfile ?? '', /\nCMD \["app"\]\n/),
   },
-  ...(
-    [
-      ['a redirection of a shell command', 'docker run --rm acme/b sh -c "tar -C /out -c app" > app.tar'],
-      ['a redirection of two files', 'docker run --rm acme/b cat /out/app /out/app > app'],
-      ['a pipe', 'docker run --rm acme/b cat /out/app | gzip > app.gz'],
-    ] as const
-  ).map(([how, line]): Row => ({
+  ...([['a pipe', 'docker run --rm acme/b cat /out/app | gzip > app.gz']] as const).map(([how, line]): Row => ({
     code: 'RS307',
     input: good({ 'build.sh': extracting(line) }),
     advice: /Rewrite the extraction as create\/cp\/rm/,
     follow: createCp,
     why: `docker run writing to the host through ${how}: create/cp/rm is the form restage migrates`,
   })),
+  {
+    code: 'RS333',
+    input: good({ 'build.sh': extracting('docker run --rm acme/b date -u > app') }),
+    advice: /`date` prints the moment .* make the builder Dockerfile write it \(`RUN date -u > \/out\/app`\)/,
+    follow: createCp,
+    why: 'a file the builder image holds is extracted as it is',
+  },
+  {
+    code: 'RS333',
+    input: good({ 'build.sh': extracting('docker run --rm acme/b sh -c "cat /out/app" > app 2>&1') }),
+    advice:
+      /`2>&1` sends the command's standard error into the file too, .* send standard error to the terminal or to `\/dev\/null`/,
+    follow: (_m, read) => ({ files: { 'build.sh': read('build.sh').replace(' 2>&1', ' 2>/dev/null') } }),
+    why: "the output of a command is migrated as a run stage's step",
+    then: (t, after) =>
+      t.regex(after.result.dockerfile ?? '', /> \/restage\/stdout\/4-app", "sh", "-c", "cat \/out\/app"\]/),
+  },
   {
     code: 'RS307',
     input: good({ 'build.sh': extracting('docker run --rm acme/b cat /out/app >> app') }),
