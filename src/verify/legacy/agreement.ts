@@ -147,8 +147,12 @@ function stdoutReads(
       (c, i) =>
         !used.has(i) &&
         c.outcome === 'run' &&
-        c.argv.includes('run') &&
-        (tar ? c.argv.some((w) => /(^|\/)tar$/.test(w)) : c.argv.at(-1) === operand) &&
+        (c.argv.includes('run') || (read.reader!.runsCommand === true && !create)) &&
+        (read.reader!.runsCommand
+          ? c.argv.includes(create ? 'run' : 'exec')
+          : tar
+            ? c.argv.some((w) => /(^|\/)tar$/.test(w))
+            : c.argv.at(-1) === operand) &&
         (image === null || c.argv.some((w) => imageKey(w) === image)),
     );
     if (k >= 0) used.add(k);
@@ -157,7 +161,7 @@ function stdoutReads(
         diagnostic(
           'RS706',
           create?.at ?? read.at,
-          `the analysis assumed the script would read ${tar ? 'a tar stream' : operand} out of ${create?.kind === 'create' ? create.image : 'the image'} on standard output here (\`${read.reader.command}${tar ? '' : ` > ${read.reader.target}`}\`); the run made no such call`,
+          `the analysis assumed the script would read ${tar ? 'a tar stream' : read.reader.runsCommand ? `the output of \`${read.reader.command}\`` : operand} out of ${create?.kind === 'create' ? create.image : 'the image'} on standard output here (\`${read.reader.command}${tar ? '' : ` > ${read.reader.target}`}\`); the run made no such call`,
         ),
       );
   }
