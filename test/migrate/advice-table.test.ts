@@ -628,18 +628,28 @@ const more: Row[] = [
     then: (t, after) =>
       t.regex(after.result.dockerfile ?? '', /COPY --from=builder \/out\/app \/usr\/local\/bin\/app\n/),
   },
-  ...(
-    [
-      ['standard input', 'docker build -t acme/b - < Dockerfile.build'],
-      ['a URL', 'docker build -t acme/b https://example.com/acme/builder.git'],
-    ] as const
-  ).map(([from, build]): Row => ({
+  {
+    code: 'RS336',
+    input: good({ 'build.sh': pipeline('', undefined, 'docker build -t acme/b - < Dockerfile.build') }),
+    advice:
+      /standard input is Dockerfile\.build, .* with no build context, .* build from a directory instead \(`docker build -t acme\/b -f Dockerfile\.build \.`\)/,
+    follow: (m, read) => ({
+      files: {
+        'build.sh': read('build.sh').replace(
+          'docker build -t acme/b - < Dockerfile.build',
+          /instead \(`([^`]+)`\)/.exec(m)![1]!,
+        ),
+      },
+    }),
+    why: 'a Dockerfile of the tree built from a directory is merged',
+  },
+  {
     code: 'RS307',
-    input: good({ 'build.sh': pipeline('', undefined, build) }),
-    advice: new RegExp(`a build context from ${from} is not supported yet: restage needs a local directory`),
+    input: good({ 'build.sh': pipeline('', undefined, 'docker build -t acme/b https://example.com/acme/builder.git') }),
+    advice: /a build context from a URL is not supported yet: restage needs a local directory/,
     follow: createCp,
-    why: `a local directory as the context instead of ${from} is read`,
-  })),
+    why: 'a local directory as the context instead of a URL is read',
+  },
   {
     code: 'RS307',
     input: good({ 'build.sh': pipeline('', undefined, 'docker build -t acme/b -f - . < Dockerfile.build') }),
