@@ -143,13 +143,19 @@ function stdoutReads(
     const create = group.find((e) => e.kind === 'create');
     const operand = read.reader.command.replace(/^cat /, '');
     const image = create?.kind === 'create' ? imageKey(create.image) : null;
+    // A command's output: the words after the image (or the container, for an exec) the run passed.
+    const exec = events.find(
+      (e) => e.kind === 'container' && e.verb === 'exec' && e.at.line === read.at.line && e.at.file === read.at.file,
+    );
+    const commandArgs =
+      create?.kind === 'create' ? (create.run?.args ?? []) : exec?.kind === 'container' ? (exec.exec?.args ?? []) : [];
     const k = trace.findIndex(
       (c, i) =>
         !used.has(i) &&
         c.outcome === 'run' &&
         (c.argv.includes('run') || (read.reader!.runsCommand === true && !create)) &&
         (read.reader!.runsCommand
-          ? c.argv.includes(create ? 'run' : 'exec')
+          ? c.argv.includes(create ? 'run' : 'exec') && endsWith(c.argv, commandArgs)
           : tar
             ? c.argv.some((w) => /(^|\/)tar$/.test(w))
             : c.argv.at(-1) === operand) &&
@@ -258,4 +264,8 @@ export function failedCallAt(
     .filter((e) => e.kind === event.kind).length;
   const expected = analysis.flow.events.filter((e) => e.kind === event.kind)[before];
   return expected ? { at: expected.at, call, index } : null;
+}
+
+function endsWith(argv: readonly string[], tail: readonly string[]): boolean {
+  return tail.length <= argv.length && tail.every((w, i) => argv[argv.length - tail.length + i] === w);
 }
