@@ -136,7 +136,10 @@ export function commandToFile(
   for (const [i, w] of words.entries()) {
     const shellScript = i > 0 && words[i - 1]!.text === '-c';
     const programs = shellScript ? w.text.split(/[\s;&|()`]+/).filter((s) => s !== '') : i === 0 ? [w.text] : [];
-    const program = programs.find((p) => HOST_PROGRAMS.has(path.posix.basename(p)));
+    // In a shell script `env` may print the environment, which differs between a container and a build step.
+    const program = programs.find(
+      (p) => HOST_PROGRAMS.has(path.posix.basename(p)) || (shellScript && path.posix.basename(p) === 'env'),
+    );
     if (program !== undefined)
       return decline(
         w.at,

@@ -144,6 +144,7 @@ test(
     'docker run --rm --net=bridge img cat /a /b > d',
     'docker run --rm img > d',
     'docker run --rm img env > d',
+    "docker run --rm img sh -c 'env | sort' > d",
     '',
   ].join('\n'),
   ['create img started:run', 'stdout /restage/stdout/8-d /proj/d [cat /a /b > d]', 'rm'],
@@ -157,6 +158,7 @@ test(
     'RS333 7:17',
     'RS333 9:1',
     'RS333 10:21',
+    'RS333 11:27',
   ],
 );
 test(
