@@ -47,7 +47,7 @@ export function stdoutRead(
   const image = source.kind === 'build' ? (source.build.tags[0] ?? 'the image') : source.image;
   const shown = display(copy.hostPath);
   const decline = (message: string) => diagnostics.push(diagnostic('RS307', copy.at, message));
-  if (reader.runsCommand) return commandOutput(copy, source, destination, chain, image, shown);
+  if (reader.runsCommand) return commandOutput(copy, source, destination, chain, image, shown, file?.text ?? '');
   let containerPath = copy.containerPath;
   // `cat`, or `tar` for a member of a tar stream (src/analyze/tar-stream.ts): its mode is the builder's.
   const program = path.posix.basename(reader.command.split(' ')[0] ?? 'cat');
@@ -134,9 +134,19 @@ function commandOutput(
   chain: readonly Stage[],
   image: string,
   shown: string,
+  builderText: string,
 ): StdoutRead {
   const reader = copy.reader!;
   const diagnostics: Diagnostic[] = [];
+  const dir = path.posix.dirname(copy.containerPath);
+  if (builderText.includes(dir))
+    diagnostics.push(
+      diagnostic(
+        'RS333',
+        copy.at,
+        `the migrated Dockerfile would write the output of \`${reader.command}\` to ${copy.containerPath}, and the builder Dockerfile of ${image} names ${dir} itself: the path may not be fresh; migrate this step by hand`,
+      ),
+    );
   const base = chain.length > 0 ? chain[chain.length - 1]!.image : null;
   const noShell =
     source.kind === 'image'
