@@ -402,7 +402,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
         new Set(plan.replacedBuilds ?? []),
       ),
     );
-    const artifacts = summarizeArtifacts(analysis, plan.stages, display);
+    const artifacts = summarizeArtifacts(analysis, plan.stages, display, plan.copiedFrom);
     if (hasErrors(diagnostics)) return finish('error', { stages: plan.stages, artifacts });
     return finish(migrationStatus(diagnostics, true), {
       stages: plan.stages.map(({ name, from, source }) => ({ name, from, source })),

@@ -15,6 +15,7 @@ import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
 import type { Artifact, ArtifactSource, Consumption, ContainerRun, HostSnapshot } from '../model/analysis.js';
 import { Placement, type Placed } from './placement.js';
 import { ContainerRuns } from './started.js';
+import { neverHeld } from './never-held.js';
 import { stdoutRead } from './stdout.js';
 import { exportedPathProblem, isWholeExport } from './export-stream.js';
 import { isWithin } from '../shared/paths.js';
@@ -133,6 +134,21 @@ export function matchArtifacts(input: MatchInput): MatchResult {
             diagnostics.push(d);
         const ran = runs.atCopy(event, source.kind === 'build' ? source.build : null, bindSource);
         ran.diagnostics.forEach(sayOnce);
+        const builtBy = source.kind === 'build' ? input.dockerfiles.get(source.build.dockerfile) : undefined;
+        const absent =
+          builtBy && source.kind === 'build' && !event.reader && !creates.get(event.container)?.started
+            ? neverHeld(builtBy, source.build, event.containerPath)
+            : null;
+        if (absent !== null) {
+          sayOnce(
+            diagnostic(
+              'RS338',
+              event.at,
+              `\`docker cp\` reads ${event.containerPath.replace(/(.)\/\.$/, '$1')}, and ${absent}: docker fails here ("Could not find the file … in container") and the script stops as written; copy a path the image holds (or make the builder Dockerfile write it) and run restage again`,
+            ),
+          );
+          break;
+        }
         if (event.archiveMember !== undefined) {
           const held = archives.get(event.hostPath)?.filter((m) => m.event.at === event.at) ?? [];
           const resolved = read?.containerPath ?? event.containerPath.replace(/(.)\/\.$/, '$1');
@@ -410,6 +426,17 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         !refusedBefore(host, build.context)
       ) {
         const maker = written.find((e) => madeBy(e, hostPath));
+        const gone = maker ? null : removedBefore(build, hostPath);
+        if (gone) {
+          diagnostics.push(
+            diagnostic(
+              'RS339',
+              at,
+              `COPY source "${raw}" is ${input.display(gone.artifact.hostPath)}, which the script extracts (${path.basename(gone.artifact.copyOut.at.file)}:${gone.artifact.copyOut.at.line}) and then removes (\`${gone.rm.command}\`, ${path.basename(gone.rm.at.file)}:${gone.rm.at.line}) before this build: docker finds nothing there and the build fails as written; move the removal after the build (or drop it) and run restage again`,
+            ),
+          );
+          return;
+        }
         diagnostics.push(
           diagnostic(
             'RS403',
@@ -645,6 +672,24 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   }
 
   /** Whether the host command `e` writes `p` (or a directory above it): a copy's or move's destination, what mkdir or another command names. */
+  /** An artifact at (or below) p that a host `rm` removed before the build: the script breaks at the build. */
+  function removedBefore(build: ImageBuild, p: string): { artifact: Artifact; rm: HostOperation } | null {
+    const events = flow.events;
+    const end = events.indexOf(build);
+    for (const artifact of artifacts) {
+      if (!isWithin(artifact.hostPath, p) && !isWithin(p, artifact.hostPath)) continue;
+      const from = events.indexOf(artifact.copyOut);
+      const rm = events
+        .slice(from + 1, end < 0 ? undefined : end)
+        .find(
+          (e): e is HostOperation =>
+            e.kind === 'host' && e.op === 'rm' && e.paths.some((q) => isWithin(p, q) || isWithin(artifact.hostPath, q)),
+        );
+      if (rm) return { artifact, rm };
+    }
+    return null;
+  }
+
   function madeBy(e: HostOperation, p: string): boolean {
     const targets = MODELLED_OPS.has(e.op) ? hostPaths(e).makes : e.paths;
     return targets.some((t) => isWithin(p, t));

@@ -154,7 +154,8 @@ export class ContainerRuns {
   atCopy(copy: CopyOut, build: ImageBuild | null, bindSource: BindSource): RunAtCopy {
     const t = this.tracked.get(copy.container);
     // A reader on stdout (`docker run IMG cat PATH > FILE`, `… tar -c …`) reads as its run starts: nothing ran before it.
-    if (!t || copy.reader !== null) return { run: null, diagnostics: [] };
+    // A command whose output the script redirected is the last step: it ran, and its output is the artifact.
+    if (!t || (copy.reader !== null && !copy.reader.runsCommand)) return { run: null, diagnostics: [] };
     const mainStarted = t.phase !== 'created';
     if (!mainStarted && t.specs.length === 0) return { run: null, diagnostics: [] };
     const name = label(t.create);
@@ -235,8 +236,20 @@ export class ContainerRuns {
           );
       }
       changedUser ||= user !== null;
-      steps.push({ at: spec.at, argv, workdir, user, env, binds });
+      const output = copy.reader?.runsCommand && i === specs.length - 1 ? { stdoutTo: copy.containerPath } : {};
+      // The run stage makes the output's directory as root when the command runs as another user it knows.
+      if (output.stdoutTo !== undefined && user === null) user = image.user;
+      steps.push({ at: spec.at, argv, workdir, user, env, binds, ...output });
     });
+    const producer = t.specs[t.specs.length - 1];
+    if (copy.reader?.runsCommand && (!producer || (producer.main && t.keepAlive)))
+      diagnostics.push(
+        diagnostic(
+          'RS333',
+          copy.at,
+          `the output of \`${copy.reader.command}\` comes from a command that only keeps ${name} alive: restage has no step whose output it is; redirect the output of the command that prints it and run restage again`,
+        ),
+      );
     for (const m of main?.mounts ?? []) {
       if (m.kind === 'bind') continue;
       const under =

@@ -47,6 +47,7 @@ export function stdoutRead(
   const image = source.kind === 'build' ? (source.build.tags[0] ?? 'the image') : source.image;
   const shown = display(copy.hostPath);
   const decline = (message: string) => diagnostics.push(diagnostic('RS307', copy.at, message));
+  if (reader.runsCommand) return commandOutput(copy, source, destination, chain, image, shown, file?.text ?? '');
   let containerPath = copy.containerPath;
   // `cat`, or `tar` for a member of a tar stream (src/analyze/tar-stream.ts): its mode is the builder's.
   const program = path.posix.basename(reader.command.split(' ')[0] ?? 'cat');
@@ -118,6 +119,82 @@ export function stdoutRead(
   return {
     containerPath,
     modes: [{ at: copy.at, origin: 'redirect', mode: REDIRECT_MODE, recursive: false, containerPath }],
+    diagnostics,
+  };
+}
+
+/**
+ * A command's output redirected into a host file (src/analyze/stdout-command.ts): the run stage
+ * writes it through `/bin/sh`, which the image must have; the host file gets the redirection's mode.
+ */
+function commandOutput(
+  copy: CopyOut,
+  source: ArtifactSource,
+  destination: 'file' | 'dir' | null,
+  chain: readonly Stage[],
+  image: string,
+  shown: string,
+  builderText: string,
+): StdoutRead {
+  const reader = copy.reader!;
+  const diagnostics: Diagnostic[] = [];
+  const dir = path.posix.dirname(copy.containerPath);
+  if (builderText.includes(dir))
+    diagnostics.push(
+      diagnostic(
+        'RS333',
+        copy.at,
+        `the migrated Dockerfile would write the output of \`${reader.command}\` to ${copy.containerPath}, and the builder Dockerfile of ${image} names ${dir} itself: the path may not be fresh; migrate this step by hand`,
+      ),
+    );
+  const base = chain.length > 0 ? chain[chain.length - 1]!.image : null;
+  const noShell =
+    source.kind === 'image'
+      ? `${image} is not built by the script, so restage cannot tell whether it has /bin/sh`
+      : base === null
+        ? 'restage cannot read the Dockerfile that builds it'
+        : base.toLowerCase() === 'scratch'
+          ? `${image} is built FROM scratch, which has no /bin/sh unless a step copies one in`
+          : /distroless|chainguard\/static/i.test(base)
+            ? `${image} is built FROM ${base}, a base image without a shell`
+            : null;
+  if (noShell !== null)
+    diagnostics.push(
+      diagnostic(
+        'RS334',
+        copy.at,
+        `the migrated Dockerfile writes the output of \`${reader.command}\` to a file with a \`RUN ["/bin/sh", "-c", …]\` step in ${image} (a redirection needs a shell), and ${noShell}; build the builder from an image with /bin/sh, or extract a file the image holds (\`docker create\` + \`docker cp\`), and run restage again`,
+      ),
+    );
+  if (destination === 'dir')
+    diagnostics.push(
+      diagnostic(
+        'RS333',
+        copy.at,
+        `the output of \`${reader.command}\` is redirected into ${shown}, which is a directory at this point: the shell cannot write it and the script fails here as written; fix the path and run restage again`,
+      ),
+    );
+  else if (destination === 'file')
+    diagnostics.push(
+      diagnostic(
+        'RS308',
+        copy.at,
+        `${shown} already exists when \`${reader.command}\` is redirected into it, and a redirection keeps an existing file's mode, which restage does not know: the migrated image gives it ${REDIRECT_MODE} as if the file were new; remove the file before this line (\`rm -f ${shown}\`) if that is what the build means, and run restage again`,
+      ),
+    );
+  if (!diagnostics.some((d) => d.severity === 'error'))
+    diagnostics.push(
+      diagnostic(
+        'RS335',
+        copy.at,
+        `restage assumes umask 022: the shell creates ${shown} with mode 0${REDIRECT_MODE} holding what \`${reader.command}\` prints (its standard error is not in it); the migrated Dockerfile runs the command in a run stage as \`RUN ["/bin/sh", "-c", "exec \\"$0\\" \\"$@\\" > ${copy.containerPath}", …]\` (so ${base ?? image} must have /bin/sh and mkdir) and copies ${copy.containerPath} from it with --chown=0:0 through a stage that runs \`chmod ${REDIRECT_MODE}\` (and any later host chmod). Under another umask the legacy image differs from the migrated one.`,
+      ),
+    );
+  return {
+    containerPath: copy.containerPath,
+    modes: [
+      { at: copy.at, origin: 'redirect', mode: REDIRECT_MODE, recursive: false, containerPath: copy.containerPath },
+    ],
     diagnostics,
   };
 }

@@ -36,14 +36,16 @@ export function summarizeArtifacts(
   analysis: Analysis,
   stages: readonly PlannedStage[],
   display: (absolutePath: string) => string,
+  copiedFrom: ReadonlyMap<number, string> = new Map(),
 ): ArtifactSummary[] {
   return analysis.artifacts.map((a) => {
     const builderFile =
       a.source.kind === 'build' ? analysis.dockerfiles.get(a.source.build.dockerfile)?.file : undefined;
     const stage =
-      a.source.kind === 'image'
+      copiedFrom.get(a.id) ??
+      (a.source.kind === 'image'
         ? a.source.image
-        : (stages.find((s) => s.role === 'builder' && s.source === builderFile)?.name ?? '');
+        : (stages.find((s) => s.role === 'builder' && s.source === builderFile)?.name ?? ''));
     return {
       stage,
       path: a.containerPath,

@@ -96,6 +96,11 @@ export interface RunStep {
    * `mkdir` made, a volume, a tmpfs).
    */
   readonly binds: readonly RunBind[];
+  /**
+   * Absolute container path the step's standard output is written to (a command whose output the
+   * script redirected into a host file); absent: its output goes nowhere, as in a build step.
+   */
+  readonly stdoutTo?: string;
 }
 
 export interface RunBind {

@@ -198,6 +198,12 @@ export interface StdoutReader {
    * holds it taken from `/`, and the Artifact holds the resolved path). null when containerPath is final.
    */
   readonly relativePath: string | null;
+  /**
+   * The output is not a file of the image but whatever the run's (or exec's) command prints
+   * (src/analyze/stdout-command.ts): containerPath is then a fresh path below `/restage/stdout`
+   * that the run stage's step writes that output to, and the artifact is copied from there.
+   */
+  readonly runsCommand?: boolean;
 }
 
 export interface ContainerRemove {

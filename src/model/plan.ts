@@ -46,5 +46,7 @@ export interface StagePlan {
   readonly renamedBuildArgs?: Readonly<Record<string, string>>;
   /** The builds of the script that are stages of the merged file (the runtime's included). */
   readonly replacedBuilds?: readonly ImageBuild[];
+  /** Artifact id → the stage (or image) the migrated COPY of it reads, for the artifacts a command's output wrote. */
+  readonly copiedFrom?: ReadonlyMap<number, string>;
   readonly diagnostics: readonly Diagnostic[];
 }

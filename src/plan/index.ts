@@ -304,9 +304,15 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     ...builderFiles.filter((f) => f !== runtimeFile).map((f) => f.file),
     ...builderBuilds.flatMap((b) => b.tags.map((t) => `image ${t}`)),
   ];
+  const copiedFrom = new Map(
+    analysis.consumptions
+      .filter((c) => c.artifact.copyOut.reader?.runsCommand && c.artifact.run)
+      .map((c) => [c.artifact.id, sourceOf(c).ref] as const),
+  );
   return {
     stages,
     files,
+    copiedFrom,
     hoistedArgs: hoist.lines,
     directives,
     buildCommand: buildCommand({

@@ -14,6 +14,12 @@
  * the image's files besides the copied ones (test/plan/run-stage.test.ts shows the stage;
  * verify compares the result).
  *
+ * A step whose output the script redirected into a host file (RunStep.stdoutTo) runs as
+ * `RUN ["/bin/sh", "-c", "exec \"$0\" \"$@\" > PATH", argv…]`: the shell opens PATH, then
+ * `exec` replaces it with the same argv, so the command runs as docker ran it, its standard output
+ * in PATH and its standard error in the build log. PATH's directory is made first (by root, mode
+ * 1777, when the step runs as another user restage knows).
+ *
  * COPY from the context gives 0:0 files with the host's modes; the command saw them owned by
  * whoever ran the script. Modes stages (src/plan/modes.ts) start FROM the run stage.
  */
@@ -84,19 +90,41 @@ export function runStageLines(
       lines.push(`${keyword('WORKDIR')} ${quoted(step.workdir, escapeChar)}`);
       workdir = step.workdir;
     }
-    if (step.user !== null && step.user !== user) {
-      lines.push(`${keyword('USER')} ${quoted(step.user, escapeChar)}`);
-      user = step.user;
+    const output = step.stdoutTo;
+    const dir = output === undefined ? '' : path.posix.dirname(output);
+    const asRoot = (u: string | null) => u === null || ROOT.test(u);
+    let runAs = step.user;
+    if (output !== undefined && !asRoot(step.user ?? user)) {
+      // A user other than root cannot make a directory in /: root makes it, writable by all.
+      if (user !== '0') lines.push(`${keyword('USER')} 0`);
+      lines.push(`${keyword('RUN')} ${execForm(['/bin/sh', '-c', `mkdir -p ${dir} && chmod 1777 ${dir}`])}`);
+      runAs = step.user ?? user;
+      user = '0';
+    }
+    if (runAs !== null && runAs !== user) {
+      lines.push(`${keyword('USER')} ${quoted(runAs, escapeChar)}`);
+      user = runAs;
     }
     const fresh = step.env.filter(([k, v]) => env.get(k) !== v);
     if (fresh.length > 0) {
       lines.push(`${keyword('ENV')} ${fresh.map(([k, v]) => `${k}=${quoted(v, escapeChar)}`).join(' ')}`);
       for (const [k, v] of fresh) env.set(k, v);
     }
-    lines.push(`${keyword('RUN')} [${step.argv.map((a) => JSON.stringify(a)).join(', ')}]`);
+    if (output === undefined) lines.push(`${keyword('RUN')} ${execForm(step.argv)}`);
+    else {
+      // `$0` and `$@` are the argv as exec form gives it, with no word of it read by the shell.
+      const mkdir = asRoot(user) ? `mkdir -p ${dir} && ` : '';
+      lines.push(
+        `${keyword('RUN')} ${execForm(['/bin/sh', '-c', `${mkdir}exec "$0" "$@" > ${output}`, ...step.argv])}`,
+      );
+    }
   }
   return ok ? lines : null;
 }
+
+const ROOT = /^(0|root)(:(0|root))?$/;
+
+const execForm = (argv: readonly string[]) => `[${argv.map((a) => JSON.stringify(a)).join(', ')}]`;
 
 /**
  * A word of WORKDIR/USER/ENV as the Dockerfile reads it: those instructions expand `$VAR`, and

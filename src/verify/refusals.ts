@@ -62,7 +62,15 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
   const containers = new Map<string, ContainerCreate>();
   for (const event of analysis.flow.events) {
     if (event.kind === 'create') containers.set(event.handle, event);
-    if (event.kind === 'copy-out') refuseStarted(event);
+    if (event.kind === 'copy-out' && event.reader?.runsCommand)
+      out.push(
+        diagnostic(
+          'RS310',
+          event.at,
+          `verify's replay runs no container command, so it cannot re-enact the output of \`${event.reader.command}\` redirected into ${event.reader.target}; run the real script instead: \`restage verify --legacy=run\` (bubblewrap), which the migration of this route is checked with`,
+        ),
+      );
+    else if (event.kind === 'copy-out') refuseStarted(event);
     if (event.kind === 'copy-out' && event.via === 'tar' && !out.some((d) => d.line === event.at.line))
       out.push(
         diagnostic(

@@ -143,10 +143,18 @@ test(
 );
 
 test(
-  'docker run with a redirect is an unsupported extraction; a bind mount is the mount point copied out to the host directory',
+  "docker run piped into another command is an unsupported extraction, a command's output into a file is copied out of the path its step writes; a bind mount is the mount point copied out to the host directory",
   flows,
-  'docker run --rm img sh -c "tar -c /app/bin" > ./bin.tar\ndocker run --rm -v "$PWD/out":/out img cp -r /app /out\n',
-  ['create @container#1 img', 'cp @container#1:/out/. /proj/out', 'rm @container#1'],
+  'docker run --rm img sh -c "tar -c /app/bin" | gzip > ./bin.tgz\ndocker run --rm img sh -c "tar -c /app/bin" > ./bin.tar\ndocker run --rm -v "$PWD/out":/out img cp -r /app /out\n',
+  [
+    'host other /proj/bin.tgz',
+    'create @container#1 img',
+    'cp @container#1:/restage/stdout/2-bin.tar /proj/bin.tar',
+    'rm @container#1',
+    'create @container#2 img',
+    'cp @container#2:/out/. /proj/out',
+    'rm @container#2',
+  ],
   ['RS307'],
 );
 

@@ -147,3 +147,35 @@ test('a copy through stdout is not a copy from a started container (no RS320)', 
   );
   t.is(a.artifacts.length, 1);
 });
+
+test(
+  "a command's output: read from its fresh path, 0644 from the redirection, RS335 names the assumptions",
+  read,
+  'FROM busybox\nRUN echo x > /a\n',
+  'docker run --rm b cat /a /a > app',
+  {
+    path: '/restage/stdout/2-app',
+    modes: ['redirect 644 /restage/stdout/2-app @2'],
+    codes: ['RS335 2', 'RS327 2'],
+    message: /assumes umask 022: .* 0644 holding what `cat \/a \/a` prints \(its standard error is not in it\)/,
+  },
+);
+test(
+  "a command's output needs /bin/sh: a distroless base, an image the script does not build (RS334; FROM scratch is the golden stdout-cmd-declined-no-shell)",
+  read,
+  'FROM gcr.io/distroless/static\nCOPY a /a\n',
+  'docker run --rm b /a x > app\ndocker run --rm other/img x y > app2',
+  {
+    codes: ['RS334 2', 'RS327 2', 'RS334 3', 'RS327 3', 'RS402 3'],
+    message: /FROM gcr\.io\/distroless\/static, a base image without a shell/,
+  },
+  { a: '' },
+);
+test(
+  "a command's output into a directory, or a builder that names the output's directory: declined (RS333)",
+  read,
+  'FROM busybox\nRUN mkdir -p /restage/stdout\n',
+  'docker run --rm b cat /a /a > app',
+  { codes: ['RS333 2', 'RS333 2', 'RS327 2'], message: /names \/restage\/stdout itself: the path may not be fresh/ },
+  { 'app/keep': '' },
+);

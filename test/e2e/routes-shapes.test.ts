@@ -12,6 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { e2eTest, unavailable } from './helpers/engine.js';
 import { workspace } from './helpers/workspace.js';
@@ -117,6 +118,24 @@ const shIn = (image: string, script: string) =>
 e2e('Docker facts: busybox has no strip, testbase/gcc has /usr/bin/strip', async (t) => {
   t.is(shIn('testbase/busybox:latest', 'command -v strip || echo none'), 'none');
   t.is(shIn('testbase/gcc:latest', 'command -v strip'), '/usr/bin/strip');
+});
+
+e2e('Docker facts: docker cp reads a container path literally, a wildcard is no pattern', async (t) => {
+  const name = `restage-test-cp-glob-${process.pid}`;
+  const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-cp-glob-'));
+  t.teardown(() => {
+    spawnSync(docker, ['rm', '--force', name], { encoding: 'utf8' });
+    fs.rmSync(dest, { recursive: true, force: true });
+  });
+  const created = spawnSync(docker, ['create', '--name', name, 'testbase/busybox:latest', 'true'], {
+    encoding: 'utf8',
+  });
+  t.is(created.status, 0, created.stderr);
+  // /bin holds many files; `/bin/*` names none of them.
+  const r = spawnSync(docker, ['cp', `${name}:/bin/*`, dest], { encoding: 'utf8' });
+  t.not(r.status, 0);
+  t.regex(r.stderr, /Could not find the file|No such container:path/);
+  t.deepEqual(fs.readdirSync(dest), []);
 });
 
 for (const backend of BACKENDS) {

@@ -506,19 +506,30 @@ const more: Row[] = [
     why: 'a lone \\r made the line break it looked like is gone (dos2unix converts only \\r\\n pairs, so it was no fix)',
     then: (t, after) => t.regex(after.result.dockerfile ?? '', /\nCMD \["app"\]\n/),
   },
-  ...(
-    [
-      ['a redirection of a shell command', 'docker run --rm acme/b sh -c "tar -C /out -c app" > app.tar'],
-      ['a redirection of two files', 'docker run --rm acme/b cat /out/app /out/app > app'],
-      ['a pipe', 'docker run --rm acme/b cat /out/app | gzip > app.gz'],
-    ] as const
-  ).map(([how, line]): Row => ({
+  ...([['a pipe', 'docker run --rm acme/b cat /out/app | gzip > app.gz']] as const).map(([how, line]): Row => ({
     code: 'RS307',
     input: good({ 'build.sh': extracting(line) }),
     advice: /Rewrite the extraction as create\/cp\/rm/,
     follow: createCp,
     why: `docker run writing to the host through ${how}: create/cp/rm is the form restage migrates`,
   })),
+  {
+    code: 'RS333',
+    input: good({ 'build.sh': extracting('docker run --rm acme/b date -u > app') }),
+    advice: /`date` prints the moment .* make the builder Dockerfile write it \(`RUN date -u > \/out\/app`\)/,
+    follow: createCp,
+    why: 'a file the builder image holds is extracted as it is',
+  },
+  {
+    code: 'RS333',
+    input: good({ 'build.sh': extracting('docker run --rm acme/b sh -c "cat /out/app" > app 2>&1') }),
+    advice:
+      /`2>&1` sends the command's standard error into the file too, .* send standard error to the terminal or to `\/dev\/null`/,
+    follow: (_m, read) => ({ files: { 'build.sh': read('build.sh').replace(' 2>&1', ' 2>/dev/null') } }),
+    why: "the output of a command is migrated as a run stage's step",
+    then: (t, after) =>
+      t.regex(after.result.dockerfile ?? '', /> \/restage\/stdout\/4-app", "sh", "-c", "cat \/out\/app"\]/),
+  },
   {
     code: 'RS307',
     input: good({ 'build.sh': extracting('docker run --rm acme/b cat /out/app >> app') }),
@@ -638,18 +649,28 @@ const more: Row[] = [
     then: (t, after) =>
       t.regex(after.result.dockerfile ?? '', /COPY --from=builder \/out\/app \/usr\/local\/bin\/app\n/),
   },
-  ...(
-    [
-      ['standard input', 'docker build -t acme/b - < Dockerfile.build'],
-      ['a URL', 'docker build -t acme/b https://example.com/acme/builder.git'],
-    ] as const
-  ).map(([from, build]): Row => ({
+  {
+    code: 'RS336',
+    input: good({ 'build.sh': pipeline('', undefined, 'docker build -t acme/b - < Dockerfile.build') }),
+    advice:
+      /standard input is Dockerfile\.build, .* with no build context, .* build from a directory instead \(`docker build -t acme\/b -f Dockerfile\.build \.`\)/,
+    follow: (m, read) => ({
+      files: {
+        'build.sh': read('build.sh').replace(
+          'docker build -t acme/b - < Dockerfile.build',
+          /instead \(`([^`]+)`\)/.exec(m)![1]!,
+        ),
+      },
+    }),
+    why: 'a Dockerfile of the tree built from a directory is merged',
+  },
+  {
     code: 'RS307',
-    input: good({ 'build.sh': pipeline('', undefined, build) }),
-    advice: new RegExp(`a build context from ${from} is not supported yet: restage needs a local directory`),
+    input: good({ 'build.sh': pipeline('', undefined, 'docker build -t acme/b https://example.com/acme/builder.git') }),
+    advice: /a build context from a URL is not supported yet: restage needs a local directory/,
     follow: createCp,
-    why: `a local directory as the context instead of ${from} is read`,
-  })),
+    why: 'a local directory as the context instead of a URL is read',
+  },
   {
     code: 'RS307',
     input: good({ 'build.sh': pipeline('', undefined, 'docker build -t acme/b -f - . < Dockerfile.build') }),

@@ -166,3 +166,31 @@ test('planRunStages: the stage goes before the runtime stage, and its consumptio
   t.is(plan.sourceOf(consumption).stageName, 'builder-run');
   t.is(plan.sourceOf(plain).source.ref, 'builder');
 });
+
+test(
+  "a step's output into a path: /bin/sh opens it, then execs the same argv; the directory is made first",
+  lines,
+  runOf(step({ argv: ['app', '--version', '$HOME "q"'], stdoutTo: '/restage/stdout/4-VERSION' })),
+  [
+    'FROM builder AS builder-run',
+    'RUN ["/bin/sh", "-c", "mkdir -p /restage/stdout && exec \\"$0\\" \\"$@\\" > /restage/stdout/4-VERSION", "app", "--version", "$HOME \\"q\\""]',
+  ],
+);
+
+test(
+  'a step run as another user: root makes the directory writable by all, then the step runs as that user',
+  lines,
+  runOf(
+    step({ argv: ['make'], user: '1000' }),
+    step({ argv: ['cat', '/a', '/b'], user: '1000', stdoutTo: '/restage/stdout/5-ab' }),
+  ),
+  [
+    'FROM builder AS builder-run',
+    'USER 1000',
+    'RUN ["make"]',
+    'USER 0',
+    'RUN ["/bin/sh", "-c", "mkdir -p /restage/stdout && chmod 1777 /restage/stdout"]',
+    'USER 1000',
+    'RUN ["/bin/sh", "-c", "exec \\"$0\\" \\"$@\\" > /restage/stdout/5-ab", "cat", "/a", "/b"]',
+  ],
+);

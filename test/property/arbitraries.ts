@@ -691,6 +691,45 @@ const stdoutSkeleton = fc
     ].join('\n'),
   );
 
+/**
+ * The builder-pattern script with a command's output into a host file (`docker run IMG CMD > FILE`,
+ * `docker exec C CMD > FILE`), its near misses (host namespaces, `2>&1`, `date`), and a build whose
+ * context is standard input.
+ */
+const commandSkeleton = fc
+  .tuple(
+    image,
+    image,
+    fc.constantFrom('--rm', '--rm --entrypoint sh', '--rm -u 1000', '--rm --network host', '--rm -i', '-d --name c'),
+    fc.constantFrom(
+      '/bin/app --version',
+      "-c 'cat /a /b'",
+      'cat /a /b',
+      'date -u',
+      'sh -c "cat /proc/cpuinfo"',
+      'ls -1 /out',
+      '',
+    ),
+    fc.constantFrom('>', '>>', '&>', '> $F', '2>&1 >', '2>/dev/null >'),
+    word,
+    fc.constantFrom(
+      '',
+      'docker exec c ls /out > list',
+      'docker exec -w /out c sh -c "cat *" > all',
+      'docker run --rm $B tar -c -C /out . | docker build -t x -',
+      'docker build -t x - < Dockerfile',
+      'docker build -t x -f out/Dockerfile - < ctx.tar',
+    ),
+  )
+  .map(([b, r, o, cmd, op, h, after]) =>
+    [
+      `docker build -t ${b} . -f Dockerfile.build`,
+      `docker run ${o} ${b} ${cmd} ${op} ${h}`,
+      after.replace('$B', b),
+      `docker build --no-cache -t ${r} .`,
+    ].join('\n'),
+  );
+
 export const shellScript = fc
   .tuple(
     fc.constantFrom('#!/bin/sh\n', '#!/bin/bash\n', '#!/usr/bin/env bash\n', '', '#!/bin/zsh\n'),
@@ -706,6 +745,8 @@ export const shellScript = fc
       fc.tuple(exportSkeleton, statements(1)).map((p) => p.join('\n')),
       archiveSkeleton,
       fc.tuple(archiveSkeleton, statements(1)).map((p) => p.join('\n')),
+      commandSkeleton,
+      fc.tuple(commandSkeleton, statements(1)).map((p) => p.join('\n')),
     ),
   )
   .map(([shebang, body]) => `${shebang}${body}\n`);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
 import type { BuildArg, Builder } from '../../model/flow.js';
 import type { CommandAnalyzer, CommandCall } from '../command.js';
+import { declineStdinContext } from '../build-stdin.js';
 import { allValues, hasFlag, lastValue, parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['build'], ['image', 'build'], ['buildx', 'build'], ['builder', 'build'], ['buildx', 'b']];
@@ -105,12 +106,16 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     sink.report(diagnostic('RS306', call.at, '`docker build` without a context: restage ignored this command'));
     return undefined;
   }
-  if (contextWord.text === '-' || /^[a-z]+:\/\//.test(contextWord.text) || contextWord.text.startsWith('git@')) {
+  if (contextWord.text === '-') {
+    declineStdinContext(call, sink, contextWord, lastValue(parsed, 'file'));
+    return undefined;
+  }
+  if (/^[a-z]+:\/\//.test(contextWord.text) || contextWord.text.startsWith('git@')) {
     sink.report(
       diagnostic(
         'RS307',
         contextWord.at,
-        `a build context from ${contextWord.text === '-' ? 'standard input' : 'a URL'} is not supported yet: restage needs a local directory to merge the Dockerfiles`,
+        'a build context from a URL is not supported yet: restage needs a local directory to merge the Dockerfiles',
       ),
     );
     return undefined;

@@ -72,6 +72,18 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     );
     return undefined;
   }
+  // docker cp reads the container path literally: `c:/out/*.so` names a file called `*.so`, which
+  // the script's run would not find, while a COPY --from would expand the pattern (test/e2e/routes-shapes.test.ts).
+  if (/[*?[]/.test(from.path)) {
+    sink.report(
+      diagnostic(
+        'RS338',
+        call.at,
+        `\`docker cp\` does not expand wildcards: it looks for a file literally named ${from.path} in the container, so this line fails as written (a COPY --from would expand the pattern and hide that); copy the directory (${path.posix.dirname(normalizeContainerPath(from.path))}/.) or each file by name, and run restage again`,
+      ),
+    );
+    return undefined;
+  }
   if (dest.text === '-') {
     cpStreamOut(call, sink, from.container, normalizeContainerPath(from.path));
     return undefined;

@@ -9,9 +9,9 @@
  * mount point's content into that directory, as if `docker cp c:/out/. ./out` had run after it.
  *
  * A run whose standard output is an extraction is analysed elsewhere: one file read by `cat`
- * (src/analyze/run-stdout.ts), a `tar -c` stream (src/analyze/tar-stream.ts). Any other way a run
- * writes to the host — another command's output (several files), a pipe into another command —
- * is an extraction form restage does not migrate yet, and says so (RS307) rather than guess.
+ * (src/analyze/run-stdout.ts), a `tar -c` stream (src/analyze/tar-stream.ts), any other command's
+ * output into a file (src/analyze/stdout-command.ts). A pipe into another command is an
+ * extraction form restage does not migrate yet, and says so (RS307) rather than guess.
  */
 import { diagnostic } from '../../model/diagnostic.js';
 import type { CommandAnalyzer } from '../command.js';
@@ -21,6 +21,7 @@ import { runSpec } from '../run-spec.js';
 import { allValues, hasFlag, lastValue } from '../../shared/docker-options.js';
 import { extractThroughStdout, singleFileReader, STDOUT_TO_FILE } from '../run-stdout.js';
 import { tarStreamOut } from '../tar-stream.js';
+import { commandToFile } from '../stdout-command.js';
 
 export const verbs = [['run'], ['container', 'run']];
 
@@ -36,6 +37,10 @@ export const analyze: CommandAnalyzer = (call, sink) => {
   const reader = toFile && !toFile.operator.startsWith('&') ? singleFileReader(parsed, command) : null;
   if (binds.length === 0 && toFile && reader && !call.pipedOut && !call.captured)
     return extractThroughStdout(call, sink, parsed, command, reader, toFile);
+  if (toFile && !call.pipedOut && !call.captured) {
+    commandToFile(call, sink, parsed, command, toFile, null);
+    return undefined;
+  }
   if (toFile || (call.pipedOut && !call.captured)) {
     const how = toFile
       ? `its output redirected to \`${toFile.target!.text}\``

@@ -149,12 +149,22 @@ function stdoutReads(
     const create = group.find((e) => e.kind === 'create');
     const operand = read.reader.command.replace(/^cat /, '');
     const image = create?.kind === 'create' ? imageKey(create.image) : null;
+    // A command's output: the words after the image (or the container, for an exec) the run passed.
+    const exec = events.find(
+      (e) => e.kind === 'container' && e.verb === 'exec' && e.at.line === read.at.line && e.at.file === read.at.file,
+    );
+    const commandArgs =
+      create?.kind === 'create' ? (create.run?.args ?? []) : exec?.kind === 'container' ? (exec.exec?.args ?? []) : [];
     const k = trace.findIndex(
       (c, i) =>
         !used.has(i) &&
         c.outcome === 'run' &&
-        c.argv.includes('run') &&
-        (tar ? c.argv.some((w) => /(^|\/)tar$/.test(w)) : c.argv.at(-1) === operand) &&
+        (c.argv.includes('run') || (read.reader!.runsCommand === true && !create)) &&
+        (read.reader!.runsCommand
+          ? c.argv.includes(create ? 'run' : 'exec') && endsWith(c.argv, commandArgs)
+          : tar
+            ? c.argv.some((w) => /(^|\/)tar$/.test(w))
+            : c.argv.at(-1) === operand) &&
         (image === null || c.argv.some((w) => imageKey(w) === image)),
     );
     if (k >= 0) used.add(k);
@@ -163,7 +173,7 @@ function stdoutReads(
         diagnostic(
           'RS706',
           create?.at ?? read.at,
-          `the analysis assumed the script would read ${tar ? 'a tar stream' : operand} out of ${create?.kind === 'create' ? create.image : 'the image'} on standard output here (\`${read.reader.command}${tar ? '' : ` > ${read.reader.target}`}\`); the run made no such call`,
+          `the analysis assumed the script would read ${tar ? 'a tar stream' : read.reader.runsCommand ? `the output of \`${read.reader.command}\`` : operand} out of ${create?.kind === 'create' ? create.image : 'the image'} on standard output here (\`${read.reader.command}${tar ? '' : ` > ${read.reader.target}`}\`); the run made no such call`,
         ),
       );
   }
@@ -261,4 +271,8 @@ export function failedCallAt(
     .filter((e) => e.kind === event.kind).length;
   const expected = analysis.flow.events.filter((e) => e.kind === event.kind)[before];
   return expected ? { at: expected.at, call, index } : null;
+}
+
+function endsWith(argv: readonly string[], tail: readonly string[]): boolean {
+  return tail.length <= argv.length && tail.every((w, i) => argv[argv.length - tail.length + i] === w);
 }

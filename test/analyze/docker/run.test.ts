@@ -88,7 +88,7 @@ test(
   run,
   'docker run --rm -u 1000 img cat /a > a\ndocker run --rm -e X=1 img cat /a > a\ndocker run --rm -v vol:/a img cat /a > a\ndocker run --rm --tmpfs /a img cat /a > a\ndocker run --rm -t img cat /a > a\ndocker run -d img cat /a > a\n',
   [],
-  ['RS307 1:17', 'RS307 2:17', 'RS307 3:1', 'RS307 4:17', 'RS307 5:17', 'RS307 6:12'],
+  ['RS307 1:17', 'RS307 2:17', 'RS333 3:17', 'RS307 4:17', 'RS307 5:17', 'RS307 6:12'],
 );
 test(
   'a relative -w fails in docker: declined at -w',
@@ -105,9 +105,65 @@ test(
   ['RS304 2:30'],
 );
 test(
-  'anything else on stdout stays RS307: a tar that lists, two files, an option of cat, &>, a pipe, a bind mount',
+  'a pipe stays RS307; &> and a bind mount are declined as output a build step cannot reproduce (RS333)',
   run,
-  'docker run --rm img tar -tv > a.tar\ndocker run --rm img cat /a /b > ab\ndocker run --rm img cat -n /a > a\ndocker run --rm img cat /a &> a\ndocker run --rm img cat /a | gzip > a.gz\ndocker run --rm -v "$PWD:/o" img cat /a > a\n',
+  'docker run --rm img cat /a &> a\ndocker run --rm img cat /a | gzip > a.gz\ndocker run --rm -v "$PWD:/o" img cat /a > a\n',
   ['host'],
-  ['RS307 1:1', 'RS307 2:1', 'RS307 3:1', 'RS307 4:1', 'RS307 5:1', 'RS307 6:1'],
+  ['RS333 1:31', 'RS307 2:1', 'RS333 3:17'],
+);
+test(
+  "any other command's output into a file is a copy out of a fresh path that the command's run writes",
+  run,
+  'docker run --rm img tar -tv > a.lst\ndocker run --rm img cat /a /b > ab\ndocker run --rm img cat -n /a > a\ndocker run --rm --entrypoint sh img -c \'cat /a\' > "my a" 2>/dev/null\n',
+  [
+    'create img started:run',
+    'stdout /restage/stdout/1-a.lst /proj/a.lst [tar -tv > a.lst]',
+    'rm',
+    'create img started:run',
+    'stdout /restage/stdout/2-ab /proj/ab [cat /a /b > ab]',
+    'rm',
+    'create img started:run',
+    'stdout /restage/stdout/3-a /proj/a [cat -n /a > a]',
+    'rm',
+    'create img started:run',
+    'stdout /restage/stdout/4-my_a /proj/my a [sh -c \'cat /a\' entrypoint > "my a"]',
+    'rm',
+  ],
+);
+test(
+  'output of the host or the moment, stderr into the file, -i and host namespaces are declined where they are said (RS333)',
+  run,
+  [
+    'docker run --rm img date > d',
+    "docker run --rm img sh -c 'uname -a; cat /a' > d",
+    'docker run --rm img cat /a /proc/cpuinfo > d',
+    'docker run --rm img cat /a /b > d 2>&1',
+    'docker run --rm img cat /a /b >> d',
+    'docker run --rm -i img cat > d',
+    'docker run --rm --network host img cat /a /b > d',
+    'docker run --rm --net=bridge img cat /a /b > d',
+    'docker run --rm img > d',
+    'docker run --rm img env > d',
+    "docker run --rm img sh -c 'env | sort' > d",
+    '',
+  ].join('\n'),
+  ['create img started:run', 'stdout /restage/stdout/8-d /proj/d [cat /a /b > d]', 'rm'],
+  [
+    'RS333 1:21',
+    'RS333 2:27',
+    'RS333 3:28',
+    'RS333 4:38',
+    'RS333 5:34',
+    'RS333 6:17',
+    'RS333 7:17',
+    'RS333 9:1',
+    'RS333 10:21',
+    'RS333 11:27',
+  ],
+);
+test(
+  'docker exec CMD > FILE: the exec, then the copy out of its output',
+  run,
+  'docker run -d --name c img sleep infinity\ndocker exec -w /s c ls -1 > l.txt\n',
+  ['create img started:run', 'container', 'stdout /restage/stdout/2-l.txt /proj/l.txt [ls -1 > l.txt]'],
 );

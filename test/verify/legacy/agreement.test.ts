@@ -132,6 +132,34 @@ test('a stdout read (docker run IMG cat PATH > FILE) is one traced run: no RS706
   t.regex(missed[0]!.message, /read \/out\/app out of app:build on standard output here .* the run made no such call/);
 });
 
+test("a command's output into a file (docker run IMG CMD > FILE, docker exec C CMD > FILE) is its traced run or exec", (t) => {
+  const output = analysisOf({
+    ...files,
+    'build.sh': [
+      'docker build -t app:build -f Dockerfile.build .',
+      'docker run --rm app:build /out/app --version > VERSION',
+      'docker run -d --name c app:build sleep infinity',
+      'docker exec c ls /out > list',
+      'docker rm -f c',
+      'docker build -t app:latest .',
+    ].join('\n'),
+  });
+  t.is(output.flow.events.filter((e) => e.kind === 'copy-out' && e.reader?.runsCommand).length, 2);
+  const build = call('build', '-t', 'app:build', '-f', 'Dockerfile.build', '.');
+  const runtime = call('build', '-t', 'app:latest', '.');
+  const keep = call('run', '-d', '--name', 'c', 'app:build', 'sleep', 'infinity');
+  const exec = call('exec', 'c', 'ls', '/out');
+  const rm = call('rm', '-f', 'c');
+  const version = call('run', '--rm', 'app:build', '/out/app', '--version');
+  t.deepEqual(traceAgreement(output, [build, version, keep, exec, rm, runtime]), []);
+  const missed = traceAgreement(output, [build, keep, exec, rm, runtime]);
+  t.deepEqual(
+    missed.map((d) => [d.code, d.line]),
+    [['RS706', 2]],
+  );
+  t.regex(missed[0]!.message, /read the output of `\/out\/app --version` out of app:build on standard output here/);
+});
+
 test('a tar stream (docker run IMG tar -c … | tar -x, docker cp C:/p - > FILE then tar -xf) is one traced call each: no RS706 when made, one when not', (t) => {
   const piped = analysisOf({
     ...files,
