@@ -17,6 +17,7 @@ import { Placement, type Placed } from './placement.js';
 import { ContainerRuns } from './started.js';
 import { neverHeld } from './never-held.js';
 import { stdoutRead } from './stdout.js';
+import { exportedPathProblem, isWholeExport } from './export-stream.js';
 import { isWithin } from '../shared/paths.js';
 import { globCovers } from '../shared/glob.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
@@ -70,6 +71,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const madeOnce = new Map<string, ArtifactSource | null>();
   /** Tar archives streamed into host files, by host path: the members a runtime `ADD` of the file unpacks. */
   const archives = new Map<string, ArchiveMember[]>();
+  /** The container each `docker export` read, by its line: its members unpacked later (from a file) come from it as it was then. */
+  const exportsRead = new Map<string, ArtifactSource>();
   const placement = new Placement(host, input.display);
   /** Host paths the script's own commands write before the build at hand (`cp`, `mv`, `mkdir`, a redirection, an unknown command). */
   const written: HostOperation[] = [];
@@ -106,14 +109,15 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         for (const c of event.containers) containers.delete(c);
         break;
       case 'copy-out': {
-        const source =
-          containers.get(event.container) ?? (event.via === 'tar' ? madeOnce.get(event.container) : undefined);
+        const source = event.exportedAt
+          ? exportSource(event, event.exportedAt)
+          : (containers.get(event.container) ?? (event.via === 'tar' ? madeOnce.get(event.container) : undefined));
         if (!source) {
           diagnostics.push(
             diagnostic(
               'RS401',
               event.at,
-              `\`docker cp\` reads from container "${event.container.startsWith('@') ? 'the captured id' : event.container}", which the script never created (or already removed) at this point; restage cannot tell which image the artifact comes from`,
+              `${event.exportedAt ? '`docker export` streams the file system of' : '`docker cp` reads from'} container "${event.container.startsWith('@') ? 'the captured id' : event.container}", which the script never created (or already removed) at this point; restage cannot tell which image the artifact comes from`,
             ),
           );
           break;
@@ -165,6 +169,17 @@ export function matchArtifacts(input: MatchInput): MatchResult {
               'RS343',
               event.at,
               `the tar member ${containerPath} lands on ${input.display(hostPath)}, which is a directory at this point: tar -x merges a directory member into it (and fails on a file member), which restage does not model; remove ${input.display(hostPath)} before this line (or unpack into a new directory) and run restage again`,
+            ),
+          );
+          break;
+        }
+        const mounted = event.exportedAt && !contentOnly ? exportedPathProblem(containerPath, mountsOf(event)) : null;
+        if (mounted !== null) {
+          diagnostics.push(
+            diagnostic(
+              'RS348',
+              event.at,
+              `the member ${containerPath} of \`docker export ${event.container.startsWith('@') ? 'CONTAINER' : event.container}\` ${mounted}; restage maps a member to the same path of the container's image or run stage: unpack a path the image or the command made, and run restage again`,
             ),
           );
           break;
@@ -326,8 +341,31 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         consumed.add(exact.artifact.id);
         return;
       }
+      const wholeExport = exact !== undefined && isWholeExport(exact.artifact);
+      if (wholeExport) {
+        const sub = hostPath.slice(exact.hostPath.length).replace(/\/+$/, '');
+        const why =
+          exportedPathProblem(
+            sub ? path.posix.join(exact.containerPath, sub) : exact.containerPath,
+            mountsOf(exact.artifact.copyOut),
+          ) ??
+          (exact.merged && kindBefore(host, hostPath) !== null
+            ? `is also a file of your tree, in ${input.display(exact.hostPath) || '.'}, which held files before the script: whether tar replaced it depends on what the container holds, which restage cannot list`
+            : null);
+        if (why !== null) {
+          diagnostics.push(
+            diagnostic(
+              'RS349',
+              at,
+              `${inst.keyword} source "${raw}" lies in the file system \`docker export\` streams out of the container and \`tar -x\` unpacks into ${input.display(exact.hostPath) || '.'} (${path.basename(exact.artifact.copyOut.at.file)}:${exact.artifact.copyOut.at.line}), and ${why}: restage maps a source there to one path of the container's image; copy a file or directory the image or its command made (unpacked into a directory the script makes), or name it as a member of the \`tar -x\`, and run restage again`,
+            ),
+          );
+          consumed.add(exact.artifact.id);
+          return;
+        }
+      }
       // A directory holding context files with the artifact's content merged in: the context part stays.
-      if (exact?.merged && (hostPath === exact.hostPath || kindBefore(host, hostPath) !== null)) {
+      if (!wholeExport && exact?.merged && (hostPath === exact.hostPath || kindBefore(host, hostPath) !== null)) {
         // Artifacts placed inside it are copied too, each where it lies, in the order they were placed.
         if (hostPath === exact.hostPath)
           cover(
@@ -428,6 +466,16 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     members: readonly ArchiveMember[],
   ): void {
     const first = members[0]!.event;
+    if (first.exportedAt) {
+      diagnostics.push(
+        diagnostic(
+          'RS349',
+          at,
+          `${raw} is the whole file system \`docker export\` streams into \`${input.display(first.hostPath)}\` (${path.basename(first.at.file)}:${first.at.line}), with what the engine adds to every container (\`.dockerenv\`, \`etc/hosts\`, \`proc/\`…), which no COPY --from of the image gives: unpack the members the image needs with \`tar -xf ${raw} -C DIR MEMBER…\` and COPY them, and run restage again`,
+        ),
+      );
+      return;
+    }
     const why =
       inst.keyword !== 'ADD'
         ? `${inst.keyword} copies the archive file itself, whose bytes (names, times, order) only the legacy run makes`
@@ -479,6 +527,19 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         `ADD unpacks the tar archive ${raw} (streamed out at ${path.basename(first.at.file)}:${first.at.line}) with the owners and modes the archive records, which are the builder's: restage copies each member with COPY --from and without --chown=0:0, which keeps them too`,
       ),
     );
+  }
+
+  /** The container a member of a `docker export` stream comes from: the one there when the export ran, else none. */
+  function exportSource(event: CopyOut, at: Location): ArtifactSource | undefined {
+    const key = `${event.container}\0${at.file}:${at.line}:${at.column}`;
+    const now = containers.get(event.container);
+    if (now && !exportsRead.has(key)) exportsRead.set(key, now);
+    return exportsRead.get(key);
+  }
+
+  /** The mounts of the run of the container a copy reads (none for a container only created). */
+  function mountsOf(copy: CopyOut): readonly RunMount[] {
+    return creates.get(copy.container)?.run?.mounts ?? [];
   }
 
   /**
@@ -651,6 +712,17 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         ),
       );
     for (const x of covered) {
+      if (isWholeExport(x.artifact) && exportedPathProblem(x.containerPath, mountsOf(x.artifact.copyOut)) !== null) {
+        diagnostics.push(
+          diagnostic(
+            'RS349',
+            { file: dockerfile.file, line: inst.line, column: inst.column },
+            `${inst.keyword} copies the directory ${input.display(dir) || '.'}, which holds ${input.display(x.hostPath)}, unpacked by \`tar -x\` from the whole file system \`docker export\` streams (${path.basename(x.artifact.copyOut.at.file)}:${x.artifact.copyOut.at.line}), and ${x.containerPath} ${exportedPathProblem(x.containerPath, mountsOf(x.artifact.copyOut))}: restage maps a COPY source there to one path of the container's image; copy the files the image or its command made by their own paths, and run restage again`,
+          ),
+        );
+        consumed.add(x.artifact.id);
+        continue;
+      }
       if (x.link) {
         diagnostics.push(
           diagnostic(

@@ -72,6 +72,11 @@ export interface TarStream {
   readonly command: string;
   /** The run's reader (`tar -c …` in the image), checked against the image like a `cat`; null for `docker cp`. */
   readonly reader: StdoutReader | null;
+  /**
+   * `docker export C`: the container's whole file system (entries: `/.` as `.`), whose members the
+   * `tar -x` that reads it names (src/analyze/export-stream.ts).
+   */
+  readonly exported?: boolean;
 }
 
 /**

@@ -167,7 +167,7 @@ export class ContainerRuns {
         diagnostic(
           'RS324',
           copy.at,
-          `${copy.via === 'bind' ? 'the bind mount' : '`docker cp`'} reads ${copy.containerPath.replace(/\/\.$/, '')} of ${name} while its command may still be running (\`${this.startedHow(t)}\` returns at once and nothing waited for the command to end): what it holds then depends on timing; add \`docker wait ${t.create.handle.startsWith('@') ? 'CONTAINER' : t.create.handle}\` before this line (or run it in the foreground) and run restage again`,
+          `${copy.via === 'bind' ? 'the bind mount' : copy.exportedAt ? '`docker export`' : '`docker cp`'} reads ${copy.containerPath.replace(/\/\.$/, '') || '/'} of ${name} while its command may still be running (\`${this.startedHow(t)}\` returns at once and nothing waited for the command to end): what it holds then depends on timing; add \`docker wait ${t.create.handle.startsWith('@') ? 'CONTAINER' : t.create.handle}\` before this line (or run it in the foreground) and run restage again`,
         ),
       );
     const image = this.imageOf(t.create, build);

@@ -19,6 +19,7 @@ import { hasFlag, lastValue, type ParsedWords } from '../shared/docker-options.j
 import { cpStreamEntry, tarCreateEntry, tarExtraction, type TarEntry } from '../shared/host-ops.js';
 import { isPattern, parseTar } from '../shared/tar-cli.js';
 import { CHANGES_READ, redirectTarget, STDOUT_TO_FILE } from './run-stdout.js';
+import { exportMembers } from './export-stream.js';
 
 const TARS = new Set(['tar', '/bin/tar', '/usr/bin/tar']);
 
@@ -108,7 +109,7 @@ function readerOf(stream: TarStream, entry: TarEntry): TarStream['reader'] {
 }
 
 /** A stream redirected into a host file: kept for a later `tar -x -f`, and put in the flow as the archive's members (a runtime `ADD` unpacks them). */
-function archiveInto(sink: FlowSink, hostPath: string, stream: TarStream): void {
+export function archiveInto(sink: FlowSink, hostPath: string, stream: TarStream): void {
   sink.streams?.toFile(hostPath, stream);
   for (const entry of stream.entries)
     sink.emit({
@@ -121,6 +122,7 @@ function archiveInto(sink: FlowSink, hostPath: string, stream: TarStream): void 
       via: 'tar',
       archiveMember: entry.name,
       reader: readerOf(stream, entry),
+      ...(stream.exported ? { exportedAt: stream.at } : {}),
     });
 }
 
@@ -186,16 +188,27 @@ export function tarExtract(call: CommandCall, sink: FlowSink): boolean {
   const written = [call.name.written, ...call.args.map((w) => w.written)].join(' ');
   const decline = (why: string) => {
     sink.report(
-      diagnostic(
-        'RS342',
-        call.at,
-        `\`${written}\` unpacks the tar stream of \`${stream.command}\` (${path.basename(stream.at.file)}:${stream.at.line}), but ${why}; restage reads \`tar -x [-z] [-f FILE] [-C DIR]\` of the whole stream: write it so, or migrate this step by hand`,
-      ),
+      stream.exported
+        ? diagnostic(
+            'RS348',
+            call.at,
+            `\`${written}\` unpacks the file system \`${stream.command}\` streams (${path.basename(stream.at.file)}:${stream.at.line}), but ${why}; restage reads \`tar -x [-f FILE] [-C DIR] MEMBER…\` with each member named as the stream names it (\`usr/local/bin/app\`, a directory as \`app/dist\`): write it so, or migrate this step by hand`,
+          )
+        : diagnostic(
+            'RS342',
+            call.at,
+            `\`${written}\` unpacks the tar stream of \`${stream.command}\` (${path.basename(stream.at.file)}:${stream.at.line}), but ${why}; restage reads \`tar -x [-z] [-f FILE] [-C DIR]\` of the whole stream: write it so, or migrate this step by hand`,
+          ),
     );
     return true;
   };
   if (tar.refused) return decline(`${call.args[tar.refused.word]?.written ?? 'an option'} ${tar.refused.why}`);
-  if (tar.members.length > 0)
+  let entries = stream.entries;
+  if (stream.exported && tar.members.length > 0) {
+    const picked = exportMembers(tar.members, tar.directory);
+    if (typeof picked === 'string') return decline(picked);
+    entries = picked;
+  } else if (tar.members.length > 0)
     return decline(`it unpacks only the members it names (${tar.members.map((m) => m.operand).join(', ')})`);
   if (stream.gzip && !tar.gzip && fromPipe)
     return decline('the stream is gzip-compressed and this tar reads it without `-z` (it fails on a pipe)');
@@ -203,7 +216,7 @@ export function tarExtract(call: CommandCall, sink: FlowSink): boolean {
     return decline('`-z` expects a gzip stream and this one is not compressed, so tar fails');
   for (const w of call.args) if (sink.require(w, 'word of the tar command') === null) return true;
   const into = tar.directory === null ? sink.cwd : path.resolve(sink.cwd, tar.directory);
-  for (const copy of tarExtraction(stream.entries, into)) {
+  for (const copy of tarExtraction(entries, into)) {
     sink.emit({
       kind: 'copy-out',
       at: call.at,
@@ -214,6 +227,7 @@ export function tarExtract(call: CommandCall, sink: FlowSink): boolean {
       via: 'tar',
       extractedInto: into,
       reader: readerOf(stream, copy),
+      ...(stream.exported ? { exportedAt: stream.at } : {}),
     });
   }
   sink.report(

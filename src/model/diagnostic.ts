@@ -88,6 +88,9 @@ export const CATALOGUE = {
     title: 'ADD of a streamed tar archive keeps its owners and modes: COPY --from without --chown',
   },
   RS346: { severity: 'info', title: 'a tar run assumes the base image sets no ENTRYPOINT' },
+  RS347: { severity: 'error', title: 'a docker export stream that no tar -x restage reads unpacks' },
+  RS348: { severity: 'error', title: 'a tar -x of a docker export stream whose members restage cannot map' },
+  RS349: { severity: 'error', title: 'a COPY from an unpacked docker export that maps to no single container path' },
   RS350: { severity: 'info', title: 'a host post-processing step is replayed in an intermediate stage' },
   RS351: { severity: 'warning', title: 'a host post-processing step needs a tool the builder image may lack' },
   RS352: {

@@ -176,6 +176,12 @@ export interface CopyOut {
   readonly extractedInto?: string;
   /** The reader on stdout (`cat`, or `tar -c` of a run); null for `docker cp`. */
   readonly reader: StdoutReader | null;
+  /**
+   * A member of a `docker export` stream (`via: 'tar'`): where the export wrote it, which reads the
+   * container as it is then. containerPath is `/.` when `tar -x` unpacked the whole file system,
+   * whose runtime COPYs src/analyze/export-stream.ts checks.
+   */
+  readonly exportedAt?: Location;
 }
 
 /** `docker run [--entrypoint cat] IMG [cat] PATH > FILE`: one file read to the run's standard output. */

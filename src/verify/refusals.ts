@@ -76,7 +76,7 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
         diagnostic(
           'RS310',
           event.at,
-          `verify's replay does not re-enact a tar stream unpacked on the host (\`tar -x\` of \`docker run … tar -c\` or \`docker cp … -\`); run the real script instead: \`restage verify --legacy=run\` (bubblewrap), which the migration of this route is checked with`,
+          `verify's replay does not re-enact a tar stream unpacked on the host (\`tar -x\` of \`docker run … tar -c\`, \`docker cp … -\` or \`docker export\`); run the real script instead: \`restage verify --legacy=run\` (bubblewrap), which the migration of this route is checked with`,
         ),
       );
     if (event.kind === 'build') {

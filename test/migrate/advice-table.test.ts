@@ -584,15 +584,28 @@ const more: Row[] = [
     why: 'a literal target is read',
   },
   {
-    code: 'RS307',
+    code: 'RS347',
+    input: good({
+      'build.sh': extracting('docker create --name c acme/b\ndocker export c | gzip > fs.tgz\ndocker rm c'),
+    }),
+    advice: /pipe it into `tar -x -C DIR MEMBER…`/,
+    follow: (_m, read) => ({
+      files: { 'build.sh': read('build.sh').replace('| gzip > fs.tgz', '| tar -x out/app\nmv out/app app') },
+    }),
+    why: 'docker export piped into tar -x with its members named is followed to where they land',
+    then: (t, after) => t.regex(after.result.dockerfile ?? '', /COPY --from=builder --chown=0:0 \/out\/app /),
+  },
+  {
+    code: 'RS348',
     input: good({
       'build.sh': extracting(
-        'docker create --name c acme/b\ndocker export c | tar -x out/app\nmv out/app app\ndocker rm c',
+        "docker create --name c acme/b\ndocker export c | tar -x 'out/ap*'\nmv out/app app\ndocker rm c",
       ),
     }),
-    advice: /`docker export` .* restage migrates `docker create` \+ `docker cp`$/,
-    follow: createCp,
-    why: 'docker export: create/cp/rm is the form restage migrates',
+    advice: /with each member named as the stream names it/,
+    follow: (_m, read) => ({ files: { 'build.sh': read('build.sh').replace("'out/ap*'", 'out/app') } }),
+    why: 'a member named literally maps to one container path',
+    then: (t, after) => t.regex(after.result.dockerfile ?? '', /COPY --from=builder --chown=0:0 \/out\/app /),
   },
   {
     code: 'RS342',

@@ -195,6 +195,23 @@ const context = fc.oneof(
 
 const args = <T>(arb: fc.Arbitrary<T>, max = 4) => fc.array(arb, { maxLength: max }).map((a) => a.join(' '));
 
+/** Members a `tar -x` of a `docker export` names: paths of the image, and the near misses restage declines. */
+const exportMember = fc.constantFrom(
+  'app/bin/app',
+  'app/dist/',
+  'usr/local/bin/tool',
+  '/app/bin/app',
+  './app',
+  '.',
+  'etc',
+  'etc/hosts',
+  '.dockerenv',
+  'proc',
+  "'app/*'",
+  'a/../b',
+  '-C out app',
+);
+
 /** Argument lists of `tar -c`: knowable ones, and the near misses restage declines. */
 const tarCreate = fc
   .tuple(
@@ -370,6 +387,28 @@ const dockerCommand = fc.oneof(
       fc.oneof(word, fc.constant('')),
     )
     .map(([c, v, n, p, op, f]) => `${c} ${v} ${n}:${p} ${op} ${f}`),
+  // docker export: into a pipe or a file (`>`, `-o`), unpacked (or not) by tar -x with members, patterns, options.
+  fc
+    .tuple(
+      client,
+      fc.constantFrom('export', 'container export', 'export -o out.tar', 'export --output=out.tar', 'export -q'),
+      fc.oneof(container, word, fc.constant('')),
+      fc.constantFrom(
+        '| tar -x',
+        '| tar -xv -C out',
+        '| tar -x -C',
+        '| tar xf -',
+        '| tar -x --exclude=etc',
+        '| tar -x --strip-components=1',
+        '| tar -t',
+        '| gzip >',
+        '>',
+        '>>',
+        '',
+      ),
+      fc.oneof(exportMember, word, fc.constant('')),
+    )
+    .map(([c, v, n, op, m]) => `${c} ${v} ${n} ${op} ${m}`),
   fc
     .tuple(
       fc.constantFrom('tar -xf', 'tar -xzf', 'tar xf', 'tar -x -f', 'tar --extract --file', 'tar -tf', 'tar -xvf'),
@@ -584,6 +623,28 @@ const tarSkeleton = fc
     ].join('\n'),
   );
 
+/** The builder-pattern script with `docker export` of a created or run container, piped or in a file, unpacked by tar -x. */
+const exportSkeleton = fc
+  .tuple(
+    image,
+    image,
+    fc.constantFrom('create --name c', 'run --name c', 'run -d --name c', 'run --rm --name c'),
+    fc.constantFrom('export c | tar -x -C out', 'export c > out.tar', 'export -o out.tar c', 'export c | tar -x'),
+    fc.array(exportMember, { maxLength: 3 }),
+    fc.constantFrom('', 'tar -xf out.tar -C out', 'tar -xf out.tar', 'rm out.tar'),
+  )
+  .map(([b, r, make, producer, members, after]) =>
+    [
+      `docker build -t ${b} . -f Dockerfile.build`,
+      'mkdir -p out',
+      `docker ${make} ${b}`,
+      `docker ${producer}${producer.includes('tar -x') ? ` ${members.join(' ')}` : ''}`,
+      after.startsWith('tar') ? `${after} ${members.join(' ')}` : after,
+      'docker rm c',
+      `docker build --no-cache -t ${r} .`,
+    ].join('\n'),
+  );
+
 /** The builder-pattern script with an archive out, unpacked (or not) on the host, or a file fetched beside it. */
 const archiveSkeleton = fc
   .tuple(
@@ -680,6 +741,8 @@ export const shellScript = fc
       fc.tuple(stdoutSkeleton, statements(1)).map((p) => p.join('\n')),
       tarSkeleton,
       fc.tuple(tarSkeleton, statements(1)).map((p) => p.join('\n')),
+      exportSkeleton,
+      fc.tuple(exportSkeleton, statements(1)).map((p) => p.join('\n')),
       archiveSkeleton,
       fc.tuple(archiveSkeleton, statements(1)).map((p) => p.join('\n')),
       commandSkeleton,

@@ -169,11 +169,17 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
           const left = sink.streams?.fromPipe() ?? null;
           if (pending && left === pending)
             report(
-              diagnostic(
-                'RS342',
-                pending.at,
-                `the tar stream of \`${pending.command}\` is piped into \`${p.text}\`, which restage does not read as an extraction (it reads \`tar -x [-z] [-C DIR]\` of the whole stream): restage cannot tell which files land where; pipe it into \`tar -x -C DIR\`, or migrate this step by hand`,
-              ),
+              pending.exported
+                ? diagnostic(
+                    'RS347',
+                    pending.at,
+                    `\`${pending.command}\` streams the whole file system of a container into \`${p.text}\`, which restage does not read as an extraction (it reads \`tar -x [-C DIR] MEMBER…\`): restage cannot tell which files land where; pipe it into \`tar -x -C DIR MEMBER…\`, or copy out with \`docker cp CONTAINER:PATH HOSTPATH\``,
+                  )
+                : diagnostic(
+                    'RS342',
+                    pending.at,
+                    `the tar stream of \`${pending.command}\` is piped into \`${p.text}\`, which restage does not read as an extraction (it reads \`tar -x [-z] [-C DIR]\` of the whole stream): restage cannot tell which files land where; pipe it into \`tar -x -C DIR\`, or migrate this step by hand`,
+                  ),
             );
           pending = left === pending ? null : left;
         });

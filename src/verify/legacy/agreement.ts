@@ -93,7 +93,8 @@ const VERB: Readonly<Record<string, string>> = {
  * pipe, so the create, copy-outs and remove the analysis read for one such run are one traced
  * `run` of the same image whose command is the reader (`cat PATH`'s last word is PATH; a tar
  * stream's run names `tar`), and a tar stream of `docker cp` is one traced `cp … -` (its members
- * written into an archive file and unpacked from it later are the same stream). Returns the
+ * written into an archive file and unpacked from it later are the same stream), of `docker export`
+ * one traced `export` of the container (all the members unpacked from it). Returns the
  * events so accounted for, and one RS706 for each read the run never made.
  */
 function stdoutReads(
@@ -112,11 +113,14 @@ function stdoutReads(
           e.via === 'tar' &&
           !e.reader &&
           e.container === read.container &&
-          e.containerPath === read.containerPath,
+          (read.exportedAt ? e.exportedAt !== undefined : e.containerPath === read.containerPath),
       );
       for (const e of group) accounted.add(e);
       const k = trace.findIndex(
-        (c, i) => !used.has(i) && c.outcome === 'run' && c.argv.includes('cp') && c.argv.at(-1) === '-',
+        (c, i) =>
+          !used.has(i) &&
+          c.outcome === 'run' &&
+          (read.exportedAt ? c.argv.includes('export') : c.argv.includes('cp') && c.argv.at(-1) === '-'),
       );
       if (k >= 0) used.add(k);
       else
@@ -124,7 +128,9 @@ function stdoutReads(
           diagnostic(
             'RS706',
             read.at,
-            `the analysis assumed the script would stream ${read.containerPath} out of container ${read.container} as a tar archive (\`docker cp … -\`) for this tar -x; the run made no such call`,
+            read.exportedAt
+              ? `the analysis assumed the script would stream the file system of container ${read.container} (\`docker export\`) for this tar -x; the run made no such call`
+              : `the analysis assumed the script would stream ${read.containerPath} out of container ${read.container} as a tar archive (\`docker cp … -\`) for this tar -x; the run made no such call`,
           ),
         );
       continue;

@@ -15,16 +15,14 @@
 import type { Readable } from 'node:stream';
 import type { FileEntry, Manifest } from '../model.js';
 import { globMatcher } from '../../shared/glob.js';
-import { isBelow, normalizePath } from '../../shared/paths.js';
+import { normalizePath } from '../../shared/paths.js';
+import { isEnginePath } from '../../shared/engine-paths.js';
 import { ColumnManifest } from './manifest.js';
 import { readTar, type TarEntry } from './tar.js';
 
 export { sameEntry } from './manifest.js';
 
-/** Files Docker creates or bind-mounts in every container; an exported container holds them. */
-export const ENGINE_PATHS: readonly string[] = ['/.dockerenv', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf'];
-/** Mount points of every container; exported with whatever the engine left in them. */
-export const ENGINE_TREES: readonly string[] = ['/proc', '/sys', '/dev'];
+export { ENGINE_PATHS, ENGINE_TREES, isEnginePath } from '../../shared/engine-paths.js';
 
 export interface ReadManifestOptions {
   /** Globs of paths to leave out (see glob.ts). */
@@ -37,10 +35,6 @@ export interface ReadManifestOptions {
    * share costs one record.
    */
   readonly fold?: Manifest;
-}
-
-export function isEnginePath(path: string): boolean {
-  return ENGINE_PATHS.includes(path) || ENGINE_TREES.some((tree) => path === tree || isBelow(path, tree));
 }
 
 /** Content of a hard-link group, and the path of its member kept as 'file' (if any yet). */

@@ -237,3 +237,45 @@ test('container calls (start, exec, wait, stop) on a named container are compare
   t.regex(missing[0]!.message, /with the verb stop where the analysis assumed exec/);
   t.regex(missing[1]!.message, /start, wait for, stop or exec in a container here; the run made no such call/);
 });
+
+test('a docker export unpacked by tar -x (piped, or from a file with several members) is one traced export call: no RS706 when made, one when not', (t) => {
+  const build = call('build', '-t', 'app:build', '-f', 'Dockerfile.build', '.');
+  const runtime = call('build', '-t', 'app:latest', '.');
+  const create = call('create', '--name', 'x', 'app:build');
+  const rm = call('rm', 'x');
+  const piped = analysisOf({
+    ...files,
+    'build.sh': [
+      'docker build -t app:build -f Dockerfile.build .',
+      'docker create --name x app:build',
+      'docker export x | tar -x out/app',
+      'docker rm x',
+      'docker build -t app:latest .',
+    ].join('\n'),
+    Dockerfile: 'FROM scratch\nCOPY out/app /app\n',
+  });
+  t.true(piped.flow.events.some((e) => e.kind === 'copy-out' && e.exportedAt !== undefined));
+  t.deepEqual(traceAgreement(piped, [build, create, call('export', 'x'), rm, runtime]), []);
+  t.deepEqual(
+    traceAgreement(piped, [build, create, call('cp', 'x:/out/app', '-'), rm, runtime]).map((d) => [d.code, d.line]),
+    [['RS706', 3]],
+  );
+
+  const archived = analysisOf({
+    ...files,
+    'build.sh': [
+      'docker build -t app:build -f Dockerfile.build .',
+      'docker create --name x app:build',
+      'docker export -o fs.tar x',
+      'docker rm x',
+      'tar -xf fs.tar out/app out/lib',
+      'docker build -t app:latest .',
+    ].join('\n'),
+    Dockerfile: 'FROM scratch\nCOPY out/app /app\nCOPY out/lib /lib\n',
+  });
+  t.deepEqual(traceAgreement(archived, [build, create, call('export', '-o', 'fs.tar', 'x'), rm, runtime]), []);
+  t.deepEqual(
+    traceAgreement(archived, [build, create, rm, runtime]).map((d) => [d.code, d.line]),
+    [['RS706', 3]],
+  );
+});

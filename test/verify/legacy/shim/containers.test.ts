@@ -23,6 +23,12 @@ test(rewrites, ['exec', '-w', '/src', 'extract', 'make', 'extract'], ['exec', '-
 test(rewrites, ['wait', 'extract'], ['wait', X]);
 test(rewrites, ['logs', '--tail', '5', 'extract'], ['logs', '--tail', '5', X]);
 test(rewrites, ['export', '-o', 'fs.tar', 'extract'], ['export', '-o', 'fs.tar', X]);
+test(rewrites, ['export', 'extract'], ['export', X]);
+test(
+  rewrites,
+  ['container', 'export', '--output=fs.tar', ID.slice(0, 12)],
+  ['container', 'export', '--output=fs.tar', ID],
+);
 test(rewrites, ['top', 'extract', '-ef'], ['top', X, '-ef']);
 test(rewrites, ['cp', 'extract:/app/bin', './bin'], ['cp', `${X}:/app/bin`, './bin']);
 test(rewrites, ['container', 'cp', './conf', `${ID}:/etc/conf`], ['container', 'cp', './conf', `${ID}:/etc/conf`]);
