@@ -25,6 +25,7 @@ import {
   factsBuilder,
   migrateRoute as migrate,
   verifyRoute,
+  statIn,
 } from './helpers/routes.js';
 
 const IMAGE_MAP = ['--image-map', 'busybox=testbase/busybox:latest'];
@@ -90,12 +91,6 @@ e2e('the replay refuses a host unpack (RS310 on the tar -x line) rather than re-
     JSON.stringify(refused.diagnostics),
   );
 });
-
-/** `path uid:gid mode` of paths inside an image (busybox stat). */
-const statIn = (image: string, ...paths: string[]) =>
-  run(['run', '--rm', '--network', 'none', image, 'stat', '-c', '%n %u:%g %a', ...paths])
-    .trim()
-    .split('\n');
 
 /** `path uid:gid mode` of host paths below `dir`. */
 const statHost = (dir: string, ...paths: string[]) =>

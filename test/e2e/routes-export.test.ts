@@ -28,6 +28,7 @@ import {
   factsBuilder,
   migrateRoute as migrate,
   verifyRoute,
+  statIn,
 } from './helpers/routes.js';
 
 const IMAGE_MAP = ['--image-map', 'busybox=testbase/busybox:latest'];
@@ -84,12 +85,6 @@ e2e('the replay refuses a docker export stream (RS310 on the tar -x line) rather
     JSON.stringify(refused.diagnostics),
   );
 });
-
-/** `path uid:gid mode` of paths inside an image (busybox stat). */
-const statIn = (image: string, ...paths: string[]) =>
-  run(['run', '--rm', '--network', 'none', image, 'stat', '-c', '%n %u:%g %a', ...paths])
-    .trim()
-    .split('\n');
 
 for (const backend of BACKENDS) {
   e2e(`Docker and tar facts of docker export (${backend})`, async (t) => {

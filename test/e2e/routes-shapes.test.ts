@@ -17,7 +17,14 @@ import path from 'node:path';
 import { e2eTest, unavailable } from './helpers/engine.js';
 import { workspace } from './helpers/workspace.js';
 import { BASES, runLeftovers as leftovers, verifyJson } from './helpers/verify-run.js';
-import { BACKENDS, caseFiles, docker, dockerRun as run, migrateRoute as migrate } from './helpers/routes.js';
+import {
+  BACKENDS,
+  builderFlags,
+  caseFiles,
+  docker,
+  dockerRun as run,
+  migrateRoute as migrate,
+} from './helpers/routes.js';
 
 const e2e = e2eTest(await unavailable(BASES));
 
@@ -154,7 +161,19 @@ for (const backend of BACKENDS) {
     );
     const r = spawnSync(
       docker,
-      ['build', '-q', '--no-cache', '--network', 'none', '-t', image, '-f', 'Dockerfile.facts', '.'],
+      [
+        'build',
+        '-q',
+        '--no-cache',
+        ...builderFlags(backend),
+        '--network',
+        'none',
+        '-t',
+        image,
+        '-f',
+        'Dockerfile.facts',
+        '.',
+      ],
       { cwd: w.repo, encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: backend === 'buildkit' ? '1' : '0' } },
     );
     t.is(r.status, 0, r.stderr);

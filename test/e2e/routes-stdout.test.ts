@@ -25,6 +25,7 @@ import {
   factsBuilder,
   migrateRoute as migrate,
   verifyRoute,
+  statIn,
 } from './helpers/routes.js';
 
 const IMAGE_MAP = ['--image-map', 'busybox=testbase/busybox:latest'];
@@ -100,12 +101,6 @@ e2e("the replay refuses a command's output into a file (RS310 on the run line) r
     JSON.stringify(refused.diagnostics),
   );
 });
-
-/** `path uid:gid mode` of paths inside an image (busybox stat). */
-const statIn = (image: string, ...paths: string[]) =>
-  run(['run', '--rm', '--network', 'none', image, 'stat', '-c', '%n %u:%g %a', ...paths])
-    .trim()
-    .split('\n');
 
 for (const backend of BACKENDS) {
   e2e(`Docker facts of a command's output into a file (${backend})`, async (t) => {

@@ -24,6 +24,8 @@ import {
   dockerRun as run,
   migrateRoute as migrate,
   verifyRoute,
+  statIn,
+  factsBuilder,
 } from './helpers/routes.js';
 
 const IMAGE_MAP = ['--image-map', 'busybox=testbase/busybox:latest'];
@@ -97,12 +99,6 @@ e2e('the replay refuses a tar stream (RS310 on the tar -x line) rather than re-e
   );
 });
 
-/** `path uid:gid mode` of paths inside an image (busybox stat). */
-const statIn = (image: string, ...paths: string[]) =>
-  run(['run', '--rm', '--network', 'none', image, 'stat', '-c', '%n %u:%g %a', ...paths])
-    .trim()
-    .split('\n');
-
 for (const backend of BACKENDS) {
   e2e(`Docker and tar facts of the tar routes (${backend})`, async (t) => {
     const w = workspace(t, () => ({}));
@@ -113,15 +109,7 @@ for (const backend of BACKENDS) {
       spawnSync(docker, ['rm', '--force', container], { encoding: 'utf8' });
       spawnSync(docker, ['rmi', '--force', ...images], { encoding: 'utf8' });
     });
-    const build = (image: string, dockerfile: string) => {
-      fs.writeFileSync(path.join(w.repo, 'Dockerfile.facts'), dockerfile);
-      const r = spawnSync(
-        docker,
-        ['build', '-q', '--no-cache', '--network', 'none', '-t', image, '-f', 'Dockerfile.facts', '.'],
-        { cwd: w.repo, encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: backend === 'buildkit' ? '1' : '0' } },
-      );
-      if (r.status !== 0) throw new Error(`build ${image}: ${r.stderr}`);
-    };
+    const build = factsBuilder(w.repo, backend);
     build(
       images[0]!,
       `FROM ${BASE}\nRUN mkdir -p /app/dist/css && printf 'hi\\n' > /app/dist/index.html && chmod 640 /app/dist/index.html && printf 'x\\n' > /app/dist/css/a.css && chmod 664 /app/dist/css/a.css && chown -R 1000:1000 /app/dist/css\nCMD ["sh"]\n`,

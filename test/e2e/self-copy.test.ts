@@ -19,6 +19,7 @@ import { caseInput } from '../helpers/fixtures.js';
 import { client, e2eTest, unavailable } from './helpers/engine.js';
 import { runLeftovers, verifyJson } from './helpers/verify-run.js';
 import { treeHash } from './helpers/workspace.js';
+import { builderFlags } from './helpers/routes.js';
 
 const BASE = 'testbase/busybox:latest';
 const e2e = e2eTest(await unavailable([BASE, 'testbase/debian-slim:bookworm']));
@@ -51,7 +52,19 @@ for (const backend of BACKENDS) {
     const build = (image: string, dockerfile: string) => {
       const r = spawnSync(
         docker,
-        ['build', '-q', '--no-cache', '--network', 'none', '-t', image, '-f', dockerfile, '.'],
+        [
+          'build',
+          '-q',
+          '--no-cache',
+          ...builderFlags(backend),
+          '--network',
+          'none',
+          '-t',
+          image,
+          '-f',
+          dockerfile,
+          '.',
+        ],
         {
           cwd: ctx,
           encoding: 'utf8',

@@ -74,6 +74,17 @@ export function dockerRun(args: readonly string[], options: { cwd?: string; inpu
   return r.stdout;
 }
 
+/** `path uid:gid mode` of paths inside an image (busybox stat). */
+export function statIn(image: string, ...paths: string[]): string[] {
+  return dockerRun(['run', '--rm', '--network', 'none', image, 'stat', '-c', '%n %u:%g %a', ...paths])
+    .trim()
+    .split('\n');
+}
+
+/** A build's own flags for one builder: the classic one keeps a failed step's container unless --force-rm. */
+export const builderFlags = (backend: (typeof BACKENDS)[number]): string[] =>
+  backend === 'classic' ? ['--force-rm'] : [];
+
 /**
  * Builds a Dockerfile's text in `dir` with one builder, without the network or the cache: how the
  * route files measure a Docker fact directly. Throws with the build's stderr when it fails.
@@ -83,7 +94,19 @@ export function factsBuilder(dir: string, backend: (typeof BACKENDS)[number]) {
     fs.writeFileSync(path.join(dir, 'Dockerfile.facts'), dockerfile);
     const r = spawnSync(
       docker,
-      ['build', '-q', '--no-cache', '--network', 'none', '-t', image, '-f', 'Dockerfile.facts', '.'],
+      [
+        'build',
+        '-q',
+        '--no-cache',
+        ...builderFlags(backend),
+        '--network',
+        'none',
+        '-t',
+        image,
+        '-f',
+        'Dockerfile.facts',
+        '.',
+      ],
       { cwd: dir, encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: backend === 'buildkit' ? '1' : '0' } },
     );
     if (r.status !== 0) throw new Error(`build ${image}: ${r.stderr}`);
