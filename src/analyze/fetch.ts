@@ -10,7 +10,7 @@
 import path from 'node:path';
 import type { CommandAnalyzer, CommandCall, FlowSink } from './command.js';
 import type { Word } from './shell/values.js';
-import { undecidable } from './host.js';
+import { undecidable } from './host-word.js';
 
 const URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 

@@ -16,7 +16,7 @@ import type { CommandCall, FlowSink } from './command.js';
 import type { HostUnpack } from '../model/flow.js';
 import type { Word } from './shell/values.js';
 import { parseTar } from '../shared/tar-cli.js';
-import { undecidable } from './host.js';
+import { undecidable } from './host-word.js';
 
 /** The one-file decompressors: the option that makes the compressor decompress, and the suffix it drops. */
 const DECOMPRESSORS: Readonly<Record<string, { readonly needs: string | null; readonly suffix: string }>> = {
