@@ -156,18 +156,22 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       envFiles: new Map(envFilesAsked(flow).map((f) => [f, readText(f)])),
     });
     const parsedScripts = new Map<string, ShellScript | null>();
-    /** Another shell script of the tree that a script sources or runs, parsed once; null for anything else. */
-    const readScript = (abs: string): ShellScript | null => {
-      if (!parsedScripts.has(abs)) {
+    /**
+     * Another file of the tree that a script sources (read as shell, whatever its name) or runs (a
+     * shell script by its name or #! line), parsed once; null for anything else.
+     */
+    const readScript = (abs: string, sourced: boolean): ShellScript | null => {
+      const key = `${sourced ? 's' : 'r'}:${abs}`;
+      if (!parsedScripts.has(key)) {
         const checked = confinement.check(abs);
         const text = checked.ok && checked.kind === 'file' ? readText(abs) : null;
         const shell =
-          text !== null && (/\.(sh|bash)$/.test(abs) || /^#!.*\b(ba|da|k|z)?sh\b/.test(text.slice(0, 80)))
+          text !== null && (sourced || /\.(sh|bash)$/.test(abs) || /^#!.*\b(ba|da|k|z)?sh\b/.test(text.slice(0, 80)))
             ? parseShell(display(abs), text).script
             : null;
-        parsedScripts.set(abs, shell);
+        parsedScripts.set(key, shell);
       }
-      return parsedScripts.get(abs)!;
+      return parsedScripts.get(key)!;
     };
     const parameters = {
       ...(options.scriptArgs ? { args: options.scriptArgs } : {}),

@@ -15,7 +15,7 @@ export interface ScriptParameters {
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   /** Another shell script of the tree, parsed, that the script sources or runs (absolute path), or null. */
-  readonly readScript?: (absolutePath: string) => ShellScript | null;
+  readonly readScript?: (absolutePath: string, sourced: boolean) => ShellScript | null;
 }
 
 /** `scriptPath` is the script's absolute path (what `$0` names); `script.file` is how diagnostics show it. */

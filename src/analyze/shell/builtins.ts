@@ -84,7 +84,7 @@ export function builtin(sh: Shell, call: CommandCall): ShellValue | undefined {
     case '.': {
       const target = call.args[0];
       const abs = target && text(target) !== null ? path.resolve(sh.cwd, target.text) : null;
-      const read = abs !== null && sh.depth < MAX_CALL_DEPTH ? sh.readScript(abs) : null;
+      const read = abs !== null && sh.depth < MAX_CALL_DEPTH ? sh.readScript(abs, true) : null;
       const refused = read && abs !== null ? notFollowed(sh, abs) : null;
       if (!read || abs === null || refused) {
         sh.report(
@@ -158,7 +158,8 @@ export function runScript(
   if (!target || target.unresolved !== null) return undefined;
   const abs = path.resolve(sh.cwd, target.text);
   if (sh.depth >= MAX_CALL_DEPTH) return undefined;
-  const read: ShellScript | null = sh.readScript(abs);
+  // `sh f` reads any file as shell; `./f` runs what its #! line names, a shell script here.
+  const read: ShellScript | null = sh.readScript(abs, SHELLS.has(call.name.text));
   if (!read) return undefined;
   const refused = notFollowed(sh, abs);
   if (refused) {

@@ -44,11 +44,11 @@ export interface EvaluationOptions {
   /** Sees every command that redirects output into a file, builtins included (`echo x > app`). */
   readonly onRedirect?: CommandAnalyzer;
   /**
-   * Another script of the tree that the script sources (`. f`, `source f`) or runs (`./f.sh`,
-   * `sh f.sh`), by absolute path, parsed; null when restage cannot read it (outside the tree,
-   * missing). Without it, neither is followed.
+   * Another script of the tree that the script sources (`. f`, `source f`: any file, the shell
+   * reads it as shell) or runs (`./f.sh`, `sh f.sh`: a shell script), by absolute path, parsed;
+   * null when restage cannot read it (outside the tree, missing). Without it, neither is followed.
    */
-  readonly readScript?: (absolutePath: string) => ShellScript | null;
+  readonly readScript?: (absolutePath: string, sourced: boolean) => ShellScript | null;
 }
 
 /** The tree a node belongs to (tree-sitter gives every node of one parse the same tree object). */
@@ -111,8 +111,8 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     }),
     textOf: (node) => scriptOf(node).text,
     scriptPath,
-    readScript: (abs) => {
-      const read = options.readScript?.(abs) ?? null;
+    readScript: (abs, sourced) => {
+      const read = options.readScript?.(abs, sourced) ?? null;
       if (read) register(read);
       return read;
     },

@@ -51,7 +51,7 @@ export interface Shell {
   /** What `$0` names: the script running now. */
   scriptPath: string;
   /** Another script of the tree, by absolute path, parsed; null when restage cannot read it. */
-  readonly readScript: (absolutePath: string) => ShellScript | null;
+  readonly readScript: (absolutePath: string, sourced: boolean) => ShellScript | null;
   /** The scripts sourced or run so far (absolute paths). */
   readonly included: Set<string>;
   /** The scripts being sourced or run now, outermost first (the analysed script is not among them). */

@@ -7,9 +7,12 @@ import { analyzeScript } from '../../../src/analyze/script.js';
 const PROJ = '/proj';
 
 function analyse(files: Record<string, string>, main = 'build.sh') {
-  const readScript = (abs: string): ShellScript | null => {
+  // As the runner reads them: a sourced file whatever its name, a run one when it is a shell script.
+  const readScript = (abs: string, sourced: boolean): ShellScript | null => {
     const rel = path.relative(PROJ, abs);
-    return rel in files ? parseShell(rel, files[rel]!).script : null;
+    if (!(rel in files)) return null;
+    if (!sourced && !rel.endsWith('.sh') && !files[rel]!.startsWith('#!/bin/sh')) return null;
+    return parseShell(rel, files[rel]!).script;
   };
   const shell = parseShell(main, files[main]!);
   return analyzeScript(shell.script!, PROJ, path.join(PROJ, main), { readScript });
@@ -56,6 +59,18 @@ test('a script run as a command is a child: exported variables in, nothing out; 
     ['app:7', 'build.sh', 5, '.'],
   ]);
   t.deepEqual(r.included, ['/proj/scripts/builder.sh']);
+});
+
+test('a sourced file needs no .sh name (the shell reads any file); a run one without #! or .sh is an ordinary command', (t) => {
+  const r = analyse({
+    'build.sh': '. ci/config\n./ci/config\nsh ci/config\ndocker build -t "$IMAGE" .\n',
+    'ci/config': 'IMAGE=acme/cfg\ndocker build -t from-config .\n',
+  });
+  t.deepEqual(builds(r), [
+    ['from-config', 'ci/config', 2, '.'],
+    ['from-config', 'ci/config', 2, '.'],
+    ['acme/cfg', 'build.sh', 4, '.'],
+  ]);
 });
 
 test('what is no script of the tree is not followed: RS306 for a source, an ordinary command for a run', (t) => {
