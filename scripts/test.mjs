@@ -1,11 +1,12 @@
 // The whole test suite, as `npm test` runs it: unit, golden, CLI and property tests first, side by
 // side (ava's default, one file per core), then the end-to-end tests in lanes.
 //
-// The e2e files share engines. Each file's own tests run serially, and a file checks what it left by
-// its verify session's label or its own unique names, so docker files run two at a time; podman's
-// two files, which compare podman's whole image list before and after, run one at a time in a lane
-// of their own beside them (its output is printed once it ends). verify.test.ts looks for untagged
-// images descending from a base every file builds on, so it runs alone after the lanes.
+// The e2e files share engines. Each file's own tests run serially. The docker files run one at a
+// time: two at a time, a classic build of one file failed now and then while the other built and
+// cleaned up beside it (an engine failure no single file shows). Podman's two files, which compare
+// podman's whole image list before and after, run in a lane of their own beside them, on their own
+// engine (its output is printed once it ends). verify.test.ts looks for untagged images descending
+// from a base every file builds on, so it runs alone after the lanes.
 //
 // verify gets its legacy image two ways (`--legacy=run`, the default where bubblewrap works, and
 // `--legacy=replay`): the e2e files whose cases do not choose a mode run once per mode
@@ -61,7 +62,7 @@ const seconds = () => `${Math.round((Date.now() - started) / 1000)} s`;
 const unit = ava(dirs);
 console.log(`\ntest.mjs: unit, golden, CLI and property tests done at ${seconds()}`);
 const [docker, podman] = await Promise.all([
-  avaBeside(['--concurrency=2', ...DOCKER], { RESTAGE_LEGACY: 'run' }, 'inherit'),
+  avaBeside(['--concurrency=1', ...DOCKER], { RESTAGE_LEGACY: 'run' }, 'inherit'),
   avaBeside(['--concurrency=1', ...PODMAN], { RESTAGE_LEGACY: 'run' }, 'keep'),
 ]);
 console.log(`\ntest.mjs: e2e lanes done at ${seconds()}`);
