@@ -2,6 +2,7 @@
  * What the route e2e files (test/e2e/routes*.test.ts) share: restage migrate and verify run as a
  * user runs them (JSON out), a golden case's input tree for a workspace, and the docker client.
  */
+import type { ExecutionContext } from 'ava';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,15 @@ export function verifyRoute(dir: string, imageMap: readonly string[], args: read
   } catch {
     throw new Error(`verify printed no JSON (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
   }
+}
+
+/** `verify --legacy=replay` refused the route rather than re-enact it: not equivalent, RS310 on `line`. */
+export function assertReplayRefused(t: ExecutionContext, refused: RouteVerdict, line: number): void {
+  t.not(refused.status, 'equivalent');
+  t.true(
+    refused.diagnostics.some((d) => d.code === 'RS310' && d.line === line),
+    JSON.stringify(refused.diagnostics),
+  );
 }
 
 export interface RouteMigration {
