@@ -11,11 +11,11 @@ import type { Analysis, HostSnapshot } from './model/analysis.js';
 import type { BuildFlow } from './model/flow.js';
 import type { StagePlan } from './model/plan.js';
 import type { FoundFile, MigrationResult, MigrationStatus } from './model/result.js';
-import { discover, isMakefileName } from './discover/discover.js';
+import { discover, isMakefileName, isShellScript } from './discover/discover.js';
 import { checkBuildInputs, checkCopySources, Confinement } from './discover/confine.js';
 import { noOrchestrator, notADirectory, reportDiscovery } from './discover/report.js';
 import {
-  chooseMakeGoal,
+  chooseGoal,
   chooseScript,
   namedScript,
   scriptShape,
@@ -166,9 +166,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
         const checked = confinement.check(abs);
         const text = checked.ok && checked.kind === 'file' ? readText(abs) : null;
         const shell =
-          text !== null && (sourced || /\.(sh|bash)$/.test(abs) || /^#!.*\b(ba|da|k|z)?sh\b/.test(text.slice(0, 80)))
-            ? parseShell(display(abs), text).script
-            : null;
+          text !== null && (sourced || isShellScript(abs, () => text)) ? parseShell(display(abs), text).script : null;
         parsedScripts.set(key, shell);
       }
       return parsedScripts.get(key)!;
@@ -213,8 +211,10 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     };
     const scriptParameters = (name: string) =>
       isMakefileName(path.basename(name)) ? { ...(options.env ? { env: options.env } : {}), readScript } : parameters;
-    /** What an orchestrator does, analysed silently: its diagnostics come only from the one restage migrates. */
-    /** What an orchestrator does, analysed silently: its shape and the scripts it sources or runs. */
+    /**
+     * What an orchestrator does, analysed silently (diagnostics come only from the one restage
+     * migrates): its shape, the scripts it sources or runs, and how many events it has.
+     */
     const silently = (name: string, shell: ShellParse | null, args?: readonly string[]) => {
       if (!shell?.script) return { shape: scriptShape(null), included: [] as readonly string[], events: 0 };
       const { flow, included } = analyzeScript(shell.script, root, path.join(root, name), {
@@ -254,7 +254,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       else if (!inv) choice = { goal: null, why: 'unreadable' };
       else {
         const makefile = readInvocation(inv);
-        choice = chooseMakeGoal(makefile.defaultGoal, makeTargets(makefile), (goal) => {
+        choice = chooseGoal(makefile.defaultGoal, makeTargets(makefile), (goal) => {
           const o = readOrchestrator(name, goal);
           return { shape: shapeOfShell(name, o.shell), lines: o.make?.lines ?? 0 };
         });
@@ -325,7 +325,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     let dispatched: readonly string[] | undefined;
     const dispatch = !isMake && options.scriptArgs === undefined && shell.script ? dispatchWords(shell.script) : null;
     if (dispatch && dispatch.words.length > 0 && viewOf(scriptName).shape !== 'pipeline') {
-      const picked = chooseMakeGoal(null, dispatch.words, (word) => {
+      const picked = chooseGoal(null, dispatch.words, (word) => {
         const seen = silently(scriptName, shell, [word]);
         return { shape: seen.shape, lines: seen.events };
       });

@@ -98,9 +98,10 @@ const MAX_GOALS = 40;
  * it is a builder pattern; else, of the targets that are, the one whose recipe walk is shortest
  * (`release: image push` needs `image`, whose walk is shorter), ties in the Makefile's order; else
  * the default goal, whose analysis says why it is no pipeline. `walk(goal)` is the goal's shape
- * and the number of lines of its script.
+ * and how much it does (lines of its script, or events). The same choice picks the argument of a
+ * `case "$1"` dispatch (no default goal there: `defaultGoal` null).
  */
-export function chooseMakeGoal(
+export function chooseGoal(
   defaultGoal: string | null,
   targets: readonly string[],
   walk: (goal: string) => { readonly shape: ScriptShape; readonly lines: number },

@@ -48,6 +48,16 @@ export const isMakefileName = (name: string): boolean => MAKE_GOAL_FILE.test(nam
  */
 export const SCRIPT_DIRS = ['ci', '.ci', 'scripts', 'script', 'build', 'docker', 'hack', 'tools'] as const;
 
+/**
+ * Whether a file is a shell script: by its name (`.sh`, `.bash`), or, for a name without an
+ * extension, by its `#!` line; `text` is read only then.
+ */
+export function isShellScript(name: string, text: () => string): boolean {
+  const base = path.basename(name);
+  if (base.endsWith('.sh') || base.endsWith('.bash')) return true;
+  return !base.includes('.') && /^#!.*\b(ba|da|k|z)?sh\b/.test(text().slice(0, 80));
+}
+
 export function discover(root: string, confinement = new Confinement(root)): Discovery {
   const top = fs.readdirSync(root, { withFileTypes: true });
   const all = top
@@ -92,14 +102,7 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
   const makefiles: string[] = [];
   const otherOrchestrators: string[] = [];
   const inertMakefiles: string[] = [];
-  const isScript = (name: string) => {
-    const base = path.posix.basename(name);
-    return (
-      base.endsWith('.sh') ||
-      base.endsWith('.bash') ||
-      (!base.includes('.') && /^#!.*\b(ba|da|k|z)?sh\b/.test(text(name).slice(0, 80)))
-    );
-  };
+  const isScript = (name: string) => isShellScript(name, () => text(name));
   for (const name of nestedReadable) {
     if (isScript(name) && invokesDocker(stripComments(text(name)))) nestedScripts.push(name);
   }

@@ -1,6 +1,6 @@
 /** Which script a migration analyses: shapes, the choice among several, and `--script`. */
 import test from 'ava';
-import { chooseMakeGoal, chooseScript, namedScript, scriptShape, type ScriptShape } from '../../src/discover/choose.js';
+import { chooseGoal, chooseScript, namedScript, scriptShape, type ScriptShape } from '../../src/discover/choose.js';
 import type { Checked } from '../../src/discover/confine.js';
 
 const shapes: [analysed: Parameters<typeof scriptShape>[0], expected: ScriptShape][] = [
@@ -120,9 +120,9 @@ const goals: [
   ['no target', null, {}, null, /default goal/],
 ];
 for (const [name, defaultGoal, targets, chosen, why] of goals) {
-  test(`chooseMakeGoal: ${name}`, (t) => {
+  test(`chooseGoal: ${name}`, (t) => {
     const walked: string[] = [];
-    const choice = chooseMakeGoal(defaultGoal, Object.keys(targets), (g) => {
+    const choice = chooseGoal(defaultGoal, Object.keys(targets), (g) => {
       walked.push(g);
       const [shape, lines] = targets[g]!;
       return { shape, lines };
