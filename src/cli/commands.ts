@@ -9,7 +9,10 @@ const JSON_OPTION = {
 
 export const MIGRATE: CommandSpec = {
   name: 'migrate',
-  positional: { name: 'DIR', describe: 'directory holding the Dockerfiles and the build script' },
+  positional: {
+    name: 'DIR',
+    describe: 'directory holding the Dockerfiles and the build script, or a tree: every builder pattern under it',
+  },
   summary: 'turn a builder pattern (Dockerfile.build + Dockerfile + build.sh) into one multi-stage Dockerfile',
   options: [
     {
@@ -25,6 +28,18 @@ export const MIGRATE: CommandSpec = {
     },
     JSON_OPTION,
     { name: 'out', kind: 'string', value: 'FILE', describe: 'write the migrated Dockerfile to FILE' },
+    {
+      name: 'build-dockerfile',
+      kind: 'string',
+      value: 'FILE',
+      describe: 'the builder Dockerfile, relative to DIR: migrate the pattern that builds its builder image from it',
+    },
+    {
+      name: 'runtime-dockerfile',
+      kind: 'string',
+      value: 'FILE',
+      describe: 'the runtime Dockerfile, relative to DIR: migrate the pattern that builds its runtime image from it',
+    },
     {
       name: 'make-target',
       kind: 'string',
@@ -55,6 +70,7 @@ export const MIGRATE: CommandSpec = {
     ['migrate . --write', 'replace the runtime Dockerfile in place, when git can restore it'],
     ['migrate . --out Dockerfile.multistage --json', 'write a new file and print the report as JSON'],
     ['migrate . --script build.arm.sh --script-arg arm', 'migrate one of several build scripts, given its $1'],
+    ['migrate . --runtime-dockerfile api/Dockerfile', 'migrate the one pattern of a tree that builds it'],
   ],
 };
 

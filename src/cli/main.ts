@@ -68,11 +68,13 @@ async function migrateCommand(
 ): Promise<number> {
   const env = parseEnvOptions(list(values, 'env') ?? []);
   if ('usage' in env) return usageError(env.usage, spec, json);
-  const { runMigrate, renderJson, renderText } = await import('./migrate-cli.js');
+  const { runMigrateTree, renderJson, renderJsonMany, renderText, renderTextMany } = await import('./migrate-cli.js');
   const script = text(values, 'script');
   const makeTarget = text(values, 'make-target');
   const scriptArgs = list(values, 'script-arg');
-  const { result, exitCode } = runMigrate(dir, {
+  const { results, several, exitCode } = runMigrateTree(dir, {
+    ...optional('buildDockerfile', text(values, 'build-dockerfile')),
+    ...optional('runtimeDockerfile', text(values, 'runtime-dockerfile')),
     ...(makeTarget !== undefined ? { makeTarget } : {}),
     out: text(values, 'out'),
     write: flag(values, 'write'),
@@ -81,9 +83,12 @@ async function migrateCommand(
     ...(scriptArgs ? { scriptArgs } : {}),
     env: env.env,
   });
-  if (json) print(1, renderJson(result));
+  const printDockerfile = (r: (typeof results)[number]) => r.status !== 'error' && r.written.length === 0;
+  if (json) print(1, several ? renderJsonMany(results) : renderJson(results[0]!));
   else {
-    const report = renderText(result, { printDockerfile: result.status !== 'error' && result.written.length === 0 });
+    const report = several
+      ? renderTextMany(results, printDockerfile)
+      : renderText(results[0]!, { printDockerfile: printDockerfile(results[0]!) });
     print(1, report.stdout);
     print(2, report.stderr);
   }

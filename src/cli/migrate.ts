@@ -26,20 +26,24 @@ export interface MigrateCommandOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/** `analysed`: the directory's result already made with these options (and no --out), not made again. */
 export function runMigrate(
   dir: string,
   options: MigrateCommandOptions = {},
+  analysed?: MigrationResult,
 ): { result: MigrationResult; exitCode: number } {
   const base = path.resolve(options.displayBase ?? process.cwd());
   const out = options.out ? path.resolve(base, options.out) : undefined;
-  const result = migrate(dir, {
-    displayBase: base,
-    ...(out ? { output: out } : {}),
-    ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}),
-    ...(options.env ? { env: options.env } : {}),
-    ...(options.script !== undefined ? { script: options.script } : {}),
-    ...(options.makeTarget !== undefined ? { makeTarget: options.makeTarget } : {}),
-  });
+  const result =
+    analysed ??
+    migrate(dir, {
+      displayBase: base,
+      ...(out ? { output: out } : {}),
+      ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}),
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.script !== undefined ? { script: options.script } : {}),
+      ...(options.makeTarget !== undefined ? { makeTarget: options.makeTarget } : {}),
+    });
   if (result.status === 'error') return { result, exitCode: EXIT.badInput };
   const target = out ?? (options.write && result.target ? path.resolve(base, result.target) : undefined);
   if (!target || result.dockerfile === null) return { result, exitCode: EXIT.ok };

@@ -13,6 +13,9 @@ import { createProgress } from '../verify/progress.js';
 import type { VerifyResult } from '../verify/result.js';
 import { parseImageMap } from '../verify/scratch.js';
 import { verify } from '../verify/verify.js';
+import { treePatterns } from '../scan/tree.js';
+import { shellQuote } from '../plan/command.js';
+import path from 'node:path';
 import { EXIT, parseEnvOptions } from './exit.js';
 
 export interface VerifyCommandOptions {
@@ -75,6 +78,9 @@ export async function runVerify(
   }
   const env = parseEnvOptions(options.env ?? []);
   if ('usage' in env) return env;
+  const pattern = patternDirectory(dir, options, env.env);
+  if (typeof pattern !== 'string') return pattern;
+  dir = pattern;
   boundYoungGeneration();
   // Without --engine: the client the script's builds use.
   const engine = (client: 'docker' | 'podman'): Engine =>
@@ -133,4 +139,32 @@ export async function runVerify(
     process.stdout.removeListener('error', onClosed);
     process.stderr.removeListener('error', onClosed);
   }
+}
+
+/**
+ * The one builder pattern under `dir` verify proves: `dir` itself, or the one directory below it
+ * that holds a pattern (as `restage migrate` finds them). Several: a usage error naming them, for
+ * verify proves one pipeline at a time. Options that speak of one pipeline (--script,
+ * --make-target, --script-arg, --legacy-cmd) take `dir` as that pipeline's directory.
+ */
+function patternDirectory(
+  dir: string,
+  options: VerifyCommandOptions,
+  env: Readonly<Record<string, string>> | undefined,
+): string | { usage: string } {
+  if (
+    options.script !== undefined ||
+    options.makeTarget !== undefined ||
+    options.scriptArgs !== undefined ||
+    options.legacyCmd !== undefined
+  )
+    return dir;
+  const root = path.resolve(dir);
+  const found = treePatterns(dir, env ? { env } : {}).map((e) => e.candidate.dir);
+  if (found.length === 0 || found[0] === root) return dir;
+  const shown = found.map((d) => path.join(dir, path.relative(root, d)));
+  if (shown.length === 1) return shown[0]!;
+  return {
+    usage: `${dir} holds ${shown.length} builder patterns (${shown.join(', ')}); verify proves one at a time: restage verify ${shellQuote(shown[0]!)}`,
+  };
 }

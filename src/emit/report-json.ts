@@ -4,6 +4,15 @@ import type { MigrationResult } from '../model/result.js';
 export const JSON_SCHEMA_VERSION = 1;
 
 export function renderJson(result: MigrationResult): string {
+  return `${JSON.stringify(jsonObject(result), null, 2)}\n`;
+}
+
+/** Several patterns of one tree: an array of the objects renderJson prints, in walk order. */
+export function renderJsonMany(results: readonly MigrationResult[]): string {
+  return `${JSON.stringify(results.map(jsonObject), null, 2)}\n`;
+}
+
+function jsonObject(result: MigrationResult): object {
   const {
     status,
     directory,
@@ -17,5 +26,18 @@ export function renderJson(result: MigrationResult): string {
     target,
     written,
   } = result;
-  return `${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, status, directory, files, stages, artifacts, dockerfile, buildCommand, target, obsolete, written, diagnostics }, null, 2)}\n`;
+  return {
+    schemaVersion: JSON_SCHEMA_VERSION,
+    status,
+    directory,
+    files,
+    stages,
+    artifacts,
+    dockerfile,
+    buildCommand,
+    target,
+    obsolete,
+    written,
+    diagnostics,
+  };
 }

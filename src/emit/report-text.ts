@@ -58,3 +58,22 @@ export function renderText(result: MigrationResult, options: { printDockerfile: 
     stderr: `${err.join('\n')}\n`,
   };
 }
+
+/**
+ * Several patterns of one tree: one report section each, in walk order, on stderr; on stdout each
+ * Dockerfile printed under a `==> TARGET <==` header line, as `head` and `tail` head several files.
+ */
+export function renderTextMany(
+  results: readonly MigrationResult[],
+  printDockerfile: (result: MigrationResult) => boolean,
+): TextReport {
+  const reports = results.map((r) => ({ result: r, report: renderText(r, { printDockerfile: printDockerfile(r) }) }));
+  const migrated = results.filter((r) => r.status === 'migrated' || r.status === 'needs-attention').length;
+  return {
+    stdout: reports
+      .filter(({ report }) => report.stdout !== '')
+      .map(({ result, report }) => `==> ${result.target ?? result.directory} <==\n${report.stdout}`)
+      .join('\n'),
+    stderr: `restage: ${results.length} builder patterns, ${migrated} migrated\n\n${reports.map(({ report }) => report.stderr).join('\n')}`,
+  };
+}

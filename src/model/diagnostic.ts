@@ -40,6 +40,11 @@ export const CATALOGUE = {
   RS112: { severity: 'warning', title: 'a builder Dockerfile that nothing in its directory builds' },
   RS113: { severity: 'info', title: 'nothing to migrate: no script or Makefile here runs docker' },
   RS114: { severity: 'info', title: 'the script argument restage followed (`case "$1"` dispatch)' },
+  RS116: {
+    severity: 'error',
+    title: 'no builder pattern uses the Dockerfile --build-dockerfile/--runtime-dockerfile names',
+  },
+  RS117: { severity: 'error', title: 'not written: another pattern of the tree cannot be migrated' },
   RS120: { severity: 'error', title: 'a path the build names lies outside the directory' },
   RS121: { severity: 'error', title: 'a symlink points outside the directory' },
   RS122: { severity: 'error', title: 'not a regular file (FIFO, socket or device)' },

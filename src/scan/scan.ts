@@ -1,7 +1,6 @@
 /**
- * `scan(root)`: every builder pattern under a tree, for `restage scan`. The walk (walk.ts) names the
- * directories that hold a Dockerfile; each one with something that may drive docker is analysed
- * exactly as `restage migrate DIR` would analyse it (analyzeDirectory, which never writes), and a
+ * `scan(root)`: every builder pattern under a tree, for `restage scan`. The tree's candidate
+ * directories are analysed exactly as `restage migrate DIR` would analyse them (tree.ts), and a
  * builder-named Dockerfile with nothing beside it to build it is reported too (RS112). A directory
  * whose analysis finds nothing to migrate is no pattern and is left out. Reads only; the library
  * prints nothing: progress goes to `onProgress`.
@@ -12,10 +11,10 @@ import type { MigrationResult } from '../model/result.js';
 import type { ScanPattern, ScanResult } from '../model/scan.js';
 
 export type { ScanPattern, ScanResult, ScanStatus } from '../model/scan.js';
-import { analyzeDirectory } from '../migrate.js';
 import { isBuilderDockerfileName } from '../discover/discover.js';
 import { displayPath } from '../shared/display-path.js';
-import { candidates, type Candidate, type WalkStats } from './walk.js';
+import type { Candidate, WalkStats } from './walk.js';
+import { analyzeTree } from './tree.js';
 
 export interface ScanOptions {
   /** Paths in the result are relative to this directory (default: the current directory). */
@@ -31,8 +30,11 @@ export function scan(root: string, options: ScanOptions = {}): ScanResult {
   const patterns: ScanPattern[] = [];
   const progress =
     options.onProgress && (() => options.onProgress!({ directories: stats.directories, patterns: patterns.length }));
-  for (const candidate of candidates(path.resolve(root), stats, progress)) {
-    const result = candidate.orchestrated ? analyzeDirectory(candidate.dir, { displayBase: base }).result : null;
+  for (const { candidate, migration } of analyzeTree(root, stats, {
+    displayBase: base,
+    ...(progress ? { onDirectory: progress } : {}),
+  })) {
+    const result = migration?.result ?? null;
     const pattern =
       result && result.status !== 'nothing-to-migrate'
         ? analysed(candidate, result, base)

@@ -4,6 +4,9 @@
  * docker — a shell script, an extension-less executable, a Makefile, a package.json. Whether one
  * does is the analysis's to say (src/scan/scan.ts).
  *
+ * A directory whose build files live one level down, in one of discover's SCRIPT_DIRS (`ci/build.sh`,
+ * `docker/Dockerfile.build`), is a candidate too, as `restage migrate` analyses it from there.
+ *
  * Contract: it never follows a symbolic link (a linked directory is not entered, so nothing outside
  * ROOT is read through one); it skips `.git`, `node_modules` and vendored folders (VENDORED) and
  * what the tree's `.gitignore` files exclude, as git does (a directory excluded is not entered, so
@@ -12,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gitignoreRules, type GitignoreRules } from '../shared/glob.js';
-import { isDockerfileName } from '../discover/discover.js';
+import { isDockerfileName, SCRIPT_DIRS } from '../discover/discover.js';
 
 /** Folder names never entered: version control, package managers' trees, vendored code. */
 export const VENDORED: ReadonlySet<string> = new Set([
@@ -39,10 +42,12 @@ export interface WalkStats {
 export interface Candidate {
   /** Absolute path of the directory. */
   readonly dir: string;
-  /** Its Dockerfile names. */
+  /** Its own Dockerfile names. */
   readonly dockerfiles: readonly string[];
-  /** Whether it holds a file that may drive docker. */
+  /** Whether it, or one of its SCRIPT_DIRS, holds a file that may drive docker. */
   readonly orchestrated: boolean;
+  /** Whether one of its SCRIPT_DIRS holds a Dockerfile. */
+  readonly nestedDockerfiles: boolean;
 }
 
 interface Frame {
@@ -80,10 +85,19 @@ export function* candidates(root: string, stats: WalkStats, onDirectory?: () => 
     };
     const dockerfiles: string[] = [];
     let orchestrated = false;
+    let nestedDockerfiles = false;
     const below: string[] = [];
     for (const entry of entries) {
       if (entry.isDirectory()) {
-        if (!VENDORED.has(entry.name) && !ignored(entry.name, true)) below.push(entry.name);
+        if (VENDORED.has(entry.name) || ignored(entry.name, true)) continue;
+        below.push(entry.name);
+        if (!SCRIPT_NAMES.has(entry.name)) continue;
+        // A look one level down (its own .gitignore aside): the walk counts its files when it gets there.
+        for (const inner of readOrNone(path.join(dir, entry.name))) {
+          if (!inner.isFile() || ignored(`${entry.name}/${inner.name}`, false)) continue;
+          if (isDockerfileName(inner.name)) nestedDockerfiles = true;
+          else if (ORCHESTRATOR.test(inner.name)) orchestrated = true;
+        }
       } else if (entry.isFile()) {
         stats.files++;
         if (ignored(entry.name, false)) continue;
@@ -92,8 +106,19 @@ export function* candidates(root: string, stats: WalkStats, onDirectory?: () => 
       }
     }
     onDirectory?.();
-    if (dockerfiles.length > 0) yield { dir, dockerfiles: dockerfiles.sort(), orchestrated };
+    if (dockerfiles.length > 0 || (nestedDockerfiles && orchestrated))
+      yield { dir, dockerfiles: dockerfiles.sort(), orchestrated, nestedDockerfiles };
     for (const name of below.sort().reverse()) stack.push({ dir: path.join(dir, name), ignores });
+  }
+}
+
+const SCRIPT_NAMES: ReadonlySet<string> = new Set(SCRIPT_DIRS);
+
+function readOrNone(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
   }
 }
 

@@ -7,37 +7,11 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, caseInput, migrateCases, ROOT, tempCopy } from '../helpers/fixtures.js';
+import { BIN, caseInput, commitAll, migrateCases, ROOT, snapshot, tempCopy } from '../helpers/fixtures.js';
 
 function restage(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Every file under dir with its bytes, to prove nothing changed. */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== '.git') walk(p);
-      } else out.set(path.relative(dir, p), fs.readFileSync(p, 'base64'));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** Makes dir a git work tree with everything committed. */
-function commitAll(dir: string): void {
-  for (const args of [
-    ['init', '-q'],
-    ['add', '-A'],
-    ['commit', '-qm', 'legacy'],
-  ]) {
-    spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir });
-  }
 }
 
 const NO_TRACE = /\n\s+at |Error: .*\n.*node:internal/;

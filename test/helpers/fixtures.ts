@@ -1,4 +1,5 @@
 /** Shared helpers for tests: fixture paths, temp copies of fixture trees. */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,4 +37,30 @@ export function tempCopy(from?: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-'));
   if (from) fs.cpSync(from, dir, { recursive: true, verbatimSymlinks: true });
   return dir;
+}
+
+/** Every file under dir with its bytes, to prove nothing changed. */
+export function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== '.git') walk(p);
+      } else out.set(path.relative(dir, p), fs.readFileSync(p, 'base64'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Makes dir a git work tree with everything committed. */
+export function commitAll(dir: string): void {
+  for (const args of [
+    ['init', '-q'],
+    ['add', '-A'],
+    ['commit', '-qm', 'legacy'],
+  ]) {
+    spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: dir });
+  }
 }

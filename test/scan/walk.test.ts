@@ -97,3 +97,22 @@ test('an unreadable directory is counted and skipped', (t) => {
   );
   t.is(stats.unreadable, 1);
 });
+
+test('a directory whose Dockerfiles and scripts live in its ci/, docker/… folders is a candidate; Dockerfiles there alone are not', (t) => {
+  const root = tree(t, {
+    'app/ci/build.sh': '',
+    'app/docker/Dockerfile.build': 'FROM x\n',
+    'lib/docker/Dockerfile': 'FROM x\n',
+    'web/scripts/Dockerfile': 'FROM x\n',
+    'web/scripts/release.sh': '',
+    'web/src/Dockerfile': 'FROM x\n',
+  });
+  t.deepEqual(walk(root).found, [
+    { dir: 'app', dockerfiles: [], orchestrated: true },
+    { dir: 'app/docker', dockerfiles: ['Dockerfile.build'], orchestrated: false },
+    { dir: 'lib/docker', dockerfiles: ['Dockerfile'], orchestrated: false },
+    { dir: 'web', dockerfiles: [], orchestrated: true },
+    { dir: 'web/scripts', dockerfiles: ['Dockerfile'], orchestrated: true },
+    { dir: 'web/src', dockerfiles: ['Dockerfile'], orchestrated: false },
+  ]);
+});
