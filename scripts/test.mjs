@@ -68,5 +68,10 @@ const [docker, podman] = await Promise.all([
 console.log(`\ntest.mjs: e2e lanes done at ${seconds()}`);
 const alone = ava(['--concurrency=1', ...ALONE], { RESTAGE_LEGACY: 'run' });
 const replay = ava(['--concurrency=1', ...BOTH_MODES], { RESTAGE_LEGACY: 'replay' });
-console.log(`\ntest.mjs: done at ${seconds()}`);
-process.exit(unit || docker || podman || alone || replay);
+const lanes = { unit, 'docker e2e': docker, 'podman e2e': podman, 'verify e2e': alone, 'replay round': replay };
+const failed = Object.entries(lanes).filter(([, status]) => status !== 0);
+// The last lines are what a CI log shows first: say which lane failed.
+console.log(
+  `\ntest.mjs: done at ${seconds()}; ${failed.length === 0 ? 'every lane passed' : `FAILED: ${failed.map(([lane, status]) => `${lane} (exit ${status})`).join(', ')}`}`,
+);
+process.exit(failed.length === 0 ? 0 : 1);
