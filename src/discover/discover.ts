@@ -29,13 +29,15 @@ export interface Discovery {
   readonly refused: readonly { readonly name: string; readonly reason: Refusal }[];
 }
 
-const DOCKERFILE = /^(Dockerfile|Containerfile)([.-].+)?$|\.(Dockerfile|dockerfile|Containerfile)$/;
+/** `Dockerfile`, `Dockerfile.build`, `Dockerfile-build`, `Dockerfile_build`, `DockerfileBuild`, `app.Dockerfile` (not `Dockerfile.md`). */
+const DOCKERFILE = /^(Dockerfile|Containerfile)([._-].+|[A-Z][A-Za-z0-9]*)?$|\.(Dockerfile|dockerfile|Containerfile)$/;
+const DOCUMENT = /\.(md|txt|rst|adoc|html)$/i;
 
 /** A Dockerfile name that says it builds (Dockerfile.build, build.Dockerfile, Dockerfile-builder, DockerfileBuild…). */
 export const isBuilderDockerfileName = (name: string): boolean => /build/i.test(name);
 
 /** Whether a file's base name is one Docker users give Dockerfiles (Dockerfile.build, app.Dockerfile, Containerfile). */
-export const isDockerfileName = (name: string): boolean => DOCKERFILE.test(name);
+export const isDockerfileName = (name: string): boolean => DOCKERFILE.test(name) && !DOCUMENT.test(name);
 const MAKEFILE = /^(GNUmakefile|makefile|Makefile)$|\.mk$/;
 const MAKE_GOAL_FILE = /^(GNUmakefile|makefile|Makefile)$/;
 
@@ -81,7 +83,7 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
     const checked = confinement.check(name);
     if (checked.ok) return checked.kind === 'file';
     // Only a file restage would have read is worth a diagnostic; a LICENSE linked from the parent is none of its business.
-    if (checked.reason !== 'missing' && (DOCKERFILE.test(name) || MAKEFILE.test(name) || /\.(sh|bash)$/.test(name)))
+    if (checked.reason !== 'missing' && (isDockerfileName(name) || MAKEFILE.test(name) || /\.(sh|bash)$/.test(name)))
       refused.push({ name, reason: checked.reason });
     return false;
   });
@@ -118,8 +120,8 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
   }
   return {
     root,
-    dockerfiles: readable.filter((n) => DOCKERFILE.test(n)),
-    nestedDockerfiles: nestedReadable.filter((n) => DOCKERFILE.test(path.posix.basename(n))),
+    dockerfiles: readable.filter((n) => isDockerfileName(n)),
+    nestedDockerfiles: nestedReadable.filter((n) => isDockerfileName(path.posix.basename(n))),
     scripts: [...scripts, ...nestedScripts],
     makefiles,
     otherOrchestrators,

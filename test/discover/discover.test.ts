@@ -23,6 +23,39 @@ type Expected = Partial<
 >;
 const cases: [name: string, files: Record<string, string>, expected: Expected][] = [
   [
+    'the names users give Dockerfiles, builder and runtime alike; other files with Dockerfile in the name are not',
+    {
+      Dockerfile: '',
+      'Dockerfile.build': '',
+      'Dockerfile.builder': '',
+      'Dockerfile-build': '',
+      Dockerfile_build: '',
+      DockerfileBuild: '',
+      'Dockerfile.dev': '',
+      'build.Dockerfile': '',
+      'app.dockerfile': '',
+      Containerfile: '',
+      'Dockerfile.md': '',
+      'Dockerfiles.txt': '',
+      'my-Dockerfile.txt': '',
+      Dockerfilebuild: '',
+    },
+    {
+      dockerfiles: [
+        'Containerfile',
+        'Dockerfile',
+        'Dockerfile-build',
+        'Dockerfile.build',
+        'Dockerfile.builder',
+        'Dockerfile.dev',
+        'DockerfileBuild',
+        'Dockerfile_build',
+        'app.dockerfile',
+        'build.Dockerfile',
+      ],
+    },
+  ],
+  [
     'scripts and Dockerfiles in ci/, scripts/, docker/… (one level), after the top level; other folders are not looked in',
     {
       'z.sh': 'docker build .\n',

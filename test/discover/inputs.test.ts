@@ -39,3 +39,18 @@ test('the default Dockerfile missing is RS103 without the -f note; a refused one
   );
   t.notRegex(ds[0]!.message, /named by -f/);
 });
+
+test('a Dockerfile a host cp put in a staging directory: RS103 names that cp and the tree file to give -f', (t) => {
+  const flow = flowOf(
+    'docker build -t a:build -f docker/Dockerfile.build .\nmkdir stage\ncp deploy/Dockerfile stage/\ndocker build -t a stage\n',
+  );
+  const ds = missingDockerfiles(flow, new Set(['/proj/stage/Dockerfile']), new Map(), display);
+  t.deepEqual(
+    ds.map((d) => [d.code, d.line]),
+    [['RS103', 4]],
+  );
+  t.regex(
+    ds[0]!.message,
+    /^the Dockerfile stage\/Dockerfile that this build uses is put there by the script \(`cp deploy\/Dockerfile stage\/`, build\.sh:3\).*name the tree's own, deploy\/Dockerfile, with -f/,
+  );
+});
