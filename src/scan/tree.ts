@@ -5,7 +5,9 @@
  * pattern already uses as its own is part of that pattern, not one of its own: `docker/` beside
  * `ci/build.sh` is analysed once, from the directory above both. Reads only.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { isDockerfileName } from '../discover/discover.js';
 import { analyzeDirectory, type MigrateOptions, type Migration } from '../migrate.js';
 import { candidates, type Candidate, type WalkStats } from './walk.js';
 
@@ -32,14 +34,31 @@ export function* analyzeTree(
     const own = candidate.dockerfiles.map((d) => path.join(candidate.dir, d));
     if (own.length > 0 && own.every((f) => owned.has(f))) continue;
     const analysed = candidate.orchestrated ? analyzeDirectory(candidate.dir, migrateOptions) : null;
-    // Dockerfiles only one level down make a pattern here only when discovery took them (no RS102):
-    // otherwise they are the sub-directory's own, analysed when the walk gets there.
-    const migration =
-      own.length === 0 && analysed?.result.diagnostics.some((d) => d.code === 'RS102') ? null : analysed;
+    // Dockerfiles only one level down make a pattern here only when discovery took them (no RS102),
+    // and when the script that fails here is not one beside its own Dockerfiles (`docker/build.sh`
+    // with `docker/Dockerfile.build`, run from docker/): those are the sub-directory's own pattern,
+    // analysed when the walk gets there.
+    const migration = own.length === 0 && analysed && !nestedPattern(analysed, base) ? null : analysed;
     if (migration && migration.result.status !== 'nothing-to-migrate')
       for (const f of migration.result.files) if (OWNED.has(f.role)) owned.add(path.resolve(base, f.path));
     yield { candidate, migration };
   }
+}
+
+/** Whether an analysis of a directory with no Dockerfile of its own is a pattern of that directory. */
+function nestedPattern(analysed: Migration, base: string): boolean {
+  const { result } = analysed;
+  if (result.diagnostics.some((d) => d.code === 'RS102')) return false;
+  if (result.status !== 'error') return true;
+  const script = result.files.find((f) => f.role === 'orchestrator');
+  if (!script) return true;
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(path.dirname(path.resolve(base, script.path)));
+  } catch {
+    /* unreadable: no Dockerfiles of its own seen */
+  }
+  return !names.some((name) => isDockerfileName(name));
 }
 
 /**

@@ -24,6 +24,17 @@ test('a pattern whose Dockerfiles live in docker/ is found once, from the direct
   ]);
 });
 
+test('a pattern wholly inside docker/ (its script run from there): found once, in docker/, not as a failing pattern above', (t) => {
+  const root = tempCopy();
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  fs.cpSync(caseInput('href-counter'), path.join(root, 'svc', 'docker'), { recursive: true });
+  const found = treePatterns(root, { displayBase: root }).map((e) => [
+    path.relative(root, e.candidate.dir),
+    e.migration?.result.status,
+  ]);
+  t.deepEqual(found, [['svc/docker', 'migrated']]);
+});
+
 test('no pattern anywhere: empty', (t) => {
   const root = tempCopy(caseInput('hello-go'));
   t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
