@@ -100,9 +100,12 @@ export function* candidates(root: string, stats: WalkStats, onDirectory?: () => 
         }
       } else if (entry.isFile()) {
         stats.files++;
+        // Only a name that counts is matched against the ignore rules (the walk's main cost).
+        const dockerfile = isDockerfileName(entry.name);
+        if (!dockerfile && (orchestrated || !ORCHESTRATOR.test(entry.name))) continue;
         if (ignored(entry.name, false)) continue;
-        if (isDockerfileName(entry.name)) dockerfiles.push(entry.name);
-        else if (ORCHESTRATOR.test(entry.name)) orchestrated = true;
+        if (dockerfile) dockerfiles.push(entry.name);
+        else orchestrated = true;
       }
     }
     onDirectory?.();
