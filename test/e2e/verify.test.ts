@@ -6,6 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { BIN, ROOT } from '../helpers/fixtures.js';
 import { client, e2eTest, engine, unavailable } from './helpers/engine.js';
@@ -30,6 +31,7 @@ const env = { ...process.env, ...(client ? { RESTAGE_DOCKER: client } : {}) };
 
 interface VerifyJson {
   status: string;
+  directory: string;
   session: string | null;
   differences: { aspect: string; message: string }[];
   engine: { backend: string } | null;
@@ -139,6 +141,17 @@ for (const [file, aspects, mentions] of WRONG) {
     );
   });
 }
+
+e2e('verify on a tree whose one builder pattern lies below it proves that pattern', async (t) => {
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-e2etest-tree-'));
+  t.teardown(() => fs.rmSync(tree, { recursive: true, force: true }));
+  fs.cpSync(path.join(ROOT, 'samples', 'hello-c'), path.join(tree, 'services', 'hello c'), { recursive: true });
+  const { code, json } = verify([tree]);
+  t.is(json.status, 'equivalent', JSON.stringify(json.differences ?? json.failure, null, 1));
+  t.is(code, 0);
+  t.is(json.directory, path.join(tree, 'services', 'hello c'));
+  t.deepEqual(await leftoversOf(json.session), [], 'verify removes everything it made');
+});
 
 e2e('the text report leads with the verdict and shows both values', async (t) => {
   const r = spawnSync(
