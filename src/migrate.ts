@@ -372,6 +372,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       artifacts: match.artifacts,
       consumptions: match.consumptions,
       runtime: match.runtime,
+      staged: match.staged,
       dockerfiles: parsedFiles,
       diagnostics,
     };

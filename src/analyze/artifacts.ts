@@ -12,7 +12,15 @@ import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.
 import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
 import type { BuildFlow, ContainerCreate, CopyOut, HostOperation, ImageBuild, RunMount } from '../model/flow.js';
 import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
-import type { Artifact, ArtifactSource, Consumption, ContainerRun, HostSnapshot } from '../model/analysis.js';
+import type {
+  Artifact,
+  ArtifactSource,
+  Consumption,
+  ContainerRun,
+  HostSnapshot,
+  StagedSource,
+} from '../model/analysis.js';
+import { stagedFile } from './staging.js';
 import { Placement, type Placed } from './placement.js';
 import { ContainerRuns } from './started.js';
 import { neverHeld } from './never-held.js';
@@ -41,6 +49,8 @@ export interface MatchResult {
   readonly consumptions: Consumption[];
   readonly runtime: ImageBuild | null;
   readonly diagnostics: Diagnostic[];
+  /** COPY sources a staging step put into the context from the tree (staging.ts). */
+  readonly staged: StagedSource[];
 }
 
 const GLOB = /[*?[]/;
@@ -60,6 +70,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const diagnostics: Diagnostic[] = [];
   const artifacts: Artifact[] = [];
   const consumptions: Consumption[] = [];
+  const staged: StagedSource[] = [];
   const imagesByTag = new Map<string, ImageBuild>();
   const containers = new Map<string, ArtifactSource>();
   const creates = new Map<string, ContainerCreate>();
@@ -76,6 +87,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   const placement = new Placement(host, input.display);
   /** Host paths the script's own commands write before the build at hand (`cp`, `mv`, `mkdir`, a redirection, an unknown command). */
   const written: HostOperation[] = [];
+  /** Every host command before the build at hand, in order. */
+  const hostSteps: HostOperation[] = [];
   /** What fetches from outside wrote (curl, wget, …, src/analyze/fetch.ts), and what unpacks of it made, with the fetch's line. */
   const fetched: HostOperation[] = [];
   const consumed = new Set<number>();
@@ -217,6 +230,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         break;
       }
       case 'host':
+        hostSteps.push(event);
         if (event.op !== 'rm' && event.op !== 'chmod' && event.op !== 'chown') written.push(event);
         if (event.op === 'fetch') fetched.push(event);
         if (event.unpack) {
@@ -267,7 +281,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       ),
     );
   }
-  return { artifacts, consumptions, runtime, diagnostics };
+  return { artifacts, consumptions, runtime, diagnostics, staged };
 
   function matchBuild(build: ImageBuild): void {
     const dockerfile = input.dockerfiles.get(build.dockerfile);
@@ -426,6 +440,26 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         !refusedBefore(host, build.context)
       ) {
         const maker = written.find((e) => madeBy(e, hostPath));
+        const fromTree = maker ? stagedFile(hostPath, hostSteps, host) : null;
+        // The merged build reads it from a context that holds the tree: one whose .dockerignore leaves it out cannot.
+        const ignoredThere =
+          fromTree !== null &&
+          flow.events.some(
+            (e) =>
+              e.kind === 'build' && isWithin(fromTree.origin, e.context) && ignoredIn(host, e.context, fromTree.origin),
+          );
+        if (fromTree && !ignoredThere) {
+          staged.push({ build, dockerfile, instruction: inst, sourceIndex: index, origin: fromTree.origin });
+          const { step } = fromTree;
+          diagnostics.push(
+            diagnostic(
+              'RS390',
+              at,
+              `COPY source "${raw}" is the tree's ${input.display(fromTree.origin)}, which \`${step.command}\` (${step.at.file}:${step.at.line}) puts into the build context ${input.display(build.context) || '.'}; the migrated build copies it from the tree${step.op === 'cp' && !/(^| )-[a-z]*p/.test(step.command) ? " (cp without -p gives the copy the tree file's mode as the umask leaves it: the same, for a file git checked out under the umask the script runs with)" : ''}`,
+            ),
+          );
+          return;
+        }
         const gone = maker ? null : removedBefore(build, hostPath);
         if (gone) {
           diagnostics.push(

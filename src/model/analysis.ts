@@ -170,12 +170,29 @@ export interface Consumption {
   readonly onlyArtifacts?: boolean;
 }
 
+/**
+ * A COPY/ADD source that names a file a staging step of the script (`cp config.yml stage/`) put
+ * into the build context from the tree (src/analyze/staging.ts): the migrated build copies
+ * `origin` from the tree instead.
+ */
+export interface StagedSource {
+  readonly build: ImageBuild;
+  readonly dockerfile: ParsedDockerfile;
+  readonly instruction: Instruction;
+  /** Index into instruction.args of the source. */
+  readonly sourceIndex: number;
+  /** Absolute path of the tree file. */
+  readonly origin: string;
+}
+
 export interface Analysis {
   readonly flow: BuildFlow;
   readonly artifacts: readonly Artifact[];
   readonly consumptions: readonly Consumption[];
   /** The build whose image the migrated Dockerfile replaces, or null when none consumes an artifact. */
   readonly runtime: ImageBuild | null;
+  /** Sources a staging step put into a build context from the tree (absent: none). */
+  readonly staged?: readonly StagedSource[];
   /** Dockerfiles parsed for the analysis, by absolute path. */
   readonly dockerfiles: ReadonlyMap<string, ParsedDockerfile>;
   readonly diagnostics: readonly Diagnostic[];

@@ -117,6 +117,7 @@ export const CATALOGUE = {
   RS361: { severity: 'error', title: 'a Makefile includes a file the tree does not have' },
   RS362: { severity: 'error', title: 'the make target to migrate is not known' },
   RS363: { severity: 'info', title: 'the make target restage followed' },
+  RS390: { severity: 'info', title: 'a COPY source a staging step copied from the tree is copied from the tree' },
   RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
   RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },
   RS403: { severity: 'error', title: 'COPY source is neither in the build context nor produced' },

@@ -88,7 +88,8 @@ function unpackedCopies(
   return { start: inst.start, end: inst.end, text: lines.join('\n') };
 }
 
-const quotePath = (p: string) => (/\s/.test(p) ? JSON.stringify(p) : p);
+/** A path as a shell-form COPY word: quoted when it holds whitespace. */
+export const quotePath = (p: string) => (/\s/.test(p) ? JSON.stringify(p) : p);
 
 function namedEdits(
   file: ParsedDockerfile,

@@ -7,14 +7,14 @@ import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Instruction, ParsedDockerfile, Stage } from '../model/dockerfile.js';
 import type { ImageBuild } from '../model/flow.js';
-import type { Analysis, Consumption } from '../model/analysis.js';
+import type { Analysis, Consumption, StagedSource } from '../model/analysis.js';
 import type { PlannedFile, PlannedStage, StagePlan, TextEdit } from '../model/plan.js';
 import { imageKey } from '../shared/image-ref.js';
 import { lineStartOf } from '../shared/text-position.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
 import { buildArgCollisions, hoistGlobalArgs, renameBuildArgs } from './args.js';
 import { buildCommand, mergedBuilder } from './command.js';
-import { copyEdits, type CopySource } from './copies.js';
+import { copyEdits, quotePath, type CopySource } from './copies.js';
 import { nameStage, StageNames } from './names.js';
 import { pinnedOwnership } from './ownership.js';
 import { planModes } from './modes.js';
@@ -141,7 +141,16 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
       lacks: (name: string) => toolLackedInStage(name, b.file, b.stage),
     };
   };
-  const context = mergeContexts(runtime, builders, runtimeFile, editsOf, uses, diagnostics, options);
+  const context = mergeContexts(
+    runtime,
+    builders,
+    runtimeFile,
+    editsOf,
+    uses,
+    analysis.staged ?? [],
+    diagnostics,
+    options,
+  );
   // The run stages (a container's commands, src/plan/run-stage.ts) and then the post-processing
   // stages of each consuming file go before its first consuming stage; a post-processing stage of
   // an artifact a container made starts FROM that run stage.
@@ -366,6 +375,7 @@ function mergeContexts(
   runtimeFile: ParsedDockerfile,
   editsOf: (f: ParsedDockerfile) => TextEdit[],
   uses: readonly Consumption[],
+  staged: readonly StagedSource[],
   diagnostics: Diagnostic[],
   options: PlanOptions,
 ): string {
@@ -373,8 +383,21 @@ function mergeContexts(
   let merged = contexts[0]!;
   for (const c of contexts)
     while (!(c === merged || c.startsWith(merged.endsWith('/') ? merged : `${merged}/`))) merged = path.dirname(merged);
-  if (contexts.every((c) => c === merged)) return merged;
+  const files = new Set([runtimeFile, ...builders.map((b) => b.file)]);
   const consumed = new Set(uses.map((u) => `${u.dockerfile.file}:${u.instruction.start}:${u.sourceIndex}`));
+  // A file a staging step copied into the context from the tree is copied from the tree (src/analyze/staging.ts).
+  for (const s of staged) {
+    if (!files.has(s.dockerfile)) continue;
+    const token = s.instruction.args[s.sourceIndex]!;
+    const source = path.relative(merged, s.origin);
+    editsOf(s.dockerfile).push({
+      start: token.start,
+      end: token.end,
+      text: s.instruction.jsonForm ? JSON.stringify(source) : quotePath(source),
+    });
+    consumed.add(`${s.dockerfile.file}:${s.instruction.start}:${s.sourceIndex}`);
+  }
+  if (contexts.every((c) => c === merged)) return merged;
   const sides = [
     { file: runtimeFile, context: runtime.context },
     ...builders.map((b) => ({ file: b.file, context: b.build.context })),

@@ -55,6 +55,7 @@ export function analysisOf(files: Readonly<Record<string, string>>, script = 'bu
     artifacts: match.artifacts,
     consumptions: match.consumptions,
     runtime: match.runtime,
+    staged: match.staged,
     dockerfiles,
     diagnostics: [...diagnostics, ...match.diagnostics],
   };

@@ -730,15 +730,15 @@ const more: Row[] = [
     code: 'RS403',
     input: withCopy('COPY conf.txt /etc/', {
       'conf.example': 'x\n',
-      'build.sh': pipeline('cp conf.example conf.txt\n'),
+      'build.sh': pipeline('cp -a conf.example conf.txt\n'),
     }),
     advice:
-      /"conf\.txt" is written on the host by the script \(`cp conf\.example conf\.txt`, \S*build\.sh:3\).*keep it as a file in the context/,
+      /"conf\.txt" is written on the host by the script \(`cp -a conf\.example conf\.txt`, \S*build\.sh:3\).*keep it as a file in the context/,
     not: /neither in the build context|the build would fail/,
     follow: (_m, read) => ({
       files: {
         'conf.txt': read('conf.example'),
-        'build.sh': read('build.sh').replace('cp conf.example conf.txt\n', ''),
+        'build.sh': read('build.sh').replace('cp -a conf.example conf.txt\n', ''),
       },
     }),
     why: 'kept as a file in the context, the source is there for the merged build without the script',

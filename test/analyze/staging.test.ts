@@ -1,0 +1,58 @@
+/**
+ * A staging directory filled from the tree: which COPY sources are the tree's own files (copied
+ * from the tree by the migrated build, RS390), and which stay RS403 because something makes the
+ * staged copy differ from the tree file, or restage cannot tell.
+ */
+import test from 'ava';
+import { analysisOf, display } from '../helpers/analysis.js';
+
+const FILES = {
+  'Dockerfile.build': 'FROM golang:1.21\nRUN mkdir /out && echo hi > /out/app\n',
+  'deploy/Dockerfile': 'FROM debian:bookworm-slim\nCOPY app /usr/local/bin/app\nCOPY config.yml /etc/app/config.yml\n',
+  'config.yml': 'a: 1\n',
+  'other.yml': 'b: 2\n',
+};
+const HEAD =
+  'docker build -t b -f Dockerfile.build .\nmkdir -p stage\ndocker create --name x b\ndocker cp x:/out/app stage/app\ndocker rm x\n';
+const TAIL = 'docker build -t app -f deploy/Dockerfile stage\n';
+
+const cases: [name: string, staging: string, expected: string | null, files?: Record<string, string>][] = [
+  ['cp into the staging directory', 'cp config.yml stage/\n', 'config.yml'],
+  ['cp -p, naming the copy', 'cp -p config.yml stage/config.yml\n', 'config.yml'],
+  ['mv of a tree file', 'mv config.yml stage/\n', 'config.yml'],
+  ['several files into the directory', 'cp other.yml config.yml stage/\n', 'config.yml'],
+  ['a copy renamed: the tree file it came from', 'cp other.yml stage/config.yml\n', 'other.yml'],
+  ['a later cp over the copy', 'cp config.yml stage/\ncp other.yml stage/config.yml\n', 'other.yml'],
+  ['a later cp of another file beside it changes nothing', 'cp config.yml stage/\ncp other.yml stage/\n', 'config.yml'],
+  ['the copy removed', 'cp config.yml stage/\nrm stage/config.yml\n', null],
+  ['chmod of the copy', 'cp config.yml stage/\nchmod 600 stage/config.yml\n', null],
+  ['the tree file rewritten first', "sed -i 's/1/2/' config.yml\ncp config.yml stage/\n", null],
+  ['the tree file rewritten after the copy', "cp config.yml stage/\nsed -i 's/1/2/' config.yml\n", null],
+  ['cp -a (links, owners, times)', 'cp -a config.yml stage/\n', null],
+  ['cp -r', 'cp -r config.yml stage/\n', null],
+  ['cp -n (the copy may be an older file)', 'cp -n config.yml stage/\n', null],
+  ['a file the script made', 'echo "a: 3" > made.yml\ncp made.yml stage/config.yml\n', null],
+  ['a tree file that does not exist', 'cp missing.yml stage/config.yml\n', null],
+  ['through an unset variable', 'cp "$CONF" stage/config.yml\n', null],
+  [
+    'a tree file the context that holds it leaves out (.dockerignore)',
+    'cp config.yml stage/\n',
+    null,
+    { '.dockerignore': 'config.yml\n' },
+  ],
+];
+
+for (const [name, staging, expected, extra] of cases) {
+  test(`staging: ${name}`, (t) => {
+    const analysis = analysisOf({ ...FILES, ...extra, 'build.sh': HEAD + staging + TAIL });
+    const staged = (analysis.staged ?? []).map((s) => display(s.origin));
+    const codes = analysis.diagnostics.filter((d) => d.line === 3 && d.file === 'deploy/Dockerfile').map((d) => d.code);
+    if (expected === null) {
+      t.deepEqual(staged, []);
+      t.true(codes.includes('RS403') || codes.includes('RS309'), codes.join(','));
+    } else {
+      t.deepEqual(staged, [expected]);
+      t.deepEqual(codes, ['RS390']);
+    }
+  });
+}
