@@ -379,40 +379,62 @@ function mountOf(
  */
 export function interpolate(text: string, env: Lookup): string | { readonly problem: string } {
   let out = '';
-  const re = /\$(\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])((?:[^}])*))?\}|([A-Za-z_][A-Za-z0-9_]*)|\{)/g;
-  let last = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    out += text.slice(last, m.index);
-    last = re.lastIndex;
-    if (m[1] === '$') {
-      out += '$';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c !== '$') {
+      out += c;
       continue;
     }
-    if (m[1] === '{') return { problem: `\`${text}\` has a \`\${…}\` restage cannot read` };
-    const name = (m[2] ?? m[5])!;
-    const op = m[3];
+    const next = text[i + 1];
+    if (next === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    const bare = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1));
+    if (bare) {
+      const got = variable(bare[0], undefined, '');
+      if (typeof got !== 'string') return got;
+      out += got;
+      i += bare[0].length;
+      continue;
+    }
+    if (next !== '{') {
+      out += c;
+      continue;
+    }
+    // `${…}` up to its matching brace (a default may nest another `${…}`).
+    let depth = 1;
+    let j = i + 2;
+    for (; j < text.length && depth > 0; j++) {
+      if (text[j] === '{') depth++;
+      else if (text[j] === '}') depth--;
+    }
+    if (depth > 0) return { problem: `\`${text}\` has an unterminated \`\${\`` };
+    const inner = text.slice(i + 2, j - 1);
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(inner);
+    if (!m) return { problem: `\`${text}\` has \`\${${inner}}\`, which restage cannot read` };
+    const got = variable(m[1]!, m[2], m[3] ?? '');
+    if (typeof got !== 'string') return got;
+    out += got;
+    i = j - 1;
+  }
+  return out;
+
+  function variable(name: string, op: string | undefined, word: string): string | { readonly problem: string } {
     const value = env(name);
     if (value === null)
       return { problem: `\`${text}\` interpolates $${name}, which the script does not set to a known value` };
     if (op === undefined) {
-      if (value === undefined)
-        return {
-          problem: `\`${text}\` interpolates $${name}, which the script never sets (compose would read it from the environment of whoever runs it, or a .env file)`,
-        };
-      out += value;
-      continue;
+      if (value !== undefined) return value;
+      return {
+        problem: `\`${text}\` interpolates $${name}, which the script never sets (compose would read it from the environment of whoever runs it, or a .env file)`,
+      };
     }
+    if (!op.endsWith('-')) return { problem: `\`${text}\` uses \`\${${name}${op}…}\`, which restage does not model` };
     const unset = value === undefined || (op.startsWith(':') && value === '');
-    if (op.endsWith('-')) {
-      if (!unset) out += value;
-      else {
-        const inner = interpolate(m[4] ?? '', env);
-        if (typeof inner !== 'string') return inner;
-        out += inner;
-      }
-    } else return { problem: `\`${text}\` uses \`\${${name}${op}…}\`, which restage does not model` };
+    return unset ? interpolate(word, env) : value;
   }
-  return out + text.slice(last);
 }
 
 /**
