@@ -3,8 +3,9 @@
  * is a `docker run` of the service's image with its volumes, working directory, environment,
  * entrypoint, user and command (CMD on the command line replaces `command:`), preceded by the
  * `docker build` of that image when the service has `build:` (a fresh engine has no image yet,
- * so compose builds it); `docker compose build [SERVICE…]` is that build alone. The translation
- * hands the docker analyzers (src/analyze/docker/build.ts, run.ts) the words those docker
+ * so compose builds it; not again once the script built it through compose); `docker compose
+ * build [SERVICE…]` is that build alone. The translation hands the docker analyzers
+ * (src/analyze/docker/build.ts, run.ts) the words those docker
  * commands would have, so the flow is the one `docker build` + `docker run` give, located at the
  * script's compose command; build and container events carry `compose` for verify.
  *
@@ -26,6 +27,7 @@ import { hasFlag, lastValue, allValues, parseWords, spec, type ParsedWords } fro
 import type { CommandCall, FlowSink } from '../command.js';
 import * as dockerBuild from '../docker/build.js';
 import * as dockerRun from '../docker/run.js';
+import { STDOUT_TO_FILE } from '../run-stdout.js';
 import { parseContainerWords } from '../docker/create.js';
 import type { ShellValue, Word } from '../shell/values.js';
 import { readCompose, splitWords, type ComposeFile, type ComposeService, type Located, type Lookup } from './file.js';
@@ -121,13 +123,26 @@ export function analyzeCompose(call: CommandCall, sink: FlowSink, version: Compo
       sink.emit(event.kind === 'build' || event.kind === 'create' ? { ...event, compose: call.at } : event),
   };
   const rest = call.args.slice(globals.verbAt + 1);
-  const ctx: Context = { call, sink: mark, file, project: project.name, version, program, shown, decline };
+  const ctx: Context = {
+    call,
+    sink: mark,
+    origin: sink,
+    file,
+    project: project.name,
+    version,
+    program,
+    shown,
+    decline,
+  };
   return sub === 'run' ? runService(ctx, rest) : buildServices(ctx, rest);
 }
 
 interface Context {
   readonly call: CommandCall;
+  /** Where the translated docker commands go (events marked `compose`). */
   readonly sink: FlowSink;
+  /** The script's own sink. */
+  readonly origin: FlowSink;
   readonly file: ComposeFile;
   readonly project: string;
   readonly version: ComposeVersion;
@@ -312,12 +327,21 @@ function wordAt(at: Location, text: string): Word {
   };
 }
 
-/** `docker build` of the service's image, through the docker analyzer; false when declined. */
-function buildService(ctx: Context, service: ComposeService, extra: readonly Word[]): boolean {
+/**
+ * The images compose built so far in one script run (keyed by the script's sink): `run` builds a
+ * service's image only when the engine does not have it yet, so not after `compose build` of it.
+ */
+const builtImages = new WeakMap<FlowSink, Set<string>>();
+
+/** `docker build` of the service's image, through the docker analyzer. */
+function buildService(ctx: Context, service: ComposeService, extra: readonly Word[]): void {
   const b = service.build!;
+  const image = serviceImage(service, ctx.project, ctx.version);
+  const built = builtImages.get(ctx.origin) ?? new Set<string>();
+  builtImages.set(ctx.origin, built.add(image));
   const at = ctx.call.at;
   const w = (t: string) => wordAt(at, t);
-  const words: Word[] = [w('-t'), w(serviceImage(service, ctx.project, ctx.version))];
+  const words: Word[] = [w('-t'), w(image)];
   if (b.dockerfile !== null) words.push(w('-f'), w(b.dockerfile));
   for (const a of b.args) words.push(w('--build-arg'), w(a));
   if (b.target !== null) words.push(w('--target'), w(b.target));
@@ -326,7 +350,6 @@ function buildService(ctx: Context, service: ComposeService, extra: readonly Wor
     { ...ctx.call, name: w('docker'), args: words, verb: ['build'], redirects: [], captured: false, pipedOut: false },
     ctx.sink,
   );
-  return true;
 }
 
 function buildServices(ctx: Context, words: readonly Word[]): undefined {
@@ -367,6 +390,12 @@ function runService(ctx: Context, words: readonly Word[]): undefined {
   if (!serviceWord) return ctx.decline(call.at, '`run` names no service');
   const service = serviceNamed(ctx, serviceWord);
   if (!service) return undefined;
+  const toOutput = call.captured || call.pipedOut || call.redirects.some((r) => STDOUT_TO_FILE.test(r.operator));
+  if (toOutput && !hasFlag(parsed, 'no-TTY'))
+    return ctx.decline(
+      call.at,
+      'the script reads the output of `run` without `-T`: compose gives the command a terminal when it runs from one, which changes that output (line ends become CRLF); add -T',
+    );
   const problems = unsupportedOf(ctx, service, hasFlag(parsed, 'no-deps'));
   if (problems.length > 0) return declineAll(ctx, problems);
   if (!service.build && !service.image)
@@ -413,7 +442,8 @@ function runService(ctx: Context, words: readonly Word[]): undefined {
     entrypoint = service.entrypoint.value.map(w);
   }
   if (entrypoint.length > 0) out.push(w('--entrypoint'), entrypoint[0]!);
-  if (service.build) buildService(ctx, service, []);
+  if (service.build && !builtImages.get(ctx.origin)?.has(serviceImage(service, ctx.project, ctx.version)))
+    buildService(ctx, service, []);
   out.push(w(serviceImage(service, ctx.project, ctx.version)));
   out.push(...entrypoint.slice(1));
   if (command.length > 0) out.push(...command);

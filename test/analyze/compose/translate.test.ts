@@ -138,6 +138,24 @@ const cases: readonly {
     want: true,
   },
   {
+    title: 'with -T, `run SERVICE cat FILE > FILE` is the stdout extraction docker run would be',
+    script: 'docker compose run --rm -T tools cat /src/app > app\n',
+    files: { 'compose.yml': 'services:\n  tools:\n    image: x\n' },
+    events: ['create @container#1 x ran:run@1:cat /src/app', 'cp @container#1:/src/app /proj/app'],
+  },
+  {
+    title: 'run after compose build of the service does not build it again (the engine has the image)',
+    script: 'docker compose build builder\ndocker compose run builder\ndocker compose run builder\n',
+    files: { 'compose.yml': BUILDER },
+    events: [
+      'build proj-builder',
+      'create @container#1 proj-builder ran:run@2:make',
+      'cp @container#1:/out/. /proj/out',
+      'create @container#2 proj-builder ran:run@3:make',
+      'cp @container#2:/out/. /proj/out',
+    ],
+  },
+  {
     title: 'an interpolated value the script sets is used',
     script: 'export OUT=dist\ndocker compose run b\n',
     files: { 'compose.yml': 'services:\n  b:\n    image: x\n    volumes: [ "./${OUT}:/out" ]\n' },
@@ -277,6 +295,14 @@ const declined: readonly {
     code: 'RS370',
     at: ['build.sh', 1],
     message: /does not know the run option `--frobnicate`/,
+  },
+  {
+    title: 'output read without -T',
+    script: 'docker compose run --rm builder cat /src/app > app\n',
+    files: { 'compose.yml': BUILDER },
+    code: 'RS370',
+    at: ['build.sh', 1],
+    message: /without `-T`/,
   },
   {
     title: '--profile',
