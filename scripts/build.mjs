@@ -13,7 +13,7 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  external: ['tree-sitter', 'tree-sitter-bash'],
+  external: ['tree-sitter', 'tree-sitter-bash', 'yaml'],
   logLevel: 'warning',
 };
 

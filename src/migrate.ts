@@ -34,6 +34,7 @@ import {
   type MakeOrchestration,
 } from './analyze/make/orchestrate.js';
 import { analyzeScript } from './analyze/script.js';
+import type { ReadFile } from './analyze/command.js';
 import { dispatchWords } from './analyze/dispatch.js';
 import { matchArtifacts } from './analyze/artifacts.js';
 import { parseDockerignore } from './analyze/dockerignore.js';
@@ -171,10 +172,17 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       }
       return parsedScripts.get(key)!;
     };
+    /** Another file of the tree an analyzer reads (a compose file), through the confinement. */
+    const readFile = (abs: string): ReadFile | null => {
+      const checked = confinement.check(abs);
+      const text = checked.ok && checked.kind === 'file' ? readText(abs) : null;
+      return text === null ? null : { display: display(abs), text };
+    };
     const parameters = {
       ...(options.scriptArgs ? { args: options.scriptArgs } : {}),
       ...(options.env ? { env: options.env } : {}),
       readScript,
+      readFile,
     };
     // A Makefile's command line: `VAR=value` words are variables, any other word a goal.
     const assignment = /^[A-Za-z_][A-Za-z0-9_.]*=/;
@@ -210,7 +218,9 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       return { shell: made.shell, make: made };
     };
     const scriptParameters = (name: string) =>
-      isMakefileName(path.basename(name)) ? { ...(options.env ? { env: options.env } : {}), readScript } : parameters;
+      isMakefileName(path.basename(name))
+        ? { ...(options.env ? { env: options.env } : {}), readScript, readFile }
+        : parameters;
     /**
      * What an orchestrator does, analysed silently (diagnostics come only from the one restage
      * migrates): its shape, the scripts it sources or runs, and how many events it has.

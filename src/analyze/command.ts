@@ -53,6 +53,11 @@ export interface FlowSink {
   startContainer(container: string, start: ContainerStart): boolean;
   /** Changes the working directory for the rest of the script (or subshell). */
   changeDirectory(path: string): void;
+  /**
+   * Another file of the tree (a compose file), by absolute path: its text and how diagnostics show
+   * it; null when restage cannot read it (outside the tree, missing). Absent: no file is read.
+   */
+  readonly readFile?: (absolutePath: string) => ReadFile | null;
   /** Tar streams on their way to a `tar -x`; absent where no script runs (verify reading its trace). */
   readonly streams?: TarStreams;
 }
@@ -88,6 +93,12 @@ export interface TarStreams {
   fromPipe(): TarStream | null;
   toFile(hostPath: string, stream: TarStream): void;
   fromFile(hostPath: string): TarStream | null;
+}
+
+/** A file of the tree as a reader gives it. */
+export interface ReadFile {
+  readonly display: string;
+  readonly text: string;
 }
 
 export type CommandAnalyzer = (call: CommandCall, sink: FlowSink) => ShellValue | undefined;

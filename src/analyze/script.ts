@@ -2,7 +2,8 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { BuildFlow } from '../model/flow.js';
 import type { ShellScript } from '../parse/shell.js';
-import type { CommandAnalyzer } from './command.js';
+import type { CommandAnalyzer, ReadFile } from './command.js';
+import { analyzeCompose } from './compose/translate.js';
 import { analyzeDocker } from './docker/index.js';
 import { hostAnalyzers, hostRedirections, otherHostCommand } from './host.js';
 import { evaluateScript } from './shell/evaluator.js';
@@ -16,7 +17,17 @@ export interface ScriptParameters {
   readonly env?: Readonly<Record<string, string>>;
   /** Another shell script of the tree, parsed, that the script sources or runs (absolute path), or null. */
   readonly readScript?: (absolutePath: string, sourced: boolean) => ShellScript | null;
+  /** Another file of the tree by absolute path (a compose file), or null. */
+  readonly readFile?: (absolutePath: string) => ReadFile | null;
 }
+
+/** The `docker-compose` program (Compose v1): src/analyze/compose/translate.ts. */
+const COMPOSE_V1: ReadonlySet<string> = new Set([
+  'docker-compose',
+  '/usr/bin/docker-compose',
+  '/usr/local/bin/docker-compose',
+]);
+const composeV1: CommandAnalyzer = (call, sink) => analyzeCompose(call, sink, 1);
 
 /** `scriptPath` is the script's absolute path (what `$0` names); `script.file` is how diagnostics show it. */
 export function analyzeScript(
@@ -27,7 +38,13 @@ export function analyzeScript(
 ): { flow: BuildFlow; diagnostics: Diagnostic[]; included: readonly string[] } {
   const host = hostAnalyzers();
   const analyzerFor = (name: string): CommandAnalyzer | undefined =>
-    DOCKER_CLIENTS.has(name) ? analyzeDocker : Object.hasOwn(host, name) ? host[name] : otherHostCommand;
+    DOCKER_CLIENTS.has(name)
+      ? analyzeDocker
+      : COMPOSE_V1.has(name)
+        ? composeV1
+        : Object.hasOwn(host, name)
+          ? host[name]
+          : otherHostCommand;
   const { events, diagnostics, included } = evaluateScript(script, {
     root,
     scriptPath,

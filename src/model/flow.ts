@@ -47,6 +47,8 @@ export interface ImageBuild {
    * (Docker 23+ builds with BuildKit, older engines with the classic builder). Podman has one builder: null.
    */
   readonly builder: Builder | null;
+  /** Where the script ran this build through Compose (`docker compose run`/`build`). */
+  readonly compose?: Location;
 }
 
 export type Builder = 'buildkit' | 'classic';
@@ -73,6 +75,8 @@ export interface ContainerCreate {
    * ran a command that may have written files: it no longer holds only what its image holds.
    */
   readonly started: ContainerStart | null;
+  /** Where the script ran this container through Compose (`docker compose run`). */
+  readonly compose?: Location;
 }
 
 /** `docker run` (which creates and starts), `docker start` of a created container, or `docker exec` in it. */

@@ -4,7 +4,9 @@
  * emits, and the two images must be `equivalent`. A case says how in its `verify.json`
  * (test/migrate/golden-verify.test.ts checks that every migrated case has one): the base images
  * it needs, mapped to the test images scripts/test-images.sh builds from Debian packages, or why
- * it cannot be built here (a toolchain no Debian-built test image provides).
+ * it cannot be built here (a toolchain no Debian-built test image provides). A case whose pipeline
+ * the sandbox cannot run (Compose) says `"legacy": "replay"`: the legacy image then comes from the
+ * replayed analysis, still built on the engine and compared with the migration's.
  *
  * The case's tree must be byte for byte what it was, and the session must leave nothing behind.
  */
@@ -47,12 +49,14 @@ const cases = migrateCases()
   );
 
 for (const [name, spec] of cases) {
-  e2e(`golden ${name}: the sandboxed legacy run and the migration are ${spec.verdict}`, async (t) => {
+  const legacy = spec.legacy ?? 'run';
+  const side = legacy === 'run' ? 'the sandboxed legacy run' : 'the replayed legacy flow';
+  e2e(`golden ${name}: ${side} and the migration are ${spec.verdict}`, async (t) => {
     const dir = copyTree(caseInput(name));
     t.teardown(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
     const before = treeHash(dir);
     const maps = Object.entries(spec.imageMap).flatMap(([from, to]) => ['--image-map', `${from}=${to}`]);
-    const { code, json } = verifyJson([dir, '--legacy', 'run', ...maps, ...optionFlags(name), ...(spec.args ?? [])]);
+    const { code, json } = verifyJson([dir, '--legacy', legacy, ...maps, ...optionFlags(name), ...(spec.args ?? [])]);
     const detail = [
       ...json.differences.map((d) => `${d.aspect}: ${d.message}`),
       ...json.diagnostics.filter((d) => !d.code.startsWith('RS5')).map((d) => `${d.code} ${d.message}`),

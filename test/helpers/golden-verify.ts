@@ -3,7 +3,9 @@
  * (test/e2e/goldens.test.ts). Either `imageMap` (each base image the case names, mapped to a test
  * image scripts/test-images.sh builds) with the `verdict` verify must give; or `provenBy`: the e2e
  * file that already runs the case through verify (with its mutants and both builders); or
- * `unverified`: why the case cannot be built here.
+ * `unverified`: why the case cannot be built here. `legacy` picks how verify gets the legacy image:
+ * `run` (the default: the case's script in the sandbox) or `replay` (restage's analysis re-enacted,
+ * for a pipeline the sandbox cannot run, such as one that runs Compose).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +16,7 @@ export interface CaseVerify {
   readonly verdict?: 'equivalent' | 'different';
   /** Extra verify flags (`--run-timeout 5` for an image whose command serves until stopped). */
   readonly args?: readonly string[];
+  readonly legacy?: 'run' | 'replay';
   readonly provenBy?: string;
   readonly unverified?: string;
 }

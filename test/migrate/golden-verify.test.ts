@@ -51,6 +51,7 @@ for (const name of migrateCases()) {
       );
     }
     t.true(spec.verdict === 'equivalent' || spec.verdict === 'different', `verdict: ${String(spec.verdict)}`);
+    t.true(spec.legacy === undefined || spec.legacy === 'run' || spec.legacy === 'replay', `legacy: ${spec.legacy}`);
     const targets = Object.values(spec.imageMap!);
     t.true(targets.length > 0);
     for (const to of targets) t.true(TEST_IMAGES.has(to), `${to} is not built by scripts/test-images.sh`);

@@ -8,6 +8,7 @@ import { diagnostic } from '../../model/diagnostic.js';
 import { globalOptions } from '../../shared/docker-cli.js';
 import type { CommandAnalyzer } from '../command.js';
 import * as build from './build.js';
+import * as compose from './compose.js';
 import * as cp from './cp.js';
 import * as create from './create.js';
 import * as exec from './exec.js';
@@ -25,6 +26,7 @@ export interface VerbAnalyzer {
 
 export const REGISTRY: Readonly<Record<string, VerbAnalyzer>> = {
   build,
+  compose,
   cp,
   create,
   exec,
@@ -70,7 +72,6 @@ const INERT = new Set([
   'history',
   'buildx',
   'context',
-  'compose',
   'container logs',
 ]);
 

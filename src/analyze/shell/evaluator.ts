@@ -12,7 +12,7 @@ import { diagnostic, type Diagnostic, type Location } from '../../model/diagnost
 import type { FlowEvent } from '../../model/flow.js';
 import type { ShellScript, SyntaxNode } from '../../parse/shell.js';
 import { DOCKER_CLIENTS } from '../../shared/docker-cli.js';
-import type { CommandAnalyzer, CommandCall, TarStream } from '../command.js';
+import type { CommandAnalyzer, CommandCall, ReadFile, TarStream } from '../command.js';
 import { builtin, callFunction, runScript } from './builtins.js';
 import { runCase, runCondition, assumeNotRun, assumeSuccess, runFor, runIf } from './control-flow.js';
 import { expandArguments, expandValue } from './expand.js';
@@ -49,6 +49,8 @@ export interface EvaluationOptions {
    * null when restage cannot read it (outside the tree, missing). Without it, neither is followed.
    */
   readonly readScript?: (absolutePath: string, sourced: boolean) => ShellScript | null;
+  /** Another file of the tree by absolute path (a compose file), or null; without it, none is read. */
+  readonly readFile?: (absolutePath: string) => ReadFile | null;
 }
 
 /** The tree a node belongs to (tree-sitter gives every node of one parse the same tree object). */
@@ -116,6 +118,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       if (read) register(read);
       return read;
     },
+    ...(options.readFile ? { readFile: options.readFile } : {}),
     included: new Set(),
     running: [],
     runs: 0,

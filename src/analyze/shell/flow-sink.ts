@@ -54,6 +54,7 @@ export function flowSink(sh: Shell, events: FlowEvent[]): FlowSink {
       }
       return word.text;
     },
+    ...(sh.readFile ? { readFile: sh.readFile } : {}),
     newContainerHandle: () => `@container#${++handles}`,
     startContainer: (container, start) => {
       for (let i = events.length - 1; i >= 0; i--) {

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import type { Migration } from '../../migrate.js';
 import { displayPath } from '../../shared/display-path.js';
-import { diagnostic, hasErrors, type Diagnostic } from '../../model/diagnostic.js';
+import { diagnostic, hasErrors, type Diagnostic, type Location } from '../../model/diagnostic.js';
 import type { LegacyRunFailed } from '../failure.js';
 import type { VerifyOptions } from '../options.js';
 import { failedCallAt, traceAgreement } from './agreement.js';
@@ -54,6 +54,24 @@ export function chooseLegacy(migration: Migration, options: VerifyOptions): Lega
     failed: () => [],
   });
   if (requested === 'replay') return replay(null);
+  // Compose is not installed where verify runs the pipeline, and would reach the engine around
+  // the sandbox's docker shim: the replay re-enacts the docker build + docker run it stands for.
+  const compose = options.legacyCmd === undefined ? composeAt(migration) : null;
+  if (compose && requested === 'run')
+    return {
+      ...replay(null),
+      diagnostics: [
+        diagnostic(
+          'RS372',
+          compose,
+          'the pipeline runs a service through Compose, which verify cannot run in its sandbox (there is no Compose there, and it would talk to the engine around the docker shim); verify it with --legacy=replay, which re-enacts the `docker build` + `docker run` restage translated it into',
+        ),
+      ],
+    };
+  if (compose)
+    return replay(
+      `the pipeline runs a service through Compose (${compose.file}:${compose.line}), which the sandbox cannot run`,
+    );
   const command = legacyCommand(migration, options);
   const migrated = options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : result.dockerfile;
   // Nothing to run (an already multi-stage directory, no script): its own Dockerfile is the legacy
@@ -104,4 +122,11 @@ export function chooseLegacy(migration: Migration, options: VerifyOptions): Lega
       ];
     },
   };
+}
+
+/** Where the analysed pipeline first runs something through Compose, or null. */
+function composeAt(migration: Migration): Location | null {
+  for (const e of migration.analysis?.flow.events ?? [])
+    if ((e.kind === 'build' || e.kind === 'create') && e.compose) return e.compose;
+  return null;
 }

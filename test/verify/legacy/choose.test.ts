@@ -66,3 +66,30 @@ test.serial(
     }
   },
 );
+
+const composeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-choose-compose-'));
+fs.cpSync(path.join('test', 'fixtures', 'migrate', 'compose-run-build-map', 'input'), composeDir, { recursive: true });
+test.after.always(() => fs.rmSync(composeDir, { recursive: true, force: true }));
+
+test.serial(
+  'a pipeline that runs Compose is replayed under auto (RS708 says why) and declined under --legacy=run (RS372 at the compose command)',
+  (t) => {
+    const composed = analyzeDirectory(composeDir);
+    const auto = chooseLegacy(composed, options('auto'));
+    if ('refused' in auto) return t.fail(auto.refused);
+    t.is(auto.mode.kind, 'replay');
+    t.regex(auto.mode.kind === 'replay' ? (auto.mode.reason ?? '') : '', /through Compose \(.*build\.sh:3\)/);
+    t.deepEqual(
+      auto.diagnostics.map((d) => d.code),
+      ['RS708'],
+    );
+    const run = chooseLegacy(composed, options('run'));
+    if ('refused' in run) return t.fail(run.refused);
+    t.is(run.mode.kind, 'replay');
+    t.deepEqual(
+      run.diagnostics.map((d) => [d.code, d.severity, d.line]),
+      [['RS372', 'error', 3]],
+    );
+    t.regex(run.diagnostics[0]!.message, /--legacy=replay/);
+  },
+);
