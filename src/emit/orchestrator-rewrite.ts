@@ -1,0 +1,407 @@
+/**
+ * `--write` for orchestrators: the build script (or Makefile) with its builder-pattern steps
+ * replaced by the one `docker build` of the migrated Dockerfile. Pure: text in, text (or a refusal)
+ * out.
+ *
+ * The steps are the flow's own events (the builder builds, the containers made, run, copied from
+ * and removed, the host commands on the extracted artifacts, `docker rmi` of a builder image), each
+ * located in the orchestrator. The runtime build's statement becomes the one build; every other step's
+ * statement is removed with its lines; every other line is kept byte for byte. A step is removed
+ * only when its statement stands alone on its lines, at the top level of the script: a step that
+ * shares a line with another command (`&&`, `;`, `|`), or sits in a function, loop, `if`, `case`
+ * branch, subshell or here-doc, or lies in another file, is a refusal (RS610), never a guess:
+ * removing it could change what the other command, the other branch or the other caller does.
+ * A Makefile recipe line is a shell command line of its own: its tab and its `@`/`-`/`+` prefixes
+ * are kept, and the one build written into it has each `$` doubled, as make reads it.
+ */
+import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
+import { parseShell, type SyntaxNode } from '../parse/shell.js';
+
+export interface RewriteStep {
+  readonly at: Location;
+  /** The runtime build, whose statement becomes the one build; every other step is removed. */
+  readonly runtime?: boolean;
+  /** What the step is, for messages (`docker cp`, `rm -f ./app`). */
+  readonly what: string;
+}
+
+export interface RewriteInput {
+  /** The orchestrator as the locations name it. */
+  readonly file: string;
+  readonly text: string;
+  readonly kind: 'script' | 'makefile';
+  readonly steps: readonly RewriteStep[];
+  /**
+   * The one build to write in place of the runtime build's command; null when the runtime build's
+   * statement as written already is that build (it builds the replaced Dockerfile with the same
+   * context and options) and is kept byte for byte.
+   */
+  readonly buildCommand: string | null;
+  /**
+   * Words that name a builder image or a builder container, as written in the orchestrator and
+   * as expanded: a remaining command that uses one would no longer find it. `docker rmi` of only
+   * such words is a step of the pattern (the builder image's cleanup) and is removed with it.
+   */
+  readonly builderWords: readonly string[];
+}
+
+export type RewriteOutcome =
+  | { readonly ok: true; readonly text: string; readonly removedLines: number; readonly buildLine: number }
+  | { readonly ok: false; readonly diagnostic: Diagnostic };
+
+export function rewriteOrchestrator(input: RewriteInput): RewriteOutcome {
+  const foreign = input.steps.find((s) => s.at.file !== input.file);
+  if (foreign)
+    return refuse(
+      foreign.at,
+      `${foreign.what} is in ${foreign.at.file}, which ${input.file} sources, runs or includes; restage rewrites only ${input.file}`,
+      input.file,
+    );
+  const runtime = input.steps.filter((s) => s.runtime);
+  if (runtime.length !== 1)
+    return refuse(
+      runtime[1]?.at ?? { file: input.file, line: 1, column: 1 },
+      runtime.length === 0 ? 'restage found no runtime build in it' : 'the runtime image is built at two places',
+      input.file,
+    );
+  return input.kind === 'script' ? rewriteScript(input) : rewriteMakefile(input);
+}
+
+function refuse(at: Location, why: string, file: string): RewriteOutcome {
+  return {
+    ok: false,
+    diagnostic: diagnostic(
+      'RS610',
+      at,
+      `not rewriting ${file}: ${why}; nothing was written. Edit ${file} by hand (the one build is the report's build command), or write only the Dockerfile with --out naming the runtime Dockerfile`,
+    ),
+  };
+}
+
+/** A line range [first, last] (0-based rows) to remove, or to replace by `replacement`. */
+interface Span {
+  readonly first: number;
+  readonly last: number;
+  readonly replacement: string | null;
+}
+
+function splice(text: string, spans: readonly Span[]): string {
+  const lines = text.split(/(?<=\n)/);
+  const out: string[] = [];
+  const sorted = [...spans].sort((a, b) => a.first - b.first);
+  let row = 0;
+  for (const span of sorted) {
+    out.push(...lines.slice(row, span.first));
+    if (span.replacement !== null) {
+      const lastLine = lines[span.last] ?? '';
+      out.push(span.replacement + (lastLine.endsWith('\n') ? '\n' : ''));
+    }
+    row = span.last + 1;
+  }
+  out.push(...lines.slice(row));
+  return out.join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shell scripts
+
+/** Statements whose body the step would be removed from: removing it changes what they do. */
+const ENCLOSING: Readonly<Record<string, string>> = {
+  function_definition: 'a function, which may be called from elsewhere',
+  for_statement: 'a loop',
+  c_style_for_statement: 'a loop',
+  while_statement: 'a loop',
+  if_statement: 'an `if`, whose branches restage does not rewrite',
+  elif_clause: 'an `if`, whose branches restage does not rewrite',
+  else_clause: 'an `if`, whose branches restage does not rewrite',
+  case_statement: 'a `case` branch (a dispatch on the script arguments), whose other branches do other things',
+  case_item: 'a `case` branch (a dispatch on the script arguments), whose other branches do other things',
+  subshell: 'a subshell `( … )`',
+  compound_statement: 'a group `{ … }`',
+  heredoc_redirect: 'a here-doc',
+  do_group: 'a loop',
+  negated_command: 'a negated command `! …`',
+};
+
+/** Nodes a step's statement may consist of, between the step's command and the top level. */
+const TRANSPARENT = new Set([
+  'redirected_statement',
+  'command_substitution',
+  'variable_assignment',
+  'declaration_command',
+  'list',
+  'pipeline',
+]);
+
+function rewriteScript(input: RewriteInput): RewriteOutcome {
+  const parsed = parseShell(input.file, input.text);
+  const root = parsed.script?.root;
+  if (!root || root.hasError)
+    return refuse({ file: input.file, line: 1, column: 1 }, 'restage cannot parse it', input.file);
+  const parents = new Map<string, SyntaxNode>();
+  const commands: SyntaxNode[] = [];
+  const walk = (n: SyntaxNode) => {
+    if (n.type === 'command') commands.push(n);
+    for (const c of n.namedChildren) {
+      parents.set(key(c), n);
+      walk(c);
+    }
+  };
+  walk(root);
+  const rowCol = (n: SyntaxNode) => `${n.startPosition.row + 1}:${n.startPosition.column + 1}`;
+  const byPosition = new Map(commands.map((c) => [rowCol(c), c]));
+  const stepOf = new Map<string, { node: SyntaxNode; step: RewriteStep }>();
+  for (const step of input.steps) {
+    const node = byPosition.get(`${step.at.line}:${step.at.column}`);
+    if (!node) return refuse(step.at, `restage cannot find the command of ${step.what} at this position`, input.file);
+    stepOf.set(key(node), { node, step });
+  }
+  // `docker rmi` of builder images only: the builder image's cleanup, a step of the pattern.
+  // Any other command that names a builder image or container would no longer find it.
+  const builderWords = new Set(input.builderWords.flatMap((w) => [w, unquote(w)]).filter((w) => w !== ''));
+  for (const c of commands) {
+    if (stepOf.has(key(c))) continue;
+    const words = commandWords(c);
+    const named = words.filter((w) => builderWords.has(w) || builderWords.has(unquote(w)));
+    if (named.length === 0) continue;
+    const at = { file: input.file, line: c.startPosition.row + 1, column: c.startPosition.column + 1 };
+    const verb = dockerVerb(words);
+    const operands = verb ? words.slice(verb.next).filter((w) => !w.startsWith('-')) : [];
+    if (verb && (verb.verb === 'rmi' || verb.verb === 'image rm') && operands.length === named.length)
+      stepOf.set(key(c), { node: c, step: { at, what: `\`${oneLine(c.text)}\`` } });
+    else
+      return refuse(
+        at,
+        `\`${oneLine(c.text)}\` uses ${named[0]}, which the rewritten script no longer makes (it was a step of the builder pattern)`,
+        input.file,
+      );
+  }
+  const spans: Span[] = [];
+  const seen = new Set<string>();
+  for (const { node: command, step } of stepOf.values()) {
+    const statement = topStatement(command, parents);
+    if (typeof statement === 'string') return refuse(step.at, `${step.what} is in ${statement}`, input.file);
+    if (seen.has(key(statement))) {
+      if (step.runtime) return refuse(step.at, `${step.what} shares its statement with another step`, input.file);
+      continue;
+    }
+    seen.add(key(statement));
+    const others = commandsIn(statement).filter((c) => !stepOf.has(key(c)));
+    if (others.length > 0)
+      return refuse(
+        step.at,
+        `${step.what} shares its statement with \`${oneLine(others[0]!.text)}\`, which is not a step of the builder pattern`,
+        input.file,
+      );
+    if (step.runtime && commandsIn(statement).length > 1)
+      return refuse(step.at, `${step.what} shares its statement with another step`, input.file);
+    const alone = aloneOnLines(input.text, statement.startIndex, statement.endIndex);
+    if (alone !== null) return refuse(step.at, `${step.what} shares its line with \`${oneLine(alone)}\``, input.file);
+    const first = statement.startPosition.row;
+    const last = first + (input.text.slice(statement.startIndex, statement.endIndex).match(/\n/g)?.length ?? 0);
+    const indent = /^[ \t]*/.exec(input.text.slice(input.text.lastIndexOf('\n', statement.startIndex - 1) + 1))![0];
+    spans.push({
+      first,
+      last,
+      replacement: step.runtime ? (input.buildCommand === null ? null : indent + input.buildCommand) : null,
+    });
+  }
+  return finish(input, spans);
+}
+
+function finish(input: RewriteInput, spans: Span[]): RewriteOutcome {
+  const runtime = input.steps.find((s) => s.runtime)!;
+  const runtimeSpan = spans.find((s) => s.first <= runtime.at.line - 1 && runtime.at.line - 1 <= s.last)!;
+  const kept = input.buildCommand === null;
+  const applied = splice(
+    input.text,
+    spans.filter((s) => !(kept && s === runtimeSpan)),
+  );
+  const removedLines = spans.reduce((n, s) => n + (s === runtimeSpan ? 0 : s.last - s.first + 1), 0);
+  const buildLine =
+    runtimeSpan.first +
+    1 -
+    spans.filter((s) => s !== runtimeSpan && s.last < runtimeSpan.first).reduce((n, s) => n + s.last - s.first + 1, 0);
+  return { ok: true, text: applied, removedLines, buildLine };
+}
+
+/**
+ * The statement at the top level of the script that holds the command, or what encloses it (the
+ * outermost function, loop, `if` or `case`: what removing the step would change).
+ */
+function topStatement(command: SyntaxNode, parents: ReadonlyMap<string, SyntaxNode>): SyntaxNode | string {
+  const chain: SyntaxNode[] = [command];
+  for (let p = parents.get(key(command)); p && p.type !== 'program'; p = parents.get(key(p))) chain.push(p);
+  const enclosing = chain
+    .slice(1)
+    .reverse()
+    .find((n) => ENCLOSING[n.type]);
+  if (enclosing) return ENCLOSING[enclosing.type]!;
+  const odd = chain.slice(1).find((n) => !TRANSPARENT.has(n.type));
+  if (odd) return `a \`${odd.type.replace(/_/g, ' ')}\``;
+  return chain[chain.length - 1]!;
+}
+
+/** A node's identity: the binding makes a new object each time a node is reached. */
+function key(node: SyntaxNode): string {
+  return `${node.type}:${node.startIndex}:${node.endIndex}`;
+}
+
+function commandsIn(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const walk = (n: SyntaxNode) => {
+    if (n.type === 'command') out.push(n);
+    for (const c of n.namedChildren) walk(c);
+  };
+  walk(node);
+  return out;
+}
+
+/** The text beside the statement on its first and last line (a comment and a trailing `;` aside), or null. */
+function aloneOnLines(text: string, start: number, end: number): string | null {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const before = text.slice(lineStart, start);
+  if (before.trim() !== '') return before.trim();
+  const lineEnd = text.indexOf('\n', end);
+  const after = text.slice(end, lineEnd === -1 ? undefined : lineEnd);
+  return /^\s*;?\s*(#.*)?$/.test(after) ? null : after.trim();
+}
+
+function commandWords(command: SyntaxNode): string[] {
+  return command.namedChildren
+    .filter((c) => c.type !== 'variable_assignment' && !c.type.endsWith('redirect'))
+    .map((c) => c.text);
+}
+
+const CLIENTS = new Set(['docker', 'podman']);
+
+/** The docker verb of a command's words (after `sudo` and global options), and where its arguments start. */
+function dockerVerb(words: readonly string[]): { verb: string; next: number } | null {
+  let i = 0;
+  if (unquote(words[i] ?? '') === 'sudo') i++;
+  if (!CLIENTS.has(unquote(words[i] ?? '').replace(/^.*\//, ''))) return null;
+  i++;
+  while (words[i]?.startsWith('-')) i++;
+  const verb = words[i];
+  if (verb === undefined) return null;
+  if (verb === 'image' && words[i + 1] !== undefined) return { verb: `image ${words[i + 1]}`, next: i + 2 };
+  return { verb, next: i + 1 };
+}
+
+function unquote(word: string): string {
+  return word.replace(/["']/g, '');
+}
+
+function oneLine(text: string): string {
+  const first = text.split('\n')[0]!;
+  return first.length > 60 ? `${first.slice(0, 57)}…` : first;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Makefiles
+
+/** The recipe prefixes make strips before handing the line to the shell. */
+const PREFIX = /^\t[@+-]*\s*/;
+
+function rewriteMakefile(input: RewriteInput): RewriteOutcome {
+  const lines = input.text.split(/(?<=\n)/);
+  const bare = (row: number) => (lines[row] ?? '').replace(/\r?\n$/, '');
+  const where = /^\s*\.(ONESHELL|RECIPEPREFIX)\b/m.exec(input.text);
+  if (where)
+    return refuse(
+      { file: input.file, line: input.text.slice(0, where.index).split('\n').length, column: 1 },
+      `it sets .${where[1]}, which changes how recipe lines are read`,
+      input.file,
+    );
+  const stepRows = new Map<number, RewriteStep>();
+  for (const step of input.steps) {
+    const row = step.at.line - 1;
+    const other = stepRows.get(row);
+    if (other && (other.runtime || step.runtime))
+      return refuse(step.at, `${step.what} shares its recipe line with ${other.what}`, input.file);
+    stepRows.set(row, step);
+  }
+  // `docker rmi` of builder images only, in the recipes that hold steps: a step too; any other
+  // line of those recipes that names a builder image or container is a refusal.
+  const builderWords = new Set(input.builderWords.flatMap((w) => [w, unquote(w)]).filter((w) => w !== ''));
+  for (const row of recipeRows(lines, [...stepRows.keys()])) {
+    if (stepRows.has(row)) continue;
+    const words = bare(row)
+      .replace(PREFIX, '')
+      .split(/\s+/)
+      .filter((w) => w !== '');
+    const named = words.filter((w) => builderWords.has(w) || builderWords.has(unquote(w)));
+    if (named.length === 0) continue;
+    const at = { file: input.file, line: row + 1, column: 1 };
+    const verb = dockerVerb(words);
+    const operands = verb ? words.slice(verb.next).filter((w) => !w.startsWith('-')) : [];
+    if (
+      verb &&
+      (verb.verb === 'rmi' || verb.verb === 'image rm') &&
+      operands.length === named.length &&
+      !/[;&|]/.test(bare(row))
+    )
+      stepRows.set(row, { at, what: `\`${bare(row).trim()}\`` });
+    else
+      return refuse(
+        at,
+        `\`${oneLine(bare(row).trim())}\` uses ${named[0]}, which the rewritten Makefile no longer makes (it was a step of the builder pattern)`,
+        input.file,
+      );
+  }
+  const spans: Span[] = [];
+  for (const [row, step] of stepRows) {
+    const line = bare(row);
+    if (!line.startsWith('\t')) return refuse(step.at, `${step.what} is not on a recipe line of its own`, input.file);
+    if (line.endsWith('\\') || bare(row - 1).endsWith('\\'))
+      return refuse(step.at, `${step.what} is on a continued recipe line (\`\\\` at the end of a line)`, input.file);
+    const body = line.replace(PREFIX, '');
+    const joined = separator(body);
+    if (joined)
+      return refuse(
+        step.at,
+        `${step.what} shares its recipe line with another command (\`${joined}\`); make runs the whole line in one shell`,
+        input.file,
+      );
+    const prefix = PREFIX.exec(line)![0];
+    spans.push({
+      first: row,
+      last: row,
+      replacement:
+        step.runtime && input.buildCommand !== null ? prefix + input.buildCommand.replace(/\$/g, '$$$$') : null,
+    });
+  }
+  return finish(input, spans);
+}
+
+/** The rows of the recipes (tab lines under one rule) that hold any of the rows given. */
+function recipeRows(lines: readonly string[], rows: readonly number[]): number[] {
+  const out = new Set<number>();
+  for (const row of rows) {
+    if (!lines[row]?.startsWith('\t')) continue;
+    let first = row;
+    while (first > 0 && /^(\t|\s*$|#)/.test(lines[first - 1]!)) first--;
+    let last = row;
+    while (last + 1 < lines.length && /^(\t|\s*$|#)/.test(lines[last + 1]!)) last++;
+    for (let r = first; r <= last; r++) if (lines[r]!.startsWith('\t')) out.add(r);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** The first unquoted `;`, `&&`, `||` or `|` of a command line, or null. */
+function separator(line: string): string | null {
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"') i++;
+      continue;
+    }
+    if (c === '\\') i++;
+    else if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) return null;
+    else if (c === ';' || c === '|' || (c === '&' && line[i + 1] === '&')) return line.slice(i, i + 2).trim();
+  }
+  return null;
+}
