@@ -12,7 +12,7 @@
  * branch, subshell or here-doc, or lies in another file, is a refusal (RS610), never a guess:
  * removing it could change what the other command, the other branch or the other caller does.
  * A Makefile recipe line is a shell command line of its own: its tab and its `@`/`-`/`+` prefixes
- * are kept, and the one build written into it has each `$` doubled, as make reads it.
+ * are kept.
  */
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import { parseShell, type SyntaxNode } from '../parse/shell.js';
@@ -32,7 +32,9 @@ export interface RewriteInput {
   readonly kind: 'script' | 'makefile';
   readonly steps: readonly RewriteStep[];
   /**
-   * The one build to write in place of the runtime build's command; null when the runtime build's
+   * The one build to write in place of the runtime build's command, in the orchestrator's own
+   * syntax (a Makefile's `$` doubled), its paths relative to the directory the script is run from
+   * (a script that changes directory is refused); null when the runtime build's
    * statement as written already is that build (it builds the replaced Dockerfile with the same
    * context and options) and is kept byte for byte.
    */
@@ -68,38 +70,57 @@ export function rewriteOrchestrator(input: RewriteInput): RewriteOutcome {
 }
 
 function refuse(at: Location, why: string, file: string): RewriteOutcome {
-  return {
-    ok: false,
-    diagnostic: diagnostic(
-      'RS610',
-      at,
-      `not rewriting ${file}: ${why}; nothing was written. Edit ${file} by hand (the one build is the report's build command), or write only the Dockerfile with --out naming the runtime Dockerfile`,
-    ),
-  };
+  return { ok: false, diagnostic: rewriteRefusal(at, why, file) };
 }
 
-/** A line range [first, last] (0-based rows) to remove, or to replace by `replacement`. */
-interface Span {
-  readonly first: number;
-  readonly last: number;
-  readonly replacement: string | null;
+/** RS610: why the orchestrator is not rewritten, and what the user can do instead. */
+export function rewriteRefusal(at: Location, why: string, file: string): Diagnostic {
+  return diagnostic(
+    'RS610',
+    at,
+    `not rewriting ${file}: ${why}; nothing was written. Edit ${file} by hand (the one build is the report's build command), or write only the Dockerfile with --out naming the runtime Dockerfile`,
+  );
 }
 
-function splice(text: string, spans: readonly Span[]): string {
-  const lines = text.split(/(?<=\n)/);
-  const out: string[] = [];
-  const sorted = [...spans].sort((a, b) => a.first - b.first);
-  let row = 0;
-  for (const span of sorted) {
-    out.push(...lines.slice(row, span.first));
-    if (span.replacement !== null) {
-      const lastLine = lines[span.last] ?? '';
-      out.push(span.replacement + (lastLine.endsWith('\n') ? '\n' : ''));
-    }
-    row = span.last + 1;
+/** A change of the text: [start, end) replaced by `text` (empty: removed). */
+interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  /** The runtime build's edit (or its place, when it is kept as written). */
+  readonly runtime?: boolean;
+}
+
+/** The edit removing rows first..last (0-based), their line ends included. */
+function removeRows(text: string, first: number, last: number): Edit {
+  return { start: rowStart(text, first), end: rowStart(text, last + 1), text: '' };
+}
+
+function rowStart(text: string, row: number): number {
+  let at = 0;
+  for (let r = 0; r < row; r++) {
+    const nl = text.indexOf('\n', at);
+    if (nl === -1) return text.length;
+    at = nl + 1;
   }
-  out.push(...lines.slice(row));
-  return out.join('');
+  return at;
+}
+
+function finish(text: string, edits: readonly Edit[]): RewriteOutcome {
+  const sorted = [...edits].sort((x, y) => x.start - y.start);
+  let out = '';
+  let at = 0;
+  let buildLine = 1;
+  let removedLines = 0;
+  for (const e of sorted) {
+    out += text.slice(at, e.start);
+    if (e.runtime) buildLine = out.split('\n').length;
+    out += e.text;
+    if (!e.runtime) removedLines += text.slice(e.start, e.end).split('\n').length - 1;
+    at = e.end;
+  }
+  out += text.slice(at);
+  return { ok: true, text: out, removedLines, buildLine };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -117,7 +138,6 @@ const ENCLOSING: Readonly<Record<string, string>> = {
   case_statement: 'a `case` branch (a dispatch on the script arguments), whose other branches do other things',
   case_item: 'a `case` branch (a dispatch on the script arguments), whose other branches do other things',
   subshell: 'a subshell `( … )`',
-  compound_statement: 'a group `{ … }`',
   heredoc_redirect: 'a here-doc',
   do_group: 'a loop',
   negated_command: 'a negated command `! …`',
@@ -126,6 +146,8 @@ const ENCLOSING: Readonly<Record<string, string>> = {
 /** Nodes a step's statement may consist of, between the step's command and the top level. */
 const TRANSPARENT = new Set([
   'redirected_statement',
+  'compound_statement',
+  'string',
   'command_substitution',
   'variable_assignment',
   'declaration_command',
@@ -140,89 +162,151 @@ function rewriteScript(input: RewriteInput): RewriteOutcome {
     return refuse({ file: input.file, line: 1, column: 1 }, 'restage cannot parse it', input.file);
   const parents = new Map<string, SyntaxNode>();
   const commands: SyntaxNode[] = [];
-  const walk = (n: SyntaxNode) => {
+  let argument: SyntaxNode | null = null;
+  // In a function, `$1` and `$*` are the function's arguments.
+  const walk = (n: SyntaxNode, inFunction: boolean) => {
     if (n.type === 'command') commands.push(n);
+    if (!argument && !inFunction && readsArguments(n)) argument = n;
     for (const c of n.namedChildren) {
       parents.set(key(c), n);
-      walk(c);
+      walk(c, inFunction || n.type === 'function_definition');
     }
   };
-  walk(root);
-  const rowCol = (n: SyntaxNode) => `${n.startPosition.row + 1}:${n.startPosition.column + 1}`;
-  const byPosition = new Map(commands.map((c) => [rowCol(c), c]));
+  walk(root, false);
+  const reads = argument as SyntaxNode | null;
+  if (reads)
+    return refuse(
+      locationOf(input.file, reads),
+      `it reads its arguments (\`${oneLine(reads.text)}\`): restage migrated the build of one argument, and a rewrite would build that one whatever the arguments`,
+      input.file,
+    );
+  // The one build's paths are relative to the directory the script is run from.
+  const moves = commands.find((c) => ['cd', 'pushd', 'popd'].includes(commandWords(c)[0] ?? ''));
+  if (moves && input.buildCommand !== null)
+    return refuse(
+      locationOf(input.file, moves),
+      `it changes its working directory (\`${oneLine(moves.text)}\`), and the one build that replaces the runtime build names its Dockerfile and context relative to the directory the script is run from`,
+      input.file,
+    );
+  const rowStarts = input.text.split('\n').map((_, row) => rowStart(input.text, row));
   const stepOf = new Map<string, { node: SyntaxNode; step: RewriteStep }>();
   for (const step of input.steps) {
-    const node = byPosition.get(`${step.at.line}:${step.at.column}`);
+    // The step's command: the one that starts there, else the innermost one holding the place
+    // (a bind mount's extraction is located at its `-v`).
+    const offset = (rowStarts[step.at.line - 1] ?? input.text.length) + step.at.column - 1;
+    const holding = commands.filter((c) => c.startIndex <= offset && offset < c.endIndex);
+    const node = holding.find((c) => c.startIndex === offset) ?? holding.sort((x, y) => y.startIndex - x.startIndex)[0];
     if (!node) return refuse(step.at, `restage cannot find the command of ${step.what} at this position`, input.file);
-    stepOf.set(key(node), { node, step });
+    const known = stepOf.get(key(node));
+    if (!known || step.runtime) stepOf.set(key(node), { node, step });
   }
-  // `docker rmi` of builder images only: the builder image's cleanup, a step of the pattern.
-  // Any other command that names a builder image or container would no longer find it.
+  // A docker command on a builder image, container or volume that is no event of the flow: part
+  // of the pattern in a statement of steps (`docker cp c:/out - | tar -x`), and on its own line only
+  // as cleanup (`docker rmi`, `docker rm`, `docker volume rm|create`). Any other use would no longer
+  // find what it names.
   const builderWords = new Set(input.builderWords.flatMap((w) => [w, unquote(w)]).filter((w) => w !== ''));
+  const names = (c: SyntaxNode) => commandWords(c).filter((w) => namesOne(w, builderWords));
+  const helpers = new Set<string>();
   for (const c of commands) {
-    if (stepOf.has(key(c))) continue;
-    const words = commandWords(c);
-    const named = words.filter((w) => builderWords.has(w) || builderWords.has(unquote(w)));
-    if (named.length === 0) continue;
-    const at = { file: input.file, line: c.startPosition.row + 1, column: c.startPosition.column + 1 };
-    const verb = dockerVerb(words);
-    const operands = verb ? words.slice(verb.next).filter((w) => !w.startsWith('-')) : [];
-    if (verb && (verb.verb === 'rmi' || verb.verb === 'image rm') && operands.length === named.length)
-      stepOf.set(key(c), { node: c, step: { at, what: `\`${oneLine(c.text)}\`` } });
-    else
-      return refuse(
-        at,
-        `\`${oneLine(c.text)}\` uses ${named[0]}, which the rewritten script no longer makes (it was a step of the builder pattern)`,
-        input.file,
-      );
+    if (stepOf.has(key(c)) || names(c).length === 0 || !dockerVerb(commandWords(c))) continue;
+    helpers.add(key(c));
   }
-  const spans: Span[] = [];
-  const seen = new Set<string>();
-  for (const { node: command, step } of stepOf.values()) {
-    const statement = topStatement(command, parents);
-    if (typeof statement === 'string') return refuse(step.at, `${step.what} is in ${statement}`, input.file);
-    if (seen.has(key(statement))) {
-      if (step.runtime) return refuse(step.at, `${step.what} shares its statement with another step`, input.file);
+  const edits: Edit[] = [];
+  const done = new Set<string>();
+  const statementOf = (c: SyntaxNode) => topStatement(c, parents);
+  const isStep = (c: SyntaxNode) => stepOf.has(key(c)) || helpers.has(key(c));
+  for (const c of commands) {
+    if (!helpers.has(key(c))) continue;
+    const statement = statementOf(c);
+    const inSteps = typeof statement !== 'string' && commandsIn(statement).some((o) => stepOf.has(key(o)));
+    const words = commandWords(c);
+    const verb = dockerVerb(words)!;
+    const operands = words.slice(verb.next).filter((w) => !w.startsWith('-'));
+    if (inSteps || (CLEANUP.has(verb.verb) && operands.length === names(c).length)) {
+      if (!stepOf.has(key(c)))
+        stepOf.set(key(c), { node: c, step: { at: locationOf(input.file, c), what: `\`${oneLine(c.text)}\`` } });
       continue;
     }
-    seen.add(key(statement));
-    const others = commandsIn(statement).filter((c) => !stepOf.has(key(c)));
+    return refuse(
+      locationOf(input.file, c),
+      `\`${oneLine(c.text)}\` uses ${names(c)[0]}, which the rewritten script no longer makes (it was a step of the builder pattern)`,
+      input.file,
+    );
+  }
+  for (const { node: command, step } of [...stepOf.values()].sort(
+    (x, y) => Number(y.step.runtime ?? false) - Number(x.step.runtime ?? false),
+  )) {
+    const statement = statementOf(command);
+    if (typeof statement === 'string') return refuse(step.at, `${step.what} is in ${statement}`, input.file);
+    if (done.has(key(statement))) continue;
+    done.add(key(statement));
+    const inside = commandsIn(statement);
+    if (step.runtime) {
+      // The runtime build is replaced where it stands: what the statement does around it stays.
+      const other = inside.find((c) => c !== command && key(c) !== key(command) && isStep(c));
+      if (other)
+        return refuse(
+          step.at,
+          `${step.what} shares its statement with \`${oneLine(other.text)}\`, a step of the builder pattern that restage would have to remove from it`,
+          input.file,
+        );
+      edits.push(
+        input.buildCommand === null
+          ? { start: command.startIndex, end: command.startIndex, text: '', runtime: true }
+          : { start: command.startIndex, end: command.endIndex, text: input.buildCommand, runtime: true },
+      );
+      continue;
+    }
+    const others = inside.filter((c) => !isStep(c) && !onFailure(c, statement, parents) && !printsOnly(c, parents));
     if (others.length > 0)
       return refuse(
         step.at,
         `${step.what} shares its statement with \`${oneLine(others[0]!.text)}\`, which is not a step of the builder pattern`,
         input.file,
       );
-    if (step.runtime && commandsIn(statement).length > 1)
-      return refuse(step.at, `${step.what} shares its statement with another step`, input.file);
     const alone = aloneOnLines(input.text, statement.startIndex, statement.endIndex);
     if (alone !== null) return refuse(step.at, `${step.what} shares its line with \`${oneLine(alone)}\``, input.file);
     const first = statement.startPosition.row;
     const last = first + (input.text.slice(statement.startIndex, statement.endIndex).match(/\n/g)?.length ?? 0);
-    const indent = /^[ \t]*/.exec(input.text.slice(input.text.lastIndexOf('\n', statement.startIndex - 1) + 1))![0];
-    spans.push({
-      first,
-      last,
-      replacement: step.runtime ? (input.buildCommand === null ? null : indent + input.buildCommand) : null,
-    });
+    edits.push(removeRows(input.text, first, last));
   }
-  return finish(input, spans);
+  return finish(input.text, edits);
 }
 
-function finish(input: RewriteInput, spans: Span[]): RewriteOutcome {
-  const runtime = input.steps.find((s) => s.runtime)!;
-  const runtimeSpan = spans.find((s) => s.first <= runtime.at.line - 1 && runtime.at.line - 1 <= s.last)!;
-  const kept = input.buildCommand === null;
-  const applied = splice(
-    input.text,
-    spans.filter((s) => !(kept && s === runtimeSpan)),
-  );
-  const removedLines = spans.reduce((n, s) => n + (s === runtimeSpan ? 0 : s.last - s.first + 1), 0);
-  const buildLine =
-    runtimeSpan.first +
-    1 -
-    spans.filter((s) => s !== runtimeSpan && s.last < runtimeSpan.first).reduce((n, s) => n + s.last - s.first + 1, 0);
-  return { ok: true, text: applied, removedLines, buildLine };
+/** Cleanup verbs whose only operands are what the pattern made: removed with it. */
+const CLEANUP = new Set(['rmi', 'image rm', 'rm', 'container rm', 'volume rm', 'volume create']);
+
+/** Commands that only report or end a failure: `cmd || exit 1`, `|| { echo … >&2; exit 1; }`, `|| true`. */
+const ON_FAILURE = new Set(['exit', 'return', 'true', ':', 'echo', 'printf']);
+
+/** The command only runs when a step failed, and only reports it or ends the script: it goes with the step. */
+function onFailure(command: SyntaxNode, statement: SyntaxNode, parents: ReadonlyMap<string, SyntaxNode>): boolean {
+  if (!ON_FAILURE.has(commandWords(command)[0] ?? '')) return false;
+  for (let n = command, p = parents.get(key(command)); p && key(n) !== key(statement); n = p, p = parents.get(key(p))) {
+    if (p.type !== 'list') continue;
+    const or = p.children.find((c) => !c.isNamed && c.text === '||');
+    if (or && n.startIndex > or.startIndex) return true;
+  }
+  return false;
+}
+
+/** Commands that only print a value (`"$(pwd)/out:/out"`), in a command substitution of a step: they go with it. */
+const PRINTS = new Set(['pwd', 'id', 'dirname', 'basename', 'realpath', 'readlink', 'uname', 'whoami']);
+
+function printsOnly(command: SyntaxNode, parents: ReadonlyMap<string, SyntaxNode>): boolean {
+  return PRINTS.has(commandWords(command)[0] ?? '') && parents.get(key(command))?.type === 'command_substitution';
+}
+
+/** `$1`, `${1:-x}`, `$@`, `$*`, `$#`, `shift`: the script reads its positional parameters (`$0`, its own path, aside). */
+function readsArguments(n: SyntaxNode): boolean {
+  if (n.type === 'simple_expansion') return /^\$[1-9@*#]$/.test(n.text);
+  if (n.type === 'expansion') return /^\$\{#?[1-9@*#](?![A-Za-z_0-9])/.test(n.text);
+  if (n.type === 'command') return ['shift', 'getopts'].includes(n.namedChildren[0]?.text ?? '');
+  return false;
+}
+
+function locationOf(file: string, n: SyntaxNode): Location {
+  return { file, line: n.startPosition.row + 1, column: n.startPosition.column + 1 };
 }
 
 /**
@@ -288,6 +372,12 @@ function dockerVerb(words: readonly string[]): { verb: string; next: number } | 
   return { verb, next: i + 1 };
 }
 
+/** The word is one of the names, or a `docker cp` operand `NAME:PATH` on one. */
+function namesOne(word: string, names: ReadonlySet<string>): boolean {
+  const container = word.includes(':') ? word.slice(0, word.lastIndexOf(':')) : null;
+  return [word, container].some((w) => w !== null && (names.has(w) || names.has(unquote(w))));
+}
+
 function unquote(word: string): string {
   return word.replace(/["']/g, '');
 }
@@ -330,7 +420,7 @@ function rewriteMakefile(input: RewriteInput): RewriteOutcome {
       .replace(PREFIX, '')
       .split(/\s+/)
       .filter((w) => w !== '');
-    const named = words.filter((w) => builderWords.has(w) || builderWords.has(unquote(w)));
+    const named = words.filter((w) => namesOne(w, builderWords));
     if (named.length === 0) continue;
     const at = { file: input.file, line: row + 1, column: 1 };
     const verb = dockerVerb(words);
@@ -349,7 +439,7 @@ function rewriteMakefile(input: RewriteInput): RewriteOutcome {
         input.file,
       );
   }
-  const spans: Span[] = [];
+  const edits: Edit[] = [];
   for (const [row, step] of stepRows) {
     const line = bare(row);
     if (!line.startsWith('\t')) return refuse(step.at, `${step.what} is not on a recipe line of its own`, input.file);
@@ -363,15 +453,16 @@ function rewriteMakefile(input: RewriteInput): RewriteOutcome {
         `${step.what} shares its recipe line with another command (\`${joined}\`); make runs the whole line in one shell`,
         input.file,
       );
-    const prefix = PREFIX.exec(line)![0];
-    spans.push({
-      first: row,
-      last: row,
-      replacement:
-        step.runtime && input.buildCommand !== null ? prefix + input.buildCommand.replace(/\$/g, '$$$$') : null,
-    });
+    const start = rowStart(input.text, row) + PREFIX.exec(line)![0].length;
+    edits.push(
+      !step.runtime
+        ? removeRows(input.text, row, row)
+        : input.buildCommand === null
+          ? { start, end: start, text: '', runtime: true }
+          : { start, end: rowStart(input.text, row) + line.length, text: input.buildCommand, runtime: true },
+    );
   }
-  return finish(input, spans);
+  return finish(input.text, edits);
 }
 
 /** The rows of the recipes (tab lines under one rule) that hold any of the rows given. */

@@ -16,6 +16,7 @@ export function renderJson(result: MigrationResult): string {
     diagnostics,
     target,
     written,
+    removed,
   } = result;
-  return `${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, status, directory, files, stages, artifacts, dockerfile, buildCommand, target, obsolete, written, diagnostics }, null, 2)}\n`;
+  return `${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, status, directory, files, stages, artifacts, dockerfile, buildCommand, target, obsolete, written, ...(removed ? { removed } : {}), diagnostics }, null, 2)}\n`;
 }
