@@ -411,26 +411,25 @@ function rewriteMakefile(input: RewriteInput): RewriteOutcome {
       return refuse(step.at, `${step.what} shares its recipe line with ${other.what}`, input.file);
     stepRows.set(row, step);
   }
-  // `docker rmi` of builder images only, in the recipes that hold steps: a step too; any other
-  // line of those recipes that names a builder image or container is a refusal.
+  // A docker command on a builder image, container or volume: in the recipes that hold steps, a
+  // cleanup of only those (`docker rmi`, `docker rm`, `docker volume rm`) is a step too; elsewhere
+  // (`make clean`) a cleanup stays, as harmless as before. Any other use would no longer find it.
   const builderWords = new Set(input.builderWords.flatMap((w) => [w, unquote(w)]).filter((w) => w !== ''));
-  for (const row of recipeRows(lines, [...stepRows.keys()])) {
-    if (stepRows.has(row)) continue;
+  const inSteps = new Set(recipeRows(lines, [...stepRows.keys()]));
+  for (let row = 0; row < lines.length; row++) {
+    if (stepRows.has(row) || !lines[row]!.startsWith('\t')) continue;
     const words = bare(row)
       .replace(PREFIX, '')
       .split(/\s+/)
       .filter((w) => w !== '');
-    const named = words.filter((w) => namesOne(w, builderWords));
-    if (named.length === 0) continue;
-    const at = { file: input.file, line: row + 1, column: 1 };
     const verb = dockerVerb(words);
-    const operands = verb ? words.slice(verb.next).filter((w) => !w.startsWith('-')) : [];
-    if (
-      verb &&
-      (verb.verb === 'rmi' || verb.verb === 'image rm') &&
-      operands.length === named.length &&
-      !/[;&|]/.test(bare(row))
-    )
+    const named = words.filter((w) => namesOne(w, builderWords));
+    if (!verb || named.length === 0) continue;
+    const at = { file: input.file, line: row + 1, column: 1 };
+    const operands = words.slice(verb.next).filter((w) => !w.startsWith('-') && !/^\d?>/.test(w));
+    const cleanup = CLEANUP.has(verb.verb) && operands.every((w) => namesOne(w, builderWords));
+    if (cleanup && !inSteps.has(row)) continue;
+    if (cleanup && separator(bare(row).replace(PREFIX, '')) === null)
       stepRows.set(row, { at, what: `\`${bare(row).trim()}\`` });
     else
       return refuse(
@@ -466,7 +465,7 @@ function rewriteMakefile(input: RewriteInput): RewriteOutcome {
 }
 
 /** The rows of the recipes (tab lines under one rule) that hold any of the rows given. */
-function recipeRows(lines: readonly string[], rows: readonly number[]): number[] {
+function recipeRows(lines: readonly string[], rows: readonly number[]): readonly number[] {
   const out = new Set<number>();
   for (const row of rows) {
     if (!lines[row]?.startsWith('\t')) continue;

@@ -211,6 +211,14 @@ const cases: readonly Case[] = [
     expect: 'all:\n\tdocker build -t $(IMAGE) .\n',
   },
   {
+    name: 'Makefile: another target that runs the builder image is refused; an echo of its name is not a use',
+    kind: 'makefile',
+    text: 'image:\n\t@echo building b\n\tdocker build -t b -f Dockerfile.build .\n\tdocker build -t app .\n\ntest:\n\tdocker run --rm b go test ./...\n',
+    steps: [step(3), step(4, 1, true)],
+    builderWords: ['b'],
+    expect: { line: 7, says: '`docker run --rm b go test ./...` uses b' },
+  },
+  {
     name: 'Makefile: a recipe line joining a step with another command is refused',
     kind: 'makefile',
     text: 'all:\n\tdocker build -t b -f Dockerfile.build . && go vet ./...\n\tdocker build -t app .\n',
