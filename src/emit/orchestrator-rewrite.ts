@@ -240,6 +240,8 @@ function rewriteScript(input: RewriteInput): RewriteOutcome {
     if (typeof statement === 'string') return refuse(step.at, `${step.what} is in ${statement}`, input.file);
     if (done.has(key(statement))) continue;
     done.add(key(statement));
+    if (hasNode(statement, 'heredoc_redirect'))
+      return refuse(step.at, `${step.what} is in a statement with a here-doc`, input.file);
     const inside = commandsIn(statement);
     if (step.runtime) {
       // The runtime build is replaced where it stands: what the statement does around it stays.
@@ -329,6 +331,10 @@ function topStatement(command: SyntaxNode, parents: ReadonlyMap<string, SyntaxNo
 /** A node's identity: the binding makes a new object each time a node is reached. */
 function key(node: SyntaxNode): string {
   return `${node.type}:${node.startIndex}:${node.endIndex}`;
+}
+
+function hasNode(node: SyntaxNode, type: string): boolean {
+  return node.type === type || node.namedChildren.some((c) => hasNode(c, type));
 }
 
 function commandsIn(node: SyntaxNode): SyntaxNode[] {

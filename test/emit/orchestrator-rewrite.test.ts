@@ -179,6 +179,12 @@ const cases: readonly Case[] = [
     expect: { line: 1, says: 'a here-doc' },
   },
   {
+    name: 'script: a build whose Dockerfile comes from a here-doc is refused',
+    text: 'docker build -t b -f Dockerfile.build .\ndocker build -t app -f- . <<EOF\nFROM b\nEOF\necho done\n',
+    steps: [step(1), step(2, 1, true)],
+    expect: { line: 2, says: 'is in a statement with a here-doc' },
+  },
+  {
     name: 'script: a step in a sourced script is refused, naming that file',
     text: '. ./lib.sh\ndocker build -t app .\n',
     steps: [step(3, 1, false, 'lib.sh'), step(2, 1, true)],
