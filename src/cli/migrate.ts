@@ -230,6 +230,10 @@ function orchestratorChange(
     steps: found.steps,
     buildCommand: command,
     builderWords,
+    // A script runs from the migrated directory (as the analysis has it), make from the Makefile's.
+    extractedPaths: found.extracted
+      .map((p) => path.relative(makefile ? path.dirname(script) : migration.root, p))
+      .filter((p) => !p.startsWith('..')),
   });
   if (!outcome.ok) return { refusal: outcome.diagnostic };
   if (outcome.text === text) return { change: null };

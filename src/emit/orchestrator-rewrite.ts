@@ -45,6 +45,12 @@ export interface RewriteInput {
    * such words is a step of the pattern (the builder image's cleanup) and is removed with it.
    */
   readonly builderWords: readonly string[];
+  /**
+   * Where the pattern put its artifacts on the host, relative to the directory the orchestrator
+   * runs in (`tool`, `dist/app`): a remaining command that names one (`./tool --version`) would
+   * no longer find it. (Absent: none.)
+   */
+  readonly extractedPaths?: readonly string[];
 }
 
 export type RewriteOutcome =
@@ -233,6 +239,17 @@ function rewriteScript(input: RewriteInput): RewriteOutcome {
       input.file,
     );
   }
+  const extracted = input.extractedPaths ?? [];
+  for (const c of commands) {
+    if (isStep(c) || printsOnly(c, parents) || ['echo', 'printf'].includes(commandWords(c)[0] ?? '')) continue;
+    const used = commandWords(c).find((w) => namesPath(w, extracted));
+    if (used)
+      return refuse(
+        locationOf(input.file, c),
+        `\`${oneLine(c.text)}\` uses ${used}, which the builder pattern extracted and the rewritten script no longer puts on the host`,
+        input.file,
+      );
+  }
   for (const { node: command, step } of [...stepOf.values()].sort(
     (x, y) => Number(y.step.runtime ?? false) - Number(x.step.runtime ?? false),
   )) {
@@ -384,6 +401,14 @@ function namesOne(word: string, names: ReadonlySet<string>): boolean {
   return [word, container].some((w) => w !== null && (names.has(w) || names.has(unquote(w))));
 }
 
+/** The word is a relative path to one of the paths, or below one (`./tool`, `"dist/app"`, `dist/`). */
+function namesPath(word: string, paths: readonly string[]): boolean {
+  const w = unquote(word)
+    .replace(/^(\.\/)+/, '')
+    .replace(/\/+$/, '');
+  return w !== '' && paths.some((p) => w === p || w.startsWith(`${p}/`));
+}
+
 function unquote(word: string): string {
   return word.replace(/["']/g, '');
 }
@@ -428,6 +453,13 @@ function rewriteMakefile(input: RewriteInput): RewriteOutcome {
       .replace(PREFIX, '')
       .split(/\s+/)
       .filter((w) => w !== '');
+    const used = inSteps.has(row) ? words.find((w) => namesPath(w, input.extractedPaths ?? [])) : undefined;
+    if (used)
+      return refuse(
+        { file: input.file, line: row + 1, column: 1 },
+        `\`${oneLine(bare(row).trim())}\` uses ${used}, which the builder pattern extracted and the rewritten Makefile no longer puts on the host`,
+        input.file,
+      );
     const verb = dockerVerb(words);
     const named = words.filter((w) => namesOne(w, builderWords));
     if (!verb || named.length === 0) continue;

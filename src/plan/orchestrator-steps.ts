@@ -24,6 +24,8 @@ export interface PatternSteps {
   readonly runtime: ImageBuild;
   /** Builder images, containers and volumes, as expanded; the caller adds the words as written. */
   readonly builderNames: readonly string[];
+  /** Absolute host paths the pattern put its artifacts at, which the rewritten orchestrator no longer makes. */
+  readonly extracted: readonly string[];
 }
 
 /** Host operations that only move, shape or clean up an extracted artifact. */
@@ -134,6 +136,7 @@ export function patternSteps(
     steps,
     runtime,
     builderNames: [...builderTags, ...[...containers].filter((c) => !c.startsWith('$')), ...volumes],
+    extracted: [...extracted].filter((p) => p !== root),
   };
 }
 

@@ -16,6 +16,7 @@ interface Case {
   readonly steps: readonly RewriteStep[];
   readonly build?: string | null;
   readonly builderWords?: readonly string[];
+  readonly extracted?: readonly string[];
   /** The new text, or the refusal's line and a part of its message. */
   readonly expect: string | { readonly line: number; readonly says: string };
 }
@@ -149,6 +150,21 @@ const cases: readonly Case[] = [
     expect: { line: 1, says: 'it reads its arguments (`${1:-amd64}`)' },
   },
   {
+    name: 'script: a kept command that uses the extracted file is refused',
+    text: 'docker build -t b -f Dockerfile.build .\ndocker run --rm b cat /tool > tool\n"./tool" --version\ndocker build -t app .\n',
+    steps: [step(1), step(2), step(4, 1, true)],
+    extracted: ['tool'],
+    expect: { line: 3, says: '`"./tool" --version` uses "./tool", which the builder pattern extracted' },
+  },
+  {
+    name: 'Makefile: a kept line of the followed recipes that uses the extracted file is refused; other targets are not read',
+    kind: 'makefile',
+    text: 'image:\n\tdocker run --rm b cat /tool > tool\n\t./tool --version\n\tdocker build -t app .\n\nclean:\n\trm -f tool\n',
+    steps: [step(2), step(4, 1, true)],
+    extracted: ['tool'],
+    expect: { line: 3, says: '`./tool --version` uses ./tool' },
+  },
+  {
     name: 'script: a step in a function is refused',
     text: 'extract() {\n  docker cp c:/app .\n}\ndocker build -t b -f Dockerfile.build .\nextract\ndocker build -t app .\n',
     steps: [step(2, 3), step(4), step(6, 1, true)],
@@ -265,6 +281,7 @@ for (const c of cases) {
       steps: c.steps,
       buildCommand: c.build === undefined ? BUILD : c.build,
       builderWords: c.builderWords ?? [],
+      extractedPaths: c.extracted ?? [],
     });
     if (typeof c.expect === 'string') {
       if (!out.ok) return t.fail(out.diagnostic.message);
