@@ -59,15 +59,23 @@ export const MIGRATE: CommandSpec = {
       describe: 'an argument the build script receives ($1, $2… in order; repeatable)',
     },
     {
+      name: 'remove-legacy',
+      kind: 'flag',
+      describe:
+        'with --write: also remove the legacy build Dockerfiles the migration made obsolete, when nothing else uses them',
+    },
+    {
       name: 'write',
       kind: 'flag',
-      describe: 'replace the runtime Dockerfile in place (legacy files are listed, never deleted)',
+      describe:
+        'replace the runtime Dockerfile in place and rewrite the build script or Makefile to the one build (all or nothing)',
     },
   ],
   conflicts: [['out', 'write']],
   examples: [
     ['migrate samples/href-counter', 'print the migrated Dockerfile (stdout) and the report (stderr)'],
-    ['migrate . --write', 'replace the runtime Dockerfile in place, when git can restore it'],
+    ['migrate . --write', 'replace the runtime Dockerfile and rewrite the build script, when git can restore them'],
+    ['migrate . --write --remove-legacy', 'the same, and remove the obsolete build Dockerfile'],
     ['migrate . --out Dockerfile.multistage --json', 'write a new file and print the report as JSON'],
     ['migrate . --script build.arm.sh --script-arg arm', 'migrate one of several build scripts, given its $1'],
     ['migrate . --runtime-dockerfile api/Dockerfile', 'migrate the one pattern of a tree that builds it'],

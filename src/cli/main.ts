@@ -68,6 +68,8 @@ async function migrateCommand(
 ): Promise<number> {
   const env = parseEnvOptions(list(values, 'env') ?? []);
   if ('usage' in env) return usageError(env.usage, spec, json);
+  if (flag(values, 'remove-legacy') && !flag(values, 'write'))
+    return usageError('flag --remove-legacy needs --write', spec, json);
   const { runMigrateTree, renderJson, renderJsonMany, renderText, renderTextMany } = await import('./migrate-cli.js');
   const script = text(values, 'script');
   const makeTarget = text(values, 'make-target');
@@ -78,6 +80,7 @@ async function migrateCommand(
     ...(makeTarget !== undefined ? { makeTarget } : {}),
     out: text(values, 'out'),
     write: flag(values, 'write'),
+    removeLegacy: flag(values, 'remove-legacy'),
     force: flag(values, 'force'),
     ...(script !== undefined ? { script } : {}),
     ...(scriptArgs ? { scriptArgs } : {}),

@@ -50,11 +50,13 @@ export function runMigrateTree(dir: string, options: MigrateTreeOptions = {}): T
   const analysed = treePatterns(dir, {
     displayBase: base,
     ...(options.env ? { env: options.env } : {}),
-  }).map(({ candidate, migration }) => ({
-    dir: candidate.dir === root ? dir : path.join(dir, path.relative(root, candidate.dir)),
-    result: migration!.result,
-  }));
-  const chosen = named.length > 0 ? analysed.filter((p) => roleRefusal(p.result, named, '') === null) : analysed;
+  }).map(({ candidate, migration }) => {
+    const shown = candidate.dir === root ? dir : path.join(dir, path.relative(root, candidate.dir));
+    // The pattern's directory as the user reaches it from DIR.
+    return { dir: shown, migration: { ...migration!, result: { ...migration!.result, directory: shown } } };
+  });
+  const chosen =
+    named.length > 0 ? analysed.filter((p) => roleRefusal(p.migration.result, named, '') === null) : analysed;
   if (chosen.length === 0) {
     // Nothing qualifies: DIR's own analysis says what restage saw there.
     const { result, exitCode } = runMigrate(dir, options);
@@ -63,21 +65,20 @@ export function runMigrateTree(dir: string, options: MigrateTreeOptions = {}): T
       result,
       named,
       displayPath(root, base),
-      analysed.map((p) => p.result),
+      analysed.map((p) => p.migration.result),
     );
     return refused
       ? { results: [refuse(result, refused)], several: false, exitCode: EXIT.badInput }
       : { results: [result], several: false, exitCode };
   }
-  const withDirectory = (p: (typeof chosen)[number]) => ({ ...p.result, directory: p.dir });
   const several = chosen.length > 1;
   if (options.write && several) {
-    const declined = chosen.filter((p) => p.result.status === 'error');
+    const declined = chosen.filter((p) => p.migration.result.status === 'error');
     if (declined.length > 0) {
       const names = declined.map((p) => p.dir).join(', ');
       const results = chosen.map((p) => {
-        const result = withDirectory(p);
-        if (p.result.status === 'error') return result;
+        const result = p.migration.result;
+        if (result.status === 'error') return result;
         const at = { file: displayPath(path.resolve(p.dir), base), line: 1, column: 1 };
         return refuse(
           result,
@@ -91,7 +92,7 @@ export function runMigrateTree(dir: string, options: MigrateTreeOptions = {}): T
       return { results, several, exitCode: EXIT.badInput };
     }
   }
-  const runs = chosen.map((p) => runMigrate(p.dir, options, withDirectory(p)));
+  const runs = chosen.map((p) => runMigrate(p.dir, options, p.migration));
   return {
     results: runs.map((r) => r.result),
     several,

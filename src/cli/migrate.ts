@@ -1,13 +1,20 @@
 /**
  * The migrate command: analyse, then write only what was asked for
- * (`out` or `write`), and only when the migration succeeded. Returns the result and the exit
- * code; never exits the process.
+ * (`out` or `write`), and only when the migration succeeded. `write` replaces the runtime
+ * Dockerfile and rewrites the orchestrator (its builder-pattern steps become the one build), and
+ * with `removeLegacy` removes the legacy files made obsolete: all or nothing (src/write.ts).
+ * Returns the result and the exit code; never exits the process.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../model/diagnostic.js';
 import type { MigrationResult } from '../model/result.js';
-import { migrate } from '../migrate.js';
-import { writeAtomic } from '../write.js';
+import { analyzeDirectory, type Migration } from '../migrate.js';
+import { applyChanges, type FileChange } from '../write.js';
+import { isMakefileName } from '../discover/discover.js';
+import { patternSteps } from '../plan/orchestrator-steps.js';
+import { buildCommand, shellQuote } from '../plan/command.js';
+import { rewriteOrchestrator, rewriteRefusal } from '../emit/orchestrator-rewrite.js';
 import { EXIT } from './exit.js';
 import { displayPath } from '../shared/display-path.js';
 
@@ -15,28 +22,32 @@ export interface MigrateCommandOptions {
   readonly out?: string;
   readonly write?: boolean;
   readonly force?: boolean;
+  /** With `write`: also remove the legacy files the migration made obsolete that nothing else uses. */
+  readonly removeLegacy?: boolean;
   readonly displayBase?: string;
   /** The build script to migrate, relative to the migrated directory (--script). */
   readonly script?: string;
-  /** The target of a Makefile orchestrator (--make-target). */
+  /** The target of a Makefile orchestrator to follow (--make-target). */
   readonly makeTarget?: string;
   /** `--script-arg` values, in order: the script's `$1`, `$2`… */
   readonly scriptArgs?: readonly string[];
   /** `--env NAME=VALUE`, already checked by parseEnvOptions. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Called before each file change of a write (tests fail one to see the others rolled back). */
+  readonly beforeChange?: (file: string) => void;
 }
 
-/** `analysed`: the directory's result already made with these options (and no --out), not made again. */
+/** `analysed`: the directory's analysis already made with these options (and no --out), not made again. */
 export function runMigrate(
   dir: string,
   options: MigrateCommandOptions = {},
-  analysed?: MigrationResult,
+  analysed?: Migration,
 ): { result: MigrationResult; exitCode: number } {
   const base = path.resolve(options.displayBase ?? process.cwd());
   const out = options.out ? path.resolve(base, options.out) : undefined;
-  const result =
+  const migration =
     analysed ??
-    migrate(dir, {
+    analyzeDirectory(dir, {
       displayBase: base,
       ...(out ? { output: out } : {}),
       ...(options.scriptArgs ? { scriptArgs: options.scriptArgs } : {}),
@@ -44,6 +55,7 @@ export function runMigrate(
       ...(options.script !== undefined ? { script: options.script } : {}),
       ...(options.makeTarget !== undefined ? { makeTarget: options.makeTarget } : {}),
     });
+  const result = migration.result;
   if (result.status === 'error') return { result, exitCode: EXIT.badInput };
   const target = out ?? (options.write && result.target ? path.resolve(base, result.target) : undefined);
   if (!target || result.dockerfile === null) return { result, exitCode: EXIT.ok };
@@ -61,37 +73,285 @@ export function runMigrate(
         `not writing to ${shown}: ${legacy}; give --out a new file name, or --write to replace the runtime Dockerfile`,
       ),
     );
-  const written = writeAtomic(target, result.dockerfile, { force: options.force ?? false });
-  if (!written.ok) {
+  const changes: FileChange[] = [{ path: target, text: result.dockerfile }];
+  const notes: Diagnostic[] = [];
+  if (!out) {
+    const rewritten = orchestratorChange(migration, base, target);
+    if ('refusal' in rewritten) return refuse(rewritten.refusal);
+    if (rewritten.change) {
+      changes.push(rewritten.change);
+      notes.push(rewritten.note);
+    }
+    if (options.removeLegacy) {
+      const removals = legacyRemovals(migration, base, changes);
+      if ('refusal' in removals) return refuse(removals.refusal);
+      changes.push(...removals.files.map((f) => ({ path: f, remove: true as const })));
+    }
+  }
+  const applied = applyChanges(changes, {
+    force: options.force ?? false,
+    ...(options.beforeChange ? { beforeChange: options.beforeChange } : {}),
+  });
+  if (!applied.ok) {
+    const file = displayPath(applied.path, base);
+    const at = { file, line: 1, column: 1 };
+    const what = changes.find((c) => c.path === applied.path && 'remove' in c) ? 'removing' : 'overwriting';
+    const others =
+      changes.length > 1
+        ? applied.rolledBack === false
+          ? '; restage could not put back every file it had already changed: check them with git status'
+          : '; nothing was written (the files already changed were put back)'
+        : '';
     return refuse(
-      written.reason === 'unrestorable'
+      applied.reason === 'unrestorable'
         ? diagnostic(
             'RS601',
-            { file: shown, line: 1, column: 1 },
-            `not overwriting ${shown}: ${written.message}; ${written.commitHelps ? 'commit it first (then git can give it back), or ' : ''}pass --force to keep the original as ${path.basename(shown)}.orig`,
+            at,
+            `not ${what} ${file}: ${applied.message}; ${applied.commitHelps ? 'commit it first (then git can give it back), or ' : ''}pass --force to keep the original as ${path.basename(file)}.orig${changes.length > 1 ? '; nothing was written' : ''}`,
           )
-        : written.reason === 'backup-exists'
+        : applied.reason === 'backup-exists'
           ? diagnostic(
               'RS604',
-              { file: shown, line: 1, column: 1 },
-              `not overwriting ${shown}: ${written.message}, and restage never replaces an earlier backup; move ${path.basename(shown)}.orig away and run restage again`,
+              at,
+              `not ${what} ${file}: ${applied.message}, and restage never replaces an earlier backup; move ${path.basename(file)}.orig away and run restage again${changes.length > 1 ? '; nothing was written' : ''}`,
             )
-          : diagnostic('RS602', { file: shown, line: 1, column: 1 }, `could not write ${shown}: ${written.message}`),
+          : diagnostic(
+              'RS602',
+              at,
+              `could not ${what === 'removing' ? 'remove' : 'write'} ${file}: ${applied.message}${others}`,
+            ),
     );
   }
-  const kept = written.backup
-    ? [
-        diagnostic(
-          'RS605',
-          { file: shown, line: 1, column: 1 },
-          `git could not restore ${shown}, so restage kept the original as ${path.relative(base, written.backup) || written.backup} before replacing it`,
-        ),
-      ]
-    : [];
+  for (const [file, backup] of applied.backups) {
+    const at = { file: displayPath(file, base), line: 1, column: 1 };
+    const gone = changes.some((c) => c.path === file && 'remove' in c);
+    notes.push(
+      diagnostic(
+        'RS605',
+        at,
+        `git could not restore ${at.file}, so restage kept the original as ${path.relative(base, backup) || backup} before ${gone ? 'removing' : 'replacing'} it`,
+      ),
+    );
+  }
+  const removed = changes.filter((c) => 'remove' in c).map((c) => displayPath(c.path, base));
+  for (const file of removed)
+    notes.push(
+      diagnostic(
+        'RS613',
+        { file, line: 1, column: 1 },
+        `removed ${file}: the migration made it obsolete and no other file of the tree names it (--remove-legacy)`,
+      ),
+    );
   return {
-    result: { ...result, written: [shown], diagnostics: sortDiagnostics([...result.diagnostics, ...kept]) },
+    result: {
+      ...result,
+      written: changes.filter((c) => !('remove' in c)).map((c) => displayPath(c.path, base)),
+      ...(out ? {} : { removed }),
+      diagnostics: sortDiagnostics([...result.diagnostics, ...notes]),
+    },
     exitCode: EXIT.ok,
   };
+}
+
+/**
+ * The orchestrator with its builder-pattern steps replaced by the one build (src/emit/orchestrator-rewrite.ts),
+ * or a refusal; no change when the rewrite leaves its text as it was.
+ */
+function orchestratorChange(
+  migration: Migration,
+  base: string,
+  target: string,
+): { change: FileChange; note: Diagnostic } | { change: null } | { refusal: Diagnostic } {
+  const { analysis, plan, script } = migration;
+  if (!analysis || !plan || !script) return { change: null };
+  const file = displayPath(script, base);
+  const display = (p: string) => displayPath(p, base);
+  const found = patternSteps(analysis, plan, migration.root, display, (at, why) => rewriteRefusal(at, why, file));
+  if ('refusal' in found) return found;
+  let text: string;
+  try {
+    text = fs.readFileSync(script, 'utf8');
+  } catch (e) {
+    return {
+      refusal: diagnostic('RS602', { file, line: 1, column: 1 }, `could not read ${file}: ${(e as Error).message}`),
+    };
+  }
+  const makefile = isMakefileName(path.basename(script));
+  const lines = text.split('\n');
+  const lineOf = (at: { file: string; line: number }) => (at.file === file ? (lines[at.line - 1] ?? '') : '');
+  const written = (line: string, flags: RegExp) => [...line.matchAll(flags)].map((m) => m[1]!);
+  const TAG = /(?:^|\s)(?:-t|--tag)(?:=|\s+)(\S+)/g;
+  const NAME = /(?:^|\s)--name(?:=|\s+)(\S+)/g;
+  // A container id captured in a variable (`id=$(docker create …)`) is named by that variable.
+  const CAPTURED = /(?:^|[\s;])(?:local\s+|export\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=["']?\$\(/g;
+  const builderWords = [
+    ...found.builderNames,
+    ...found.steps
+      .filter((s) => !s.runtime)
+      .flatMap((s) => [
+        ...written(lineOf(s.at), TAG),
+        ...written(lineOf(s.at), NAME),
+        ...written(lineOf(s.at), CAPTURED).flatMap((v) => [`$${v}`, `\${${v}}`]),
+      ]),
+  ];
+  const runtime = found.runtime;
+  const alone = buildCommand({
+    root: migration.root,
+    runtime,
+    builders: [],
+    dockerfile: runtime.dockerfile,
+    context: runtime.context,
+  });
+  const keep = alone === plan.buildCommand && runtime.target === null && runtime.dockerfile === target;
+  let command: string | null = null;
+  if (!keep && makefile && path.dirname(script) !== migration.root)
+    return {
+      refusal: rewriteRefusal(
+        runtime.at,
+        `make runs its recipes in ${display(path.dirname(script))}, and the one build names its Dockerfile and context relative to ${display(migration.root)}`,
+        file,
+      ),
+    };
+  if (!keep) {
+    const inv = runtime.invocation;
+    const client = `${inv.client} ${inv.verb.join(' ')}`;
+    command = plan.buildCommand.replace(/^(DOCKER_BUILDKIT=\d )?docker build/, (_, env: string | undefined) =>
+      inv.sudo ? `sudo ${env ?? ''}${client}` : `${env ?? ''}${client}`,
+    );
+    if (makefile) command = command.replace(/\$/g, '$$$$');
+    // The tags as the orchestrator wrote them (`"$IMAGE:$TAG"`, `$(IMAGE)`), when each can be told.
+    const asWritten = written(lineOf(runtime.at), TAG);
+    if (asWritten.length === runtime.tags.length)
+      runtime.tags.forEach((tag, i) => {
+        const quoted = shellQuote(tag);
+        command = command!.replace(` -t ${makefile ? quoted.replace(/\$/g, '$$$$') : quoted}`, ` -t ${asWritten[i]}`);
+      });
+  }
+  const outcome = rewriteOrchestrator({
+    file,
+    text,
+    kind: makefile ? 'makefile' : 'script',
+    steps: found.steps,
+    buildCommand: command,
+    builderWords,
+    // A script runs from the migrated directory (as the analysis has it), make from the Makefile's.
+    extractedPaths: found.extracted
+      .map((p) => path.relative(makefile ? path.dirname(script) : migration.root, p))
+      .filter((p) => !p.startsWith('..')),
+  });
+  if (!outcome.ok) return { refusal: outcome.diagnostic };
+  if (outcome.text === text) return { change: null };
+  return {
+    change: { path: script, text: outcome.text },
+    note: diagnostic(
+      'RS612',
+      { file, line: outcome.buildLine, column: 1 },
+      `rewrote ${file}: ${outcome.removedLines} line${outcome.removedLines === 1 ? '' : 's'} of the builder pattern removed; ${command === null ? 'the runtime build, kept as written, is' : 'this line is'} the one build of the migrated Dockerfile; every other line is as it was`,
+    ),
+  };
+}
+
+/**
+ * The legacy files `--remove-legacy` removes: those the migration lists obsolete, other than the
+ * orchestrator (rewritten, it stays) and the written Dockerfile, that no other file of the tree
+ * names (a second script, a CI file, a compose file would break); a refusal (RS611) naming the
+ * first such use otherwise.
+ */
+function legacyRemovals(
+  migration: Migration,
+  base: string,
+  changes: readonly FileChange[],
+): { files: readonly string[] } | { refusal: Diagnostic } {
+  const written = new Map(changes.flatMap((c) => ('text' in c ? [[c.path, c.text] as const] : [])));
+  const files = migration.result.obsolete
+    .filter((o) => !o.startsWith('image '))
+    .map((o) => path.resolve(base, o))
+    .filter((f) => f !== migration.script && !written.has(f) && isFile(f));
+  for (const file of files) {
+    const use = firstUse(migration.root, file, new Set(files), written);
+    if (use) {
+      const shown = displayPath(file, base);
+      return {
+        refusal: diagnostic(
+          'RS611',
+          { file: displayPath(use.file, base), line: use.line, column: use.column },
+          `not removing ${shown}: ${displayPath(use.file, base)} still names it (\`${use.text}\`); nothing was written. Remove that use first, or run --write without --remove-legacy`,
+        ),
+      };
+    }
+  }
+  return { files };
+}
+
+function isFile(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Files whose mention of a name uses nothing: documentation and ignore lists. */
+const NOT_USES = /(\.md|\.txt|\.orig|^\.gitignore|^\.dockerignore|^LICENSE.*|^CHANGELOG.*)$/;
+const MAX_SCANNED = 1 << 20;
+
+/**
+ * The first place in the tree below root (as written after the changes) that names the file by its
+ * name, or null. A name is its base name as a whole word (`Dockerfile.build`, not `Dockerfile.builder`).
+ */
+function firstUse(
+  root: string,
+  file: string,
+  removed: ReadonlySet<string>,
+  written: ReadonlyMap<string, string>,
+): { file: string; line: number; column: number; text: string } | null {
+  const name = path.basename(file);
+  const word = new RegExp(`(^|[^A-Za-z0-9_.-])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_.-])`);
+  const visit = (dir: string): ReturnType<typeof firstUse> => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return null;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (e.name === '.git' || e.name === 'node_modules') continue;
+        const found = visit(p);
+        if (found) return found;
+        continue;
+      }
+      if (!e.isFile() || removed.has(p) || NOT_USES.test(e.name)) continue;
+      let text = written.get(p);
+      if (text === undefined) {
+        try {
+          if (fs.statSync(p).size > MAX_SCANNED) continue;
+          text = fs.readFileSync(p, 'utf8');
+        } catch {
+          continue;
+        }
+      }
+      if (text.includes('\0')) continue;
+      // A mention in a comment line uses nothing.
+      const m = [...text.matchAll(new RegExp(word.source, 'g'))].find(
+        (x) => !/^\s*#/.test(text.slice(text.lastIndexOf('\n', x.index) + 1)),
+      );
+      if (!m) continue;
+      const index = m.index + m[1]!.length;
+      const before = text.slice(0, index);
+      const line = before.split('\n').length;
+      const lineText = text.split('\n')[line - 1]!.trim();
+      return {
+        file: p,
+        line,
+        column: index - before.lastIndexOf('\n'),
+        text: lineText.length > 60 ? `${lineText.slice(0, 57)}…` : lineText,
+      };
+    }
+    return null;
+  };
+  return visit(root);
 }
 
 /** Why the target is a file the legacy flow still reads (a script, a Dockerfile it builds, a file listed obsolete), or null. */

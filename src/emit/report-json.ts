@@ -25,6 +25,7 @@ function jsonObject(result: MigrationResult): object {
     diagnostics,
     target,
     written,
+    removed,
   } = result;
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
@@ -38,6 +39,7 @@ function jsonObject(result: MigrationResult): object {
     target,
     obsolete,
     written,
+    ...(removed ? { removed } : {}),
     diagnostics,
   };
 }

@@ -49,6 +49,7 @@ export function renderText(result: MigrationResult, options: { printDockerfile: 
     err.push('', `replace the script with (run in ${result.directory}):`, `  ${result.buildCommand}`);
   if (result.obsolete.length > 0) err.push('', `no longer needed: ${result.obsolete.join(', ')}`);
   if (result.written.length > 0) err.push('', `wrote: ${result.written.join(', ')}`);
+  if (result.removed && result.removed.length > 0) err.push('', `removed: ${result.removed.join(', ')}`);
   if (result.diagnostics.length > 0) {
     err.push('', 'diagnostics:');
     for (const d of result.diagnostics) err.push(formatDiagnostic(d));

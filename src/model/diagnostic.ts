@@ -139,6 +139,13 @@ export const CATALOGUE = {
   RS603: { severity: 'error', title: 'refusing to write over a file of the legacy flow' },
   RS604: { severity: 'error', title: 'refusing to replace an earlier backup (NAME.orig)' },
   RS605: { severity: 'info', title: 'original kept as NAME.orig before overwriting' },
+  RS610: {
+    severity: 'error',
+    title: 'refusing to rewrite the orchestrator: a builder-pattern step cannot be removed cleanly',
+  },
+  RS611: { severity: 'error', title: 'refusing to remove a legacy file that another file still uses' },
+  RS612: { severity: 'info', title: 'the orchestrator was rewritten: the builder-pattern steps became the one build' },
+  RS613: { severity: 'info', title: 'a legacy file the migration made obsolete was removed (--remove-legacy)' },
   RS701: { severity: 'error', title: 'an image verify needs is not on the engine' },
   RS702: { severity: 'error', title: 'the legacy flow could not be reproduced' },
   RS703: { severity: 'warning', title: 'verify could not remove something it made' },

@@ -54,11 +54,16 @@ export interface MigrationResult {
   readonly dockerfile: string | null;
   /** The one command that replaces the script; null when there is no migration. */
   readonly buildCommand: string | null;
-  /** Legacy files and images the migration makes unnecessary (never deleted by restage). */
+  /** Legacy files and images the migration makes unnecessary (deleted only by `--write --remove-legacy`). */
   readonly obsolete: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
   /** Where the migrated Dockerfile would go with --write (the runtime Dockerfile). */
   readonly target: string | null;
   /** Files restage wrote (with --out or --write). */
   readonly written: readonly string[];
+  /**
+   * Files restage removed (`--write --remove-legacy`); present after a write by --write (an
+   * empty list when nothing was removed), absent otherwise.
+   */
+  readonly removed?: readonly string[];
 }

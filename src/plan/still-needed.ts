@@ -19,14 +19,7 @@ export function scriptStillNeeded(
   display: (p: string) => string,
   replaced: ReadonlySet<ImageBuild> = new Set(),
 ): { reason: string; at: Location } | null {
-  const consumed = new Set(analysis.consumptions.map((c) => c.artifact.id));
-  const events = analysis.flow.events;
-  // An artifact the script itself removes afterwards is used by nothing outside it.
-  const removedLater = (a: Artifact) =>
-    events
-      .slice(events.indexOf(a.copyOut) + 1)
-      .some((e) => e.kind === 'host' && e.op === 'rm' && e.paths.some((p) => isWithin(a.hostPath, p)));
-  const unused = analysis.artifacts.find((a) => !consumed.has(a.id) && !removedLater(a));
+  const unused = unusedArtifact(analysis);
   if (unused)
     return {
       at: unused.copyOut.at,
@@ -39,6 +32,21 @@ export function scriptStillNeeded(
       reason: `it also builds ${other.tags[0] ?? 'an image'} from ${display(other.dockerfile)}, which the migrated Dockerfile does not replace`,
     };
   return null;
+}
+
+/**
+ * An extracted artifact no build consumes and the script does not remove afterwards (something
+ * outside the script may use it), or null.
+ */
+export function unusedArtifact(analysis: Analysis): Artifact | null {
+  const consumed = new Set(analysis.consumptions.map((c) => c.artifact.id));
+  const events = analysis.flow.events;
+  // An artifact the script itself removes afterwards is used by nothing outside it.
+  const removedLater = (a: Artifact) =>
+    events
+      .slice(events.indexOf(a.copyOut) + 1)
+      .some((e) => e.kind === 'host' && e.op === 'rm' && e.paths.some((p) => isWithin(a.hostPath, p)));
+  return analysis.artifacts.find((a) => !consumed.has(a.id) && !removedLater(a)) ?? null;
 }
 
 /**

@@ -178,8 +178,13 @@ test('--write on a clean checkout replaces the runtime Dockerfile', (t) => {
   commitAll(dir);
   const r = restage(['migrate', dir, '--write', '--json']);
   t.is(r.code, 0, r.stdout);
-  const json = JSON.parse(r.stdout) as { written: string[] };
-  t.is(json.written.length, 1);
+  const json = JSON.parse(r.stdout) as { written: string[]; removed: string[] };
+  t.deepEqual(
+    json.written.map((w) => path.basename(w)),
+    ['Dockerfile', 'build.sh'],
+  );
+  t.deepEqual(json.removed, [], 'without --remove-legacy nothing is removed');
+  t.true(fs.existsSync(path.join(dir, 'Dockerfile.build')));
   t.regex(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /^FROM golang:1\.7\.3 AS builder/);
   const again = restage(['migrate', dir, '--json']);
   t.is((JSON.parse(again.stdout) as { status: string }).status, 'nothing-to-migrate');
@@ -284,8 +289,9 @@ test('outside a git work tree --write refuses (exit 2, RS601) and writes nothing
   const forced = restage(['migrate', dir, '--write', '--force', '--json']);
   t.is(forced.code, 0, forced.stdout);
   const json = JSON.parse(forced.stdout) as { written: string[]; diagnostics: { code: string; message: string }[] };
-  t.is(json.written.length, 1);
-  t.truthy(json.diagnostics.find((d) => d.code === 'RS605'));
+  t.is(json.written.length, 2);
+  t.is(json.diagnostics.filter((d) => d.code === 'RS605').length, 2, 'the Dockerfile and the script are kept');
+  t.is(fs.readFileSync(path.join(dir, 'build.sh.orig'), 'base64'), before.get('build.sh')!);
   t.is(fs.readFileSync(`${dockerfile}.orig`, 'base64'), before.get('Dockerfile')!);
   t.is(fs.statSync(`${dockerfile}.orig`).mode & 0o7777, 0o640);
   t.is(fs.statSync(dockerfile).mode & 0o7777, 0o640, 'the replaced file keeps its mode');
@@ -293,6 +299,7 @@ test('outside a git work tree --write refuses (exit 2, RS601) and writes nothing
 
   // A second forced write would replace the backup: refused (RS604), nothing changes.
   fs.writeFileSync(dockerfile, fs.readFileSync(`${dockerfile}.orig`));
+  fs.writeFileSync(path.join(dir, 'build.sh'), fs.readFileSync(path.join(dir, 'build.sh.orig')));
   const after = snapshot(dir);
   const again = restage(['migrate', dir, '--write', '--force']);
   t.is(again.code, 2);

@@ -29,6 +29,20 @@ function relabel<T>(value: T, dirName: string): T {
 }
 
 /** A case's `options.json`: the script's arguments and environment, as `--script-arg`/`--env` give them. */
+/** Every file under dir with its bytes (base64). */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.set(path.relative(dir, p), fs.readFileSync(p, 'base64'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
 function caseOptions(name: string): { scriptArgs?: string[]; env?: Record<string, string> } {
   const file = path.join(MIGRATE_FIXTURES, name, 'options.json');
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as ReturnType<typeof caseOptions>) : {};
@@ -90,15 +104,32 @@ for (const name of migrateCases()) {
     // The temp copy is no git work tree: --force keeps each replaced file as NAME.orig.
     const runtime = path.resolve(process.cwd(), result.target!.replace(/^input(?=\/)/, inPlace));
     const original = fs.readFileSync(runtime);
+    const before = snapshot(inPlace);
     const first = runMigrate(inPlace, { write: true, force: true, ...caseOptions(name) });
-    t.deepEqual(first.result.written.length, 1);
-    const target = path.resolve(process.cwd(), first.result.written[0]!);
-    t.is(target, runtime);
-    t.deepEqual(fs.readFileSync(`${target}.orig`), original);
-    t.true(first.result.diagnostics.some((d) => d.code === 'RS605' && d.severity === 'info'));
+    const refused = first.result.diagnostics.find((d) => d.code === 'RS610');
+    if (refused) {
+      // The orchestrator cannot be rewritten: nothing is written, and --out writes the Dockerfile alone.
+      t.is(first.exitCode, 2);
+      t.deepEqual(first.result.written, []);
+      t.deepEqual(snapshot(inPlace), before, 'a refused write changes nothing');
+      t.is(runMigrate(inPlace, { out: runtime, force: true, ...caseOptions(name) }).exitCode, 0);
+    } else {
+      t.is(first.exitCode, 0, JSON.stringify(first.result.diagnostics));
+      const [target, ...others] = first.result.written.map((w) => path.resolve(process.cwd(), w));
+      t.is(target, runtime);
+      t.deepEqual(fs.readFileSync(`${target}.orig`), original);
+      t.true(first.result.diagnostics.some((d) => d.code === 'RS605' && d.severity === 'info'));
+      // The one other file written is the orchestrator, its original kept beside it.
+      t.true(others.length <= 1);
+      for (const o of others) {
+        t.deepEqual(fs.readFileSync(`${o}.orig`, 'base64'), before.get(path.relative(inPlace, o)));
+        t.true(first.result.diagnostics.some((d) => d.code === 'RS612'));
+      }
+    }
     const again = runMigrate(inPlace, { write: true, force: true, ...caseOptions(name) });
     t.is(again.result.status, 'nothing-to-migrate');
     t.deepEqual(again.result.written, []);
+    const target = runtime;
     t.is(fs.readFileSync(target, 'utf8'), dockerfile);
   });
 }

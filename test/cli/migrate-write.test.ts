@@ -1,0 +1,274 @@
+/**
+ * `restage migrate --write` on the orchestrator and `--remove-legacy`, on temporary git repositories:
+ * the script or Makefile rewritten to the one build, the obsolete build Dockerfile removed, every
+ * refusal writing nothing, a failed second write rolled back, and the usage error.
+ */
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runMigrate } from '../../src/cli/migrate.js';
+import { BIN, MIGRATE_FIXTURES, ROOT, tempCopy } from '../helpers/fixtures.js';
+
+function restage(args: string[], cwd = ROOT) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function git(dir: string, ...args: string[]) {
+  return spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+}
+
+/** A copy of `from` as a git work tree with everything committed. */
+function repo(t: { teardown(f: () => void): void }, from: string): string {
+  const dir = tempCopy(from);
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'legacy');
+  return dir;
+}
+
+/** Every file under dir (.git aside) with its bytes and mode. */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) {
+        if (e.name !== '.git') walk(p);
+      } else out.set(path.relative(dir, p), `${fs.statSync(p).mode}:${fs.readFileSync(p, 'base64')}`);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+interface Json {
+  status: string;
+  written: string[];
+  removed?: string[];
+  diagnostics: { code: string; file: string; line: number; message: string }[];
+}
+
+const WELCOME = path.join(ROOT, 'samples', 'welcome');
+const MAKE = path.join(MIGRATE_FIXTURES, 'make-orchestrator', 'input');
+
+test('--write on a script: the Dockerfile and the script are written, the builder-pattern lines gone, the rest as it was', (t) => {
+  const dir = repo(t, WELCOME);
+  const r = restage(['migrate', dir, '--write']);
+  t.is(r.code, 0, r.stderr);
+  t.is(
+    fs.readFileSync(path.join(dir, 'build.sh'), 'utf8'),
+    [
+      '#!/bin/sh',
+      'echo "Creating welcome builder image"',
+      'echo "Creating welcome runtime image"',
+      'docker image build -t welcome-runtime:v1 .',
+      '',
+    ].join('\n'),
+  );
+  t.regex(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /COPY --from=builder/);
+  t.true(fs.existsSync(path.join(dir, 'Dockerfile.build')), 'the build Dockerfile stays without --remove-legacy');
+  t.regex(r.stderr, /wrote: .*\/Dockerfile, .*\/build\.sh\n/);
+  t.regex(r.stderr, /build\.sh:4:1 info RS612 rewrote .*build\.sh: 5 lines of the builder pattern removed/);
+  t.notRegex(r.stderr, /removed:/);
+  t.is(
+    fs.statSync(path.join(dir, 'build.sh')).mode & 0o7777,
+    fs.statSync(path.join(WELCOME, 'build.sh')).mode & 0o7777,
+  );
+  // git can give both back: no backup beside them.
+  t.deepEqual(
+    fs.readdirSync(dir).filter((n) => n.endsWith('.orig') || n.includes('.restage-')),
+    [],
+  );
+  t.is(git(dir, 'status', '--porcelain').stdout, ' M Dockerfile\n M build.sh\n');
+});
+
+test('--write --remove-legacy on a Makefile: recipes keep their tab, other targets stay, the build Dockerfile is removed', (t) => {
+  const dir = repo(t, MAKE);
+  const r = restage(['migrate', dir, '--write', '--remove-legacy', '--json']);
+  t.is(r.code, 0, r.stdout);
+  const json = JSON.parse(r.stdout) as Json;
+  t.deepEqual(
+    json.written.map((w) => path.relative(dir, w)),
+    ['Dockerfile', 'Makefile'],
+  );
+  t.deepEqual(
+    json.removed?.map((w) => path.relative(dir, w)),
+    ['Dockerfile.build'],
+  );
+  t.true(json.diagnostics.some((d) => d.code === 'RS613' && d.file.endsWith('Dockerfile.build')));
+  t.false(fs.existsSync(path.join(dir, 'Dockerfile.build')));
+  // The recipes of `make all` lose their pattern lines; the clean target, never followed, stays.
+  t.is(
+    fs.readFileSync(path.join(dir, 'Makefile'), 'utf8'),
+    [
+      'IMAGE     ?= saltmarsh/envdump',
+      'TAG       ?= 0.2.0',
+      'CONTAINER := envdump-extract',
+      '',
+      '.PHONY: all image builder extract clean',
+      '',
+      'all: image',
+      '',
+      'builder:',
+      '',
+      'extract: builder',
+      '',
+      'image: extract',
+      '\tdocker build -t $(IMAGE):$(TAG) .',
+      '',
+      'clean:',
+      '\t-docker rm -f $(CONTAINER) 2>/dev/null',
+      '\trm -f ./envdump',
+      '',
+    ].join('\n'),
+  );
+  t.is(git(dir, 'status', '--porcelain').stdout, ' M Dockerfile\n D Dockerfile.build\n M Makefile\n');
+  // What was written is a migrated tree: nothing left to migrate.
+  t.is((JSON.parse(restage(['migrate', dir, '--json']).stdout) as Json).status, 'nothing-to-migrate');
+});
+
+test('--remove-legacy refuses (RS611, exit 2) when another file still names the build Dockerfile; nothing is written', (t) => {
+  const dir = tempCopy(WELCOME);
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  fs.mkdirSync(path.join(dir, 'ci'));
+  fs.writeFileSync(path.join(dir, 'ci', 'lint.sh'), '#!/bin/sh\n# checks\nhadolint Dockerfile.build\n');
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'legacy');
+  const before = snapshot(dir);
+  const r = restage(['migrate', dir, '--write', '--remove-legacy']);
+  t.is(r.code, 2);
+  t.regex(
+    r.stderr,
+    /ci\/lint\.sh:3:10 error RS611 not removing .*Dockerfile\.build: .*ci\/lint\.sh still names it \(`hadolint Dockerfile\.build`\); nothing was written/,
+  );
+  t.deepEqual(snapshot(dir), before);
+  // Without --remove-legacy the write goes through and the file stays.
+  t.is(restage(['migrate', dir, '--write']).code, 0);
+  t.true(fs.existsSync(path.join(dir, 'Dockerfile.build')));
+});
+
+test('a step that cannot be removed cleanly: RS610 located in the script, exit 2, nothing written; --out still writes the Dockerfile alone', (t) => {
+  const dir = tempCopy(WELCOME);
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const script = path.join(dir, 'build.sh');
+  fs.writeFileSync(
+    script,
+    fs
+      .readFileSync(script, 'utf8')
+      .replace(
+        'docker container cp welcome-builder-container:/myapp/welcome .',
+        'docker container cp welcome-builder-container:/myapp/welcome . && date',
+      ),
+  );
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'legacy');
+  const before = snapshot(dir);
+  const r = restage(['migrate', dir, '--write', '--remove-legacy', '--json']);
+  t.is(r.code, 2);
+  const json = JSON.parse(r.stdout) as Json;
+  t.is(json.status, 'error');
+  t.deepEqual(json.written, []);
+  const d = json.diagnostics.find((x) => x.code === 'RS610');
+  if (!d) return t.fail(r.stdout);
+  t.true(d.file.endsWith('build.sh'));
+  t.is(d.line, 5);
+  t.regex(d.message, /shares its statement with `date`.*nothing was written.*--out/);
+  t.deepEqual(snapshot(dir), before);
+  const out = restage(['migrate', dir, '--out', path.join(dir, 'Dockerfile')]);
+  t.is(out.code, 0, out.stderr);
+  t.is(git(dir, 'status', '--porcelain').stdout, ' M Dockerfile\n');
+});
+
+test('a script git cannot restore: RS601 names it, nothing is written (the Dockerfile neither); --force keeps build.sh.orig', (t) => {
+  const dir = repo(t, WELCOME);
+  fs.appendFileSync(path.join(dir, 'build.sh'), 'echo done\n');
+  const before = snapshot(dir);
+  const r = restage(['migrate', dir, '--write']);
+  t.is(r.code, 2);
+  t.regex(
+    r.stderr,
+    /build\.sh:1:1 error RS601 not overwriting .*build\.sh: it has uncommitted changes; commit it first.*--force.*; nothing was written/,
+  );
+  t.deepEqual(snapshot(dir), before);
+
+  const forced = restage(['migrate', dir, '--write', '--force']);
+  t.is(forced.code, 0, forced.stderr);
+  t.is(
+    fs.readFileSync(path.join(dir, 'build.sh.orig'), 'utf8'),
+    fs.readFileSync(path.join(WELCOME, 'build.sh'), 'utf8') + 'echo done\n',
+  );
+  t.regex(
+    fs.readFileSync(path.join(dir, 'build.sh'), 'utf8'),
+    /docker image build -t welcome-runtime:v1 \.\necho done\n$/,
+  );
+  t.false(fs.existsSync(path.join(dir, 'Dockerfile.orig')), 'git can restore the Dockerfile');
+});
+
+test('--force --remove-legacy outside git: every file changed or removed is kept as NAME.orig first', (t) => {
+  const dir = tempCopy(WELCOME);
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const original = snapshot(dir);
+  const r = runMigrate(dir, { write: true, removeLegacy: true, force: true, displayBase: dir });
+  t.is(r.exitCode, 0, JSON.stringify(r.result.diagnostics));
+  t.deepEqual(r.result.written, ['Dockerfile', 'build.sh']);
+  t.deepEqual(r.result.removed, ['Dockerfile.build']);
+  for (const name of ['Dockerfile', 'build.sh', 'Dockerfile.build'])
+    t.is(
+      `${fs.statSync(path.join(dir, `${name}.orig`)).mode}:${fs.readFileSync(path.join(dir, `${name}.orig`), 'base64')}`,
+      original.get(name)!,
+    );
+  t.true(r.result.diagnostics.some((d) => d.code === 'RS605' && /before removing it/.test(d.message)));
+});
+
+test('a failed second write is rolled back: the Dockerfile is as it was, no temp file, no backup (RS602, exit 2)', (t) => {
+  for (const failOn of ['build.sh', 'Dockerfile.build']) {
+    const dir = tempCopy(WELCOME);
+    t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const before = snapshot(dir);
+    const r = runMigrate(dir, {
+      write: true,
+      removeLegacy: true,
+      force: true,
+      displayBase: dir,
+      beforeChange: (file) => {
+        if (path.basename(file) === failOn) throw new Error('disk full');
+      },
+    });
+    t.is(r.exitCode, 2);
+    const d = r.result.diagnostics.find((x) => x.code === 'RS602');
+    if (!d) return t.fail(JSON.stringify(r.result.diagnostics));
+    t.is(d.file, failOn);
+    t.regex(d.message, /disk full; nothing was written \(the files already changed were put back\)/);
+    t.deepEqual(r.result.written, []);
+    t.deepEqual(snapshot(dir), before, `failing on ${failOn}`);
+  }
+});
+
+test('--remove-legacy without --write is a usage error (exit 2), as text and as JSON', (t) => {
+  const r = restage(['migrate', WELCOME, '--remove-legacy']);
+  t.is(r.code, 2);
+  t.regex(r.stderr, /^flag --remove-legacy needs --write\nSee 'restage migrate --help'\.\n$/);
+  t.is(r.stdout, '');
+  const json = restage(['migrate', WELCOME, '--remove-legacy', '--out', 'x', '--json']);
+  t.is(json.code, 2);
+  const parsed = JSON.parse(json.stdout) as { status: string; diagnostics: { code: string; message: string }[] };
+  t.is(parsed.status, 'usage-error');
+  t.is(parsed.diagnostics[0]?.code, 'RS100');
+  t.false(fs.existsSync(path.join(ROOT, 'x')));
+});
+
+test('--help names --remove-legacy and says what --write now writes', (t) => {
+  const r = restage(['migrate', '--help']);
+  t.is(r.code, 0);
+  const flat = r.stdout.replace(/\s+/g, ' ');
+  t.regex(flat, /--remove-legacy with --write: also remove the legacy build Dockerfiles/);
+  t.regex(flat, /--write replace the runtime Dockerfile in place and rewrite the build script or Makefile/);
+});

@@ -1,0 +1,117 @@
+/**
+ * `restage migrate --write --remove-legacy` end to end: a golden case (a CI script in ci/) is
+ * migrated in a temporary git repository, the REWRITTEN script is run for real against the engine,
+ * and the one image it tags holds the artifact; `restage verify` judges the written Dockerfile
+ * `equivalent` to the legacy flow of the original tree. Everything the test tags is named
+ * `restage-e2etest-write-<pid>` and removed at the end.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BIN, MIGRATE_FIXTURES, ROOT } from '../helpers/fixtures.js';
+import { client, e2eTest, unavailable } from './helpers/engine.js';
+import { env, verifyJson } from './helpers/verify-run.js';
+
+const BASE = 'testbase/busybox:latest';
+const e2e = e2eTest(await unavailable([BASE]));
+const NAME = `restage-e2etest-write-${process.pid}`;
+const docker = (...args: string[]) => spawnSync(client ?? 'docker', args, { encoding: 'utf8', env });
+
+/**
+ * A copy of the layout-ci-script case, as a user's tree: its base image the test image, its
+ * image names this test's own.
+ */
+function caseCopy(into: string): string {
+  const dir = path.join(into, 'tree');
+  fs.cpSync(path.join(MIGRATE_FIXTURES, 'layout-ci-script', 'input'), dir, { recursive: true });
+  for (const f of ['Dockerfile', 'Dockerfile.build', 'ci/build.sh']) {
+    const file = path.join(dir, f);
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replaceAll('busybox:latest', BASE).replaceAll('acme/tool', NAME),
+    );
+  }
+  return dir;
+}
+
+function git(dir: string, ...args: string[]) {
+  return spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+}
+
+e2e(
+  'migrate --write --remove-legacy: the rewritten script builds one image with the tag it had, holding the artifact',
+  async (t) => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-write-'));
+    t.teardown(() => {
+      docker('rm', '-f', 'tool-x');
+      docker('rmi', '-f', `${NAME}:latest`, `${NAME}:build`);
+      fs.rmSync(scratch, { recursive: true, force: true });
+    });
+    const original = caseCopy(path.join(scratch, 'original'));
+    const work = caseCopy(path.join(scratch, 'work'));
+    git(work, 'init', '-q');
+    git(work, 'add', '-A');
+    git(work, 'commit', '-qm', 'legacy');
+
+    const migrated = spawnSync(process.execPath, [BIN, 'migrate', work, '--write', '--remove-legacy', '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    t.is(migrated.status, 0, migrated.stdout);
+    const json = JSON.parse(migrated.stdout) as { written: string[]; removed: string[] };
+    t.deepEqual(
+      json.written.map((w) => path.relative(work, path.resolve(ROOT, w))),
+      ['Dockerfile', 'ci/build.sh'],
+    );
+    t.deepEqual(
+      json.removed.map((w) => path.relative(work, path.resolve(ROOT, w))),
+      ['Dockerfile.build'],
+    );
+    t.is(
+      fs.readFileSync(path.join(work, 'ci', 'build.sh'), 'utf8'),
+      [
+        '#!/bin/sh',
+        '# Run by CI from the repository root as ./ci/build.sh.',
+        'set -e',
+        'cd "$(dirname "$0")/.."',
+        `docker build -t ${NAME}:latest .`,
+        '',
+      ].join('\n'),
+    );
+    t.true((fs.statSync(path.join(work, 'ci', 'build.sh')).mode & 0o111) !== 0, 'the script stays executable');
+
+    // The written Dockerfile, judged against the legacy flow of the original tree.
+    fs.copyFileSync(path.join(work, 'Dockerfile'), path.join(original, 'Dockerfile.migrated'));
+    const verified = verifyJson([
+      original,
+      '--legacy',
+      'run',
+      '--dockerfile',
+      path.join(original, 'Dockerfile.migrated'),
+    ]);
+    t.is(verified.json.status, 'equivalent', JSON.stringify(verified.json.differences ?? verified.json.failure));
+
+    // The rewritten script, run for real from the repository root as CI runs it, `docker` being the engine's client.
+    const bin = path.join(scratch, 'bin');
+    fs.mkdirSync(bin);
+    fs.symlinkSync(fs.realpathSync(client ?? '/usr/bin/docker'), path.join(bin, 'docker'));
+    docker('rmi', '-f', `${NAME}:latest`, `${NAME}:build`);
+    const run = spawnSync('./ci/build.sh', [], {
+      cwd: work,
+      encoding: 'utf8',
+      env: { ...env, PATH: `${bin}:${process.env.PATH ?? ''}` },
+    });
+    t.is(run.status, 0, run.stderr);
+    const tagged = docker('images', '--format', '{{.Repository}}:{{.Tag}}', NAME).stdout.split('\n').filter(Boolean);
+    t.deepEqual(tagged, [`${NAME}:latest`], 'one image, with the tag the script gave it; no builder image');
+    t.is(docker('ps', '--all', '--quiet', '--filter', 'name=tool-x').stdout.trim(), '', 'no container left');
+    t.false(fs.existsSync(path.join(work, 'tool')), 'no artifact extracted on the host');
+    const ran = docker('run', '--rm', `${NAME}:latest`);
+    t.is(ran.stdout, 'tool ok\n', ran.stderr);
+    t.is(git(work, 'status', '--porcelain').stdout, ' M Dockerfile\n D Dockerfile.build\n M ci/build.sh\n');
+  },
+);
