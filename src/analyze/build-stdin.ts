@@ -11,18 +11,23 @@
  */
 import path from 'node:path';
 import { diagnostic } from '../model/diagnostic.js';
-import type { CommandCall, FlowSink, TarStream } from './command.js';
+import { isFetched, type CommandCall, type FetchedStream, type FlowSink, type TarStream } from './command.js';
 import type { Word } from './shell/values.js';
 
 /** Reports why a build whose context is `-` is not migrated; consumes the tar stream it reads, if any. */
 export function declineStdinContext(call: CommandCall, sink: FlowSink, dash: Word, fileWord: Word | null): void {
   const input = call.redirects.find((r) => r.operator === '<' && r.target);
   let stream: TarStream | null = null;
+  let fetched: FetchedStream | null = null;
   let inputFile: string | null = null;
   if (input) {
     inputFile = path.resolve(sink.cwd, input.target!.text.replace(/^"(.*)"$|^'(.*)'$/, '$1$2'));
     stream = sink.streams?.fromFile(inputFile) ?? null;
-  } else if (call.pipedIn) stream = sink.streams?.fromPipe() ?? null;
+  } else if (call.pipedIn) {
+    const piped = sink.streams?.fromPipe() ?? null;
+    if (piped && isFetched(piped)) fetched = piped;
+    else stream = piped;
+  }
   const dockerfile = fileWord ? fileWord.text : 'Dockerfile';
   const tag = call.args.find((_, i) => i > 0 && /^(-t|--tag)$/.test(call.args[i - 1]!.text))?.text ?? 'IMAGE';
   let saw: string;
@@ -34,6 +39,9 @@ export function declineStdinContext(call: CommandCall, sink: FlowSink, dash: Wor
       .join(', ');
     saw = `its context is the tar stream of \`${stream.command}\` (${path.basename(stream.at.file)}:${stream.at.line}${members ? `, from ${members}${stream.entries.length > 3 ? ', …' : ''}` : ''}), and the Dockerfile it builds is \`${dockerfile}\` inside that stream, a file of the builder image, not one restage reads in your tree`;
     fix = `unpack the stream into a directory (\`| tar -x -C ctx\`) and build it with a Dockerfile of your tree (\`docker build -t ${tag} -f Dockerfile ctx\`)`;
+  } else if (fetched) {
+    saw = `its context is what \`${fetched.command}\` (${path.basename(fetched.at.file)}:${fetched.at.line}) fetches from outside the builder, whose content restage does not know`;
+    fix = `build from a directory of your tree (\`docker build -t ${tag} -f Dockerfile DIR\`), fetching in the builder stage what the build needs`;
   } else if (inputFile !== null) {
     saw = `standard input is ${path.basename(inputFile)}, which no step of the script wrote as a tar stream: docker takes it as the Dockerfile itself (or a tar archive restage cannot list), with no build context, so the build can COPY nothing the script extracted`;
     fix = `build from a directory instead (\`docker build -t ${tag} -f ${path.basename(inputFile)} .\`)`;

@@ -80,12 +80,29 @@ export interface TarStream {
 }
 
 /**
+ * What a fetch from outside the builder writes into a pipe (`curl -fsSL URL | tar -xz -C out`,
+ * `wget -qO- URL | tar x`): content no step restage migrates knows (src/analyze/fetch.ts).
+ */
+export interface FetchedStream {
+  readonly fetched: true;
+  /** The fetching command's word (`curl`, `wget`). */
+  readonly at: Location;
+  /** The fetching command as written, for messages. */
+  readonly command: string;
+}
+
+/** What one part of a pipeline leaves for the next to read. */
+export type PipeContent = TarStream | FetchedStream;
+
+export const isFetched = (c: PipeContent): c is FetchedStream => 'fetched' in c;
+
+/**
  * Where streams wait for their reader: the pipe of the pipeline being run (the next command
  * takes it), or a host file a redirection wrote it into (`> out.tar`), until a `tar -x -f` reads it.
  */
 export interface TarStreams {
-  toPipe(stream: TarStream): void;
-  fromPipe(): TarStream | null;
+  toPipe(stream: PipeContent): void;
+  fromPipe(): PipeContent | null;
   toFile(hostPath: string, stream: TarStream): void;
   fromFile(hostPath: string): TarStream | null;
 }

@@ -12,7 +12,7 @@ import { diagnostic, type Diagnostic, type Location } from '../../model/diagnost
 import type { FlowEvent } from '../../model/flow.js';
 import type { ShellScript, SyntaxNode } from '../../parse/shell.js';
 import { DOCKER_CLIENTS } from '../../shared/docker-cli.js';
-import type { CommandAnalyzer, CommandCall, TarStream } from '../command.js';
+import { isFetched, type CommandAnalyzer, type CommandCall, type PipeContent } from '../command.js';
 import { builtin, callFunction, runScript } from './builtins.js';
 import { runCase, runCondition, assumeNotRun, assumeSuccess, runFor, runIf } from './control-flow.js';
 import { expandArguments, expandValue } from './expand.js';
@@ -160,14 +160,15 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       case 'pipeline': {
         const parts = node.namedChildren;
         let out: ShellValue | undefined;
-        // A tar stream a part writes into the pipe is the next part's to read (src/analyze/host.ts `tar`).
+        // A tar stream a part writes into the pipe is the next part's to read (src/analyze/host.ts `tar`);
+        // a fetch's output read by anything but `tar -x` is none of restage's concern.
         sink.streams?.fromPipe();
-        let pending: TarStream | null = null;
+        let pending: PipeContent | null = null;
         parts.forEach((p, i) => {
           if (pending) sink.streams?.toPipe(pending);
           out = runStatement(p, { ...ctx, pipedOut: i < parts.length - 1, pipedIn: i > 0 });
           const left = sink.streams?.fromPipe() ?? null;
-          if (pending && left === pending)
+          if (pending && left === pending && !isFetched(pending))
             report(
               pending.exported
                 ? diagnostic(
