@@ -12,7 +12,14 @@
  */
 import path from 'node:path';
 import { diagnostic } from '../model/diagnostic.js';
-import { isFetched, type CommandCall, type FlowSink, type Redirect, type TarStream } from './command.js';
+import {
+  isContainerStream,
+  isFetched,
+  type CommandCall,
+  type FlowSink,
+  type Redirect,
+  type TarStream,
+} from './command.js';
 import type { Word } from './shell/values.js';
 import { commandOf, recordContainer } from './docker/create.js';
 import { hasFlag, lastValue, type ParsedWords } from '../shared/docker-options.js';
@@ -188,6 +195,8 @@ export function tarExtract(call: CommandCall, sink: FlowSink): boolean {
   const stream = fromPipe ? sink.streams.fromPipe() : sink.streams.fromFile(path.resolve(sink.cwd, tar.file));
   if (!stream) return false;
   if (isFetched(stream)) return fetchedUnpack(call, sink, stream, tar);
+  // A host tar into a host tar (`tar -c . | tar -x -C dst`) is a host copy, recorded as another host command.
+  if (!isContainerStream(stream)) return false;
   const written = [call.name.written, ...call.args.map((w) => w.written)].join(' ');
   const decline = (why: string) => {
     sink.report(

@@ -722,6 +722,10 @@ const commandSkeleton = fc
       'docker run --rm $B tar -c -C /out . | docker build -t x -',
       'docker build -t x - < Dockerfile',
       'docker build -t x -f out/Dockerfile - < ctx.tar',
+      'tar -C out -c Dockerfile app | docker build -t x -',
+      '(cd out && tar c .) | docker build -t x -',
+      'tar -c --exclude=.git . | docker build -t x -f out/Dockerfile -',
+      'curl -fsSL https://example.invalid/ctx.tar | docker build -t x -',
     ),
   )
   .map(([b, r, o, cmd, op, h, after]) =>
