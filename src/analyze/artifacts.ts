@@ -546,7 +546,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
    * A COPY source the script fetched from outside (or a directory holding such a file): its
    * content is known to no step restage migrates, so it is declined on the fetching line (RS359).
    * A fetch into a directory counts for a source below it that the tree did not hold, or the
-   * directory itself.
+   * directory itself; a download unpacked by a piped `tar -x` for every source below its directory
+   * (its members are unknown: any may have replaced what was there).
    */
   function fromOutside(hostPath: string, raw: string, at: { file: string; line: number; column: number }): boolean {
     const source = hostPath.replace(/\/+$/, '');
@@ -554,7 +555,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     const f = fetched.find((e) =>
       e.paths.some(
         (p) =>
-          (isWithin(source, p) && (p === source || (kindBefore(host, source) === null && !extracted))) ||
+          (isWithin(source, p) &&
+            (p === source || e.pipedInto !== undefined || (kindBefore(host, source) === null && !extracted))) ||
           (p !== source && isWithin(p, source)),
       ),
     );

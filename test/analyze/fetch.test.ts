@@ -170,10 +170,25 @@ test('a COPY of what a piped download unpacked: RS359 at the curl word, naming t
   );
 });
 
-test('a piped download into the working directory: a tree file and the artifact are no download', (t) => {
+test('a piped download into the working directory: a tree file or the artifact there may be replaced by a member', (t) => {
   const a = withBuilder('wget -qO- https://h/v.tar | tar -x', 'FROM busybox\nCOPY app /app\nCOPY README /doc/\n', {
     README: 'r',
   });
+  t.deepEqual(
+    rs359(a).map((d) => d.split(':')[0]),
+    ['4', '4'],
+  );
+});
+
+test('a piped download into another directory: a tree file elsewhere is no download', (t) => {
+  const a = withBuilder(
+    'wget -qO- https://h/v.tar | tar -x -C vendor',
+    'FROM busybox\nCOPY app /app\nCOPY README /doc/\n',
+    {
+      README: 'r',
+      'vendor/keep': '',
+    },
+  );
   t.deepEqual(rs359(a), []);
 });
 
