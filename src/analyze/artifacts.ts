@@ -580,7 +580,8 @@ export function matchArtifacts(input: MatchInput): MatchResult {
    * A COPY source the script fetched from outside (or a directory holding such a file): its
    * content is known to no step restage migrates, so it is declined on the fetching line (RS359).
    * A fetch into a directory counts for a source below it that the tree did not hold, or the
-   * directory itself.
+   * directory itself; a download unpacked by a piped `tar -x` for every source below its directory
+   * (its members are unknown: any may have replaced what was there).
    */
   function fromOutside(hostPath: string, raw: string, at: { file: string; line: number; column: number }): boolean {
     const source = hostPath.replace(/\/+$/, '');
@@ -588,16 +589,21 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     const f = fetched.find((e) =>
       e.paths.some(
         (p) =>
-          (isWithin(source, p) && (p === source || (kindBefore(host, source) === null && !extracted))) ||
+          (isWithin(source, p) &&
+            (p === source || e.pipedInto !== undefined || (kindBefore(host, source) === null && !extracted))) ||
           (p !== source && isWithin(p, source)),
       ),
     );
     if (!f) return false;
+    const copied = `${raw}, ${path.basename(at.file)}:${at.line}`;
+    const piped = f.pipedInto;
     diagnostics.push(
       diagnostic(
         'RS359',
         f.at,
-        `\`${f.command}\` fetches from outside the builder what the runtime build copies (${raw}, ${path.basename(at.file)}:${at.line}); its content is unknown to restage, and the migrated build would not have it: keep the COPY from the context and commit the file to the repository (dropping the download from the script), or fetch it in the Dockerfile with \`ADD --checksum=sha256:… URL DEST\`, and run restage again`,
+        piped
+          ? `\`${f.command}\` fetches from outside the builder a stream that \`${piped.command}\` (${path.basename(piped.at.file)}:${piped.at.line}) unpacks below ${input.display(f.paths[0]!) || '.'}, and the runtime build copies from there (${copied}); what the pipe writes there is unknown to restage, and the migrated build would not have it: fetch and unpack it in a RUN step of the builder's Dockerfile (\`RUN ${f.command} | ${piped.command}\`, with a directory of the image) and copy it out of the builder as the script does the artifact, or commit the unpacked files to the repository (dropping the download from the script), and run restage again`
+          : `\`${f.command}\` fetches from outside the builder what the runtime build copies (${copied}); its content is unknown to restage, and the migrated build would not have it: keep the COPY from the context and commit the file to the repository (dropping the download from the script), or fetch it in the Dockerfile with \`ADD --checksum=sha256:… URL DEST\`, and run restage again`,
       ),
     );
     for (const x of placement.placed)

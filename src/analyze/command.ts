@@ -85,12 +85,47 @@ export interface TarStream {
 }
 
 /**
+ * What a fetch from outside the builder writes into a pipe (`curl -fsSL URL | tar -xz -C out`,
+ * `wget -qO- URL | tar x`): content no step restage migrates knows (src/analyze/fetch.ts).
+ */
+export interface FetchedStream {
+  readonly fetched: true;
+  /** The fetching command's word (`curl`, `wget`). */
+  readonly at: Location;
+  /** The fetching command as written, for messages. */
+  readonly command: string;
+}
+
+/**
+ * A `tar -c` run on the host into a pipe (`tar -C build -c Dockerfile app | docker build -t app -`):
+ * read only as a build context streamed to `docker build -` (src/analyze/build-stdin.ts).
+ */
+export interface HostTarStream {
+  readonly hostTar: true;
+  readonly at: Location;
+  /** The tar command as written, for messages. */
+  readonly command: string;
+  /** Each member as written, with the absolute host directory it is read from (`-C`, else the working directory). */
+  readonly members: readonly { readonly operand: string; readonly dir: string }[];
+  /** Why the members are not knowable (an option restage does not model, a word it cannot read), or null. */
+  readonly refused: string | null;
+}
+
+/** What one part of a pipeline leaves for the next to read. */
+export type PipeContent = TarStream | FetchedStream | HostTarStream;
+
+export const isFetched = (c: PipeContent): c is FetchedStream => 'fetched' in c;
+export const isHostTar = (c: PipeContent): c is HostTarStream => 'hostTar' in c;
+/** A tar stream out of a container (`docker run IMG tar -c`, `docker cp C:/p -`, `docker export`). */
+export const isContainerStream = (c: PipeContent): c is TarStream => 'container' in c;
+
+/**
  * Where streams wait for their reader: the pipe of the pipeline being run (the next command
  * takes it), or a host file a redirection wrote it into (`> out.tar`), until a `tar -x -f` reads it.
  */
 export interface TarStreams {
-  toPipe(stream: TarStream): void;
-  fromPipe(): TarStream | null;
+  toPipe(stream: PipeContent): void;
+  fromPipe(): PipeContent | null;
   toFile(hostPath: string, stream: TarStream): void;
   fromFile(hostPath: string): TarStream | null;
 }

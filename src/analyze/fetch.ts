@@ -6,19 +6,45 @@
  * what it writes (a file, or a directory it writes below). Their content is known to no step
  * restage migrates: a runtime COPY of it is declined on the fetching line (RS359,
  * src/analyze/artifacts.ts).
+ *
+ * `curl URL` and `wget -O- URL` write to standard output: into a pipe, the output waits for the
+ * next command; a `tar -x` that reads it (src/analyze/tar-stream.ts) writes members nobody knows
+ * below its directory, recorded as a fetch of that directory at the fetching word.
  */
 import path from 'node:path';
-import type { CommandAnalyzer, CommandCall, FlowSink } from './command.js';
+import type { CommandAnalyzer, CommandCall, FetchedStream, FlowSink } from './command.js';
 import type { Word } from './shell/values.js';
+import type { TarCommand } from '../shared/tar-cli.js';
 import { undecidable } from './host-word.js';
 
 const URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 
-function emit(call: CommandCall, sink: FlowSink, written: readonly string[], words: readonly Word[] = []): undefined {
+/** Redirections of standard output (`>`, `1>`, `>|`, `&>`). */
+const STDOUT = /^(1|&)?>\|?$/;
+
+/**
+ * `toStdout`: the command writes what it fetches to standard output; into a pipe (and no file
+ * redirection), the next command of the pipeline reads it.
+ */
+function emit(
+  call: CommandCall,
+  sink: FlowSink,
+  written: readonly string[],
+  words: readonly Word[] = [],
+  toStdout = false,
+): undefined {
   const redirected = call.redirects
     .filter((r) => /^1?>\|?$/.test(r.operator) && r.target && !/[$`]/.test(r.target.text))
     .map((r) => r.target!.text.replace(/^"(.*)"$|^'(.*)'$/, '$1$2'))
     .filter((t) => t !== '/dev/null');
+  if (toStdout && call.pipedOut && !call.captured && !call.redirects.some((r) => STDOUT.test(r.operator))) {
+    const stream: FetchedStream = {
+      fetched: true,
+      at: call.name.at,
+      command: [call.name.written, ...call.args.map((a) => a.written)].join(' '),
+    };
+    sink.streams?.toPipe(stream);
+  }
   const known = words.filter((w) => undecidable(w) === null).map((w) => w.text);
   const paths = [...written, ...known, ...redirected].map((p) => path.resolve(sink.cwd, p));
   if (paths.length === 0) return undefined;
@@ -63,11 +89,14 @@ const curl: CommandAnalyzer = (call, sink) => {
   const urls = call.args.filter((w) => URL.test(w.text)).map((w) => urlName(w.text));
   const named = remote ? urls : [];
   const base = dir && undecidable(dir) === null ? dir.text : '.';
+  // `-o -` is standard output, as no `-o` at all.
+  const toFiles = files.filter((f) => f.text !== '-');
   return emit(
     call,
     sink,
     named.map((n) => path.join(base, n)),
-    files.map((f) => (dir ? { ...f, text: path.join(base, f.text) } : f)),
+    toFiles.map((f) => (dir ? { ...f, text: path.join(base, f.text) } : f)),
+    !remote && toFiles.length === 0,
   );
 };
 
@@ -75,13 +104,10 @@ const wget: CommandAnalyzer = (call, sink) => {
   // `-O -` writes to standard output (a redirection of it still counts).
   const given = values(call.args, '-O', ['--output-document']);
   const dir = values(call.args, '-P', ['--directory-prefix'])[0];
-  if (given.length > 0)
-    return emit(
-      call,
-      sink,
-      [],
-      given.filter((f) => f.text !== '-'),
-    );
+  if (given.length > 0) {
+    const toFiles = given.filter((f) => f.text !== '-');
+    return emit(call, sink, [], toFiles, toFiles.length === 0);
+  }
   const base = dir && undecidable(dir) === null ? dir.text : '.';
   const urls = call.args.filter((w) => URL.test(w.text)).map((w) => path.join(base, urlName(w.text)));
   return emit(call, sink, urls);
@@ -132,6 +158,30 @@ const gh: CommandAnalyzer = (call, sink) => {
   if (dir.length === 0 && file.length === 0) return emit(call, sink, ['.']);
   return emit(call, sink, [], [...dir, ...file]);
 };
+
+/**
+ * `tar -x` reading from the pipe what a fetch wrote into it (`tar`: its command line, read):
+ * every member lands below its directory (the `-C` one, else the working directory), and none is
+ * known, so that directory is recorded as fetched, at the fetching word, with the tar that
+ * unpacked it. False when a word of the tar is not known (the caller records it as another host
+ * command).
+ */
+export function fetchedUnpack(call: CommandCall, sink: FlowSink, stream: FetchedStream, tar: TarCommand): boolean {
+  if (call.args.some((w) => undecidable(w) !== null || /[`$]/.test(w.text))) return false;
+  const into = tar.directory === null ? sink.cwd : path.resolve(sink.cwd, tar.directory);
+  sink.emit({
+    kind: 'host',
+    at: stream.at,
+    op: 'fetch',
+    paths: [into],
+    command: stream.command,
+    mode: null,
+    recursive: true,
+    undecidable: [],
+    pipedInto: { command: [call.name.written, ...call.args.map((a) => a.written)].join(' '), at: call.name.at },
+  });
+  return true;
+}
 
 /** Fetching commands, by name. */
 export const FETCHERS: Readonly<Record<string, CommandAnalyzer>> = {

@@ -19,6 +19,7 @@ import { isMode } from '../shared/host-ops.js';
 import { tarExtract } from './tar-stream.js';
 import { decompressUnpack, tarUnpack, unzipUnpack } from './unpack.js';
 import { FETCHERS } from './fetch.js';
+import { hostTarStream } from './build-stdin.js';
 import { undecidable } from './host-word.js';
 
 const operands = (args: readonly Word[]) => args.filter((w) => !(w.text.startsWith('-') && w.text.length > 1));
@@ -220,10 +221,14 @@ export function hostAnalyzers(): Readonly<Record<string, CommandAnalyzer>> {
       record('chown', call, sink, operands(call.args).slice(1), { recursive: recursiveFlag(call.args) }),
     // A tar -x of a stream the script made unpacks artifacts (src/analyze/tar-stream.ts); of an
     // archive file, and unzip's, gunzip's…, is an unpack (src/analyze/unpack.ts).
-    tar: (call, sink) =>
-      tarExtract(call, sink) || tarUnpack(call, sink)
+    // A tar -c into a pipe is also a stream a `docker build -` may read (src/analyze/build-stdin.ts).
+    tar: (call, sink) => {
+      // `tar -c` to standard output writes nothing on the host.
+      if (hostTarStream(call, sink)) return undefined;
+      return tarExtract(call, sink) || tarUnpack(call, sink)
         ? undefined
-        : record('other', call, sink, operands(call.args), { decide: false, recursive: true }),
+        : record('other', call, sink, operands(call.args), { decide: false, recursive: true });
+    },
     unzip: (call, sink) =>
       unzipUnpack(call, sink)
         ? undefined

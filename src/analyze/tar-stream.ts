@@ -12,7 +12,14 @@
  */
 import path from 'node:path';
 import { diagnostic } from '../model/diagnostic.js';
-import type { CommandCall, FlowSink, Redirect, TarStream } from './command.js';
+import {
+  isContainerStream,
+  isFetched,
+  type CommandCall,
+  type FlowSink,
+  type Redirect,
+  type TarStream,
+} from './command.js';
 import type { Word } from './shell/values.js';
 import { commandOf, recordContainer } from './docker/create.js';
 import { hasFlag, lastValue, type ParsedWords } from '../shared/docker-options.js';
@@ -20,6 +27,7 @@ import { cpStreamEntry, tarCreateEntry, tarExtraction, type TarEntry } from '../
 import { isPattern, parseTar } from '../shared/tar-cli.js';
 import { CHANGES_READ, redirectTarget, STDOUT_TO_FILE } from './run-stdout.js';
 import { exportMembers } from './export-stream.js';
+import { fetchedUnpack } from './fetch.js';
 
 const TARS = new Set(['tar', '/bin/tar', '/usr/bin/tar']);
 
@@ -173,7 +181,8 @@ export function cpStreamOut(call: CommandCall, sink: FlowSink, container: string
 /**
  * `tar -x` on the host: when it reads a stream this script made (from the pipe, or `-f FILE`
  * that a stream was redirected into), emits one copy out per member, where the shared model puts
- * it, and the stream's container removal (`docker run --rm … |`). Returns false when the tar reads
+ * it, and the stream's container removal (`docker run --rm … |`); of what a fetch piped into it,
+ * a fetch of its directory (src/analyze/fetch.ts). Returns false when the tar reads
  * no known stream (the caller records it as a host command that may change what it names).
  */
 export function tarExtract(call: CommandCall, sink: FlowSink): boolean {
@@ -185,6 +194,9 @@ export function tarExtract(call: CommandCall, sink: FlowSink): boolean {
   if (!fromPipe && call.args.some((w) => w.unresolved !== null || w.environment.length > 0)) return false;
   const stream = fromPipe ? sink.streams.fromPipe() : sink.streams.fromFile(path.resolve(sink.cwd, tar.file));
   if (!stream) return false;
+  if (isFetched(stream)) return fetchedUnpack(call, sink, stream, tar);
+  // A host tar into a host tar (`tar -c . | tar -x -C dst`) is a host copy, recorded as another host command.
+  if (!isContainerStream(stream)) return false;
   const written = [call.name.written, ...call.args.map((w) => w.written)].join(' ');
   const decline = (why: string) => {
     sink.report(

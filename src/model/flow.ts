@@ -243,6 +243,11 @@ export interface HostOperation {
   readonly undecidable: readonly UndecidablePath[];
   /** `unpack`: what the command unpacks where (src/analyze/unpack.ts). */
   readonly unpack?: HostUnpack;
+  /**
+   * `fetch` whose output went into a pipe (`curl -fsSL URL | tar -xz -C out`): the `tar -x` that
+   * unpacked it below `paths[0]` (src/analyze/fetch.ts).
+   */
+  readonly pipedInto?: { readonly command: string; readonly at: Location };
 }
 
 /**

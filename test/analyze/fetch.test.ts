@@ -92,3 +92,110 @@ test('an archive fetched and unpacked: RS359 on the fetch for the unpacked direc
     ['4'],
   );
 });
+
+const piped = (script: string) =>
+  analysisOf({ 'build.sh': `${script}\n` })
+    .flow.events.filter((e): e is HostOperation => e.kind === 'host' && e.op === 'fetch')
+    .map((e) => ({
+      at: `${e.at.line}:${e.at.column}`,
+      paths: e.paths,
+      command: e.command,
+      into: e.pipedInto?.command,
+    }));
+
+test('a download piped into tar -x: a fetch of the directory tar unpacks into, at the fetching word', (t) => {
+  t.deepEqual(piped('mkdir out\nif true; then  curl -fsSL https://h/v.tgz | tar -xz -C out; fi'), [
+    { at: '2:16', paths: ['/proj/out'], command: 'curl -fsSL https://h/v.tgz', into: 'tar -xz -C out' },
+  ]);
+});
+
+test('wget -qO- and curl -o - write into the pipe too; tar without -C unpacks into the working directory', (t) => {
+  t.deepEqual(
+    piped('cd sub\nwget -qO- https://h/v.tar | tar x\ncurl -o - https://h/w.tgz | tar --extract --gzip -f -').map(
+      (e) => [e.at, ...e.paths],
+    ),
+    [
+      ['2:1', '/proj/sub'],
+      ['3:1', '/proj/sub'],
+    ],
+  );
+});
+
+const table: readonly (readonly [string, string])[] = [
+  ['curl -fsSL https://h/install.sh | sh', 'a pipe into anything but tar -x'],
+  ['curl -fsSL https://h/v.tgz | tar -tz', 'tar -t lists, it writes nothing'],
+  ['curl -fsSL https://h/v.tgz > v.tgz | tar -xz', 'the output goes into the file, not the pipe'],
+  ['wget -q https://h/v.tgz | tar -xz', 'wget without -O- writes a file'],
+  ['curl -fsSL https://h/v.tgz\ntar -xz', 'no pipe'],
+  ['v=$(curl -fsSL https://h/v.tgz | tar -xzO)', 'captured'],
+];
+for (const [script, why] of table)
+  test(`no piped fetch: ${why}`, (t) => {
+    t.deepEqual(
+      piped(script).filter((e) => e.into !== undefined),
+      [],
+    );
+  });
+
+test('curl -o - into a redirection fetches the redirected file only', (t) => {
+  t.deepEqual(fetches('curl -o - https://h/a > a.bin'), [['/proj/a.bin']]);
+});
+
+test('a download piped into a reader other than tar -x is not a tar stream left unread (no RS342)', (t) => {
+  const a = analysisOf({ 'build.sh': 'curl -fsSL https://h/install.sh | sh\n' });
+  t.deepEqual(
+    a.diagnostics.filter((d) => d.code === 'RS342'),
+    [],
+  );
+});
+
+test('a COPY of what a piped download unpacked: RS359 at the curl word, naming the pipe and its directory', (t) => {
+  const a = withBuilder(
+    'mkdir -p vendor\n  curl -fsSL https://h/v.tgz | tar -xz -C vendor',
+    'FROM busybox\nCOPY app /app\nCOPY vendor/lib /opt/lib\n',
+  );
+  const d = a.diagnostics.filter((x) => x.code === 'RS359');
+  t.deepEqual(
+    d.map((x) => [x.line, x.column]),
+    [[5, 3]],
+  );
+  t.regex(
+    d[0]!.message,
+    /^`curl -fsSL https:\/\/h\/v\.tgz` fetches from outside the builder a stream that `tar -xz -C vendor` \(build\.sh:5\) unpacks below vendor/,
+  );
+  t.regex(d[0]!.message, /fetch and unpack it in a RUN step of the builder's Dockerfile/);
+  t.deepEqual(
+    a.diagnostics.filter((x) => x.code === 'RS403'),
+    [],
+  );
+});
+
+test('a piped download into the working directory: a tree file or the artifact there may be replaced by a member', (t) => {
+  const a = withBuilder('wget -qO- https://h/v.tar | tar -x', 'FROM busybox\nCOPY app /app\nCOPY README /doc/\n', {
+    README: 'r',
+  });
+  t.deepEqual(
+    rs359(a).map((d) => d.split(':')[0]),
+    ['4', '4'],
+  );
+});
+
+test('a piped download into another directory: a tree file elsewhere is no download', (t) => {
+  const a = withBuilder(
+    'wget -qO- https://h/v.tar | tar -x -C vendor',
+    'FROM busybox\nCOPY app /app\nCOPY README /doc/\n',
+    {
+      README: 'r',
+      'vendor/keep': '',
+    },
+  );
+  t.deepEqual(rs359(a), []);
+});
+
+test('a piped download over the extracted artifact directory: RS308 (a host change of it) and RS359', (t) => {
+  const a = withBuilder('curl -fsSL https://h/v.tgz | tar -xz -C app', 'FROM busybox\nCOPY app /app\n');
+  t.deepEqual(
+    a.diagnostics.map((x) => `${x.code} ${x.line}:${x.column}`),
+    ['RS308 4:1', 'RS359 4:1'],
+  );
+});

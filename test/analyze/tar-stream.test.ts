@@ -119,8 +119,16 @@ test(
 test(
   'a tar -x of an archive the script did not stream is an unpack of a file (src/analyze/unpack.ts), or of a pipe a host command that may change what it names',
   flows,
-  'tar -xf vendor.tar -C out\ncurl -s x | tar -x -C out2\n',
+  'tar -xf vendor.tar -C out\ncat x | tar -x -C out2\n',
   ['host unpack /proj/vendor.tar,/proj/out', 'host other /proj/out2'],
+  [],
+);
+
+test(
+  'a tar -x of what a download writes into the pipe is a fetch of its directory (src/analyze/fetch.ts)',
+  flows,
+  'curl -s https://h/x | tar -x -C out2\n',
+  ['host fetch /proj/out2'],
   [],
 );
 

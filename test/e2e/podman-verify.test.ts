@@ -8,6 +8,11 @@
  * each one, nothing of those sessions may be left on podman (by name or by the session label:
  * containers, Buildah's working containers, images with the untagged intermediates, volumes) nor in
  * that TMPDIR.
+ *
+ * The `docker export | tar -x` route (test/e2e/routes-export.test.ts proves it on docker): the
+ * real script run in the sandbox against podman (`--legacy=run`) is equivalent to the migration,
+ * a mutant without `--chown=0:0` is different, and podman's images and containers are as before;
+ * the replay pass refuses the route (RS310).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +24,7 @@ import { e2eTest, unavailable } from './helpers/engine.js';
 import { POINTS, runWatched, SLOW_FIXTURE, type Point, type WatchedRun } from './helpers/interrupt.js';
 import type { VerifyJson } from './helpers/verify-run.js';
 import { tmpOut, UNRESOLVED_RM, rmFirst, workspace } from './helpers/workspace.js';
+import { caseFiles, migrateRoute } from './helpers/routes.js';
 
 const BASE = 'testbase/busybox:latest';
 const SETUP = 'bash scripts/engine.sh start && bash scripts/test-images.sh && bash scripts/engine.sh podman';
@@ -96,10 +102,15 @@ interface Verified extends WatchedRun {
   readonly left: string[];
 }
 
-/** `restage verify DIR --engine podman --json`, with what it left. */
-async function verify(t: ExecutionContext, dir: string, markers: readonly string[]): Promise<Verified> {
+/** `restage verify DIR --engine podman --json [MORE…]`, with what it left. */
+async function verify(
+  t: ExecutionContext,
+  dir: string,
+  markers: readonly string[],
+  more: readonly string[] = [],
+): Promise<Verified> {
   const before = allImages();
-  const r = await runWatched(t, verifyArgv(dir, '--json'), process.env, () => {});
+  const r = await runWatched(t, verifyArgv(dir, '--json', ...more), process.env, () => {});
   let json: Verified['json'];
   try {
     json = JSON.parse(r.stdout) as Verified['json'];
@@ -216,5 +227,62 @@ e2e(
       JSON.stringify(r.json.info),
     );
     t.deepEqual(r.left, []);
+  },
+);
+
+/** podman's images and containers (all of them, with Buildah's working containers): what a verify must leave as it found. */
+const podmanState = () => ({
+  images: allImages().sort(),
+  containers: podman(['ps', '--all', '--external', '--quiet', '--no-trunc']).sort(),
+});
+
+const EXPORT_MARKERS = ['echo site ok', '/srv/www/run.sh'];
+
+e2e(
+  REPLAY
+    ? 'podman: the replay refuses a docker export stream (RS310 on the tar -x line), and nothing changes'
+    : 'podman: docker export | tar -x: the migration is equivalent to the real script, the mutant without --chown=0:0 is not, and podman is as before',
+  async (t) => {
+    const w = workspace(t, () => caseFiles('export-pipe-dir'));
+    const before = w.snapshot();
+    const state = podmanState();
+    if (REPLAY) {
+      const r = await verify(t, w.repo, EXPORT_MARKERS);
+      t.not(r.json.status, 'equivalent');
+      t.true(
+        r.json.diagnostics.some((d) => d.code === 'RS310' && d.line === 6),
+        JSON.stringify(r.json.diagnostics),
+      );
+      t.deepEqual(r.left, []);
+    } else {
+      const m = migrateRoute(w.repo);
+      t.is(m.code, 0, JSON.stringify(m.diagnostics));
+      t.regex(m.dockerfile ?? '', /COPY --from=builder --chown=0:0 \/app\/dist \/srv\/www\//);
+      const same = await verify(t, w.repo, EXPORT_MARKERS, ['--legacy=run']);
+      t.is(
+        same.json.status,
+        'equivalent',
+        JSON.stringify({ failure: same.json.failure, differences: same.json.differences, stderr: same.stderr }),
+      );
+      t.is((same.json.engine as { kind?: string } | null)?.kind, 'podman');
+      t.deepEqual(
+        same.json.diagnostics.filter((d) => d.code === 'RS706'),
+        [],
+        'the run and the analysis agree on the export',
+      );
+      t.deepEqual(same.left, []);
+      const mutantFile = path.join(w.repo, 'Dockerfile.mutant');
+      fs.writeFileSync(mutantFile, m.dockerfile!.replace(/--chown=0:0 /g, ''));
+      const other = await verify(t, w.repo, EXPORT_MARKERS, ['--legacy=run', '--dockerfile', mutantFile]);
+      fs.rmSync(mutantFile);
+      t.is(other.json.status, 'different', JSON.stringify({ failure: other.json.failure, stderr: other.stderr }));
+      t.true(
+        other.json.differences.some((d) => /owner|uid|gid|1000/i.test(d.message)),
+        JSON.stringify(other.json.differences),
+      );
+      t.deepEqual(other.left, []);
+    }
+    t.deepEqual(podmanState(), state);
+    t.deepEqual(w.snapshot(), before);
   },
 );

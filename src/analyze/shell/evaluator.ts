@@ -12,7 +12,13 @@ import { diagnostic, type Diagnostic, type Location } from '../../model/diagnost
 import type { FlowEvent } from '../../model/flow.js';
 import type { ShellScript, SyntaxNode } from '../../parse/shell.js';
 import { DOCKER_CLIENTS } from '../../shared/docker-cli.js';
-import type { CommandAnalyzer, CommandCall, ReadFile, TarStream } from '../command.js';
+import {
+  isContainerStream,
+  type CommandAnalyzer,
+  type CommandCall,
+  type PipeContent,
+  type ReadFile,
+} from '../command.js';
 import { builtin, callFunction, runScript } from './builtins.js';
 import { runCase, runCondition, assumeNotRun, assumeSuccess, runFor, runIf } from './control-flow.js';
 import { expandArguments, expandValue } from './expand.js';
@@ -135,11 +141,17 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     return output ?? unresolved(`the output of \`${node.text}\``);
   }
 
-  function runBlock(nodes: readonly SyntaxNode[]): ShellValue | undefined {
+  function runBlock(nodes: readonly SyntaxNode[], ctx: RunContext = {}): ShellValue | undefined {
     let last: ShellValue | undefined;
-    for (const n of nodes) if (n.isNamed) last = runStatement(n, {});
+    for (const n of nodes) if (n.isNamed) last = runStatement(n, ctx);
     return last;
   }
+
+  /** What of a context a block's commands share: the pipe around it. */
+  const piping = (ctx: RunContext): RunContext => ({
+    ...(ctx.pipedOut ? { pipedOut: true } : {}),
+    ...(ctx.pipedIn ? { pipedIn: true } : {}),
+  });
 
   function runStatement(node: SyntaxNode, ctx: RunContext): ShellValue | undefined {
     switch (node.type) {
@@ -163,14 +175,15 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       case 'pipeline': {
         const parts = node.namedChildren;
         let out: ShellValue | undefined;
-        // A tar stream a part writes into the pipe is the next part's to read (src/analyze/host.ts `tar`).
+        // A tar stream a part writes into the pipe is the next part's to read (src/analyze/host.ts `tar`);
+        // a fetch's output or a host tar read by anything else is none of restage's concern.
         sink.streams?.fromPipe();
-        let pending: TarStream | null = null;
+        let pending: PipeContent | null = null;
         parts.forEach((p, i) => {
           if (pending) sink.streams?.toPipe(pending);
           out = runStatement(p, { ...ctx, pipedOut: i < parts.length - 1, pipedIn: i > 0 });
           const left = sink.streams?.fromPipe() ?? null;
-          if (pending && left === pending)
+          if (pending && left === pending && isContainerStream(pending))
             report(
               pending.exported
                 ? diagnostic(
@@ -193,9 +206,11 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
         const redirects = node.namedChildren.filter((c) => c !== body).map(toRedirect);
         return body ? runStatement(body, { ...ctx, redirects: [...(ctx.redirects ?? []), ...redirects] }) : undefined;
       }
+      // Every command of `( … )` or `{ … }` in a pipeline writes into (and may read) its pipe.
       case 'subshell':
-        return isolated(() => runBlock(node.namedChildren));
+        return isolated(() => runBlock(node.namedChildren, piping(ctx)));
       case 'compound_statement':
+        return runBlock(node.namedChildren, piping(ctx));
       case 'do_group':
         return runBlock(node.namedChildren);
       case 'function_definition': {

@@ -8,14 +8,14 @@ import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
 import type { FlowEvent } from '../../model/flow.js';
 import type { SyntaxNode } from '../../parse/shell.js';
-import type { FlowSink, Redirect, TarStream } from '../command.js';
+import type { FlowSink, PipeContent, Redirect, TarStream } from '../command.js';
 import type { Shell } from './state.js';
 import type { Word } from './values.js';
 
 /** The sink for the analyzers of one script run; `events` receives the flow. */
 export function flowSink(sh: Shell, events: FlowEvent[]): FlowSink {
   let handles = 0;
-  let pipe: TarStream | null = null;
+  let pipe: PipeContent | null = null;
   const files = new Map<string, TarStream>();
   const sink: FlowSink = {
     get cwd() {
