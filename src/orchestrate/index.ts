@@ -1,0 +1,17 @@
+/**
+ * The orchestrator kinds restage reads, by file: the first kind whose `matches` accepts a file is
+ * its kind (the shell script last: it accepts any file discovery found).
+ */
+import type { OrchestratorKind } from './kind.js';
+import { makefile } from './make.js';
+import { shellScript } from './script.js';
+
+export type { GivenTarget, Orchestration, OrchestratorContext, OrchestratorKind, TargetKind } from './kind.js';
+export { makeArguments } from './make.js';
+
+const KINDS: readonly OrchestratorKind[] = [makefile, shellScript];
+
+/** The kind of an orchestrator discovery found (`name` relative to the migrated directory). */
+export function orchestratorKind(name: string): OrchestratorKind {
+  return KINDS.find((k) => k.matches(name)) ?? shellScript;
+}
