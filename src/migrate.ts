@@ -68,6 +68,11 @@ export interface MakeRun {
   readonly args: readonly string[];
 }
 
+/** A package.json orchestrator's invocation, as verify runs it: `npm run NAME` in the package's directory. */
+export interface NpmRun {
+  readonly script: string;
+}
+
 /** What verify needs beyond the result: the analysed flow and the plan it was emitted from. */
 export interface Migration {
   readonly result: MigrationResult;
@@ -79,6 +84,8 @@ export interface Migration {
   readonly script: string | null;
   /** When the script is a Makefile: the goal followed and make's command-line variables. */
   readonly make: MakeRun | null;
+  /** When the script is a package.json: the script run. */
+  readonly npm: NpmRun | null;
   /** The script's arguments restage chose (a `case "$1"` dispatch) when the user gave none, else null. */
   readonly scriptArgs: readonly string[] | null;
 }
@@ -92,10 +99,11 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
   let plan: StagePlan | null = null;
   let script: string | null = null;
   let make: MakeRun | null = null;
+  let npm: NpmRun | null = null;
   let scriptArgs: readonly string[] | null = null;
   const root = path.resolve(dir);
   const result = run();
-  return { result, root, analysis, plan, script, make, scriptArgs };
+  return { result, root, analysis, plan, script, make, npm, scriptArgs };
 
   function run(): MigrationResult {
     const display = (p: string) => displayPath(p, options.displayBase ?? process.cwd());
@@ -249,7 +257,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     };
     const shapeOf = (name: string) => viewOf(name).shape;
     // A script another candidate sources or runs is part of that one's pipeline, no candidate of its own.
-    const orchestrators = [...found.scripts, ...found.makefiles];
+    const orchestrators = [...found.scripts, ...found.makefiles, ...found.packages];
     const called =
       orchestrators.length > 1 ? new Set(orchestrators.flatMap((o) => viewOf(o).included)) : new Set<string>();
     let choice: ScriptChoice;
@@ -264,13 +272,14 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       );
     diagnostics.push(...choice.diagnostics);
     const scriptName = choice.script;
-    for (const m of found.makefiles) if (m !== scriptName) files.push({ path: rel(m), role: 'other-orchestrator' });
+    for (const m of [...found.makefiles, ...found.packages])
+      if (m !== scriptName) files.push({ path: rel(m), role: 'other-orchestrator' });
     if (!scriptName) {
       for (const d of found.dockerfiles) {
         files.push({ path: rel(d), role: 'dockerfile' });
         parseAt(path.join(root, d));
       }
-      if (found.scripts.length + found.makefiles.length === 0)
+      if (found.scripts.length + found.makefiles.length + found.packages.length === 0)
         diagnostics.push(noOrchestrator(found, rel, display(root)));
       return finish(migrationStatus(diagnostics, false));
     }
@@ -284,6 +293,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     diagnostics.push(...shell.diagnostics, ...orchestrator.diagnostics);
     if (targeted && goal?.goal != null) {
       if (kind.kind === 'make') make = { goal: goal.goal, args: makeArguments(context) };
+      else npm = { script: goal.goal };
       diagnostics.push(
         diagnostic(
           kind.followedCode,

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Confinement, type Refusal } from './confine.js';
 import { invokesDocker } from '../shared/docker-cli.js';
+import { readPackageScripts } from '../parse/package-json.js';
 
 export interface Discovery {
   /** Absolute path of the directory. */
@@ -19,7 +20,9 @@ export interface Discovery {
   readonly nestedDockerfiles: readonly string[];
   /** Makefiles (`Makefile`, `makefile`, `GNUmakefile`) that run docker: `make GOAL` is a candidate orchestrator. */
   readonly makefiles: readonly string[];
-  /** Other files that run docker but that restage does not analyse (package.json, an included `.mk` …). */
+  /** package.json files one of whose scripts runs docker: `npm run NAME` is a candidate orchestrator. */
+  readonly packages: readonly string[];
+  /** Other files that run docker but that restage does not analyse (an included `.mk` …). */
   readonly otherOrchestrators: readonly string[];
   /** Makefiles that do not run docker: build steps inside an image, not orchestrators. */
   readonly inertMakefiles: readonly string[];
@@ -100,6 +103,7 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
   const scripts: string[] = [];
   const nestedScripts: string[] = [];
   const makefiles: string[] = [];
+  const packages: string[] = [];
   const otherOrchestrators: string[] = [];
   const inertMakefiles: string[] = [];
   const isScript = (name: string) => isShellScript(name, () => text(name));
@@ -112,8 +116,8 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
     } else if (MAKEFILE.test(name)) {
       if (!invokesDocker(stripComments(text(name)))) inertMakefiles.push(name);
       else (MAKE_GOAL_FILE.test(name) ? makefiles : otherOrchestrators).push(name);
-    } else if (name === 'package.json' && /"[^"]*":\s*"[^"]*\bdocker\s+(build|create|cp)\b/.test(text(name))) {
-      otherOrchestrators.push(name);
+    } else if (name === 'package.json' && packageRunsDocker(text(name))) {
+      packages.push(name);
     }
   }
   return {
@@ -122,11 +126,19 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
     nestedDockerfiles: nestedReadable.filter((n) => DOCKERFILE.test(path.posix.basename(n))),
     scripts: [...scripts, ...nestedScripts],
     makefiles,
+    packages,
     otherOrchestrators,
     inertMakefiles,
     entries: all,
     refused,
   };
+}
+
+/** Whether a script of a package.json runs docker (a file that is no JSON: whether its text seems to). */
+function packageRunsDocker(text: string): boolean {
+  const read = readPackageScripts(text);
+  if ('error' in read) return /"[^"]*":\s*"[^"]*\bdocker\s+(build|create|cp)\b/.test(text);
+  return [...read.scripts.values()].some((s) => invokesDocker(s.value.text));
 }
 
 function stripComments(text: string): string {

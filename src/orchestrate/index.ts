@@ -4,12 +4,13 @@
  */
 import type { OrchestratorKind } from './kind.js';
 import { makefile } from './make.js';
+import { packageJson } from './npm.js';
 import { shellScript } from './script.js';
 
 export type { GivenTarget, Orchestration, OrchestratorContext, OrchestratorKind, TargetKind } from './kind.js';
 export { makeArguments } from './make.js';
 
-const KINDS: readonly OrchestratorKind[] = [makefile, shellScript];
+const KINDS: readonly OrchestratorKind[] = [makefile, packageJson, shellScript];
 
 /** The kind of an orchestrator discovery found (`name` relative to the migrated directory). */
 export function orchestratorKind(name: string): OrchestratorKind {

@@ -60,9 +60,9 @@ export interface ScriptKind extends Common {
   readonly read: (context: OrchestratorContext, name: string) => Orchestration;
 }
 
-/** A file run with a target: the script is what running that target does. */
+/** A file run with a target (`make GOAL`, `npm run NAME`): the script is what running that target does. */
 export interface TargetKind extends Common {
-  readonly kind: 'make';
+  readonly kind: 'make' | 'npm';
   /** The target named on the command line, or null. */
   readonly given: (context: OrchestratorContext) => GivenTarget | null;
   /** The file's targets, or null when it cannot be read. */
@@ -73,7 +73,7 @@ export interface TargetKind extends Common {
   /** The command line run, as the report shows it (`make all`). */
   readonly commandLine: (context: OrchestratorContext, target: string) => string;
   /** The info diagnostic that says which target restage followed. */
-  readonly followedCode: 'RS363';
+  readonly followedCode: 'RS363' | 'RS383';
   /** How the user names another target. */
   readonly otherTarget: string;
 }
