@@ -27,6 +27,7 @@ import { hostKinds } from './discover/host.js';
 import { parseDockerfile } from './parse/dockerfile.js';
 import { parseShell, type ShellParse, type ShellScript } from './parse/shell.js';
 import {
+  isTargetKind,
   makeArguments,
   orchestratorKind,
   type Orchestration,
@@ -195,7 +196,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     /** The orchestrator as a shell script: a script as it is, a file run with a target as running it does. */
     const readOrchestrator = (name: string, target: string | null): Orchestration => {
       const kind = orchestratorKind(name);
-      return kind.kind === 'script' ? kind.read(context, name) : kind.read(context, name, target);
+      return isTargetKind(kind) ? kind.read(context, name, target) : kind.read(context, name);
     };
     // A script's arguments are its `$1`…; a file run with a target takes them as the target and its variables.
     const scriptParameters = (name: string) =>
@@ -248,7 +249,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     };
     const targetOf = (name: string): string | null => {
       const kind = orchestratorKind(name);
-      return kind.kind === 'script' ? null : goalOf(name, kind).goal;
+      return isTargetKind(kind) ? goalOf(name, kind).goal : null;
     };
     const chooserView = new Map<string, ReturnType<typeof silently>>();
     const viewOf = (name: string) => {
@@ -286,12 +287,12 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     script = path.join(root, scriptName);
     files.push({ path: rel(scriptName), role: 'orchestrator' });
     const kind = orchestratorKind(scriptName);
-    const targeted = kind.kind !== 'script';
-    const goal = targeted ? goalOf(scriptName, kind) : null;
+    const targeted = isTargetKind(kind);
+    const goal = isTargetKind(kind) ? goalOf(scriptName, kind) : null;
     const orchestrator = readOrchestrator(scriptName, goal?.goal ?? null);
     const shell = orchestrator.shell ?? parseShell(rel(scriptName), '');
     diagnostics.push(...shell.diagnostics, ...orchestrator.diagnostics);
-    if (targeted && goal?.goal != null) {
+    if (isTargetKind(kind) && goal?.goal != null) {
       if (kind.kind === 'make') make = { goal: goal.goal, args: makeArguments(context) };
       else npm = { script: goal.goal };
       diagnostics.push(
@@ -308,7 +309,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     }
     // `case "$1" in build) …`: without --script-arg, the argument whose branch is the builder pattern.
     let dispatched: readonly string[] | undefined;
-    const dispatch = !targeted && options.scriptArgs === undefined && shell.script ? dispatchWords(shell.script) : null;
+    const dispatch = kind.kind === 'script' && options.scriptArgs === undefined && shell.script ? dispatchWords(shell.script) : null;
     if (dispatch && dispatch.words.length > 0 && viewOf(scriptName).shape !== 'pipeline') {
       const picked = chooseGoal(null, dispatch.words, (word) => {
         const seen = silently(scriptName, shell, [word]);

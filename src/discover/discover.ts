@@ -14,7 +14,10 @@ export interface Discovery {
   readonly root: string;
   /** Dockerfiles at the top level, by name pattern (relative paths). */
   readonly dockerfiles: readonly string[];
-  /** Shell scripts that run docker (relative paths), in name order: the top level's, then those of SCRIPT_DIRS. */
+  /**
+   * Shell scripts, and JS/TS build scripts, that run docker (relative paths), in name order: the top
+   * level's, then those of SCRIPT_DIRS.
+   */
   readonly scripts: readonly string[];
   /** Dockerfiles in SCRIPT_DIRS (`docker/Dockerfile.build`): a script's `-f` may name them. */
   readonly nestedDockerfiles: readonly string[];
@@ -44,6 +47,17 @@ const MAKE_GOAL_FILE = /^(GNUmakefile|makefile|Makefile)$/;
 
 /** Whether a file's base name is one `make` reads by itself, or `make -f` is given (a Makefile that orchestrates). */
 export const isMakefileName = (name: string): boolean => MAKE_GOAL_FILE.test(name);
+
+/** Whether a file's name is a JS or TS module's (`build.js`, `build.mjs`, `build.ts`). */
+export const isJsScriptName = (name: string): boolean => /\.(m|c)?(j|t)s$/.test(name) && !name.endsWith('.d.ts');
+
+/** Whether a JS/TS file's text runs docker through a child-process call or zx's `$` (a cheap test, no parse). */
+function jsRunsDocker(text: string): boolean {
+  return (
+    /\b(execSync|exec|spawnSync|spawn|execFileSync|execFile|execa|execaSync)\s*\(|\$`/.test(text) &&
+    /\bdocker\b/.test(text)
+  );
+}
 
 /**
  * Sub-directories where repositories keep their build scripts and Dockerfiles. A script found there
@@ -108,10 +122,13 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
   const inertMakefiles: string[] = [];
   const isScript = (name: string) => isShellScript(name, () => text(name));
   for (const name of nestedReadable) {
-    if (isScript(name) && invokesDocker(stripComments(text(name)))) nestedScripts.push(name);
+    if (isScript(name) ? invokesDocker(stripComments(text(name))) : isJsScriptName(name) && jsRunsDocker(text(name)))
+      nestedScripts.push(name);
   }
   for (const name of readable) {
-    if (isScript(name)) {
+    if (isJsScriptName(name)) {
+      if (jsRunsDocker(text(name))) scripts.push(name);
+    } else if (isScript(name)) {
       if (invokesDocker(stripComments(text(name)))) scripts.push(name);
     } else if (MAKEFILE.test(name)) {
       if (!invokesDocker(stripComments(text(name)))) inertMakefiles.push(name);

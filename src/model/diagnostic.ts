@@ -116,6 +116,7 @@ export const CATALOGUE = {
   RS381: { severity: 'error', title: 'the package.json script to migrate is not known' },
   RS382: { severity: 'error', title: 'the scripts of a package.json cannot be read' },
   RS383: { severity: 'info', title: 'the package.json script restage followed' },
+  RS384: { severity: 'error', title: 'a command of a JS/TS build script restage cannot know' },
   RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
   RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },
   RS403: { severity: 'error', title: 'COPY source is neither in the build context nor produced' },

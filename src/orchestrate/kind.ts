@@ -54,9 +54,9 @@ interface Common {
   readonly matches: (name: string) => boolean;
 }
 
-/** A shell script, run as it is: `--script-arg` words are its `$1`, `$2`… */
+/** A script run as it is: a shell script (`--script-arg` words are its `$1`, `$2`…), or a JS/TS build script. */
 export interface ScriptKind extends Common {
-  readonly kind: 'script';
+  readonly kind: 'script' | 'js';
   readonly read: (context: OrchestratorContext, name: string) => Orchestration;
 }
 
@@ -79,3 +79,6 @@ export interface TargetKind extends Common {
 }
 
 export type OrchestratorKind = ScriptKind | TargetKind;
+
+/** Whether a kind is run with a target. */
+export const isTargetKind = (kind: OrchestratorKind): kind is TargetKind => kind.kind === 'make' || kind.kind === 'npm';

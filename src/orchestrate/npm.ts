@@ -11,6 +11,7 @@ import path from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import { parseShell } from '../parse/shell.js';
 import type { OrchestratorContext, TargetKind } from './kind.js';
+import { relocator } from './relocate.js';
 import { readPackageScripts, type PackageScripts, type SourceString } from '../parse/package-json.js';
 
 type Point = { readonly line: number; readonly column: number };
@@ -198,30 +199,6 @@ export function packageLocation(script: NpmScript, file: string, at: Point): Loc
   return { file, ...origin[Math.min(Math.max(at.column, 1), origin.length) - 1]! };
 }
 
-function relocator(script: NpmScript, file: string): (value: unknown) => void {
-  const seen = new WeakSet<object>();
-  const visit = (value: unknown): void => {
-    if (value === null || typeof value !== 'object' || seen.has(value)) return;
-    seen.add(value);
-    if (Array.isArray(value)) {
-      for (const v of value) visit(v);
-      return;
-    }
-    if (value instanceof Map) {
-      for (const v of value.values()) visit(v);
-      return;
-    }
-    if (Object.getPrototypeOf(value) !== Object.prototype) return;
-    const at = value as Partial<Location>;
-    if (at.file === file && typeof at.line === 'number' && typeof at.column === 'number') {
-      const moved = packageLocation(script, file, { line: at.line, column: at.column });
-      if (moved) Object.assign(value, { line: moved.line, column: moved.column });
-    }
-    for (const v of Object.values(value)) visit(v);
-  };
-  return visit;
-}
-
 type Read = { readonly file: string; readonly scripts: PackageScripts['scripts'] } | { readonly error: Diagnostic };
 
 function readPackage(context: OrchestratorContext, name: string): Read | null {
@@ -277,7 +254,7 @@ export const packageJson: TargetKind = {
       };
     const script = npmScript(read.file, read.scripts, target, (context.scriptArgs?.length ?? 0) > 1);
     const shell = parseShell(read.file, script.text);
-    const relocate = relocator(script, read.file);
+    const relocate = relocator(read.file, (at) => packageLocation(script, read.file, at));
     relocate(shell.diagnostics);
     return { shell, lines: script.origins.length, diagnostics: script.diagnostics, relocate };
   },

@@ -69,6 +69,11 @@ export function legacyCommand(
       command: ['npm', 'run', migration.npm.script],
       cwd: options.legacyCwd !== undefined ? cwd : path.dirname(migration.script),
     };
+  // A JS build script runs with node; a TS one with tsx, as the project's own scripts would.
+  if (/\.(m|c)?js$/.test(migration.script))
+    return { command: ['node', migration.script, ...(options.scriptArgs ?? [])], cwd };
+  if (/\.(m|c)?ts$/.test(migration.script))
+    return { command: ['npx', '--no-install', 'tsx', migration.script, ...(options.scriptArgs ?? [])], cwd };
   let first = '';
   try {
     first = fs.readFileSync(migration.script, 'utf8').split('\n', 1)[0] ?? '';
