@@ -309,7 +309,8 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     }
     // `case "$1" in build) …`: without --script-arg, the argument whose branch is the builder pattern.
     let dispatched: readonly string[] | undefined;
-    const dispatch = kind.kind === 'script' && options.scriptArgs === undefined && shell.script ? dispatchWords(shell.script) : null;
+    const dispatch =
+      kind.kind === 'script' && options.scriptArgs === undefined && shell.script ? dispatchWords(shell.script) : null;
     if (dispatch && dispatch.words.length > 0 && viewOf(scriptName).shape !== 'pipeline') {
       const picked = chooseGoal(null, dispatch.words, (word) => {
         const seen = silently(scriptName, shell, [word]);

@@ -66,7 +66,11 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
     if (ts.isFunctionDeclaration(s) && s.name && s.body) functions.set(s.name.text, s);
     if (ts.isVariableStatement(s))
       for (const d of s.declarationList.declarations)
-        if (ts.isIdentifier(d.name) && d.initializer && (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer)))
+        if (
+          ts.isIdentifier(d.name) &&
+          d.initializer &&
+          (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer))
+        )
           functions.set(d.name.text, d.initializer);
   }
   statements(source.statements, []);
@@ -77,7 +81,12 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
   }
 
   function statement(s: TS.Statement, stack: readonly string[]): void {
-    if (ts.isImportDeclaration(s) || ts.isFunctionDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isInterfaceDeclaration(s))
+    if (
+      ts.isImportDeclaration(s) ||
+      ts.isFunctionDeclaration(s) ||
+      ts.isTypeAliasDeclaration(s) ||
+      ts.isInterfaceDeclaration(s)
+    )
       return;
     if (ts.isEmptyStatement(s)) return;
     if (ts.isVariableStatement(s)) {
@@ -98,7 +107,11 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
     if (ts.isExpressionStatement(s)) return expression(s.expression, stack);
     if (ts.isBlock(s)) return statements(s.statements, stack);
     if (ts.isReturnStatement(s) && !s.expression) return;
-    if (runsAnything(s)) decline(s, `this ${what(s)} runs commands; restage lists the commands of straight-line code only (which commands a loop or a condition runs depends on values it does not evaluate)`);
+    if (runsAnything(s))
+      decline(
+        s,
+        `this ${what(s)} runs commands; restage lists the commands of straight-line code only (which commands a loop or a condition runs depends on values it does not evaluate)`,
+      );
   }
 
   /** Whether a node calls an exec function, zx's `$` or a function of the file. */
@@ -206,7 +219,10 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
       for (const p of o.properties) {
         const key = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : null;
         if (key === null || !HARMLESS_OPTIONS.has(key)) {
-          decline(p, `the option ${key ?? p.getText(source)} changes how or where the command runs (restage reads stdio and encoding only)`);
+          decline(
+            p,
+            `the option ${key ?? p.getText(source)} changes how or where the command runs (restage reads stdio and encoding only)`,
+          );
           return false;
         }
       }
@@ -224,7 +240,11 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
   function shellCall(call: TS.CallExpression): void {
     const [command] = call.arguments;
     const value = command ? constant(command) : null;
-    if (typeof value !== 'string') return decline(command ?? call, 'the command is not a string restage knows (an unknown variable or a computed value)');
+    if (typeof value !== 'string')
+      return decline(
+        command ?? call,
+        'the command is not a string restage knows (an unknown variable or a computed value)',
+      );
     if (harmlessOptions(call, 1)) emit(value, call);
   }
 
@@ -236,7 +256,8 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
     let optionsFrom = 1;
     if (args && ts.isArrayLiteralExpression(args)) {
       const v = constant(args);
-      if (!Array.isArray(v)) return decline(args, 'an argument is not a string restage knows (an unknown variable or a computed value)');
+      if (!Array.isArray(v))
+        return decline(args, 'an argument is not a string restage knows (an unknown variable or a computed value)');
       words = v as string[];
       optionsFrom = 2;
     } else if (args && !ts.isObjectLiteralExpression(args)) {
@@ -256,9 +277,14 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
     let out = t.head.text;
     for (const span of t.templateSpans) {
       const v = constant(span.expression);
-      if (v === null) return decline(span.expression, 'this value is not one restage knows (an unknown variable or a computed value)');
+      if (v === null)
+        return decline(
+          span.expression,
+          'this value is not one restage knows (an unknown variable or a computed value)',
+        );
       // zx quotes each interpolated value as one word, an array as several.
-      out += (Array.isArray(v) ? (v as string[]).map(shellQuote).join(' ') : shellQuote(v as string)) + span.literal.text;
+      out +=
+        (Array.isArray(v) ? (v as string[]).map(shellQuote).join(' ') : shellQuote(v as string)) + span.literal.text;
     }
     emit(out, e);
   }

@@ -13,7 +13,6 @@ import { jsCommands } from './js-commands.js';
 import type { ScriptKind } from './kind.js';
 import { relocator } from './relocate.js';
 
-
 let typescript: typeof TS | undefined;
 function loadTypescript(): typeof TS {
   typescript ??= createRequire(import.meta.url)('typescript') as typeof TS;

@@ -55,6 +55,18 @@ test('a package.json orchestrator runs as npm run NAME in the package directory,
   t.is(legacyCommand(migration, { legacyCwd: dir })?.cwd, dir);
 });
 
+test('a JS build script runs with node, a TS one with tsx', (t) => {
+  const js = script('build.mjs', "import { execSync } from 'node:child_process';\n");
+  t.deepEqual(legacyCommand({ root: dir, script: js, make: null }, {})?.command, ['node', js]);
+  const tsFile = script('build.ts', "import { execSync } from 'node:child_process';\n");
+  t.deepEqual(legacyCommand({ root: dir, script: tsFile, make: null }, {})?.command, [
+    'npx',
+    '--no-install',
+    'tsx',
+    tsFile,
+  ]);
+});
+
 test('the argument restage chose for a case "$1" dispatch is given to the script, unless --script-arg gives others', (t) => {
   const file = script('d.sh', '#!/bin/sh\ncase "$1" in build) docker build .;; esac\n');
   const migration = { root: dir, script: file, make: null, scriptArgs: ['build'] };
