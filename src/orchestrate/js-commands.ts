@@ -28,6 +28,8 @@ const HARMLESS_OPTIONS = new Set(['stdio', 'encoding', 'maxBuffer', 'windowsHide
 /** Calls that run no command and change nothing the pipeline reads. */
 const QUIET = /^(console\.\w+|process\.exitCode)$/;
 const MAX_DEPTH = 16;
+/** node:fs calls that make or change files a later command (a docker build's context) may read. */
+const WRITES = /^(writeFile|appendFile|copyFile|cp|rename|symlink|link|outputFile)(Sync)?$/;
 
 /** A word as a POSIX shell reads it back unchanged. */
 export function shellQuote(word: string): string {
@@ -139,6 +141,8 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
   function expression(e: TS.Expression, stack: readonly string[]): void {
     while (ts.isAwaitExpression(e) || ts.isParenthesizedExpression(e) || ts.isVoidExpression(e)) e = e.expression;
     if (ts.isTaggedTemplateExpression(e) && calleeName(e.tag) === '$') return zx(e);
+    if (ts.isBinaryExpression(e) && /^process\.(env\b|cwd)/.test(e.left.getText(source)))
+      return decline(e, 'this changes the environment the commands run in');
     if (!ts.isCallExpression(e)) {
       if (runsAnything(e)) decline(e, 'this expression runs commands in a way restage cannot follow');
       return;
@@ -168,6 +172,10 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
       return;
     }
     if (QUIET.test(text)) return;
+    if (text === 'process.chdir')
+      return decline(e, 'process.chdir moves the commands that follow to another directory');
+    if (WRITES.test(name))
+      return decline(e, `${text} writes files of the tree the commands may read; restage follows the commands only`);
     if (e.arguments.some((a) => runsAnything(a))) decline(e, `${text}(…) is given code that runs commands`);
   }
 

@@ -56,6 +56,13 @@ const cases: [name: string, text: string, lines: string[], origins: string[], de
     ['RS384@1:10', 'RS384@2:1', 'RS384@3:1', 'RS384@4:30'],
   ],
   [
+    'a file written, a directory changed, the environment set',
+    "fs.writeFileSync('VERSION', '1');\nprocess.chdir('app');\nprocess.env.TAG = 'x';\nconsole.log('ok');\n",
+    [],
+    [],
+    ['RS384@1:1', 'RS384@2:1', 'RS384@3:1'],
+  ],
+  [
     'a function with arguments, recursion',
     "function b(tag) { execSync('docker build -t ' + tag + ' .'); }\nb('x');\nfunction r() { r(); }\nr();\n",
     [],
