@@ -4,7 +4,7 @@
 //   loaded only by `restage verify`;
 // - index.js: the library, as ES modules, with its declarations (index.d.ts and the files it
 //   references) emitted by tsc;
-// Native modules (tree-sitter) stay external.
+// Native modules (tree-sitter) stay external, and typescript, which only a JS/TS build script loads.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { build } from 'esbuild';
@@ -13,7 +13,7 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  external: ['tree-sitter', 'tree-sitter-bash', 'yaml'],
+  external: ['tree-sitter', 'tree-sitter-bash', 'typescript', 'yaml'],
   logLevel: 'warning',
 };
 

@@ -11,7 +11,7 @@ import type { Analysis, HostSnapshot } from './model/analysis.js';
 import type { BuildFlow } from './model/flow.js';
 import type { StagePlan } from './model/plan.js';
 import type { FoundFile, MigrationResult, MigrationStatus } from './model/result.js';
-import { discover, isMakefileName, isShellScript } from './discover/discover.js';
+import { discover, isShellScript } from './discover/discover.js';
 import { checkBuildInputs, checkCopySources, Confinement } from './discover/confine.js';
 import { noOrchestrator, notADirectory, reportDiscovery } from './discover/report.js';
 import {
@@ -27,12 +27,13 @@ import { hostKinds } from './discover/host.js';
 import { parseDockerfile } from './parse/dockerfile.js';
 import { parseShell, type ShellParse, type ShellScript } from './parse/shell.js';
 import {
-  makeTargets,
-  orchestrateMake,
-  readInvocation,
-  type MakeInvocation,
-  type MakeOrchestration,
-} from './analyze/make/orchestrate.js';
+  isTargetKind,
+  makeArguments,
+  orchestratorKind,
+  type Orchestration,
+  type OrchestratorContext,
+  type TargetKind,
+} from './orchestrate/index.js';
 import { analyzeScript } from './analyze/script.js';
 import type { ReadFile } from './analyze/command.js';
 import { dispatchWords } from './analyze/dispatch.js';
@@ -69,6 +70,11 @@ export interface MakeRun {
   readonly args: readonly string[];
 }
 
+/** A package.json orchestrator's invocation, as verify runs it: `npm run NAME` in the package's directory. */
+export interface NpmRun {
+  readonly script: string;
+}
+
 /** What verify needs beyond the result: the analysed flow and the plan it was emitted from. */
 export interface Migration {
   readonly result: MigrationResult;
@@ -80,6 +86,8 @@ export interface Migration {
   readonly script: string | null;
   /** When the script is a Makefile: the goal followed and make's command-line variables. */
   readonly make: MakeRun | null;
+  /** When the script is a package.json: the script run. */
+  readonly npm: NpmRun | null;
   /** The script's arguments restage chose (a `case "$1"` dispatch) when the user gave none, else null. */
   readonly scriptArgs: readonly string[] | null;
 }
@@ -93,10 +101,11 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
   let plan: StagePlan | null = null;
   let script: string | null = null;
   let make: MakeRun | null = null;
+  let npm: NpmRun | null = null;
   let scriptArgs: readonly string[] | null = null;
   const root = path.resolve(dir);
   const result = run();
-  return { result, root, analysis, plan, script, make, scriptArgs };
+  return { result, root, analysis, plan, script, make, npm, scriptArgs };
 
   function run(): MigrationResult {
     const display = (p: string) => displayPath(p, options.displayBase ?? process.cwd());
@@ -184,43 +193,24 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       readScript,
       readFile,
     };
-    // A Makefile's command line: `VAR=value` words are variables, any other word a goal.
-    const assignment = /^[A-Za-z_][A-Za-z0-9_.]*=/;
-    const makeArgs = (options.scriptArgs ?? []).filter((a) => assignment.test(a));
-    const invocation = (name: string): MakeInvocation | null => {
-      const abs = path.join(root, name);
-      const text = readText(abs);
-      if (text === null) return null;
-      return {
-        file: rel(name),
-        text,
-        commandLine: Object.fromEntries(makeArgs.map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)])),
-        environment: options.env ?? {},
-        readFile: (included) => {
-          const at = path.resolve(path.dirname(abs), included);
-          const got = readText(at);
-          return got === null ? null : { display: display(at), text: got };
-        },
-      };
+    const context: OrchestratorContext = {
+      root,
+      readText,
+      display,
+      scriptArgs: options.scriptArgs,
+      env: options.env,
+      makeTarget: options.makeTarget,
     };
-    /** The orchestrator as a shell script: a script as it is, a Makefile as `make GOAL` runs it. */
-    const readOrchestrator = (
-      name: string,
-      goal: string | null,
-    ): { shell: ShellParse | null; make: MakeOrchestration | null } => {
-      if (!isMakefileName(path.basename(name))) {
-        const text = readText(path.join(root, name));
-        return { shell: text === null ? null : parseShell(rel(name), text), make: null };
-      }
-      const given = invocation(name);
-      if (!given) return { shell: null, make: null };
-      const made = orchestrateMake(given, goal);
-      return { shell: made.shell, make: made };
+    /** The orchestrator as a shell script: a script as it is, a file run with a target as running it does. */
+    const readOrchestrator = (name: string, target: string | null): Orchestration => {
+      const kind = orchestratorKind(name);
+      return isTargetKind(kind) ? kind.read(context, name, target) : kind.read(context, name);
     };
+    // A script's arguments are its `$1`…; a file run with a target takes them as the target and its variables.
     const scriptParameters = (name: string) =>
-      isMakefileName(path.basename(name))
-        ? { ...(options.env ? { env: options.env } : {}), readScript, readFile }
-        : parameters;
+      orchestratorKind(name).kind === 'script'
+        ? parameters
+        : { ...(options.env ? { env: options.env } : {}), readScript, readFile };
     /**
      * What an orchestrator does, analysed silently (diagnostics come only from the one restage
      * migrates): its shape, the scripts it sources or runs, and how many events it has.
@@ -247,43 +237,36 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
         events,
       };
     };
-    const shapeOfShell = (name: string, shell: ShellParse | null) => silently(name, shell).shape;
     const goals = new Map<string, GoalChoice>();
-    /** The goal a Makefile is made with: the one given, else the one that builds the runtime image. */
-    const goalOf = (name: string): GoalChoice => {
+    /** The target a file is run with: the one given, else the one that builds the runtime image. */
+    const goalOf = (name: string, kind: TargetKind): GoalChoice => {
       const known = goals.get(name);
       if (known) return known;
-      const given = options.makeTarget ?? (options.scriptArgs ?? []).find((a) => !assignment.test(a));
-      const inv = invocation(name);
-      let choice: GoalChoice;
-      if (given !== undefined)
-        choice = {
-          goal: given,
-          why: options.makeTarget !== undefined ? 'named by --make-target' : 'named by --script-arg',
-        };
-      else if (!inv) choice = { goal: null, why: 'unreadable' };
-      else {
-        const makefile = readInvocation(inv);
-        choice = chooseGoal(makefile.defaultGoal, makeTargets(makefile), (goal) => {
-          const o = readOrchestrator(name, goal);
-          return { shape: shapeOfShell(name, o.shell), lines: o.make?.lines ?? 0 };
-        });
-      }
+      const given = kind.given(context);
+      const listed = given ? null : kind.targets(context, name);
+      const choice: GoalChoice = given
+        ? { goal: given.target, why: given.why }
+        : !listed
+          ? { goal: null, why: 'unreadable' }
+          : chooseGoal(listed.defaultTarget, listed.targets, (goal) => {
+              const o = readOrchestrator(name, goal);
+              return { shape: silently(name, o.shell).shape, lines: o.lines };
+            });
       goals.set(name, choice);
       return choice;
     };
+    const targetOf = (name: string): string | null => {
+      const kind = orchestratorKind(name);
+      return isTargetKind(kind) ? goalOf(name, kind).goal : null;
+    };
     const chooserView = new Map<string, ReturnType<typeof silently>>();
     const viewOf = (name: string) => {
-      if (!chooserView.has(name))
-        chooserView.set(
-          name,
-          silently(name, readOrchestrator(name, isMakefileName(path.basename(name)) ? goalOf(name).goal : null).shell),
-        );
+      if (!chooserView.has(name)) chooserView.set(name, silently(name, readOrchestrator(name, targetOf(name)).shell));
       return chooserView.get(name)!;
     };
     const shapeOf = (name: string) => viewOf(name).shape;
     // A script another candidate sources or runs is part of that one's pipeline, no candidate of its own.
-    const orchestrators = [...found.scripts, ...found.makefiles];
+    const orchestrators = [...found.scripts, ...found.makefiles, ...found.packages];
     const called =
       orchestrators.length > 1 ? new Set(orchestrators.flatMap((o) => viewOf(o).included)) : new Set<string>();
     let choice: ScriptChoice;
@@ -298,32 +281,33 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       );
     diagnostics.push(...choice.diagnostics);
     const scriptName = choice.script;
-    for (const m of found.makefiles) if (m !== scriptName) files.push({ path: rel(m), role: 'other-orchestrator' });
+    for (const m of [...found.makefiles, ...found.packages])
+      if (m !== scriptName) files.push({ path: rel(m), role: 'other-orchestrator' });
     if (!scriptName) {
       for (const d of found.dockerfiles) {
         files.push({ path: rel(d), role: 'dockerfile' });
         parseAt(path.join(root, d));
       }
-      if (found.scripts.length + found.makefiles.length === 0)
+      if (found.scripts.length + found.makefiles.length + found.packages.length === 0)
         diagnostics.push(noOrchestrator(found, rel, display(root)));
       return finish(migrationStatus(diagnostics, false));
     }
     script = path.join(root, scriptName);
     files.push({ path: rel(scriptName), role: 'orchestrator' });
-    const isMake = isMakefileName(path.basename(scriptName));
-    const goal = isMake ? goalOf(scriptName) : null;
+    const kind = orchestratorKind(scriptName);
+    const targeted = isTargetKind(kind);
+    const goal = isTargetKind(kind) ? goalOf(scriptName, kind) : null;
     const orchestrator = readOrchestrator(scriptName, goal?.goal ?? null);
     const shell = orchestrator.shell ?? parseShell(rel(scriptName), '');
-    diagnostics.push(...shell.diagnostics, ...(orchestrator.make?.diagnostics ?? []));
-    if (goal?.goal != null) {
-      make = { goal: goal.goal, args: makeArgs };
-      const inv = invocation(scriptName);
-      const rule = inv ? readInvocation(inv).rules.get(goal.goal) : undefined;
+    diagnostics.push(...shell.diagnostics, ...orchestrator.diagnostics);
+    if (isTargetKind(kind) && goal?.goal != null) {
+      if (kind.kind === 'make') make = { goal: goal.goal, args: makeArguments(context) };
+      else npm = { script: goal.goal };
       diagnostics.push(
         diagnostic(
-          'RS363',
-          rule?.at ?? { file: rel(scriptName), line: 1, column: 1 },
-          `restage followed \`make ${[...makeArgs, goal.goal].join(' ')}\`: ${goal.why}; --make-target names another target`,
+          kind.followedCode,
+          kind.targetAt(context, scriptName, goal.goal) ?? { file: rel(scriptName), line: 1, column: 1 },
+          `restage followed \`${kind.commandLine(context, goal.goal)}\`: ${goal.why}; ${kind.otherTarget}`,
         ),
       );
     }
@@ -333,7 +317,8 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     }
     // `case "$1" in build) …`: without --script-arg, the argument whose branch is the builder pattern.
     let dispatched: readonly string[] | undefined;
-    const dispatch = !isMake && options.scriptArgs === undefined && shell.script ? dispatchWords(shell.script) : null;
+    const dispatch =
+      kind.kind === 'script' && options.scriptArgs === undefined && shell.script ? dispatchWords(shell.script) : null;
     if (dispatch && dispatch.words.length > 0 && viewOf(scriptName).shape !== 'pipeline') {
       const picked = chooseGoal(null, dispatch.words, (word) => {
         const seen = silently(scriptName, shell, [word]);
@@ -356,9 +341,9 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       ...scriptParameters(scriptName),
       ...(dispatched ? { args: dispatched } : {}),
     });
-    // A Makefile's script is restage's own: its locations are moved back to the Makefile's lines.
-    orchestrator.make?.relocate(flow);
-    orchestrator.make?.relocate(flowDiagnostics);
+    // A generated script is restage's own: its locations are moved back to the lines they came from.
+    orchestrator.relocate(flow);
+    orchestrator.relocate(flowDiagnostics);
     diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
 
     const inputs = checkBuildInputs(flow, confinement, display);
@@ -390,7 +375,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
 
     // A Makefile has other targets (clean, test, push), a dispatching script other branches: the
     // migration makes one recipe or branch obsolete, not the file.
-    const stays = isMake || dispatched !== undefined;
+    const stays = targeted || dispatched !== undefined;
     const kept = (obsolete: readonly string[]) => (stays ? obsolete.filter((f) => f !== rel(scriptName)) : obsolete);
     const settled = nothingToMigrate(analysis, diagnostics, rel(scriptName), display, stays);
     if (settled) {

@@ -7,19 +7,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Confinement, type Refusal } from './confine.js';
 import { invokesDocker } from '../shared/docker-cli.js';
+import { readPackageScripts } from '../parse/package-json.js';
 
 export interface Discovery {
   /** Absolute path of the directory. */
   readonly root: string;
   /** Dockerfiles at the top level, by name pattern (relative paths). */
   readonly dockerfiles: readonly string[];
-  /** Shell scripts that run docker (relative paths), in name order: the top level's, then those of SCRIPT_DIRS. */
+  /**
+   * Shell scripts, and JS/TS build scripts, that run docker (relative paths), in name order: the top
+   * level's, then those of SCRIPT_DIRS.
+   */
   readonly scripts: readonly string[];
   /** Dockerfiles in SCRIPT_DIRS (`docker/Dockerfile.build`): a script's `-f` may name them. */
   readonly nestedDockerfiles: readonly string[];
   /** Makefiles (`Makefile`, `makefile`, `GNUmakefile`) that run docker: `make GOAL` is a candidate orchestrator. */
   readonly makefiles: readonly string[];
-  /** Other files that run docker but that restage does not analyse (package.json, an included `.mk` …). */
+  /** package.json files one of whose scripts runs docker: `npm run NAME` is a candidate orchestrator. */
+  readonly packages: readonly string[];
+  /** Other files that run docker but that restage does not analyse (an included `.mk` …). */
   readonly otherOrchestrators: readonly string[];
   /** Makefiles that do not run docker: build steps inside an image, not orchestrators. */
   readonly inertMakefiles: readonly string[];
@@ -43,6 +49,17 @@ const MAKE_GOAL_FILE = /^(GNUmakefile|makefile|Makefile)$/;
 
 /** Whether a file's base name is one `make` reads by itself, or `make -f` is given (a Makefile that orchestrates). */
 export const isMakefileName = (name: string): boolean => MAKE_GOAL_FILE.test(name);
+
+/** Whether a file's name is a JS or TS module's (`build.js`, `build.mjs`, `build.ts`). */
+export const isJsScriptName = (name: string): boolean => /\.(m|c)?(j|t)s$/.test(name) && !name.endsWith('.d.ts');
+
+/** Whether a JS/TS file's text runs docker through a child-process call or zx's `$` (a cheap test, no parse). */
+function jsRunsDocker(text: string): boolean {
+  return (
+    /\b(execSync|exec|spawnSync|spawn|execFileSync|execFile|execa|execaSync)\s*\(|\$`/.test(text) &&
+    /\bdocker\b/.test(text)
+  );
+}
 
 /**
  * Sub-directories where repositories keep their build scripts and Dockerfiles. A script found there
@@ -102,20 +119,24 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
   const scripts: string[] = [];
   const nestedScripts: string[] = [];
   const makefiles: string[] = [];
+  const packages: string[] = [];
   const otherOrchestrators: string[] = [];
   const inertMakefiles: string[] = [];
   const isScript = (name: string) => isShellScript(name, () => text(name));
   for (const name of nestedReadable) {
-    if (isScript(name) && invokesDocker(stripComments(text(name)))) nestedScripts.push(name);
+    if (isScript(name) ? invokesDocker(stripComments(text(name))) : isJsScriptName(name) && jsRunsDocker(text(name)))
+      nestedScripts.push(name);
   }
   for (const name of readable) {
-    if (isScript(name)) {
+    if (isJsScriptName(name)) {
+      if (jsRunsDocker(text(name))) scripts.push(name);
+    } else if (isScript(name)) {
       if (invokesDocker(stripComments(text(name)))) scripts.push(name);
     } else if (MAKEFILE.test(name)) {
       if (!invokesDocker(stripComments(text(name)))) inertMakefiles.push(name);
       else (MAKE_GOAL_FILE.test(name) ? makefiles : otherOrchestrators).push(name);
-    } else if (name === 'package.json' && /"[^"]*":\s*"[^"]*\bdocker\s+(build|create|cp)\b/.test(text(name))) {
-      otherOrchestrators.push(name);
+    } else if (name === 'package.json' && packageRunsDocker(text(name))) {
+      packages.push(name);
     }
   }
   return {
@@ -124,11 +145,19 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
     nestedDockerfiles: nestedReadable.filter((n) => isDockerfileName(path.posix.basename(n))),
     scripts: [...scripts, ...nestedScripts],
     makefiles,
+    packages,
     otherOrchestrators,
     inertMakefiles,
     entries: all,
     refused,
   };
+}
+
+/** Whether a script of a package.json runs docker (a file that is no JSON: whether its text seems to). */
+function packageRunsDocker(text: string): boolean {
+  const read = readPackageScripts(text);
+  if ('error' in read) return /"[^"]*":\s*"[^"]*\bdocker\s+(build|create|cp)\b/.test(text);
+  return [...read.scripts.values()].some((s) => invokesDocker(s.value.text));
 }
 
 function stripComments(text: string): string {

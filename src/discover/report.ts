@@ -28,8 +28,8 @@ export interface DiscoveryReport {
 
 /**
  * `shown(name)` displays a top-level name, `directory` the directory itself. Orchestrators that
- * restage does not analyse are RS105 only when no shell script or Makefile runs docker: otherwise
- * that one is analysed and they are listed. Makefiles that run docker are listed by the runner, which
+ * restage does not analyse are RS105 only when no shell script, Makefile or package.json runs docker: otherwise
+ * that one is analysed and they are listed. Makefiles and package.json files that run docker are listed by the runner, which
  * knows which one it follows.
  */
 export function reportDiscovery(found: Discovery, shown: (name: string) => string, directory: string): DiscoveryReport {
@@ -39,12 +39,12 @@ export function reportDiscovery(found: Discovery, shown: (name: string) => strin
   );
   for (const o of found.otherOrchestrators) {
     files.push({ path: shown(o), role: 'other-orchestrator' });
-    if (found.scripts.length === 0 && found.makefiles.length === 0) {
+    if (found.scripts.length + found.makefiles.length + found.packages.length === 0) {
       diagnostics.push(
         diagnostic(
           'RS105',
           { file: shown(o), line: 1, column: 1 },
-          `${o} runs docker, but restage analyses shell scripts and Makefiles only for now; move the docker steps into a build.sh or a Makefile (or migrate by hand) and run restage again`,
+          `${o} runs docker, but restage analyses shell scripts, Makefiles and package.json scripts only; move the docker steps into a build.sh or a Makefile (or migrate by hand) and run restage again`,
         ),
       );
     }
@@ -62,7 +62,8 @@ export function reportDiscovery(found: Discovery, shown: (name: string) => strin
         : `there is no Dockerfile in this directory${found.scripts.length ? ` (${found.scripts.join(', ')} runs docker, but the Dockerfiles it builds are not here)` : ''}; run restage on the directory that holds the Dockerfiles`,
     ),
   );
-  for (const s of [...found.scripts, ...found.makefiles]) files.push({ path: shown(s), role: 'orchestrator' });
+  for (const s of [...found.scripts, ...found.makefiles, ...found.packages])
+    files.push({ path: shown(s), role: 'orchestrator' });
   return { files, diagnostics, noDockerfile: true };
 }
 

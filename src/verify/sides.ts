@@ -65,7 +65,7 @@ export function runBaseUses(root: string, command: readonly string[], options: V
     const got = confinement.readText(file);
     return 'text' in got ? got.text : null;
   };
-  const orchestrators = [...found.scripts, ...found.makefiles, ...found.otherOrchestrators]
+  const orchestrators = [...found.scripts, ...found.makefiles, ...found.packages, ...found.otherOrchestrators]
     .map(read)
     .filter((t) => t !== null);
   orchestrators.push(command.join(' '));

@@ -27,16 +27,21 @@ function loaded(args: string[]): string[] {
   }
 }
 
-test('migrate never loads the verify bundle, nor tar-stream', (t) => {
+test('migrate never loads the verify bundle, nor tar-stream, nor typescript on a shell-only tree', (t) => {
   const files = loaded(['migrate', 'samples/href-counter', '--json']);
   t.true(
     files.some((f) => f.includes(`${path.sep}tree-sitter-bash${path.sep}`)),
     'the record holds what migrate requires: the shell parser',
   );
   t.deepEqual(
-    files.filter((f) => /verify-cli|tar-stream/.test(f)),
+    files.filter((f) => /verify-cli|tar-stream|[\\/]typescript[\\/]/.test(f)),
     [],
   );
+});
+
+test('migrate loads typescript for a JS build script', (t) => {
+  const files = loaded(['migrate', 'test/fixtures/migrate/js-execsync-build/input', '--json']);
+  t.true(files.some((f) => f.includes(`${path.sep}typescript${path.sep}`)));
 });
 
 test('--version, --help and a usage error load no parser', (t) => {

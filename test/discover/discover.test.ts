@@ -18,7 +18,7 @@ function tree(t: { teardown: (f: () => void) => void }, files: Record<string, st
 type Expected = Partial<
   Pick<
     Discovery,
-    'dockerfiles' | 'nestedDockerfiles' | 'scripts' | 'makefiles' | 'otherOrchestrators' | 'inertMakefiles'
+    'dockerfiles' | 'nestedDockerfiles' | 'scripts' | 'makefiles' | 'packages' | 'otherOrchestrators' | 'inertMakefiles'
   >
 >;
 const cases: [name: string, files: Record<string, string>, expected: Expected][] = [
@@ -105,7 +105,12 @@ const cases: [name: string, files: Record<string, string>, expected: Expected][]
       'rules.mk': 'all:\n\tcc -o app app.c\n',
       'package.json': '{"scripts": {"image": "docker build -t x ."}}',
     },
-    { makefiles: ['Makefile'], otherOrchestrators: ['docker.mk', 'package.json'], inertMakefiles: ['rules.mk'] },
+    {
+      makefiles: ['Makefile'],
+      packages: ['package.json'],
+      otherOrchestrators: ['docker.mk'],
+      inertMakefiles: ['rules.mk'],
+    },
   ],
 ];
 for (const [name, files, expected] of cases) {

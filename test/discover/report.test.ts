@@ -9,6 +9,7 @@ const listing = (over: Partial<Discovery>): Discovery => ({
   scripts: [],
   nestedDockerfiles: [],
   makefiles: [],
+  packages: [],
   otherOrchestrators: [],
   inertMakefiles: [],
   entries: [],
@@ -34,10 +35,22 @@ const cases: [name: string, found: Partial<Discovery>, files: string[], codes: s
     true,
   ],
   [
-    'package.json drives docker, no script or Makefile',
-    { dockerfiles: ['Dockerfile'], otherOrchestrators: ['package.json'], entries: ['Dockerfile', 'package.json'] },
-    ['d/package.json:other-orchestrator'],
+    'an included .mk drives docker, no script, Makefile or package.json',
+    { dockerfiles: ['Dockerfile'], otherOrchestrators: ['docker.mk'], entries: ['Dockerfile', 'docker.mk'] },
+    ['d/docker.mk:other-orchestrator'],
     ['RS105'],
+    false,
+  ],
+  [
+    'package.json drives docker beside an included .mk: the runner follows it, not RS105',
+    {
+      dockerfiles: ['Dockerfile'],
+      packages: ['package.json'],
+      otherOrchestrators: ['docker.mk'],
+      entries: ['Dockerfile', 'docker.mk', 'package.json'],
+    },
+    ['d/docker.mk:other-orchestrator'],
+    [],
     false,
   ],
   [

@@ -397,19 +397,11 @@ const more: Row[] = [
     code: 'RS105',
     input: good({
       'build.sh': null,
-      'package.json': JSON.stringify({
-        scripts: {
-          image: [
-            'docker build -t acme/b -f Dockerfile.build .',
-            ...CREATE_CP.split('\n'),
-            'docker build -t acme/app .',
-          ].join(' && '),
-        },
-      }),
+      'docker.mk': `image:\n${['docker build -t acme/b -f Dockerfile.build .', ...CREATE_CP.split('\n'), 'docker build -t acme/app .'].map((l) => `\t${l}\n`).join('')}`,
     }),
     advice: /move the docker steps into a build\.sh or a Makefile/,
-    follow: () => ({ files: { 'build.sh': pipeline(''), 'package.json': '{"scripts": {"image": "sh build.sh"}}' } }),
-    why: 'restage reads a build.sh; package.json scripts that only run it are no orchestrator of their own',
+    follow: () => ({ files: { 'build.sh': pipeline(''), 'docker.mk': 'image:\n\tsh build.sh\n' } }),
+    why: 'restage reads a build.sh; an included .mk that only runs it is no orchestrator of its own',
     then: (t, after) => t.regex(after.result.dockerfile ?? '', /COPY --from=builder/),
   },
   {

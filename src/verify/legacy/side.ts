@@ -54,7 +54,7 @@ export function probeBubblewrap(): { ok: true; bwrap: string } | { ok: false; re
 
 /** The legacy pipeline's command and working directory: --legacy-cmd, else the script through its interpreter. */
 export function legacyCommand(
-  migration: Pick<Migration, 'root' | 'script' | 'make'> & Partial<Pick<Migration, 'scriptArgs'>>,
+  migration: Pick<Migration, 'root' | 'script' | 'make'> & Partial<Pick<Migration, 'scriptArgs' | 'npm'>>,
   options: Pick<VerifyOptions, 'legacyCmd' | 'legacyCwd' | 'scriptArgs'>,
 ): { command: string[]; cwd: string } | null {
   const cwd = path.resolve(options.legacyCwd ?? migration.root);
@@ -63,6 +63,17 @@ export function legacyCommand(
   // make runs its recipes in its working directory, the Makefile's own here, as the analysis read them.
   if (migration.make)
     return { command: ['make', '-f', migration.script, ...migration.make.args, migration.make.goal], cwd };
+  // npm runs a package's scripts in the package's directory, whatever the working directory.
+  if (migration.npm)
+    return {
+      command: ['npm', 'run', migration.npm.script],
+      cwd: options.legacyCwd !== undefined ? cwd : path.dirname(migration.script),
+    };
+  // A JS build script runs with node; a TS one with tsx, as the project's own scripts would.
+  if (/\.(m|c)?js$/.test(migration.script))
+    return { command: ['node', migration.script, ...(options.scriptArgs ?? [])], cwd };
+  if (/\.(m|c)?ts$/.test(migration.script))
+    return { command: ['npx', '--no-install', 'tsx', migration.script, ...(options.scriptArgs ?? [])], cwd };
   let first = '';
   try {
     first = fs.readFileSync(migration.script, 'utf8').split('\n', 1)[0] ?? '';

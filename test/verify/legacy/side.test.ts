@@ -47,6 +47,26 @@ test('a Makefile orchestrator runs as make -f MAKEFILE VAR=value… GOAL in the 
   });
 });
 
+test('a package.json orchestrator runs as npm run NAME in the package directory, unless --legacy-cwd says where', (t) => {
+  fs.mkdirSync(path.join(dir, 'pkg'), { recursive: true });
+  const file = script('pkg/package.json', '{"scripts": {"image": "docker build ."}}');
+  const migration = { root: dir, script: file, make: null, npm: { script: 'image' } };
+  t.deepEqual(legacyCommand(migration, {}), { command: ['npm', 'run', 'image'], cwd: path.join(dir, 'pkg') });
+  t.is(legacyCommand(migration, { legacyCwd: dir })?.cwd, dir);
+});
+
+test('a JS build script runs with node, a TS one with tsx', (t) => {
+  const js = script('build.mjs', "import { execSync } from 'node:child_process';\n");
+  t.deepEqual(legacyCommand({ root: dir, script: js, make: null }, {})?.command, ['node', js]);
+  const tsFile = script('build.ts', "import { execSync } from 'node:child_process';\n");
+  t.deepEqual(legacyCommand({ root: dir, script: tsFile, make: null }, {})?.command, [
+    'npx',
+    '--no-install',
+    'tsx',
+    tsFile,
+  ]);
+});
+
 test('the argument restage chose for a case "$1" dispatch is given to the script, unless --script-arg gives others', (t) => {
   const file = script('d.sh', '#!/bin/sh\ncase "$1" in build) docker build .;; esac\n');
   const migration = { root: dir, script: file, make: null, scriptArgs: ['build'] };

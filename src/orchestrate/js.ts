@@ -1,0 +1,36 @@
+/**
+ * A JS/TS build script as the orchestrator (`node scripts/build.js`, `tsx build.ts`): the commands
+ * it runs (js-commands.ts) as a shell script, each line's locations moved back to the call. The
+ * TypeScript parser is loaded here, on the first such file read: a migration without one never
+ * pays for it.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type * as TS from 'typescript';
+import { isJsScriptName } from '../discover/discover.js';
+import { parseShell } from '../parse/shell.js';
+import { jsCommands } from './js-commands.js';
+import type { ScriptKind } from './kind.js';
+import { relocator } from './relocate.js';
+
+let typescript: typeof TS | undefined;
+function loadTypescript(): typeof TS {
+  typescript ??= createRequire(import.meta.url)('typescript') as typeof TS;
+  return typescript;
+}
+
+export const jsScript: ScriptKind = {
+  kind: 'js',
+  matches: (name) => isJsScriptName(name),
+  read: (context, name) => {
+    const abs = path.join(context.root, name);
+    const text = context.readText(abs);
+    if (text === null) return { shell: null, lines: 0, diagnostics: [], relocate: () => undefined };
+    const file = context.display(abs);
+    const script = jsCommands(loadTypescript(), file, text);
+    const shell = parseShell(file, script.text);
+    const relocate = relocator(file, (at) => script.origins[at.line - 1] ?? null);
+    relocate(shell.diagnostics);
+    return { shell, lines: script.origins.length, diagnostics: script.diagnostics, relocate };
+  },
+};

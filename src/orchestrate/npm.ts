@@ -1,0 +1,270 @@
+/**
+ * A package.json as the orchestrator: `npm run NAME` as a shell script. npm runs `preNAME`, `NAME`
+ * and `postNAME`, each with `sh -c` in the package's directory (with node_modules/.bin first on
+ * PATH), and stops at the first that fails. An entry's command that is itself `npm run OTHER`
+ * (`npm run-script`, `yarn [run]`, `pnpm [run]`, `npm start|test`) runs OTHER with its hooks in
+ * place; restage follows it when it is a command of its own in a list joined by `&&`, `;` or new
+ * lines, and declines it anywhere else (RS380). Every character of the generated script is mapped
+ * back to the character of the JSON string it came from.
+ */
+import path from 'node:path';
+import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
+import { parseShell } from '../parse/shell.js';
+import type { OrchestratorContext, TargetKind } from './kind.js';
+import { relocator } from './relocate.js';
+import { readPackageScripts, type PackageScripts, type SourceString } from '../parse/package-json.js';
+
+type Point = { readonly line: number; readonly column: number };
+
+/** A generated line: the source point of each of its characters (past the end: the last one). */
+type Origin = readonly Point[];
+
+export interface NpmScript {
+  readonly text: string;
+  readonly origins: readonly Origin[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Nested `npm run` calls deeper than this are not followed (a loop of scripts calling each other). */
+const MAX_DEPTH = 16;
+
+/** Subcommands of yarn and pnpm that are not script names (`yarn install` runs no script). */
+const PACKAGE_MANAGER_COMMANDS = new Set(
+  (
+    'add audit bin cache config create dedupe exec dlx global help import info init install licenses link list ' +
+    'login logout outdated owner pack publish rebuild remove unlink upgrade version why workspace workspaces'
+  ).split(' '),
+);
+
+/** The script name run by `words` (`npm run build`, `yarn build`…), its arguments, or null when they run no script. */
+export function runsScript(
+  words: readonly string[],
+  has: (name: string) => boolean,
+): { readonly name: string; readonly args: readonly string[]; readonly ifPresent: boolean } | null {
+  const [tool, sub, ...rest] = words;
+  let after: string[];
+  if (tool === 'npm') {
+    if (sub === 'run' || sub === 'run-script') after = rest;
+    else if (sub === 'start' || sub === 'test' || sub === 'stop' || sub === 'restart') after = [sub, ...rest];
+    else return null;
+  } else if (tool === 'yarn' || tool === 'pnpm') {
+    if (sub === 'run') after = rest;
+    else if (sub !== undefined && !sub.startsWith('-') && !PACKAGE_MANAGER_COMMANDS.has(sub) && has(sub))
+      after = [sub, ...rest];
+    else return null;
+  } else return null;
+  const flags = after.filter((w, i) => w.startsWith('-') && after.slice(0, i).every((p) => p.startsWith('-')));
+  const [name, ...args] = after.slice(flags.length);
+  if (name === undefined) return null;
+  return { name, args, ifPresent: flags.includes('--if-present') };
+}
+
+/** Where an entry's text splits into commands run one after the other, or null when it is more than such a list. */
+function commandList(text: string): { start: number; end: number }[] | null {
+  const parts: { start: number; end: number }[] = [];
+  let start = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '\\') i++;
+    else if (c === "'" || c === '"') quote = c;
+    else if (c === '&' && text[i + 1] === '&') {
+      parts.push({ start, end: i });
+      start = i + 2;
+      i++;
+    } else if (c === ';' || c === '\n') {
+      parts.push({ start, end: i });
+      start = i + 1;
+    } else if ('|&()`{}<>#'.includes(c) || (c === '$' && text[i + 1] === '(')) return null;
+  }
+  parts.push({ start, end: text.length });
+  return parts;
+}
+
+/** `npm run NAME` in `file` (its display name) as a shell script. */
+export function npmScript(
+  file: string,
+  scripts: PackageScripts['scripts'],
+  name: string,
+  extraArgs = false,
+): NpmScript {
+  const lines: string[] = [];
+  const origins: Origin[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const loc = (p: Point): Location => ({ file, ...p });
+  const push = (text: string, origin: Origin) => {
+    lines.push(text);
+    origins.push(origin);
+  };
+  if (extraArgs)
+    diagnostics.push(
+      diagnostic(
+        'RS380',
+        loc(scripts.get(name)?.key.start ?? { line: 1, column: 1 }),
+        `npm run ${name} was given more --script-arg words; npm would append them to the script's command, which restage does not follow: give only the script's name`,
+      ),
+    );
+  run(name, [], { line: 1, column: 1 }, false);
+  return { text: lines.length > 0 ? lines.join('\n') + '\n' : '', origins, diagnostics };
+
+  function run(script: string, stack: readonly string[], at: Point, ifPresent: boolean): void {
+    const entry = scripts.get(script);
+    if (!entry) {
+      if (!ifPresent)
+        diagnostics.push(
+          diagnostic(
+            'RS381',
+            loc(at),
+            `${file} has no script "${script}": npm run would stop (Missing script); name the script that builds the runtime image with --script-arg`,
+          ),
+        );
+      return;
+    }
+    if (stack.includes(script) || stack.length >= MAX_DEPTH) {
+      diagnostics.push(
+        diagnostic(
+          'RS380',
+          loc(at),
+          `"${script}" runs itself again through ${[...stack, script].join(' → ')}; restage does not follow a loop of scripts`,
+        ),
+      );
+      return;
+    }
+    for (const hook of [`pre${script}`, script, `post${script}`]) {
+      const e = scripts.get(hook);
+      if (e) entryLines(e.value, [...stack, script]);
+    }
+  }
+
+  function entryLines(value: SourceString, stack: readonly string[]): void {
+    const text = value.text;
+    const pointAt = (i: number): Point => value.at[Math.min(i, value.at.length - 1)] ?? value.start;
+    const origin = (start: number, end: number): Origin =>
+      Array.from({ length: Math.max(1, end - start) }, (_, k) => pointAt(start + k));
+    // Each entry is its own `sh -c`: a `cd` or a variable set in it ends with it.
+    push('(', [value.start]);
+    const list = commandList(text);
+    if (!list) {
+      const call = /(^|[\s;&|(`])(npm|yarn|pnpm)\s+\S/.exec(text);
+      if (call)
+        diagnostics.push(
+          diagnostic(
+            'RS380',
+            loc(pointAt(call.index + call[1]!.length)),
+            `this script runs ${call[2]} inside a longer command (a pipe, a condition, a subshell); restage follows \`npm run NAME\` only as a command of its own, joined by && or ; — write it so, or migrate this step by hand`,
+          ),
+        );
+      let start = 0;
+      for (const part of text.split('\n')) {
+        push(part, origin(start, start + part.length));
+        start += part.length + 1;
+      }
+    } else {
+      for (const { start, end } of list) {
+        const part = text.slice(start, end);
+        const lead = part.length - part.trimStart().length;
+        const trimmed = part.trim();
+        if (trimmed === '') continue;
+        const called = runsScript(trimmed.split(/\s+/), (n) => scripts.has(n));
+        if (!called) {
+          push(trimmed, origin(start + lead, start + lead + trimmed.length));
+          continue;
+        }
+        if (called.args.length > 0) {
+          diagnostics.push(
+            diagnostic(
+              'RS380',
+              loc(pointAt(start + lead)),
+              `\`${trimmed}\` passes arguments to the script "${called.name}"; restage does not follow them — fold them into that script, or migrate this step by hand`,
+            ),
+          );
+          continue;
+        }
+        run(called.name, stack, pointAt(start + lead), called.ifPresent);
+      }
+    }
+    push(')', [pointAt(text.length - 1)]);
+  }
+}
+
+/** Where a point of the generated script lies in package.json. */
+export function packageLocation(script: NpmScript, file: string, at: Point): Location | null {
+  const origin = script.origins[at.line - 1];
+  if (!origin || origin.length === 0) return null;
+  return { file, ...origin[Math.min(Math.max(at.column, 1), origin.length) - 1]! };
+}
+
+type Read = { readonly file: string; readonly scripts: PackageScripts['scripts'] } | { readonly error: Diagnostic };
+
+function readPackage(context: OrchestratorContext, name: string): Read | null {
+  const abs = path.join(context.root, name);
+  const text = context.readText(abs);
+  if (text === null) return null;
+  const file = context.display(abs);
+  const read = readPackageScripts(text);
+  if ('error' in read)
+    return {
+      error: diagnostic(
+        'RS382',
+        { file, line: 1, column: 1 },
+        `restage cannot read the scripts of ${file}: ${read.error}`,
+      ),
+    };
+  return { file, scripts: read.scripts };
+}
+
+/** A script's name is a hook of another (`prebuild` of `build`), run with it rather than asked for. */
+const isHook = (name: string, has: (n: string) => boolean) =>
+  /^(pre|post)./.test(name) && has(name.replace(/^(pre|post)/, ''));
+
+export const packageJson: TargetKind = {
+  kind: 'npm',
+  matches: (name) => path.basename(name) === 'package.json',
+  given: (context) => {
+    const given = context.scriptArgs?.[0];
+    return given === undefined ? null : { target: given, why: 'named by --script-arg' };
+  },
+  targets: (context, name) => {
+    const read = readPackage(context, name);
+    if (!read || 'error' in read) return null;
+    const has = (n: string) => read.scripts.has(n);
+    return { defaultTarget: null, targets: [...read.scripts.keys()].filter((n) => !isHook(n, has)) };
+  },
+  read: (context, name, target) => {
+    const read = readPackage(context, name);
+    if (!read) return { shell: null, lines: 0, diagnostics: [], relocate: () => undefined };
+    if ('error' in read) return { shell: null, lines: 0, diagnostics: [read.error], relocate: () => undefined };
+    if (target === null)
+      return {
+        shell: null,
+        lines: 0,
+        diagnostics: [
+          diagnostic(
+            'RS381',
+            { file: read.file, line: 1, column: 1 },
+            `no script of ${read.file} builds the runtime image; name the one that runs the legacy pipeline with --script-arg NAME`,
+          ),
+        ],
+        relocate: () => undefined,
+      };
+    const script = npmScript(read.file, read.scripts, target, (context.scriptArgs?.length ?? 0) > 1);
+    const shell = parseShell(read.file, script.text);
+    const relocate = relocator(read.file, (at) => packageLocation(script, read.file, at));
+    relocate(shell.diagnostics);
+    return { shell, lines: script.origins.length, diagnostics: script.diagnostics, relocate };
+  },
+  targetAt: (context, name, target) => {
+    const read = readPackage(context, name);
+    if (!read || 'error' in read) return null;
+    const key = read.scripts.get(target)?.key.start;
+    return key ? { file: read.file, ...key } : null;
+  },
+  commandLine: (_context, target) => `npm run ${target}`,
+  followedCode: 'RS383',
+  otherTarget: '--script-arg NAME runs another script',
+};
