@@ -12,34 +12,21 @@ export function renderJsonMany(results: readonly MigrationResult[]): string {
   return `${JSON.stringify(results.map(jsonObject), null, 2)}\n`;
 }
 
-function jsonObject(result: MigrationResult): object {
-  const {
-    status,
-    directory,
-    files,
-    stages,
-    artifacts,
-    dockerfile,
-    buildCommand,
-    obsolete,
-    diagnostics,
-    target,
-    written,
-    removed,
-  } = result;
+/** The documented fields, in the documented order (`removed` only after a write that removed files). */
+function jsonObject(r: MigrationResult): object {
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
-    status,
-    directory,
-    files,
-    stages,
-    artifacts,
-    dockerfile,
-    buildCommand,
-    target,
-    obsolete,
-    written,
-    ...(removed ? { removed } : {}),
-    diagnostics,
+    status: r.status,
+    directory: r.directory,
+    files: r.files,
+    stages: r.stages,
+    artifacts: r.artifacts,
+    dockerfile: r.dockerfile,
+    buildCommand: r.buildCommand,
+    target: r.target,
+    obsolete: r.obsolete,
+    written: r.written,
+    ...(r.removed ? { removed: r.removed } : {}),
+    diagnostics: r.diagnostics,
   };
 }

@@ -11,7 +11,7 @@ import { isJsScriptName } from '../discover/discover.js';
 import { parseShell } from '../parse/shell.js';
 import { jsCommands } from './js-commands.js';
 import type { ScriptKind } from './kind.js';
-import { relocator } from './relocate.js';
+import { relocator } from '../shared/relocate.js';
 
 let typescript: typeof TS | undefined;
 function loadTypescript(): typeof TS {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import { parseShell } from '../parse/shell.js';
 import type { OrchestratorContext, TargetKind } from './kind.js';
-import { relocator } from './relocate.js';
+import { relocator } from '../shared/relocate.js';
 import { readPackageScripts, type PackageScripts, type SourceString } from '../parse/package-json.js';
 
 type Point = { readonly line: number; readonly column: number };

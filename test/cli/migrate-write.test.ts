@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runMigrate } from '../../src/cli/migrate.js';
-import { BIN, MIGRATE_FIXTURES, ROOT, tempCopy } from '../helpers/fixtures.js';
+import { BIN, MIGRATE_FIXTURES, ROOT, snapshot, tempCopy } from '../helpers/fixtures.js';
 
 function restage(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
@@ -30,21 +30,6 @@ function repo(t: { teardown(f: () => void): void }, from: string): string {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-qm', 'legacy');
   return dir;
-}
-
-/** Every file under dir (.git aside) with its bytes and mode. */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== '.git') walk(p);
-      } else out.set(path.relative(dir, p), `${fs.statSync(p).mode}:${fs.readFileSync(p, 'base64')}`);
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 interface Json {
@@ -141,14 +126,14 @@ test('--remove-legacy refuses (RS611, exit 2) when another file still names the 
   git(dir, 'init', '-q');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-qm', 'legacy');
-  const before = snapshot(dir);
+  const before = snapshot(dir, { modes: true });
   const r = restage(['migrate', dir, '--write', '--remove-legacy']);
   t.is(r.code, 2);
   t.regex(
     r.stderr,
     /ci\/lint\.sh:3:10 error RS611 not removing .*Dockerfile\.build: .*ci\/lint\.sh still names it \(`hadolint Dockerfile\.build`\); nothing was written/,
   );
-  t.deepEqual(snapshot(dir), before);
+  t.deepEqual(snapshot(dir, { modes: true }), before);
   // Without --remove-legacy the write goes through and the file stays.
   t.is(restage(['migrate', dir, '--write']).code, 0);
   t.true(fs.existsSync(path.join(dir, 'Dockerfile.build')));
@@ -170,7 +155,7 @@ test('a step that cannot be removed cleanly: RS610 located in the script, exit 2
   git(dir, 'init', '-q');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-qm', 'legacy');
-  const before = snapshot(dir);
+  const before = snapshot(dir, { modes: true });
   const r = restage(['migrate', dir, '--write', '--remove-legacy', '--json']);
   t.is(r.code, 2);
   const json = JSON.parse(r.stdout) as Json;
@@ -181,7 +166,7 @@ test('a step that cannot be removed cleanly: RS610 located in the script, exit 2
   t.true(d.file.endsWith('build.sh'));
   t.is(d.line, 5);
   t.regex(d.message, /shares its statement with `date`.*nothing was written.*--out/);
-  t.deepEqual(snapshot(dir), before);
+  t.deepEqual(snapshot(dir, { modes: true }), before);
   const out = restage(['migrate', dir, '--out', path.join(dir, 'Dockerfile')]);
   t.is(out.code, 0, out.stderr);
   t.is(git(dir, 'status', '--porcelain').stdout, ' M Dockerfile\n');
@@ -190,14 +175,14 @@ test('a step that cannot be removed cleanly: RS610 located in the script, exit 2
 test('a script git cannot restore: RS601 names it, nothing is written (the Dockerfile neither); --force keeps build.sh.orig', (t) => {
   const dir = repo(t, WELCOME);
   fs.appendFileSync(path.join(dir, 'build.sh'), 'echo done\n');
-  const before = snapshot(dir);
+  const before = snapshot(dir, { modes: true });
   const r = restage(['migrate', dir, '--write']);
   t.is(r.code, 2);
   t.regex(
     r.stderr,
     /build\.sh:1:1 error RS601 not overwriting .*build\.sh: it has uncommitted changes; commit it first.*--force.*; nothing was written/,
   );
-  t.deepEqual(snapshot(dir), before);
+  t.deepEqual(snapshot(dir, { modes: true }), before);
 
   const forced = restage(['migrate', dir, '--write', '--force']);
   t.is(forced.code, 0, forced.stderr);
@@ -215,7 +200,7 @@ test('a script git cannot restore: RS601 names it, nothing is written (the Docke
 test('--force --remove-legacy outside git: every file changed or removed is kept as NAME.orig first', (t) => {
   const dir = tempCopy(WELCOME);
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const original = snapshot(dir);
+  const original = snapshot(dir, { modes: true });
   const r = runMigrate(dir, { write: true, removeLegacy: true, force: true, displayBase: dir });
   t.is(r.exitCode, 0, JSON.stringify(r.result.diagnostics));
   t.deepEqual(r.result.written, ['Dockerfile', 'build.sh']);
@@ -232,7 +217,7 @@ test('a failed second write is rolled back: the Dockerfile is as it was, no temp
   for (const failOn of ['build.sh', 'Dockerfile.build']) {
     const dir = tempCopy(WELCOME);
     t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const before = snapshot(dir);
+    const before = snapshot(dir, { modes: true });
     const r = runMigrate(dir, {
       write: true,
       removeLegacy: true,
@@ -248,7 +233,7 @@ test('a failed second write is rolled back: the Dockerfile is as it was, no temp
     t.is(d.file, failOn);
     t.regex(d.message, /disk full; nothing was written \(the files already changed were put back\)/);
     t.deepEqual(r.result.written, []);
-    t.deepEqual(snapshot(dir), before, `failing on ${failOn}`);
+    t.deepEqual(snapshot(dir, { modes: true }), before, `failing on ${failOn}`);
   }
 });
 

@@ -39,15 +39,18 @@ export function tempCopy(from?: string): string {
   return dir;
 }
 
-/** Every file under dir with its bytes, to prove nothing changed. */
-export function snapshot(dir: string): Map<string, string> {
+/** Every file under dir (.git aside) with its bytes (`modes`: `MODE:` before them), to prove nothing changed. */
+export function snapshot(dir: string, options: { modes?: boolean } = {}): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) {
         if (e.name !== '.git') walk(p);
-      } else out.set(path.relative(dir, p), fs.readFileSync(p, 'base64'));
+      } else {
+        const bytes = fs.readFileSync(p, 'base64');
+        out.set(path.relative(dir, p), options.modes ? `${fs.statSync(p).mode}:${bytes}` : bytes);
+      }
     }
   };
   walk(dir);

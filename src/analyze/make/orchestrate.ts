@@ -6,10 +6,11 @@
  * per recipe line, prerequisites first); its parse tree carries the Makefile's display name, so a
  * location is recognised by that file name and its line in the script.
  */
-import type { Diagnostic, Location } from '../../model/diagnostic.js';
+import type { Diagnostic } from '../../model/diagnostic.js';
 import { parseShell, type ShellParse } from '../../parse/shell.js';
 import { readMakefile, type Makefile } from './read.js';
-import { makefileLocation, makeScript, type MakeScript } from './recipes.js';
+import { relocator } from '../../shared/relocate.js';
+import { makefileLocation, makeScript } from './recipes.js';
 
 export interface MakeInvocation {
   /** The Makefile as diagnostics show it. */
@@ -58,7 +59,7 @@ export function orchestrateMake(invocation: MakeInvocation, goal: string | null)
     commandLine: invocation.commandLine,
   });
   const shell = parseShell(invocation.file, script.text);
-  const relocate = relocator(script, invocation.file);
+  const relocate = relocator(invocation.file, (at) => makefileLocation(script, at));
   relocate(shell.diagnostics);
   return { goal: script.goal, shell, lines: script.origins.length, diagnostics: script.diagnostics, relocate };
 }
@@ -66,28 +67,4 @@ export function orchestrateMake(invocation: MakeInvocation, goal: string | null)
 /** The Makefile's targets that `make TARGET` can be asked for: not special (`.PHONY`), not patterns. */
 export function makeTargets(makefile: Makefile): string[] {
   return [...makefile.rules.keys()].filter((t) => !t.startsWith('.') && !t.includes('%'));
-}
-
-function relocator(script: MakeScript, file: string): (value: unknown) => void {
-  const seen = new WeakSet<object>();
-  const visit = (value: unknown): void => {
-    if (value === null || typeof value !== 'object' || seen.has(value)) return;
-    seen.add(value);
-    if (Array.isArray(value)) {
-      for (const v of value) visit(v);
-      return;
-    }
-    if (value instanceof Map) {
-      for (const v of value.values()) visit(v);
-      return;
-    }
-    if (Object.getPrototypeOf(value) !== Object.prototype) return;
-    const at = value as Partial<Location>;
-    if (at.file === file && typeof at.line === 'number' && typeof at.column === 'number') {
-      const moved = makefileLocation(script, { line: at.line, column: at.column });
-      if (moved) Object.assign(value, { file: moved.file, line: moved.line, column: moved.column });
-    }
-    for (const v of Object.values(value)) visit(v);
-  };
-  return visit;
 }
