@@ -14,7 +14,7 @@ import type { VerifyResult } from '../verify/result.js';
 import { parseImageMap } from '../verify/scratch.js';
 import { verify } from '../verify/verify.js';
 import { treePatterns } from '../scan/tree.js';
-import { shellQuote } from '../plan/command.js';
+import { shellQuote } from '../shared/shell-quote.js';
 import path from 'node:path';
 import { EXIT, parseEnvOptions } from './exit.js';
 

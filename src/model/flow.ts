@@ -38,6 +38,11 @@ export interface ImageBuild {
   readonly platform: string | null;
   /** Other options, as written, that the replacement command must keep (`--network host`, `--label x=y`). */
   readonly passThrough: readonly string[];
+  /**
+   * `--label KEY[=VALUE]`: labels the built image carries in its config, which verify's builds must
+   * put on too (absent: none, or one whose value the script does not fix).
+   */
+  readonly labels?: Readonly<Record<string, string>>;
   /** How the script ran the build, which verify's replay repeats. */
   readonly invocation: BuildInvocation;
   /**

@@ -9,6 +9,7 @@
  *
  * The TypeScript module is passed in: the caller loads it only when such a file is read.
  */
+import { shellQuote } from '../shared/shell-quote.js';
 import type * as TS from 'typescript';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 
@@ -30,11 +31,6 @@ const QUIET = /^(console\.\w+|process\.exitCode)$/;
 const MAX_DEPTH = 16;
 /** node:fs calls that make or change files a later command (a docker build's context) may read. */
 const WRITES = /^(writeFile|appendFile|copyFile|cp|rename|symlink|link|outputFile)(Sync)?$/;
-
-/** A word as a POSIX shell reads it back unchanged. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 export function jsCommands(ts: typeof TS, file: string, text: string): JsScript {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(ts, file));

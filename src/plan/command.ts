@@ -3,6 +3,7 @@
  * of the merged builds (as written where they read the environment, so `$https_proxy` still does),
  * its cache and platform options, and the merged Dockerfile and context.
  */
+import { shellQuote } from '../shared/shell-quote.js';
 import path from 'node:path';
 import type { Builder, ImageBuild } from '../model/flow.js';
 import type { ArgRenames } from './args.js';
@@ -58,8 +59,4 @@ export function mergedBuilder(builds: readonly ImageBuild[]): Builder | null {
   const asked = builds.map((b) => b.builder).filter((b) => b !== null);
   if (asked.includes('buildkit')) return 'buildkit';
   return asked.length > 0 ? 'classic' : null;
-}
-
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

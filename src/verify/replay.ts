@@ -74,6 +74,8 @@ export async function buildImage(
     verb?: readonly string[];
     /** This build's builder, when not settings.backend. */
     backend?: Backend;
+    /** The script's `--label`s for this image (verify's session label is added by the engine). */
+    labels?: Readonly<Record<string, string>>;
   },
 ): Promise<number> {
   // A failed build fails its progress step (the engine reports it in its result, not by throwing).
@@ -91,6 +93,7 @@ export async function buildImage(
       signal: settings.signal,
       ...(request.target ? { target: request.target } : {}),
       ...(request.verb ? { verb: request.verb } : {}),
+      ...(request.labels ? { labels: request.labels } : {}),
     });
     // Build logs carry terminal colour codes (the classic builder colours RUN's stderr): not for a report.
     if (!built.ok)
@@ -144,6 +147,7 @@ export async function replayLegacy(
             // The script's own DOCKER_BUILDKIT for this build wins, as in the client it ran (--backend too).
             ...(event.builder ? { backend: event.builder } : {}),
             verb: event.invocation.verb,
+            ...(event.labels ? { labels: event.labels } : {}),
           },
         );
         for (const t of event.tags) tags.set(imageKey(t), tag);

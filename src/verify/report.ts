@@ -5,7 +5,7 @@
 import type { Difference } from './model.js';
 import type { VerifyResult } from './result.js';
 import { formatDiagnostic } from '../emit/report-text.js';
-import { shellQuote } from '../plan/command.js';
+import { shellQuote } from '../shared/shell-quote.js';
 import { callText } from './legacy/trace.js';
 
 export function renderVerifyJson(result: VerifyResult): string {

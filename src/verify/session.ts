@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Engine } from './engine/engine.js';
 import type { Leftover } from './result.js';
-import { shellQuote } from '../plan/command.js';
+import { shellQuote } from '../shared/shell-quote.js';
 
 export interface CleanupReport {
   readonly removed: string[];

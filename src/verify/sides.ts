@@ -148,6 +148,8 @@ export async function buildBoth(
     buildArgs,
     verb: runtime.invocation.verb,
     backend: settings.migratedBackend,
+    // The replacement command keeps the runtime build's --label (src/plan/command.ts): so does this build.
+    ...(runtime.labels ? { labels: runtime.labels } : {}),
   });
   return {
     legacy: { image: legacy.runtime, buildSeconds: legacy.buildSeconds, builderImageSize },

@@ -1,7 +1,8 @@
 /** The commands a JS/TS build script runs, as shell lines at their JS locations, or declined there. */
 import test from 'ava';
 import * as ts from 'typescript';
-import { jsCommands, shellQuote } from '../../src/orchestrate/js-commands.js';
+import { jsCommands } from '../../src/orchestrate/js-commands.js';
+import { shellQuote } from '../../src/shared/shell-quote.js';
 
 const read = (text: string, file = 'build.js') => {
   const got = jsCommands(ts, file, text);

@@ -1,6 +1,7 @@
 /** The replacement `docker build` command, and how its words are quoted. */
 import test from 'ava';
-import { buildCommand, shellQuote } from '../../src/plan/command.js';
+import { buildCommand } from '../../src/plan/command.js';
+import { shellQuote } from '../../src/shared/shell-quote.js';
 import { analysisOf, BUILDER_PATTERN, PROJ } from '../helpers/analysis.js';
 
 const quotes: [word: string, expected: string][] = [

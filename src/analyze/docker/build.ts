@@ -7,7 +7,9 @@ import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
 import type { BuildArg, Builder } from '../../model/flow.js';
 import type { CommandAnalyzer, CommandCall } from '../command.js';
+import type { Word } from '../shell/values.js';
 import { declineStdinContext } from '../build-stdin.js';
+import { shellQuote } from '../../shared/shell-quote.js';
 import { allValues, hasFlag, lastValue, parseWords, spec } from '../../shared/docker-options.js';
 
 export const verbs = [['build'], ['image', 'build'], ['buildx', 'build'], ['builder', 'build'], ['buildx', 'b']];
@@ -164,7 +166,13 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     noCache: hasFlag(parsed, 'no-cache'),
     pull: hasFlag(parsed, 'pull'),
     platform: platform ? platform.written : null,
-    passThrough: parsed.options.filter((o) => KEPT.has(o.name)).flatMap((o) => o.words.map((w) => w.written)),
+    // As the script ran them: a word whose value the script fixes is written out (`$VERSION` is unset where the one build runs).
+    passThrough: parsed.options
+      .filter((o) => KEPT.has(o.name))
+      .flatMap((o) =>
+        o.words.map((w) => (w.unresolved === null && w.environment.length === 0 ? shellQuote(w.text) : w.written)),
+      ),
+    ...labelsOf(allValues(parsed, 'label')),
     invocation: {
       client: /podman$/.test(call.name.text) ? 'podman' : 'docker',
       sudo: call.sudo ?? false,
@@ -174,6 +182,18 @@ export const analyze: CommandAnalyzer = (call, sink) => {
   });
   return undefined;
 };
+
+/** `--label KEY=VALUE` (`--label KEY`: an empty value) as the image's labels, when every value is known. */
+function labelsOf(words: readonly Word[]): { labels?: Record<string, string> } {
+  if (words.length === 0 || words.some((w) => w.unresolved !== null || w.environment.length > 0)) return {};
+  const labels: Record<string, string> = {};
+  for (const w of words) {
+    const eq = w.text.indexOf('=');
+    if (eq === -1) labels[w.text] = '';
+    else labels[w.text.slice(0, eq)] = w.text.slice(eq + 1);
+  }
+  return { labels };
+}
 
 /**
  * The docker client reads DOCKER_BUILDKIT as a boolean (1, t, true… / 0, f, false…); `buildx build`

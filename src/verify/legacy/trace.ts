@@ -4,7 +4,7 @@
  * result as `legacy.trace`.
  */
 import fs from 'node:fs';
-import { shellQuote } from '../../plan/command.js';
+import { shellQuote } from '../../shared/shell-quote.js';
 
 export interface TraceCall {
   readonly client: 'docker' | 'podman';

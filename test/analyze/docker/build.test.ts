@@ -36,3 +36,21 @@ const cases: [name: string, script: string, expected: (string | null)[], env?: R
 for (const [name, script, expected, env] of cases) {
   test(`builder: ${name}`, (t) => t.deepEqual(builders(script, env), expected));
 }
+
+function buildsOf(text: string) {
+  const parsed = parseShell('build.sh', text);
+  const { flow } = analyzeScript(parsed.script!, '/proj', '/proj/build.sh');
+  return flow.events.flatMap((e) => (e.kind === 'build' ? [e] : []));
+}
+
+test('labels: --label KEY=VALUE and --label KEY, with the values the script fixes; kept options written out', (t) => {
+  const [b] = buildsOf('V=1.2\ndocker build --label "version=$V" --label owner="ops team" --label release -t a .\n');
+  t.deepEqual(b!.labels, { version: '1.2', owner: 'ops team', release: '' });
+  t.deepEqual(b!.passThrough, ['--label', 'version=1.2', '--label', "'owner=ops team'", '--label', 'release']);
+});
+
+test('labels: a value the script does not fix leaves the labels unknown and the option as written', (t) => {
+  const [b] = buildsOf('docker build --label "version=$VERSION" -t a .\n');
+  t.is(b!.labels, undefined);
+  t.deepEqual(b!.passThrough, ['--label', '"version=$VERSION"']);
+});

@@ -34,7 +34,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { shellQuote } from '../../../plan/command.js';
+import { shellQuote } from '../../../shared/shell-quote.js';
 import type { TraceCall } from '../trace.js';
 import { CALLS } from './client-script.js';
 import { stepImages } from '../../engine/build-log.js';

@@ -15,7 +15,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { shellQuote } from '../../../plan/command.js';
+import { shellQuote } from '../../../shared/shell-quote.js';
 
 /** The request FIFO and the directory of call directories, under the run directory. */
 export const REQUESTS = 'requests';
