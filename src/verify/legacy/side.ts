@@ -163,6 +163,8 @@ export async function runBoth(
     buildArgs,
     ...(analysis?.runtime ? { verb: analysis.runtime.invocation.verb } : {}),
     backend: settings.migratedBackend,
+    // The replacement command keeps the runtime build's --label (src/plan/command.ts): so does this build.
+    ...(analysis?.runtime?.labels ? { labels: analysis.runtime.labels } : {}),
   });
   return {
     run,
