@@ -14,6 +14,7 @@
  * A Makefile recipe line is a shell command line of its own: its tab and its `@`/`-`/`+` prefixes
  * are kept.
  */
+import { DOCKER_CLIENTS, globalOptions } from '../shared/docker-cli.js';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import { parseShell, type SyntaxNode } from '../parse/shell.js';
 
@@ -380,15 +381,11 @@ function commandWords(command: SyntaxNode): string[] {
     .map((c) => c.text);
 }
 
-const CLIENTS = new Set(['docker', 'podman']);
-
-/** The docker verb of a command's words (after `sudo` and global options), and where its arguments start. */
+/** The docker verb of a command's words (after `sudo` and the client's global options), and where its arguments start. */
 function dockerVerb(words: readonly string[]): { verb: string; next: number } | null {
-  let i = 0;
-  if (unquote(words[i] ?? '') === 'sudo') i++;
-  if (!CLIENTS.has(unquote(words[i] ?? '').replace(/^.*\//, ''))) return null;
-  i++;
-  while (words[i]?.startsWith('-')) i++;
+  const start = unquote(words[0] ?? '') === 'sudo' ? 1 : 0;
+  if (!DOCKER_CLIENTS.has(unquote(words[start] ?? ''))) return null;
+  const i = start + 1 + globalOptions(words.slice(start + 1)).verbAt;
   const verb = words[i];
   if (verb === undefined) return null;
   if (verb === 'image' && words[i + 1] !== undefined) return { verb: `image ${words[i + 1]}`, next: i + 2 };
