@@ -13,7 +13,7 @@ import { createProgress } from '../verify/progress.js';
 import type { VerifyResult } from '../verify/result.js';
 import { parseImageMap } from '../verify/scratch.js';
 import { verify } from '../verify/verify.js';
-import { treePatterns } from '../scan/tree.js';
+import { analyzeTree, isPattern } from '../scan/tree.js';
 import { shellQuote } from '../shared/shell-quote.js';
 import path from 'node:path';
 import { EXIT, parseEnvOptions } from './exit.js';
@@ -160,7 +160,14 @@ function patternDirectory(
   )
     return dir;
   const root = path.resolve(dir);
-  const found = treePatterns(dir, env ? { env } : {}).map((e) => e.candidate.dir);
+  // DIR's own pattern, when it has one, is known from the walk's first entry: the rest is not analysed.
+  const found: string[] = [];
+  const stats = { directories: 0, files: 0, unreadable: 0 };
+  for (const entry of analyzeTree(dir, stats, env ? { env } : {})) {
+    if (!isPattern(entry)) continue;
+    found.push(entry.candidate.dir);
+    if (entry.candidate.dir === root) break;
+  }
   if (found.length === 0 || found[0] === root) return dir;
   const shown = found.map((d) => path.join(dir, path.relative(root, d)));
   if (shown.length === 1) return shown[0]!;

@@ -17,6 +17,10 @@ export interface TreeEntry {
   readonly migration: Migration | null;
 }
 
+/** Whether an entry is a builder pattern: analysed to something other than "nothing to migrate". */
+export const isPattern = (e: TreeEntry): boolean =>
+  e.migration !== null && e.migration.result.status !== 'nothing-to-migrate';
+
 /** The roles that make a file part of a pattern (a plain `dockerfile` is only seen there). */
 const OWNED = new Set(['orchestrator', 'builder-dockerfile', 'runtime-dockerfile']);
 
@@ -67,7 +71,5 @@ function nestedPattern(analysed: Migration, base: string): boolean {
  */
 export function treePatterns(dir: string, options: MigrateOptions = {}): TreeEntry[] {
   const stats: WalkStats = { directories: 0, files: 0, unreadable: 0 };
-  return [...analyzeTree(dir, stats, options)].filter(
-    (e) => e.migration !== null && e.migration.result.status !== 'nothing-to-migrate',
-  );
+  return [...analyzeTree(dir, stats, options)].filter(isPattern);
 }
