@@ -179,3 +179,24 @@ test(
   { codes: ['RS333 2', 'RS333 2', 'RS327 2'], message: /names \/restage\/stdout itself: the path may not be fresh/ },
   { 'app/keep': '' },
 );
+
+// `a | b > f` gives `> f` to b alone: the run's output goes into the pipe, never to app.
+for (const run of [
+  'docker run --rm b cat /app | sed s/x/y/ > app',
+  'docker run --rm b cat /app | gzip > app',
+  '{ docker run --rm b cat /app | cat; } > app',
+])
+  test(
+    `the output piped into another command is not the redirection's file: ${run}`,
+    read,
+    'FROM busybox\nRUN echo x > /app\n',
+    run,
+    { codes: ['RS307 2'], message: /output piped into another command/ },
+  );
+test(
+  'the redirection of a pipeline still reaches its last command',
+  read,
+  'FROM busybox\nRUN echo x > /app\n',
+  'true | docker run --rm b cat /app > app',
+  { path: '/app', codes: ['RS323 2'] },
+);

@@ -18,6 +18,7 @@ import {
   type CommandCall,
   type PipeContent,
   type ReadFile,
+  type Redirect,
 } from '../command.js';
 import { builtin, callFunction, runScript } from './builtins.js';
 import { runCase, runCondition, assumeNotRun, assumeSuccess, runFor, runIf } from './control-flow.js';
@@ -172,38 +173,14 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
         return undefined;
       case 'list':
         return runList(node, ctx);
-      case 'pipeline': {
-        const parts = node.namedChildren;
-        let out: ShellValue | undefined;
-        // A tar stream a part writes into the pipe is the next part's to read (src/analyze/host.ts `tar`);
-        // a fetch's output or a host tar read by anything else is none of restage's concern.
-        sink.streams?.fromPipe();
-        let pending: PipeContent | null = null;
-        parts.forEach((p, i) => {
-          if (pending) sink.streams?.toPipe(pending);
-          out = runStatement(p, { ...ctx, pipedOut: i < parts.length - 1, pipedIn: i > 0 });
-          const left = sink.streams?.fromPipe() ?? null;
-          if (pending && left === pending && isContainerStream(pending))
-            report(
-              pending.exported
-                ? diagnostic(
-                    'RS347',
-                    pending.at,
-                    `\`${pending.command}\` streams the whole file system of a container into \`${p.text}\`, which restage does not read as an extraction (it reads \`tar -x [-C DIR] MEMBER…\`): restage cannot tell which files land where; pipe it into \`tar -x -C DIR MEMBER…\`, or copy out with \`docker cp CONTAINER:PATH HOSTPATH\``,
-                  )
-                : diagnostic(
-                    'RS342',
-                    pending.at,
-                    `the tar stream of \`${pending.command}\` is piped into \`${p.text}\`, which restage does not read as an extraction (it reads \`tar -x [-z] [-C DIR]\` of the whole stream): restage cannot tell which files land where; pipe it into \`tar -x -C DIR\`, or migrate this step by hand`,
-                  ),
-            );
-          pending = left === pending ? null : left;
-        });
-        return out;
-      }
+      case 'pipeline':
+        return runPipeline(node, ctx, []);
       case 'redirected_statement': {
         const body = node.childForFieldName('body') ?? node.namedChildren[0];
         const redirects = node.namedChildren.filter((c) => c !== body).map(toRedirect);
+        // `a | b > f`: the parser hangs the redirection on the whole pipeline, but the shell gives it
+        // to the last command alone (a writes into the pipe).
+        if (body?.type === 'pipeline') return runPipeline(body, ctx, redirects);
         return body ? runStatement(body, { ...ctx, redirects: [...(ctx.redirects ?? []), ...redirects] }) : undefined;
       }
       // Every command of `( … )` or `{ … }` in a pipeline writes into (and may read) its pipe.
@@ -242,6 +219,45 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
           );
         return undefined;
     }
+  }
+
+  /**
+   * A pipeline's parts run with their pipe; `trailing` are the redirections written after the last
+   * part, which are that part's alone. A stdout redirection of an enclosing block (`{ a | b; } > f`)
+   * reaches only the last part too: the others write into the pipe.
+   */
+  function runPipeline(node: SyntaxNode, ctx: RunContext, trailing: Redirect[]): ShellValue | undefined {
+    const parts = node.namedChildren;
+    let out: ShellValue | undefined;
+    const outer = ctx.redirects ?? [];
+    const piped = outer.filter((r) => !/^1?>/.test(r.operator));
+    // A tar stream a part writes into the pipe is the next part's to read (src/analyze/host.ts `tar`);
+    // a fetch's output or a host tar read by anything else is none of restage's concern.
+    sink.streams?.fromPipe();
+    let pending: PipeContent | null = null;
+    parts.forEach((p, i) => {
+      if (pending) sink.streams?.toPipe(pending);
+      const last = i === parts.length - 1;
+      const redirects = last ? [...outer, ...trailing] : piped;
+      out = runStatement(p, { ...ctx, redirects, pipedOut: !last, pipedIn: i > 0 });
+      const left = sink.streams?.fromPipe() ?? null;
+      if (pending && left === pending && isContainerStream(pending))
+        report(
+          pending.exported
+            ? diagnostic(
+                'RS347',
+                pending.at,
+                `\`${pending.command}\` streams the whole file system of a container into \`${p.text}\`, which restage does not read as an extraction (it reads \`tar -x [-C DIR] MEMBER…\`): restage cannot tell which files land where; pipe it into \`tar -x -C DIR MEMBER…\`, or copy out with \`docker cp CONTAINER:PATH HOSTPATH\``,
+              )
+            : diagnostic(
+                'RS342',
+                pending.at,
+                `the tar stream of \`${pending.command}\` is piped into \`${p.text}\`, which restage does not read as an extraction (it reads \`tar -x [-z] [-C DIR]\` of the whole stream): restage cannot tell which files land where; pipe it into \`tar -x -C DIR\`, or migrate this step by hand`,
+              ),
+        );
+      pending = left === pending ? null : left;
+    });
+    return out;
   }
 
   function runList(node: SyntaxNode, ctx: RunContext): ShellValue | undefined {
