@@ -12,9 +12,9 @@ import type { BuildFlow } from '../model/flow.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
 import { ignoredBy } from './dockerignore.js';
 
-/** A COPY/ADD source as the build reads it: unquoted in the shell form. */
+/** A COPY/ADD source as the build reads it (src/parse/dockerfile-word.ts); as written when Docker fails on it. */
 export function sourceText(inst: Instruction, token: Token): string {
-  return inst.jsonForm ? token.raw : token.raw.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
+  return token.value ?? (inst.jsonForm ? token.raw : token.raw.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1'));
 }
 
 /** The host path a context source of a COPY/ADD names (a trailing '/' kept). */

@@ -180,9 +180,10 @@ export function checkCopySources(
     for (const inst of file.instructions) {
       if (!readsContext(inst)) continue;
       for (const src of inst.args.slice(0, -1)) {
-        if (!isContextSource(src.raw)) continue;
+        const word = src.value ?? src.raw;
+        if (!isContextSource(word)) continue;
         // Docker resolves a COPY source against the context root, `/` included.
-        const rel = src.raw.replace(/^\/+/, '');
+        const rel = word.replace(/^\/+/, '');
         const abs = path.resolve(e.context, rel);
         const at = { file: file.file, line: src.line, column: src.column };
         const key = `${at.file}:${at.line}:${at.column}`;

@@ -13,6 +13,11 @@ export interface TextSpan {
 export interface Token extends TextSpan {
   /** The token as written, quotes and escapes included. */
   readonly raw: string;
+  /**
+   * A COPY/ADD path as Docker reads it: quotes and escapes processed, `$` kept
+   * (src/parse/dockerfile-word.ts). Absent for other instructions, and for a word Docker fails on.
+   */
+  readonly value?: string;
 }
 
 export interface InstructionFlag extends TextSpan {

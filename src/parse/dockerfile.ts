@@ -11,6 +11,7 @@ import './argument-memo.js';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import { lineStarts, offsetAt, positionAt, type LinePosition } from '../shared/text-position.js';
 import type { Instruction, InstructionFlag, ParsedDockerfile, Stage, TextSpan, Token } from '../model/dockerfile.js';
+import { dockerWord } from './dockerfile-word.js';
 
 interface Range {
   start: LinePosition;
@@ -70,12 +71,24 @@ export function parseDockerfile(file: string, text: string, displayFile = file):
     );
   }
 
+  const reportWord = (token: Token, error: string) => {
+    if (diagnostics.some((d) => d.code === 'RS201' && d.line === token.line)) return;
+    diagnostics.push(
+      diagnostic(
+        'RS201',
+        { file: displayFile, line: token.line, column: token.column },
+        `${error} in \`${token.raw}\`: Docker reads each COPY/ADD path as a shell word (quotes and escapes, in the JSON form too), and both builders fail here; write the quote escaped (${ast.getEscapeCharacter()}${error.includes('single') ? "'" : '"'}) or inside the other kind of quotes`,
+      ),
+    );
+  };
   let stage = -1;
   const instructions: Instruction[] = [];
+  const escapeChar = ast.getEscapeCharacter();
   for (const node of ast.getInstructions()) {
     const keyword = node.getKeyword().toUpperCase();
     if (keyword === 'FROM') stage += 1;
-    instructions.push(toInstruction(node, keyword, stage, span, text));
+    const inst = toInstruction(node, keyword, stage, span, text);
+    instructions.push(keyword === 'COPY' || keyword === 'ADD' ? pathWords(inst, escapeChar, reportWord) : inst);
   }
   const stages: Stage[] = [];
   for (const inst of instructions) {
@@ -101,7 +114,7 @@ export function parseDockerfile(file: string, text: string, displayFile = file):
     dockerfile: {
       file,
       text,
-      escapeChar: ast.getEscapeCharacter(),
+      escapeChar,
       directives,
       instructions,
       stages,
@@ -177,6 +190,17 @@ function toInstruction(
     jsonForm: json !== null,
     stage,
   };
+}
+
+/** A COPY/ADD with each path word's value as Docker reads it; a word Docker fails on is reported and keeps none. */
+function pathWords(inst: Instruction, escapeChar: string, report: (token: Token, error: string) => void): Instruction {
+  const args = inst.args.map((token) => {
+    const word = dockerWord(token.raw, escapeChar);
+    if (word.error === undefined) return { ...token, value: word.value };
+    report(token, word.error);
+    return token;
+  });
+  return { ...inst, args };
 }
 
 /** Exec-form arguments (`["a", "b"]`) decoded, or null when the instruction is in shell form. */

@@ -142,9 +142,7 @@ export function alreadyMigrated(
     const copies = f.instructions.filter((i) => copiesFromStage(i, internal));
     if (copies.length === 0) continue;
     const sources = new Set(
-      copies.flatMap((i) =>
-        i.args.slice(0, -1).map((a) => a.raw.replace(/^["']|["']$/g, '').replace(/\/+$/, '') || '/'),
-      ),
+      copies.flatMap((i) => i.args.slice(0, -1).map((a) => (a.value ?? a.raw).replace(/\/+$/, '') || '/')),
     );
     // A bind-mounted directory is an artifact by what the build copies out of it.
     const missing = analysis.artifacts.find(
