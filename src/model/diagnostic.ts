@@ -139,6 +139,7 @@ export const CATALOGUE = {
   RS505: { severity: 'warning', title: 'a .dockerignore no longer applies' },
   RS506: { severity: 'info', title: 'parser directive dropped' },
   RS507: { severity: 'info', title: 'the script does more than the migration; no legacy file is obsolete' },
+  RS509: { severity: 'error', title: 'a rewritten COPY source holds whitespace in a shell-form instruction' },
   RS601: { severity: 'error', title: 'refusing to overwrite a file git cannot restore' },
   RS602: { severity: 'error', title: 'could not write a file' },
   RS603: { severity: 'error', title: 'refusing to write over a file of the legacy flow' },

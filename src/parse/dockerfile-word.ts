@@ -43,3 +43,14 @@ export function dockerWord(raw: string, escapeChar = '\\'): DockerWord {
   }
   return { value };
 }
+
+/**
+ * The word Docker reads back as `value` (the inverse of dockerWord): each quote and escape
+ * character escaped, and `$` too unless `variables` (a path the user wrote, whose variables the
+ * build expands). Whitespace is not escapable: the shell form splits its words at whitespace
+ * before lexing them (`COPY "a b" /o` fails), so a path with whitespace needs the JSON form.
+ */
+export function writeDockerWord(value: string, escapeChar = '\\', variables = false): string {
+  const special = new Set(["'", '"', escapeChar, ...(variables ? [] : ['$'])]);
+  return [...value].map((c) => (special.has(c) ? escapeChar + c : c)).join('');
+}

@@ -10,9 +10,10 @@
  */
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
-import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
+import type { Instruction, ParsedDockerfile, Token } from '../model/dockerfile.js';
 import type { Consumption } from '../model/analysis.js';
 import type { TextEdit } from '../model/plan.js';
+import { writeDockerWord } from '../parse/dockerfile-word.js';
 
 export interface CopySource {
   /** What goes after `--from=`: a stage name or an image reference. */
@@ -49,7 +50,7 @@ function coveredCopies(
   sourceOf: (c: Consumption) => CopySource,
 ): TextEdit {
   const text = file.text;
-  const dest = inst.args[inst.args.length - 1]!.raw;
+  const dest = written(inst.args[inst.args.length - 1]!);
   const first = inst.args[0]!;
   const argsStart = inst.jsonForm ? text.lastIndexOf('[', first.start) : first.start;
   const flagsText = text.slice(inst.keywordSpan.end, argsStart).trim();
@@ -57,8 +58,8 @@ function coveredCopies(
   const lines = covered.map((u) => {
     const s = sourceOf(u);
     const chown = s.chown && !inst.flags.some((f) => f.name === 'chown') ? '--chown=0:0 ' : '';
-    const target = u.within ? path.posix.join(dest, u.within) : dest;
-    return `${keyword} --from=${s.ref} ${chown}${flagsText ? `${flagsText} ` : ''}${quotePath(u.containerPath)} ${quotePath(target)}`;
+    const target = u.within ? { ...dest, value: path.posix.join(dest.value, u.within) } : dest;
+    return `${keyword} --from=${s.ref} ${chown}${flagsText ? `${flagsText} ` : ''}${pathArgs([{ value: u.containerPath }, target], file.escapeChar)}`;
   });
   // A directory the script made and filled with artifacts only: nothing of it is in the context.
   if (inst.args.length === 2 && covered.every((u) => u.onlyArtifacts))
@@ -78,18 +79,42 @@ function unpackedCopies(
   unpacked: readonly Consumption[],
   sourceOf: (c: Consumption) => CopySource,
 ): TextEdit {
-  const dest = inst.args[inst.args.length - 1]!.raw;
+  const dest = written(inst.args[inst.args.length - 1]!);
   const keyword = matchCase(inst.keywordSpan, file.text, 'COPY');
   const lines = unpacked.map((u) => {
     const name = u.artifact.unpackedAs!;
-    const target = name === '.' ? dest : path.posix.join(dest, name);
-    return `${keyword} --from=${sourceOf(u).ref} ${quotePath(u.containerPath)} ${quotePath(target)}`;
+    const target = name === '.' ? dest : { ...dest, value: path.posix.join(dest.value, name) };
+    return `${keyword} --from=${sourceOf(u).ref} ${pathArgs([{ value: u.containerPath }, target], file.escapeChar)}`;
   });
   return { start: inst.start, end: inst.end, text: lines.join('\n') };
 }
 
-/** A path as a shell-form COPY word: quoted when it holds whitespace. */
-export const quotePath = (p: string) => (/\s/.test(p) ? JSON.stringify(p) : p);
+/** A path restage writes: a container or tree path (literal), or one the user wrote (its variables expand). */
+export interface PathValue {
+  readonly value: string;
+  readonly variables?: boolean;
+}
+
+/** A path the user wrote in `inst`, as Docker reads it. */
+export const written = (token: Token): PathValue => ({ value: token.value ?? token.raw, variables: true });
+
+/**
+ * The path words of a COPY line, each read back by Docker as its value (src/parse/dockerfile-word.ts):
+ * the shell form, or the JSON form when asked or when a path holds whitespace, which the shell
+ * form splits its words at (`COPY --from=b "/o/a b" /x` fails under both builders).
+ */
+export function pathArgs(paths: readonly PathValue[], escapeChar: string, json = false): string {
+  const words = paths.map((p) => writeDockerWord(p.value, escapeChar, p.variables));
+  return json || paths.some((p) => /\s/.test(p.value))
+    ? `[${words.map((w) => JSON.stringify(w)).join(', ')}]`
+    : words.join(' ');
+}
+
+/** One path word written in place of a word of `inst`; null when its shell form cannot hold it (whitespace). */
+export function pathInPlace(inst: Instruction, p: PathValue, escapeChar: string): string | null {
+  if (!inst.jsonForm && /\s/.test(p.value)) return null;
+  return pathArgs([p], escapeChar, inst.jsonForm).replace(/^\[(.*)\]$/, '$1');
+}
 
 function namedEdits(
   file: ParsedDockerfile,
@@ -106,21 +131,34 @@ function namedEdits(
   const refs = new Set(uses.map((u) => sourceOf(u).ref));
   const keyword = matchCase(inst.keywordSpan, text, 'COPY');
   const flagsFor = (s: CopySource) => `--from=${s.ref} ${s.chown && !hasChown ? '--chown=0:0 ' : ''}`;
-  const pathText = (p: string) => (inst.jsonForm ? JSON.stringify(p) : quotePath(p));
   const argsStart = inst.jsonForm ? text.lastIndexOf('[', sources[0]!.start) : sources[0]!.start;
 
   if (byIndex.size === sources.length && refs.size === 1) {
     const source = sourceOf(uses[0]!);
     const edits: TextEdit[] = [];
     if (inst.keyword === 'ADD') edits.push({ start: inst.keywordSpan.start, end: inst.keywordSpan.end, text: keyword });
-    edits.push({ start: argsStart, end: argsStart, text: flagsFor(source) });
-    for (const [index, use] of byIndex) {
-      const token = sources[index]!;
-      edits.push({ start: token.start, end: token.end, text: pathText(use.containerPath) });
-    }
     const renamed = sources.length === 1 ? renamedDest(uses[0]!, dest.raw) : null;
+    const paths = [
+      ...sources.map((_, index) => ({ value: byIndex.get(index)!.containerPath })),
+      renamed !== null ? { value: renamed, variables: true } : written(dest),
+    ];
+    if (!inst.jsonForm && paths.some((p) => /\s/.test(p.value))) {
+      // A path with whitespace: the whole instruction in the JSON form.
+      edits.push({ start: argsStart, end: dest.end, text: flagsFor(source) + pathArgs(paths, file.escapeChar, true) });
+    } else {
+      // Each word in place: the spacing and comments the user wrote stay.
+      edits.push({ start: argsStart, end: argsStart, text: flagsFor(source) });
+      sources.forEach((token, index) =>
+        edits.push({ start: token.start, end: token.end, text: pathInPlace(inst, paths[index]!, file.escapeChar)! }),
+      );
+      if (renamed !== null)
+        edits.push({
+          start: dest.start,
+          end: dest.end,
+          text: pathInPlace(inst, paths[sources.length]!, file.escapeChar)!,
+        });
+    }
     if (renamed) {
-      edits.push({ start: dest.start, end: dest.end, text: pathText(renamed) });
       diagnostics.push(
         diagnostic(
           'RS406',
@@ -147,9 +185,7 @@ function namedEdits(
     const mine = uses.filter((u) => sourceOf(u).ref === ref);
     const s = sourceOf(mine[0]!);
     const paths = mine.map((u) => u.containerPath);
-    const body = inst.jsonForm
-      ? `[${[...paths, dest.raw].map((p) => JSON.stringify(p)).join(', ')}]`
-      : [...paths.map(pathText), dest.raw].join(' ');
+    const body = pathArgs([...paths.map((value) => ({ value })), written(dest)], file.escapeChar, inst.jsonForm);
     lines.push(`${keyword} ${flagsFor(s)}${flagsText ? `${flagsText} ` : ''}${body}`);
   }
   edits.push({ start: inst.end, end: inst.end, text: `\n${lines.join('\n')}` });

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
-import type { Instruction, ParsedDockerfile, Stage } from '../model/dockerfile.js';
+import type { Instruction, ParsedDockerfile, Stage, Token } from '../model/dockerfile.js';
 import type { ImageBuild } from '../model/flow.js';
 import type { Analysis, Consumption, StagedSource } from '../model/analysis.js';
 import type { PlannedFile, PlannedStage, StagePlan, TextEdit } from '../model/plan.js';
@@ -14,7 +14,7 @@ import { lineStartOf } from '../shared/text-position.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
 import { buildArgCollisions, hoistGlobalArgs, renameBuildArgs } from './args.js';
 import { buildCommand, mergedBuilder } from './command.js';
-import { copyEdits, quotePath, type CopySource } from './copies.js';
+import { copyEdits, pathInPlace, written, type CopySource, type PathValue } from './copies.js';
 import { nameStage, StageNames } from './names.js';
 import { pinnedOwnership } from './ownership.js';
 import { planModes } from './modes.js';
@@ -379,6 +379,19 @@ function mergeContexts(
   diagnostics: Diagnostic[],
   options: PlanOptions,
 ): string {
+  /** A COPY/ADD source written anew in place; a shell-form word cannot hold whitespace (RS509). */
+  const rewriteSource = (file: ParsedDockerfile, inst: Instruction, token: Token, p: PathValue) => {
+    const text = pathInPlace(inst, p, file.escapeChar);
+    if (text !== null) editsOf(file).push({ start: token.start, end: token.end, text });
+    else
+      diagnostics.push(
+        diagnostic(
+          'RS509',
+          { file: file.file, line: token.line, column: token.column },
+          `the merged build reads this source as ${JSON.stringify(p.value)}, which holds whitespace, and the shell form of COPY/ADD splits its words there (Docker fails on \`COPY "a b" /x\`); write this instruction in the JSON form (\`${inst.keyword} ["src", "dest"]\`) and run restage again`,
+        ),
+      );
+  };
   const contexts = [runtime.context, ...builders.map((b) => b.build.context)];
   let merged = contexts[0]!;
   for (const c of contexts)
@@ -389,12 +402,7 @@ function mergeContexts(
   for (const s of staged) {
     if (!files.has(s.dockerfile)) continue;
     const token = s.instruction.args[s.sourceIndex]!;
-    const source = path.relative(merged, s.origin);
-    editsOf(s.dockerfile).push({
-      start: token.start,
-      end: token.end,
-      text: s.instruction.jsonForm ? JSON.stringify(source) : quotePath(source),
-    });
+    rewriteSource(s.dockerfile, s.instruction, token, { value: path.relative(merged, s.origin) });
     consumed.add(`${s.dockerfile.file}:${s.instruction.start}:${s.sourceIndex}`);
   }
   if (contexts.every((c) => c === merged)) return merged;
@@ -410,13 +418,10 @@ function mergeContexts(
       if (!readsContext(inst)) continue;
       inst.args.slice(0, -1).forEach((token, i) => {
         if (consumed.has(`${file.file}:${inst.start}:${i}`)) return;
-        if (!isContextSource(token.raw)) return;
-        const rerooted = path.posix.join(prefix, token.raw) + (token.raw.endsWith('/') ? '/' : '');
-        editsOf(file).push({
-          start: token.start,
-          end: token.end,
-          text: inst.jsonForm ? JSON.stringify(rerooted) : rerooted,
-        });
+        const source = written(token);
+        if (!isContextSource(source.value)) return;
+        const value = path.posix.join(prefix, source.value) + (source.value.endsWith('/') ? '/' : '');
+        rewriteSource(file, inst, token, { value, variables: true });
         rewrote++;
       });
     }

@@ -5,7 +5,7 @@
  * fails to find a file whose name holds a backslash, which the classic builder copies.
  */
 import test from 'ava';
-import { dockerWord } from '../../src/parse/dockerfile-word.js';
+import { dockerWord, writeDockerWord } from '../../src/parse/dockerfile-word.js';
 import { parseDockerfile } from '../../src/parse/dockerfile.js';
 
 const values: [string, string, string][] = [
@@ -58,4 +58,11 @@ test('parse: COPY/ADD path words carry their value; an unclosed quote in the JSO
     ['RS201 2:7'],
   );
   t.regex(bad.diagnostics[0]!.message, /matching single-quote in `it's.txt`: .*both builders fail here/);
+});
+
+test('writeDockerWord is read back as the value; `$` escaped unless the path is the user\'s', (t) => {
+  for (const value of ["it's", 'a"b', 'a\\b', 'a$b', '/go/src/x', 'a`b'])
+    for (const esc of ['\\', '`']) t.deepEqual(dockerWord(writeDockerWord(value, esc), esc), { value });
+  t.is(writeDockerWord('$HOME/app', '\\', true), '$HOME/app');
+  t.is(writeDockerWord('$HOME/app'), '\\$HOME/app');
 });
