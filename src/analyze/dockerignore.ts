@@ -72,7 +72,8 @@ export function rerootRule(rule: DockerignoreRule, prefix: string): Dockerignore
   const { pattern } = rule;
   if (pattern === '.' || pattern === '/' || pattern === '..' || pattern.startsWith('../')) return null;
   const base = prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-  const suffix = pattern.startsWith('**') && pattern[2] !== '/' && pattern.length > 2 && !/[*?[\]\\]/.test(pattern.slice(2));
+  const suffix =
+    pattern.startsWith('**') && pattern[2] !== '/' && pattern.length > 2 && !/[*?[\]\\]/.test(pattern.slice(2));
   return { exception: rule.exception, pattern: suffix ? `${base}/**/*${pattern.slice(2)}` : `${base}/${pattern}` };
 }
 
@@ -103,7 +104,10 @@ function excludedBy(rules: readonly CompiledRule[], relativePath: string): boole
 /** The patterns of a .dockerignore, cleaned, `!` kept in front of an exception, with their lines. */
 function patternsOf(text: string): { pattern: string; line: number }[] {
   const patterns: { pattern: string; line: number }[] = [];
-  for (const [index, line] of text.replace(/^\uFEFF/, '').split('\n').entries()) {
+  for (const [index, line] of text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .entries()) {
     if (line.startsWith('#')) continue;
     let pattern = line.trim();
     if (pattern === '') continue;

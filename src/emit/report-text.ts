@@ -47,7 +47,10 @@ export function renderText(result: MigrationResult, options: { printDockerfile: 
   }
   if (result.dockerignore) {
     const d = result.dockerignore;
-    err.push('', `${d.path} (${d.exists ? 'its text kept at the top, lines added' : 'new'}), which the one build needs:`);
+    err.push(
+      '',
+      `${d.path} (${d.exists ? 'its text kept at the top, lines added' : 'new'}), which the one build needs:`,
+    );
     for (const line of d.text.replace(/\n$/, '').split('\n')) err.push(`  ${line}`);
   }
   if (result.buildCommand)

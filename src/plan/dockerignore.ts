@@ -121,7 +121,14 @@ export function planDockerignore(
     const inside = (p: { path: string }) => p.path === prefix || p.path.startsWith(`${prefix}/`);
     const needsReset = below.some((r) => covered(r).some((p) => inside(p) && !agrees([...rules, ...own], r, p)));
     const block: Rule[] = needsReset
-      ? [{ exception: true, pattern: literal(prefix), origin: `added by restage for the stages built from ${shown(c)}` }, ...own]
+      ? [
+          {
+            exception: true,
+            pattern: literal(prefix),
+            origin: `added by restage for the stages built from ${shown(c)}`,
+          },
+          ...own,
+        ]
       : own;
     if (block.length === 0) continue;
     blocks.push([
@@ -171,8 +178,8 @@ export function planDockerignore(
           'RS508',
           r.at,
           ignoredBy(rules, differs.path)
-            ? `one build context cannot serve every stage: the merged context's .dockerignore (${display(target)}) needs \`${ruleText(rules[now]!)}\` (${rules[now]!.origin}), which leaves out ${differs.path}, and this COPY (${shownCopy}) of the build with the context ${legacyContext} copied it; rename or move the file, narrow that rule, or give the stages one context, and run restage again`
-            : `one build context cannot serve every stage: ${then >= 0 ? `\`${ruleText(rulesOf(r.context)[then]!)}\` (${rulesOf(r.context)[then]!.origin}) left ${differs.legacy} out of the context ${legacyContext}` : `the context ${legacyContext} left ${differs.legacy} out`}, but the merged context's .dockerignore (${display(target)}) keeps ${differs.path}${now >= 0 ? ` (\`${ruleText(rules[now]!)}\`, ${rules[now]!.origin})` : ''}, so this COPY (${shownCopy}) would copy it; narrow the COPY sources, or give the stages one context, and run restage again`,
+            ? `one build context cannot serve every stage: the merged context's .dockerignore (${display(target)}) needs \`${ruleText(rules[now]!)}\` (${rules[now]!.origin}), which leaves out ${display(path.join(merged, differs.path))}, and this COPY (${shownCopy}) of the build with the context ${legacyContext} copied it; rename or move the file, narrow that rule, or give the stages one context, and run restage again`
+            : `one build context cannot serve every stage: ${then >= 0 ? `\`${ruleText(rulesOf(r.context)[then]!)}\` (${rulesOf(r.context)[then]!.origin}) left ${display(path.join(r.context, differs.legacy))} out of the context ${legacyContext}` : `the context ${legacyContext} left ${display(path.join(r.context, differs.legacy))} out`}, but the merged context's .dockerignore (${display(target)}) keeps it${now >= 0 ? ` (\`${ruleText(rules[now]!)}\`, ${rules[now]!.origin})` : ''}, so this COPY (${shownCopy}) would copy it; narrow the COPY sources, or give the stages one context, and run restage again`,
         ),
       );
       continue;
@@ -188,7 +195,8 @@ export function planDockerignore(
       );
   }
   if (diagnostics.length > 0 || blocks.length === 0) return { file: null, diagnostics };
-  const kept = mergedText === null ? '' : mergedText.endsWith('\n') || mergedText === '' ? mergedText : `${mergedText}\n`;
+  const kept =
+    mergedText === null ? '' : mergedText.endsWith('\n') || mergedText === '' ? mergedText : `${mergedText}\n`;
   const added = blocks.map((b) => `${b.join('\n')}\n`).join('');
   const text = kept === '' ? added : `${kept}${kept.endsWith('\n\n') ? '' : '\n'}${added}`;
   const line = text.slice(0, text.length - added.length).split('\n').length;
