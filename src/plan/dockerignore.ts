@@ -90,7 +90,8 @@ export function planDockerignore(
     const out: { path: string; legacy: string }[] = [];
     for (const e of [...entries, ...extra]) {
       if (GLOB.test(source)) {
-        if (source !== path.posix.join(prefix, legacy) || !globCovers(`/${source}`, `/${e}`)) continue;
+        if (source !== contextPath(path.posix.join(prefix, legacy || '.')) || !globCovers(`/${source}`, `/${e}`))
+          continue;
         out.push({ path: e, legacy: prefix === '' ? e : e.slice(prefix.length + 1) });
       } else if (source === '' || e === source || e.startsWith(`${source}/`)) {
         const rest = e.slice(source.length).replace(/^\//, '');
@@ -143,7 +144,7 @@ export function planDockerignore(
   const staged: Rule[] = [];
   for (const r of reads) {
     const prefix = path.relative(merged, r.context);
-    if (contextPath(r.source) === path.posix.join(prefix, contextPath(r.legacy))) continue;
+    if (contextPath(r.source) === contextPath(path.posix.join(prefix, contextPath(r.legacy) || '.'))) continue;
     for (const p of covered(r))
       if (!agrees([...rules, ...staged], r, p) && !ignoredBy(rulesOf(r.context), p.legacy))
         staged.push({

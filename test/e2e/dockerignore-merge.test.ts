@@ -31,7 +31,7 @@ function prepare(t: { teardown: (f: () => void) => void }) {
   return { dir, dockerfile, ignore: result.dockerignore! };
 }
 
-e2e('with the .dockerignore migrate writes, the migrated image is the legacy one', (t) => {
+e2e('with the .dockerignore migrate writes, the migrated image is the legacy one', async (t) => {
   const { dir, dockerfile, ignore } = prepare(t);
   t.is(ignore.path, 'input/.dockerignore');
   fs.writeFileSync(path.join(dir, '.dockerignore'), ignore.text);
@@ -40,7 +40,7 @@ e2e('with the .dockerignore migrate writes, the migrated image is the legacy one
   t.deepEqual(runLeftovers(json.session ?? 'no-session'), []);
 });
 
-e2e('without it, the merged context gives COPY docker /app the files docker/.dockerignore left out', (t) => {
+e2e('without it, the merged context gives COPY docker /app the files docker/.dockerignore left out', async (t) => {
   const { dir, dockerfile } = prepare(t);
   const { code, json } = verifyJson([dir, '--legacy', 'run', '--dockerfile', dockerfile, '--context', dir, ...MAP]);
   t.is(json.status, 'different');
