@@ -20,7 +20,7 @@ import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.
 import type { DockerignoreRule } from '../model/analysis.js';
 import type { PlannedDockerignore } from '../model/plan.js';
 import { decidingRule, dockerignoreLines, ignoredBy, rerootRule, ruleText } from '../analyze/dockerignore.js';
-import { globCovers } from '../shared/glob.js';
+import { globCoverage } from '../shared/glob.js';
 
 /** A COPY/ADD source of the merged Dockerfile that reads the build context. */
 export interface ContextRead {
@@ -78,20 +78,33 @@ export function planDockerignore(
     }));
   if ([...texts.values()].every((t) => t === null || dockerignoreLines(t).length === 0)) return none;
 
+  const others = [...new Set(contexts)]
+    .filter((c) => c !== merged)
+    .sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  /** A source a staging step made: the merged build names the tree file, not the legacy context's path. */
+  const staging = (r: ContextRead) =>
+    contextPath(r.source) !==
+    contextPath(path.posix.join(path.relative(merged, r.context), contextPath(r.legacy) || '.'));
+  // One context and no staged file: every stage reads the context through the same file as before.
+  if (others.length === 0 && !reads.some(staging)) return none;
   const entries = tree.entries(merged);
   const coveredCache = new Map<ContextRead, { path: string; legacy: string }[]>();
   /** The tree paths a source copies, each with the path its legacy build named (`extra`: paths to add to the tree). */
   const covered = (r: ContextRead, extra: readonly string[] = []) => {
-    const key = extra.length === 0 ? coveredCache.get(r) : undefined;
-    if (key) return key;
+    const cached = extra.length === 0 ? coveredCache.get(r) : undefined;
+    if (cached) return cached;
     const source = contextPath(r.source);
     const legacy = contextPath(r.legacy);
     const prefix = path.relative(merged, r.context);
     const out: { path: string; legacy: string }[] = [];
+    // A pattern is only ever a re-rooted one (a staged source names one file).
+    const covers =
+      GLOB.test(source) && source === contextPath(path.posix.join(prefix, legacy || '.'))
+        ? globCoverage(`/${source}`)
+        : null;
     for (const e of [...entries, ...extra]) {
       if (GLOB.test(source)) {
-        if (source !== contextPath(path.posix.join(prefix, legacy || '.')) || !globCovers(`/${source}`, `/${e}`))
-          continue;
+        if (!covers?.(`/${e}`)) continue;
         out.push({ path: e, legacy: prefix === '' ? e : e.slice(prefix.length + 1) });
       } else if (source === '' || e === source || e.startsWith(`${source}/`)) {
         const rest = e.slice(source.length).replace(/^\//, '');
@@ -109,9 +122,6 @@ export function planDockerignore(
   let rules: Rule[] = rulesOf(merged);
   const blocks: string[][] = [];
   const reasons: string[] = [];
-  const others = [...new Set(contexts)]
-    .filter((c) => c !== merged)
-    .sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
   for (const c of others) {
     const prefix = path.relative(merged, c);
     const own = rulesOf(c).flatMap((r) => {
@@ -142,9 +152,7 @@ export function planDockerignore(
     rules = [...rules, ...block];
   }
   const staged: Rule[] = [];
-  for (const r of reads) {
-    const prefix = path.relative(merged, r.context);
-    if (contextPath(r.source) === contextPath(path.posix.join(prefix, contextPath(r.legacy) || '.'))) continue;
+  for (const r of reads.filter(staging)) {
     for (const p of covered(r))
       if (!agrees([...rules, ...staged], r, p) && !ignoredBy(rulesOf(r.context), p.legacy))
         staged.push({

@@ -130,3 +130,18 @@ test('COPY . of the merged context would copy the .dockerignore restage writes: 
   const kept = plan({ ...files, '.dockerignore': '.dockerignore\n' }, [read('docker', '.'), read('', '.')]);
   t.is(kept.diagnostics.map((d) => d.code).join(), 'RS505');
 });
+
+test('one context, no staged file: the tree is not walked, nothing planned', (t) => {
+  const asked: string[] = [];
+  const got = plan({ '.dockerignore': '*.log\n', 'a.log': '', 'main.c': '' }, [read('', '.')], asked);
+  t.deepEqual(got, { file: null, diagnostics: [] });
+  t.deepEqual(asked, []);
+});
+
+test('a COPY pattern: each tree file it covers is checked, mapped back to the path its context named', (t) => {
+  const files = { 'docker/.dockerignore': 'ci.yml\n', 'docker/app.yml': '', 'docker/ci.yml': '', 'main.c': '' };
+  const ok = plan(files, [read('docker', '*.yml'), read('', 'main.c')]);
+  t.is(ok.diagnostics.map((d) => d.code).join(), 'RS505');
+  const clash = plan(files, [read('docker', '*.yml'), read('', 'docker/*.yml')]);
+  t.regex(clash.diagnostics[0]!.message, /needs `docker\/ci\.yml` .* which leaves out docker\/ci\.yml/);
+});
