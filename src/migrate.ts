@@ -23,7 +23,7 @@ import {
   type ScriptChoice,
 } from './discover/choose.js';
 import { missingDockerfiles } from './discover/inputs.js';
-import { hostKinds } from './discover/host.js';
+import { contextEntries, hostKinds } from './discover/host.js';
 import { parseDockerfile } from './parse/dockerfile.js';
 import { parseShell, type ShellParse, type ShellScript } from './parse/shell.js';
 import {
@@ -41,6 +41,7 @@ import { matchArtifacts } from './analyze/artifacts.js';
 import { parseDockerignore } from './analyze/dockerignore.js';
 import { buildContexts, envFilesAsked, hostPathsAsked } from './analyze/host-snapshot.js';
 import { planMigration } from './plan/index.js';
+import type { ContextTree } from './plan/dockerignore.js';
 import { nothingToMigrate } from './plan/already.js';
 import { obsoleteFiles, stillNeededDiagnostics } from './plan/still-needed.js';
 import { emitDockerfile } from './emit/dockerfile.js';
@@ -384,12 +385,11 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     }
     if (hasErrors(diagnostics) || !match.runtime) return finish('error');
     const output = options.output ? path.resolve(options.output) : match.runtime.dockerfile;
-    const dockerignores = new Set(
-      flow.events
-        .flatMap((e) => (e.kind === 'build' ? [path.join(e.context, '.dockerignore')] : []))
-        .filter((p) => confinement.check(p).ok),
-    );
-    plan = planMigration(analysis, { root, output, display, dockerignores });
+    const tree: ContextTree = {
+      dockerignore: (dir) => readText(path.join(dir, '.dockerignore')),
+      entries: (dir) => contextEntries(confinement, dir),
+    };
+    plan = planMigration(analysis, { root, output, display, tree });
     if (!plan) return finish('error');
     diagnostics.push(...plan.diagnostics);
     diagnostics.push(
@@ -408,6 +408,15 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       stages: plan.stages.map(({ name, from, source }) => ({ name, from, source })),
       artifacts,
       dockerfile: emitDockerfile(plan),
+      ...(plan.dockerignore
+        ? {
+            dockerignore: {
+              path: display(plan.dockerignore.path),
+              text: plan.dockerignore.text,
+              exists: plan.dockerignore.previous !== null,
+            },
+          }
+        : {}),
       buildCommand: plan.buildCommand,
       obsolete: kept(obsoleteFiles(plan.obsolete, diagnostics)),
       target: display(output),

@@ -441,14 +441,9 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       ) {
         const maker = written.find((e) => madeBy(e, hostPath));
         const fromTree = maker ? stagedFile(hostPath, hostSteps, host) : null;
-        // The merged build reads it from a context that holds the tree: one whose .dockerignore leaves it out cannot.
-        const ignoredThere =
-          fromTree !== null &&
-          flow.events.some(
-            (e) =>
-              e.kind === 'build' && isWithin(fromTree.origin, e.context) && ignoredIn(host, e.context, fromTree.origin),
-          );
-        if (fromTree && !ignoredThere) {
+        // A .dockerignore of a context holding the tree file that leaves it out gets an exception
+        // for it in the merged context's .dockerignore (src/plan/dockerignore.ts).
+        if (fromTree) {
           staged.push({ build, dockerfile, instruction: inst, sourceIndex: index, origin: fromTree.origin });
           const { step } = fromTree;
           diagnostics.push(

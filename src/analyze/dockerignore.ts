@@ -27,10 +27,54 @@ export function dockerignore(text: string): ContextFilter {
 
 /** The rules of a .dockerignore's text, in order. */
 export function parseDockerignore(text: string): DockerignoreRule[] {
-  return patternsOf(text).map((pattern) => {
+  return dockerignoreLines(text).map(({ exception, pattern }) => ({ exception, pattern }));
+}
+
+/** The rules of a .dockerignore's text, in order, each with the (1-based) line it is on. */
+export function dockerignoreLines(text: string): (DockerignoreRule & { readonly line: number })[] {
+  return patternsOf(text).map(({ pattern, line }) => {
     const exception = pattern.startsWith('!');
-    return { exception, pattern: exception ? pattern.slice(1) : pattern };
+    return { exception, pattern: exception ? pattern.slice(1) : pattern, line };
   });
+}
+
+/** A rule as a .dockerignore line writes it. */
+export function ruleText(rule: DockerignoreRule): string {
+  return `${rule.exception ? '!' : ''}${rule.pattern}`;
+}
+
+/**
+ * The index of the rule that decides whether the path is excluded (the last one matching it or a
+ * parent directory), or -1 when none matches (the path is then kept).
+ */
+export function decidingRule(rules: readonly DockerignoreRule[], relativePath: string): number {
+  const parts = cleanPath(relativePath).split('/');
+  if (parts[0] === '.' || parts[0] === '') return -1;
+  const selfAndParents = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+  let found = -1;
+  compileRules(rules).forEach((rule, i) => {
+    if (selfAndParents.some(rule.matches)) found = i;
+  });
+  return found;
+}
+
+/**
+ * The rule re-rooted below `prefix` (a directory of a larger context, relative to its root,
+ * without a trailing '/'): it decides for `prefix/P` what it decided for `P` in a context rooted
+ * at `prefix`, and nothing outside `prefix`. Null for a rule that matches nothing (`.`, `/`, `..`
+ * and below it: no context path is one of them). The prefix's `*`, `?`, `[`, `]` and `\` are
+ * escaped. A pattern that starts with `**` followed by literal text only (`**foo`, a suffix:
+ * any path ending in `foo`) becomes `prefix/**` + `/*foo` (any path below prefix whose last part
+ * ends in `foo`), since `prefix/**foo` would match only a last part that is exactly `foo`.
+ * test/analyze/dockerignore.test.ts runs every engine-checked case re-rooted.
+ */
+export function rerootRule(rule: DockerignoreRule, prefix: string): DockerignoreRule | null {
+  const { pattern } = rule;
+  if (pattern === '.' || pattern === '/' || pattern === '..' || pattern.startsWith('../')) return null;
+  const base = prefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+  const suffix =
+    pattern.startsWith('**') && pattern[2] !== '/' && pattern.length > 2 && !/[*?[\]\\]/.test(pattern.slice(2));
+  return { exception: rule.exception, pattern: suffix ? `${base}/**/*${pattern.slice(2)}` : `${base}/${pattern}` };
 }
 
 /** Whether the rules exclude this context-relative path from the build context. */
@@ -57,10 +101,13 @@ function excludedBy(rules: readonly CompiledRule[], relativePath: string): boole
   return excluded;
 }
 
-/** The patterns of a .dockerignore, cleaned, `!` kept in front of an exception. */
-function patternsOf(text: string): string[] {
-  const patterns: string[] = [];
-  for (const line of text.replace(/^\uFEFF/, '').split('\n')) {
+/** The patterns of a .dockerignore, cleaned, `!` kept in front of an exception, with their lines. */
+function patternsOf(text: string): { pattern: string; line: number }[] {
+  const patterns: { pattern: string; line: number }[] = [];
+  for (const [index, line] of text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .entries()) {
     if (line.startsWith('#')) continue;
     let pattern = line.trim();
     if (pattern === '') continue;
@@ -71,7 +118,7 @@ function patternsOf(text: string): string[] {
       if (pattern.length > 1 && pattern.startsWith('/')) pattern = pattern.slice(1);
     }
     if (exception && pattern === '') continue;
-    patterns.push(exception ? `!${pattern}` : pattern);
+    patterns.push({ pattern: exception ? `!${pattern}` : pattern, line: index + 1 });
   }
   return patterns;
 }

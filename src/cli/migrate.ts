@@ -1,8 +1,9 @@
 /**
  * The migrate command: analyse, then write only what was asked for
  * (`out` or `write`), and only when the migration succeeded. `write` replaces the runtime
- * Dockerfile and rewrites the orchestrator (its builder-pattern steps become the one build), and
- * with `removeLegacy` removes the legacy files made obsolete: all or nothing (src/write.ts).
+ * Dockerfile, writes the merged context's `.dockerignore` when the migration needs it, and rewrites
+ * the orchestrator (its builder-pattern steps become the one build), and with `removeLegacy` removes
+ * the legacy files made obsolete: all or nothing (src/write.ts). `out` writes the Dockerfile alone.
  * Returns the result and the exit code; never exits the process.
  */
 import fs from 'node:fs';
@@ -76,6 +77,17 @@ export function runMigrate(
     );
   const changes: FileChange[] = [{ path: target, text: result.dockerfile }];
   const notes: Diagnostic[] = [];
+  // The merged context's .dockerignore changes with the Dockerfile, under the same rules (src/write.ts).
+  const ignore = result.dockerignore;
+  if (ignore && out)
+    notes.push(
+      diagnostic(
+        'RS614',
+        { file: ignore.path, line: 1, column: 1 },
+        `not written: --out writes the Dockerfile alone, and the one build needs ${ignore.path} ${ignore.exists ? 'with the lines the report shows added' : 'as the report shows it'} (JSON: dockerignore.text); write it before building, or use --write`,
+      ),
+    );
+  if (ignore && !out) changes.push({ path: path.resolve(base, ignore.path), text: ignore.text });
   if (!out) {
     const rewritten = orchestratorChange(migration, base, target);
     if ('refusal' in rewritten) return refuse(rewritten.refusal);

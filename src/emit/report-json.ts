@@ -12,7 +12,10 @@ export function renderJsonMany(results: readonly MigrationResult[]): string {
   return `${JSON.stringify(results.map(jsonObject), null, 2)}\n`;
 }
 
-/** The documented fields, in the documented order (`removed` only after a write that removed files). */
+/**
+ * The documented fields, in the documented order (`dockerignore` only when the migration changes
+ * one, `removed` only after a write that removed files).
+ */
 function jsonObject(r: MigrationResult): object {
   return {
     schemaVersion: JSON_SCHEMA_VERSION,
@@ -22,6 +25,7 @@ function jsonObject(r: MigrationResult): object {
     stages: r.stages,
     artifacts: r.artifacts,
     dockerfile: r.dockerfile,
+    ...(r.dockerignore ? { dockerignore: r.dockerignore } : {}),
     buildCommand: r.buildCommand,
     target: r.target,
     obsolete: r.obsolete,

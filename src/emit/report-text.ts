@@ -45,6 +45,14 @@ export function renderText(result: MigrationResult, options: { printDockerfile: 
     err.push('', 'stages:');
     for (const s of result.stages) err.push(`  ${s.name}  FROM ${s.from}  (from ${s.source})`);
   }
+  if (result.dockerignore) {
+    const d = result.dockerignore;
+    err.push(
+      '',
+      `${d.path} (${d.exists ? 'its text kept at the top, lines added' : 'new'}), which the one build needs:`,
+    );
+    for (const line of d.text.replace(/\n$/, '').split('\n')) err.push(`  ${line}`);
+  }
   if (result.buildCommand)
     err.push('', `replace the script with (run in ${result.directory}):`, `  ${result.buildCommand}`);
   if (result.obsolete.length > 0) err.push('', `no longer needed: ${result.obsolete.join(', ')}`);

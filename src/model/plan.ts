@@ -7,6 +7,13 @@ import type { Diagnostic } from './diagnostic.js';
 import type { ParsedDockerfile } from './dockerfile.js';
 import type { Builder, ImageBuild } from './flow.js';
 
+/** A `.dockerignore` the migration writes: its absolute path, its text, and its text before (null: a new file). */
+export interface PlannedDockerignore {
+  readonly path: string;
+  readonly text: string;
+  readonly previous: string | null;
+}
+
 export interface TextEdit {
   readonly start: number;
   readonly end: number;
@@ -41,6 +48,8 @@ export interface StagePlan {
   readonly builder: Builder | null;
   /** Absolute path of the merged build's context. */
   readonly context: string;
+  /** The merged context's `.dockerignore` as the migration needs it; null (or absent) when it needs no change. */
+  readonly dockerignore?: PlannedDockerignore | null;
   readonly obsolete: readonly string[];
   /** Build arguments a builder's Dockerfile now declares under a new name (RS353): new name → the value its build had. */
   readonly renamedBuildArgs?: Readonly<Record<string, string>>;

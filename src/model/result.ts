@@ -44,6 +44,15 @@ export interface ArtifactSummary {
   readonly consumers: readonly ArtifactConsumer[];
 }
 
+/** The merged build context's `.dockerignore`, when the migration needs it changed (src/plan/dockerignore.ts). */
+export interface DockerignoreChange {
+  readonly path: string;
+  /** The whole file as the migration needs it. */
+  readonly text: string;
+  /** The file exists (its text stays at the top, lines are added) or is new. */
+  readonly exists: boolean;
+}
+
 export interface MigrationResult {
   readonly status: MigrationStatus;
   readonly directory: string;
@@ -52,6 +61,11 @@ export interface MigrationResult {
   readonly artifacts: readonly ArtifactSummary[];
   /** The migrated Dockerfile; null unless status is migrated or needs-attention. */
   readonly dockerfile: string | null;
+  /**
+   * The merged build context's `.dockerignore`, written with the Dockerfile by --write (never by
+   * --out); absent when the migration needs no change to it.
+   */
+  readonly dockerignore?: DockerignoreChange;
   /** The one command that replaces the script; null when there is no migration. */
   readonly buildCommand: string | null;
   /** Legacy files and images the migration makes unnecessary (deleted only by `--write --remove-legacy`). */

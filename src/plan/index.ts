@@ -20,14 +20,18 @@ import { pinnedOwnership } from './ownership.js';
 import { planModes } from './modes.js';
 import { toolInStage, toolLackedInStage } from './tools.js';
 import { planRunStages } from './run-stage.js';
+import { planDockerignore, type ContextRead, type ContextTree } from './dockerignore.js';
 
 export interface PlanOptions {
   readonly root: string;
   /** Absolute path the migrated Dockerfile is written to (or would be). */
   readonly output: string;
   readonly display: (absolutePath: string) => string;
-  /** Absolute paths of the `.dockerignore` files present in the build contexts (RS505). */
-  readonly dockerignores: ReadonlySet<string>;
+  /**
+   * The tree before the script runs, for the merged context's `.dockerignore` (src/plan/dockerignore.ts);
+   * absent: no directory has a `.dockerignore`.
+   */
+  readonly tree?: ContextTree;
 }
 
 interface BuilderPlan {
@@ -141,7 +145,7 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
       lacks: (name: string) => toolLackedInStage(name, b.file, b.stage),
     };
   };
-  const context = mergeContexts(
+  const { context, reads } = mergeContexts(
     runtime,
     builders,
     runtimeFile,
@@ -297,6 +301,20 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
   );
 
   const directives = planDirectives([...builderFiles, runtimeFile], editsOf, diagnostics);
+  // A stage cut from the merged file (after a builder's --target) copies nothing.
+  const ignore = options.tree
+    ? planDockerignore(
+        context,
+        [runtime.context, ...builderBuilds.map((b) => b.context)],
+        reads.filter((r) => {
+          const cut = unbuilt.get(r.file);
+          return cut === undefined || r.offset < cut;
+        }),
+        options.tree,
+        options.display,
+      )
+    : { file: null, diagnostics: [] };
+  diagnostics.push(...ignore.diagnostics);
 
   const ordered = [...new Set([...builderFiles, runtimeFile])];
   const files: PlannedFile[] = ordered.map((f) => {
@@ -334,6 +352,7 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     }),
     builder: mergedBuilder([runtime, ...builderBuilds]),
     context,
+    dockerignore: ignore.file,
     obsolete: [...new Set(obsolete)],
     replacedBuilds: [...builderBuilds, runtime],
     renamedBuildArgs: Object.fromEntries(
@@ -366,8 +385,10 @@ function roleFromTag(build: ImageBuild, index: number): string {
 
 /**
  * One build has one context. When the builds used different ones, the merged context is their
- * common ancestor and every context-relative COPY/ADD source is re-rooted (RS503); a
- * .dockerignore of a context that is not the merged one stops applying (RS505).
+ * common ancestor and every context-relative COPY/ADD source is re-rooted (RS503), `COPY .`
+ * included (`COPY docker /app`: what the context `docker/` held); the merged context's
+ * `.dockerignore` is planned from every source that still reads the context (`reads`, with the
+ * offset of its instruction), src/plan/dockerignore.ts.
  */
 function mergeContexts(
   runtime: ImageBuild,
@@ -378,7 +399,7 @@ function mergeContexts(
   staged: readonly StagedSource[],
   diagnostics: Diagnostic[],
   options: PlanOptions,
-): string {
+): { context: string; reads: (ContextRead & { file: ParsedDockerfile; offset: number })[] } {
   /** A COPY/ADD source written anew in place; a shell-form word cannot hold whitespace (RS509). */
   const rewriteSource = (file: ParsedDockerfile, inst: Instruction, token: Token, p: PathValue) => {
     const text = pathInPlace(inst, p, file.escapeChar);
@@ -397,31 +418,61 @@ function mergeContexts(
   for (const c of contexts)
     while (!(c === merged || c.startsWith(merged.endsWith('/') ? merged : `${merged}/`))) merged = path.dirname(merged);
   const files = new Set([runtimeFile, ...builders.map((b) => b.file)]);
-  const consumed = new Set(uses.map((u) => `${u.dockerfile.file}:${u.instruction.start}:${u.sourceIndex}`));
+  const key = (file: ParsedDockerfile, inst: Instruction, index: number) => `${file.file}:${inst.start}:${index}`;
+  // A source naming an artifact becomes a COPY --from; one holding an artifact (`COPY . /app`
+  // with ./bin extracted, `within`) still copies the context, unless it is replaced whole.
+  const replaced = (u: Consumption) =>
+    u.within === null ||
+    (u.instruction.args.length === 2 &&
+      uses.filter((x) => x.instruction === u.instruction).every((x) => x.onlyArtifacts === true));
+  const consumed = new Set(uses.filter(replaced).map((u) => key(u.dockerfile, u.instruction, u.sourceIndex)));
+  const reads: (ContextRead & { file: ParsedDockerfile; offset: number })[] = [];
+  const readOf = (file: ParsedDockerfile, inst: Instruction, i: number, context: string, source: string) => {
+    const token = inst.args[i]!;
+    reads.push({
+      file,
+      offset: inst.start,
+      at: { file: file.file, line: token.line, column: token.column },
+      copy: file.text.slice(inst.start, inst.end).split('\n')[0]!,
+      source,
+      context,
+      legacy: token.raw,
+    });
+  };
   // A file a staging step copied into the context from the tree is copied from the tree (src/analyze/staging.ts).
+  const stagedKeys = new Set<string>();
   for (const s of staged) {
     if (!files.has(s.dockerfile)) continue;
     const token = s.instruction.args[s.sourceIndex]!;
-    rewriteSource(s.dockerfile, s.instruction, token, { value: path.relative(merged, s.origin) });
-    consumed.add(`${s.dockerfile.file}:${s.instruction.start}:${s.sourceIndex}`);
+    const source = path.relative(merged, s.origin);
+    rewriteSource(s.dockerfile, s.instruction, token, { value: source });
+    stagedKeys.add(key(s.dockerfile, s.instruction, s.sourceIndex));
+    readOf(s.dockerfile, s.instruction, s.sourceIndex, s.build.context, source);
   }
-  if (contexts.every((c) => c === merged)) return merged;
   const sides = [
     { file: runtimeFile, context: runtime.context },
     ...builders.map((b) => ({ file: b.file, context: b.build.context })),
   ];
+  const seen = new Set<ParsedDockerfile>();
   for (const { file, context } of sides) {
-    if (context === merged) continue;
+    // One file built twice (two targets) is one part of the merged file, re-rooted once.
+    if (seen.has(file)) continue;
+    seen.add(file);
     const prefix = path.relative(merged, context);
     let rewrote = 0;
     for (const inst of file.instructions) {
       if (!readsContext(inst)) continue;
       inst.args.slice(0, -1).forEach((token, i) => {
-        if (consumed.has(`${file.file}:${inst.start}:${i}`)) return;
+        if (consumed.has(key(file, inst, i)) || stagedKeys.has(key(file, inst, i))) return;
         const source = written(token);
         if (!isContextSource(source.value)) return;
-        const value = path.posix.join(prefix, source.value) + (source.value.endsWith('/') ? '/' : '');
-        rewriteSource(file, inst, token, { value, variables: true });
+        if (context === merged) {
+          readOf(file, inst, i, context, source.value);
+          return;
+        }
+        const rerooted = path.posix.join(prefix, source.value) + (source.value.endsWith('/') ? '/' : '');
+        rewriteSource(file, inst, token, { value: rerooted, variables: true });
+        readOf(file, inst, i, context, rerooted);
         rewrote++;
       });
     }
@@ -434,18 +485,8 @@ function mergeContexts(
         ),
       );
     }
-    const ignore = path.join(context, '.dockerignore');
-    if (options.dockerignores.has(ignore)) {
-      diagnostics.push(
-        diagnostic(
-          'RS505',
-          { file: options.display(ignore), line: 1, column: 1 },
-          `this .dockerignore applied to the context ${options.display(context)}, which is no longer a build context; merge its patterns (prefixed with ${prefix}/) into ${options.display(path.join(merged, '.dockerignore'))}`,
-        ),
-      );
-    }
   }
-  return merged;
+  return { context: merged, reads };
 }
 
 /**

@@ -33,11 +33,18 @@ export function globMatcher(patterns: readonly string[]): (path: string) => bool
  * or a directory holding it: a COPY of a directory copies what lies below it.
  */
 export function globCovers(pattern: string, candidate: string): boolean {
+  return globCoverage(pattern)(candidate);
+}
+
+/** globCovers with the pattern compiled once: a predicate on candidates. */
+export function globCoverage(pattern: string): (candidate: string) => boolean {
   const matches = picomatch(pattern, PLAIN_GLOB);
-  for (let p = candidate; ; p = path.posix.dirname(p)) {
-    if (matches(p)) return true;
-    if (path.posix.dirname(p) === p) return false;
-  }
+  return (candidate) => {
+    for (let p = candidate; ; p = path.posix.dirname(p)) {
+      if (matches(p)) return true;
+      if (path.posix.dirname(p) === p) return false;
+    }
+  };
 }
 
 /**

@@ -132,6 +132,7 @@ export async function buildBoth(
   const newTree = ScratchTree.copy(area, settings.session.scratch('migrated'));
   const text = options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : dockerfile;
   const buildArgs = migratedBuildArgs(analysis, plan, settings);
+  if (!options.dockerfile) placeDockerignore(newTree, plan);
   const target = placeMigrated(
     newTree,
     newTree.writable(newTree.map(runtime.dockerfile), 'write the migrated Dockerfile'),
@@ -225,6 +226,15 @@ export function placeMigrated(
   fs.writeFileSync(file, text);
   const mapped = rewriteImages(text, (image) => mapImage(image, settings.imageMap), buildArgs);
   return placeRewritten(tree, file, context, mapped, settings.session);
+}
+
+/**
+ * Writes the merged context's `.dockerignore` the migration needs (src/plan/dockerignore.ts) into
+ * the scratch tree, as `migrate --write` leaves it: the migrated build is built with it.
+ */
+export function placeDockerignore(tree: ScratchTree, plan: Pick<StagePlan, 'dockerignore'>): void {
+  const ignore = plan.dockerignore;
+  if (ignore) fs.writeFileSync(tree.writable(tree.map(ignore.path), 'write the .dockerignore'), ignore.text);
 }
 
 /** Every host path the flow names: what the scratch area must hold of the repository. */

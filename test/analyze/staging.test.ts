@@ -34,10 +34,11 @@ const cases: [name: string, staging: string, expected: string | null, files?: Re
   ['a file the script made', 'echo "a: 3" > made.yml\ncp made.yml stage/config.yml\n', null],
   ['a tree file that does not exist', 'cp missing.yml stage/config.yml\n', null],
   ['through an unset variable', 'cp "$CONF" stage/config.yml\n', null],
+  // The merged context's .dockerignore then gets an exception for it (test/plan/dockerignore.test.ts).
   [
     'a tree file the context that holds it leaves out (.dockerignore)',
     'cp config.yml stage/\n',
-    null,
+    'config.yml',
     { '.dockerignore': 'config.yml\n' },
   ],
 ];

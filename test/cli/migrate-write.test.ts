@@ -257,3 +257,71 @@ test('--help names --remove-legacy and says what --write now writes', (t) => {
   t.regex(flat, /--remove-legacy with --write: also remove the legacy build Dockerfiles/);
   t.regex(flat, /--write replace the runtime Dockerfile in place and rewrite the build script or Makefile/);
 });
+
+const SUBDIR = path.join(MIGRATE_FIXTURES, 'layout-dockerignore-subdir', 'input');
+const STAGING = path.join(MIGRATE_FIXTURES, 'layout-dockerignore-staging', 'input');
+
+test('--write writes the merged context’s new .dockerignore with the Dockerfile and the script', (t) => {
+  const dir = repo(t, SUBDIR);
+  const r = restage(['migrate', dir, '--write', '--json']);
+  t.is(r.code, 0, r.stdout);
+  const json = JSON.parse(r.stdout) as Json & { dockerignore: { path: string; text: string; exists: boolean } };
+  t.deepEqual(
+    json.written.map((w) => path.relative(dir, path.resolve(ROOT, w))),
+    ['docker/Dockerfile', '.dockerignore', 'build.sh'],
+  );
+  t.is(fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8'), json.dockerignore.text);
+  t.regex(json.dockerignore.text, /\ndocker\/Dockerfile\ndocker\/\*\.txt\n$/);
+  t.false(json.dockerignore.exists);
+  t.false(fs.existsSync(path.join(dir, '.dockerignore.orig')), 'a new file needs no backup');
+  t.true(json.diagnostics.some((d) => d.code === 'RS505' && d.line === 1));
+});
+
+test('--write over an existing .dockerignore git cannot restore: refused (RS601), nothing written; --force keeps .dockerignore.orig', (t) => {
+  const dir = repo(t, STAGING);
+  fs.appendFileSync(path.join(dir, '.dockerignore'), '# uncommitted\n');
+  const before = snapshot(dir);
+  const refused = runMigrate(dir, { write: true, displayBase: dir });
+  t.is(refused.exitCode, 2);
+  const d = refused.result.diagnostics.find((x) => x.code === 'RS601');
+  t.is(d?.file, '.dockerignore');
+  t.deepEqual(snapshot(dir), before);
+  const forced = runMigrate(dir, { write: true, force: true, displayBase: dir });
+  t.is(forced.exitCode, 0);
+  const original = fs.readFileSync(path.join(dir, '.dockerignore.orig'), 'utf8');
+  t.is(original, `${fs.readFileSync(path.join(STAGING, '.dockerignore'), 'utf8')}# uncommitted\n`);
+  t.true(fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8').startsWith(original));
+  t.regex(fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8'), /\n!config\.yml\n$/);
+});
+
+test('a failed write after the .dockerignore: the new .dockerignore is removed again with the rest', (t) => {
+  const dir = tempCopy(SUBDIR);
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const before = snapshot(dir, { modes: true });
+  const r = runMigrate(dir, {
+    write: true,
+    force: true,
+    displayBase: dir,
+    beforeChange: (file) => {
+      if (path.basename(file) === 'build.sh') throw new Error('disk full');
+    },
+  });
+  t.is(r.exitCode, 2);
+  t.regex(r.result.diagnostics.find((x) => x.code === 'RS602')?.message ?? '', /nothing was written/);
+  t.false(fs.existsSync(path.join(dir, '.dockerignore')));
+  t.deepEqual(snapshot(dir, { modes: true }), before);
+});
+
+test('--out writes the Dockerfile alone and says the .dockerignore is not written (RS614); the report shows its text', (t) => {
+  const dir = tempCopy(SUBDIR);
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const r = restage(['migrate', dir, '--out', path.join(dir, 'Dockerfile.new')], dir);
+  t.is(r.code, 0, r.stderr);
+  t.false(fs.existsSync(path.join(dir, '.dockerignore')));
+  t.regex(r.stderr, /wrote: Dockerfile\.new\n/);
+  t.regex(
+    r.stderr,
+    /\.dockerignore \(new\), which the one build needs:\n {2}# restage: .*\n {2}docker\/Dockerfile\n {2}docker\/\*\.txt\n/,
+  );
+  t.regex(r.stderr, /\.dockerignore:1:1 info RS614 not written: --out writes the Dockerfile alone/);
+});

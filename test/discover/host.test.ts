@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Confinement } from '../../src/discover/confine.js';
-import { hostKinds } from '../../src/discover/host.js';
+import { contextEntries, hostKinds } from '../../src/discover/host.js';
 
 test('each path once: file, dir or refused; a missing one is not listed', (t) => {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-host-'));
@@ -40,4 +40,27 @@ test('each path once: file, dir or refused; a missing one is not listed', (t) =>
       [path.join(parent, 'secret'), 'refused'],
     ],
   );
+});
+
+test('contextEntries: every path below the directory, links not followed, nothing outside the confinement', (t) => {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-host-'));
+  t.teardown(() => fs.rmSync(parent, { recursive: true, force: true }));
+  const dir = path.join(parent, 'repo');
+  fs.mkdirSync(path.join(dir, 'docker', 'empty'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'docker', 'notes.txt'), 'x\n');
+  fs.writeFileSync(path.join(dir, '.dockerignore'), '*.log\n');
+  fs.mkdirSync(path.join(parent, 'out'));
+  fs.writeFileSync(path.join(parent, 'out', 'secret'), 'x\n');
+  fs.symlinkSync(path.join(parent, 'out'), path.join(dir, 'link'));
+  const confinement = new Confinement(dir);
+  t.deepEqual(contextEntries(confinement, dir), [
+    '.dockerignore',
+    'docker',
+    'docker/empty',
+    'docker/notes.txt',
+    'link',
+  ]);
+  t.deepEqual(contextEntries(confinement, path.join(dir, 'docker')), ['empty', 'notes.txt']);
+  t.deepEqual(contextEntries(confinement, path.join(dir, 'link')), [], 'a link out of the directory is not walked');
+  t.deepEqual(contextEntries(confinement, path.join(dir, 'none')), []);
 });

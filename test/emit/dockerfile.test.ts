@@ -62,7 +62,6 @@ test('emitDockerfile of a planned builder pattern', (t) => {
     root: PROJ,
     output: `${PROJ}/Dockerfile`,
     display,
-    dockerignores: new Set(),
   })!;
   t.is(
     emitDockerfile(plan),

@@ -57,3 +57,25 @@ test('renderJson: the documented fields, schemaVersion first, one trailing newli
   ]);
   t.is(json.schemaVersion, 1);
 });
+
+test('the .dockerignore the migration needs: a report section with its text, a JSON field after dockerfile', (t) => {
+  const withIgnore: MigrationResult = {
+    ...result,
+    dockerignore: { path: 'app/.dockerignore', text: '*.log\n\n# restage: x\n!config.yml\n', exists: true },
+  };
+  t.regex(
+    renderText(withIgnore, { printDockerfile: false }).stderr,
+    /\napp\/\.dockerignore \(its text kept at the top, lines added\), which the one build needs:\n {2}\*\.log\n {2}\n {2}# restage: x\n {2}!config\.yml\n\nreplace the script/,
+  );
+  t.regex(
+    renderText(
+      { ...withIgnore, dockerignore: { ...withIgnore.dockerignore!, exists: false } },
+      { printDockerfile: false },
+    ).stderr,
+    /\napp\/\.dockerignore \(new\), which the one build needs:\n/,
+  );
+  t.notRegex(renderText(result, { printDockerfile: false }).stderr, /dockerignore/);
+  const json = JSON.parse(renderJson(withIgnore)) as Record<string, unknown>;
+  t.deepEqual(Object.keys(json).slice(6, 9), ['dockerfile', 'dockerignore', 'buildCommand']);
+  t.deepEqual(json.dockerignore, withIgnore.dockerignore);
+});

@@ -40,7 +40,7 @@ test('dockerfileRoles: builder, runtime and other Dockerfiles the script builds,
 
 test('summarizeArtifacts: stage, container and host path, consumers with the instruction as written', (t) => {
   const a = analysisOf({ ...BUILDER_PATTERN, Dockerfile: 'FROM alpine:3.19\nCOPY  app \\\n  /usr/local/bin/app\n' });
-  const plan = planMigration(a, { root: PROJ, output: `${PROJ}/Dockerfile`, display, dockerignores: new Set() })!;
+  const plan = planMigration(a, { root: PROJ, output: `${PROJ}/Dockerfile`, display })!;
   t.deepEqual(summarizeArtifacts(a, plan.stages, display), [
     {
       stage: 'builder',

@@ -119,9 +119,22 @@ for (const name of migrateCases()) {
       t.is(target, runtime);
       t.deepEqual(fs.readFileSync(`${target}.orig`), original);
       t.true(first.result.diagnostics.some((d) => d.code === 'RS605' && d.severity === 'info'));
+      // The merged context's .dockerignore, when the migration needs it, is written with the rest
+      // (its original kept beside it when it had one).
+      const ignore = result.dockerignore;
+      const ignoreFile = ignore && path.resolve(process.cwd(), ignore.path.replace(/^input(?=\/)/, inPlace));
+      if (ignore && ignoreFile) {
+        t.true(others.includes(ignoreFile));
+        t.is(fs.readFileSync(ignoreFile, 'utf8'), ignore.text);
+        t.is(
+          fs.existsSync(`${ignoreFile}.orig`) ? fs.readFileSync(`${ignoreFile}.orig`, 'base64') : undefined,
+          before.get(path.relative(inPlace, ignoreFile)),
+        );
+      }
       // The one other file written is the orchestrator, its original kept beside it.
-      t.true(others.length <= 1);
-      for (const o of others) {
+      const rest = others.filter((o) => o !== ignoreFile);
+      t.true(rest.length <= 1);
+      for (const o of rest) {
         t.deepEqual(fs.readFileSync(`${o}.orig`, 'base64'), before.get(path.relative(inPlace, o)));
         t.true(first.result.diagnostics.some((d) => d.code === 'RS612'));
       }

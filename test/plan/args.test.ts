@@ -3,7 +3,7 @@ import test from 'ava';
 import { planMigration } from '../../src/plan/index.js';
 import { analysisOf, display, PROJ } from '../helpers/analysis.js';
 
-const options = { root: PROJ, output: `${PROJ}/Dockerfile`, display, dockerignores: new Set<string>() };
+const options = { root: PROJ, output: `${PROJ}/Dockerfile`, display };
 const pipeline = (builderArgs: string, runtimeArgs: string) =>
   `docker build ${builderArgs} -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/app ./app\ndocker rm -f x\ndocker build ${runtimeArgs} -t app:1 .\n`;
 

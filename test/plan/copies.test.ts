@@ -17,7 +17,6 @@ const migrated = (files: Record<string, string>) => {
     root: PROJ,
     output: `${PROJ}/Dockerfile`,
     display,
-    dockerignores: new Set(),
   })!;
   return emitDockerfile(plan);
 };

@@ -1,13 +1,14 @@
 /** planMigration: the plan of a builder pattern, from an Analysis built in memory. */
 import test from 'ava';
 import { planMigration } from '../../src/plan/index.js';
+import path from 'node:path';
 import { analysisOf, BUILDER_PATTERN, display, PROJ } from '../helpers/analysis.js';
+import type { ContextTree } from '../../src/plan/dockerignore.js';
 
-const options = (dockerignores: string[] = []) => ({
+const options = () => ({
   root: PROJ,
   output: `${PROJ}/Dockerfile`,
   display,
-  dockerignores: new Set(dockerignores),
 });
 
 test('the builder pattern: builder and runtime stages, one build command, the legacy flow obsolete', (t) => {
@@ -44,6 +45,18 @@ const SPLIT_CONTEXTS = {
   'src/.dockerignore': '*.md\n',
 };
 
+/** A ContextTree over the in-memory files at /proj. */
+const treeOf = (files: Readonly<Record<string, string>>): ContextTree => ({
+  dockerignore: (dir) => files[path.relative(PROJ, path.join(dir, '.dockerignore'))] ?? null,
+  entries: (dir) => {
+    const rel = path.relative(PROJ, dir);
+    const below = Object.keys(files)
+      .filter((f) => rel === '' || f.startsWith(`${rel}/`))
+      .map((f) => (rel === '' ? f : f.slice(rel.length + 1)));
+    return [...new Set(below.flatMap((f) => f.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))))];
+  },
+});
+
 test('different contexts: merged into the common ancestor, builder COPY sources re-rooted (RS503)', (t) => {
   const plan = planMigration(analysisOf(SPLIT_CONTEXTS), options())!;
   t.is(plan.context, PROJ);
@@ -55,18 +68,38 @@ test('different contexts: merged into the common ancestor, builder COPY sources 
   t.regex(rs503[0]!.message, /prefixed its 1 COPY\/ADD source with src\/$/);
   t.false(
     plan.diagnostics.some((d) => d.code === 'RS505'),
-    'no .dockerignore given as present',
+    'no tree given: no .dockerignore',
   );
+  t.falsy(plan.dockerignore);
 });
 
-test('a .dockerignore present in a context that stops being one is RS505', (t) => {
-  const plan = planMigration(analysisOf(SPLIT_CONTEXTS), options([`${PROJ}/src/.dockerignore`]))!;
+test('a .dockerignore of a context that stops being one: re-rooted into the merged context’s, RS505 says so', (t) => {
+  const plan = planMigration(analysisOf(SPLIT_CONTEXTS), { ...options(), tree: treeOf(SPLIT_CONTEXTS) })!;
+  t.deepEqual(plan.dockerignore, {
+    path: `${PROJ}/.dockerignore`,
+    text: '# restage: the build context src/ is now part of this one; its .dockerignore, re-rooted below it\nsrc/*.md\n',
+    previous: null,
+  });
   const rs505 = plan.diagnostics.filter((d) => d.code === 'RS505');
   t.deepEqual(
-    rs505.map((d) => [d.file, d.line]),
-    [['src/.dockerignore', 1]],
+    rs505.map((d) => [d.file, d.line, d.severity]),
+    [['.dockerignore', 1, 'info']],
   );
-  t.regex(rs505[0]!.message, /merge its patterns \(prefixed with src\/\) into \.dockerignore$/);
+  t.regex(rs505[0]!.message, /the rules of src\/\.dockerignore re-rooted below src\//);
+});
+
+test('COPY . of a build whose context was a sub-directory copies that directory from the merged context', (t) => {
+  const files = {
+    ...BUILDER_PATTERN,
+    'build.sh':
+      'docker build -t app:build -f Dockerfile.build .\ndocker create --name x app:build\ndocker cp x:/src/app docker/app\ndocker rm -f x\ndocker build -t app:latest docker\n',
+    'docker/Dockerfile': 'FROM alpine:3.19\nCOPY . /srv\n',
+    'docker/conf.yml': 'a: 1\n',
+  };
+  const plan = planMigration(analysisOf(files), { ...options(), tree: treeOf(files) })!;
+  const runtime = plan.files.find((f) => f.dockerfile.file === 'docker/Dockerfile')!;
+  t.true(runtime.edits.some((e) => e.text === 'docker'));
+  t.falsy(plan.dockerignore, 'no .dockerignore anywhere: none written');
 });
 
 const BB = 'FROM busybox:latest\n';

@@ -3,7 +3,7 @@ import test from 'ava';
 import { planMigration } from '../../src/plan/index.js';
 import { analysisOf, display, PROJ } from '../helpers/analysis.js';
 
-const options = { root: PROJ, output: `${PROJ}/Dockerfile`, display, dockerignores: new Set<string>() };
+const options = { root: PROJ, output: `${PROJ}/Dockerfile`, display };
 
 const planOf = (builder: string, unpack: string, copy = 'COPY dist /opt/app') =>
   planMigration(

@@ -12,7 +12,7 @@ import { LegacyRunFailed } from '../failure.js';
 import type { VerifyOptions } from '../options.js';
 import { buildImage, type BuildSettings } from '../replay.js';
 import { repositoryOf, scratchArea, ScratchTree } from '../scratch.js';
-import { migratedBuildArgs, placeMigrated, type Sides } from '../sides.js';
+import { migratedBuildArgs, placeDockerignore, placeMigrated, type Sides } from '../sides.js';
 import { legacyImage, runLegacyPipeline, type LegacyRun } from './run.js';
 
 /** The first executable called `name` on PATH, or null. */
@@ -154,6 +154,7 @@ export async function runBoth(
     'write the migrated Dockerfile',
   );
   const buildArgs = migratedBuildArgs(analysis ?? null, plan ?? null, settings);
+  if (plan && !options.dockerfile && context === plan.context) placeDockerignore(tree, plan);
   const dockerfile = placeMigrated(tree, target, tree.map(context), migrated, settings, buildArgs);
   const tag = settings.session.image('migrated');
   const seconds = await buildImage(settings, 'migrated: docker build', {
