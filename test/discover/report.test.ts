@@ -12,6 +12,8 @@ const listing = (over: Partial<Discovery>): Discovery => ({
   packages: [],
   otherOrchestrators: [],
   inertMakefiles: [],
+  inertScripts: [],
+  inertPackages: [],
   entries: [],
   refused: [],
   ...over,
