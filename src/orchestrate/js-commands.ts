@@ -84,7 +84,7 @@ export function jsCommands(ts: typeof TS, file: string, text: string, options: J
     if (read)
       decline(
         read,
-        `this reads the script's arguments (process.argv), and ${options.argv}; restage does not model a build script's arguments`,
+        `this reads the script's arguments (process.argv), and ${options.argv}, which restage does not model`,
       );
   }
   statements(source.statements, []);

@@ -144,8 +144,10 @@ export function npmScript(
 
   /** Whether `words` (a command of an entry's list, at `at`) ran a build script, now followed in place. */
   function followed(words: readonly string[], at: Point, movedBefore: boolean): boolean {
-    const call = jsRun(words);
-    if (!call) return false;
+    const found = jsRun(words);
+    if (!found) return false;
+    // A path in quotes that expand nothing (`node "scripts/build.mjs"`) is that path.
+    const call = { ...found, file: /^(["'])([^"'$`\\]*)\1$/.exec(found.file)?.[2] ?? found.file };
     const decline = (why: string) => {
       diagnostics.push(
         diagnostic(

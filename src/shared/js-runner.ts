@@ -7,7 +7,7 @@
 export const isJsScriptName = (name: string): boolean => /\.(m|c)?(j|t)s$/.test(name) && !name.endsWith('.d.ts');
 
 export interface JsRun {
-  /** The script's path as written (relative to the working directory, or absolute). */
+  /** The script's path as written, quotes included (relative to the working directory, or absolute). */
   readonly file: string;
   /** The words after it: the script's `process.argv.slice(2)`. */
   readonly args: readonly string[];
@@ -74,6 +74,6 @@ export function jsRun(words: readonly string[]): JsRun | null {
     i++;
   }
   const file = words[i];
-  if (file === undefined || !isJsScriptName(file)) return null;
+  if (file === undefined || !isJsScriptName(file.replace(/["']$/, ''))) return null;
   return { file, args: words.slice(i + 1), fileIndex: i, packages };
 }
