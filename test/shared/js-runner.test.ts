@@ -10,7 +10,10 @@ const cases: [words: string, expected: ReturnType<typeof jsRun>][] = [
   ['node --import tsx build.ts', { file: 'build.ts', args: [], fileIndex: 3, packages: ['tsx'] }],
   ['node --import=tsx build.ts', { file: 'build.ts', args: [], fileIndex: 2, packages: ['tsx'] }],
   ['node --loader ts-node/esm build.ts', { file: 'build.ts', args: [], fileIndex: 3, packages: ['ts-node'] }],
-  ['node -r @swc-node/register build.ts', { file: 'build.ts', args: [], fileIndex: 3, packages: ['@swc-node/register'] }],
+  [
+    'node -r @swc-node/register build.ts',
+    { file: 'build.ts', args: [], fileIndex: 3, packages: ['@swc-node/register'] },
+  ],
   ['node --require ./setup.js build.js', { file: 'build.js', args: [], fileIndex: 3, packages: [] }],
   ['npx tsx build.ts', { file: 'build.ts', args: [], fileIndex: 2, packages: ['tsx'] }],
   ['npx --no-install tsx build.ts', { file: 'build.ts', args: [], fileIndex: 3, packages: ['tsx'] }],
