@@ -236,7 +236,7 @@ export function npmScript(
             diagnostic(
               'RS380',
               loc(at),
-              `this script runs ${inside.file} inside a longer command (a pipe, a condition, a subshell); restage follows a build script only as a command of its own, joined by && or ; — write it so, or migrate this step by hand`,
+              `this script runs ${inside.file} inside a longer command (a pipe, a redirection, a condition, a subshell); restage follows a build script only as a command of its own, joined by && or ; — write it so, or migrate this step by hand`,
             ),
           );
       }
@@ -324,19 +324,6 @@ export const packageJson: TargetKind = {
     const read = readPackage(context, name);
     if (!read) return { shell: null, lines: 0, diagnostics: [], relocate: () => undefined };
     if ('error' in read) return { shell: null, lines: 0, diagnostics: [read.error], relocate: () => undefined };
-    if (target === null)
-      return {
-        shell: null,
-        lines: 0,
-        diagnostics: [
-          diagnostic(
-            'RS381',
-            { file: read.file, line: 1, column: 1 },
-            `no script of ${read.file} builds the runtime image; name the one that runs the legacy pipeline with --script-arg NAME`,
-          ),
-        ],
-        relocate: () => undefined,
-      };
     const directory = path.dirname(path.join(context.root, name));
     const follow: FollowJs = (run, _at, argv) => {
       const abs = path.resolve(directory, run.file);
@@ -345,6 +332,27 @@ export const packageJson: TargetKind = {
       const file = context.display(abs);
       return { file, abs, script: readJsScript(file, text, argv === undefined ? {} : { argv }) };
     };
+    if (target === null) {
+      // A script that runs a build script restage declined builds nothing it can see: its declines say why.
+      const declined = [...read.scripts.keys()]
+        .map((n) => ({ n, got: npmScript(read.file, read.scripts, n, false, follow) }))
+        .filter(({ got }) => got.included.length > 0 && got.diagnostics.some((d) => d.severity === 'error'));
+      return {
+        shell: null,
+        lines: 0,
+        diagnostics: [
+          diagnostic(
+            'RS381',
+            { file: read.file, line: 1, column: 1 },
+            `no script of ${read.file} builds the runtime image${declined.length > 0 ? ` as far as restage can read (${declined.map((d) => d.n).join(', ')} ${declined.length === 1 ? 'runs a build script' : 'run build scripts'} with commands it declines, below)` : ''}; name the one that runs the legacy pipeline with --script-arg NAME`,
+          ),
+          ...new Map(
+            declined.flatMap(({ got }) => got.diagnostics).map((d) => [`${d.code}@${d.file}:${d.line}:${d.column}`, d]),
+          ).values(),
+        ],
+        relocate: () => undefined,
+      };
+    }
     const script = npmScript(read.file, read.scripts, target, (context.scriptArgs?.length ?? 0) > 1, follow);
     const shell = parseShell(read.file, script.text);
     const relocate = relocator(read.file, (at) => packageLocation(script, read.file, at));
