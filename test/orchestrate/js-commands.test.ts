@@ -118,6 +118,8 @@ test('given arguments, the first read of process.argv is declined there, even ou
     given.diagnostics[0]!.message,
     /process\.argv\), and package\.json:3:14 runs it with `--prod`, which restage does not model;/,
   );
-  // Without arguments, a read that runs nothing changes nothing.
+  // Without arguments, a read that runs nothing changes nothing; arguments a script never reads change nothing either.
   t.deepEqual(jsCommands(ts, 'build.js', text).diagnostics, []);
+  const unread = "const { execSync } = require('child_process');\nexecSync('docker build -t app .');\n";
+  t.deepEqual(jsCommands(ts, 'build.js', unread, { argv: 'package.json:3:14 runs it with `--prod`' }).diagnostics, []);
 });
