@@ -30,6 +30,7 @@ import {
   isTargetKind,
   makeArguments,
   orchestratorKind,
+  type NeededPackage,
   type Orchestration,
   type OrchestratorContext,
   type TargetKind,
@@ -74,6 +75,8 @@ export interface MakeRun {
 /** A package.json orchestrator's invocation, as verify runs it: `npm run NAME` in the package's directory. */
 export interface NpmRun {
   readonly script: string;
+  /** Packages the run needs from the tree's node_modules (`tsx` for `tsx scripts/build.ts`), in order. */
+  readonly packages: readonly NeededPackage[];
 }
 
 /** What verify needs beyond the result: the analysed flow and the plan it was emitted from. */
@@ -216,12 +219,19 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
      * What an orchestrator does, analysed silently (diagnostics come only from the one restage
      * migrates): its shape, the scripts it sources or runs, and how many events it has.
      */
-    const silently = (name: string, shell: ShellParse | null, args?: readonly string[]) => {
-      if (!shell?.script) return { shape: scriptShape(null), included: [] as readonly string[], events: 0 };
-      const { flow, included } = analyzeScript(shell.script, root, path.join(root, name), {
+    const silently = (
+      name: string,
+      shell: ShellParse | null,
+      args?: readonly string[],
+      followed: readonly string[] = [],
+    ) => {
+      if (!shell?.script) return { shape: scriptShape(null), included: followed, events: 0 };
+      const analysed = analyzeScript(shell.script, root, path.join(root, name), {
         ...scriptParameters(name),
         ...(args ? { args } : {}),
       });
+      const flow = analysed.flow;
+      const included = [...analysed.included, ...followed];
       const events = flow.events.length;
       const builds = flow.events.filter((e) => e.kind === 'build');
       if (builds.length === 0) return { shape: scriptShape({ builds: 0, consumptions: 0 }), included, events };
@@ -249,10 +259,15 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
         ? { goal: given.target, why: given.why }
         : !listed
           ? { goal: null, why: 'unreadable' }
-          : chooseGoal(listed.defaultTarget, listed.targets, (goal) => {
-              const o = readOrchestrator(name, goal);
-              return { shape: silently(name, o.shell).shape, lines: o.lines };
-            });
+          : chooseGoal(
+              listed.defaultTarget,
+              listed.targets,
+              (goal) => {
+                const o = readOrchestrator(name, goal);
+                return { shape: silently(name, o.shell).shape, lines: o.lines };
+              },
+              kind.noun,
+            );
       goals.set(name, choice);
       return choice;
     };
@@ -262,7 +277,10 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     };
     const chooserView = new Map<string, ReturnType<typeof silently>>();
     const viewOf = (name: string) => {
-      if (!chooserView.has(name)) chooserView.set(name, silently(name, readOrchestrator(name, targetOf(name)).shell));
+      if (!chooserView.has(name)) {
+        const o = readOrchestrator(name, targetOf(name));
+        chooserView.set(name, silently(name, o.shell, undefined, o.included));
+      }
       return chooserView.get(name)!;
     };
     const shapeOf = (name: string) => viewOf(name).shape;
@@ -303,7 +321,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     diagnostics.push(...shell.diagnostics, ...orchestrator.diagnostics);
     if (isTargetKind(kind) && goal?.goal != null) {
       if (kind.kind === 'make') make = { goal: goal.goal, args: makeArguments(context) };
-      else npm = { script: goal.goal };
+      else npm = { script: goal.goal, packages: orchestrator.packages ?? [] };
       diagnostics.push(
         diagnostic(
           kind.followedCode,
@@ -418,7 +436,8 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
           }
         : {}),
       buildCommand: plan.buildCommand,
-      obsolete: kept(obsoleteFiles(plan.obsolete, diagnostics)),
+      // A build script the orchestrator runs (`node scripts/build.js` of an npm script) is all pipeline, like a script run as it is.
+      obsolete: kept(obsoleteFiles([...plan.obsolete, ...(orchestrator.included ?? []).map(display)], diagnostics)),
       target: display(output),
     });
   }

@@ -99,12 +99,14 @@ const MAX_GOALS = 40;
  * (`release: image push` needs `image`, whose walk is shorter), ties in the Makefile's order; else
  * the default goal, whose analysis says why it is no pipeline. `walk(goal)` is the goal's shape
  * and how much it does (lines of its script, or events). The same choice picks the argument of a
- * `case "$1"` dispatch (no default goal there: `defaultGoal` null).
+ * `case "$1"` dispatch (no default goal there: `defaultGoal` null), and the script of a package.json
+ * (`noun` says what the report calls a target: a package.json has scripts).
  */
 export function chooseGoal(
   defaultGoal: string | null,
   targets: readonly string[],
   walk: (goal: string) => { readonly shape: ScriptShape; readonly lines: number },
+  noun: 'target' | 'script' = 'target',
 ): GoalChoice {
   if (defaultGoal !== null && walk(defaultGoal).shape === 'pipeline')
     return { goal: defaultGoal, why: 'the default goal, which builds the runtime image' };
@@ -123,13 +125,13 @@ export function chooseGoal(
     if (builds && (defaultGoal === null || walk(defaultGoal).shape === 'none'))
       return {
         goal: builds.goal,
-        why: `the target that builds an image${defaultGoal !== null ? `, which the default goal ${defaultGoal} does not` : ''}`,
+        why: `the ${noun} that builds an image${defaultGoal !== null ? `, which the default goal ${defaultGoal} does not` : ''}`,
       };
     return { goal: defaultGoal, why: 'the default goal' };
   }
   const others = pipelines.slice(1).map((p) => p.goal);
   return {
     goal: first.goal,
-    why: `the target that builds the runtime image${defaultGoal !== null ? `, which the default goal ${defaultGoal} does not` : ''}${others.length > 0 ? `; ${others.join(', ')} ${others.length === 1 ? 'does' : 'do'} too, with more steps` : ''}`,
+    why: `the ${noun} that builds the runtime image${defaultGoal !== null ? `, which the default goal ${defaultGoal} does not` : ''}${others.length > 0 ? `; ${others.join(', ')} ${others.length === 1 ? 'does' : 'do'} too, with more steps` : ''}`,
   };
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Confinement, type Refusal } from './confine.js';
 import { invokesDocker } from '../shared/docker-cli.js';
 import { readPackageScripts } from '../parse/package-json.js';
+import { isJsScriptName, jsRun } from '../shared/js-runner.js';
 
 export interface Discovery {
   /** Absolute path of the directory. */
@@ -29,6 +30,10 @@ export interface Discovery {
   readonly otherOrchestrators: readonly string[];
   /** Makefiles that do not run docker: build steps inside an image, not orchestrators. */
   readonly inertMakefiles: readonly string[];
+  /** Shell scripts and JS/TS files (top level and SCRIPT_DIRS) that run no docker, for the report. */
+  readonly inertScripts: readonly string[];
+  /** package.json files none of whose scripts runs docker (itself or through a build script), for the report. */
+  readonly inertPackages: readonly string[];
   /** Every top-level entry, for reports. */
   readonly entries: readonly string[];
   /** Candidate files (Dockerfiles, scripts, Makefiles) restage refused to read: links out of the directory, FIFOs, devices. */
@@ -50,11 +55,10 @@ const MAKE_GOAL_FILE = /^(GNUmakefile|makefile|Makefile)$/;
 /** Whether a file's base name is one `make` reads by itself, or `make -f` is given (a Makefile that orchestrates). */
 export const isMakefileName = (name: string): boolean => MAKE_GOAL_FILE.test(name);
 
-/** Whether a file's name is a JS or TS module's (`build.js`, `build.mjs`, `build.ts`). */
-export const isJsScriptName = (name: string): boolean => /\.(m|c)?(j|t)s$/.test(name) && !name.endsWith('.d.ts');
+export { isJsScriptName };
 
 /** Whether a JS/TS file's text runs docker through a child-process call or zx's `$` (a cheap test, no parse). */
-function jsRunsDocker(text: string): boolean {
+export function jsRunsDocker(text: string): boolean {
   return (
     /\b(execSync|exec|spawnSync|spawn|execFileSync|execFile|execa|execaSync)\s*\(|\$`/.test(text) &&
     /\bdocker\b/.test(text)
@@ -122,21 +126,31 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
   const packages: string[] = [];
   const otherOrchestrators: string[] = [];
   const inertMakefiles: string[] = [];
+  const inertScripts: string[] = [];
+  const nestedInert: string[] = [];
+  const inertPackages: string[] = [];
   const isScript = (name: string) => isShellScript(name, () => text(name));
+  /** Whether a JS/TS file a package.json script runs (relative to the directory) runs docker. */
+  const jsFileRunsDocker = (file: string): boolean => {
+    const name = path.posix.normalize(file);
+    if (name.startsWith('../') || path.isAbsolute(name)) return false;
+    const checked = confinement.check(name);
+    return checked.ok && checked.kind === 'file' && jsRunsDocker(text(name));
+  };
   for (const name of nestedReadable) {
-    if (isScript(name) ? invokesDocker(stripComments(text(name))) : isJsScriptName(name) && jsRunsDocker(text(name)))
-      nestedScripts.push(name);
+    if (isJsScriptName(name)) (jsRunsDocker(text(name)) ? nestedScripts : nestedInert).push(name);
+    else if (isScript(name)) (invokesDocker(stripComments(text(name))) ? nestedScripts : nestedInert).push(name);
   }
   for (const name of readable) {
     if (isJsScriptName(name)) {
-      if (jsRunsDocker(text(name))) scripts.push(name);
+      (jsRunsDocker(text(name)) ? scripts : inertScripts).push(name);
     } else if (isScript(name)) {
-      if (invokesDocker(stripComments(text(name)))) scripts.push(name);
+      (invokesDocker(stripComments(text(name))) ? scripts : inertScripts).push(name);
     } else if (MAKEFILE.test(name)) {
       if (!invokesDocker(stripComments(text(name)))) inertMakefiles.push(name);
       else (MAKE_GOAL_FILE.test(name) ? makefiles : otherOrchestrators).push(name);
-    } else if (name === 'package.json' && packageRunsDocker(text(name))) {
-      packages.push(name);
+    } else if (name === 'package.json') {
+      (packageRunsDocker(text(name), jsFileRunsDocker) ? packages : inertPackages).push(name);
     }
   }
   return {
@@ -148,16 +162,28 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
     packages,
     otherOrchestrators,
     inertMakefiles,
+    inertScripts: [...inertScripts, ...nestedInert],
+    inertPackages,
     entries: all,
     refused,
   };
 }
 
-/** Whether a script of a package.json runs docker (a file that is no JSON: whether its text seems to). */
-function packageRunsDocker(text: string): boolean {
+/**
+ * Whether a script of a package.json runs docker, itself or through a JS/TS build script it runs
+ * (`node scripts/build.mjs`) that does (a file that is no JSON: whether its text seems to).
+ */
+function packageRunsDocker(text: string, jsFileRunsDocker: (file: string) => boolean): boolean {
   const read = readPackageScripts(text);
   if ('error' in read) return /"[^"]*":\s*"[^"]*\bdocker\s+(build|create|cp)\b/.test(text);
-  return [...read.scripts.values()].some((s) => invokesDocker(s.value.text));
+  return [...read.scripts.values()].some(
+    (s) =>
+      invokesDocker(s.value.text) ||
+      s.value.text.split(/&&|\|\||[;|\n]/).some((command) => {
+        const run = jsRun(command.trim().split(/\s+/));
+        return run !== null && jsFileRunsDocker(run.file);
+      }),
+  );
 }
 
 function stripComments(text: string): string {

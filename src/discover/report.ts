@@ -5,7 +5,7 @@
  */
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { FoundFile } from '../model/result.js';
-import { isBuilderDockerfileName, SCRIPT_DIRS, type Discovery } from './discover.js';
+import { isBuilderDockerfileName, isJsScriptName, SCRIPT_DIRS, type Discovery } from './discover.js';
 import { refusalDiagnostic } from './confine.js';
 
 /** RS101: the migrated path is a file (`isFile`) or does not exist. */
@@ -44,7 +44,7 @@ export function reportDiscovery(found: Discovery, shown: (name: string) => strin
         diagnostic(
           'RS105',
           { file: shown(o), line: 1, column: 1 },
-          `${o} runs docker, but restage analyses shell scripts, Makefiles and package.json scripts only; move the docker steps into a build.sh or a Makefile (or migrate by hand) and run restage again`,
+          `${o} runs docker, but restage analyses shell scripts, Makefiles, package.json scripts and JS/TS build scripts only; move the docker steps into a build.sh or a Makefile (or migrate by hand) and run restage again`,
         ),
       );
     }
@@ -68,22 +68,47 @@ export function reportDiscovery(found: Discovery, shown: (name: string) => strin
 }
 
 /**
- * RS113: why there is nothing to migrate when no script or Makefile here runs docker: what restage
- * looked at, and, for a Dockerfile named like a builder's, what the user can do.
+ * RS113: why there is nothing to migrate when no orchestrator here runs docker: the files restage
+ * looked at, by kind (shell scripts, Makefiles, package.json scripts, JS/TS build scripts), that
+ * none of them runs docker, and `--script FILE` for a pipeline driven from elsewhere; located at a
+ * Dockerfile named like a builder's when there is one.
  */
 export function noOrchestrator(found: Discovery, shown: (name: string) => string, directory: string): Diagnostic {
-  const where = `${directory} or its ${SCRIPT_DIRS.map((d) => `${d}/`).join(', ')} folders`;
+  const where = `${directory} and its ${SCRIPT_DIRS.map((d) => `${d}/`).join(', ')} folders`;
   const dockerfiles = [...found.dockerfiles, ...found.nestedDockerfiles];
   const builder = dockerfiles.find((d) => isBuilderDockerfileName(d.split('/').pop()!));
+  const shell = found.inertScripts.filter((n) => !isJsScriptName(n));
+  const js = found.inertScripts.filter((n) => isJsScriptName(n));
+  const read = (
+    [
+      ['shell scripts', shell],
+      ['Makefiles', found.inertMakefiles],
+      ['package.json scripts', found.inertPackages],
+      ['JS/TS build scripts', js],
+    ] as const
+  )
+    .filter(([, names]) => names.length > 0)
+    .map(([kind, names]) => `${kind}: ${names.map(shown).join(', ')}`);
+  const compose = [
+    ...(found.inertPackages.length > 0
+      ? ['a package.json script counts when it runs docker itself or through a JS/TS build script it runs']
+      : []),
+    'a Compose file is read when one of those runs `docker compose`',
+  ].join('; ');
+  const why =
+    read.length > 0
+      ? `restage read ${read.join('; ')}, and none of them runs docker`
+      : 'there is no shell script, Makefile, package.json or JS/TS build script there';
   const others =
     found.otherOrchestrators.length > 0
-      ? ` (${found.otherOrchestrators.map(shown).join(', ')} runs docker, but restage does not read it)`
+      ? `; ${found.otherOrchestrators.map(shown).join(', ')} runs docker, but restage does not read it`
       : '';
+  const named = `name it with --script FILE (relative to ${directory})`;
   return diagnostic(
     'RS113',
     { file: builder !== undefined ? shown(builder) : directory, line: 1, column: 1 },
     builder !== undefined
-      ? `${builder} looks like a builder's Dockerfile, but no shell script or Makefile in ${where} runs docker to build it${others}; if a script elsewhere drives it, name it with --script FILE (relative to ${directory})`
-      : `restage looked at ${dockerfiles.map(shown).join(', ')} and found no shell script or Makefile in ${where} that runs docker${others}: there is no builder pattern here`,
+      ? `${builder} looks like a builder's Dockerfile, but nothing in ${where} runs docker to build it: ${why} (${compose})${others}; if a script elsewhere drives it, ${named}`
+      : `restage found ${dockerfiles.map(shown).join(', ')} and nothing in ${where} that builds it: ${why} (${compose})${others}; there is no builder pattern here — if another file builds these images, ${named}`,
   );
 }

@@ -38,7 +38,10 @@ export const CATALOGUE = {
   RS110: { severity: 'error', title: 'several scripts are candidate pipelines; --script picks one' },
   RS111: { severity: 'error', title: 'the script named by --script is not in the directory' },
   RS112: { severity: 'warning', title: 'a builder Dockerfile that nothing in its directory builds' },
-  RS113: { severity: 'info', title: 'nothing to migrate: no script or Makefile here runs docker' },
+  RS113: {
+    severity: 'info',
+    title: 'nothing to migrate: no shell script, Makefile, package.json script or JS/TS build script here runs docker',
+  },
   RS114: { severity: 'info', title: 'the script argument restage followed (`case "$1"` dispatch)' },
   RS116: {
     severity: 'error',
@@ -125,6 +128,10 @@ export const CATALOGUE = {
   RS382: { severity: 'error', title: 'the scripts of a package.json cannot be read' },
   RS383: { severity: 'info', title: 'the package.json script restage followed' },
   RS384: { severity: 'error', title: 'a command of a JS/TS build script restage cannot know' },
+  RS385: {
+    severity: 'error',
+    title: "verify's sandboxed run cannot run this build script: its runner is not in the tree",
+  },
   RS390: { severity: 'info', title: 'a COPY source a staging step copied from the tree is copied from the tree' },
   RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
   RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },

@@ -9,7 +9,14 @@ import { packageJson } from './npm.js';
 import { jsScript } from './js.js';
 import { shellScript } from './script.js';
 
-export type { GivenTarget, Orchestration, OrchestratorContext, OrchestratorKind, TargetKind } from './kind.js';
+export type {
+  GivenTarget,
+  NeededPackage,
+  Orchestration,
+  OrchestratorContext,
+  OrchestratorKind,
+  TargetKind,
+} from './kind.js';
 export { makeArguments } from './make.js';
 
 const KINDS: readonly OrchestratorKind[] = [makefile, packageJson, jsScript, shellScript];

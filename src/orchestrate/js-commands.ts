@@ -32,7 +32,15 @@ const MAX_DEPTH = 16;
 /** node:fs calls that make or change files a later command (a docker build's context) may read. */
 const WRITES = /^(writeFile|appendFile|copyFile|cp|rename|symlink|link|outputFile)(Sync)?$/;
 
-export function jsCommands(ts: typeof TS, file: string, text: string): JsScript {
+export interface JsCommandOptions {
+  /**
+   * The script is given arguments, said so (``package.json:3:14 runs it with `--prod` ``): its
+   * first read of `process.argv` is declined, since restage does not model a script's arguments.
+   */
+  readonly argv?: string;
+}
+
+export function jsCommands(ts: typeof TS, file: string, text: string, options: JsCommandOptions = {}): JsScript {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(ts, file));
   if (Object.keys(SYNTAX_NAMES).length === 0) {
     const k = ts.SyntaxKind;
@@ -70,6 +78,14 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
           (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer))
         )
           functions.set(d.name.text, d.initializer);
+  }
+  if (options.argv !== undefined) {
+    const read = firstArgvRead(source);
+    if (read)
+      decline(
+        read,
+        `this reads the script's arguments (process.argv), and ${options.argv}, which restage does not model`,
+      );
   }
   statements(source.statements, []);
   return { text: lines.length > 0 ? lines.join('\n') + '\n' : '', origins, diagnostics };
@@ -128,6 +144,28 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
     return found;
   }
 
+  function firstArgvRead(node: TS.Node): TS.Node | null {
+    if (isArgv(node)) return node;
+    return ts.forEachChild(node, (n) => firstArgvRead(n) ?? undefined) ?? null;
+  }
+
+  function isArgv(node: TS.Node): boolean {
+    return (
+      ts.isPropertyAccessExpression(node) &&
+      node.name.text === 'argv' &&
+      ts.isIdentifier(node.expression) &&
+      node.expression.text === 'process'
+    );
+  }
+
+  /** Why a value is not one restage knows. */
+  function unknownValue(node: TS.Node): string {
+    const argv = firstArgvRead(node);
+    return argv
+      ? "is built from the script's arguments (process.argv), which restage does not model"
+      : 'is not a string restage knows (an unknown variable or a computed value)';
+  }
+
   function calleeName(e: TS.Expression): string | null {
     if (ts.isIdentifier(e)) return e.text;
     if (ts.isPropertyAccessExpression(e)) return e.name.text;
@@ -135,7 +173,7 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
   }
 
   function expression(e: TS.Expression, stack: readonly string[]): void {
-    while (ts.isAwaitExpression(e) || ts.isParenthesizedExpression(e) || ts.isVoidExpression(e)) e = e.expression;
+    while (ts.isAwaitExpression(e) || ts.isParenthesizedExpression(e) || ts.isVoidExpression(e)) e = bare(e.expression);
     if (ts.isTaggedTemplateExpression(e) && calleeName(e.tag) === '$') return zx(e);
     if (ts.isBinaryExpression(e) && /^process\.(env\b|cwd)/.test(e.left.getText(source)))
       return decline(e, 'this changes the environment the commands run in');
@@ -175,8 +213,22 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
     if (e.arguments.some((a) => runsAnything(a))) decline(e, `${text}(…) is given code that runs commands`);
   }
 
+  /** An expression without its TypeScript-only wrappers (`x as const`, `x satisfies T`, `x!`), which change no value. */
+  function bare(e: TS.Expression): TS.Expression {
+    while (
+      ts.isAsExpression(e) ||
+      ts.isSatisfiesExpression(e) ||
+      ts.isNonNullExpression(e) ||
+      ts.isTypeAssertionExpression(e) ||
+      ts.isParenthesizedExpression(e)
+    )
+      e = e.expression;
+    return e;
+  }
+
   /** A JS value restage knows: a string, number, or a template or array of them. */
   function constant(e: TS.Expression): string | readonly string[] | null {
+    e = bare(e);
     if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
     if (ts.isNumericLiteral(e)) return e.text;
     if (ts.isTemplateExpression(e)) {
@@ -214,7 +266,7 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
 
   /** Whether a call's options (its last argument, an object) change only what is printed. */
   function harmlessOptions(call: TS.CallExpression, from: number): boolean {
-    for (const o of call.arguments.slice(from)) {
+    for (const o of call.arguments.slice(from).map(bare)) {
       if (ts.isArrowFunction(o) || ts.isFunctionExpression(o)) continue; // exec's callback
       if (!ts.isObjectLiteralExpression(o)) {
         decline(o, 'these options are not an object literal restage can read');
@@ -245,28 +297,30 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
     const [command] = call.arguments;
     const value = command ? constant(command) : null;
     if (typeof value !== 'string')
-      return decline(
-        command ?? call,
-        'the command is not a string restage knows (an unknown variable or a computed value)',
-      );
+      return decline(command ?? call, `the command ${command ? unknownValue(command) : 'is missing'}`);
     if (harmlessOptions(call, 1)) emit(value, call);
   }
 
   function argvCall(call: TS.CallExpression, name: string): void {
-    const [file, args] = call.arguments;
+    const [file, written] = call.arguments;
+    const args = written ? bare(written) : undefined;
     const program = file ? constant(file) : null;
-    if (typeof program !== 'string') return decline(file ?? call, 'the program is not a string restage knows');
+    if (typeof program !== 'string')
+      return decline(file ?? call, `the program ${file ? unknownValue(file) : 'is missing'}`);
     let words: readonly string[] = [];
     let optionsFrom = 1;
     if (args && ts.isArrayLiteralExpression(args)) {
       const v = constant(args);
-      if (!Array.isArray(v))
-        return decline(args, 'an argument is not a string restage knows (an unknown variable or a computed value)');
+      if (!Array.isArray(v)) return decline(args, `an argument ${unknownValue(args)}`);
       words = v as string[];
       optionsFrom = 2;
     } else if (args && !ts.isObjectLiteralExpression(args)) {
       const v = constant(args);
-      if (!Array.isArray(v)) return decline(args, 'the arguments are not an array restage knows');
+      if (!Array.isArray(v))
+        return decline(
+          args,
+          firstArgvRead(args) ? `the arguments ${unknownValue(args)}` : 'the arguments are not an array restage knows',
+        );
       words = v as string[];
       optionsFrom = 2;
     }
@@ -281,11 +335,7 @@ export function jsCommands(ts: typeof TS, file: string, text: string): JsScript 
     let out = t.head.text;
     for (const span of t.templateSpans) {
       const v = constant(span.expression);
-      if (v === null)
-        return decline(
-          span.expression,
-          'this value is not one restage knows (an unknown variable or a computed value)',
-        );
+      if (v === null) return decline(span.expression, `this value ${unknownValue(span.expression)}`);
       // zx quotes each interpolated value as one word, an array as several.
       out +=
         (Array.isArray(v) ? (v as string[]).map(shellQuote).join(' ') : shellQuote(v as string)) + span.literal.text;

@@ -34,6 +34,16 @@ export interface Orchestration {
    * came from (a script read as it is has nothing to move).
    */
   readonly relocate: (value: unknown) => void;
+  /** Absolute paths of other files the run reads as part of it (a JS build script an npm script runs). */
+  readonly included?: readonly string[];
+  /** Packages the run needs from the tree's node_modules besides node (`tsx`, `ts-node`). */
+  readonly packages?: readonly NeededPackage[];
+}
+
+/** A package a run needs besides node (`tsx` for `tsx build.ts`), and where it is first run. */
+export interface NeededPackage {
+  readonly name: string;
+  readonly at: Location;
 }
 
 /** A target the user named, and how (for the report). */
@@ -72,6 +82,8 @@ export interface TargetKind extends Common {
   readonly targetAt: (context: OrchestratorContext, name: string, target: string) => Location | null;
   /** The command line run, as the report shows it (`make all`). */
   readonly commandLine: (context: OrchestratorContext, target: string) => string;
+  /** What the tool calls a target, for the report (a package.json has scripts). */
+  readonly noun: 'target' | 'script';
   /** The info diagnostic that says which target restage followed. */
   readonly followedCode: 'RS363' | 'RS383';
   /** How the user names another target. */

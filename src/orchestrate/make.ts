@@ -60,6 +60,7 @@ export const makefile: TargetKind = {
     return (inv ? readInvocation(inv).rules.get(goal)?.at : undefined) ?? null;
   },
   commandLine: (context, goal) => `make ${[...makeArguments(context), goal].join(' ')}`,
+  noun: 'target',
   followedCode: 'RS363',
   otherTarget: '--make-target names another target',
 };

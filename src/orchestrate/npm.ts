@@ -4,17 +4,25 @@
  * PATH), and stops at the first that fails. An entry's command that is itself `npm run OTHER`
  * (`npm run-script`, `yarn [run]`, `pnpm [run]`, `npm start|test`) runs OTHER with its hooks in
  * place; restage follows it when it is a command of its own in a list joined by `&&`, `;` or new
- * lines, and declines it anywhere else (RS380). Every character of the generated script is mapped
- * back to the character of the JSON string it came from.
+ * lines, and declines it anywhere else (RS380). A command of such a list that runs a JS/TS build
+ * script (`node scripts/build.mjs`, `tsx build.ts`) is replaced by the commands that script runs
+ * (the js kind reads it), in the same place: its execSync/spawn calls run in npm's working
+ * directory, the package's. Every character of the generated script is mapped back to the
+ * character of the JSON string, or the JS call, it came from.
  */
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import { parseShell } from '../parse/shell.js';
-import type { OrchestratorContext, TargetKind } from './kind.js';
+import type { NeededPackage, OrchestratorContext, TargetKind } from './kind.js';
 import { relocator } from '../shared/relocate.js';
 import { readPackageScripts, type PackageScripts, type SourceString } from '../parse/package-json.js';
+import { jsRun, type JsRun } from '../shared/js-runner.js';
+import { jsRunsDocker } from '../discover/discover.js';
+import { readJsScript } from './js.js';
+import type { JsScript } from './js-commands.js';
 
-type Point = { readonly line: number; readonly column: number };
+/** A point of package.json, or of another file (a JS build script's call) when `file` is set. */
+type Point = { readonly line: number; readonly column: number; readonly file?: string };
 
 /** A generated line: the source point of each of its characters (past the end: the last one). */
 type Origin = readonly Point[];
@@ -23,7 +31,26 @@ export interface NpmScript {
   readonly text: string;
   readonly origins: readonly Origin[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Absolute paths of the JS/TS build scripts followed. */
+  readonly included: readonly string[];
+  /** Packages those runs need from node_modules (`tsx`, `ts-node`), each where first run. */
+  readonly packages: readonly NeededPackage[];
 }
+
+/** A JS/TS build script an entry runs, read. */
+export interface FollowedJs {
+  /** Its display name and absolute path. */
+  readonly file: string;
+  readonly abs: string;
+  readonly script: JsScript;
+}
+
+/**
+ * Reads the build script `run` names (`at`: where the command is; `argv`: its arguments, said
+ * so, when it is given any), or null when it is none restage follows (missing, or running no
+ * docker): the command then stays as it is.
+ */
+export type FollowJs = (run: JsRun, at: Location, argv: string | undefined) => FollowedJs | null;
 
 /** Nested `npm run` calls deeper than this are not followed (a loop of scripts calling each other). */
 const MAX_DEPTH = 16;
@@ -92,10 +119,13 @@ export function npmScript(
   scripts: PackageScripts['scripts'],
   name: string,
   extraArgs = false,
+  follow: FollowJs = () => null,
 ): NpmScript {
   const lines: string[] = [];
   const origins: Origin[] = [];
   const diagnostics: Diagnostic[] = [];
+  const included: string[] = [];
+  const packages: NeededPackage[] = [];
   const loc = (p: Point): Location => ({ file, ...p });
   const push = (text: string, origin: Origin) => {
     lines.push(text);
@@ -110,7 +140,45 @@ export function npmScript(
       ),
     );
   run(name, [], { line: 1, column: 1 }, false);
-  return { text: lines.length > 0 ? lines.join('\n') + '\n' : '', origins, diagnostics };
+  return { text: lines.length > 0 ? lines.join('\n') + '\n' : '', origins, diagnostics, included, packages };
+
+  /** Whether `words` (a command of an entry's list, at `at`) ran a build script, now followed in place. */
+  function followed(words: readonly string[], at: Point, movedBefore: boolean): boolean {
+    const found = jsRun(words);
+    if (!found) return false;
+    // A path in quotes that expand nothing (`node "scripts/build.mjs"`) is that path.
+    const call = { ...found, file: /^(["'])([^"'$`\\]*)\1$/.exec(found.file)?.[2] ?? found.file };
+    const decline = (why: string) => {
+      diagnostics.push(
+        diagnostic(
+          'RS380',
+          loc(at),
+          `${why}; write it as \`node FILE\` run from the package's directory, or migrate this step by hand`,
+        ),
+      );
+      return false;
+    };
+    if (/[$`'"\\*?[{~]/.test(call.file))
+      return decline(
+        `restage cannot tell which file \`${words.join(' ')}\` runs (the path is quoted, computed or a pattern)`,
+      );
+    const argv =
+      call.args.length > 0
+        ? `${file}:${at.line}:${at.column} runs it with ${call.args.map((a) => `\`${a}\``).join(' ')}`
+        : undefined;
+    const read = follow(call, loc(at), argv);
+    if (!read) return false;
+    if (movedBefore)
+      return decline(
+        `\`${words.join(' ')}\` runs ${read.file} after a \`cd\` of the same script; restage follows a build script run from the package's directory only`,
+      );
+    included.push(read.abs);
+    for (const name of call.packages) if (!packages.some((p) => p.name === name)) packages.push({ name, at: loc(at) });
+    diagnostics.push(...read.script.diagnostics);
+    const jsLines = read.script.text === '' ? [] : read.script.text.replace(/\n$/, '').split('\n');
+    jsLines.forEach((line, i) => push(line, [{ file: read.file, ...read.script.origins[i]! }]));
+    return true;
+  }
 
   function run(script: string, stack: readonly string[], at: Point, ifPresent: boolean): void {
     const entry = scripts.get(script);
@@ -159,20 +227,37 @@ export function npmScript(
             `this script runs ${call[2]} inside a longer command (a pipe, a condition, a subshell); restage follows \`npm run NAME\` only as a command of its own, joined by && or ; — write it so, or migrate this step by hand`,
           ),
         );
+      const words = text.split(/[\s;&|()`]+/);
+      const inside = words.map((_, i) => jsRun(words.slice(i))).find((r) => r !== null);
+      if (!call && inside) {
+        const at = pointAt(Math.max(0, text.indexOf(inside.file)));
+        if (follow(inside, loc(at), undefined))
+          diagnostics.push(
+            diagnostic(
+              'RS380',
+              loc(at),
+              `this script runs ${inside.file} inside a longer command (a pipe, a redirection, a condition, a subshell); restage follows a build script only as a command of its own, joined by && or ; — write it so, or migrate this step by hand`,
+            ),
+          );
+      }
       let start = 0;
       for (const part of text.split('\n')) {
         push(part, origin(start, start + part.length));
         start += part.length + 1;
       }
     } else {
+      let moved = false;
       for (const { start, end } of list) {
         const part = text.slice(start, end);
         const lead = part.length - part.trimStart().length;
         const trimmed = part.trim();
         if (trimmed === '') continue;
-        const called = runsScript(trimmed.split(/\s+/), (n) => scripts.has(n));
+        const words = trimmed.split(/\s+/);
+        const called = runsScript(words, (n) => scripts.has(n));
         if (!called) {
-          push(trimmed, origin(start + lead, start + lead + trimmed.length));
+          if (!followed(words, pointAt(start + lead), moved))
+            push(trimmed, origin(start + lead, start + lead + trimmed.length));
+          if (words[0] === 'cd' || words[0] === 'pushd') moved = true;
           continue;
         }
         if (called.args.length > 0) {
@@ -239,7 +324,19 @@ export const packageJson: TargetKind = {
     const read = readPackage(context, name);
     if (!read) return { shell: null, lines: 0, diagnostics: [], relocate: () => undefined };
     if ('error' in read) return { shell: null, lines: 0, diagnostics: [read.error], relocate: () => undefined };
-    if (target === null)
+    const directory = path.dirname(path.join(context.root, name));
+    const follow: FollowJs = (run, _at, argv) => {
+      const abs = path.resolve(directory, run.file);
+      const text = context.readText(abs);
+      if (text === null || !jsRunsDocker(text)) return null;
+      const file = context.display(abs);
+      return { file, abs, script: readJsScript(file, text, argv === undefined ? {} : { argv }) };
+    };
+    if (target === null) {
+      // A script that runs a build script restage declined builds nothing it can see: its declines say why.
+      const declined = [...read.scripts.keys()]
+        .map((n) => ({ n, got: npmScript(read.file, read.scripts, n, false, follow) }))
+        .filter(({ got }) => got.included.length > 0 && got.diagnostics.some((d) => d.severity === 'error'));
       return {
         shell: null,
         lines: 0,
@@ -247,16 +344,27 @@ export const packageJson: TargetKind = {
           diagnostic(
             'RS381',
             { file: read.file, line: 1, column: 1 },
-            `no script of ${read.file} builds the runtime image; name the one that runs the legacy pipeline with --script-arg NAME`,
+            `no script of ${read.file} builds the runtime image${declined.length > 0 ? ` as far as restage can read (${declined.map((d) => d.n).join(', ')} ${declined.length === 1 ? 'runs a build script' : 'run build scripts'} with commands it declines, below)` : ''}; name the one that runs the legacy pipeline with --script-arg NAME`,
           ),
+          ...new Map(
+            declined.flatMap(({ got }) => got.diagnostics).map((d) => [`${d.code}@${d.file}:${d.line}:${d.column}`, d]),
+          ).values(),
         ],
         relocate: () => undefined,
       };
-    const script = npmScript(read.file, read.scripts, target, (context.scriptArgs?.length ?? 0) > 1);
+    }
+    const script = npmScript(read.file, read.scripts, target, (context.scriptArgs?.length ?? 0) > 1, follow);
     const shell = parseShell(read.file, script.text);
     const relocate = relocator(read.file, (at) => packageLocation(script, read.file, at));
     relocate(shell.diagnostics);
-    return { shell, lines: script.origins.length, diagnostics: script.diagnostics, relocate };
+    return {
+      shell,
+      lines: script.origins.length,
+      diagnostics: script.diagnostics,
+      relocate,
+      included: script.included,
+      packages: script.packages,
+    };
   },
   targetAt: (context, name, target) => {
     const read = readPackage(context, name);
@@ -265,6 +373,7 @@ export const packageJson: TargetKind = {
     return key ? { file: read.file, ...key } : null;
   },
   commandLine: (_context, target) => `npm run ${target}`,
+  noun: 'script',
   followedCode: 'RS383',
   otherTarget: '--script-arg NAME runs another script',
 };

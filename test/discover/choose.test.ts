@@ -131,3 +131,10 @@ for (const [name, defaultGoal, targets, chosen, why] of goals) {
     t.regex(choice.why, why);
   });
 }
+
+test('chooseGoal: a package.json has scripts, and the report says so', (t) => {
+  const walk = (g: string) => ({ shape: g === 'image' ? ('pipeline' as const) : ('builds' as const), lines: 3 });
+  t.is(chooseGoal(null, ['lint', 'image'], walk, 'script').why, 'the script that builds the runtime image');
+  t.is(chooseGoal(null, ['lint', 'image'], walk).why, 'the target that builds the runtime image');
+  t.is(chooseGoal(null, ['a'], () => ({ shape: 'builds', lines: 1 }), 'script').why, 'the script that builds an image');
+});

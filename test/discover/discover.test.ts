@@ -18,7 +18,15 @@ function tree(t: { teardown: (f: () => void) => void }, files: Record<string, st
 type Expected = Partial<
   Pick<
     Discovery,
-    'dockerfiles' | 'nestedDockerfiles' | 'scripts' | 'makefiles' | 'packages' | 'otherOrchestrators' | 'inertMakefiles'
+    | 'dockerfiles'
+    | 'nestedDockerfiles'
+    | 'scripts'
+    | 'makefiles'
+    | 'packages'
+    | 'otherOrchestrators'
+    | 'inertMakefiles'
+    | 'inertScripts'
+    | 'inertPackages'
   >
 >;
 const cases: [name: string, files: Record<string, string>, expected: Expected][] = [
@@ -111,6 +119,37 @@ const cases: [name: string, files: Record<string, string>, expected: Expected][]
       otherOrchestrators: ['docker.mk'],
       inertMakefiles: ['rules.mk'],
     },
+  ],
+  [
+    'package.json runs docker through a JS/TS build script it runs (node, tsx, with options and arguments)',
+    {
+      'package.json': '{"scripts": {"lint": "eslint .", "image": "node --import tsx ./ci/build.ts --prod"}}',
+      'ci/build.ts': "import { execSync } from 'node:child_process';\nexecSync('docker build -t x .');\n",
+      'ci/check.sh': '#!/bin/sh\nshellcheck ci/*.sh\n',
+    },
+    { packages: ['package.json'], scripts: ['ci/build.ts'], inertScripts: ['ci/check.sh'], inertPackages: [] },
+  ],
+  [
+    'what runs no docker is listed by kind, for the report: shell and JS/TS scripts, package.json',
+    {
+      'package.json': '{"scripts": {"build": "node scripts/gen.mjs", "test": "node --test"}}',
+      'scripts/gen.mjs': "import { writeFileSync } from 'node:fs';\nwriteFileSync('v.txt', '1');\n",
+      'eslint.config.js': 'export default [];\n',
+      'test.sh': 'go test ./...\n',
+    },
+    {
+      packages: [],
+      scripts: [],
+      inertPackages: ['package.json'],
+      inertScripts: ['eslint.config.js', 'test.sh', 'scripts/gen.mjs'],
+    },
+  ],
+  [
+    'a build script package.json names outside the directory is not read',
+    {
+      'package.json': '{"scripts": {"image": "node ../build.mjs"}}',
+    },
+    { packages: [], inertPackages: ['package.json'] },
   ],
 ];
 for (const [name, files, expected] of cases) {

@@ -12,6 +12,8 @@ const listing = (over: Partial<Discovery>): Discovery => ({
   packages: [],
   otherOrchestrators: [],
   inertMakefiles: [],
+  inertScripts: [],
+  inertPackages: [],
   entries: [],
   refused: [],
   ...over,
@@ -156,22 +158,38 @@ test('notADirectory: RS101 says a file is no directory, or that there is none', 
   t.is(notADirectory(true, at).code, 'RS101');
 });
 
-test('noOrchestrator (RS113): at a builder-named Dockerfile, with --script as the way out; else what was looked at', (t) => {
+test('noOrchestrator (RS113): at a builder-named Dockerfile, with --script as the way out', (t) => {
   const builder = noOrchestrator(listing({ dockerfiles: ['Dockerfile', 'Dockerfile.build'] }), shown, 'd');
   t.is(builder.code, 'RS113');
   t.is(builder.file, 'd/Dockerfile.build');
   t.regex(
     builder.message,
-    /^Dockerfile\.build looks like a builder's Dockerfile, but no shell script or Makefile in d or its ci\/, .*--script FILE/,
+    /^Dockerfile\.build looks like a builder's Dockerfile, but nothing in d and its ci\/, .* runs docker to build it: there is no shell script, Makefile, package\.json or JS\/TS build script there .*; if a script elsewhere drives it, name it with --script FILE \(relative to d\)$/,
   );
+});
+
+test('noOrchestrator (RS113): the files restage read, by kind, and that none runs docker', (t) => {
   const plain = noOrchestrator(
-    listing({ dockerfiles: ['Dockerfile'], otherOrchestrators: ['package.json'] }),
+    listing({
+      dockerfiles: ['Dockerfile'],
+      inertScripts: ['test.sh', 'eslint.config.js', 'ci/lint.sh', 'scripts/gen.mjs'],
+      inertMakefiles: ['Makefile'],
+      inertPackages: ['package.json'],
+      otherOrchestrators: ['docker.mk'],
+    }),
     shown,
     'd',
   );
   t.is(plain.file, 'd');
-  t.regex(
+  t.is(
     plain.message,
-    /^restage looked at d\/Dockerfile and found no .* \(d\/package\.json runs docker, but restage does not read it\)/,
+    'restage found d/Dockerfile and nothing in d and its ci/, .ci/, scripts/, script/, build/, docker/, hack/, tools/ folders that builds it: ' +
+      'restage read shell scripts: d/test.sh, d/ci/lint.sh; Makefiles: d/Makefile; package.json scripts: d/package.json; JS/TS build scripts: d/eslint.config.js, d/scripts/gen.mjs, ' +
+      'and none of them runs docker (a package.json script counts when it runs docker itself or through a JS/TS build script it runs; a Compose file is read when one of those runs `docker compose`)' +
+      '; d/docker.mk runs docker, but restage does not read it; there is no builder pattern here — if another file builds these images, name it with --script FILE (relative to d)',
   );
+  // Only the kinds found are named; the package.json clause only with a package.json.
+  const some = noOrchestrator(listing({ dockerfiles: ['Dockerfile'], inertScripts: ['test.sh'] }), shown, 'd');
+  t.regex(some.message, /restage read shell scripts: d\/test\.sh, and none of them runs docker \(a Compose file/);
+  t.notRegex(some.message, /Makefiles|package\.json scripts:/);
 });

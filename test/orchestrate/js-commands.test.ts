@@ -76,3 +76,50 @@ for (const [name, text, lines, origins, declined] of cases)
     const got = read(text, 'build.mts');
     t.deepEqual(got, { lines, origins, declined });
   });
+
+test('TypeScript-only wrappers change no value: `as const`, `satisfies`, `!` are read through', (t) => {
+  const got = read(
+    "import { execSync, spawnSync, type ExecSyncOptions } from 'node:child_process';\n" +
+      "const TAG = 'x:1' as const;\n" +
+      "const ARGS = ['build', '-t', TAG, '.'] satisfies string[];\n" +
+      "execSync(`docker pull ${TAG}`, { stdio: 'inherit' } satisfies ExecSyncOptions);\n" +
+      "spawnSync('docker', ARGS as string[], { stdio: 'inherit' } as ExecSyncOptions);\n",
+    'build.ts',
+  );
+  t.deepEqual(got, {
+    lines: ['docker pull x:1', 'docker build -t x:1 .'],
+    origins: ['4:1', '5:1'],
+    declined: [],
+  });
+});
+
+test("a command built from the script's arguments is declined, and says process.argv", (t) => {
+  const got = jsCommands(
+    ts,
+    'build.js',
+    "const { execSync } = require('child_process');\nexecSync(`docker build -t app:${process.argv[2]} .`);\n",
+  );
+  t.deepEqual(
+    got.diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`),
+    ['RS384@2:10'],
+  );
+  t.regex(got.diagnostics[0]!.message, /^the command is built from the script's arguments \(process\.argv\)/);
+});
+
+test('given arguments, the first read of process.argv is declined there, even outside a command', (t) => {
+  const text =
+    "const { execSync } = require('child_process');\nconst prod = process.argv.includes('--prod');\nexecSync('docker build -t app .');\n";
+  const given = jsCommands(ts, 'build.js', text, { argv: 'package.json:3:14 runs it with `--prod`' });
+  t.deepEqual(
+    given.diagnostics.map((d) => `${d.code}@${d.line}:${d.column}`),
+    ['RS384@2:14'],
+  );
+  t.regex(
+    given.diagnostics[0]!.message,
+    /process\.argv\), and package\.json:3:14 runs it with `--prod`, which restage does not model;/,
+  );
+  // Without arguments, a read that runs nothing changes nothing; arguments a script never reads change nothing either.
+  t.deepEqual(jsCommands(ts, 'build.js', text).diagnostics, []);
+  const unread = "const { execSync } = require('child_process');\nexecSync('docker build -t app .');\n";
+  t.deepEqual(jsCommands(ts, 'build.js', unread, { argv: 'package.json:3:14 runs it with `--prod`' }).diagnostics, []);
+});

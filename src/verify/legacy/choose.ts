@@ -6,6 +6,7 @@
  * with the install hint.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Migration } from '../../migrate.js';
 import { displayPath } from '../../shared/display-path.js';
 import { diagnostic, hasErrors, type Diagnostic, type Location } from '../../model/diagnostic.js';
@@ -73,6 +74,22 @@ export function chooseLegacy(migration: Migration, options: VerifyOptions): Lega
       `the pipeline runs a service through Compose (${compose.file}:${compose.line}), which the sandbox cannot run`,
     );
   const command = legacyCommand(migration, options);
+  const runner = command && options.legacyCmd === undefined ? missingRunner(migration, command.cwd, scriptAt) : null;
+  if (runner) {
+    const why = `the pipeline runs ${runner.name} (${runner.at.file}:${runner.at.line}), and the tree has no node_modules/.bin/${runner.name} (nor node_modules/${runner.name}) in ${shown(command!.cwd)} or a directory above it, nor is it on PATH; the sandbox has no network to fetch it`;
+    if (requested === 'run')
+      return {
+        ...replay(null),
+        diagnostics: [
+          diagnostic(
+            'RS385',
+            runner.at,
+            `${why}, so --legacy=run cannot run this build script: install the project's dependencies (npm ci) before verify, or verify with --legacy=replay, which re-enacts the docker commands restage read from it`,
+          ),
+        ],
+      };
+    return replay(why);
+  }
   const migrated = options.dockerfile ? fs.readFileSync(options.dockerfile, 'utf8') : result.dockerfile;
   // Nothing to run (an already multi-stage directory, no script): its own Dockerfile is the legacy
   // side, built as it is, whatever the mode; the report says so.
@@ -122,6 +139,36 @@ export function chooseLegacy(migration: Migration, options: VerifyOptions): Lega
       ];
     },
   };
+}
+
+/**
+ * A package the legacy command needs besides node (`tsx`, `ts-node`) that the sandbox cannot
+ * find, and where the pipeline runs it; null when there is none. npm puts `node_modules/.bin` of
+ * the package's directory and of every directory above it on PATH, and node resolves
+ * `--import tsx` from `node_modules` there; the sandbox sees the same tree and PATH (read-only),
+ * without network.
+ */
+function missingRunner(
+  migration: Migration,
+  cwd: string,
+  scriptAt: Location,
+): { readonly name: string; readonly at: Location } | null {
+  const needed =
+    migration.npm?.packages ??
+    (migration.script && !migration.make && /\.(m|c)?ts$/.test(migration.script)
+      ? [{ name: 'tsx', at: scriptAt }]
+      : []);
+  const found = (name: string): boolean => {
+    for (let d = path.resolve(cwd); ; d = path.dirname(d)) {
+      if (
+        fs.existsSync(path.join(d, 'node_modules', '.bin', name)) ||
+        fs.existsSync(path.join(d, 'node_modules', name))
+      )
+        return true;
+      if (path.dirname(d) === d) return findExecutable(name) !== null;
+    }
+  };
+  return needed.find((p) => !found(p.name)) ?? null;
 }
 
 /** Where the analysed pipeline first runs something through Compose, or null. */

@@ -93,3 +93,67 @@ test.serial(
     t.regex(run.diagnostics[0]!.message, /--legacy=replay/);
   },
 );
+
+/** The npm-tsx-build-ts golden's tree (`tsx scripts/build.ts` from package.json line 7), with `extra` files added. */
+function tsxCase(extra: Record<string, string> = {}) {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-choose-tsx-'));
+  fs.cpSync(path.join('test', 'fixtures', 'migrate', 'npm-tsx-build-ts', 'input'), root, { recursive: true });
+  for (const [name, text] of Object.entries(extra)) {
+    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+    fs.writeFileSync(path.join(root, name), text);
+  }
+  return root;
+}
+
+function withPath<T>(value: string, f: () => T): T {
+  const saved = process.env.PATH;
+  process.env.PATH = value;
+  try {
+    return f();
+  } finally {
+    process.env.PATH = saved;
+  }
+}
+
+test.serial(
+  'a pipeline that runs tsx absent from the tree: --legacy=run is refused (RS385), auto replays and says why',
+  (t) => {
+    const root = tsxCase();
+    t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+    const tsx = analyzeDirectory(root, { displayBase: root });
+    const run = withPath('/nonexistent', () =>
+      chooseLegacy(tsx, { legacy: 'run', displayBase: root } as VerifyOptions),
+    );
+    if ('refused' in run) return t.fail(run.refused);
+    t.deepEqual(
+      run.diagnostics.map((d) => `${d.code}@${d.file}:${d.line}:${d.column}`),
+      ['RS385@package.json:7:16'],
+    );
+    t.regex(run.diagnostics[0]!.message, /runs tsx .*no node_modules\/\.bin\/tsx.*verify with --legacy=replay/);
+    const auto = withPath('/nonexistent', () =>
+      chooseLegacy(tsx, { legacy: 'auto', displayBase: root } as VerifyOptions),
+    );
+    if ('refused' in auto) return t.fail(auto.refused);
+    t.is(auto.mode.kind, 'replay');
+    t.deepEqual(
+      auto.diagnostics.map((d) => d.code),
+      ['RS708'],
+    );
+    t.regex(auto.diagnostics[0]!.message, /the pipeline runs tsx \(package\.json:7\)/);
+  },
+);
+
+test.serial("the project's own node_modules/.bin/tsx is what npm runs: no refusal", (t) => {
+  const root = tsxCase({ 'node_modules/.bin/tsx': '#!/bin/sh\n' });
+  t.teardown(() => fs.rmSync(root, { recursive: true, force: true }));
+  const tsx = analyzeDirectory(root, { displayBase: root });
+  const choice = withBwrap('/nonexistent/bwrap', () =>
+    withPath('/nonexistent', () => chooseLegacy(tsx, { legacy: 'auto', displayBase: root } as VerifyOptions)),
+  );
+  if ('refused' in choice) return t.fail(choice.refused);
+  t.deepEqual(
+    choice.diagnostics.map((d) => d.code),
+    ['RS708'],
+  );
+  t.regex(choice.diagnostics[0]!.message, /bubblewrap/);
+});

@@ -50,7 +50,7 @@ test('a Makefile orchestrator runs as make -f MAKEFILE VAR=value… GOAL in the 
 test('a package.json orchestrator runs as npm run NAME in the package directory, unless --legacy-cwd says where', (t) => {
   fs.mkdirSync(path.join(dir, 'pkg'), { recursive: true });
   const file = script('pkg/package.json', '{"scripts": {"image": "docker build ."}}');
-  const migration = { root: dir, script: file, make: null, npm: { script: 'image' } };
+  const migration = { root: dir, script: file, make: null, npm: { script: 'image', packages: [] } };
   t.deepEqual(legacyCommand(migration, {}), { command: ['npm', 'run', 'image'], cwd: path.join(dir, 'pkg') });
   t.is(legacyCommand(migration, { legacyCwd: dir })?.cwd, dir);
 });
