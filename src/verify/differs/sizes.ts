@@ -27,7 +27,8 @@ export const differ: Differ = {
       sideBySide('image', 'image size', legacy.image.size, migrated.image.size),
       sideBySide('content', 'file content', legacy.manifest.totalSize, migrated.manifest.totalSize),
     ];
-    if (legacy.builderImageSize !== undefined) {
+    // 0: the script removed its builder images (`docker rmi`), so none is left behind.
+    if (legacy.builderImageSize !== undefined && legacy.builderImageSize > 0) {
       const size = legacy.builderImageSize;
       found.push(
         info({

@@ -6,7 +6,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { imageKey } from '../../shared/image-ref.js';
 import type { Migration } from '../../migrate.js';
 import { LegacyRunFailed } from '../failure.js';
 import type { VerifyOptions } from '../options.js';
@@ -14,6 +13,7 @@ import { buildImage, type BuildSettings } from '../replay.js';
 import { repositoryOf, scratchArea, ScratchTree } from '../scratch.js';
 import { migratedBuildArgs, placeDockerignore, placeMigrated, type Sides } from '../sides.js';
 import { legacyImage, runLegacyPipeline, type LegacyRun } from './run.js';
+import { EngineError } from '../engine/engine.js';
 
 /** The first executable called `name` on PATH, or null. */
 export function findExecutable(name: string, pathVar = process.env.PATH ?? ''): string | null {
@@ -139,10 +139,18 @@ export async function runBoth(
       run,
     );
   let builderImageSize = 0;
-  const legacyIds = new Set([image, run.state.images[imageKey(named ?? '')]]);
-  for (const call of run.trace)
-    if (call.image && !legacyIds.has(call.image))
-      builderImageSize += (await settings.engine.inspectImage(call.image, { signal: settings.signal })).Size ?? 0;
+  // The legacy image is known by its shim tag; the trace records the ids the builds made.
+  const runtimeId = (await settings.engine.inspectImage(image, { signal: settings.signal })).Id;
+  const builderIds = new Set(run.trace.flatMap((call) => (call.image && call.image !== runtimeId ? [call.image] : [])));
+  // A builder image the script removed (`docker rmi app:build`) is not left behind.
+  for (const id of builderIds)
+    builderImageSize += await settings.engine.inspectImage(id, { signal: settings.signal }).then(
+      (inspect) => inspect.Size ?? 0,
+      (e: unknown) => {
+        if (e instanceof EngineError && e.notFound) return 0;
+        throw e;
+      },
+    );
 
   const context = path.resolve(
     options.context ?? (analysis?.runtime && plan && !options.dockerfile ? plan.context : root),

@@ -55,3 +55,11 @@ test(
     },
   ],
 );
+
+test(
+  'a script that removed its builder images (`docker rmi`) leaves none behind: no builder line',
+  sizes,
+  { size: 2_000_000, builderImageSize: 0 },
+  { size: 2_000_000 },
+  [{ subject: 'image' }, { subject: 'content' }],
+);
