@@ -260,15 +260,25 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       return isTargetKind(kind) ? goalOf(name, kind).goal : null;
     };
     const chooserView = new Map<string, ReturnType<typeof silently>>();
+    const viewShells = new Map<string, ShellParse | null>();
+    const viewShell = (name: string) => {
+      if (!viewShells.has(name)) viewShells.set(name, readOrchestrator(name, targetOf(name)).shell);
+      return viewShells.get(name)!;
+    };
     const viewOf = (name: string) => {
-      if (!chooserView.has(name)) chooserView.set(name, silently(name, readOrchestrator(name, targetOf(name)).shell));
+      if (!chooserView.has(name)) chooserView.set(name, silently(name, viewShell(name)));
       return chooserView.get(name)!;
     };
     const shapeOf = (name: string) => viewOf(name).shape;
     // A script another candidate sources or runs is part of that one's pipeline, no candidate of its own.
     const orchestrators = [...found.scripts, ...found.makefiles, ...found.packages];
-    const called =
-      orchestrators.length > 1 ? new Set(orchestrators.flatMap((o) => viewOf(o).included)) : new Set<string>();
+    // A dispatching script runs its sub-scripts in the branches (`case "$1" in release) ./scripts/x.sh`): each branch counts.
+    const calledBy = (o: string): readonly string[] => {
+      const shell = orchestratorKind(o).kind === 'script' && options.scriptArgs === undefined ? viewShell(o) : null;
+      const words = shell?.script ? dispatchWords(shell.script).words : [];
+      return [...viewOf(o).included, ...words.flatMap((w) => silently(o, shell, [w]).included)];
+    };
+    const called = orchestrators.length > 1 ? new Set(orchestrators.flatMap(calledBy)) : new Set<string>();
     let choice: ScriptChoice;
     if (options.script !== undefined) {
       const abs = path.resolve(root, options.script);
