@@ -73,15 +73,16 @@ const UNKNOWN_FUNCTIONS = new Set([
 
 class Unknown extends Error {}
 
-/** `text` with every reference expanded, or why it cannot be known. */
 /**
- * What make's read phase sees of the tree: a file's text by the name a `$(shell cat NAME)` gives it
- * (relative to the directory make runs in), or null when it has none. Only the read phase may read
- * files (an assignment `:=`, a condition, a rule line): it runs before any recipe, so the file is the
- * checkout's; a recipe's expansion comes after earlier recipes ran, which may have changed it.
+ * What make sees of the tree: a file's text by the name a `$(shell cat NAME)` gives it (relative to
+ * the directory make runs in), or null when it has none. The read phase (an assignment `:=`, a
+ * condition, a rule line) runs before any recipe, so the file is the checkout's. A recipe line is
+ * expanded after the recipes before it ran: `mayChange` says which files one of them may have
+ * written (reading such a file is unknown).
  */
 export interface MakeHost {
   readonly readFile: (name: string) => string | null;
+  readonly mayChange?: (name: string) => boolean;
 }
 
 interface State {
@@ -89,6 +90,7 @@ interface State {
   readonly host: MakeHost | undefined;
 }
 
+/** `text` with every reference expanded, or why it cannot be known. */
 export function expandMake(text: string, scope: MakeScope, host?: MakeHost): Expanded {
   try {
     return { text: expand(text, scope, { active: new Set(), host }) };
@@ -174,6 +176,10 @@ function shellCat(command: string, host: MakeHost): string {
       `\`$(shell ${command.trim()})\` depends on the host or on make's own state, which restage does not evaluate (it reads only \`$(shell cat FILE)\` of a file in the tree)`,
     );
   const texts = words.slice(1).map((w) => {
+    if (host.mayChange?.(w))
+      throw new Unknown(
+        `\`$(shell ${command.trim()})\` reads ${w}, which a recipe line of the Makefile names: it may have changed before this line runs`,
+      );
     const text = host.readFile(w);
     if (text === null) throw new Unknown(`\`$(shell ${command.trim()})\` reads ${w}, which the tree does not have`);
     return text;

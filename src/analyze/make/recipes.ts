@@ -15,7 +15,7 @@
  * Makefile: diagnostics are located there. test/analyze/make/recipes.test.ts holds the cases.
  */
 import { diagnostic, type Diagnostic, type Location } from '../../model/diagnostic.js';
-import { expandMake, type MakeVariable } from './expand.js';
+import { expandMake, type MakeHost, type MakeVariable } from './expand.js';
 import type { Makefile, MakeRule, RecipeLine } from './read.js';
 
 export interface MakeScript {
@@ -34,6 +34,8 @@ export interface MakeRunOptions {
   readonly commandLine?: Readonly<Record<string, string>>;
   /** Where the Makefile's line 1 is, for a diagnostic about the goal. */
   readonly file: string;
+  /** A tree file's text (from make's directory), for `$(shell cat FILE)` in a recipe's expansion; null: none. */
+  readonly readFile?: (name: string) => string | null;
 }
 
 const MAX_SUB_MAKES = 8;
@@ -42,6 +44,7 @@ export function makeScript(options: MakeRunOptions): MakeScript {
   const lines: string[] = ['set -e'];
   const origins: MakeScript['origins'][number][] = [null];
   const diagnostics: Diagnostic[] = [];
+  const hosts = new Map<Makefile, MakeHost>();
   const top = options.read(options.commandLine ?? {});
   diagnostics.push(...top.diagnostics);
   const goal = options.goal ?? top.defaultGoal;
@@ -155,7 +158,7 @@ export function makeScript(options: MakeRunOptions): MakeScript {
           : (vars.get(name) ??
             makefile.variables.get(name) ??
             (name === 'MAKE' ? { value: 'make', flavor: 'simple' } : undefined));
-      const expanded = expandMake(line.text, scope);
+      const expanded = expandMake(line.text, scope, host(makefile));
       if ('unknown' in expanded) {
         diagnostics.push(
           diagnostic(
@@ -221,6 +224,33 @@ export function makeScript(options: MakeRunOptions): MakeScript {
       run(again, subGoals, vars, depth + 1, l.line.at);
       return true;
     }
+  }
+
+  /**
+   * `$(shell cat FILE)` while recipes run: the tree's file, unless a recipe line of the Makefile names
+   * it as written, outside make references (a recipe that ran before may have written it; restage
+   * does not tell which ran).
+   */
+  function host(makefile: Makefile): MakeHost | undefined {
+    const readFile = options.readFile;
+    if (!readFile) return undefined;
+    const known = hosts.get(makefile);
+    if (known) return known;
+    // A make reference (`$(CHANNEL)`) names a variable, not the file.
+    const recipes = [...makefile.rules.values(), ...makefile.patternRules].flatMap((r) =>
+      r.recipe.map((l) => l.text.replace(/\$[({][^)}]*[)}]/g, ' ')),
+    );
+    const made: MakeHost = {
+      readFile,
+      mayChange: (name) => {
+        const word = new RegExp(
+          `(^|[\\s'"=:;<>|&(])(\\./)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[\\s'";<>|&)])`,
+        );
+        return recipes.some((r) => word.test(r));
+      },
+    };
+    hosts.set(makefile, made);
+    return made;
   }
 
   function emit(recipe: { line: RecipeLine; text: string }[], ignoreErrors: boolean) {

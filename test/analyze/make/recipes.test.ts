@@ -197,3 +197,27 @@ test('a pattern rule make might pass over for another (its prerequisites may not
   t.is(grouped.diagnostics[0]?.code, 'RS360');
   t.regex(grouped.diagnostics[0]!.message, /names several targets/);
 });
+
+test('$(shell cat FILE) in a recipe reads the tree file, unless a recipe line names it (it may have been written by then)', (t) => {
+  const files: Record<string, string> = { VERSION: '3.4\n', CHANNEL: 'beta\n' };
+  const run = (text: string) =>
+    makeScript({
+      read: (vars) => readMakefile('Makefile', text, { commandLine: vars }),
+      goal: null,
+      file: 'Makefile',
+      readFile: (name) => files[name] ?? null,
+    });
+  const ok = run('V ?= $(shell cat VERSION)\nimage:\n\tdocker build -t a:$(V) .\n');
+  t.deepEqual(ok.diagnostics, []);
+  t.is(ok.text, 'set -e\n(docker build -t a:3.4 .\n)\n');
+  const written = run(
+    'CHANNEL = $(shell cat CHANNEL)\nimage: chan\n\tdocker build -t a:$(CHANNEL) .\nchan:\n\techo stable > CHANNEL\n',
+  );
+  t.deepEqual(
+    written.diagnostics.map((d) => [d.code, d.line]),
+    [['RS360', 3]],
+  );
+  t.regex(written.diagnostics[0]!.message, /reads CHANNEL, which a recipe line of the Makefile names/);
+  // Without the tree (no reader) it stays unknown, as before.
+  t.is(script('V = $(shell cat VERSION)\nimage:\n\tdocker build -t a:$(V) .\n').diagnostics[0]?.code, 'RS360');
+});
