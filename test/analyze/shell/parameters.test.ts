@@ -125,3 +125,31 @@ test('"$@" of the script is known only with --script-arg', (t) => {
   t.deepEqual(summarize(analyzeText(script).events), []);
   t.regex(analyzeText(script).diagnostics[0]!.message, /\$@/);
 });
+
+test('set -- ARGS replaces the positional parameters ("$@", $1, $#); set with options alone keeps them', (t) => {
+  const script = [
+    'f() {',
+    '  set -e',
+    '  set -o pipefail',
+    '  docker build -t "a:$1" --build-arg N=$# .',
+    '  set -- --build-arg X=1',
+    '  docker build -t b:1 "$@" .',
+    '  set -e -- c',
+    '  docker build -t "$1:1" .',
+    '}',
+    'f one',
+    '',
+  ].join('\n');
+  const { events, diagnostics } = analyzeText(script);
+  t.deepEqual(diagnostics, []);
+  t.deepEqual(
+    events.map((e) =>
+      e.kind === 'build' ? [e.tags.join(','), e.buildArgs.map((a) => `${a.name}=${a.value}`)] : e.kind,
+    ),
+    [
+      ['a:one', ['N=1']],
+      ['b:1', ['X=1']],
+      ['c:1', []],
+    ],
+  );
+});
