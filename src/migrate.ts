@@ -276,9 +276,15 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       return isTargetKind(kind) ? goalOf(name, kind).goal : null;
     };
     const chooserView = new Map<string, ReturnType<typeof silently>>();
+    const viewReads = new Map<string, ReturnType<typeof readOrchestrator>>();
+    const viewRead = (name: string) => {
+      if (!viewReads.has(name)) viewReads.set(name, readOrchestrator(name, targetOf(name)));
+      return viewReads.get(name)!;
+    };
+    const viewShell = (name: string): ShellParse | null => viewRead(name).shell;
     const viewOf = (name: string) => {
       if (!chooserView.has(name)) {
-        const o = readOrchestrator(name, targetOf(name));
+        const o = viewRead(name);
         chooserView.set(name, silently(name, o.shell, undefined, o.included));
       }
       return chooserView.get(name)!;
@@ -286,8 +292,13 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     const shapeOf = (name: string) => viewOf(name).shape;
     // A script another candidate sources or runs is part of that one's pipeline, no candidate of its own.
     const orchestrators = [...found.scripts, ...found.makefiles, ...found.packages];
-    const called =
-      orchestrators.length > 1 ? new Set(orchestrators.flatMap((o) => viewOf(o).included)) : new Set<string>();
+    // A dispatching script runs its sub-scripts in the branches (`case "$1" in release) ./scripts/x.sh`): each branch counts.
+    const calledBy = (o: string): readonly string[] => {
+      const shell = orchestratorKind(o).kind === 'script' && options.scriptArgs === undefined ? viewShell(o) : null;
+      const words = shell?.script ? dispatchWords(shell.script).words : [];
+      return [...viewOf(o).included, ...words.flatMap((w) => silently(o, shell, [w]).included)];
+    };
+    const called = orchestrators.length > 1 ? new Set(orchestrators.flatMap(calledBy)) : new Set<string>();
     let choice: ScriptChoice;
     if (options.script !== undefined) {
       const abs = path.resolve(root, options.script);

@@ -153,6 +153,16 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
       (packageRunsDocker(text(name), jsFileRunsDocker) ? packages : inertPackages).push(name);
     }
   }
+  // A Makefile whose recipe runs one of those scripts (`./ci/build.sh release`) is the pipeline's entry
+  // point, with the script part of it: a candidate, no inert Makefile.
+  for (const name of [...inertMakefiles])
+    if (
+      MAKE_GOAL_FILE.test(name) &&
+      [...scripts, ...nestedScripts].some((s) => recipeRuns(stripComments(text(name)), s))
+    ) {
+      inertMakefiles.splice(inertMakefiles.indexOf(name), 1);
+      makefiles.push(name);
+    }
   return {
     root,
     dockerfiles: readable.filter((n) => isDockerfileName(n)),
@@ -184,6 +194,12 @@ function packageRunsDocker(text: string, jsFileRunsDocker: (file: string) => boo
         return run !== null && jsFileRunsDocker(run.file);
       }),
   );
+}
+
+/** Whether a recipe line (a tab first) of `makefile` runs `script` (its path from the root, `./` or not) as a command word. */
+function recipeRuns(makefile: string, script: string): boolean {
+  const name = script.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^\\t([@+-]*|.*[\\s;&|(])(\\./)?${name}($|[\\s;&|)])`, 'm').test(makefile);
 }
 
 function stripComments(text: string): string {

@@ -151,6 +151,16 @@ const cases: [name: string, files: Record<string, string>, expected: Expected][]
     },
     { packages: [], inertPackages: ['package.json'] },
   ],
+  [
+    'a Makefile whose recipe runs a docker script (./ci/build.sh) is a candidate; one that only names it is not',
+    {
+      Makefile: '# see ci/build.sh\nrelease:\n\t./ci/build.sh release\nclean:\n\trm -f ci/build.sh.log\n',
+      'build.sh': '#!/bin/sh\ndocker build -t y .\n',
+      'ci/build.sh': '#!/bin/sh\ndocker build -t x .\n',
+      GNUmakefile: 'all:\n\techo ./ci/build.sh.bak; cat ci/build.shx\n',
+    },
+    { makefiles: ['Makefile'], inertMakefiles: ['GNUmakefile'] },
+  ],
 ];
 for (const [name, files, expected] of cases) {
   test(`discover: ${name}`, (t) => {

@@ -863,6 +863,9 @@ const makeLine = fc.oneof(
         '$(TAG)',
         '$(IMAGE):$(TAG)',
         '$(shell git rev-parse HEAD)',
+        '$(shell cat config.mk)',
+        '$(shell cat VERSION)',
+        '$(shell cat)',
         '$$HOME',
         '$(',
         '$(X:.c=.o)',
@@ -887,6 +890,12 @@ const makeLine = fc.oneof(
     '.DEFAULT_GOAL := image',
     'image: TAG = v2',
     '%.o: %.c',
+    'bin/%: image',
+    '%: ; docker build -t $* .',
+    'out/%.bin: %.src build',
+    '%.a %.b: %.c',
+    'image: bin/app out/x.bin',
+    '\tdocker cp x:/src/$* $@ && rm -f $^',
     'all: image | out',
     'image: ; docker build -t $(IMAGE) .',
     '\t$(MAKE) image ARCH=arm64',
@@ -1157,3 +1166,104 @@ export const bigTree: fc.Arbitrary<Tree> = fc
     if (kind === 1) files['Dockerfile.build'] = enc.encode(`FROM golang\nRUN echo ${'b'.repeat(1 << 20)}\n`);
     return files;
   });
+
+/**
+ * A pipeline spread over several files the ways repositories spread it, valid by construction: the
+ * entry script at the root or in `ci/` (moving to the root first), its names from a sourced env file
+ * (or exported), each step (builder build, extraction, runtime build) inline, in a shell function
+ * (`local`, `shift`, `"$@"`) or in a sub-script it runs, optionally under a `case "$1"` dispatch,
+ * optionally run by a Makefile target (`./ci/build.sh release`). `expected` is the migration's tag
+ * and build arguments (what `make -n`/`sh -x` of the tree would give).
+ */
+export const multiScript: fc.Arbitrary<{ files: Tree; expected: { tag: string; buildArgs: string[]; make: boolean } }> =
+  fc
+    .record({
+      ci: fc.boolean(),
+      env: fc.constantFrom('inline', 'scripts/env.sh', 'ci/env.sh'),
+      image: fc.constantFrom('acme/app', 'registry.local/team/tool', 'x'),
+      version: fc.constantFrom('1.0', '2.3.4', 'latest'),
+      builder: fc.constantFrom('inline', 'function', 'sub-script'),
+      extract: fc.constantFrom('inline', 'function', 'sub-script'),
+      runtime: fc.constantFrom('inline', 'function'),
+      buildArg: fc.option(fc.constantFrom('MODE=release', 'LEVEL=2'), { nil: undefined }),
+      cid: fc.boolean(),
+      dispatch: fc.boolean(),
+      make: fc.boolean(),
+    })
+    .map((o) => {
+      const entry = o.ci ? 'ci/build.sh' : 'build.sh';
+      const source = o.env === 'inline' ? [] : [`. ./${o.env}`];
+      const envText = `IMAGE=${o.image}\nVERSION=${o.version}\n`;
+      const head = [
+        '#!/bin/sh',
+        'set -e',
+        ...(o.ci ? ['cd "$(dirname "$0")/.."'] : []),
+        ...(o.env === 'inline' ? [`export IMAGE=${o.image}`, `export VERSION=${o.version}`] : source),
+      ];
+      const args = o.buildArg ? ` --build-arg ${o.buildArg}` : '';
+      const buildLine = (tagWord: string, rest: string) =>
+        `docker build -t "$IMAGE:${tagWord}"${rest} -f Dockerfile.build .`;
+      const extractLines = o.cid
+        ? ['cid=$(docker create "$IMAGE:build")', 'docker cp "$cid:/src/app" ./app', 'docker rm "$cid"']
+        : ['docker create --name app-x "$IMAGE:build"', 'docker cp app-x:/src/app ./app', 'docker rm app-x'];
+      const files: Tree = {};
+      const functions: string[] = [];
+      const steps: string[] = [];
+      if (o.builder === 'inline') steps.push(buildLine('build', args));
+      else if (o.builder === 'function') {
+        functions.push('build_builder() {', '  local tag="$1"', '  shift', `  ${buildLine('$tag', ' "$@"')}`, '}');
+        steps.push(`build_builder build${args}`);
+      } else {
+        files['scripts/builder.sh'] = enc.encode(
+          ['#!/bin/sh', 'set -e', ...source, buildLine('build', args), ''].join('\n'),
+        );
+        steps.push('./scripts/builder.sh');
+      }
+      if (o.extract === 'inline') steps.push(...extractLines);
+      else if (o.extract === 'function') {
+        functions.push(
+          'extract() {',
+          '  local to="$1"',
+          ...extractLines.map((l) => `  ${l.replace('./app', '"$to"')}`),
+          '}',
+        );
+        steps.push('extract ./app');
+      } else {
+        files['scripts/extract.sh'] = enc.encode(['#!/bin/sh', 'set -e', ...source, ...extractLines, ''].join('\n'));
+        steps.push('sh ./scripts/extract.sh');
+      }
+      if (o.runtime === 'inline') steps.push('docker build -t "$IMAGE:$VERSION" .');
+      else {
+        functions.push('build_runtime() {', '  docker build -t "$IMAGE:$1" .', '}');
+        steps.push('build_runtime "$VERSION"');
+      }
+      steps.push('rm -f app');
+      const body = o.dispatch
+        ? [
+            'case "$1" in',
+            '  release)',
+            ...steps.map((s) => `    ${s}`),
+            '    ;;',
+            '  clean)',
+            '    rm -f app',
+            '    ;;',
+            '  *)',
+            '    echo "usage: $0 release|clean" >&2',
+            '    exit 1',
+            '    ;;',
+            'esac',
+          ]
+        : steps;
+      files[entry] = enc.encode([...head, ...functions, ...body, ''].join('\n'));
+      if (o.env !== 'inline') files[o.env] = enc.encode(envText);
+      if (o.make)
+        files['Makefile'] = enc.encode(
+          ['.PHONY: all release', 'all:', '\t@echo "make release"', 'release:', `\t./${entry} release`, ''].join('\n'),
+        );
+      files['Dockerfile.build'] = enc.encode('FROM busybox:latest\nWORKDIR /src\nRUN echo hi > app && chmod 755 app\n');
+      files['Dockerfile'] = enc.encode('FROM busybox:latest\nCOPY app /usr/bin/app\n');
+      return {
+        files,
+        expected: { tag: `${o.image}:${o.version}`, buildArgs: o.buildArg ? [o.buildArg] : [], make: o.make },
+      };
+    });

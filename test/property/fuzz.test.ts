@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { bigTree, tree, type Tree } from './arbitraries.js';
+import { bigTree, multiScript, tree, type Tree } from './arbitraries.js';
 import { check, writeTree } from './harness.js';
 
 const RUNS = Number(process.env.RESTAGE_FUZZ_RUNS ?? 10_000);
@@ -113,5 +113,39 @@ test.serial(
       `${stats.cases} cases, mean ${(stats.total / stats.cases).toFixed(1)} ms, max ${stats.max.toFixed(0)} ms, ${JSON.stringify(stats.statuses)}`,
     );
     t.is(stats.cases, BIG_RUNS);
+  },
+);
+
+test.serial(
+  'multi-script pipelines (sourced env, sub-scripts, functions with "$@", $1 dispatch, a Makefile running the script) migrate to their one build',
+  async (t) => {
+    const runs = Math.max(50, Math.round(RUNS / 20));
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-prop-'));
+    t.teardown(() => fs.rmSync(parent, { recursive: true, force: true }));
+    const details = await fc.check(
+      fc.asyncProperty(multiScript, async ({ files, expected }) => {
+        const dir = writeTree(files, parent);
+        try {
+          const { result } = await check(dir);
+          const why = JSON.stringify(result.diagnostics.map((d) => `${d.code} ${d.message}`));
+          if (result.status !== 'migrated') throw new Error(`status ${result.status}: ${why}`);
+          const want = `docker build ${expected.buildArgs.map((a) => `--build-arg ${a} `).join('')}-t ${expected.tag} .`;
+          if (result.buildCommand !== want) throw new Error(`build command ${result.buildCommand}, not ${want}`);
+          const orchestrator = result.files.find((f) => f.role === 'orchestrator')?.path ?? '';
+          if (expected.make !== orchestrator.endsWith('Makefile'))
+            throw new Error(`orchestrator ${orchestrator}: ${why}`);
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: runs, ...(SEED !== undefined ? { seed: SEED } : {}), endOnFailure: true },
+    );
+    const error =
+      details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+    const kept = details.failed ? writeTree(details.counterexample![0].files, os.tmpdir()) : '';
+    t.false(
+      details.failed,
+      `seed ${details.seed} path ${details.counterexamplePath}: ${error}\ncounterexample kept in ${kept}`,
+    );
   },
 );

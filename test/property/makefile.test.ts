@@ -1,7 +1,7 @@
 /**
  * Property: no Makefile crashes the Makefile reader (src/analyze/make/*). Generated Makefiles (rules
- * with docker and host commands, every assignment flavor, conditionals, includes, sub-makes, odd
- * recipe prefixes, then raw-byte damage) give a script and located diagnostics, never an exception:
+ * with docker and host commands, every assignment flavor, conditionals, includes, sub-makes, pattern
+ * rules, `$(shell cat …)`, odd recipe prefixes, then raw-byte damage) give a script and located diagnostics, never an exception:
  * every diagnostic is on a line the Makefile has, and the script is one the shell parser reads.
  */
 import test from 'ava';

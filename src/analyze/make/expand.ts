@@ -3,7 +3,8 @@
  * `$$` (a literal `$`), nested references in names (`$($(ARCH)_CC)`), substitution references
  * (`$(SRCS:.c=.o)`) and the functions whose result does not depend on the host: subst, patsubst,
  * strip, findstring, filter, filter-out, sort, word, words, firstword, lastword, dir, notdir,
- * suffix, basename, addsuffix, addprefix, join, if, or, and, value. Anything else — `$(shell …)`,
+ * suffix, basename, addsuffix, addprefix, join, if, or, and, value; and, given a `MakeHost`,
+ * `$(shell cat FILE)` of a file in the tree. Anything else — any other `$(shell …)`,
  * `$(wildcard …)`, `$(realpath …)`, `$(eval …)`, `$(call …)`, `$(origin …)`, an unterminated
  * reference — makes the text unknown: expansion then returns null with the reason, and the caller
  * says where (restage does not guess). A recursive variable is expanded when referenced; a
@@ -72,17 +73,34 @@ const UNKNOWN_FUNCTIONS = new Set([
 
 class Unknown extends Error {}
 
+/**
+ * What make sees of the tree: a file's text by the name a `$(shell cat NAME)` gives it (relative to
+ * the directory make runs in), or null when it has none. The read phase (an assignment `:=`, a
+ * condition, a rule line) runs before any recipe, so the file is the checkout's. A recipe line is
+ * expanded after the recipes before it ran: `mayChange` says which files one of them may have
+ * written (reading such a file is unknown).
+ */
+export interface MakeHost {
+  readonly readFile: (name: string) => string | null;
+  readonly mayChange?: (name: string) => boolean;
+}
+
+interface State {
+  readonly active: Set<string>;
+  readonly host: MakeHost | undefined;
+}
+
 /** `text` with every reference expanded, or why it cannot be known. */
-export function expandMake(text: string, scope: MakeScope): Expanded {
+export function expandMake(text: string, scope: MakeScope, host?: MakeHost): Expanded {
   try {
-    return { text: expand(text, scope, new Set()) };
+    return { text: expand(text, scope, { active: new Set(), host }) };
   } catch (error) {
     if (error instanceof Unknown) return { unknown: error.message };
     throw error;
   }
 }
 
-function expand(text: string, scope: MakeScope, active: Set<string>): string {
+function expand(text: string, scope: MakeScope, state: State): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
@@ -100,11 +118,11 @@ function expand(text: string, scope: MakeScope, active: Set<string>): string {
     if (next === '(' || next === '{') {
       const end = closing(text, i + 1);
       if (end < 0) throw new Unknown(`the reference \`${text.slice(i)}\` is never closed`);
-      out += reference(text.slice(i + 2, end), scope, active);
+      out += reference(text.slice(i + 2, end), scope, state);
       i = end;
       continue;
     }
-    out += variable(next, scope, active);
+    out += variable(next, scope, state);
     i++;
   }
   return out;
@@ -123,38 +141,63 @@ function closing(text: string, open: number): number {
 }
 
 /** The inside of `$(…)`: a function call, a substitution reference, or a (possibly computed) name. */
-function reference(inner: string, scope: MakeScope, active: Set<string>): string {
+function reference(inner: string, scope: MakeScope, state: State): string {
   const fn = /^([a-z-]+)[ \t]/.exec(inner);
   if (fn && (KNOWN_FUNCTIONS.has(fn[1]!) || UNKNOWN_FUNCTIONS.has(fn[1]!))) {
     const name = fn[1]!;
+    if (name === 'shell' && state.host) return shellCat(expand(inner.slice(fn[0].length), scope, state), state.host);
     if (UNKNOWN_FUNCTIONS.has(name))
       throw new Unknown(`\`$(${name} …)\` depends on the host or on make's own state, which restage does not evaluate`);
-    return call(name, splitArgs(inner.slice(fn[0].length)), scope, active);
+    return call(name, splitArgs(inner.slice(fn[0].length)), scope, state);
   }
   const colon = topLevelColon(inner);
   if (colon >= 0 && inner.includes('=', colon)) {
-    const value = variable(expand(inner.slice(0, colon), scope, active), scope, active);
-    const [from, to] = splitOnce(expand(inner.slice(colon + 1), scope, active), '=');
+    const value = variable(expand(inner.slice(0, colon), scope, state), scope, state);
+    const [from, to] = splitOnce(expand(inner.slice(colon + 1), scope, state), '=');
     const pattern = from.includes('%') ? from : `%${from}`;
     const replacement = from.includes('%') ? to : `%${to}`;
     return words(value)
       .map((w) => patsubstWord(pattern, replacement, w))
       .join(' ');
   }
-  return variable(expand(inner, scope, active), scope, active);
+  return variable(expand(inner, scope, state), scope, state);
 }
 
-function variable(name: string, scope: MakeScope, active: Set<string>): string {
+/**
+ * `$(shell cat FILE…)` with plain file names: the files' text as make gives a shell's output (each
+ * newline a space, the trailing ones dropped). Any other command is unknown, as is a missing file
+ * (make would print cat's error and go on with what it printed).
+ */
+function shellCat(command: string, host: MakeHost): string {
+  const words = command.trim().split(/[ \t]+/);
+  const plain = /^[A-Za-z0-9_./@%+,-]+$/;
+  if (words[0] !== 'cat' || words.length < 2 || !words.slice(1).every((w) => plain.test(w) && !w.startsWith('-')))
+    throw new Unknown(
+      `\`$(shell ${command.trim()})\` depends on the host or on make's own state, which restage does not evaluate (it reads only \`$(shell cat FILE)\` of a file in the tree)`,
+    );
+  const texts = words.slice(1).map((w) => {
+    if (host.mayChange?.(w))
+      throw new Unknown(
+        `\`$(shell ${command.trim()})\` reads ${w}, which a recipe line of the Makefile names: it may have changed before this line runs`,
+      );
+    const text = host.readFile(w);
+    if (text === null) throw new Unknown(`\`$(shell ${command.trim()})\` reads ${w}, which the tree does not have`);
+    return text;
+  });
+  return texts.join('').replace(/\n+$/, '').replace(/\r?\n/g, ' ');
+}
+
+function variable(name: string, scope: MakeScope, state: State): string {
   const v = scope(name);
   if (v === undefined) return '';
   if (v.flavor === 'unknown') throw new Unknown(`$(${name}) ${v.value}`);
   if (v.flavor === 'simple') return v.value;
-  if (active.has(name)) throw new Unknown(`the variable ${name} references itself`);
-  active.add(name);
+  if (state.active.has(name)) throw new Unknown(`the variable ${name} references itself`);
+  state.active.add(name);
   try {
-    return expand(v.value, scope, active);
+    return expand(v.value, scope, state);
   } finally {
-    active.delete(name);
+    state.active.delete(name);
   }
 }
 
@@ -214,9 +257,9 @@ function matchesPattern(pattern: string, word: string): boolean {
   return word.length >= pre.length + post.length && word.startsWith(pre) && word.endsWith(post);
 }
 
-function call(name: string, raw: string[], scope: MakeScope, active: Set<string>): string {
+function call(name: string, raw: string[], scope: MakeScope, state: State): string {
   // `if`, `or` and `and` expand their arguments lazily, as make does.
-  const arg = (i: number) => expand(raw[i] ?? '', scope, active);
+  const arg = (i: number) => expand(raw[i] ?? '', scope, state);
   switch (name) {
     case 'if':
       return arg(0).trim() !== '' ? arg(1) : arg(2);

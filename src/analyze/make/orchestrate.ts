@@ -53,6 +53,7 @@ export function readInvocation(
 
 export function orchestrateMake(invocation: MakeInvocation, goal: string | null): MakeOrchestration {
   const script = makeScript({
+    readFile: (name) => invocation.readFile(name)?.text ?? null,
     read: (commandLine) => readInvocation(invocation, commandLine),
     goal,
     file: invocation.file,

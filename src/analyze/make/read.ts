@@ -10,11 +10,12 @@
  * Precedence (GNU make's): a command-line variable wins over the Makefile's assignments unless
  * `override`; the Makefile's win over the environment's; `?=` sets only an undefined variable. Pure:
  * the caller reads files. What restage cannot evaluate (a condition on `$(shell …)`, an included
- * file name it cannot know, a pattern rule) is an error located on the Makefile's line.
+ * file name it cannot know) is an error located on the Makefile's line. Pattern rules (`bin/%: src/%.c`) are
+ * kept apart, in file order, for the recipe walk to match a target against.
  * test/analyze/make/read.test.ts holds the cases.
  */
 import { diagnostic, type Diagnostic, type Location } from '../../model/diagnostic.js';
-import { expandMake, topLevelIndex, type MakeVariable } from './expand.js';
+import { expandMake, topLevelIndex, type MakeHost, type MakeVariable } from './expand.js';
 
 export interface RecipeLine {
   /** The command text as make hands it to the shell after its prefixes (`@`, `-`, `+`), unexpanded. */
@@ -35,6 +36,11 @@ export interface MakeRule {
 
 export interface Makefile {
   readonly rules: ReadonlyMap<string, MakeRule>;
+  /**
+   * The pattern rules, in file order: `target` holds the `%`; `grouped` when the rule names several
+   * targets (make runs such a recipe once for all of them).
+   */
+  readonly patternRules: readonly (MakeRule & { readonly grouped: boolean })[];
   /** The first target that does not start with `.` (or `.DEFAULT_GOAL`): what `make` alone makes. */
   readonly defaultGoal: string | null;
   readonly variables: ReadonlyMap<string, MakeVariable & { readonly origin: 'file' | 'command' | 'environment' }>;
@@ -82,18 +88,22 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
       variables: Map<string, MakeVariable>;
     }
   >();
+  const patternRules: (MakeRule & { recipe: RecipeLine[]; grouped: boolean })[] = [];
   const exported = new Set<string>(Object.keys(options.environment ?? {}));
   const phony = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   let defaultGoal: string | null = null;
   let oneshell = false;
   const scope = (name: string) => variables.get(name);
+  const host: MakeHost | undefined = options.readFile && {
+    readFile: (name: string) => options.readFile!(name)?.text ?? null,
+  };
 
   const readOne = (name: string, body: string, depth: number): void => {
     const lines = body.split('\n');
     const conditions: Open[] = [];
     const active = () => conditions.every((c) => c.active);
-    let current: { targets: string[] } | null = null;
+    let current: { targets: string[]; patterns?: { recipe: RecipeLine[] }[] } | null = null;
     let define: { name: string; op: string; lines: string[]; at: Location; override: boolean; export: boolean } | null =
       null;
     const at = (line: number, column = 1): Location => ({ file: name, line: line + 1, column });
@@ -124,6 +134,7 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
           ignoreErrors: m[1]!.includes('-'),
         };
         for (const t of current.targets) rules.get(t)?.recipe.push(recipe);
+        for (const p of current.patterns ?? []) p.recipe.push(recipe);
         continue;
       }
       while (line.endsWith('\\') && i + 1 < lines.length)
@@ -177,7 +188,7 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
       const include = /^(-include|sinclude|include)\s+(.*)$/.exec(trimmed);
       if (include) {
         current = null;
-        const names = expandMake(include[2]!, scope);
+        const names = expandMake(include[2]!, scope, host);
         if ('unknown' in names) {
           unknown(start, 1, `\`${trimmed}\``, names.unknown);
           continue;
@@ -214,7 +225,7 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
       if (assignment && assignment[2] !== '') {
         current = null;
         const rawName = assignment[2]!;
-        const expandedName = expandMake(rawName, scope);
+        const expandedName = expandMake(rawName, scope, host);
         if ('unknown' in expandedName) {
           unknown(start, 1, `the variable name \`${rawName}\``, expandedName.unknown);
           continue;
@@ -238,7 +249,7 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
         continue;
       }
       const double = stripped[colon + 1] === ':';
-      const targetsText = expandMake(stripped.slice(0, colon), scope);
+      const targetsText = expandMake(stripped.slice(0, colon), scope, host);
       if ('unknown' in targetsText) {
         unknown(start, 1, `the targets \`${stripped.slice(0, colon).trim()}\``, targetsText.unknown);
         current = null;
@@ -268,7 +279,7 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
         inlineRecipe = lines[start]!.slice(lines[start]!.indexOf(';', colon) + 1);
         rest = rest.slice(0, semicolon);
       }
-      const prerequisitesText = expandMake(rest.replace('|', ' '), scope);
+      const prerequisitesText = expandMake(rest.replace('|', ' '), scope, host);
       if ('unknown' in prerequisitesText) {
         unknown(start, colon + 2, `the prerequisites \`${rest.trim()}\``, prerequisitesText.unknown);
         current = null;
@@ -276,8 +287,28 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
       }
       const prerequisites = prerequisitesText.text.split(/\s+/).filter(Boolean);
       if (targets.some((t) => t.includes('%'))) {
-        // A pattern rule: kept out (its recipe with it); a goal that would need it is a file with no rule.
-        current = { targets: [] };
+        const patterns = targets
+          .filter((t) => t.includes('%'))
+          .map((t) => ({
+            target: t,
+            prerequisites,
+            recipe: [] as RecipeLine[],
+            at: at(start),
+            variables: new Map<string, MakeVariable>(),
+            grouped: targets.length > 1,
+          }));
+        patternRules.push(...patterns);
+        current = { targets: [], patterns };
+        if (inlineRecipe !== null) {
+          const m = /^[ \t]*([@+-]*)[ \t]*/.exec(inlineRecipe)!;
+          const col = lines[start]!.indexOf(';', colon) + 2 + m[0].length;
+          for (const p of patterns)
+            p.recipe.push({
+              text: inlineRecipe.slice(m[0].length),
+              at: at(start, col),
+              ignoreErrors: m[1]!.includes('-'),
+            });
+        }
         continue;
       }
       for (const t of targets) {
@@ -330,7 +361,7 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
       case '+=':
         if (!old) return { value, flavor: 'recursive' };
         if (old.flavor === 'simple') {
-          const e = expandMake(value, scope);
+          const e = expandMake(value, scope, host);
           return 'unknown' in e
             ? { value: e.unknown, flavor: 'unknown' }
             : { value: `${old.value} ${e.text}`, flavor: 'simple' };
@@ -339,7 +370,7 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
       case '!=':
         return { value: `is the output of a shell command (\`!=\`), which restage does not run`, flavor: 'unknown' };
       default: {
-        const e = expandMake(value, scope);
+        const e = expandMake(value, scope, host);
         return 'unknown' in e
           ? { value: e.unknown, flavor: 'unknown' }
           : {
@@ -362,7 +393,7 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
     if (v) variables.set(name, { ...v, origin: old?.origin === 'command' ? 'command' : 'file' });
     if (isExport) exported.add(name);
     if (name === '.DEFAULT_GOAL') {
-      const goal = expandMake(value, scope);
+      const goal = expandMake(value, scope, host);
       if (!('unknown' in goal)) defaultGoal = goal.text.trim() || null;
     }
     if (name === '.ONESHELL') oneshell = true;
@@ -370,7 +401,7 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
 
   function condition(word: string, rest: string, line: number): boolean | null {
     if (word === 'ifdef' || word === 'ifndef') {
-      const nameText = expandMake(rest.trim(), scope);
+      const nameText = expandMake(rest.trim(), scope, host);
       if ('unknown' in nameText) return reportCondition(line, rest, nameText.unknown);
       const v = variables.get(nameText.text.trim());
       const defined = v !== undefined && v.value !== '';
@@ -378,8 +409,8 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
     }
     const args = conditionArgs(rest.trim());
     if (!args) return reportCondition(line, rest, 'make reads its arguments as malformed');
-    const a = expandMake(args[0], scope);
-    const b = expandMake(args[1], scope);
+    const a = expandMake(args[0], scope, host);
+    const b = expandMake(args[1], scope, host);
     if ('unknown' in a) return reportCondition(line, rest, a.unknown);
     if ('unknown' in b) return reportCondition(line, rest, b.unknown);
     const equal = a.text === b.text;
@@ -408,6 +439,7 @@ export function readMakefile(file: string, text: string, options: ReadOptions = 
 
   return {
     rules: new Map([...rules].map(([k, r]) => [k, r])),
+    patternRules,
     defaultGoal,
     variables,
     exported,

@@ -15,7 +15,7 @@
  * Makefile: diagnostics are located there. test/analyze/make/recipes.test.ts holds the cases.
  */
 import { diagnostic, type Diagnostic, type Location } from '../../model/diagnostic.js';
-import { expandMake, type MakeVariable } from './expand.js';
+import { expandMake, type MakeHost, type MakeVariable } from './expand.js';
 import type { Makefile, MakeRule, RecipeLine } from './read.js';
 
 export interface MakeScript {
@@ -34,6 +34,8 @@ export interface MakeRunOptions {
   readonly commandLine?: Readonly<Record<string, string>>;
   /** Where the Makefile's line 1 is, for a diagnostic about the goal. */
   readonly file: string;
+  /** A tree file's text (from make's directory), for `$(shell cat FILE)` in a recipe's expansion; null: none. */
+  readonly readFile?: (name: string) => string | null;
 }
 
 const MAX_SUB_MAKES = 8;
@@ -42,6 +44,7 @@ export function makeScript(options: MakeRunOptions): MakeScript {
   const lines: string[] = ['set -e'];
   const origins: MakeScript['origins'][number][] = [null];
   const diagnostics: Diagnostic[] = [];
+  const hosts = new Map<Makefile, MakeHost>();
   const top = options.read(options.commandLine ?? {});
   diagnostics.push(...top.diagnostics);
   const goal = options.goal ?? top.defaultGoal;
@@ -87,19 +90,59 @@ export function makeScript(options: MakeRunOptions): MakeScript {
 
     function visit(target: string, inherited: ReadonlyMap<string, MakeVariable>) {
       if (done.has(target) || visiting.has(target)) return;
-      const rule = makefile.rules.get(target);
+      const explicit = makefile.rules.get(target);
+      const implicit =
+        (explicit?.recipe.length ?? 0) > 0 || makefile.phony.has(target) ? null : patternRule(target, explicit);
+      const rule = implicit?.rule ?? explicit;
       if (!rule) return;
       visiting.add(target);
-      const vars = new Map([...inherited, ...rule.variables]);
+      const vars = new Map([...inherited, ...(explicit?.variables ?? []), ...rule.variables]);
       for (const p of rule.prerequisites) visit(p, vars);
-      const recipe = rule.recipe.map((line) => expandLine(rule, line, vars)).filter((l) => l !== null);
+      const recipe = rule.recipe
+        .map((line) => expandLine(rule, line, vars, implicit?.stem ?? ''))
+        .filter((l) => l !== null);
       if (makefile.oneshell && recipe.length > 0) emit(recipe, recipe[0]!.line.ignoreErrors);
       else for (const l of recipe) if (!subMake(l)) emit([l], l.line.ignoreErrors);
       visiting.delete(target);
       done.add(target);
     }
 
-    function expandLine(rule: MakeRule, line: RecipeLine, vars: ReadonlyMap<string, MakeVariable>) {
+    /** The pattern rule that makes `target`, as a rule for it (prerequisites with the stem in), or null. */
+    function patternRule(target: string, explicit: MakeRule | undefined): { rule: MakeRule; stem: string } | null {
+      const matches = makefile.patternRules
+        .map((rule) => ({ rule, match: matchPattern(rule.target, target) }))
+        .filter((m): m is { rule: Makefile['patternRules'][number]; match: PatternMatch } => m.match !== null)
+        .sort((a, b) => a.match.stem.length - b.match.stem.length);
+      const chosen = matches[0];
+      if (!chosen) return null;
+      const reason = chosen.rule.grouped
+        ? `its pattern rule \`${chosen.rule.target}\` names several targets, which make makes with one run of the recipe; restage does not follow such a rule`
+        : matches.length > 1 && !chosen.rule.prerequisites.every((p) => !p.includes('%') && makefile.rules.has(p))
+          ? `${matches.length} pattern rules match it (${matches.map((m) => `\`${m.rule.target}\` at line ${m.rule.at.line}`).join(', ')}), and make takes the first whose prerequisites exist or can be made, which depends on the files at hand`
+          : null;
+      if (reason !== null) {
+        diagnostics.push(
+          diagnostic(
+            'RS360',
+            chosen.rule.at,
+            `the target \`${target}\`: ${reason}; restage does not guess what make would run here — give the target a rule of its own, or migrate this step by hand`,
+          ),
+        );
+        return null;
+      }
+      const { stem, dir } = chosen.match;
+      const own = chosen.rule.prerequisites.map((p) => (p.includes('%') ? dir + p.replace('%', stem) : p));
+      return {
+        rule: {
+          ...chosen.rule,
+          target,
+          prerequisites: [...own, ...(explicit?.prerequisites ?? []).filter((p) => !own.includes(p))],
+        },
+        stem: dir + stem,
+      };
+    }
+
+    function expandLine(rule: MakeRule, line: RecipeLine, vars: ReadonlyMap<string, MakeVariable>, stem: string) {
       const prerequisites = rule.prerequisites;
       const automatic: Record<string, string> = {
         '@': rule.target,
@@ -107,7 +150,7 @@ export function makeScript(options: MakeRunOptions): MakeScript {
         '^': [...new Set(prerequisites)].join(' '),
         '+': prerequisites.join(' '),
         '?': [...new Set(prerequisites)].join(' '),
-        '*': '',
+        '*': stem,
       };
       const scope = (name: string): MakeVariable | undefined =>
         name in automatic
@@ -115,7 +158,7 @@ export function makeScript(options: MakeRunOptions): MakeScript {
           : (vars.get(name) ??
             makefile.variables.get(name) ??
             (name === 'MAKE' ? { value: 'make', flavor: 'simple' } : undefined));
-      const expanded = expandMake(line.text, scope);
+      const expanded = expandMake(line.text, scope, host(makefile));
       if ('unknown' in expanded) {
         diagnostics.push(
           diagnostic(
@@ -183,6 +226,33 @@ export function makeScript(options: MakeRunOptions): MakeScript {
     }
   }
 
+  /**
+   * `$(shell cat FILE)` while recipes run: the tree's file, unless a recipe line of the Makefile names
+   * it as written, outside make references (a recipe that ran before may have written it; restage
+   * does not tell which ran).
+   */
+  function host(makefile: Makefile): MakeHost | undefined {
+    const readFile = options.readFile;
+    if (!readFile) return undefined;
+    const known = hosts.get(makefile);
+    if (known) return known;
+    // A make reference (`$(CHANNEL)`) names a variable, not the file.
+    const recipes = [...makefile.rules.values(), ...makefile.patternRules].flatMap((r) =>
+      r.recipe.map((l) => l.text.replace(/\$[({][^)}]*[)}]/g, ' ')),
+    );
+    const made: MakeHost = {
+      readFile,
+      mayChange: (name) => {
+        const word = new RegExp(
+          `(^|[\\s'"=:;<>|&(])(\\./)?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[\\s'";<>|&)])`,
+        );
+        return recipes.some((r) => word.test(r));
+      },
+    };
+    hosts.set(makefile, made);
+    return made;
+  }
+
   function emit(recipe: { line: RecipeLine; text: string }[], ignoreErrors: boolean) {
     recipe.forEach((l, i) => {
       const exact = l.text === l.line.text;
@@ -200,6 +270,23 @@ export function makeScript(options: MakeRunOptions): MakeScript {
     lines.push(ignoreErrors ? ') || true' : ')');
     origins.push({ at: recipe.at(-1)!.line.at, shift: Number.NaN });
   }
+}
+
+interface PatternMatch {
+  /** What `%` matched. */
+  readonly stem: string;
+  /** The target's directory (with its `/`) when the pattern has no `/`, else empty. */
+  readonly dir: string;
+}
+
+/** How `target` matches the pattern `pattern` (one `%`, a non-empty stem), or null. */
+export function matchPattern(pattern: string, target: string): PatternMatch | null {
+  const percent = pattern.indexOf('%');
+  const [before, after] = [pattern.slice(0, percent), pattern.slice(percent + 1)];
+  const slash = pattern.includes('/') ? 0 : target.lastIndexOf('/') + 1;
+  const [dir, name] = [target.slice(0, slash), target.slice(slash)];
+  if (name.length <= before.length + after.length || !name.startsWith(before) || !name.endsWith(after)) return null;
+  return { stem: name.slice(before.length, name.length - after.length), dir };
 }
 
 /** Where a location in the generated script lies in the Makefile (its recipe line's start when the line was expanded). */

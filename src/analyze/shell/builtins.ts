@@ -70,7 +70,14 @@ export function builtin(sh: Shell, call: CommandCall): ShellValue | undefined {
       const bad = args.find((w) => w.unresolved !== null);
       return bad ? unresolved(bad.unresolved!) : known(args.map((w) => w.text).join(' '));
     }
-    case 'set':
+    case 'set': {
+      // `set -- ARGS` (or `set ARGS`, the first not an option) replaces the positional parameters; options alone do not.
+      const dashes = call.args.findIndex((w) => w.text === '--' && w.unresolved === null);
+      const first = call.args[0];
+      if (dashes >= 0) sh.frame.positional = call.args.slice(dashes + 1);
+      else if (first && first.unresolved === null && !/^[-+]/.test(first.text)) sh.frame.positional = [...call.args];
+      return known('');
+    }
     case 'shopt':
     case 'true':
     case ':':

@@ -94,6 +94,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
         if (name === '#') return known(String(sh.frame.positional.length));
         return unresolved(`the special parameter $${name}`);
       },
+      positional: () => (sh.frame === scriptFrame && options.args === undefined ? null : sh.frame.positional),
       assumable: (name) =>
         /^[1-9][0-9]*$/.test(name) ? sh.frame === scriptFrame && options.args === undefined : /^[A-Za-z_]/.test(name),
       substitute: (node) => substitute(node),

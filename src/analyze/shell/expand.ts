@@ -19,6 +19,8 @@ export interface ExpansionScope {
    * a parameter takes is an assumption, and is recorded on the value.
    */
   assumable(name: string): boolean;
+  /** The positional parameters, when restage knows them all (a function's call, a script given its arguments); else null. */
+  positional(): readonly ShellValue[] | null;
   substitute(node: SyntaxNode): ShellValue;
   locate(node: SyntaxNode): Location;
 }
@@ -41,10 +43,28 @@ export function expandArguments(nodes: readonly SyntaxNode[], scope: ExpansionSc
   for (const group of groups) {
     const first = group[0]!;
     const written = source.slice(first.startIndex, group[group.length - 1]!.endIndex);
-    const pieces = group.flatMap((n) => piecesOf(n, scope, false));
-    for (const value of split(pieces)) words.push({ ...value, at: scope.locate(first), written });
+    const all = group.length === 1 ? allParameters(first, scope) : null;
+    const values = all ? all.map((p) => p.value) : split(group.flatMap((n) => piecesOf(n, scope, false)));
+    for (const value of values) words.push({ ...value, at: scope.locate(first), written });
   }
   return words;
+}
+
+/**
+ * A word that is `"$@"` (or `"${@}"`) alone: one field per positional parameter, none when there are
+ * none — the shell's one expansion that makes several words of a quoted one. An unquoted `$@` is
+ * the same fields, each split further. Null when the word is something else or the parameters are
+ * not known (the word then expands as `$@`, which is unresolved).
+ */
+function allParameters(node: SyntaxNode, scope: ExpansionScope): Piece[] | null {
+  const quoted = /^"\$(@|\{@\})"$/.test(node.text) && node.type === 'string';
+  const bare = /^\$(@|\{@\})$/.test(node.text) && (node.type === 'simple_expansion' || node.type === 'expansion');
+  if (!quoted && !bare) return null;
+  const positional = scope.positional();
+  if (positional === null) return null;
+  return positional
+    .flatMap((value) => (bare ? split([{ value, splittable: true }]) : [value]))
+    .map((value) => ({ value, splittable: false }));
 }
 
 /** Expands one node as a single value with no field splitting (assignment right-hand sides). */

@@ -107,3 +107,20 @@ test('lines make cannot read are located errors; a pattern rule is kept out', (t
   );
   t.is(m.rules.size, 0);
 });
+
+test('$(shell cat FILE) in the read phase is the tree file, as make gives a shell output; other commands stay unknown', (t) => {
+  const files: Record<string, string> = { VERSION: '3.4.1\n', 'two.txt': 'a\nb\r\nc\n\n' };
+  const readFile = (name: string) => (name in files ? { display: name, text: files[name]! } : null);
+  const read = (text: string) => readMakefile('Makefile', text, { readFile });
+  const v = (text: string, name: string) => read(text).variables.get(name);
+  t.deepEqual(v('V := $(shell cat VERSION)\n', 'V'), { value: '3.4.1', flavor: 'simple', origin: 'file' });
+  t.is(v('V := $(shell cat two.txt VERSION)\n', 'V')?.value, 'a b c  3.4.1');
+  t.is(v('F := VERSION\nV := x$(shell cat $(F))y\n', 'V')?.value, 'x3.4.1y');
+  t.is(read('ifeq ($(shell cat VERSION),3.4.1)\nA := yes\nendif\n').variables.get('A')?.value, 'yes');
+  t.is(v('V := $(shell cat MISSING)\n', 'V')?.flavor, 'unknown');
+  t.is(v('V := $(shell git describe)\n', 'V')?.flavor, 'unknown');
+  t.is(v('V := $(shell cat VERSION | tr . -)\n', 'V')?.flavor, 'unknown');
+  // Without a reader (no tree), and in a recursive variable (expanded when recipes run), it is unknown.
+  t.is(readMakefile('Makefile', 'V := $(shell cat VERSION)\n').variables.get('V')?.flavor, 'unknown');
+  t.is(v('V = $(shell cat VERSION)\n', 'V')?.flavor, 'recursive');
+});

@@ -140,3 +140,84 @@ test('a location in the script maps back to the Makefile: columns one to one on 
   t.deepEqual(makefileLocation(s, { line: 2, column: 30 }), { file: 'Makefile', line: 6, column: 2 });
   t.is(makefileLocation(s, { line: 1, column: 1 }), null);
 });
+
+test('a target with no recipe of its own is made by the pattern rule that matches it, with $* its stem', (t) => {
+  const s = script(
+    [
+      'image: TAG = 2',
+      'image: bin/cart',
+      '\tdocker build -t app:$(TAG) .',
+      'bin/%: builder',
+      '\tdocker cp $*-x:/src/$* $@ # $< $^',
+      'builder:',
+      '\tdocker build -t app:build-$(TAG) -f Dockerfile.build .',
+      '%.o: %.c',
+      '\tcc -c -o $@ $< # $*',
+      'obj: src/main.o',
+      '',
+    ].join('\n'),
+  );
+  t.deepEqual(s.diagnostics, []);
+  t.is(
+    s.text,
+    [
+      'set -e',
+      '(docker build -t app:build-2 -f Dockerfile.build .',
+      ')',
+      '(docker cp cart-x:/src/cart bin/cart # builder builder',
+      ')',
+      '(docker build -t app:2 .',
+      ')',
+      '',
+    ].join('\n'),
+  );
+  // A pattern with no `/` matches the file name; the directory goes in front of the stem and of the prerequisites.
+  t.is(
+    script(['%.o: %.c', '\tcc -c -o $@ $< # $*', 'obj: src/main.o', ''].join('\n'), 'obj').text,
+    ['set -e', '(cc -c -o src/main.o src/main.c # src/main', ')', ''].join('\n'),
+  );
+});
+
+test('a pattern rule is not used for a .PHONY target, and the shortest stem wins', (t) => {
+  const text = ['.PHONY: bin/x', 'bin/%:', '\techo short $*', '%:', '\techo long $*', 'all: bin/x bin/y', ''];
+  const s = script(text.join('\n'), 'all');
+  t.deepEqual(s.diagnostics, []);
+  // `all` has no recipe and is not .PHONY: make makes it with the match-anything rule too (`make -n` prints both).
+  t.is(s.text, ['set -e', '(echo short y', ')', '(echo long all', ')', ''].join('\n'));
+});
+
+test('a pattern rule make might pass over for another (its prerequisites may not exist) is reported, not guessed', (t) => {
+  const s = script(['%.o: %.c', '\tcc -c $<', '%.o: %.s', '\tas $<', 'all: a.o', ''].join('\n'), 'all');
+  t.is(s.text, 'set -e\n');
+  t.deepEqual(
+    s.diagnostics.map((d) => [d.code, d.line, d.message.split(', and')[0]]),
+    [['RS360', 1, 'the target `a.o`: 2 pattern rules match it (`%.o` at line 1, `%.o` at line 3)']],
+  );
+  const grouped = script(['%.a %.b: %.c', '\tgen $<', 'all: x.a', ''].join('\n'), 'all');
+  t.is(grouped.diagnostics[0]?.code, 'RS360');
+  t.regex(grouped.diagnostics[0]!.message, /names several targets/);
+});
+
+test('$(shell cat FILE) in a recipe reads the tree file, unless a recipe line names it (it may have been written by then)', (t) => {
+  const files: Record<string, string> = { VERSION: '3.4\n', CHANNEL: 'beta\n' };
+  const run = (text: string) =>
+    makeScript({
+      read: (vars) => readMakefile('Makefile', text, { commandLine: vars }),
+      goal: null,
+      file: 'Makefile',
+      readFile: (name) => files[name] ?? null,
+    });
+  const ok = run('V ?= $(shell cat VERSION)\nimage:\n\tdocker build -t a:$(V) .\n');
+  t.deepEqual(ok.diagnostics, []);
+  t.is(ok.text, 'set -e\n(docker build -t a:3.4 .\n)\n');
+  const written = run(
+    'CHANNEL = $(shell cat CHANNEL)\nimage: chan\n\tdocker build -t a:$(CHANNEL) .\nchan:\n\techo stable > CHANNEL\n',
+  );
+  t.deepEqual(
+    written.diagnostics.map((d) => [d.code, d.line]),
+    [['RS360', 3]],
+  );
+  t.regex(written.diagnostics[0]!.message, /reads CHANNEL, which a recipe line of the Makefile names/);
+  // Without the tree (no reader) it stays unknown, as before.
+  t.is(script('V = $(shell cat VERSION)\nimage:\n\tdocker build -t a:$(V) .\n').diagnostics[0]?.code, 'RS360');
+});

@@ -91,3 +91,65 @@ test('--env gives options an unquoted variable adds to docker: they are analysed
   t.deepEqual(given.diagnostics, []);
   t.true(given.events[0]!.kind === 'build' && given.events[0]!.noCache && given.events[0]!.pull);
 });
+
+test('"$@" in a function is one word per argument of the call (none for none), after shift too; $@ alone splits them', (t) => {
+  const script = [
+    'b() {',
+    '  local tag="$1"',
+    '  shift',
+    '  docker build -t "app:$tag" "$@" -f Dockerfile.build .',
+    '}',
+    'u() { docker build -t app:u $@ .; }',
+    'b build --build-arg "MODE=a b" --build-arg LEVEL=2',
+    'b none',
+    "u --build-arg 'X=1 --build-arg Y=2'",
+    '',
+  ].join('\n');
+  const { events, diagnostics } = analyzeText(script);
+  t.deepEqual(diagnostics, []);
+  t.deepEqual(
+    events.map((e) =>
+      e.kind === 'build' ? [e.tags.join(','), e.buildArgs.map((a) => `${a.name}=${a.value}`)] : e.kind,
+    ),
+    [
+      ['app:build', ['MODE=a b', 'LEVEL=2']],
+      ['app:none', []],
+      ['app:u', ['X=1', 'Y=2']],
+    ],
+  );
+});
+
+test('"$@" of the script is known only with --script-arg', (t) => {
+  const script = 'docker build -t app:1 "$@" .\n';
+  t.deepEqual(summarize(analyzeText(script, { args: ['--build-arg', 'A=1'] }).events), ['build app:1']);
+  t.deepEqual(summarize(analyzeText(script).events), []);
+  t.regex(analyzeText(script).diagnostics[0]!.message, /\$@/);
+});
+
+test('set -- ARGS replaces the positional parameters ("$@", $1, $#); set with options alone keeps them', (t) => {
+  const script = [
+    'f() {',
+    '  set -e',
+    '  set -o pipefail',
+    '  docker build -t "a:$1" --build-arg N=$# .',
+    '  set -- --build-arg X=1',
+    '  docker build -t b:1 "$@" .',
+    '  set -e -- c',
+    '  docker build -t "$1:1" .',
+    '}',
+    'f one',
+    '',
+  ].join('\n');
+  const { events, diagnostics } = analyzeText(script);
+  t.deepEqual(diagnostics, []);
+  t.deepEqual(
+    events.map((e) =>
+      e.kind === 'build' ? [e.tags.join(','), e.buildArgs.map((a) => `${a.name}=${a.value}`)] : e.kind,
+    ),
+    [
+      ['a:one', ['N=1']],
+      ['b:1', ['X=1']],
+      ['c:1', []],
+    ],
+  );
+});
