@@ -60,7 +60,7 @@ test('parse: COPY/ADD path words carry their value; an unclosed quote in the JSO
   t.regex(bad.diagnostics[0]!.message, /matching single-quote in `it's.txt`: .*both builders fail here/);
 });
 
-test('writeDockerWord is read back as the value; `$` escaped unless the path is the user\'s', (t) => {
+test("writeDockerWord is read back as the value; `$` escaped unless the path is the user's", (t) => {
   for (const value of ["it's", 'a"b', 'a\\b', 'a$b', '/go/src/x', 'a`b'])
     for (const esc of ['\\', '`']) t.deepEqual(dockerWord(writeDockerWord(value, esc), esc), { value });
   t.is(writeDockerWord('$HOME/app', '\\', true), '$HOME/app');

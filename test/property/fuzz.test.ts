@@ -6,7 +6,7 @@
  * RESTAGE_FUZZ_RUNS sets the number of generated cases (default 10,000, the CI count);
  * RESTAGE_FUZZ_SEED replays one run. A failing seed becomes a fixture in fixtures.test.ts.
  */
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,6 +64,29 @@ function property(
   };
 }
 
+/** Runs `runs` cases of `arb` under `boundMs` each: no failure, every case counted; the statuses seen. */
+async function holds(
+  t: ExecutionContext,
+  arb: fc.Arbitrary<Tree>,
+  runs: number,
+  boundMs: number,
+): Promise<Record<string, number>> {
+  const stats = { cases: 0, max: 0, total: 0, statuses: {} as Record<string, number> };
+  const p = property(arb, runs, boundMs, stats);
+  let failure: string | null;
+  try {
+    failure = await p.run();
+  } finally {
+    fs.rmSync(p.parent, { recursive: true, force: true });
+  }
+  t.is(failure, null);
+  t.log(
+    `${stats.cases} cases, mean ${(stats.total / stats.cases).toFixed(1)} ms, max ${stats.max.toFixed(0)} ms, ${JSON.stringify(stats.statuses)}`,
+  );
+  t.is(stats.cases, runs);
+  return stats.statuses;
+}
+
 /**
  * The small cases run in chunks, each a test of its own with its own seed: ava's timeout counts
  * from the last finished test, and 10,000 cases in one test outlast it on a loaded machine.
@@ -77,22 +100,10 @@ for (let c = 0; c < chunks; c++) {
   test.serial(
     `generated directories (chunk ${c + 1} of ${chunks}, ${runs} cases): migrate and verify planning give a structured result, exit 0 or 2, in bounded time`,
     async (t) => {
-      const stats = { cases: 0, max: 0, total: 0, statuses: {} as Record<string, number> };
-      const p = property(tree, runs, SMALL_MS, stats);
-      let failure: string | null;
-      try {
-        failure = await p.run();
-      } finally {
-        fs.rmSync(p.parent, { recursive: true, force: true });
-      }
-      t.is(failure, null);
-      t.log(
-        `${stats.cases} cases, mean ${(stats.total / stats.cases).toFixed(1)} ms, max ${stats.max.toFixed(0)} ms, ${JSON.stringify(stats.statuses)}`,
-      );
-      t.is(stats.cases, runs);
+      const statuses = await holds(t, tree, runs, SMALL_MS);
       // The generator reaches the deep code: some cases migrate, others fail with diagnostics.
-      t.true((stats.statuses['migrated'] ?? 0) + (stats.statuses['needs-attention'] ?? 0) > 0);
-      t.true((stats.statuses['error'] ?? 0) > 0);
+      t.true((statuses['migrated'] ?? 0) + (statuses['needs-attention'] ?? 0) > 0);
+      t.true((statuses['error'] ?? 0) > 0);
     },
   );
 }
@@ -100,19 +111,7 @@ for (let c = 0; c < chunks; c++) {
 test.serial(
   'big inputs (10,000-line scripts, 1 MB lines, deep nesting): structured result in bounded time',
   async (t) => {
-    const stats = { cases: 0, max: 0, total: 0, statuses: {} as Record<string, number> };
-    const p = property(bigTree, BIG_RUNS, BIG_MS, stats);
-    let failure: string | null;
-    try {
-      failure = await p.run();
-    } finally {
-      fs.rmSync(p.parent, { recursive: true, force: true });
-    }
-    t.is(failure, null);
-    t.log(
-      `${stats.cases} cases, mean ${(stats.total / stats.cases).toFixed(1)} ms, max ${stats.max.toFixed(0)} ms, ${JSON.stringify(stats.statuses)}`,
-    );
-    t.is(stats.cases, BIG_RUNS);
+    await holds(t, bigTree, BIG_RUNS, BIG_MS);
   },
 );
 
