@@ -403,6 +403,8 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     }
     if (hasErrors(diagnostics) || !match.runtime) return finish('error');
     const output = options.output ? path.resolve(options.output) : match.runtime.dockerfile;
+    // A host tar stream's directory keeps its .dockerignore here: the analysis declined every source of the
+    // streamed build it would leave out (src/analyze/build-stdin.ts), so it changes nothing the stages copy.
     const tree: ContextTree = {
       dockerignore: (dir) => readText(path.join(dir, '.dockerignore')),
       entries: (dir) => contextEntries(confinement, dir),
