@@ -347,6 +347,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
           ? null
           : kindBefore(host, hostPath),
         host.dockerignores.get(build.context) ?? [],
+        input.display(build.context) || '.',
       );
       if (streamed !== null) {
         diagnostics.push(diagnostic('RS336', at, `${inst.keyword} source "${raw}" ${streamed}`));

@@ -308,7 +308,8 @@ function hostTarContext(sink: FlowSink, dash: Word, dockerfile: string, stream: 
  * Why a COPY source of a build reading a host tar stream does not migrate as the stream gave it, or
  * null: a source no copy out of a container's stream placed, or outside a host stream's members, fails the legacy build; a tree file the directory's
  * .dockerignore leaves out reached the legacy build, and a build of the directory loses it (a
- * directory source, whose files restage does not list, is declined when any pattern applies).
+ * directory source, whose files restage does not list, is declined when any pattern applies). `shown`: the
+ * directory as messages show it.
  */
 export function streamedSourceProblem(
   build: ImageBuild,
@@ -316,6 +317,7 @@ export function streamedSourceProblem(
   placed: boolean,
   fromTree: 'file' | 'dir' | null,
   rules: readonly DockerignoreRule[],
+  shown: string,
 ): string | null {
   if (!build.streamed) return null;
   const members = build.streamed.members;
@@ -328,7 +330,7 @@ export function streamedSourceProblem(
     return `is not in the stream the build reads (it holds only ${members.join(', ')}), so the legacy build fails on it as written`;
   if (fromTree === null || rules.length === 0) return null;
   if (fromTree === 'file' ? ignoredBy(rules, rel) : rules.some((r) => !r.exception))
-    return `reached the legacy build in the tar stream (tar -c reads no .dockerignore), but ${path.basename(build.context)}/.dockerignore leaves ${fromTree === 'file' ? 'it' : 'files of it, maybe,'} out of any build whose context is ${path.basename(build.context)}, as the migrated build's may be, so the migration could lose ${fromTree === 'file' ? 'it' : 'them'}; drop the pattern from that .dockerignore, or migrate this build by hand`;
+    return `reached the legacy build in the tar stream (tar -c reads no .dockerignore), but ${shown}/.dockerignore leaves ${fromTree === 'file' ? 'it' : 'files of it, maybe,'} out of any build whose context is ${shown}, as the migrated build's may be, so the migration could lose ${fromTree === 'file' ? 'it' : 'them'}; drop the pattern from that .dockerignore, or migrate this build by hand`;
   return null;
 }
 
