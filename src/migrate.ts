@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isWithin } from './shared/paths.js';
 import { diagnostic, hasErrors, sortDiagnostics, type Diagnostic } from './model/diagnostic.js';
 import type { ParsedDockerfile } from './model/dockerfile.js';
 import type { Analysis, HostSnapshot } from './model/analysis.js';
@@ -414,8 +415,17 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     }
     if (hasErrors(diagnostics) || !match.runtime) return finish('error');
     const output = options.output ? path.resolve(options.output) : match.runtime.dockerfile;
+    // No .dockerignore filtered a context streamed to `docker build -` (src/analyze/build-stdin.ts): the legacy
+    // build saw none there. Unless every context lies within it (it is then the merged context, whose own file
+    // applies to the one build; the analysis declined each source of the streamed build that file leaves out).
+    const contexts = flow.events.flatMap((e) => (e.kind === 'build' ? [e] : []));
+    const unfiltered = new Set(
+      contexts
+        .filter((b) => b.streamed && !contexts.every((c) => isWithin(c.context, b.context)))
+        .map((b) => b.context),
+    );
     const tree: ContextTree = {
-      dockerignore: (dir) => readText(path.join(dir, '.dockerignore')),
+      dockerignore: (dir) => (unfiltered.has(dir) ? null : readText(path.join(dir, '.dockerignore'))),
       entries: (dir) => contextEntries(confinement, dir),
     };
     plan = planMigration(analysis, { root, output, display, tree });

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
-import type { Instruction, ParsedDockerfile } from '../model/dockerfile.js';
+import type { Instruction, ParsedDockerfile, Stage } from '../model/dockerfile.js';
 import type { BuildFlow, ContainerCreate, CopyOut, HostOperation, ImageBuild, RunMount } from '../model/flow.js';
 import { hostPaths, MODELLED_OPS } from '../shared/host-ops.js';
 import type {
@@ -30,6 +30,7 @@ import { isWithin } from '../shared/paths.js';
 import { globCovers } from '../shared/glob.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
 import { imageKey } from '../shared/image-ref.js';
+import { streamedSourceProblem } from './build-stdin.js';
 import { contextSourcePath, ignoredIn, kindBefore, refusedBefore, sourceText } from './host-snapshot.js';
 
 export interface MatchInput {
@@ -288,11 +289,29 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     if (!dockerfile) return;
     const before = consumptions.length;
     for (const stage of dockerfile.stages) {
+      if (build.streamed && isBuilderStage(stage, dockerfile)) continue;
       for (const inst of stage.instructions) {
         if (readsContext(inst)) matchInstruction(build, dockerfile, inst);
       }
     }
     if (consumptions.length > before) buildsWithConsumers.push(build);
+  }
+
+  /**
+   * A stage of a streamed build's Dockerfile that repeats, step for step, a stage another build of
+   * the script builds: the builder, merged into the runtime file by an earlier migration (the
+   * script that streams its output into the build stays, RS610). Its COPY sources are the
+   * builder's, read from the tree by the merged build, not from the stream.
+   */
+  function isBuilderStage(stage: Stage, file: ParsedDockerfile): boolean {
+    const steps = (s: Stage, f: ParsedDockerfile) =>
+      JSON.stringify(s.instructions.slice(1).map((i) => f.text.slice(i.start, i.end)));
+    const own = steps(stage, file);
+    return flow.events.some((e) => {
+      if (e.kind !== 'build') return false;
+      const f = input.dockerfiles.get(e.dockerfile);
+      return f !== undefined && f !== file && f.stages.some((s) => steps(s, f) === own);
+    });
   }
 
   function matchInstruction(build: ImageBuild, dockerfile: ParsedDockerfile, inst: Instruction): void {
@@ -320,6 +339,20 @@ export function matchArtifacts(input: MatchInput): MatchResult {
       }
       const hostPath = contextSourcePath(build.context, inst, token);
       if (fromOutside(hostPath, raw, at)) return;
+      const streamed = streamedSourceProblem(
+        build,
+        hostPath,
+        placement.placed.some((x) => isWithin(hostPath, x.hostPath)),
+        placement.placed.some((x) => isWithin(hostPath, x.hostPath) || isWithin(x.hostPath, hostPath))
+          ? null
+          : kindBefore(host, hostPath),
+        host.dockerignores.get(build.context) ?? [],
+        input.display(build.context) || '.',
+      );
+      if (streamed !== null) {
+        diagnostics.push(diagnostic('RS336', at, `${inst.keyword} source "${raw}" ${streamed}`));
+        return;
+      }
       if (GLOB.test(raw)) {
         const covered = placement.placed.filter((x) => globCovers(hostPath, x.hostPath));
         if (covered.length > 0) {
@@ -392,7 +425,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
                 x === exact ||
                 (x.hostPath !== hostPath &&
                   isWithin(x.hostPath, hostPath) &&
-                  !ignoredIn(host, build.context, x.hostPath)),
+                  !(build.streamed === undefined && ignoredIn(host, build.context, x.hostPath))),
             ),
             hostPath,
           );
@@ -426,7 +459,9 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         return;
       }
       const inside = placement.placed.filter(
-        (x) => isWithin(x.hostPath, hostPath) && !ignoredIn(host, build.context, x.hostPath),
+        (x) =>
+          isWithin(x.hostPath, hostPath) &&
+          !(build.streamed === undefined && ignoredIn(host, build.context, x.hostPath)),
       );
       if (inside.length > 0) {
         cover(build, dockerfile, inst, index, inside, hostPath);

@@ -5,7 +5,7 @@
  * the command would print when it runs inside `$(…)`.
  */
 import type { Diagnostic, Location } from '../model/diagnostic.js';
-import type { ContainerStart, FlowEvent, StdoutReader } from '../model/flow.js';
+import type { ContainerStart, FlowEvent, ImageBuild, StdoutReader } from '../model/flow.js';
 import type { TarEntry } from '../shared/host-ops.js';
 import type { ShellValue, Word } from './shell/values.js';
 
@@ -60,6 +60,8 @@ export interface FlowSink {
   readonly readFile?: (absolutePath: string) => ReadFile | null;
   /** Tar streams on their way to a `tar -x`; absent where no script runs (verify reading its trace). */
   readonly streams?: TarStreams;
+  /** The script's last build of the image the container was made from, or null (an image the script does not build). */
+  readonly imageBuildOf?: (container: string) => ImageBuild | null;
 }
 
 /**

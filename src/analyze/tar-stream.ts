@@ -116,6 +116,34 @@ function readerOf(stream: TarStream, entry: TarEntry): TarStream['reader'] {
     : stream.reader;
 }
 
+/**
+ * The copy outs a stream's entries make below `into`, as `tar -x -C into` as root places them
+ * (`mustExist`: into must already be a directory; a build context streamed to `docker build -`
+ * is no directory of the host, src/analyze/build-stdin.ts).
+ */
+export function streamCopies(
+  sink: FlowSink,
+  stream: TarStream,
+  entries: readonly TarEntry[],
+  into: string,
+  at: CommandCall['at'],
+  mustExist: boolean,
+): void {
+  for (const copy of tarExtraction(entries, into))
+    sink.emit({
+      kind: 'copy-out',
+      at,
+      container: stream.container,
+      containerPath: copy.containerPath,
+      hostPath: copy.hostPath,
+      followLink: false,
+      via: 'tar',
+      ...(mustExist ? { extractedInto: into } : {}),
+      reader: readerOf(stream, copy),
+      ...(stream.exported ? { exportedAt: stream.at } : {}),
+    });
+}
+
 /** A stream redirected into a host file: kept for a later `tar -x -f`, and put in the flow as the archive's members (a runtime `ADD` unpacks them). */
 export function archiveInto(sink: FlowSink, hostPath: string, stream: TarStream): void {
   sink.streams?.toFile(hostPath, stream);
@@ -228,20 +256,7 @@ export function tarExtract(call: CommandCall, sink: FlowSink): boolean {
     return decline('`-z` expects a gzip stream and this one is not compressed, so tar fails');
   for (const w of call.args) if (sink.require(w, 'word of the tar command') === null) return true;
   const into = tar.directory === null ? sink.cwd : path.resolve(sink.cwd, tar.directory);
-  for (const copy of tarExtraction(entries, into)) {
-    sink.emit({
-      kind: 'copy-out',
-      at: call.at,
-      container: stream.container,
-      containerPath: copy.containerPath,
-      hostPath: copy.hostPath,
-      followLink: false,
-      via: 'tar',
-      extractedInto: into,
-      reader: readerOf(stream, copy),
-      ...(stream.exported ? { exportedAt: stream.at } : {}),
-    });
-  }
+  streamCopies(sink, stream, entries, into, call.at, true);
   sink.report(
     diagnostic(
       'RS341',

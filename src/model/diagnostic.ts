@@ -84,6 +84,7 @@ export const CATALOGUE = {
   RS334: { severity: 'error', title: "a command's output needs /bin/sh in an image that may lack it" },
   RS335: { severity: 'info', title: "a command's output is written by the run stage through /bin/sh" },
   RS336: { severity: 'error', title: 'a build context streamed on standard input that restage cannot read' },
+  RS337: { severity: 'info', title: 'a build context streamed on standard input, read as what the stream holds' },
   RS338: { severity: 'error', title: 'docker cp of a path the builder image never holds: the script fails as written' },
   RS339: { severity: 'error', title: 'a runtime COPY of a file that no step produces and the tree lacks' },
   RS340: { severity: 'error', title: 'a tar stream whose members restage cannot know' },

@@ -54,6 +54,13 @@ export interface ImageBuild {
   readonly builder: Builder | null;
   /** Where the script ran this build through Compose (`docker compose run`/`build`). */
   readonly compose?: Location;
+  /**
+   * `docker build -` reading a tar stream (src/analyze/build-stdin.ts): `context` stands for the
+   * stream, which no `.dockerignore` filters (test/e2e/routes-stdin.test.ts). `members`: a host
+   * `tar -c` of `context` holds only these paths of it (relative, normalized); absent, the stream
+   * holds what the copy outs into `context` put there.
+   */
+  readonly streamed?: { readonly at: Location; readonly members?: readonly string[] };
 }
 
 export type Builder = 'buildkit' | 'classic';

@@ -71,6 +71,28 @@ export function replayRefusals(analysis: Analysis, area: string): Diagnostic[] {
         ),
       );
     else if (event.kind === 'copy-out') refuseStarted(event);
+    const streamedInto =
+      event.kind === 'copy-out' && event.via === 'tar'
+        ? analysis.flow.events.find(
+            (e) => e.kind === 'build' && e.streamed && !e.streamed.members && isWithin(event.hostPath, e.context),
+          )
+        : undefined;
+    if (streamedInto?.kind === 'build' && !out.some((d) => d.line === event.at.line))
+      out.push(
+        diagnostic(
+          'RS310',
+          event.at,
+          `verify's replay does not re-enact a tar stream that \`docker build -\` reads as its context (line ${streamedInto.at.line}); run the real script instead: \`restage verify --legacy=run\` (bubblewrap), which the migration of this route is checked with`,
+        ),
+      );
+    if (event.kind === 'build' && event.streamed?.members && needed.has(event))
+      out.push(
+        diagnostic(
+          'RS310',
+          event.streamed.at,
+          `verify's replay builds from directories, and this build reads the host tar stream of some members of ${event.context} (which no .dockerignore filters); run the real script instead: \`restage verify --legacy=run\` (bubblewrap), which the migration of this route is checked with`,
+        ),
+      );
     if (event.kind === 'copy-out' && event.via === 'tar' && !out.some((d) => d.line === event.at.line))
       out.push(
         diagnostic(

@@ -22,7 +22,11 @@ export function analysisOf(files: Readonly<Record<string, string>>, script = 'bu
   if (text === undefined) throw new Error(`no ${script} among the files`);
   const shell = parseShell(script, text);
   if (!shell.script) throw new Error(`parse failed: ${JSON.stringify(shell.diagnostics)}`);
-  const { flow, diagnostics } = analyzeScript(shell.script, PROJ, path.join(PROJ, script), {});
+  const readFile = (abs: string) => {
+    const rel = path.relative(PROJ, abs);
+    return files[rel] === undefined ? null : { display: rel, text: files[rel] };
+  };
+  const { flow, diagnostics } = analyzeScript(shell.script, PROJ, path.join(PROJ, script), { readFile });
   const dockerfiles = new Map<string, ParsedDockerfile>();
   for (const e of flow.events) {
     if (e.kind !== 'build') continue;

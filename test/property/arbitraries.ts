@@ -737,6 +737,47 @@ const commandSkeleton = fc
     ].join('\n'),
   );
 
+/** The builder-pattern script whose runtime build reads a tar stream as its context (`… | docker build -`), with near misses. */
+const stdinSkeleton = fc
+  .tuple(
+    image,
+    image,
+    fc.constantFrom(
+      'docker run --rm $B tar -c -C /out . |',
+      'docker run --rm $B tar -cz -C /out app etc |',
+      'docker run --rm $B tar -c -C /out Dockerfile app |',
+      'docker run --rm $B tar -c app |',
+      'docker cp c:/out - |',
+      'docker cp c:/out/. - > ctx.tar;',
+      'docker run --rm $B tar -c -C /out . > ctx.tar;',
+      'tar -C build -c Dockerfile app |',
+      'tar -c . |',
+      '(cd build && tar -cz .) |',
+      'tar -c --exclude=x . |',
+      'curl -s http://h/x.tar |',
+      'cat Dockerfile |',
+      '',
+    ),
+    fc.constantFrom(
+      '',
+      '-f out/Dockerfile',
+      '-f etc/Dockerfile',
+      '-f Dockerfile.runtime',
+      '-f "$F"',
+      '-f ../x',
+      '-f -',
+    ),
+    fc.constantFrom('-', '- < ctx.tar', '- < Dockerfile', '-'),
+  )
+  .map(([b, r, producer, f, ctx]) =>
+    [
+      `docker build -t ${b} . -f Dockerfile.build`,
+      `docker create --name c ${b}`,
+      `${producer.replace('$B', b)} docker build -t ${r} ${f} ${ctx}`,
+      'docker rm c',
+    ].join('\n'),
+  );
+
 export const shellScript = fc
   .tuple(
     fc.constantFrom('#!/bin/sh\n', '#!/bin/bash\n', '#!/usr/bin/env bash\n', '', '#!/bin/zsh\n'),
@@ -754,6 +795,7 @@ export const shellScript = fc
       fc.tuple(archiveSkeleton, statements(1)).map((p) => p.join('\n')),
       commandSkeleton,
       fc.tuple(commandSkeleton, statements(1)).map((p) => p.join('\n')),
+      stdinSkeleton,
     ),
   )
   .map(([shebang, body]) => `${shebang}${body}\n`);
@@ -1109,9 +1151,37 @@ const wildTree: fc.Arbitrary<Tree> = fc
   });
 
 /** Valid-looking directories (a third, some damaged) and wild ones. */
+/** A tree whose builder copies the runtime Dockerfile into the directory a stream carries to `docker build -`. */
+const stdinCore: fc.Arbitrary<Tree> = fc
+  .tuple(
+    stdinSkeleton,
+    fc.constantFrom('/out/Dockerfile', '/out/', '/out/etc/Dockerfile', 'Dockerfile', '/elsewhere/Dockerfile'),
+    fc.constantFrom('', 'app\n', 'conf\n', '*\n!Dockerfile\n'),
+    fc.constantFrom(
+      'COPY app /app\n',
+      'COPY . /srv/\n',
+      'COPY out/app /app\n',
+      'COPY conf /etc/conf\n',
+      'ADD app.tar /\n',
+    ),
+  )
+  .map(([script, into, ignore, copy]) =>
+    Object.fromEntries(
+      Object.entries({
+        'build.sh': `#!/bin/sh\nset -e\n${script}\n`,
+        'Dockerfile.build': `FROM busybox:latest\nWORKDIR /out\nCOPY Dockerfile.runtime ${into}\nRUN mkdir -p etc && echo > app\n`,
+        'Dockerfile.runtime': `FROM busybox:latest\n${copy}`,
+        'build/Dockerfile': `FROM busybox:latest\n${copy}`,
+        'build/conf': 'x\n',
+        ...(ignore ? { 'build/.dockerignore': ignore } : {}),
+      }).map(([k, v]) => [k, enc.encode(v)]),
+    ),
+  );
+
 export const tree: fc.Arbitrary<Tree> = fc.oneof(
   { weight: 2, arbitrary: wildTree },
   { weight: 1, arbitrary: validCore },
+  { weight: 1, arbitrary: stdinCore },
   {
     weight: 1,
     arbitrary: fc

@@ -290,3 +290,42 @@ test('a FROM behind a build argument is mapped by its value under the build’s 
     'ARG B=builder\nFROM alpine AS builder\nFROM ${B}\n',
   );
 });
+
+test('the replay refuses a context streamed to docker build -: out of a container on the build, a host tar on its -', (t) => {
+  const container = refusals(
+    repo(t, {
+      'build.sh': script(
+        'docker build -t b:1 -f Dockerfile.build .\ndocker run --rm b:1 tar -c -C /out . | docker build -t app -',
+      ),
+      'Dockerfile.build': 'FROM busybox:latest\nCOPY Dockerfile.runtime /out/Dockerfile\nRUN echo > /out/tool\n',
+      'Dockerfile.runtime': 'FROM busybox:latest\nCOPY tool /tool\n',
+    }),
+  );
+  t.is(container.migration.result.status, 'migrated');
+  t.deepEqual(
+    container.refused.map((d) => `${d.code} ${d.line}:${d.column}`),
+    ['RS310 4:40'],
+  );
+  t.regex(
+    container.refused[0]!.message,
+    /does not re-enact a tar stream that `docker build -` reads as its context \(line 4\)/,
+  );
+  const host = refusals(
+    repo(t, {
+      'build.sh': script(
+        `docker build -t b:1 -f Dockerfile.build .\n${EXTRACT.replace('./app', 'build/app')}\ntar -C build -c Dockerfile app | docker build -t app -`,
+      ),
+      'Dockerfile.build': BUILDER,
+      'build/Dockerfile': 'FROM busybox:latest\nCOPY app /app\n',
+    }),
+  );
+  t.is(host.migration.result.status, 'migrated');
+  t.deepEqual(
+    host.refused.map((d) => `${d.code} ${d.line}:${d.column}`),
+    ['RS310 7:54'],
+  );
+  t.regex(
+    host.refused[0]!.message,
+    /builds from directories, and this build reads the host tar stream of some members of/,
+  );
+});

@@ -8,7 +8,7 @@ import { diagnostic } from '../../model/diagnostic.js';
 import type { BuildArg, Builder } from '../../model/flow.js';
 import type { CommandAnalyzer, CommandCall } from '../command.js';
 import type { Word } from '../shell/values.js';
-import { declineStdinContext } from '../build-stdin.js';
+import { stdinContext } from '../build-stdin.js';
 import { shellQuote } from '../../shared/shell-quote.js';
 import { allValues, hasFlag, lastValue, parseWords, spec } from '../../shared/docker-options.js';
 
@@ -108,10 +108,8 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     sink.report(diagnostic('RS306', call.at, '`docker build` without a context: restage ignored this command'));
     return undefined;
   }
-  if (contextWord.text === '-') {
-    declineStdinContext(call, sink, contextWord, lastValue(parsed, 'file'));
-    return undefined;
-  }
+  const streamed = contextWord.text === '-' ? stdinContext(call, sink, contextWord, lastValue(parsed, 'file')) : null;
+  if (contextWord.text === '-' && streamed === null) return undefined;
   if (/^[a-z]+:\/\//.test(contextWord.text) || contextWord.text.startsWith('git@')) {
     sink.report(
       diagnostic(
@@ -123,7 +121,7 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     return undefined;
   }
   const fileWord = lastValue(parsed, 'file');
-  if (fileWord?.text === '-') {
+  if (streamed === null && fileWord?.text === '-') {
     sink.report(
       diagnostic(
         'RS307',
@@ -133,10 +131,12 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     );
     return undefined;
   }
-  const context = sink.hostPath(contextWord, 'build context');
-  const dockerfile = fileWord
-    ? sink.hostPath(fileWord, 'Dockerfile path (-f)')
-    : context && path.join(context, 'Dockerfile');
+  const context = streamed ? streamed.context : sink.hostPath(contextWord, 'build context');
+  const dockerfile = streamed
+    ? streamed.dockerfile
+    : fileWord
+      ? sink.hostPath(fileWord, 'Dockerfile path (-f)')
+      : context && path.join(context, 'Dockerfile');
   if (!context || !dockerfile) return undefined;
   const buildArgs: BuildArg[] = allValues(parsed, 'build-arg').map((w) => {
     const eq = w.text.indexOf('=');
@@ -158,7 +158,7 @@ export const analyze: CommandAnalyzer = (call, sink) => {
     at: call.at,
     tags,
     dockerfile,
-    dockerfileGiven: fileWord !== null,
+    dockerfileGiven: streamed !== null || fileWord !== null,
     dockerfileAt: (fileWord ?? contextWord).at,
     context,
     buildArgs,
@@ -179,6 +179,7 @@ export const analyze: CommandAnalyzer = (call, sink) => {
       verb: call.verb ?? ['build'],
     },
     builder: builderOf(call),
+    ...(streamed ? { streamed: streamed.streamed } : {}),
   });
   return undefined;
 };

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
 import type { FlowEvent } from '../../model/flow.js';
+import { imageKey } from '../../shared/image-ref.js';
 import type { SyntaxNode } from '../../parse/shell.js';
 import type { FlowSink, PipeContent, Redirect, TarStream } from '../command.js';
 import type { Shell } from './state.js';
@@ -65,6 +66,14 @@ export function flowSink(sh: Shell, events: FlowEvent[]): FlowSink {
         return true;
       }
       return false;
+    },
+    imageBuildOf: (container) => {
+      const latest = [...events].reverse();
+      const created = latest.find((e) => e.kind === 'create' && e.handle === container);
+      if (created?.kind !== 'create') return null;
+      const key = imageKey(created.image);
+      const built = latest.find((e) => e.kind === 'build' && e.tags.some((t) => imageKey(t) === key));
+      return built?.kind === 'build' ? built : null;
     },
     changeDirectory: (to) => {
       sh.cwd = to;

@@ -27,7 +27,7 @@ export interface Setup {
   readonly files?: Readonly<Record<string, string>>;
   /** Symbolic links: path -> target as the link holds it. */
   readonly links?: Readonly<Record<string, string>>;
-  readonly stdin?: string;
+  readonly stdin?: string | Buffer;
   readonly ctx?: Partial<ShimContext>;
 }
 
@@ -39,7 +39,7 @@ export function decide(argv: readonly string[], setup: Setup = {}): ShimDecision
     readlink: (p: string) => setup.links?.[p] ?? null,
     stdin: () => {
       reads++;
-      return setup.stdin ?? '';
+      return Buffer.from(setup.stdin ?? '');
     },
   };
   const decision = rewriteCall(argv, { ...ctx, ...setup.ctx }, setup.state ?? EMPTY_STATE, io);

@@ -7,6 +7,7 @@
  * `--allow network.host|security.insecure`, an output pushed to a registry); `--push` is dropped.
  */
 import path from 'node:path';
+import { isTarStream, rewriteStreamDockerfile } from './stream-context.js';
 import { BUILD } from '../../../analyze/docker/build.js';
 import { lastValue, parseWords, spec } from '../../../shared/docker-options.js';
 import { widen, type Call, type Option } from './call.js';
@@ -163,14 +164,19 @@ function dockerfile(
   const rewrite = (text: string) => rewriteDockerfile(text, (image) => call.image(image), variables);
   if (context === undefined || !mayRewrite(call)) return;
   if (context === '-') {
-    const text = call.io.stdin();
-    if (text.includes('\0'))
+    const input = call.io.stdin();
+    if (!isTarStream(input)) {
+      call.stdin = rewrite(input.toString('utf8'));
+      return;
+    }
+    const stream = rewriteStreamDockerfile(input, file?.value?.text ?? 'Dockerfile', rewrite);
+    if (typeof stream === 'string')
       call.refuse(
         'with a build context streamed on standard input',
-        'the context is a tar archive, whose Dockerfile the run cannot rewrite to its own image tags',
+        `${stream}, so the run cannot rewrite it to its own image tags`,
         'Build from a directory (`docker build -f Dockerfile DIR`)',
       );
-    call.stdin = rewrite(text);
+    else call.stdin = stream;
     return;
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(context) || context.startsWith('git@'))
@@ -180,7 +186,7 @@ function dockerfile(
       'Build from a local checkout of that repository',
     );
   if (file?.value?.text === '-') {
-    call.stdin = rewrite(call.io.stdin());
+    call.stdin = rewrite(call.io.stdin().toString('utf8'));
     return;
   }
   const { cwd, client } = call.ctx;

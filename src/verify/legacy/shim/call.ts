@@ -32,7 +32,7 @@ export class Call {
   readonly files: { path: string; text: string }[] = [];
   /** Files among `files` to remove once the call is done (a rewritten Dockerfile inside the repository copy). */
   readonly temporary: string[] = [];
-  stdin: string | undefined;
+  stdin: string | Buffer | undefined;
 
   /** `head`: the global options kept and the verb words as written; `verb`: the verb as messages name it. */
   constructor(

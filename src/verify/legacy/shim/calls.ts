@@ -114,7 +114,7 @@ export class Calls {
         },
         stdin: () => {
           try {
-            return fs.readFileSync(path.join(dir, 'stdin'), 'utf8');
+            return fs.readFileSync(path.join(dir, 'stdin'));
           } catch {
             throw new NeedStdin();
           }

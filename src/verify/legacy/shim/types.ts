@@ -52,7 +52,7 @@ export type ShimDecision =
       /** Of `files`, those removed once the call is done: they lie in the repository copy, where the script could see them. */
       readonly temporary?: readonly string[];
       /** Set when the call read standard input (`build -f -`, `build -`): what to feed the real client instead. */
-      readonly stdin?: string;
+      readonly stdin?: string | Buffer;
       /** create / run -d: the caller records the printed id into state.ids. */
       readonly capturesId: boolean;
       /** A build: the caller reads its output (stdout and stderr, passed on once it ends) for step images. */
@@ -65,8 +65,8 @@ export type ShimDecision =
 export interface ShimIo {
   /** The file's text, or null when it cannot be read; paths are absolute, as the script sees them. */
   readFile(path: string): string | null;
-  /** The call's standard input, read whole; called at most once. */
-  stdin(): string;
+  /** The call's standard input, read whole (bytes: it may be a tar stream); called at most once. */
+  stdin(): Buffer;
   /**
    * The target of the symbolic link at `path` as the link holds it (relative or absolute), or
    * null when `path` is no symbolic link or does not exist; paths as the script sees them.

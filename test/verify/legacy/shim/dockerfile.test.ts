@@ -1,4 +1,9 @@
 /** Dockerfiles under the run's names: FROM, COPY --from and RUN --mount from= that name the run's tags or a mapped base. */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import test from 'ava';
 import { rewriteDockerfile } from '../../../../src/verify/legacy/shim/dockerfile.js';
 import type { ShimDecision } from '../../../../src/verify/legacy/shim/rewrite.js';
@@ -247,8 +252,8 @@ const refuses = test.macro({
 test(
   refuses,
   ['build', '-'],
-  { state: BUILT, stdin: 'Dockerfile\0\0\0ustar' },
-  /streamed on standard input: the context is a tar archive.*Build from a directory/,
+  { state: BUILT, stdin: streamOf({ app: 'x\n' }) },
+  /streamed on standard input: the stream holds no Dockerfile Dockerfile, so the run cannot rewrite.*Build from a directory/,
 );
 test(
   refuses,
@@ -277,3 +282,69 @@ test('a base behind a build argument is image-mapped by its value for this build
   );
   t.is(unmapped.files[0]?.text ?? text, text, 'the default 1.21 is not the mapped tag');
 });
+
+/** A tar stream as GNU tar makes it (`tar -c -C DIR .`) of these files. */
+function streamOf(files: Record<string, string>): Buffer {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-shim-stream-'));
+  try {
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    const r = spawnSync('tar', ['-c', '-C', dir, '.']);
+    if (r.status !== 0) throw new Error(r.stderr.toString());
+    return r.stdout;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The members of a tar stream with their content, as GNU tar lists and extracts them. */
+function membersOf(stream: Buffer): Record<string, string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-shim-stream-'));
+  try {
+    const r = spawnSync('tar', ['-x', '-C', dir], { input: stream });
+    if (r.status !== 0) throw new Error(r.stderr.toString());
+    const out: Record<string, string> = {};
+    for (const name of fs.readdirSync(dir, { recursive: true }) as string[])
+      if (fs.statSync(path.join(dir, name)).isFile()) out[name] = fs.readFileSync(path.join(dir, name), 'utf8');
+    return out;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const streamed = test.macro({
+  exec(t, argv: string[], input: Buffer, dockerfile: string, _what: string) {
+    const d = run(decide(argv, { state: BUILT, stdin: input }));
+    t.true(Buffer.isBuffer(d.stdin), 'a tar stream is fed on as bytes');
+    const members = membersOf(d.stdin as Buffer);
+    t.is(members[dockerfile], `FROM ${BUILDER}\nCOPY app /app\n`);
+    t.is(members['app'], 'binary\0\u00ff', 'other members are passed on as they were');
+  },
+  title: (_p, argv: string[], _i, dockerfile: string, what: string) =>
+    `docker ${argv.join(' ')} with ${what}: its ${dockerfile} is rewritten to the run's tags`,
+});
+const streamFiles = (dockerfile: string) => ({ [dockerfile]: 'FROM builder\nCOPY app /app\n', app: 'binary\0\u00ff' });
+test(streamed, ['build', '-'], streamOf(streamFiles('Dockerfile')), 'Dockerfile', 'a tar stream');
+test(
+  streamed,
+  ['build', '-', '--tag', 'x'],
+  gzipSync(streamOf(streamFiles('Dockerfile'))),
+  'Dockerfile',
+  'a gzip stream',
+);
+test(
+  streamed,
+  ['build', '-f', 'out/Dockerfile', '-'],
+  streamOf(streamFiles('out/Dockerfile')),
+  'out/Dockerfile',
+  'a tar stream',
+);
+test(
+  streamed,
+  ['build', '-f', 'out/Dockerfile', '-'],
+  streamOf({ ...streamFiles('out/Dockerfile'), [`${'d'.repeat(90)}/${'f'.repeat(40)}`]: 'long\n' }),
+  'out/Dockerfile',
+  'a GNU long name before it',
+);
