@@ -262,6 +262,14 @@ function rewriteScript(input: RewriteInput): RewriteOutcome {
       return refuse(step.at, `${step.what} is in a statement with a here-doc`, input.file);
     const inside = commandsIn(statement);
     if (step.runtime) {
+      // A pipeline of steps that feeds the runtime build its context (`docker run B tar -c … |
+      // docker build -`) is replaced whole by the one build.
+      const pipe = parents.get(key(command));
+      const fed = pipe?.type === 'pipeline' && commandsIn(pipe).every(isStep) ? pipe : null;
+      if (fed && input.buildCommand !== null) {
+        edits.push({ start: fed.startIndex, end: fed.endIndex, text: input.buildCommand, runtime: true });
+        continue;
+      }
       // The runtime build is replaced where it stands: what the statement does around it stays.
       const other = inside.find((c) => c !== command && key(c) !== key(command) && isStep(c));
       if (other)

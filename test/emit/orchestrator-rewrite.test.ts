@@ -111,6 +111,18 @@ const cases: readonly Case[] = [
     expect: { line: 2, says: 'shares its statement with `rm -f app`, a step of the builder pattern' },
   },
   {
+    name: 'script: a pipeline of steps that streams the runtime build its context is replaced whole by the one build',
+    text: 'set -e\ndocker build -t b -f Dockerfile.build .\ndocker run --rm b tar -c -C /out . | docker build -t app -\necho built\n',
+    steps: [step(2), step(3), step(3, 38, true)],
+    expect: `set -e\n${BUILD}\necho built\n`,
+  },
+  {
+    name: 'script: a streamed context piped from a command outside the pattern is not the one build',
+    text: 'docker build -t b -f Dockerfile.build .\nmake-context | docker build -t app -\n',
+    steps: [step(1), step(2, 16, true)],
+    expect: 'make-context | docker build -t app:latest .\n',
+  },
+  {
     name: 'script: a step joined with `&&` to a command outside the pattern is refused',
     text: 'docker build -t b -f Dockerfile.build . && go vet ./...\ndocker build -t app .\n',
     steps: [step(1), step(2, 1, true)],
