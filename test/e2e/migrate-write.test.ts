@@ -46,9 +46,15 @@ e2e(
   'migrate --write --remove-legacy: the rewritten script builds one image with the tag it had, holding the artifact',
   async (t) => {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-write-'));
+    // The rewritten script's multi-stage build leaves its builder stage untagged (the classic
+    // builder keeps each stage's last image): every image made during the test goes with it.
+    const images = () => new Set(docker('images', '--all', '--quiet', '--no-trunc').stdout.split('\n').filter(Boolean));
+    const before = images();
     t.teardown(() => {
       docker('rm', '-f', 'tool-x');
       docker('rmi', '-f', `${NAME}:latest`, `${NAME}:build`);
+      const made = [...images()].filter((id) => !before.has(id));
+      if (made.length > 0) docker('rmi', '-f', ...made);
       fs.rmSync(scratch, { recursive: true, force: true });
     });
     const original = caseCopy(path.join(scratch, 'original'));
