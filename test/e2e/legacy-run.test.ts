@@ -303,6 +303,12 @@ e2e(
       ),
     }));
     const before = w.snapshot();
+    // Every image of the engine, intermediate ones included: the build cut short committed some.
+    const images = () =>
+      spawnSync(docker, ['images', '--all', '--quiet', '--no-trunc'], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean);
+    const imagesBefore = new Set(images());
     const child = spawn(
       process.execPath,
       [
@@ -341,6 +347,11 @@ e2e(
     const sandboxes = spawnSync('pgrep', ['-f', `restage-shim|${result.session!}`], { encoding: 'utf8' }).stdout.trim();
     t.is(sandboxes, '');
     t.deepEqual(w.snapshot(), before);
+    t.deepEqual(
+      images().filter((id) => !imagesBefore.has(id)),
+      [],
+      'no image of the builds left, not even a step image of the one cut short',
+    );
   },
 );
 

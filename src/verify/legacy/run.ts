@@ -18,7 +18,7 @@ import type { Progress } from '../progress.js';
 import type { ImageMap } from '../scratch.js';
 import { SESSION_LABEL, type Session } from '../session.js';
 import { engineOverTcp, sandboxArgs } from './sandbox.js';
-import { shimFiles, type ShimConfig } from './shim/calls.js';
+import { shimFiles, unfinishedStepImages, type ShimConfig } from './shim/calls.js';
 import { clientScript } from './shim/client-script.js';
 import { EMPTY_STATE, type ShimState } from './shim/rewrite.js';
 import { readTrace, type TraceCall } from './trace.js';
@@ -154,7 +154,7 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
     }
     for (const tag of Object.values(state.images)) session.adoptImage(tag);
     for (const name of [...Object.values(state.containers), ...state.ids]) session.adoptContainer(name);
-    for (const id of state.intermediates ?? []) session.intermediate(id);
+    for (const id of [...(state.intermediates ?? []), ...unfinishedStepImages(runDir)]) session.intermediate(id);
   }
   const trace = readTrace(shimFiles(runDir).trace);
   return { ...outcome, seconds: (performance.now() - started) / 1000, trace, state, copy };

@@ -61,6 +61,32 @@ export const shimFiles = (dir: string) => ({
   trace: path.join(dir, 'trace.jsonl'),
 });
 
+/**
+ * The step images named so far in the logs of the calls that never ended (a build the sandbox's
+ * end cut short, Ctrl-C during the legacy run): the classic builder commits each step's image as
+ * it goes, so a build stopped half-way leaves those behind unless they are removed
+ * (test/e2e/legacy-run.test.ts, SIGINT during the legacy run).
+ */
+export function unfinishedStepImages(runDir: string): string[] {
+  let calls: string[];
+  try {
+    calls = fs.readdirSync(path.join(runDir, CALLS));
+  } catch {
+    return [];
+  }
+  const read = (file: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  return calls.flatMap((d) => {
+    const dir = path.join(runDir, CALLS, d);
+    return stepImages(`${read(path.join(dir, 'out'))}\n${read(path.join(dir, 'err'))}`);
+  });
+}
+
 /** Thrown by `io.stdin()` while the call has not sent its standard input. */
 class NeedStdin extends Error {}
 
