@@ -95,6 +95,9 @@ export interface PathValue {
   readonly variables?: boolean;
 }
 
+/** The shell form of COPY/ADD splits its words at whitespace, so a path holding some needs the JSON form. */
+const splitByShellForm = (p: PathValue): boolean => /\s/.test(p.value);
+
 /** A path the user wrote in `inst`, as Docker reads it. */
 export const written = (token: Token): PathValue => ({ value: token.value ?? token.raw, variables: true });
 
@@ -105,15 +108,14 @@ export const written = (token: Token): PathValue => ({ value: token.value ?? tok
  */
 export function pathArgs(paths: readonly PathValue[], escapeChar: string, json = false): string {
   const words = paths.map((p) => writeDockerWord(p.value, escapeChar, p.variables));
-  return json || paths.some((p) => /\s/.test(p.value))
-    ? `[${words.map((w) => JSON.stringify(w)).join(', ')}]`
-    : words.join(' ');
+  return json || paths.some(splitByShellForm) ? `[${words.map((w) => JSON.stringify(w)).join(', ')}]` : words.join(' ');
 }
 
 /** One path word written in place of a word of `inst`; null when its shell form cannot hold it (whitespace). */
 export function pathInPlace(inst: Instruction, p: PathValue, escapeChar: string): string | null {
-  if (!inst.jsonForm && /\s/.test(p.value)) return null;
-  return pathArgs([p], escapeChar, inst.jsonForm).replace(/^\[(.*)\]$/, '$1');
+  if (!inst.jsonForm && splitByShellForm(p)) return null;
+  const word = writeDockerWord(p.value, escapeChar, p.variables);
+  return inst.jsonForm ? JSON.stringify(word) : word;
 }
 
 function namedEdits(
@@ -142,7 +144,7 @@ function namedEdits(
       ...sources.map((_, index) => ({ value: byIndex.get(index)!.containerPath })),
       renamed !== null ? { value: renamed, variables: true } : written(dest),
     ];
-    if (!inst.jsonForm && paths.some((p) => /\s/.test(p.value))) {
+    if (!inst.jsonForm && paths.some(splitByShellForm)) {
       // A path with whitespace: the whole instruction in the JSON form.
       edits.push({ start: argsStart, end: dest.end, text: flagsFor(source) + pathArgs(paths, file.escapeChar, true) });
     } else {

@@ -74,17 +74,19 @@ export function unfinishedStepImages(runDir: string): string[] {
   } catch {
     return [];
   }
-  const read = (file: string) => {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return '';
-    }
-  };
   return calls.flatMap((d) => {
     const dir = path.join(runDir, CALLS, d);
-    return stepImages(`${read(path.join(dir, 'out'))}\n${read(path.join(dir, 'err'))}`);
+    return stepImages(`${readLeft(dir, 'out')}\n${readLeft(dir, 'err')}`);
   });
+}
+
+/** A file a call left in its directory, or '' when it wrote none. */
+function readLeft(dir: string, name: string): string {
+  try {
+    return fs.readFileSync(path.join(dir, name), 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Thrown by `io.stdin()` while the call has not sent its standard input. */
@@ -205,13 +207,7 @@ export class Calls {
       else if (decision.kind === 'refuse')
         this.trace({ ...base, ran: null, outcome: 'refuse', notes: [decision.message] });
       else {
-        const read = (name: string) => {
-          try {
-            return fs.readFileSync(path.join(dir, name), 'utf8');
-          } catch {
-            return '';
-          }
-        };
+        const read = (name: string) => readLeft(dir, name);
         const id = decision.capturesId ? /^([0-9a-f]{12,64})\s*$/m.exec(read('out'))?.[1] : undefined;
         if (id) this.setState({ ...this.state, ids: [...this.state.ids, id] });
         const steps = decision.capturesLog ? stepImages(`${read('out')}\n${read('err')}`) : [];
