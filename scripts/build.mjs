@@ -55,6 +55,23 @@ function dataProperties(id) {
   return JSON.parse(spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' }).stdout);
 }
 
+/**
+ * The compose file reader loads `yaml` on first use, through createRequire (src/analyze/compose/file.ts),
+ * which a bundle cannot follow; for the shim that load becomes a plain require, which esbuild bundles
+ * (still run on first use).
+ */
+const LAZY_YAML = "createRequire(import.meta.url)('yaml')";
+const yamlInside = {
+  name: 'yaml-inside',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]analyze[\\/]compose[\\/]file\.ts$/ }, (a) => {
+      const text = fs.readFileSync(a.path, 'utf8');
+      if (!text.includes(LAZY_YAML)) throw new Error(`${a.path} no longer loads yaml as ${LAZY_YAML}`);
+      return { contents: text.replace(LAZY_YAML, "require('yaml')"), loader: 'ts' };
+    });
+  },
+};
+
 const cjs = {
   ...common,
   format: 'cjs',
@@ -87,7 +104,15 @@ await Promise.all([
   build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', plugins: [verifyApart, builtins] }),
   build({ ...cjs, entryPoints: { 'verify-cli': 'src/cli/verify-cli.ts' }, outdir: 'dist', plugins: [builtins] }),
   // The docker shim verify puts first on the sandboxed legacy run's PATH (src/verify/legacy/shim/).
-  build({ ...cjs, entryPoints: { shim: 'src/cli/shim.ts' }, outdir: 'dist', plugins: [builtins] }),
+  // It runs from a copy in the run directory, where no node_modules is found: what it loads is in it
+  // (yaml, for the compose files a compose call reads: shim/compose.ts).
+  build({
+    ...cjs,
+    external: common.external.filter((e) => e !== 'yaml'),
+    entryPoints: { shim: 'src/cli/shim.ts' },
+    outdir: 'dist',
+    plugins: [builtins, yamlInside],
+  }),
   build({
     ...common,
     format: 'esm',

@@ -51,8 +51,9 @@ export function analyzeScript(
     displayFile: script.file,
     analyzerFor,
     ...parameters,
-    // A docker command's output into a file is the docker analyzers' to judge (RS307).
-    onRedirect: (call, sink) => (DOCKER_CLIENTS.has(call.name.text) ? undefined : hostRedirections(call, sink)),
+    // A docker (or compose) command's output into a file is the docker analyzers' to judge (RS307).
+    onRedirect: (call, sink) =>
+      DOCKER_CLIENTS.has(call.name.text) || COMPOSE_V1.has(call.name.text) ? undefined : hostRedirections(call, sink),
   });
   return { flow: { script: script.file, events }, diagnostics, included };
 }

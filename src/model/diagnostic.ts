@@ -123,7 +123,7 @@ export const CATALOGUE = {
   RS363: { severity: 'info', title: 'the make target restage followed' },
   RS370: { severity: 'error', title: 'a Compose command or service restage cannot model' },
   RS371: { severity: 'error', title: 'a compose file or service restage cannot read' },
-  RS372: { severity: 'error', title: "verify's sandboxed run cannot run Compose" },
+  RS372: { severity: 'error', title: "retired (was: verify's sandboxed run cannot run Compose)" },
   RS380: { severity: 'error', title: 'a package.json script restage cannot follow' },
   RS381: { severity: 'error', title: 'the package.json script to migrate is not known' },
   RS382: { severity: 'error', title: 'the scripts of a package.json cannot be read' },

@@ -80,8 +80,37 @@ const BUILD = spec(
 /** Sub-commands that neither build nor run anything that writes files. */
 const INERT = new Set(['config', 'convert', 'ps', 'logs', 'images', 'version', 'ls', 'pull', 'push', 'top', 'events']);
 
+/** One docker command a compose command stands for, with the words `docker build` / `docker run` would have. */
+export type ComposeStep =
+  | {
+      readonly verb: 'build';
+      readonly call: CommandCall;
+      /** The image it tags (`-t`). */
+      readonly image: string;
+      /** The build `run` does first, which compose does only when the engine lacks the image. */
+      readonly implicit: boolean;
+    }
+  | { readonly verb: 'run'; readonly call: CommandCall };
+
 /** `docker compose …` / `docker-compose …`: `call.args` are the words after `compose` / `docker-compose`. */
 export function analyzeCompose(call: CommandCall, sink: FlowSink, version: ComposeVersion): undefined {
+  return translateCompose(call, sink, version, (step, to) =>
+    step.verb === 'build' ? dockerBuild.analyze(step.call, to) : dockerRun.analyze(step.call, to),
+  );
+}
+
+/**
+ * The translation itself: each docker command the compose command stands for goes, in order, to
+ * `step` with the sink it reports to (the script's, its events marked `compose`); what cannot be
+ * modelled is reported (RS370/RS371) and ends the translation. The analysis hands the steps to the
+ * docker analyzers; verify's sandboxed run (src/verify/legacy/shim/compose.ts) runs them.
+ */
+export function translateCompose(
+  call: CommandCall,
+  sink: FlowSink,
+  version: ComposeVersion,
+  step: (step: ComposeStep, sink: FlowSink) => unknown,
+): undefined {
   const program = version === 1 ? 'docker-compose' : 'docker compose';
   const shown = `${call.at.file}:${call.at.line}`;
   const decline = (at: Location, why: string): undefined => {
@@ -133,6 +162,7 @@ export function analyzeCompose(call: CommandCall, sink: FlowSink, version: Compo
     program,
     shown,
     decline,
+    step: (s) => step(s, mark),
   };
   return sub === 'run' ? runService(ctx, rest) : buildServices(ctx, rest);
 }
@@ -149,6 +179,7 @@ interface Context {
   readonly program: string;
   readonly shown: string;
   readonly decline: (at: Location, why: string) => undefined;
+  readonly step: (step: ComposeStep) => unknown;
 }
 
 function globalsOf(words: readonly Word[]): { parsed: ParsedWords<Word>; verbAt: number } {
@@ -334,7 +365,7 @@ function wordAt(at: Location, text: string): Word {
 const builtImages = new WeakMap<FlowSink, Set<string>>();
 
 /** `docker build` of the service's image, through the docker analyzer. */
-function buildService(ctx: Context, service: ComposeService, extra: readonly Word[]): void {
+function buildService(ctx: Context, service: ComposeService, extra: readonly Word[], implicit = false): void {
   const b = service.build!;
   const image = serviceImage(service, ctx.project, ctx.version);
   const built = builtImages.get(ctx.origin) ?? new Set<string>();
@@ -346,10 +377,20 @@ function buildService(ctx: Context, service: ComposeService, extra: readonly Wor
   for (const a of b.args) words.push(w('--build-arg'), w(a));
   if (b.target !== null) words.push(w('--target'), w(b.target));
   words.push(...extra, w(b.context));
-  dockerBuild.analyze(
-    { ...ctx.call, name: w('docker'), args: words, verb: ['build'], redirects: [], captured: false, pipedOut: false },
-    ctx.sink,
-  );
+  ctx.step({
+    verb: 'build',
+    image,
+    implicit,
+    call: {
+      ...ctx.call,
+      name: w('docker'),
+      args: words,
+      verb: ['build'],
+      redirects: [],
+      captured: false,
+      pipedOut: false,
+    },
+  });
 }
 
 function buildServices(ctx: Context, words: readonly Word[]): undefined {
@@ -383,7 +424,7 @@ function declineAll(ctx: Context, problems: readonly Located<string>[]): undefin
 }
 
 function runService(ctx: Context, words: readonly Word[]): undefined {
-  const { call, sink } = ctx;
+  const { call } = ctx;
   const { parsed, command } = parseContainerWords(words, RUN);
   for (const u of parsed.unknown) return ctx.decline(u.at, `it does not know the run option \`${u.text}\``);
   const serviceWord = parsed.positionals[0];
@@ -398,6 +439,16 @@ function runService(ctx: Context, words: readonly Word[]): undefined {
     );
   const problems = unsupportedOf(ctx, service, hasFlag(parsed, 'no-deps'));
   if (problems.length > 0) return declineAll(ctx, problems);
+  const builds =
+    service.build !== null && !builtImages.get(ctx.origin)?.has(serviceImage(service, ctx.project, ctx.version));
+  // Measured with docker-compose 1.29.2 (test/e2e/compose-real.test.ts): the build `run` does
+  // first goes to the same standard output as the command's, so a script that keeps that output
+  // keeps the build log too, on an engine without the image only.
+  if (toOutput && builds)
+    return ctx.decline(
+      call.at,
+      `the script keeps the output of \`run\`, and on an engine without the service's image \`${serviceImage(service, ctx.project, ctx.version)}\` compose first builds it and prints that build's log to the same output (docker-compose 1.29 does; the output then differs from one run to the next); build the service first with \`${ctx.program} build ${service.name}\``,
+    );
   if (!service.build && !service.image)
     return ctx.decline(service.at, `the service \`${service.name}\` has neither \`image:\` nor \`build:\``);
   const at = call.at;
@@ -442,12 +493,11 @@ function runService(ctx: Context, words: readonly Word[]): undefined {
     entrypoint = service.entrypoint.value.map(w);
   }
   if (entrypoint.length > 0) out.push(w('--entrypoint'), entrypoint[0]!);
-  if (service.build && !builtImages.get(ctx.origin)?.has(serviceImage(service, ctx.project, ctx.version)))
-    buildService(ctx, service, []);
+  if (builds) buildService(ctx, service, [], true);
   out.push(w(serviceImage(service, ctx.project, ctx.version)));
   out.push(...entrypoint.slice(1));
   if (command.length > 0) out.push(...command);
   else if (service.command) out.push(...service.command.value.map(w));
-  dockerRun.analyze({ ...call, name: w('docker'), args: out, verb: ['run'] }, sink);
+  ctx.step({ verb: 'run', call: { ...call, name: w('docker'), args: out, verb: ['run'] } });
   return undefined;
 }

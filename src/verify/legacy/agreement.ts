@@ -23,6 +23,8 @@ const COMPARED: ReadonlySet<string> = new Set(['build', 'create', 'container', '
 
 /** The flow events one traced call stands for, as the script's analyzers read its words. */
 export function traceEvents(call: TraceCall, index: number): Compared[] {
+  // A compose call ran as the shim calls it stands for (shim/compose.ts); they are traced themselves.
+  if (call.client === 'docker-compose') return [];
   const at: Location = { file: 'trace', line: index + 1, column: 1 };
   const word = (text: string): Word => ({ text, unresolved: null, environment: [], at, written: text });
   const events: Compared[] = [];

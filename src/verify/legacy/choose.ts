@@ -55,24 +55,6 @@ export function chooseLegacy(migration: Migration, options: VerifyOptions): Lega
     failed: () => [],
   });
   if (requested === 'replay') return replay(null);
-  // Compose is not installed where verify runs the pipeline, and would reach the engine around
-  // the sandbox's docker shim: the replay re-enacts the docker build + docker run it stands for.
-  const compose = options.legacyCmd === undefined ? composeAt(migration) : null;
-  if (compose && requested === 'run')
-    return {
-      ...replay(null),
-      diagnostics: [
-        diagnostic(
-          'RS372',
-          compose,
-          'the pipeline runs a service through Compose, which verify cannot run in its sandbox (there is no Compose there, and it would talk to the engine around the docker shim); verify it with --legacy=replay, which re-enacts the `docker build` + `docker run` restage translated it into',
-        ),
-      ],
-    };
-  if (compose)
-    return replay(
-      `the pipeline runs a service through Compose (${compose.file}:${compose.line}), which the sandbox cannot run`,
-    );
   const command = legacyCommand(migration, options);
   const runner = command && options.legacyCmd === undefined ? missingRunner(migration, command.cwd, scriptAt) : null;
   if (runner) {
@@ -169,11 +151,4 @@ function missingRunner(
     }
   };
   return needed.find((p) => !found(p.name)) ?? null;
-}
-
-/** Where the analysed pipeline first runs something through Compose, or null. */
-function composeAt(migration: Migration): Location | null {
-  for (const e of migration.analysis?.flow.events ?? [])
-    if ((e.kind === 'build' || e.kind === 'create') && e.compose) return e.compose;
-  return null;
 }

@@ -60,6 +60,8 @@ export interface LegacyRun {
 
 /** The clients' usual absolute paths (src/shared/docker-cli.ts), covered by the shim inside the sandbox. */
 const DOCKER_CLIENTS_AT = [...DOCKER_CLIENTS].filter((c) => c.startsWith('/'));
+/** Where Compose v1 is installed; a script calling it by path reaches the shim too. */
+const COMPOSE_AT = ['/usr/bin/docker-compose', '/usr/local/bin/docker-compose'];
 
 /** `sudo [options] CMD…` as the user: the options (and a VAR=value prefix) dropped, CMD run. */
 const SUDO = `#!/bin/sh
@@ -88,7 +90,8 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
   const shim = path.join(runDir, 'shim.cjs');
   fs.copyFileSync(request.shim, shim);
   fs.mkdirSync(bin);
-  for (const client of ['docker', 'podman'] as const)
+  // `docker-compose` is the shim too (shim/compose.ts), whether or not the host has Compose.
+  for (const client of ['docker', 'podman', 'docker-compose'] as const)
     fs.writeFileSync(path.join(bin, client), clientScript(runDir, client), { mode: 0o755 });
   // verify never runs sudo (as for the replay, RS704): `sudo CMD` runs CMD as the user, through the shim.
   fs.writeFileSync(path.join(bin, 'sudo'), SUDO, { mode: 0o755 });
@@ -99,10 +102,12 @@ export async function runLegacyPipeline(request: LegacyRunRequest): Promise<Lega
   const overlays = [
     { source: fs.realpathSync(process.execPath), target: process.execPath },
     { source: request.engine.client, target: real },
-    ...DOCKER_CLIENTS_AT.filter((p) => fs.existsSync(p)).map((p) => ({
-      source: path.join(bin, path.basename(p)),
-      target: p,
-    })),
+    ...[...DOCKER_CLIENTS_AT, ...COMPOSE_AT]
+      .filter((p) => fs.existsSync(p))
+      .map((p) => ({
+        source: path.join(bin, path.basename(p)),
+        target: p,
+      })),
   ];
   // Podman has no daemon: a podman started inside the sandbox would keep its containers in the
   // sandbox's namespaces. The shim drives a podman service started here instead (`podman --remote`),

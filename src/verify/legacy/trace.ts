@@ -5,9 +5,10 @@
  */
 import fs from 'node:fs';
 import { shellQuote } from '../../shared/shell-quote.js';
+import type { ShimClient } from './shim/types.js';
 
 export interface TraceCall {
-  readonly client: 'docker' | 'podman';
+  readonly client: ShimClient;
   /** The arguments as the script wrote them (without the client word). */
   readonly argv: readonly string[];
   /** The arguments as run (with the client's real path first), or null when not run. */

@@ -144,6 +144,16 @@ const cases: readonly {
     events: ['create @container#1 x ran:run@1:cat /src/app', 'cp @container#1:/src/app /proj/app'],
   },
   {
+    title: 'output kept from a run after compose build of the service: no build log in it',
+    script: 'docker-compose build builder\ndocker-compose run --rm -T builder cat /src/app > app\n',
+    files: { 'compose.yml': 'services:\n  builder:\n    build: .\n' },
+    events: [
+      'build proj_builder',
+      'create @container#1 proj_builder ran:run@2:cat /src/app',
+      'cp @container#1:/src/app /proj/app',
+    ],
+  },
+  {
     title: 'run after compose build of the service does not build it again (the engine has the image)',
     script: 'docker compose build builder\ndocker compose run builder\ndocker compose run builder\n',
     files: { 'compose.yml': BUILDER },
@@ -303,6 +313,15 @@ const declined: readonly {
     code: 'RS370',
     at: ['build.sh', 1],
     message: /without `-T`/,
+  },
+  {
+    title: 'output kept from a run that builds the image first (the build log goes to the same output)',
+    script: 'docker-compose run --rm -T builder cat /src/app > app\n',
+    files: { 'compose.yml': 'services:\n  builder:\n    build: .\n' },
+    code: 'RS370',
+    at: ['build.sh', 1],
+    message:
+      /prints that build's log to the same output .* build the service first with `docker-compose build builder`/,
   },
   {
     title: '--profile',

@@ -20,6 +20,7 @@ export const ctx: ShimContext = {
   network: 'none',
   imageMap: new Map([['golang', 'testbase/golang:latest']]),
   scratchDir: '/var/tmp/restage/shim',
+  bin: '/var/tmp/restage/run/bin',
 };
 
 export interface Setup {
@@ -28,6 +29,8 @@ export interface Setup {
   /** Symbolic links: path -> target as the link holds it. */
   readonly links?: Readonly<Record<string, string>>;
   readonly stdin?: string | Buffer;
+  /** The call's environment (asked for by a compose call). */
+  readonly env?: Readonly<Record<string, string>>;
   readonly ctx?: Partial<ShimContext>;
 }
 
@@ -41,6 +44,7 @@ export function decide(argv: readonly string[], setup: Setup = {}): ShimDecision
       reads++;
       return Buffer.from(setup.stdin ?? '');
     },
+    environment: () => setup.env ?? {},
   };
   const decision = rewriteCall(argv, { ...ctx, ...setup.ctx }, setup.state ?? EMPTY_STATE, io);
   return Object.assign(decision, { stdinRead: reads });

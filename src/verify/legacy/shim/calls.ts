@@ -18,7 +18,7 @@
  *   `call CLIENT D`  the call asks what to do; the server answers on D/reply with one line:
  *                    `run CAPTURE INPUT` (CAPTURE 1: stdout to D/out, 2: also stderr to D/err;
  *                    INPUT 1: stdin from D/in),
- *                    `skip`, `refuse`, or `stdin`;
+ *                    `skip`, `refuse`, `stdin` or `env`;
  *   `done D RC`      the call ended with status RC (every call sends it, a skip and a refusal too);
  *                    the server traces it and removes D.
  * Standard input: only the rewriting of a build whose Dockerfile comes on stdin (`build -`,
@@ -26,7 +26,8 @@
  * rewriting asks, the answer is `stdin`: the call copies its stdin to D/stdin and asks again, and
  * the rewriting runs again on the state as it is then (it is pure, so nothing of the first try
  * remains). A call that reads no stdin is never asked, so `docker run -i` still gets the script's
- * stdin as a stream.
+ * stdin as a stream. The environment is asked for the same way (`env`: the call writes `env -0`
+ * to D/env), only by a compose call (shim/compose.ts interpolates the compose file with it).
  * Messages are handled one at a time, in order; state lives here and is written to state.json
  * (temporary file and rename) after every change, as run.ts reads it even after the sandbox was
  * killed. The trace is appended to trace.jsonl when a call is done; `ms` is from its first `call`
@@ -39,6 +40,7 @@ import type { TraceCall } from '../trace.js';
 import { CALLS } from './client-script.js';
 import { stepImages } from '../../engine/build-log.js';
 import { EMPTY_STATE, rewriteCall, type ShimContext, type ShimDecision, type ShimState } from './rewrite.js';
+import type { ShimClient } from './types.js';
 
 /** What verify writes to RUNDIR/shim.json before the run. */
 export interface ShimConfig {
@@ -89,8 +91,12 @@ function readLeft(dir: string, name: string): string {
   }
 }
 
-/** Thrown by `io.stdin()` while the call has not sent its standard input. */
-class NeedStdin extends Error {}
+/** Thrown by `io.stdin()` / `io.environment()` while the call has not sent what it asked for. */
+class Need extends Error {
+  constructor(readonly what: 'stdin' | 'env') {
+    super(what);
+  }
+}
 
 interface Pending {
   readonly started: number;
@@ -113,23 +119,24 @@ export class Calls {
 
   /** Handles one line of the request FIFO; a malformed line or an unknown directory is reported and dropped. */
   handle(line: string): void {
-    const call = /^call (docker|podman) (.+)$/.exec(line);
+    const call = /^call (docker|podman|docker-compose) (.+)$/.exec(line);
     const done = /^done (.+) (\d+)$/.exec(line);
     const dir = call?.[2] ?? done?.[1];
     if (dir === undefined || path.dirname(dir) !== this.callsDir) {
       process.stderr.write(`restage shim: dropped a malformed request: ${JSON.stringify(line)}\n`);
       return;
     }
-    if (call) this.call(call[1] as 'docker' | 'podman', dir);
+    if (call) this.call(call[1] as ShimClient, dir);
     else this.done(dir, Number(done![2]));
   }
 
-  private call(client: 'docker' | 'podman', dir: string): void {
+  private call(client: ShimClient, dir: string): void {
     const started = this.pending.get(dir)?.started ?? performance.now();
     let decision: ShimDecision;
     let record: Pending['record'];
+    let words: string[] = [];
     try {
-      const words = fs.readFileSync(path.join(dir, 'argv'), 'utf8').split('\0').slice(0, -1);
+      words = fs.readFileSync(path.join(dir, 'argv'), 'utf8').split('\0').slice(0, -1);
       const cwd = fs.readFileSync(path.join(dir, 'cwd'), 'utf8').replace(/\n$/, '');
       record = { client, argv: words, cwd };
       decision = rewriteCall(words, this.context(client, cwd, dir), this.state, {
@@ -144,8 +151,22 @@ export class Calls {
           try {
             return fs.readFileSync(path.join(dir, 'stdin'));
           } catch {
-            throw new NeedStdin();
+            throw new Need('stdin');
           }
+        },
+        environment: () => {
+          let text: string;
+          try {
+            text = fs.readFileSync(path.join(dir, 'env'), 'utf8');
+          } catch {
+            throw new Need('env');
+          }
+          return Object.fromEntries(
+            text
+              .split('\0')
+              .filter((e) => e.includes('='))
+              .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+          );
         },
         readlink: (file) => {
           try {
@@ -156,9 +177,9 @@ export class Calls {
         },
       });
     } catch (error) {
-      if (error instanceof NeedStdin) {
+      if (error instanceof Need) {
         this.pending.set(dir, { started });
-        this.reply(dir, 'stdin');
+        this.reply(dir, error.what);
         return;
       }
       const message = `restage shim: internal error: ${error instanceof Error ? error.message : String(error)}`;
@@ -174,7 +195,7 @@ export class Calls {
       return;
     }
     if (decision.kind === 'refuse') {
-      const text = `restage verify: refused \`${client} ${record.argv.join(' ')}\`: ${decision.message}\n`;
+      const text = `restage verify: refused \`${client} ${words.join(' ')}\`: ${decision.message}\n`;
       fs.writeFileSync(path.join(dir, 'message'), text);
       this.pending.set(dir, { started, record, decision });
       this.reply(dir, 'refuse');
@@ -185,7 +206,9 @@ export class Calls {
       fs.mkdirSync(path.dirname(f.path), { recursive: true });
       fs.writeFileSync(f.path, f.text);
     }
-    const ran = [...this.config.clients[client], ...decision.argv];
+    const ran = decision.withoutClient
+      ? [...decision.argv]
+      : [...this.config.clients[client === 'podman' ? 'podman' : 'docker'], ...decision.argv];
     // Defaults: a value the script gave the call (`DOCKER_BUILDKIT=1 docker build`, an export) wins, as it does on the user's machine.
     const exports = Object.entries(this.config.env).map(([k, v]) => `export ${k}="\${${k}-${shellQuote(v)}}"\n`);
     fs.writeFileSync(path.join(dir, 'run'), `set -- ${ran.map(shellQuote).join(' ')}\n${exports.join('')}`);
@@ -221,9 +244,10 @@ export class Calls {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
-  private context(client: 'docker' | 'podman', cwd: string, dir: string): ShimContext {
+  private context(client: ShimClient, cwd: string, dir: string): ShimContext {
     const c = this.config;
     return {
+      bin: path.join(this.runDir, 'bin'),
       runId: c.runId,
       label: c.label,
       client,

@@ -5,7 +5,8 @@
  * runs what the server decides. The protocol, the server's side of it, is in shim/calls.ts.
  *
  * Costs per call: the shell, `mktemp` and `mkfifo` (two short processes), the real client, and
- * `cat` when the call prints from a file (a skip, a refusal, a captured id); `. FILE` and the
+ * `cat` when the call prints from a file (a skip, a refusal, a captured id); `env` only when the
+ * server asks for the environment (a compose call); `. FILE` and the
  * redirections are the shell's own. scripts/bench-sandbox.mjs measures it.
  *
  * The tools are named by absolute path, resolved on restage's PATH when the script is written, so
@@ -16,6 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { shellQuote } from '../../../shared/shell-quote.js';
+import type { ShimClient } from './types.js';
 
 /** The request FIFO and the directory of call directories, under the run directory. */
 export const REQUESTS = 'requests';
@@ -41,8 +43,8 @@ export function findTool(name: string, PATH: string | undefined): string {
  * while the server is gone would wait forever: the server is the sandbox's command, so when it
  * dies the sandbox's PID namespace ends and every process inside (this script too) is killed.
  */
-export function clientScript(runDir: string, client: 'docker' | 'podman', PATH = process.env.PATH): string {
-  const [mktemp, mkfifo, cat] = ['mktemp', 'mkfifo', 'cat'].map((t) => shellQuote(findTool(t, PATH)));
+export function clientScript(runDir: string, client: ShimClient, PATH = process.env.PATH): string {
+  const [mktemp, mkfifo, cat, env] = ['mktemp', 'mkfifo', 'cat', 'env'].map((t) => shellQuote(findTool(t, PATH)));
   const requests = shellQuote(path.join(runDir, REQUESTS));
   const ask = `{ printf 'call ${client} %s\\n' "$restage_d" >${requests} && read -r restage_kind restage_capture restage_input <&9; } 9<>"$restage_d/reply"`;
   return `#!/bin/sh
@@ -53,10 +55,14 @@ pwd -P >"$restage_d/cwd"
 ${mkfifo} "$restage_d/reply" || exit 125
 restage_kind=
 ${ask}
-if [ "$restage_kind" = stdin ]; then
-  ${cat} >"$restage_d/stdin"
+while :; do
+  case $restage_kind in
+    stdin) ${cat} >"$restage_d/stdin" ;;
+    env) ${env} -0 >"$restage_d/env" ;;
+    *) break ;;
+  esac
   ${ask}
-fi
+done
 case $restage_kind in
   run)
     . "$restage_d/run"

@@ -9,6 +9,7 @@
 import { globalOptions } from '../../../shared/docker-cli.js';
 import { rewriteBuild } from './build.js';
 import { Call } from './call.js';
+import { rewriteCompose } from './compose.js';
 import { rewriteContainer } from './container.js';
 import {
   CONTAINER_VERBS,
@@ -87,9 +88,18 @@ const VERBS: readonly (readonly [string, Handler])[] = [
     'builder prune',
     'buildx prune',
   ].map((v) => [v, skip(PRUNE)] as const),
-  ...['compose', 'buildx bake', 'stack', 'service', 'swarm', 'plugin'].map(
-    (v) => [v, refuseVerb(ORCHESTRATION)] as const,
-  ),
+  [
+    'compose',
+    (c: Call) =>
+      rewriteCompose(
+        c.args.map((a) => a.text),
+        2,
+        c.ctx,
+        c.state,
+        c.io,
+      ),
+  ],
+  ...['buildx bake', 'stack', 'service', 'swarm', 'plugin'].map((v) => [v, refuseVerb(ORCHESTRATION)] as const),
   ...[
     'version',
     'info',
@@ -111,6 +121,7 @@ const OTHER_ENGINE = new Set(['H', 'host', 'c', 'context', 'connection', 'url', 
 
 export function rewriteCall(argv: readonly string[], ctx: ShimContext, state: ShimState, io: ShimIo): ShimDecision {
   try {
+    if (ctx.client === 'docker-compose') return rewriteCompose(argv, 1, ctx, state, io);
     const { options, verbAt: i } = globalOptions(argv);
     for (const option of options) {
       const word = option.words[0]!;

@@ -4,12 +4,17 @@
  * files, feeds standard input and runs the real client.
  */
 
+/** The programs the shim stands in for. */
+export type ShimClient = 'docker' | 'podman' | 'docker-compose';
+
 export interface ShimContext {
   /** Lower case, e.g. `restage-1a2b3c4d`: the prefix of the run's image tags, container and volume names. */
   readonly runId: string;
   /** The label key (`restage.session`); its value is `runId`. */
   readonly label: string;
-  readonly client: 'docker' | 'podman';
+  readonly client: ShimClient;
+  /** The directory of the shim's clients (`docker`, `podman`, `docker-compose`) inside the sandbox. */
+  readonly bin: string;
   /** The repository's absolute path as the script sees it (the user's real path). */
   readonly repo: string;
   /** Where the scratch copy of the repository really is on the host (what the engine resolves bind mounts against). */
@@ -45,7 +50,9 @@ export interface ShimState {
 export type ShimDecision =
   | {
       readonly kind: 'run';
+      /** The real client's words; with `withoutClient`, the whole command (a compose call's script of shim calls). */
       readonly argv: readonly string[];
+      readonly withoutClient?: true;
       readonly state: ShimState;
       /** To write before running (rewritten Dockerfiles and their .dockerignore). */
       readonly files: readonly { path: string; text: string }[];
@@ -72,6 +79,8 @@ export interface ShimIo {
    * null when `path` is no symbolic link or does not exist; paths as the script sees them.
    */
   readlink(path: string): string | null;
+  /** The call's environment (a compose call interpolates the compose file with it); read once asked for. */
+  environment(): Readonly<Record<string, string>>;
 }
 
 export const EMPTY_STATE: ShimState = { images: {}, containers: {}, ids: [], intermediates: [] };

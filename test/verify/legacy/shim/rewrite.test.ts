@@ -93,7 +93,7 @@ test(
 test(
   refuses,
   ['compose', 'up', '-d'],
-  /refused `docker compose`: it builds and runs with names and mounts the docker shim cannot rewrite\. Run these steps outside `restage verify`/,
+  /refused `docker compose up -d`: restage cannot model `docker compose` .*starts, stops or removes the services/,
 );
 test(refuses, ['buildx', 'bake'], /refused `docker buildx bake`/);
 test(refuses, ['swarm', 'init'], /refused `docker swarm`/);
