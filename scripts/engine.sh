@@ -94,8 +94,18 @@ install_engine() {
   quietly "installing docker.io" 40 install_docker_packages
 }
 
+# test/e2e/compose-real.test.ts holds restage's Compose translation against the real program:
+# Debian's docker-compose (v1; Debian 12 has no v2 plugin).
+ensure_compose() {
+  command -v docker-compose >/dev/null 2>&1 && return 0
+  need_root "installing docker-compose"
+  quietly "installing docker-compose" 20 sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose; }'
+  echo "engine: installed docker-compose ($(command -v docker-compose))"
+}
+
 start() {
   ensure_bubblewrap
+  ensure_compose
   if reachable; then
     echo "engine: already reachable via $(client)"
     return 0

@@ -4,9 +4,9 @@
  * emits, and the two images must be `equivalent`. A case says how in its `verify.json`
  * (test/migrate/golden-verify.test.ts checks that every migrated case has one): the base images
  * it needs, mapped to the test images scripts/test-images.sh builds from Debian packages, or why
- * it cannot be built here (a toolchain no Debian-built test image provides). A case whose pipeline
- * the sandbox cannot run (Compose) says `"legacy": "replay"`: the legacy image then comes from the
- * replayed analysis, still built on the engine and compared with the migration's.
+ * it cannot be built here (a toolchain no Debian-built test image provides). A case may say
+ * `"legacy": "replay"`: the legacy image then comes from the replayed analysis, still built on the
+ * engine and compared with the migration's (a case whose script needs what the sandbox withholds).
  *
  * The case's tree must be byte for byte what it was, and the session must leave nothing behind.
  */
