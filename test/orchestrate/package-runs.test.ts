@@ -141,6 +141,14 @@ const migrations: [name: string, files: Record<string, string>, orchestrator: st
     'web/package.json',
   ],
   [
+    'a package whose script runs ./build.sh of its own, from its directory',
+    {
+      'web/package.json': pkg({ image: './build.sh' }),
+      'web/build.sh': `#!/bin/sh\nset -e\n${steps.split(' && ').join('\n')}\n`,
+    },
+    'web/package.json',
+  ],
+  [
     '(cd web; npm run image) in a Makefile recipe',
     { Makefile: 'image:\n\t(cd web; npm run image)\n', 'web/package.json': pkg({ image: steps }) },
     'Makefile',
