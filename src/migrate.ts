@@ -37,6 +37,7 @@ import {
   type TargetKind,
 } from './orchestrate/index.js';
 import { analyzeScript } from './analyze/script.js';
+import { packageRuns } from './orchestrate/package-runs.js';
 import type { ReadFile } from './analyze/command.js';
 import { dispatchWords } from './analyze/dispatch.js';
 import { matchArtifacts } from './analyze/artifacts.js';
@@ -192,12 +193,6 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       const text = checked.ok && checked.kind === 'file' ? readText(abs) : null;
       return text === null ? null : { display: display(abs), text };
     };
-    const parameters = {
-      ...(options.scriptArgs ? { args: options.scriptArgs } : {}),
-      ...(options.env ? { env: options.env } : {}),
-      readScript,
-      readFile,
-    };
     const context: OrchestratorContext = {
       root,
       readText,
@@ -206,16 +201,44 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       env: options.env,
       makeTarget: options.makeTarget,
     };
+    // `npm run` met in any orchestrator runs that package's script in its directory.
+    const packages = packageRuns(context, (abs) => {
+      const checked = confinement.check(abs);
+      if (!checked.ok || checked.kind !== 'dir') return [];
+      try {
+        return fs
+          .readdirSync(abs, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name)
+          .sort();
+      } catch {
+        return [];
+      }
+    });
+    const parameters = {
+      ...(options.scriptArgs ? { args: options.scriptArgs } : {}),
+      ...(options.env ? { env: options.env } : {}),
+      readScript,
+      readFile,
+      runPackage: packages.run,
+    };
     /** The orchestrator as a shell script: a script as it is, a file run with a target as running it does. */
     const readOrchestrator = (name: string, target: string | null): Orchestration => {
       const kind = orchestratorKind(name);
       return isTargetKind(kind) ? kind.read(context, name, target) : kind.read(context, name);
     };
     // A script's arguments are its `$1`…; a file run with a target takes them as the target and its variables.
+    // npm runs a package's scripts in the package's directory (web/package.json: in web/).
     const scriptParameters = (name: string) =>
       orchestratorKind(name).kind === 'script'
         ? parameters
-        : { ...(options.env ? { env: options.env } : {}), readScript, readFile };
+        : {
+            ...(options.env ? { env: options.env } : {}),
+            readScript,
+            readFile,
+            runPackage: packages.run,
+            ...(orchestratorKind(name).kind === 'npm' ? { cwd: path.dirname(path.join(root, name)) } : {}),
+          };
     /**
      * What an orchestrator does, analysed silently (diagnostics come only from the one restage
      * migrates): its shape, the scripts it sources or runs, and how many events it has.
@@ -312,8 +335,10 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       );
     diagnostics.push(...choice.diagnostics);
     const scriptName = choice.script;
+    // A package another candidate runs (`npm --prefix web run build`) is part of that one's pipeline.
     for (const m of [...found.makefiles, ...found.packages])
-      if (m !== scriptName) files.push({ path: rel(m), role: 'other-orchestrator' });
+      if (m !== scriptName && !(found.packages.includes(m) && called.has(path.join(root, m))))
+        files.push({ path: rel(m), role: 'other-orchestrator' });
     if (!scriptName) {
       for (const d of found.dockerfiles) {
         files.push({ path: rel(d), role: 'dockerfile' });
@@ -375,6 +400,8 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     // A generated script is restage's own: its locations are moved back to the lines they came from.
     orchestrator.relocate(flow);
     orchestrator.relocate(flowDiagnostics);
+    packages.relocate(flow);
+    packages.relocate(flowDiagnostics);
     diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
 
     const inputs = checkBuildInputs(flow, confinement, display);

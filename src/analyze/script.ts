@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { BuildFlow } from '../model/flow.js';
 import type { ShellScript } from '../parse/shell.js';
-import type { CommandAnalyzer, ReadFile } from './command.js';
+import type { CommandAnalyzer, ReadFile, RunPackage } from './command.js';
 import { analyzeCompose } from './compose/translate.js';
 import { analyzeDocker } from './docker/index.js';
 import { hostAnalyzers, hostRedirections, otherHostCommand } from './host.js';
@@ -19,6 +19,10 @@ export interface ScriptParameters {
   readonly readScript?: (absolutePath: string, sourced: boolean) => ShellScript | null;
   /** Another file of the tree by absolute path (a compose file), or null. */
   readonly readFile?: (absolutePath: string) => ReadFile | null;
+  /** The directory the script starts in, when not the migrated directory (a package's, for its npm script). */
+  readonly cwd?: string;
+  /** The package script an `npm run` command runs; without it, none is followed. */
+  readonly runPackage?: RunPackage;
 }
 
 /** The `docker-compose` program (Compose v1): src/analyze/compose/translate.ts. */

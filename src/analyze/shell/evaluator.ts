@@ -19,8 +19,9 @@ import {
   type PipeContent,
   type ReadFile,
   type Redirect,
+  type RunPackage,
 } from '../command.js';
-import { builtin, callFunction, runScript } from './builtins.js';
+import { builtin, callFunction, runPackageScript, runScript } from './builtins.js';
 import { runCase, runCondition, assumeNotRun, assumeSuccess, runFor, runIf } from './control-flow.js';
 import { expandArguments, expandValue } from './expand.js';
 import { flowSink, reportAssumed, reportUnsetExpansions, toRedirect } from './flow-sink.js';
@@ -58,6 +59,10 @@ export interface EvaluationOptions {
   readonly readScript?: (absolutePath: string, sourced: boolean) => ShellScript | null;
   /** Another file of the tree by absolute path (a compose file), or null; without it, none is read. */
   readonly readFile?: (absolutePath: string) => ReadFile | null;
+  /** The directory the script starts in (a package's, for its npm script); default: `root`. */
+  readonly cwd?: string;
+  /** The package script an `npm run` command runs (src/orchestrate/package-runs.ts); without it, none is followed. */
+  readonly runPackage?: RunPackage;
 }
 
 /** The tree a node belongs to (tree-sitter gives every node of one parse the same tree object). */
@@ -105,7 +110,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     exported: new Set(Object.keys(options.env ?? {})),
     reported,
     frame: scriptFrame,
-    cwd: options.root,
+    cwd: options.cwd ?? options.root,
     depth: 0,
     report: (d: Diagnostic) => {
       const key = `${d.code}:${d.line}:${d.column}:${d.message}`;
@@ -127,6 +132,15 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       return read;
     },
     ...(options.readFile ? { readFile: options.readFile } : {}),
+    ...(options.runPackage
+      ? {
+          runPackage: (cwd: string, words: readonly string[], at: Location) => {
+            const run = options.runPackage!(cwd, words, at);
+            if (run?.script) register(run.script);
+            return run;
+          },
+        }
+      : {}),
     included: new Set(),
     running: [],
     runs: 0,
@@ -405,7 +419,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     const builtinOutput = builtin(sh, call);
     if (builtinOutput !== undefined) return builtinOutput;
     if (functions.has(name.text)) return callFunction(sh, call);
-    const ran = runScript(sh, call, isolatedScript);
+    const ran = runScript(sh, call, isolatedScript) ?? runPackageScript(sh, call, isolatedScript);
     if (ran !== undefined) return ran;
     const analyzer = options.analyzerFor(name.text);
     if (analyzer) for (const w of args) reportAssumed(sh, w);

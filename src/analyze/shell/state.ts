@@ -7,7 +7,7 @@
 import type { Diagnostic, Location } from '../../model/diagnostic.js';
 import type { ShellScript, SyntaxNode } from '../../parse/shell.js';
 import { invokesDocker } from '../../shared/docker-cli.js';
-import type { ReadFile, Redirect } from '../command.js';
+import type { ReadFile, Redirect, RunPackage } from '../command.js';
 import type { ExpansionScope } from './expand.js';
 import type { ShellValue } from './values.js';
 
@@ -54,6 +54,8 @@ export interface Shell {
   readonly readScript: (absolutePath: string, sourced: boolean) => ShellScript | null;
   /** Another file of the tree, by absolute path (a compose file); null when restage cannot read it. */
   readonly readFile?: (absolutePath: string) => ReadFile | null;
+  /** The package script an `npm run` command runs, when the runner follows them. */
+  readonly runPackage?: RunPackage;
   /** The scripts sourced or run so far (absolute paths). */
   readonly included: Set<string>;
   /** The scripts being sourced or run now, outermost first (the analysed script is not among them). */
