@@ -45,7 +45,7 @@ export function analyzeScript(
         : Object.hasOwn(host, name)
           ? host[name]
           : otherHostCommand;
-  const { events, diagnostics, included } = evaluateScript(script, {
+  const { events, diagnostics, included, calls } = evaluateScript(script, {
     root,
     scriptPath,
     displayFile: script.file,
@@ -54,5 +54,5 @@ export function analyzeScript(
     // A docker command's output into a file is the docker analyzers' to judge (RS307).
     onRedirect: (call, sink) => (DOCKER_CLIENTS.has(call.name.text) ? undefined : hostRedirections(call, sink)),
   });
-  return { flow: { script: script.file, events }, diagnostics, included };
+  return { flow: { script: script.file, events, ...(calls.length > 0 ? { calls } : {}) }, diagnostics, included };
 }
