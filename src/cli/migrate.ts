@@ -274,7 +274,7 @@ function orchestratorChange(
     notes: outcome.rewritten.map((r) =>
       diagnostic(
         'RS612',
-        { file: r.file, line: r.buildLine ?? 1, column: 1 },
+        { file: r.file, line: r.buildLine ?? r.firstRemoved, column: 1 },
         `rewrote ${r.file}: ${r.removedLines} line${r.removedLines === 1 ? '' : 's'} of the builder pattern removed; ${
           r.buildLine === null
             ? `the one build of the migrated Dockerfile is at ${outcome.runtimeAt.file}:${outcome.runtimeAt.line}`

@@ -124,6 +124,8 @@ export interface FileRewrite {
   readonly removedLines: number;
   /** The line of the one build, in the file that holds it. */
   readonly buildLine: number | null;
+  /** The line (before the rewrite) of the first step removed. */
+  readonly firstRemoved: number;
 }
 
 export type FlowRewriteOutcome =
@@ -213,6 +215,7 @@ export function rewriteFlow(input: FlowRewriteInput): FlowRewriteOutcome {
         text: outcome.text,
         removedLines: outcome.removedLines,
         buildLine: runtimeHere ? outcome.buildLine : null,
+        firstRemoved: own.find((s) => !s.runtime)?.at.line ?? 1,
       });
   }
   const runtimeRewrite = rewritten.find((r) => r.buildLine !== null);
