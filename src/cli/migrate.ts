@@ -92,12 +92,28 @@ export function runMigrate(
   if (!out) {
     const rewritten = orchestratorChange(migration, base, target);
     if ('refusal' in rewritten) return refuse(rewritten.refusal);
-    changes.push(...rewritten.changes);
-    notes.push(...rewritten.notes);
+    // A script the rewrite left running nothing, and no longer run, goes with --remove-legacy
+    // when no other file of the tree names it (a CI file may still run it: then it stays).
+    const unrun = new Set(
+      options.removeLegacy
+        ? rewritten.files
+            .filter((f) => f.unrun)
+            .filter((f) => {
+              const written = new Map(rewritten.files.map((w) => [w.path, w.text]));
+              return firstUse(migration.root, f.path, new Set([f.path]), written) === null;
+            })
+            .map((f) => f.path)
+        : [],
+    );
+    for (const f of rewritten.files) {
+      if (unrun.has(f.path)) continue;
+      changes.push({ path: f.path, text: f.text });
+      notes.push(f.note);
+    }
     if (options.removeLegacy) {
-      const removals = legacyRemovals(migration, base, changes);
+      const removals = legacyRemovals(migration, base, changes, unrun);
       if ('refusal' in removals) return refuse(removals.refusal);
-      changes.push(...removals.files.map((f) => ({ path: f, remove: true as const })));
+      changes.push(...[...removals.files, ...unrun].map((f) => ({ path: f, remove: true as const })));
     }
   }
   const applied = applyChanges(changes, {
@@ -174,9 +190,19 @@ function orchestratorChange(
   migration: Migration,
   base: string,
   target: string,
-): { changes: readonly FileChange[]; notes: readonly Diagnostic[] } | { refusal: Diagnostic } {
+):
+  | {
+      readonly files: readonly {
+        readonly path: string;
+        readonly text: string;
+        readonly note: Diagnostic;
+        /** It runs nothing now, and its caller no longer runs it. */
+        readonly unrun: boolean;
+      }[];
+    }
+  | { refusal: Diagnostic } {
   const { analysis, plan, script } = migration;
-  if (!analysis || !plan || !script) return { changes: [], notes: [] };
+  if (!analysis || !plan || !script) return { files: [] };
   const file = displayPath(script, base);
   const display = (p: string) => displayPath(p, base);
   const found = patternSteps(analysis, plan, migration.root, display, (at, why) => rewriteRefusal(at, why, file));
@@ -267,15 +293,27 @@ function orchestratorChange(
     elsewhere: elsewhere(shown),
     extractedPaths: found.extracted.map((p) => path.relative(runsIn(shown), p)).filter((p) => !p.startsWith('..')),
   }));
-  const outcome = rewriteFlow({ files, steps: found.steps, buildCommand: command, builderWords });
+  const outcome = rewriteFlow({
+    files,
+    steps: found.steps,
+    buildCommand: command,
+    builderWords,
+    buildDir: display(migration.root),
+  });
   if (!outcome.ok) return { refusal: outcome.diagnostic };
   return {
-    changes: outcome.rewritten.map((r) => ({ path: paths.get(r.file)!, text: r.text })),
-    notes: outcome.rewritten.map((r) =>
-      diagnostic(
+    files: outcome.rewritten.map((r) => ({
+      path: paths.get(r.file)!,
+      text: r.text,
+      unrun: r.runRemoved !== null,
+      note: diagnostic(
         'RS612',
         { file: r.file, line: r.buildLine ?? r.firstRemoved, column: 1 },
         `rewrote ${r.file}: ${r.removedLines} line${r.removedLines === 1 ? '' : 's'} of the builder pattern removed; ${
+          r.runRemoved
+            ? `it runs nothing else, so ${r.runRemoved.file}:${r.runRemoved.line} no longer runs it (--remove-legacy removes it when no other file names it); `
+            : ''
+        }${
           r.buildLine === null
             ? `the one build of the migrated Dockerfile is at ${outcome.runtimeAt.file}:${outcome.runtimeAt.line}`
             : command === null
@@ -283,7 +321,7 @@ function orchestratorChange(
               : 'this line is the one build of the migrated Dockerfile'
         }; every other line is as it was`,
       ),
-    ),
+    })),
   };
 }
 
@@ -307,6 +345,8 @@ function legacyRemovals(
   migration: Migration,
   base: string,
   changes: readonly FileChange[],
+  /** Files removed with them (scripts the rewrite left unrun), whose text uses nothing. */
+  alsoRemoved: ReadonlySet<string>,
 ): { files: readonly string[] } | { refusal: Diagnostic } {
   const written = new Map(changes.flatMap((c) => ('text' in c ? [[c.path, c.text] as const] : [])));
   const files = migration.result.obsolete
@@ -314,7 +354,7 @@ function legacyRemovals(
     .map((o) => path.resolve(base, o))
     .filter((f) => f !== migration.script && !written.has(f) && isFile(f));
   for (const file of files) {
-    const use = firstUse(migration.root, file, new Set(files), written);
+    const use = firstUse(migration.root, file, new Set([...files, ...alsoRemoved]), written);
     if (use) {
       const shown = displayPath(file, base);
       return {

@@ -116,6 +116,8 @@ export interface FlowRewriteInput {
   /** As RewriteInput's, in the syntax of the file that holds the runtime build. */
   readonly buildCommand: string | null;
   readonly builderWords: readonly string[];
+  /** The directory the one build names its Dockerfile and context from, as messages show it. */
+  readonly buildDir: string;
 }
 
 export interface FileRewrite {
@@ -126,6 +128,8 @@ export interface FileRewrite {
   readonly buildLine: number | null;
   /** The line (before the rewrite) of the first step removed. */
   readonly firstRemoved: number;
+  /** The file now runs nothing, and its run was removed from its caller here (null: none was). */
+  readonly runRemoved: Location | null;
 }
 
 export type FlowRewriteOutcome =
@@ -178,52 +182,102 @@ export function rewriteFlow(input: FlowRewriteInput): FlowRewriteOutcome {
   if (runtimeStep && input.buildCommand !== null && runtimeFile.elsewhere !== null)
     return fail(
       runtimeStep.at,
-      `${runtimeFile.elsewhere}, and the one build that replaces the runtime build (${runtimeFile.file}:${runtimeStep.at.line}) names its Dockerfile and context relative to the directory the orchestrator runs in`,
+      `${runtimeFile.elsewhere}, and the one build that replaces the runtime build (${runtimeFile.file}:${runtimeStep.at.line}) names its Dockerfile and context relative to ${input.buildDir}`,
     );
   // A file that holds no step is checked as a rewrite with no steps; one restage does not rewrite
   // (package.json) by its commands' words.
   const calls = input.files.flatMap((f) => f.calledAt);
-  const rewritten: FileRewrite[] = [];
-  for (const f of input.files) {
-    if (typeof f.kind !== 'string') {
-      const use = wordUse(f, input.builderWords);
-      if (use)
-        return fail(
-          use.at,
-          `${f.file} runs \`${oneLine(use.command)}\`, which uses ${use.word}: the builder pattern made it, and the rewritten ${runtimeFile.file} no longer does`,
-        );
-      continue;
-    }
-    const own = stepsIn(f);
-    const runtimeHere = f === runtimeFile && own.some((s) => s.runtime);
-    const outcome = rewriteOrchestrator({
-      file: f.file,
-      text: f.text,
-      kind: f.kind,
-      steps: own,
-      buildCommand: runtimeHere ? input.buildCommand : null,
-      builderWords: input.builderWords,
-      extractedPaths: f.extractedPaths,
-      ...(runtimeHere ? {} : { runtimeIn: runtimeFile.file }),
-      callsAt: calls.filter((c) => c.file === f.file),
-    });
-    if (!outcome.ok)
-      return names === f.file ? outcome : { ok: false, diagnostic: widened(outcome.diagnostic, f.file, names) };
-    if (outcome.text !== f.text)
-      rewritten.push({
+  /** Every file rewritten with its steps and the `extra` ones (the runs of scripts left empty). */
+  const rewriteAll = (extra: ReadonlyMap<string, readonly RewriteStep[]>): FileRewrite[] | FlowRewriteOutcome => {
+    const rewritten: FileRewrite[] = [];
+    for (const f of input.files) {
+      if (typeof f.kind !== 'string') {
+        const use = wordUse(f, input.builderWords);
+        if (use)
+          return fail(
+            use.at,
+            `${f.file} runs \`${oneLine(use.command)}\`, which uses ${use.word}: the builder pattern made it, and the rewritten ${runtimeFile.file} no longer does`,
+          );
+        continue;
+      }
+      const own = [...stepsIn(f), ...(extra.get(f.file) ?? [])];
+      const runtimeHere = f === runtimeFile && own.some((s) => s.runtime);
+      const outcome = rewriteOrchestrator({
         file: f.file,
-        text: outcome.text,
-        removedLines: outcome.removedLines,
-        buildLine: runtimeHere ? outcome.buildLine : null,
-        firstRemoved: own.find((s) => !s.runtime)?.at.line ?? 1,
+        text: f.text,
+        kind: f.kind,
+        steps: own,
+        buildCommand: runtimeHere ? input.buildCommand : null,
+        builderWords: input.builderWords,
+        extractedPaths: f.extractedPaths,
+        ...(runtimeHere ? {} : { runtimeIn: runtimeFile.file }),
+        callsAt: calls.filter((c) => c.file === f.file),
       });
+      if (!outcome.ok)
+        return names === f.file ? outcome : { ok: false, diagnostic: widened(outcome.diagnostic, f.file, names) };
+      if (outcome.text !== f.text)
+        rewritten.push({
+          file: f.file,
+          text: outcome.text,
+          removedLines: outcome.removedLines,
+          buildLine: runtimeHere ? outcome.buildLine : null,
+          firstRemoved: own.find((s) => !s.runtime)?.at.line ?? 1,
+          runRemoved: null,
+        });
+    }
+    return rewritten;
+  };
+  let rewritten = rewriteAll(new Map());
+  if (!Array.isArray(rewritten)) return rewritten;
+  // A script the rewrite leaves with nothing to do (its steps were all it ran) is no longer run: its
+  // run goes from its caller, when that removes cleanly (else the harmless run stays).
+  const extra = new Map<string, readonly RewriteStep[]>();
+  const tried = new Set<string>();
+  const removedRuns = new Map<string, Location>();
+  for (;;) {
+    const done = rewritten;
+    const empty = done.find(
+      (r) =>
+        !tried.has(r.file) &&
+        r.buildLine === null &&
+        fileOf.get(r.file)!.calledAt.length === 1 &&
+        runsNothing(r.file, r.text),
+    );
+    if (!empty) break;
+    tried.add(empty.file);
+    const call = fileOf.get(empty.file)!.calledAt[0]!;
+    const trial = new Map(extra).set(call.file, [
+      ...(extra.get(call.file) ?? []),
+      { at: call, what: `the run of ${empty.file}, which does nothing once rewritten` },
+    ]);
+    const again = rewriteAll(trial);
+    if (!Array.isArray(again)) continue;
+    extra.set(call.file, trial.get(call.file)!);
+    removedRuns.set(empty.file, call);
+    rewritten = again;
   }
-  const runtimeRewrite = rewritten.find((r) => r.buildLine !== null);
+  const final = rewritten.map((r) => ({ ...r, runRemoved: removedRuns.get(r.file) ?? null }));
+  const runtimeRewrite = final.find((r) => r.buildLine !== null);
   return {
     ok: true,
-    rewritten,
+    rewritten: final,
     runtimeAt: { file: runtimeFile.file, line: runtimeRewrite?.buildLine ?? runtimeStep?.at.line ?? 1, column: 1 },
   };
+}
+
+/** Set options (`set -e`, `set -o pipefail`): what a script does that affects nothing once it ends. */
+const OPTION_WORD = /^[-+]/;
+
+/** The shell script runs no command (comments, a `#!` line and `set` options aside). */
+function runsNothing(file: string, text: string): boolean {
+  const root = parseShell(file, text).script?.root;
+  if (!root || root.hasError) return false;
+  return root.namedChildren.every((n) => {
+    if (n.type === 'comment') return true;
+    if (n.type !== 'command') return false;
+    const [name, ...args] = commandWords(n);
+    return name === 'set' && args.every((w, i) => OPTION_WORD.test(w) || /^[-+]o$/.test(args[i - 1] ?? ''));
+  });
 }
 
 function refuse(at: Location, why: string, file: string): RewriteOutcome {

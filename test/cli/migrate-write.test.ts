@@ -452,3 +452,35 @@ test('--write where the runtime build is in package.json and the builder in its 
   t.regex(d.message, /the builder build \(ci\/builder\.sh:4\)/);
   t.deepEqual(snapshot(dir), before);
 });
+
+test('--write --remove-legacy: a script the rewrite leaves running nothing is no longer run, and removed unless another file names it', (t) => {
+  const from = path.join(MIGRATE_FIXTURES, 'scripts-source-and-call', 'input');
+  const dir = repo(t, from);
+  const r = runMigrate(dir, { write: true, removeLegacy: true, displayBase: dir });
+  t.is(r.exitCode, 0, JSON.stringify(r.result.diagnostics));
+  t.deepEqual(r.result.written, ['Dockerfile', 'build.sh']);
+  t.deepEqual(r.result.removed, ['Dockerfile.build', 'scripts/builder.sh']);
+  t.is(
+    fs.readFileSync(path.join(dir, 'build.sh'), 'utf8'),
+    '#!/bin/sh\nset -e\n. ./scripts/env.sh\ndocker build -t "$IMAGE:latest" .\n',
+  );
+  t.is(
+    git(dir, 'status', '--porcelain').stdout,
+    ' M Dockerfile\n D Dockerfile.build\n M build.sh\n D scripts/builder.sh\n',
+  );
+
+  // A CI file still runs it: it stays, emptied, and says so.
+  const named = tempCopy(from);
+  t.teardown(() => fs.rmSync(named, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(named, 'ci.yml'), 'steps:\n  - run: ./scripts/builder.sh\n');
+  git(named, 'init', '-q');
+  git(named, 'add', '-A');
+  git(named, 'commit', '-qm', 'legacy');
+  const kept = runMigrate(named, { write: true, removeLegacy: true, displayBase: named });
+  t.is(kept.exitCode, 0, JSON.stringify(kept.result.diagnostics));
+  t.deepEqual(kept.result.written, ['Dockerfile', 'build.sh', 'scripts/builder.sh']);
+  t.deepEqual(kept.result.removed, ['Dockerfile.build']);
+  t.is(fs.readFileSync(path.join(named, 'scripts', 'builder.sh'), 'utf8'), '#!/bin/sh\nset -e\n');
+  const note = kept.result.diagnostics.find((d) => d.code === 'RS612' && d.file === 'scripts/builder.sh');
+  t.regex(note?.message ?? '', /it runs nothing else, so build\.sh:4 no longer runs it/);
+});

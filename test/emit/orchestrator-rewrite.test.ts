@@ -407,7 +407,7 @@ const flowCases: readonly FlowCase[] = [
     },
   },
   {
-    name: 'flow: a script that runs another script: the builder steps go from the one, the runtime build becomes the one build in the other',
+    name: 'flow: a script that runs another script: the builder steps go from the one, the runtime build becomes the one build in the other; the emptied script is no longer run',
     files: [
       flowFile(
         'ci/build.sh',
@@ -426,7 +426,7 @@ const flowCases: readonly FlowCase[] = [
       step(5, 1, true, 'ci/build.sh'),
     ],
     expect: {
-      'ci/build.sh': `set -e\n. ./ci/env.sh\n./ci/extract.sh\n${BUILD}\n`,
+      'ci/build.sh': `set -e\n. ./ci/env.sh\n${BUILD}\n`,
       'ci/extract.sh': '#!/bin/sh\n',
     },
   },
@@ -562,6 +562,7 @@ for (const c of flowCases) {
       steps: c.steps,
       buildCommand: c.build === undefined ? BUILD : c.build,
       builderWords: ['b', 'x', '"$id"'],
+      buildDir: '.',
     });
     if (!('says' in c.expect)) {
       if (!out.ok) return t.fail(out.diagnostic.message);
@@ -589,6 +590,7 @@ test('flow: where the one build is once written, and the first line removed from
     steps: [step(3, 2, false, 'Makefile'), step(2, 1, false, 'ci/x.sh'), step(4, 1, true, 'ci/x.sh')],
     buildCommand: null,
     builderWords: ['b'],
+    buildDir: '.',
   });
   if (!out.ok) return t.fail(out.diagnostic.message);
   t.deepEqual(out.runtimeAt, { file: 'ci/x.sh', line: 3, column: 1 });
@@ -599,4 +601,68 @@ test('flow: where the one build is once written, and the first line removed from
       ['ci/x.sh', 3, 2, 1],
     ],
   );
+});
+
+test('flow: a script left running nothing: its run goes from the caller when it removes cleanly, else it stays', (t) => {
+  const emptied = (caller: string, line: number) =>
+    rewriteFlow({
+      files: [
+        flowFile('Makefile', caller),
+        flowFile(
+          'ci/b.sh',
+          '#!/bin/sh\n# the builder\nset -eu\nset -o pipefail\ndocker build -t b -f Dockerfile.build .\n',
+          calledFromMake(line),
+        ),
+        flowFile(
+          'ci/x.sh',
+          'docker run --rm b cat /out/tool > tool\ndocker build -t app .\n',
+          calledFromMake(line + 1),
+        ),
+      ],
+      steps: [step(5, 1, false, 'ci/b.sh'), step(1, 1, false, 'ci/x.sh'), step(2, 1, true, 'ci/x.sh')],
+      buildCommand: null,
+      builderWords: ['b'],
+      buildDir: '.',
+    });
+  const clean = emptied('image:\n\t@sh ci/b.sh\n\tsh ci/x.sh\n', 2);
+  if (!clean.ok) return t.fail(clean.diagnostic.message);
+  t.deepEqual(
+    clean.rewritten.map((r) => [r.file, r.text, r.runRemoved && `${r.runRemoved.file}:${r.runRemoved.line}`]),
+    [
+      ['Makefile', 'image:\n\tsh ci/x.sh\n', null],
+      ['ci/b.sh', '#!/bin/sh\n# the builder\nset -eu\nset -o pipefail\n', 'Makefile:2'],
+      ['ci/x.sh', 'docker build -t app .\n', null],
+    ],
+  );
+  // `&& echo` on the run's line: removing it would change the line; the run of the empty script stays.
+  const joined = emptied('image:\n\tsh ci/b.sh && echo built\n\tsh ci/x.sh\n', 2);
+  if (!joined.ok) return t.fail(joined.diagnostic.message);
+  t.deepEqual(
+    joined.rewritten.map((r) => [r.file, r.runRemoved]),
+    [
+      ['ci/b.sh', null],
+      ['ci/x.sh', null],
+    ],
+  );
+});
+
+test('flow: a script that still sets a variable or runs a command is not empty; its run stays', (t) => {
+  for (const rest of ['VERSION=1\n', 'echo extracted\n', 'set -- a b\n']) {
+    const out = rewriteFlow({
+      files: [
+        flowFile('build.sh', './ci/b.sh\ndocker build -t app .\n'),
+        flowFile('ci/b.sh', `docker run --rm b cat /out/tool > tool\n${rest}`, { calledAt: [at(1, 1, 'build.sh')] }),
+      ],
+      steps: [step(1, 1, false, 'ci/b.sh'), step(2, 1, true, 'build.sh')],
+      buildCommand: null,
+      builderWords: ['b'],
+      buildDir: '.',
+    });
+    if (!out.ok) return t.fail(out.diagnostic.message);
+    t.deepEqual(
+      out.rewritten.map((r) => [r.file, r.text, r.runRemoved]),
+      [['ci/b.sh', rest, null]],
+      rest,
+    );
+  }
 });
