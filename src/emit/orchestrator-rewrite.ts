@@ -280,6 +280,13 @@ function runsNothing(file: string, text: string): boolean {
   });
 }
 
+/** What no longer makes a thing: this file rewritten, or (a file only checked) the run's rewritten files. */
+function rewrittenRun(input: RewriteInput, noun: string): string {
+  return input.steps.length > 0 || input.runtimeIn === undefined
+    ? `the rewritten ${noun}`
+    : `the run, rewritten in ${input.runtimeIn},`;
+}
+
 function refuse(at: Location, why: string, file: string): RewriteOutcome {
   return { ok: false, diagnostic: rewriteRefusal(at, why, file) };
 }
@@ -486,7 +493,7 @@ function rewriteScript(input: RewriteInput): RewriteOutcome {
     }
     return refuse(
       locationOf(input.file, c),
-      `\`${oneLine(c.text)}\` uses ${names(c)[0]}, which the rewritten script no longer makes (it was a step of the builder pattern)`,
+      `\`${oneLine(c.text)}\` uses ${names(c)[0]}, which ${rewrittenRun(input, 'script')} no longer makes (it was a step of the builder pattern)`,
       input.file,
     );
   }
@@ -497,7 +504,7 @@ function rewriteScript(input: RewriteInput): RewriteOutcome {
     if (used)
       return refuse(
         locationOf(input.file, c),
-        `\`${oneLine(c.text)}\` uses ${used}, which the builder pattern extracted and the rewritten script no longer puts on the host`,
+        `\`${oneLine(c.text)}\` uses ${used}, which the builder pattern extracted and ${rewrittenRun(input, 'script')} no longer puts on the host`,
         input.file,
       );
   }
@@ -713,7 +720,7 @@ function rewriteMakefile(input: RewriteInput): RewriteOutcome {
     if (used)
       return refuse(
         { file: input.file, line: row + 1, column: 1 },
-        `\`${oneLine(bare(row).trim())}\` uses ${used}, which the builder pattern extracted and the rewritten Makefile no longer puts on the host`,
+        `\`${oneLine(bare(row).trim())}\` uses ${used}, which the builder pattern extracted and ${rewrittenRun(input, 'Makefile')} no longer puts on the host`,
         input.file,
       );
     const verb = dockerVerb(words);
@@ -728,7 +735,7 @@ function rewriteMakefile(input: RewriteInput): RewriteOutcome {
     else
       return refuse(
         at,
-        `\`${oneLine(bare(row).trim())}\` uses ${named[0]}, which the rewritten Makefile no longer makes (it was a step of the builder pattern)`,
+        `\`${oneLine(bare(row).trim())}\` uses ${named[0]}, which ${rewrittenRun(input, 'Makefile')} no longer makes (it was a step of the builder pattern)`,
         input.file,
       );
   }
