@@ -1,9 +1,10 @@
 /**
- * `restage migrate --write --remove-legacy` end to end: a golden case (a CI script in ci/) is
- * migrated in a temporary git repository, the REWRITTEN script is run for real against the engine,
- * and the one image it tags holds the artifact; `restage verify` judges the written Dockerfile
- * `equivalent` to the legacy flow of the original tree. Everything the test tags is named
- * `restage-e2etest-write-<pid>` and removed at the end.
+ * `restage migrate --write --remove-legacy` end to end: golden cases (a CI script in ci/; a Makefile
+ * that runs a script holding the pattern; a pattern split over a recipe and a script; a script that
+ * runs another) are migrated in a temporary git repository, the REWRITTEN orchestrator is run for
+ * real against the engine, and the one image it tags holds the artifact; `restage verify` judges the
+ * written Dockerfile `equivalent` to the legacy flow of the original tree. Everything the test tags
+ * is named `restage-e2etest-write-<pid>` and removed at the end, with every image made meanwhile.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -123,7 +124,7 @@ e2e(
 );
 
 /**
- * A copy of a golden case whose Makefile runs a script, as a user's tree: its base image the test
+ * A copy of a golden case whose orchestrator runs a script, as a user's tree: its base image the test
  * image, its image names this test's own (`acme/x` → `<NAME>-x`).
  */
 function makeCaseCopy(name: string, into: string, files: readonly string[]): string {
@@ -145,9 +146,13 @@ function makeCaseCopy(name: string, into: string, files: readonly string[]): str
 interface MakeCase {
   readonly name: string;
   readonly files: readonly string[];
-  /** The files --write writes, and the one it removes. */
+  /** The files --write writes, and those it removes. */
   readonly written: readonly string[];
-  readonly removed: string;
+  readonly removed: readonly string[];
+  /** How the user runs the rewritten tree. */
+  readonly run: readonly string[];
+  /** A test line the rewrite kept runs the image. */
+  readonly tests: boolean;
   /** The images `make` tags on the rewritten tree (no builder image among them). */
   readonly tags: readonly string[];
   readonly container: string;
@@ -161,7 +166,9 @@ const MAKE_CASES: readonly MakeCase[] = [
     name: 'make-runs-script',
     files: ['Dockerfile', 'Dockerfile.build', 'ci/build.sh'],
     written: ['Dockerfile', 'ci/build.sh'],
-    removed: 'Dockerfile.build',
+    removed: ['Dockerfile.build'],
+    run: ['make'],
+    tests: true,
     tags: [`${NAME}-words:1.0`, `${NAME}-words:latest`],
     container: 'words-x',
     artifact: 'words',
@@ -171,17 +178,33 @@ const MAKE_CASES: readonly MakeCase[] = [
     name: 'make-script-split',
     files: ['Dockerfile', 'docker/Dockerfile.build', 'ci/extract.sh', 'Makefile'],
     written: ['Dockerfile', 'Makefile', 'ci/extract.sh'],
-    removed: 'docker/Dockerfile.build',
+    removed: ['docker/Dockerfile.build'],
+    run: ['make'],
+    tests: true,
     tags: [`${NAME}-greet:1.0`],
     container: 'greet-x',
     artifact: 'greet',
     prints: 'hello greet\n',
   },
+  {
+    // build.sh runs scripts/builder.sh, which holds the builder steps: it is left running nothing,
+    // no longer run, and removed.
+    name: 'scripts-source-and-call',
+    files: ['Dockerfile', 'Dockerfile.build', 'scripts/builder.sh', 'scripts/env.sh'],
+    written: ['Dockerfile', 'build.sh'],
+    removed: ['Dockerfile.build', 'scripts/builder.sh'],
+    run: ['./build.sh'],
+    tests: false,
+    tags: [`${NAME}-tool:latest`],
+    container: 'tool-x',
+    artifact: 'tool',
+    prints: 'tool ok\n',
+  },
 ];
 
 for (const c of MAKE_CASES) {
   e2e(
-    `migrate --write --remove-legacy on ${c.name}: \`make\` on the rewritten tree builds the one image, equivalent to the legacy one`,
+    `migrate --write --remove-legacy on ${c.name}: \`${c.run.join(' ')}\` on the rewritten tree builds the one image, equivalent to the legacy one`,
     async (t) => {
       const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-write-'));
       const images = () =>
@@ -213,7 +236,7 @@ for (const c of MAKE_CASES) {
       );
       t.deepEqual(
         json.removed.map((w) => path.relative(work, path.resolve(ROOT, w))),
-        [c.removed],
+        c.removed,
       );
 
       // The written Dockerfile, judged against the legacy flow (`make`) of the original tree.
@@ -227,19 +250,19 @@ for (const c of MAKE_CASES) {
       ]);
       t.is(verified.json.status, 'equivalent', JSON.stringify(verified.json.differences ?? verified.json.failure));
 
-      // The rewritten tree, made for real, `docker` being the engine's client.
+      // The rewritten tree, run for real, `docker` being the engine's client.
       const bin = path.join(scratch, 'bin');
       fs.mkdirSync(bin);
       fs.symlinkSync(fs.realpathSync(client ?? '/usr/bin/docker'), path.join(bin, 'docker'));
       docker('rmi', '-f', ...c.tags, `${repository}:build`);
-      const made = spawnSync('make', [], {
+      const made = spawnSync(c.run[0]!, c.run.slice(1), {
         cwd: work,
         encoding: 'utf8',
         env: { ...env, PATH: `${bin}:${process.env.PATH ?? ''}` },
       });
       t.is(made.status, 0, made.stderr);
       // The test line the rewrite kept ran the new image.
-      t.true(made.stdout.includes(c.prints), made.stdout);
+      if (c.tests) t.true(made.stdout.includes(c.prints), made.stdout);
       const tagged = docker('images', '--format', '{{.Repository}}:{{.Tag}}', repository)
         .stdout.split('\n')
         .filter(Boolean)
