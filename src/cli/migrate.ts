@@ -94,14 +94,11 @@ export function runMigrate(
     if ('refusal' in rewritten) return refuse(rewritten.refusal);
     // A script the rewrite left running nothing, and no longer run, goes with --remove-legacy
     // when no other file of the tree names it (a CI file may still run it: then it stays).
+    const texts = new Map(rewritten.files.map((w) => [w.path, w.text]));
     const unrun = new Set(
       options.removeLegacy
         ? rewritten.files
-            .filter((f) => f.unrun)
-            .filter((f) => {
-              const written = new Map(rewritten.files.map((w) => [w.path, w.text]));
-              return firstUse(migration.root, f.path, new Set([f.path]), written) === null;
-            })
+            .filter((f) => f.unrun && firstUse(migration.root, f.path, new Set([f.path]), texts) === null)
             .map((f) => f.path)
         : [],
     );
@@ -243,7 +240,7 @@ function orchestratorChange(
       ]),
   ];
   // Where each file runs: a script as the analysis has it (the migrated directory), make in the
-  // Makefile's directory, a script it ran in the directory it was ran from.
+  // Makefile's directory, a script it ran in the directory it was run from.
   const runsIn = (shown: string): string => {
     if (shown === file) return orchestratorKind === 'makefile' ? path.dirname(script) : migration.root;
     return calls.find((c) => display(c.script) === shown)!.cwd;

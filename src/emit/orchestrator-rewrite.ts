@@ -5,14 +5,15 @@
  *
  * The steps are the flow's own events (the builder builds, the containers made, run, copied from
  * and removed, the host commands on the extracted artifacts, `docker rmi` of a builder image), each
- * located in the orchestrator. The runtime build's statement becomes the one build; every other step's
- * statement is removed with its lines; every other line is kept byte for byte. A step is removed
- * only when its statement stands alone on its lines, at the top level of the script: a step that
- * shares a line with another command (`&&`, `;`, `|`), or sits in a function, loop, `if`, `case`
- * branch, subshell or here-doc, or lies in another file, is a refusal (RS610), never a guess:
- * removing it could change what the other command, the other branch or the other caller does.
- * A Makefile recipe line is a shell command line of its own: its tab and its `@`/`-`/`+` prefixes
- * are kept.
+ * located in the orchestrator or in a shell script its run ran or sourced (rewriteFlow: each file
+ * loses its own steps, all files or none). The runtime build's statement becomes the one build;
+ * every other step's statement is removed with its lines; every other line is kept byte for byte.
+ * A step is removed only when its statement stands alone on its lines, at the top level of its
+ * script: a step that shares a line with another command (`&&`, `;`, `|`), or sits in a function,
+ * loop, `if`, `case` branch, subshell or here-doc, or lies in a file restage does not rewrite, is a
+ * refusal (RS610), never a guess: removing it could change what the other command, the other
+ * branch or the other caller does. A Makefile recipe line is a shell command line of its own: its
+ * tab and its `@`/`-`/`+` prefixes are kept.
  */
 import path from 'node:path';
 import { DOCKER_CLIENTS, globalOptions } from '../shared/docker-cli.js';
@@ -235,8 +236,7 @@ export function rewriteFlow(input: FlowRewriteInput): FlowRewriteOutcome {
   const tried = new Set<string>();
   const removedRuns = new Map<string, Location>();
   for (;;) {
-    const done = rewritten;
-    const empty = done.find(
+    const empty = rewritten.find(
       (r) =>
         !tried.has(r.file) &&
         r.buildLine === null &&
