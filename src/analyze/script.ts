@@ -49,7 +49,7 @@ export function analyzeScript(
         : Object.hasOwn(host, name)
           ? host[name]
           : otherHostCommand;
-  const { events, diagnostics, included } = evaluateScript(script, {
+  const { events, diagnostics, included, calls } = evaluateScript(script, {
     root,
     scriptPath,
     displayFile: script.file,
@@ -59,5 +59,5 @@ export function analyzeScript(
     onRedirect: (call, sink) =>
       DOCKER_CLIENTS.has(call.name.text) || COMPOSE_V1.has(call.name.text) ? undefined : hostRedirections(call, sink),
   });
-  return { flow: { script: script.file, events }, diagnostics, included };
+  return { flow: { script: script.file, events, ...(calls.length > 0 ? { calls } : {}) }, diagnostics, included };
 }

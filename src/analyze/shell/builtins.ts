@@ -29,8 +29,9 @@ function notFollowed(sh: Shell, abs: string): string | null {
   return null;
 }
 
-/** Runs `body` as `abs`: on the stack of running scripts while it runs. */
-function following<T>(sh: Shell, abs: string, body: () => T): T {
+/** Runs `body` as `abs`, which `call` runs or sources: on the stack of running scripts while it runs. */
+function following<T>(sh: Shell, abs: string, call: CommandCall, sourced: boolean, body: () => T): T {
+  sh.calls.push({ at: call.at, script: abs, cwd: sh.cwd, sourced });
   return runAs(sh, abs, [abs], body);
 }
 
@@ -99,7 +100,7 @@ export function builtin(sh: Shell, call: CommandCall): ShellValue | undefined {
       const saved = sh.frame.positional;
       if (call.args.length > 1) sh.frame.positional = call.args.slice(1);
       try {
-        following(sh, abs, () => sh.runBlock(read.root.namedChildren));
+        following(sh, abs, call, true, () => sh.runBlock(read.root.namedChildren));
       } finally {
         sh.frame.positional = saved;
       }
@@ -174,7 +175,7 @@ export function runScript(
   const savedPath = sh.scriptPath;
   sh.scriptPath = abs;
   try {
-    return following(sh, abs, () =>
+    return following(sh, abs, call, false, () =>
       isolate(args, () => {
         try {
           sh.runBlock(read.root.namedChildren);

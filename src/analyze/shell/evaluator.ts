@@ -9,7 +9,7 @@
  * for one it did not give is named at its first use in a docker argument or host path (RS322).
  */
 import { diagnostic, type Diagnostic, type Location } from '../../model/diagnostic.js';
-import type { FlowEvent } from '../../model/flow.js';
+import type { FlowEvent, ScriptCall } from '../../model/flow.js';
 import type { ShellScript, SyntaxNode } from '../../parse/shell.js';
 import { DOCKER_CLIENTS } from '../../shared/docker-cli.js';
 import {
@@ -34,6 +34,8 @@ export interface EvaluationResult {
   readonly diagnostics: Diagnostic[];
   /** The other scripts the script sourced or ran (absolute paths), in the order first met. */
   readonly included: readonly string[];
+  /** Each run or source of another script, in order. */
+  readonly calls: readonly ScriptCall[];
 }
 
 export interface EvaluationOptions {
@@ -142,6 +144,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
         }
       : {}),
     included: new Set(),
+    calls: [],
     running: [],
     runs: 0,
     runBlock: (nodes) => runBlock(nodes),
@@ -431,5 +434,5 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
   } catch (e) {
     if (!(e instanceof Exit)) throw e;
   }
-  return { events, diagnostics, included: [...sh.included] };
+  return { events, diagnostics, included: [...sh.included], calls: sh.calls };
 }

@@ -5,6 +5,7 @@
  * and the statement runner.
  */
 import type { Diagnostic, Location } from '../../model/diagnostic.js';
+import type { ScriptCall } from '../../model/flow.js';
 import type { ShellScript, SyntaxNode } from '../../parse/shell.js';
 import { invokesDocker } from '../../shared/docker-cli.js';
 import type { ReadFile, Redirect, RunPackage } from '../command.js';
@@ -58,6 +59,8 @@ export interface Shell {
   readonly runPackage?: RunPackage;
   /** The scripts sourced or run so far (absolute paths). */
   readonly included: Set<string>;
+  /** Each run or source of another script so far, in order. */
+  readonly calls: ScriptCall[];
   /** The scripts being sourced or run now, outermost first (the analysed script is not among them). */
   readonly running: string[];
   /** How many times a script was sourced or run in all (bounded: a script may run others in a loop). */
