@@ -52,10 +52,10 @@ test('refusedBefore: only a path listed as refused', (t) => {
 });
 
 test("ignoredIn: the context's rules on the context-relative path; a context without rules ignores nothing", (t) => {
-  t.true(ignoredIn(HOST, '/proj', '/proj/out'));
-  t.true(ignoredIn(HOST, '/proj', '/proj/out/app'));
-  t.false(ignoredIn(HOST, '/proj', '/proj/app'));
-  t.false(ignoredIn(HOST, '/proj/sub', '/proj/sub/out'));
+  t.true(ignoredIn(HOST, { context: '/proj' }, '/proj/out'));
+  t.true(ignoredIn(HOST, { context: '/proj' }, '/proj/out/app'));
+  t.false(ignoredIn(HOST, { context: '/proj' }, '/proj/app'));
+  t.false(ignoredIn(HOST, { context: '/proj/sub' }, '/proj/sub/out'));
 });
 
 test('sourceText and contextSourcePath: shell-form quotes go, JSON form is as written', (t) => {

@@ -10,7 +10,7 @@ import { display, PROJ } from '../helpers/analysis.js';
 /** The tree: files by relative path (directories implied); `.dockerignore` files among them. */
 function treeOf(files: Readonly<Record<string, string>>, asked: string[] = []): ContextTree {
   return {
-    dockerignore: (dir) => files[path.relative(PROJ, path.join(dir, '.dockerignore'))] ?? null,
+    text: (file) => files[path.relative(PROJ, file)] ?? null,
     entries: (dir) => {
       asked.push(dir);
       const rel = path.relative(PROJ, dir);

@@ -47,7 +47,7 @@ const SPLIT_CONTEXTS = {
 
 /** A ContextTree over the in-memory files at /proj. */
 const treeOf = (files: Readonly<Record<string, string>>): ContextTree => ({
-  dockerignore: (dir) => files[path.relative(PROJ, path.join(dir, '.dockerignore'))] ?? null,
+  text: (file) => files[path.relative(PROJ, file)] ?? null,
   entries: (dir) => {
     const rel = path.relative(PROJ, dir);
     const below = Object.keys(files)
