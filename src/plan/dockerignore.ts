@@ -189,20 +189,32 @@ export function planDockerignore(
     );
     rules = [...rules, ...block];
   }
-  /** Exceptions for the files these reads copy that their legacy rules kept and the rules so far leave out. */
-  const exceptions = (which: (r: ContextRead) => boolean, origin: string): Rule[] => {
+  /**
+   * Exceptions for the files these reads copy that their legacy rules kept and the rules so far
+   * leave out; `again`: after an exception, the legacy rule that left out a path below it, re-rooted
+   * into the merged context (`!src` then `src/*.md`), so that the read copies what it did.
+   */
+  const exceptions = (which: (r: ContextRead) => boolean, origin: string, again: boolean): Rule[] => {
     const added: Rule[] = [];
-    for (const r of reads.filter(which))
-      for (const p of covered(r))
-        if (
-          !agrees([...rules, ...added], r, p) &&
-          !ignoredBy(legacyRules(r), p.legacy) &&
-          !added.some((a) => a.pattern === literal(p.path))
-        )
-          added.push({ exception: true, pattern: literal(p.path), origin });
+    const add = (rule: Rule) => {
+      if (!added.some((a) => a.exception === rule.exception && a.pattern === rule.pattern)) added.push(rule);
+    };
+    for (const r of reads.filter(which)) {
+      const legacy = legacyRules(r);
+      const prefix = path.relative(merged, r.context);
+      for (const p of covered(r)) {
+        if (agrees([...rules, ...added], r, p)) continue;
+        if (!ignoredBy(legacy, p.legacy)) add({ exception: true, pattern: literal(p.path), origin });
+        else if (again) {
+          const rule = legacy[decidingRule(legacy, p.legacy)]!;
+          const re = prefix === '' ? rule : rerootRule(rule, prefix);
+          if (re) add({ ...re, origin: rule.origin });
+        }
+      }
+    }
     return added;
   };
-  const staged = exceptions(staging, 'added by restage for a staged tree file');
+  const staged = exceptions(staging, 'added by restage for a staged tree file', false);
   if (staged.length > 0) {
     blocks.push([
       '# restage: files a staging step copied into a build context, which the one build copies from here',
@@ -216,14 +228,15 @@ export function planDockerignore(
   const kept = exceptions(
     (r) => !staging(r) && otherFile(r),
     'added by restage for a build that read another ignore file',
+    true,
   );
   if (kept.length > 0) {
     blocks.push([
-      "# restage: files a build that read another ignore file (its Dockerfile's own, or a copied one) kept and copied",
+      "# restage: what a build that read another ignore file (its Dockerfile's own, or a copied one) kept, and left out, of what it copies",
       ...kept.map(ruleText),
     ]);
     reasons.push(
-      `${kept.map((s) => `\`${ruleText(s)}\``).join(', ')}: the file${kept.length === 1 ? '' : 's'} a build that read another ignore file kept and copied`,
+      `${kept.map((s) => `\`${ruleText(s)}\``).join(', ')}: what a build that read another ignore file (its Dockerfile's own, or a copied one) kept, and left out, of what it copies`,
     );
     rules = [...rules, ...kept];
   }
