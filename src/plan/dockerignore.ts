@@ -167,6 +167,8 @@ export function planDockerignore(
       return re ? [{ ...re, origin: `${r.origin}, re-rooted below ${prefix}/` }] : [];
     });
     const below = reads.filter((r) => r.context === c);
+    // Re-rooted rules only decide paths below the context: with no read of it left, they would only take files from other stages.
+    if (below.length === 0) continue;
     const inside = (p: { path: string }) => p.path === prefix || p.path.startsWith(`${prefix}/`);
     const needsReset = below.some((r) => covered(r).some((p) => inside(p) && !agrees([...rules, ...own], r, p)));
     const block: Rule[] = needsReset
