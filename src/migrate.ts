@@ -41,7 +41,6 @@ import type { ReadFile } from './analyze/command.js';
 import { dispatchWords } from './analyze/dispatch.js';
 import { matchArtifacts } from './analyze/artifacts.js';
 import { parseDockerignore } from './analyze/dockerignore.js';
-import { isUndecided } from './analyze/build-ignore.js';
 import { buildContexts, buildIgnores, envFilesAsked, hostPathsAsked } from './analyze/host-snapshot.js';
 import { planMigration } from './plan/index.js';
 import type { ContextTree } from './plan/dockerignore.js';
@@ -440,7 +439,7 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       ignoreOf: (build) => {
         const ignore = ignores?.get(build);
         if (unfiltered.has(build.context)) return null;
-        return ignore && !isUndecided(ignore) ? ignore.file : path.join(build.context, '.dockerignore');
+        return ignore && 'file' in ignore ? ignore.file : path.join(build.context, '.dockerignore');
       },
     };
     plan = planMigration(analysis, { root, output, display, tree });

@@ -31,7 +31,7 @@ import { globCovers } from '../shared/glob.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
 import { imageKey } from '../shared/image-ref.js';
 import { streamedSourceProblem } from './build-stdin.js';
-import { isUndecided } from './build-ignore.js';
+import { isUndecided, isUnknown } from './build-ignore.js';
 import { contextSourcePath, ignoredIn, ignoreRules, kindBefore, refusedBefore, sourceText } from './host-snapshot.js';
 
 export interface MatchInput {
@@ -297,6 +297,14 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         ),
       );
     }
+    if (ignore && isUnknown(ignore))
+      diagnostics.push(
+        diagnostic(
+          'RS392',
+          ignore.unknown.at,
+          `\`${ignore.unknown.command}\` changes ${input.display(path.join(build.context, '.dockerignore'))}, the ignore file of the build context ${input.display(build.context) || '.'} (${path.basename(build.at.file)}:${build.at.line}), and restage cannot tell its text when the build runs: which files that build copied is unknown; keep the file in the tree as the build needs it (or copy it there with a plain \`cp\` of a tree file), and run restage again`,
+        ),
+      );
     const dockerfile = input.dockerfiles.get(build.dockerfile);
     if (!dockerfile) return;
     const before = consumptions.length;

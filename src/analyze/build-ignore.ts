@@ -18,6 +18,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
 import type { DockerignoreRule } from '../model/analysis.js';
+import type { Location } from '../model/diagnostic.js';
 import type { ImageBuild } from '../model/flow.js';
 import { parseDockerignore } from './dockerignore.js';
 
@@ -39,7 +40,14 @@ export interface UndecidedIgnore {
   readonly rules: readonly DockerignoreRule[];
 }
 
-export type IgnoreResolution = BuildIgnore | UndecidedIgnore;
+/** The script writes the context's `.dockerignore` before the build in a way restage does not model. */
+export interface UnknownIgnore {
+  readonly unknown: { readonly command: string; readonly at: Location };
+  /** The rules of the file the tree holds there before the script, for the analysis that goes on. */
+  readonly rules: readonly DockerignoreRule[];
+}
+
+export type IgnoreResolution = BuildIgnore | UndecidedIgnore | UnknownIgnore;
 
 /**
  * The ignore file of `build` as the facts above say. `text` reads a tree file before the script
@@ -70,4 +78,13 @@ export function resolveBuildIgnore(
 
 export function isUndecided(r: IgnoreResolution): r is UndecidedIgnore {
   return 'undecided' in r;
+}
+
+export function isUnknown(r: IgnoreResolution): r is UnknownIgnore {
+  return 'unknown' in r;
+}
+
+/** The file whose rules filtered the context: null for none, or when restage cannot tell. */
+export function ignoreFileOf(r: IgnoreResolution): string | null {
+  return 'file' in r ? r.file : null;
 }

@@ -139,6 +139,7 @@ export const CATALOGUE = {
     title:
       "a build's ignore file depends on the builder (<Dockerfile>.dockerignore), which the script leaves to the engine",
   },
+  RS392: { severity: 'error', title: "the script writes a build context's .dockerignore in a way restage cannot read" },
   RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
   RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },
   RS403: { severity: 'error', title: 'COPY source is neither in the build context nor produced' },
