@@ -293,7 +293,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         diagnostic(
           'RS391',
           build.dockerfileAt,
-          `BuildKit filters this build's context through ${input.display(own)}, the Dockerfile's own ignore file, and the classic builder through ${context === null ? `${input.display(path.join(build.context, '.dockerignore'))}, which does not exist` : input.display(context)}; they differ, and the script leaves the builder to the engine (Docker 23+ builds with BuildKit, older engines with the classic builder): set DOCKER_BUILDKIT=1 (or 0) for this build in the script, or make the two files the same, and run restage again`,
+          `BuildKit filters this build's context through ${input.display(own)}, the Dockerfile's own ignore file, and the classic builder through ${context === null ? `${input.display(path.join(build.context, '.dockerignore'))}, which does not exist` : input.display(context)}; they differ, and ${build.invocation.client === 'podman' ? 'the build runs on podman, whose builder restage has not measured on this: make the two files the same' : 'the script leaves the builder to the engine (Docker 23+ builds with BuildKit, older engines with the classic builder): set DOCKER_BUILDKIT=1 (or 0) for this build in the script, or make the two files the same'}, and run restage again`,
         ),
       );
     }

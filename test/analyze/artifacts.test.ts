@@ -139,6 +139,15 @@ test('a Dockerfile’s own ignore file, the builder left to the engine: RS391 at
     rs391[0]!.message,
     /through Dockerfile\.dockerignore, the Dockerfile's own ignore file, and the classic builder through \.dockerignore; they differ/,
   );
+  // Podman: its builder is not measured here; the files must be the same.
+  const podman = analysisOf({
+    ...OWN_IGNORE,
+    'build.sh': ownIgnoreScript('').replace('docker build -t app', 'podman build -t app'),
+  });
+  t.regex(
+    podman.diagnostics.find((d) => d.code === 'RS391')!.message,
+    /the build runs on podman, whose builder restage has not measured on this: make the two files the same/,
+  );
   // The same rules in both: nothing to decide.
   const same = analysisOf({ ...OWN_IGNORE, 'Dockerfile.dockerignore': 'bin/app\n', 'build.sh': ownIgnoreScript('') });
   t.false(same.diagnostics.some((d) => d.code === 'RS391'));
