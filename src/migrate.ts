@@ -42,7 +42,7 @@ import type { ReadFile } from './analyze/command.js';
 import { dispatchWords } from './analyze/dispatch.js';
 import { matchArtifacts } from './analyze/artifacts.js';
 import { parseDockerignore } from './analyze/dockerignore.js';
-import { buildContexts, envFilesAsked, hostPathsAsked } from './analyze/host-snapshot.js';
+import { buildContexts, buildIgnores, envFilesAsked, hostPathsAsked } from './analyze/host-snapshot.js';
 import { planMigration } from './plan/index.js';
 import type { ContextTree } from './plan/dockerignore.js';
 import { nothingToMigrate } from './plan/already.js';
@@ -164,13 +164,20 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       parsedFiles.set(abs, parsed.dockerfile);
     };
     /** The directory before the script runs, as far as the analysis of this flow asks. */
-    const hostOf = (flow: BuildFlow, dockerfiles: ReadonlyMap<string, ParsedDockerfile>): HostSnapshot => ({
-      kinds: hostKinds(confinement, hostPathsAsked(flow, dockerfiles)),
-      dockerignores: new Map(
-        buildContexts(flow).map((c) => [c, parseDockerignore(readText(path.join(c, '.dockerignore')) ?? '')]),
-      ),
-      envFiles: new Map(envFilesAsked(flow).map((f) => [f, readText(f)])),
-    });
+    const hostOf = (flow: BuildFlow, dockerfiles: ReadonlyMap<string, ParsedDockerfile>): HostSnapshot => {
+      const snapshot: HostSnapshot = {
+        kinds: hostKinds(confinement, hostPathsAsked(flow, dockerfiles)),
+        dockerignores: new Map(
+          buildContexts(flow).map((c) => [c, parseDockerignore(readText(path.join(c, '.dockerignore')) ?? '')]),
+        ),
+        envFiles: new Map(envFilesAsked(flow).map((f) => [f, readText(f)])),
+      };
+      const isFile = (p: string) => {
+        const checked = confinement.check(p);
+        return checked.ok && checked.kind === 'file';
+      };
+      return { ...snapshot, buildIgnores: buildIgnores(flow, snapshot, readText, isFile) };
+    };
     const parsedScripts = new Map<string, ShellScript | null>();
     /**
      * Another file of the tree that a script sources (read as shell, whatever its name) or runs (a
@@ -411,10 +418,12 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     }
     diagnostics.push(...missingDockerfiles(flow, inputs.readable, parsedFiles, display));
     diagnostics.push(...checkCopySources(flow, parsedFiles, confinement));
+    const host = hostOf(flow, parsedFiles);
+    const ignores = host.buildIgnores;
     const match = matchArtifacts({
       flow,
       root,
-      host: hostOf(flow, parsedFiles),
+      host,
       dockerfiles: parsedFiles,
       display,
       scriptFailed: hasErrors(flowDiagnostics),
@@ -452,8 +461,13 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
         .map((b) => b.context),
     );
     const tree: ContextTree = {
-      dockerignore: (dir) => (unfiltered.has(dir) ? null : readText(path.join(dir, '.dockerignore'))),
+      text: readText,
       entries: (dir) => contextEntries(confinement, dir),
+      ignoreOf: (build) => {
+        const ignore = ignores?.get(build);
+        if (unfiltered.has(build.context)) return null;
+        return ignore && 'file' in ignore ? ignore.file : path.join(build.context, '.dockerignore');
+      },
     };
     plan = planMigration(analysis, { root, output, display, tree });
     if (!plan) return finish('error');
