@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import { scan } from '../scan/scan.js';
 import { renderScanJson, renderScanText } from '../emit/report-scan.js';
+import { JSON_SCHEMA_VERSION } from '../emit/report-json.js';
 import { formatDiagnostic } from '../emit/report-text.js';
 import { EXIT } from './exit.js';
 
@@ -42,7 +43,7 @@ export function runScan(
       };
     return options.json
       ? {
-          stdout: `${JSON.stringify({ status: 'error', root, diagnostics: [d] }, null, 2)}\n`,
+          stdout: `${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, command: 'scan', status: 'error', root, diagnostics: [d] }, null, 2)}\n`,
           stderr: '',
           exitCode: EXIT.badInput,
         }
