@@ -13,7 +13,7 @@ const FORMAT_OPTION = {
   value: 'FORMAT',
   choices: ['text', 'json', 'sarif'],
   describe:
-    'text (default), json (one object: see README and schema/restage-result.schema.json) or sarif (SARIF 2.1.0 for code scanning); usage errors too',
+    'the report as text (default), one JSON object (schema/restage-result.schema.json) or a SARIF 2.1.0 log for code scanning; usage errors too',
 } as const;
 
 export const MIGRATE: CommandSpec = {

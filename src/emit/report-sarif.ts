@@ -30,6 +30,8 @@ export interface SarifInput {
   readonly version: string;
   /** More of the command's result for the run's properties (verify's verdict, counts). */
   readonly properties?: Readonly<Record<string, unknown>>;
+  /** Each code's help, Markdown (default: the README's, catalogueHelp()). */
+  readonly help?: ReadonlyMap<string, string>;
 }
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
@@ -40,7 +42,7 @@ export function renderSarif(input: SarifInput): string {
 
 export function sarifLog(input: SarifInput): object {
   const codes = Object.keys(CATALOGUE) as DiagnosticCode[];
-  const help = catalogueHelp();
+  const help = input.help ?? catalogueHelp();
   const root = repositoryOf(path.resolve(input.cwd, input.directory));
   return {
     version: '2.1.0',
