@@ -75,6 +75,11 @@ test('restage migrate/scan/verify --format json: what the CLI prints validates',
   const scan = cli(['scan', 'test/fixtures/migrate/add-tar-dir', '--format=json']);
   t.is(scan.code, 0, scan.stderr);
   t.deepEqual(resultValidator('scanResult')(JSON.parse(scan.stdout)), []);
+  const declined = JSON.parse(cli(['scan', 'test/fixtures/migrate/add-tar-declined-copy', '--json']).stdout) as {
+    patterns: { reason: { code: string } | null }[];
+  };
+  t.is(declined.patterns[0]!.reason!.code, 'RS344');
+  t.deepEqual(resultValidator('scanResult')(declined), []);
   const scanError = cli(['scan', 'no/such/dir', '--json']);
   t.is(scanError.code, 2);
   t.deepEqual(resultValidator('scanError')(JSON.parse(scanError.stdout)), []);
