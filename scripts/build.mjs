@@ -1,7 +1,8 @@
 // Builds dist/ with esbuild:
 // - cli.cjs: the CLI as one CommonJS file, so bin/restage.js can compile it with a V8 code cache
 //   (Node 20 has no compile cache for ES modules); verify's code is a second file, verify-cli.cjs,
-//   loaded only by `restage verify`;
+//   loaded only by `restage verify`, and the SARIF writer a third, report-sarif.cjs, loaded only
+//   by `--format sarif`;
 // - index.js: the library, as ES modules, with its declarations (index.d.ts and the files it
 //   references) emitted by tsc;
 // Native modules (tree-sitter) stay external, and typescript, which only a JS/TS build script loads.
@@ -17,11 +18,17 @@ const common = {
   logLevel: 'warning',
 };
 
-/** The CLI's `import('./verify-cli.js')` stays a runtime require of the verify bundle. */
+/**
+ * The CLI's `import('./verify-cli.js')` stays a runtime require of the verify bundle, and its
+ * `import('../emit/report-sarif.js')` one of the SARIF bundle (`--format sarif` alone loads it).
+ */
 const verifyApart = {
   name: 'verify-apart',
   setup(b) {
     b.onResolve({ filter: /\/verify-cli\.js$/ }, () => ({ path: './verify-cli.cjs', external: true }));
+    b.onResolve({ filter: /\/report-sarif\.js$/ }, (a) =>
+      a.kind === 'dynamic-import' ? { path: './report-sarif.cjs', external: true } : undefined,
+    );
   },
 };
 
@@ -103,6 +110,7 @@ await Promise.all([
   declarations,
   build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', plugins: [verifyApart, builtins] }),
   build({ ...cjs, entryPoints: { 'verify-cli': 'src/cli/verify-cli.ts' }, outdir: 'dist', plugins: [builtins] }),
+  build({ ...cjs, entryPoints: { 'report-sarif': 'src/emit/report-sarif.ts' }, outdir: 'dist', plugins: [builtins] }),
   // The docker shim verify puts first on the sandboxed legacy run's PATH (src/verify/legacy/shim/).
   // It runs from a copy in the run directory, where no node_modules is found: what it loads is in it
   // (yaml, for the compose files a compose call reads: shim/compose.ts).

@@ -483,9 +483,11 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       ),
     );
     const artifacts = summarizeArtifacts(analysis, plan.stages, display, plan.copiedFrom);
-    if (hasErrors(diagnostics)) return finish('error', { stages: plan.stages, artifacts });
+    // The result's stages carry the documented fields alone (schema/restage-result.schema.json).
+    const stages = plan.stages.map(({ name, from, source }) => ({ name, from, source }));
+    if (hasErrors(diagnostics)) return finish('error', { stages, artifacts });
     return finish(migrationStatus(diagnostics, true), {
-      stages: plan.stages.map(({ name, from, source }) => ({ name, from, source })),
+      stages,
       artifacts,
       dockerfile: emitDockerfile(plan),
       ...(plan.dockerignore

@@ -4,7 +4,16 @@ import type { CommandSpec } from './args.js';
 const JSON_OPTION = {
   name: 'json',
   kind: 'flag',
-  describe: 'print one JSON object (see README) instead of the text report; usage errors too',
+  describe: 'short for --format json',
+} as const;
+
+const FORMAT_OPTION = {
+  name: 'format',
+  kind: 'string',
+  value: 'FORMAT',
+  choices: ['text', 'json', 'sarif'],
+  describe:
+    'the report as text (default), one JSON object (schema/restage-result.schema.json) or a SARIF 2.1.0 log for code scanning; usage errors too',
 } as const;
 
 export const MIGRATE: CommandSpec = {
@@ -27,6 +36,7 @@ export const MIGRATE: CommandSpec = {
       describe: 'with --write/--out: overwrite a file git cannot restore, keeping the original as NAME.orig',
     },
     JSON_OPTION,
+    FORMAT_OPTION,
     { name: 'out', kind: 'string', value: 'FILE', describe: 'write the migrated Dockerfile to FILE' },
     {
       name: 'build-dockerfile',
@@ -145,6 +155,7 @@ export const VERIFY: CommandSpec = {
       describe: 'substitute a base image on both sides (repeatable)',
     },
     JSON_OPTION,
+    FORMAT_OPTION,
     {
       name: 'keep',
       kind: 'flag',
@@ -236,7 +247,7 @@ export const SCAN: CommandSpec = {
   name: 'scan',
   positional: { name: 'ROOT', describe: 'the root of the tree to search' },
   summary: 'find every builder pattern under a tree and say which restage can migrate',
-  options: [JSON_OPTION],
+  options: [JSON_OPTION, FORMAT_OPTION],
   examples: [
     ['scan .', 'a table of the builder patterns under the current directory (stdout), a summary (stderr)'],
     ['scan ~/src --json', 'the same as one JSON object'],

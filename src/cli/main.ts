@@ -1,10 +1,12 @@
 /**
  * The `restage` command line: parses arguments, calls the library, renders the result and maps it
  * to an exit code. Exit codes, everywhere: 0 ok, 1 findings (check/verify), 2 bad input or usage,
- * 3 engine failure, 70 internal error (a bug: please report it). With `--json`, a usage error is one
- * JSON object too (status `usage-error`, one RS100 diagnostic), so a script never parses text.
+ * 3 engine failure, 70 internal error (a bug: please report it). With `--format json` (`--json`) a
+ * usage error is one JSON object too (status `usage-error`, one RS100 diagnostic), so a script never
+ * parses text; with `--format sarif`, one SARIF log holding that diagnostic.
  * Loads only what the command needs: the parsers come with `migrate` and `verify`, and verify's
- * engine, differs and tar reader with `verify` alone (test/cli/startup.test.ts).
+ * engine, differs and tar reader with `verify` alone, the SARIF writer with `--format sarif` alone
+ * (test/cli/startup.test.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +18,10 @@ import { helpText, usageErrorText } from './help.js';
 import { EXIT, parseEnvOptions } from './exit.js';
 import { print, quietOnClosedOutput } from './output.js';
 import type { GraphKind } from '../emit/graph.js';
+import type { Diagnostic } from '../model/diagnostic.js';
+import type { SarifInput } from '../emit/report-sarif.js';
+
+type Format = 'text' | 'json' | 'sarif';
 
 /**
  * Runs one command. An exception that reaches here is restage's own failure (a bug, a broken
@@ -37,7 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 async function command(argv: readonly string[]): Promise<number> {
   const parsed = parseArgs(argv, COMMANDS);
-  const json = wantsJson(argv);
+  const asked = askedFormat(argv);
   switch (parsed.kind) {
     case 'help':
       print(1, helpText(COMMANDS, parsed.command, helpWidth()));
@@ -46,16 +52,24 @@ async function command(argv: readonly string[]): Promise<number> {
       print(1, `${version()}\n`);
       return EXIT.ok;
     case 'usage':
-      return usageError(parsed.message, parsed.command, json, parsed.showUsage);
+      return usageError(parsed.message, parsed.command, asked, parsed.showUsage);
   }
   const { values, positional: dir, command: spec } = parsed;
-  if (spec.name === 'scan') return scanCommand(dir, json);
-  return spec.name === 'migrate' ? migrateCommand(spec, dir, values, json) : verifyCommand(spec, dir, values, json);
+  const format = (text(values, 'format') ?? (flag(values, 'json') ? 'json' : 'text')) as Format;
+  if (flag(values, 'json') && format !== 'json')
+    return usageError(`conflicting options: --json and --format ${format}`, spec, asked);
+  if (spec.name === 'scan') return scanCommand(dir, format);
+  return spec.name === 'migrate' ? migrateCommand(spec, dir, values, format) : verifyCommand(spec, dir, values, format);
 }
 
-async function scanCommand(root: string, json: boolean): Promise<number> {
+async function scanCommand(root: string, format: Format): Promise<number> {
   const { runScan } = await import('./scan-cli.js');
-  const { stdout, stderr, exitCode } = runScan(root, { json, progress: process.stderr.isTTY === true });
+  const sarif = format === 'sarif' ? await sarifWriter('scan', root) : undefined;
+  const { stdout, stderr, exitCode } = runScan(root, {
+    json: format === 'json',
+    progress: process.stderr.isTTY === true,
+    ...(sarif ? { sarif } : {}),
+  });
   print(1, stdout);
   print(2, stderr);
   return exitCode;
@@ -65,12 +79,15 @@ async function migrateCommand(
   spec: CommandSpec,
   dir: string,
   values: ReadonlyMap<string, Value>,
-  json: boolean,
+  format: Format,
 ): Promise<number> {
   const env = parseEnvOptions(list(values, 'env') ?? []);
-  if ('usage' in env) return usageError(env.usage, spec, json);
+  if ('usage' in env) return usageError(env.usage, spec, format);
   if (flag(values, 'remove-legacy') && !flag(values, 'write'))
-    return usageError('flag --remove-legacy needs --write', spec, json);
+    return usageError('flag --remove-legacy needs --write', spec, format);
+  const graph = text(values, 'graph') as GraphKind | undefined;
+  if (graph && format !== 'text')
+    return usageError(`conflicting options: --graph and --format ${format}`, spec, format);
   const { runMigrateTree, renderGraph, renderJson, renderJsonMany, renderText, renderTextMany } =
     await import('./migrate-cli.js');
   const script = text(values, 'script');
@@ -89,8 +106,11 @@ async function migrateCommand(
     env: env.env,
   });
   const printDockerfile = (r: (typeof results)[number]) => r.status !== 'error' && r.written.length === 0;
-  const graph = text(values, 'graph') as GraphKind | undefined;
-  if (json) print(1, several ? renderJsonMany(results) : renderJson(results[0]!));
+  if (format === 'sarif') {
+    const sarif = await sarifWriter('migrate', dir);
+    const status = several ? (results.some((r) => r.status === 'error') ? 'error' : 'migrated') : results[0]!.status;
+    print(1, sarif({ status, successful: true, diagnostics: results.flatMap((r) => r.diagnostics) }));
+  } else if (format === 'json') print(1, several ? renderJsonMany(results) : renderJson(results[0]!));
   else {
     const report = several
       ? renderTextMany(results, graph ? () => false : printDockerfile)
@@ -105,7 +125,7 @@ async function verifyCommand(
   spec: CommandSpec,
   dir: string,
   values: ReadonlyMap<string, Value>,
-  json: boolean,
+  format: Format,
 ): Promise<number> {
   // verify's progress and its cancellation on a closed output use the streams.
   quietOnClosedOutput();
@@ -133,7 +153,7 @@ async function verifyCommand(
     runTimeout: count(values, 'run-timeout') ?? 30,
     noRun: !flag(values, 'run'),
     keep: flag(values, 'keep'),
-    quiet: flag(values, 'quiet') || json,
+    quiet: flag(values, 'quiet') || format !== 'text',
     ...(scriptArgs ? { scriptArgs } : {}),
     env: list(values, 'env') ?? [],
     legacy: (text(values, 'legacy') ?? legacyFromEnvironment()) as 'auto' | 'run' | 'replay',
@@ -143,8 +163,19 @@ async function verifyCommand(
     ...optional('context', text(values, 'context')),
     timeout: count(values, 'timeout') ?? 1800,
   });
-  if ('usage' in outcome) return usageError(outcome.usage, spec, json);
-  process.stdout.write(json ? renderVerifyJson(outcome.result) : renderVerifyText(outcome.result));
+  if ('usage' in outcome) return usageError(outcome.usage, spec, format);
+  const r = outcome.result;
+  if (format === 'sarif') {
+    const sarif = await sarifWriter('verify', dir);
+    process.stdout.write(
+      sarif({
+        status: r.status,
+        successful: r.status !== 'engine-failure' && r.status !== 'interrupted',
+        diagnostics: r.diagnostics,
+        properties: { differences: r.differences.length, info: r.info.length },
+      }),
+    );
+  } else process.stdout.write(format === 'json' ? renderVerifyJson(r) : renderVerifyText(r));
   return outcome.exitCode;
 }
 
@@ -159,20 +190,47 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
-/** `--json` among the options (not after `--`), whether or not the rest of the line parses. */
-function wantsJson(argv: readonly string[]): boolean {
+/**
+ * The format the options ask for (not after `--`), whether or not the rest of the line parses:
+ * `--json`, or a valid `--format json|sarif` (the last one given); text otherwise.
+ */
+function askedFormat(argv: readonly string[]): Format {
   const end = argv.indexOf('--');
-  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+  const options = end === -1 ? argv : argv.slice(0, end);
+  if (options.includes('--json')) return 'json';
+  let format: Format = 'text';
+  options.forEach((a, i) => {
+    const value = a === '--format' ? options[i + 1] : a.startsWith('--format=') ? a.slice('--format='.length) : null;
+    if (value === 'json' || value === 'sarif' || value === 'text') format = value;
+  });
+  return format;
+}
+
+/** The SARIF writer (loaded here, for `--format sarif` alone), its command and directory bound. */
+async function sarifWriter(
+  command: string | null,
+  directory: string,
+): Promise<(run: Pick<SarifInput, 'status' | 'successful' | 'diagnostics' | 'properties'>) => string> {
+  const { renderSarif } = await import('../emit/report-sarif.js');
+  return (run) => renderSarif({ ...run, command, directory, cwd: process.cwd(), version: version() });
 }
 
 /**
- * Exit 2: the message as docker words a usage error, on stderr, or, with --json, one object on
- * stdout whose one diagnostic (RS100) carries the message alone.
+ * Exit 2: the message as docker words a usage error, on stderr, or, with --format json/sarif, one
+ * object on stdout whose one diagnostic (RS100) carries the message alone.
  */
-function usageError(message: string, command: CommandSpec | null, json: boolean, showUsage = false): number {
-  if (json) {
-    const d = diagnostic('RS100', { file: '', line: 1, column: 1 }, message);
+async function usageError(
+  message: string,
+  command: CommandSpec | null,
+  format: Format,
+  showUsage = false,
+): Promise<number> {
+  const d: Diagnostic = diagnostic('RS100', { file: '', line: 1, column: 1 }, message);
+  if (format === 'json')
     print(1, `${JSON.stringify({ schemaVersion: 1, status: 'usage-error', diagnostics: [d] }, null, 2)}\n`);
+  else if (format === 'sarif') {
+    const sarif = await sarifWriter(command?.name ?? null, '.');
+    print(1, sarif({ status: 'usage-error', successful: false, diagnostics: [d] }));
   } else print(2, usageErrorText(message, command, showUsage));
   return EXIT.badInput;
 }

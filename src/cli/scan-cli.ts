@@ -5,9 +5,10 @@
  * the scan has taken more than a moment, and erased before the report.
  */
 import fs from 'node:fs';
-import { diagnostic } from '../model/diagnostic.js';
+import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import { scan } from '../scan/scan.js';
 import { renderScanJson, renderScanText } from '../emit/report-scan.js';
+import { JSON_SCHEMA_VERSION } from '../emit/report-json.js';
 import { formatDiagnostic } from '../emit/report-text.js';
 import { EXIT } from './exit.js';
 
@@ -15,9 +16,18 @@ import { EXIT } from './exit.js';
 const PROGRESS_AFTER = 500;
 const PROGRESS_EVERY = 100;
 
+/** What a SARIF log of the scan is made of (src/emit/report-sarif.ts, which the CLI loads for `--format sarif`). */
+export type ScanSarif = (run: {
+  status: string;
+  successful: boolean;
+  diagnostics: readonly Diagnostic[];
+  properties?: Readonly<Record<string, unknown>>;
+}) => string;
+
+/** With `sarif`: the log holds each pattern's reason (its first error, else first warning). */
 export function runScan(
   root: string,
-  options: { readonly json: boolean; readonly progress: boolean },
+  options: { readonly json: boolean; readonly progress: boolean; readonly sarif?: ScanSarif },
 ): { stdout: string; stderr: string; exitCode: number } {
   if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
     const d = diagnostic(
@@ -25,9 +35,15 @@ export function runScan(
       { file: root, line: 1, column: 1 },
       `${root} is not a directory restage can read; give the root of the tree to scan`,
     );
+    if (options.sarif)
+      return {
+        stdout: options.sarif({ status: 'error', successful: false, diagnostics: [d] }),
+        stderr: '',
+        exitCode: EXIT.badInput,
+      };
     return options.json
       ? {
-          stdout: `${JSON.stringify({ status: 'error', root, diagnostics: [d] }, null, 2)}\n`,
+          stdout: `${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, command: 'scan', status: 'error', root, diagnostics: [d] }, null, 2)}\n`,
           stderr: '',
           exitCode: EXIT.badInput,
         }
@@ -50,6 +66,16 @@ export function runScan(
       : {}),
   });
   if (shown) process.stderr.write('\r\x1b[K');
+  if (options.sarif) {
+    const attention = result.patterns.filter((p) => p.status === 'needs-attention').length;
+    const stdout = options.sarif({
+      status: 'scanned',
+      successful: true,
+      diagnostics: result.patterns.flatMap((p) => (p.reason ? [p.reason] : [])),
+      properties: { patterns: result.patterns.length, migratable: result.patterns.length - attention },
+    });
+    return { stdout, stderr: '', exitCode: EXIT.ok };
+  }
   if (options.json) return { stdout: renderScanJson(result), stderr: '', exitCode: EXIT.ok };
   return { ...renderScanText(result), exitCode: EXIT.ok };
 }

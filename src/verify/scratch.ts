@@ -20,6 +20,7 @@ import { applyEdits } from '../emit/dockerfile.js';
 import type { TextEdit } from '../model/plan.js';
 import type { ParsedDockerfile, TextSpan } from '../model/dockerfile.js';
 import { isWithin } from '../shared/paths.js';
+import { repositoryOf } from '../shared/repository.js';
 import { excludedName } from './placement.js';
 import { expandWord, globalScope } from './arg-scope.js';
 import type { Session } from './session.js';
@@ -34,13 +35,7 @@ export class ConfinementError extends Error {
   }
 }
 
-/** The git work tree that holds `dir` (the nearest ancestor with a .git entry), or `dir` itself. */
-export function repositoryOf(dir: string): string {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, '.git'))) return d;
-    if (path.dirname(d) === d) return path.resolve(dir);
-  }
-}
+export { repositoryOf };
 
 /**
  * The part of the repository the replay copies: the deepest directory holding `dir` and every

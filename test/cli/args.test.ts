@@ -93,3 +93,17 @@ test('only a wrong number of arguments shows the usage line, as docker does', (t
   t.false(shows(['frob']));
   t.false(shows(['migrate', 'a', '--out']));
 });
+
+test('--format takes text, json or sarif on every command', (t) => {
+  for (const command of ['migrate', 'verify', 'scan'])
+    for (const format of ['text', 'json', 'sarif']) {
+      t.is(text(run([command, 'd', '--format', format]).values, 'format'), format);
+      t.is(text(run([command, `--format=${format}`, 'd']).values, 'format'), format);
+    }
+  t.is(text(run(['scan', 'd']).values, 'format'), undefined, 'no default: --json decides when --format is absent');
+  t.is(
+    usage(['scan', 'd', '--format', 'xml']),
+    'invalid argument "xml" for "--format" flag: valid values are text, json, sarif',
+  );
+  t.is(usage(['verify', 'd', '--format']), 'flag needs an argument: --format');
+});

@@ -383,3 +383,25 @@ test('--graph mermaid|dot: the artifact flow on stdout instead of the Dockerfile
   t.regex(bad.stderr, /invalid argument "svg" for "--graph" flag: valid values are mermaid, dot/);
   t.is(restage(['migrate', 'samples/href-counter', '--graph', 'dot', '--json']).code, 2);
 });
+
+test('--format json is --json, --format text the default; a conflict or an unknown format is a usage error (exit 2)', (t) => {
+  const json = restage(['migrate', 'samples/welcome', '--json']);
+  t.is(restage(['migrate', 'samples/welcome', '--format', 'json']).stdout, json.stdout);
+  t.is(restage(['migrate', 'samples/welcome', '--format=json']).stdout, json.stdout);
+  const plain = restage(['migrate', 'samples/welcome']);
+  const text = restage(['migrate', 'samples/welcome', '--format', 'text']);
+  t.deepEqual([text.code, text.stdout, text.stderr], [plain.code, plain.stdout, plain.stderr]);
+  const unknown = restage(['migrate', 'samples/welcome', '--format', 'xml']);
+  t.is(unknown.code, 2);
+  t.is(unknown.stdout, '');
+  t.regex(
+    unknown.stderr,
+    /^invalid argument "xml" for "--format" flag: valid values are text, json, sarif\nSee 'restage migrate --help'\.\n$/,
+  );
+  const conflict = restage(['migrate', 'samples/welcome', '--json', '--format', 'sarif']);
+  t.is(conflict.code, 2);
+  const usage = JSON.parse(conflict.stdout) as { status: string; diagnostics: { code: string; message: string }[] };
+  t.is(usage.status, 'usage-error');
+  t.is(usage.diagnostics[0]!.message, 'conflicting options: --json and --format sarif');
+  t.is(restage(['migrate', 'samples/welcome', '--json', '--format', 'json']).stdout, json.stdout);
+});

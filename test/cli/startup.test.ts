@@ -39,6 +39,23 @@ test('migrate never loads the verify bundle, nor tar-stream, nor typescript on a
   );
 });
 
+test('the SARIF writer (its own bundle) loads with --format sarif alone: not for text, JSON or a usage error', (t) => {
+  const sarif = (files: string[]) => files.filter((f) => f.endsWith(path.join('dist', 'report-sarif.cjs')));
+  for (const args of [
+    ['migrate', 'samples/href-counter'],
+    ['migrate', 'samples/href-counter', '--format', 'json'],
+    ['migrate', 'samples/href-counter', '--format', 'xml'],
+    ['scan', 'samples/href-counter', '--json'],
+  ])
+    t.deepEqual(sarif(loaded(args)), [], args.join(' '));
+  for (const args of [
+    ['migrate', 'samples/href-counter', '--format', 'sarif'],
+    ['scan', 'samples/href-counter', '--format=sarif'],
+    ['migrate', '--format', 'sarif'],
+  ])
+    t.is(sarif(loaded(args)).length, 1, args.join(' '));
+});
+
 test('migrate loads typescript for a JS build script', (t) => {
   const files = loaded(['migrate', 'test/fixtures/migrate/js-execsync-build/input', '--json']);
   t.true(files.some((f) => f.includes(`${path.sep}typescript${path.sep}`)));
@@ -88,9 +105,10 @@ test("migrate loads no process, network, stream, directory or ES module machiner
   }
 });
 
-test("the CLI bundle holds none of verify's modules", (t) => {
+test("the CLI bundle holds none of verify's modules, nor the SARIF writer", (t) => {
   const bundle = fs.readFileSync(path.join(ROOT, 'dist', 'cli.cjs'), 'utf8');
   t.true(bundle.includes('// src/migrate.ts'), 'esbuild marks each module it bundles with its path');
   t.notRegex(bundle, /^\/\/ src\/verify\//m);
+  t.notRegex(bundle, /^\/\/ src\/emit\/report-sarif\.ts$/m);
   t.notRegex(bundle, /^\/\/ .*node_modules\/(tar-stream|yargs)\//m);
 });

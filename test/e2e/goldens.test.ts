@@ -8,7 +8,8 @@
  * `"legacy": "replay"`: the legacy image then comes from the replayed analysis, still built on the
  * engine and compared with the migration's (a case whose script needs what the sandbox withholds).
  *
- * The case's tree must be byte for byte what it was, and the session must leave nothing behind.
+ * The case's tree must be byte for byte what it was, and the session must leave nothing behind;
+ * the JSON verify printed must be a verifyResult of the published schema (schema/restage-result.schema.json).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,8 +19,10 @@ import { e2eTest, unavailable } from './helpers/engine.js';
 import { BASES, runLeftovers, verifyJson } from './helpers/verify-run.js';
 import { treeHash } from './helpers/workspace.js';
 import { caseVerify, type CaseVerify } from '../helpers/golden-verify.js';
+import { resultValidator } from '../helpers/schemas.js';
 
 const e2e = e2eTest(await unavailable(BASES));
+const verifyResult = resultValidator('verifyResult');
 
 function copyTree(from: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-test-golden-'));
@@ -64,6 +67,7 @@ for (const [name, spec] of cases) {
     ].join('\n');
     t.is(json.status, spec.verdict, detail);
     t.is(code, spec.verdict === 'equivalent' ? 0 : 1, detail);
+    t.deepEqual(verifyResult(json), [], 'the JSON is a verifyResult of schema/restage-result.schema.json');
     t.is(treeHash(dir), before, 'verify leaves the case tree as it was');
     t.deepEqual(runLeftovers(json.session ?? 'no-session'), []);
   });
