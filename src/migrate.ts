@@ -37,11 +37,12 @@ import {
   type TargetKind,
 } from './orchestrate/index.js';
 import { analyzeScript } from './analyze/script.js';
+import { packageRuns } from './orchestrate/package-runs.js';
 import type { ReadFile } from './analyze/command.js';
 import { dispatchWords } from './analyze/dispatch.js';
 import { matchArtifacts } from './analyze/artifacts.js';
 import { parseDockerignore } from './analyze/dockerignore.js';
-import { buildContexts, envFilesAsked, hostPathsAsked } from './analyze/host-snapshot.js';
+import { buildContexts, buildIgnores, envFilesAsked, hostPathsAsked } from './analyze/host-snapshot.js';
 import { planMigration } from './plan/index.js';
 import type { ContextTree } from './plan/dockerignore.js';
 import { nothingToMigrate } from './plan/already.js';
@@ -167,13 +168,20 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       parsedFiles.set(abs, parsed.dockerfile);
     };
     /** The directory before the script runs, as far as the analysis of this flow asks. */
-    const hostOf = (flow: BuildFlow, dockerfiles: ReadonlyMap<string, ParsedDockerfile>): HostSnapshot => ({
-      kinds: hostKinds(confinement, hostPathsAsked(flow, dockerfiles)),
-      dockerignores: new Map(
-        buildContexts(flow).map((c) => [c, parseDockerignore(readText(path.join(c, '.dockerignore')) ?? '')]),
-      ),
-      envFiles: new Map(envFilesAsked(flow).map((f) => [f, readText(f)])),
-    });
+    const hostOf = (flow: BuildFlow, dockerfiles: ReadonlyMap<string, ParsedDockerfile>): HostSnapshot => {
+      const snapshot: HostSnapshot = {
+        kinds: hostKinds(confinement, hostPathsAsked(flow, dockerfiles)),
+        dockerignores: new Map(
+          buildContexts(flow).map((c) => [c, parseDockerignore(readText(path.join(c, '.dockerignore')) ?? '')]),
+        ),
+        envFiles: new Map(envFilesAsked(flow).map((f) => [f, readText(f)])),
+      };
+      const isFile = (p: string) => {
+        const checked = confinement.check(p);
+        return checked.ok && checked.kind === 'file';
+      };
+      return { ...snapshot, buildIgnores: buildIgnores(flow, snapshot, readText, isFile) };
+    };
     const parsedScripts = new Map<string, ShellScript | null>();
     /**
      * Another file of the tree that a script sources (read as shell, whatever its name) or runs (a
@@ -196,12 +204,6 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       const text = checked.ok && checked.kind === 'file' ? readText(abs) : null;
       return text === null ? null : { display: display(abs), text };
     };
-    const parameters = {
-      ...(options.scriptArgs ? { args: options.scriptArgs } : {}),
-      ...(options.env ? { env: options.env } : {}),
-      readScript,
-      readFile,
-    };
     const context: OrchestratorContext = {
       root,
       readText,
@@ -210,16 +212,44 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       env: options.env,
       makeTarget: options.makeTarget,
     };
+    // `npm run` met in any orchestrator runs that package's script in its directory.
+    const packages = packageRuns(context, (abs) => {
+      const checked = confinement.check(abs);
+      if (!checked.ok || checked.kind !== 'dir') return [];
+      try {
+        return fs
+          .readdirSync(abs, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => e.name)
+          .sort();
+      } catch {
+        return [];
+      }
+    });
+    const parameters = {
+      ...(options.scriptArgs ? { args: options.scriptArgs } : {}),
+      ...(options.env ? { env: options.env } : {}),
+      readScript,
+      readFile,
+      runPackage: packages.run,
+    };
     /** The orchestrator as a shell script: a script as it is, a file run with a target as running it does. */
     const readOrchestrator = (name: string, target: string | null): Orchestration => {
       const kind = orchestratorKind(name);
       return isTargetKind(kind) ? kind.read(context, name, target) : kind.read(context, name);
     };
     // A script's arguments are its `$1`…; a file run with a target takes them as the target and its variables.
+    // npm runs a package's scripts in the package's directory (web/package.json: in web/).
     const scriptParameters = (name: string) =>
       orchestratorKind(name).kind === 'script'
         ? parameters
-        : { ...(options.env ? { env: options.env } : {}), readScript, readFile };
+        : {
+            ...(options.env ? { env: options.env } : {}),
+            readScript,
+            readFile,
+            runPackage: packages.run,
+            ...(orchestratorKind(name).kind === 'npm' ? { cwd: path.dirname(path.join(root, name)) } : {}),
+          };
     /**
      * What an orchestrator does, analysed silently (diagnostics come only from the one restage
      * migrates): its shape, the scripts it sources or runs, and how many events it has.
@@ -316,8 +346,10 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
       );
     diagnostics.push(...choice.diagnostics);
     const scriptName = choice.script;
+    // A package another candidate runs (`npm --prefix web run build`) is part of that one's pipeline.
     for (const m of [...found.makefiles, ...found.packages])
-      if (m !== scriptName) files.push({ path: rel(m), role: 'other-orchestrator' });
+      if (m !== scriptName && !(found.packages.includes(m) && called.has(path.join(root, m))))
+        files.push({ path: rel(m), role: 'other-orchestrator' });
     if (!scriptName) {
       for (const d of found.dockerfiles) {
         files.push({ path: rel(d), role: 'dockerfile' });
@@ -379,6 +411,8 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     // A generated script is restage's own: its locations are moved back to the lines they came from.
     orchestrator.relocate(flow);
     orchestrator.relocate(flowDiagnostics);
+    packages.relocate(flow);
+    packages.relocate(flowDiagnostics);
     diagnostics.push(...flowDiagnostics.map((d) => ({ ...d })));
 
     const inputs = checkBuildInputs(flow, confinement, display);
@@ -388,10 +422,12 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     }
     diagnostics.push(...missingDockerfiles(flow, inputs.readable, parsedFiles, display));
     diagnostics.push(...checkCopySources(flow, parsedFiles, confinement));
+    const host = hostOf(flow, parsedFiles);
+    const ignores = host.buildIgnores;
     const match = matchArtifacts({
       flow,
       root,
-      host: hostOf(flow, parsedFiles),
+      host,
       dockerfiles: parsedFiles,
       display,
       scriptFailed: hasErrors(flowDiagnostics),
@@ -429,8 +465,13 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
         .map((b) => b.context),
     );
     const tree: ContextTree = {
-      dockerignore: (dir) => (unfiltered.has(dir) ? null : readText(path.join(dir, '.dockerignore'))),
+      text: readText,
       entries: (dir) => contextEntries(confinement, dir),
+      ignoreOf: (build) => {
+        const ignore = ignores?.get(build);
+        if (unfiltered.has(build.context)) return null;
+        return ignore && 'file' in ignore ? ignore.file : path.join(build.context, '.dockerignore');
+      },
     };
     plan = planMigration(analysis, { root, output, display, tree });
     if (!plan) return finish('error');

@@ -31,7 +31,8 @@ import { globCovers } from '../shared/glob.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
 import { imageKey } from '../shared/image-ref.js';
 import { streamedSourceProblem } from './build-stdin.js';
-import { contextSourcePath, ignoredIn, kindBefore, refusedBefore, sourceText } from './host-snapshot.js';
+import { isUndecided, isUnknown } from './build-ignore.js';
+import { contextSourcePath, ignoredIn, ignoreRules, kindBefore, refusedBefore, sourceText } from './host-snapshot.js';
 
 export interface MatchInput {
   readonly flow: BuildFlow;
@@ -285,6 +286,25 @@ export function matchArtifacts(input: MatchInput): MatchResult {
   return { artifacts, consumptions, runtime, diagnostics, staged };
 
   function matchBuild(build: ImageBuild): void {
+    const ignore = host.buildIgnores?.get(build);
+    if (ignore && isUndecided(ignore)) {
+      const { own, context } = ignore.undecided;
+      diagnostics.push(
+        diagnostic(
+          'RS391',
+          build.dockerfileAt,
+          `BuildKit filters this build's context through ${input.display(own)}, the Dockerfile's own ignore file, and the classic builder through ${context === null ? `${input.display(path.join(build.context, '.dockerignore'))}, which does not exist` : input.display(context)}; they differ, and ${build.invocation.client === 'podman' ? 'the build runs on podman, whose builder restage has not measured on this: make the two files the same' : 'the script leaves the builder to the engine (Docker 23+ builds with BuildKit, older engines with the classic builder): set DOCKER_BUILDKIT=1 (or 0) for this build in the script, or make the two files the same'}, and run restage again`,
+        ),
+      );
+    }
+    if (ignore && isUnknown(ignore))
+      diagnostics.push(
+        diagnostic(
+          'RS392',
+          ignore.unknown.at,
+          `\`${ignore.unknown.command}\` changes ${input.display(path.join(build.context, '.dockerignore'))}, the ignore file of the build context ${input.display(build.context) || '.'} (${path.basename(build.at.file)}:${build.at.line}), and restage cannot tell its text when the build runs: which files that build copied is unknown; keep the file in the tree as the build needs it (or copy it there with a plain \`cp\` of a tree file), and run restage again`,
+        ),
+      );
     const dockerfile = input.dockerfiles.get(build.dockerfile);
     if (!dockerfile) return;
     const before = consumptions.length;
@@ -346,7 +366,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         placement.placed.some((x) => isWithin(hostPath, x.hostPath) || isWithin(x.hostPath, hostPath))
           ? null
           : kindBefore(host, hostPath),
-        host.dockerignores.get(build.context) ?? [],
+        ignoreRules(host, build),
         input.display(build.context) || '.',
       );
       if (streamed !== null) {
@@ -425,7 +445,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
                 x === exact ||
                 (x.hostPath !== hostPath &&
                   isWithin(x.hostPath, hostPath) &&
-                  !(build.streamed === undefined && ignoredIn(host, build.context, x.hostPath))),
+                  !(build.streamed === undefined && ignoredIn(host, build, x.hostPath))),
             ),
             hostPath,
           );
@@ -459,9 +479,7 @@ export function matchArtifacts(input: MatchInput): MatchResult {
         return;
       }
       const inside = placement.placed.filter(
-        (x) =>
-          isWithin(x.hostPath, hostPath) &&
-          !(build.streamed === undefined && ignoredIn(host, build.context, x.hostPath)),
+        (x) => isWithin(x.hostPath, hostPath) && !(build.streamed === undefined && ignoredIn(host, build, x.hostPath)),
       );
       if (inside.length > 0) {
         cover(build, dockerfile, inst, index, inside, hostPath);
@@ -707,10 +725,11 @@ export function matchArtifacts(input: MatchInput): MatchResult {
     if (extracted)
       return decline(`an earlier extraction put ${input.display(extracted.hostPath)} in it, which is not in your tree`);
     if (before === 'dir') {
-      for (const ctx of new Set(flow.events.flatMap((e) => (e.kind === 'build' ? [e.context] : [])))) {
+      for (const b of flow.events.flatMap((e) => (e.kind === 'build' ? [e] : []))) {
+        const ctx = b.context;
         if (!isWithin(m.source, ctx)) continue;
         const rel = path.relative(ctx, m.source);
-        const rule = (host.dockerignores.get(ctx) ?? []).find(
+        const rule = ignoreRules(host, b).find(
           (r) =>
             !r.exception &&
             (rel === '' || r.pattern === rel || r.pattern.startsWith(`${rel}/`) || /^[*?[]/.test(r.pattern)),

@@ -8,6 +8,7 @@ import type { Diagnostic, Location } from '../model/diagnostic.js';
 import type { ContainerStart, FlowEvent, ImageBuild, StdoutReader } from '../model/flow.js';
 import type { TarEntry } from '../shared/host-ops.js';
 import type { ShellValue, Word } from './shell/values.js';
+import type { ShellScript } from '../parse/shell.js';
 
 export interface Redirect {
   /** `>`, `>>`, `<`, `2>`, `&>` … as written. */
@@ -131,6 +132,31 @@ export interface TarStreams {
   toFile(hostPath: string, stream: TarStream): void;
   fromFile(hostPath: string): TarStream | null;
 }
+
+/** A package's script the analysis runs in place of an `npm run` command. */
+export interface PackageRun {
+  /** The generated script, null when restage declines the run (its `diagnostics` say why). */
+  readonly script: ShellScript | null;
+  /** The package's directory: the script's working directory. */
+  readonly directory: string;
+  /** What identifies the run on the stack of running scripts (a loop of packages running each other). */
+  readonly key: string;
+  /** The package.json, absolute. */
+  readonly file: string;
+  /** Whether the script runs docker itself or through a JS build script (one of `included`). */
+  readonly reaches: boolean;
+  /** The JS build scripts the run reads, absolute. */
+  readonly included: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** Said when the run turns out part of the pipeline (it reaches docker): which script ran where. */
+  readonly followed?: Diagnostic;
+}
+
+/**
+ * The package run `words` (all known) make in `cwd`, called at `at`; null when they are no npm run
+ * or no package.json is there to run (the command then stays an unknown host command).
+ */
+export type RunPackage = (cwd: string, words: readonly string[], at: Location) => PackageRun | null;
 
 /** A file of the tree as a reader gives it. */
 export interface ReadFile {

@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { BuildFlow } from '../model/flow.js';
 import type { ShellScript } from '../parse/shell.js';
-import type { CommandAnalyzer, ReadFile } from './command.js';
+import type { CommandAnalyzer, ReadFile, RunPackage } from './command.js';
 import { analyzeCompose } from './compose/translate.js';
 import { analyzeDocker } from './docker/index.js';
 import { hostAnalyzers, hostRedirections, otherHostCommand } from './host.js';
@@ -19,6 +19,10 @@ export interface ScriptParameters {
   readonly readScript?: (absolutePath: string, sourced: boolean) => ShellScript | null;
   /** Another file of the tree by absolute path (a compose file), or null. */
   readonly readFile?: (absolutePath: string) => ReadFile | null;
+  /** The directory the script starts in, when not the migrated directory (a package's, for its npm script). */
+  readonly cwd?: string;
+  /** The package script an `npm run` command runs; without it, none is followed. */
+  readonly runPackage?: RunPackage;
 }
 
 /** The `docker-compose` program (Compose v1): src/analyze/compose/translate.ts. */
@@ -45,7 +49,7 @@ export function analyzeScript(
         : Object.hasOwn(host, name)
           ? host[name]
           : otherHostCommand;
-  const { events, diagnostics, included } = evaluateScript(script, {
+  const { events, diagnostics, included, calls } = evaluateScript(script, {
     root,
     scriptPath,
     displayFile: script.file,
@@ -55,5 +59,5 @@ export function analyzeScript(
     onRedirect: (call, sink) =>
       DOCKER_CLIENTS.has(call.name.text) || COMPOSE_V1.has(call.name.text) ? undefined : hostRedirections(call, sink),
   });
-  return { flow: { script: script.file, events }, diagnostics, included };
+  return { flow: { script: script.file, events, ...(calls.length > 0 ? { calls } : {}) }, diagnostics, included };
 }

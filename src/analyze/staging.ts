@@ -29,25 +29,53 @@ export interface StagedFile {
  * command of the script before the build (rm and chmod too), in order.
  */
 export function stagedFile(p: string, written: readonly HostOperation[], host: HostSnapshot): StagedFile | null {
+  return staged(p, written, host, false, (origin) => kindBefore(host, origin) === 'file');
+}
+
+/**
+ * As stagedFile, through a recursive copy too: `cp -r DIR DEST` puts DIR at DEST (into it when it
+ * is a directory), `cp -r DIR/. DEST` DIR's content. `isFile`: whether a tree path was a regular
+ * file before the script (the snapshot holds only the paths the analysis asks about).
+ */
+export function stagedCopy(
+  p: string,
+  written: readonly HostOperation[],
+  host: HostSnapshot,
+  isFile: (origin: string) => boolean,
+): StagedFile | null {
+  return staged(p, written, host, true, isFile);
+}
+
+function staged(
+  p: string,
+  written: readonly HostOperation[],
+  host: HostSnapshot,
+  recursive: boolean,
+  isFile: (origin: string) => boolean,
+): StagedFile | null {
+  const copy = (e: HostOperation) => plainCopy(e, recursive);
   // The last step that made p: a plain cp/mv whose target is p, or anything else making p or above it.
   let last = written.length - 1;
   for (; last >= 0; last--) {
     const e = written[last]!;
-    if (plainCopy(e)) {
+    if (copy(e)) {
       if (targets(e, written.slice(0, last), host).some(([, to]) => isWithin(p, to))) break;
     } else if (e.op !== 'mkdir' && hostPaths(e).makes.some((m) => isWithin(p, m))) return null;
   }
   if (last === -1) return null;
   const step = written[last]!;
-  const origin = targets(step, written.slice(0, last), host).find(([, target]) => target === p)?.[0];
-  if (origin === undefined || kindBefore(host, origin) !== 'file') return null;
+  const made = targets(step, written.slice(0, last), host).find(([, to]) =>
+    step.recursive ? isWithin(p, to) : to === p,
+  );
+  const origin = made ? path.join(made[0], path.relative(made[1], p)) : undefined;
+  if (origin === undefined || !isFile(origin)) return null;
   // The tree file as the script found it, and the copy as the cp left it, up to the build.
   const before = written
     .slice(0, last)
     .some((e) => e.paths.some((x) => isWithin(origin, x)) || e.undecidable.length > 0);
   const after = written.slice(last + 1).some((e) => {
     if (e.undecidable.length > 0) return true;
-    if (plainCopy(e))
+    if (copy(e))
       return targets(e, written.slice(0, written.indexOf(e)), host).some(
         ([from, to]) => isWithin(to, p) || isWithin(p, to) || from === p || (e.op === 'mv' && from === origin),
       );
@@ -57,17 +85,24 @@ export function stagedFile(p: string, written: readonly HostOperation[], host: H
   return before || after ? null : { origin, step };
 }
 
-/** A `cp` or `mv` of files, with no option but `-f`, `-p` and `-v` (none of which changes what the copy holds when made). */
-function plainCopy(e: HostOperation): boolean {
-  if ((e.op !== 'cp' && e.op !== 'mv') || e.recursive || e.undecidable.length > 0) return false;
+/**
+ * A `cp` or `mv` of files, with no option but `-f`, `-p` and `-v` (none of which changes what the
+ * copy holds when made); `recursive`: a `cp -r`/`-R` too (`-a` keeps more than the build sees: no).
+ */
+function plainCopy(e: HostOperation, recursive: boolean): boolean {
+  if ((e.op !== 'cp' && e.op !== 'mv') || e.undecidable.length > 0) return false;
+  if (e.recursive && !(recursive && e.op === 'cp')) return false;
   const options = e.command
     .split(/\s+/)
     .slice(1)
     .filter((w) => w.startsWith('-') && w.length > 1);
-  return options.every((o) => /^-[fpv]+$/.test(o));
+  return options.every((o) => (recursive ? /^-[fpvrR]+$/ : /^-[fpv]+$/).test(o) || (recursive && o === '--recursive'));
 }
 
-/** Each source of a cp/mv with the path it makes: into the destination directory, or the destination itself. */
+/**
+ * Each source of a cp/mv with the path it makes: into the destination directory, or the
+ * destination itself; a recursive copy of `DIR/.` makes the destination (DIR's content).
+ */
 function targets(e: HostOperation, before: readonly HostOperation[], host: HostSnapshot): [string, string][] {
   const { reads, makes } = hostPaths(e);
   const dest = makes[0];
@@ -76,5 +111,22 @@ function targets(e: HostOperation, before: readonly HostOperation[], host: HostS
     reads.length > 1 ||
     kindBefore(host, dest) === 'dir' ||
     before.some((b) => b.op === 'mkdir' && b.paths.some((m) => isWithin(m, dest)));
-  return reads.map((r) => [r, intoDirectory ? path.join(dest, path.basename(r)) : dest]);
+  const content = e.recursive ? contentSources(e) : new Set<number>();
+  return reads.map((r, i) => [r, content.has(i) ? dest : intoDirectory ? path.join(dest, path.basename(r)) : dest]);
+}
+
+/** The indexes of a cp's sources written as a directory's content (`DIR/.`, `.`), when its words say it. */
+function contentSources(e: HostOperation): Set<number> {
+  const words = e.command
+    .split(/\s+/)
+    .slice(1)
+    .filter((w) => !(w.startsWith('-') && w.length > 1));
+  if (words.length !== e.paths.length) return new Set();
+  return new Set(
+    words
+      .slice(0, -1)
+      .map((w, i) => [w.replace(/^(["'])(.*)\1$/, '$2'), i] as const)
+      .filter(([w]) => w === '.' || /\/\.\/?$/.test(w))
+      .map(([, i]) => i),
+  );
 }

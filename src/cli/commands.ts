@@ -70,8 +70,18 @@ export const MIGRATE: CommandSpec = {
       describe:
         'replace the runtime Dockerfile in place and rewrite the build script or Makefile to the one build (all or nothing)',
     },
+    {
+      name: 'graph',
+      kind: 'string',
+      value: 'KIND',
+      choices: ['mermaid', 'dot'],
+      describe: 'print the artifact flow as a Mermaid or Graphviz graph on stdout, instead of the Dockerfile',
+    },
   ],
-  conflicts: [['out', 'write']],
+  conflicts: [
+    ['out', 'write'],
+    ['graph', 'json'],
+  ],
   examples: [
     ['migrate samples/href-counter', 'print the migrated Dockerfile (stdout) and the report (stderr)'],
     ['migrate . --write', 'replace the runtime Dockerfile and rewrite the build script, when git can restore them'],
@@ -79,6 +89,7 @@ export const MIGRATE: CommandSpec = {
     ['migrate . --out Dockerfile.multistage --json', 'write a new file and print the report as JSON'],
     ['migrate . --script build.arm.sh --script-arg arm', 'migrate one of several build scripts, given its $1'],
     ['migrate . --runtime-dockerfile api/Dockerfile', 'migrate the one pattern of a tree that builds it'],
+    ['migrate . --graph dot | dot -Tsvg > flow.svg', 'draw the artifact flow, legacy round trip beside COPY --from'],
   ],
 };
 

@@ -15,6 +15,7 @@ import { COMMANDS } from './commands.js';
 import { helpText, usageErrorText } from './help.js';
 import { EXIT, parseEnvOptions } from './exit.js';
 import { print, quietOnClosedOutput } from './output.js';
+import type { GraphKind } from '../emit/graph.js';
 
 /**
  * Runs one command. An exception that reaches here is restage's own failure (a bug, a broken
@@ -70,7 +71,8 @@ async function migrateCommand(
   if ('usage' in env) return usageError(env.usage, spec, json);
   if (flag(values, 'remove-legacy') && !flag(values, 'write'))
     return usageError('flag --remove-legacy needs --write', spec, json);
-  const { runMigrateTree, renderJson, renderJsonMany, renderText, renderTextMany } = await import('./migrate-cli.js');
+  const { runMigrateTree, renderGraph, renderJson, renderJsonMany, renderText, renderTextMany } =
+    await import('./migrate-cli.js');
   const script = text(values, 'script');
   const makeTarget = text(values, 'make-target');
   const scriptArgs = list(values, 'script-arg');
@@ -87,12 +89,13 @@ async function migrateCommand(
     env: env.env,
   });
   const printDockerfile = (r: (typeof results)[number]) => r.status !== 'error' && r.written.length === 0;
+  const graph = text(values, 'graph') as GraphKind | undefined;
   if (json) print(1, several ? renderJsonMany(results) : renderJson(results[0]!));
   else {
     const report = several
-      ? renderTextMany(results, printDockerfile)
-      : renderText(results[0]!, { printDockerfile: printDockerfile(results[0]!) });
-    print(1, report.stdout);
+      ? renderTextMany(results, graph ? () => false : printDockerfile)
+      : renderText(results[0]!, { printDockerfile: !graph && printDockerfile(results[0]!) });
+    print(1, graph ? renderGraph(results, graph) : report.stdout);
     print(2, report.stderr);
   }
   return exitCode;

@@ -2,3 +2,4 @@
 export { runMigrateTree } from './migrate-tree.js';
 export { renderJson, renderJsonMany } from '../emit/report-json.js';
 export { renderText, renderTextMany } from '../emit/report-text.js';
+export { renderGraph } from '../emit/graph.js';

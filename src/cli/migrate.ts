@@ -16,7 +16,8 @@ import { isMakefileName } from '../discover/discover.js';
 import { patternSteps } from '../plan/orchestrator-steps.js';
 import { buildCommand } from '../plan/command.js';
 import { shellQuote } from '../shared/shell-quote.js';
-import { rewriteOrchestrator, rewriteRefusal } from '../emit/orchestrator-rewrite.js';
+import { rewriteFlow, rewriteRefusal, type FlowFile } from '../emit/orchestrator-rewrite.js';
+import { isJsScriptName } from '../shared/js-runner.js';
 import { EXIT } from './exit.js';
 import { displayPath } from '../shared/display-path.js';
 
@@ -91,14 +92,25 @@ export function runMigrate(
   if (!out) {
     const rewritten = orchestratorChange(migration, base, target);
     if ('refusal' in rewritten) return refuse(rewritten.refusal);
-    if (rewritten.change) {
-      changes.push(rewritten.change);
-      notes.push(rewritten.note);
+    // A script the rewrite left running nothing, and no longer run, goes with --remove-legacy
+    // when no other file of the tree names it (a CI file may still run it: then it stays).
+    const texts = new Map(rewritten.files.map((w) => [w.path, w.text]));
+    const unrun = new Set(
+      options.removeLegacy
+        ? rewritten.files
+            .filter((f) => f.unrun && firstUse(migration.root, f.path, new Set([f.path]), texts) === null)
+            .map((f) => f.path)
+        : [],
+    );
+    for (const f of rewritten.files) {
+      if (unrun.has(f.path)) continue;
+      changes.push({ path: f.path, text: f.text });
+      notes.push(f.note);
     }
     if (options.removeLegacy) {
-      const removals = legacyRemovals(migration, base, changes);
+      const removals = legacyRemovals(migration, base, changes, unrun);
       if ('refusal' in removals) return refuse(removals.refusal);
-      changes.push(...removals.files.map((f) => ({ path: f, remove: true as const })));
+      changes.push(...[...removals.files, ...unrun].map((f) => ({ path: f, remove: true as const })));
     }
   }
   const applied = applyChanges(changes, {
@@ -167,31 +179,51 @@ export function runMigrate(
 }
 
 /**
- * The orchestrator with its builder-pattern steps replaced by the one build (src/emit/orchestrator-rewrite.ts),
- * or a refusal; no change when the rewrite leaves its text as it was.
+ * The orchestrator and the scripts its run ran or sourced, with the builder-pattern steps replaced by
+ * the one build where they are (src/emit/orchestrator-rewrite.ts): every file that holds steps
+ * changes, together, or a refusal; no change for a file the rewrite leaves as it was.
  */
 function orchestratorChange(
   migration: Migration,
   base: string,
   target: string,
-): { change: FileChange; note: Diagnostic } | { change: null } | { refusal: Diagnostic } {
+):
+  | {
+      readonly files: readonly {
+        readonly path: string;
+        readonly text: string;
+        readonly note: Diagnostic;
+        /** It runs nothing now, and its caller no longer runs it. */
+        readonly unrun: boolean;
+      }[];
+    }
+  | { refusal: Diagnostic } {
   const { analysis, plan, script } = migration;
-  if (!analysis || !plan || !script) return { change: null };
+  if (!analysis || !plan || !script) return { files: [] };
   const file = displayPath(script, base);
   const display = (p: string) => displayPath(p, base);
   const found = patternSteps(analysis, plan, migration.root, display, (at, why) => rewriteRefusal(at, why, file));
   if ('refusal' in found) return found;
-  let text: string;
-  try {
-    text = fs.readFileSync(script, 'utf8');
-  } catch (e) {
-    return {
-      refusal: diagnostic('RS602', { file, line: 1, column: 1 }, `could not read ${file}: ${(e as Error).message}`),
-    };
+  // The orchestrator, then each script the run ran or sourced, by the name locations give it.
+  const calls = analysis.flow.calls ?? [];
+  const paths = new Map<string, string>([[file, script]]);
+  for (const c of calls) if (!paths.has(display(c.script))) paths.set(display(c.script), c.script);
+  const texts = new Map<string, string>();
+  for (const [shown, abs] of paths) {
+    try {
+      texts.set(shown, fs.readFileSync(abs, 'utf8'));
+    } catch (e) {
+      return {
+        refusal: diagnostic(
+          'RS602',
+          { file: shown, line: 1, column: 1 },
+          `could not read ${shown}: ${(e as Error).message}`,
+        ),
+      };
+    }
   }
-  const makefile = isMakefileName(path.basename(script));
-  const lines = text.split('\n');
-  const lineOf = (at: { file: string; line: number }) => (at.file === file ? (lines[at.line - 1] ?? '') : '');
+  const orchestratorKind = orchestratorKindOf(script);
+  const lineOf = (at: { file: string; line: number }) => texts.get(at.file)?.split('\n')[at.line - 1] ?? '';
   const written = (line: string, flags: RegExp) => [...line.matchAll(flags)].map((m) => m[1]!);
   const TAG = /(?:^|\s)(?:-t|--tag)(?:=|\s+)(\S+)/g;
   const NAME = /(?:^|\s)--name(?:=|\s+)(\S+)/g;
@@ -207,7 +239,25 @@ function orchestratorChange(
         ...written(lineOf(s.at), CAPTURED).flatMap((v) => [`$${v}`, `\${${v}}`]),
       ]),
   ];
+  // Where each file runs: a script as the analysis has it (the migrated directory), make in the
+  // Makefile's directory, a script it ran in the directory it was run from.
+  const runsIn = (shown: string): string => {
+    if (shown === file) return orchestratorKind === 'makefile' ? path.dirname(script) : migration.root;
+    return calls.find((c) => display(c.script) === shown)!.cwd;
+  };
+  const elsewhere = (shown: string): string | null => {
+    const dir = runsIn(shown);
+    if (dir === migration.root) return null;
+    if (shown === file) return `make runs the recipes of ${file} in ${display(dir)}`;
+    const call = calls.find((c) => display(c.script) === shown)!;
+    return `${shown} runs in ${display(dir)}, where ${call.at.file}:${call.at.line} ${call.sourced ? 'sources' : 'runs'} it`;
+  };
   const runtime = found.runtime;
+  const runtimeFile = runtime.at.file;
+  const makefile = (texts.has(runtimeFile) ? kindOf(runtimeFile) : null) === 'makefile';
+  function kindOf(shown: string): FlowFile['kind'] {
+    return shown === file ? orchestratorKind : 'script';
+  }
   const alone = buildCommand({
     root: migration.root,
     runtime,
@@ -217,14 +267,6 @@ function orchestratorChange(
   });
   const keep = alone === plan.buildCommand && runtime.target === null && runtime.dockerfile === target;
   let command: string | null = null;
-  if (!keep && makefile && path.dirname(script) !== migration.root)
-    return {
-      refusal: rewriteRefusal(
-        runtime.at,
-        `make runs its recipes in ${display(path.dirname(script))}, and the one build names its Dockerfile and context relative to ${display(migration.root)}`,
-        file,
-      ),
-    };
   if (!keep) {
     const inv = runtime.invocation;
     const client = `${inv.client} ${inv.verb.join(' ')}`;
@@ -240,28 +282,54 @@ function orchestratorChange(
         command = command!.replace(` -t ${makefile ? quoted.replace(/\$/g, '$$$$') : quoted}`, ` -t ${asWritten[i]}`);
       });
   }
-  const outcome = rewriteOrchestrator({
-    file,
+  const files: FlowFile[] = [...texts].map(([shown, text]) => ({
+    file: shown,
     text,
-    kind: makefile ? 'makefile' : 'script',
+    kind: kindOf(shown),
+    calledAt: calls.filter((c) => display(c.script) === shown).map((c) => c.at),
+    elsewhere: elsewhere(shown),
+    extractedPaths: found.extracted.map((p) => path.relative(runsIn(shown), p)).filter((p) => !p.startsWith('..')),
+  }));
+  const outcome = rewriteFlow({
+    files,
     steps: found.steps,
     buildCommand: command,
     builderWords,
-    // A script runs from the migrated directory (as the analysis has it), make from the Makefile's.
-    extractedPaths: found.extracted
-      .map((p) => path.relative(makefile ? path.dirname(script) : migration.root, p))
-      .filter((p) => !p.startsWith('..')),
+    buildDir: display(migration.root),
   });
   if (!outcome.ok) return { refusal: outcome.diagnostic };
-  if (outcome.text === text) return { change: null };
   return {
-    change: { path: script, text: outcome.text },
-    note: diagnostic(
-      'RS612',
-      { file, line: outcome.buildLine, column: 1 },
-      `rewrote ${file}: ${outcome.removedLines} line${outcome.removedLines === 1 ? '' : 's'} of the builder pattern removed; ${command === null ? 'the runtime build, kept as written, is' : 'this line is'} the one build of the migrated Dockerfile; every other line is as it was`,
-    ),
+    files: outcome.rewritten.map((r) => ({
+      path: paths.get(r.file)!,
+      text: r.text,
+      unrun: r.runRemoved !== null,
+      note: diagnostic(
+        'RS612',
+        { file: r.file, line: r.buildLine ?? r.firstRemoved, column: 1 },
+        `rewrote ${r.file}: ${r.removedLines} line${r.removedLines === 1 ? '' : 's'} of the builder pattern removed; ${
+          r.runRemoved
+            ? `it runs nothing else, so ${r.runRemoved.file}:${r.runRemoved.line} no longer runs it (--remove-legacy removes it when no other file names it); `
+            : ''
+        }${
+          r.buildLine === null
+            ? `the one build of the migrated Dockerfile is at ${outcome.runtimeAt.file}:${outcome.runtimeAt.line}`
+            : command === null
+              ? 'the runtime build, kept as written, is the one build of the migrated Dockerfile'
+              : 'this line is the one build of the migrated Dockerfile'
+        }; every other line is as it was`,
+      ),
+    })),
   };
+}
+
+/** How --write treats the orchestrator file: a Makefile or shell script it rewrites, or why it does not. */
+function orchestratorKindOf(script: string): FlowFile['kind'] {
+  if (isMakefileName(path.basename(script))) return 'makefile';
+  if (path.basename(script) === 'package.json')
+    return { declined: 'whose npm scripts restage does not rewrite (a JSON string holds each)' };
+  if (isJsScriptName(path.basename(script)))
+    return { declined: 'a JavaScript build script, which restage does not rewrite' };
+  return 'script';
 }
 
 /**
@@ -274,6 +342,8 @@ function legacyRemovals(
   migration: Migration,
   base: string,
   changes: readonly FileChange[],
+  /** Files removed with them (scripts the rewrite left unrun), whose text uses nothing. */
+  alsoRemoved: ReadonlySet<string>,
 ): { files: readonly string[] } | { refusal: Diagnostic } {
   const written = new Map(changes.flatMap((c) => ('text' in c ? [[c.path, c.text] as const] : [])));
   const files = migration.result.obsolete
@@ -281,7 +351,7 @@ function legacyRemovals(
     .map((o) => path.resolve(base, o))
     .filter((f) => f !== migration.script && !written.has(f) && isFile(f));
   for (const file of files) {
-    const use = firstUse(migration.root, file, new Set(files), written);
+    const use = firstUse(migration.root, file, new Set([...files, ...alsoRemoved]), written);
     if (use) {
       const shown = displayPath(file, base);
       return {

@@ -24,7 +24,11 @@ export interface Discovery {
   readonly nestedDockerfiles: readonly string[];
   /** Makefiles (`Makefile`, `makefile`, `GNUmakefile`) that run docker: `make GOAL` is a candidate orchestrator. */
   readonly makefiles: readonly string[];
-  /** package.json files one of whose scripts runs docker: `npm run NAME` is a candidate orchestrator. */
+  /**
+   * package.json files one of whose scripts runs docker: `npm run NAME` is a candidate orchestrator.
+   * The top level's, then those of sub-directories (PACKAGE_DEPTH deep, `web/package.json`) that
+   * hold no Dockerfile of their own (such a directory is its own pattern, migrated from there).
+   */
   readonly packages: readonly string[];
   /** Other files that run docker but that restage does not analyse (an included `.mk` …). */
   readonly otherOrchestrators: readonly string[];
@@ -32,7 +36,7 @@ export interface Discovery {
   readonly inertMakefiles: readonly string[];
   /** Shell scripts and JS/TS files (top level and SCRIPT_DIRS) that run no docker, for the report. */
   readonly inertScripts: readonly string[];
-  /** package.json files none of whose scripts runs docker (itself or through a build script), for the report. */
+  /** package.json files (top level and below, as `packages`) none of whose scripts runs docker, for the report. */
   readonly inertPackages: readonly string[];
   /** Every top-level entry, for reports. */
   readonly entries: readonly string[];
@@ -64,6 +68,26 @@ export function jsRunsDocker(text: string): boolean {
     /\bdocker\b/.test(text)
   );
 }
+
+/** Folder names never entered: version control, package managers' trees, vendored code. */
+export const VENDORED: ReadonlySet<string> = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  'bower_components',
+  'vendor',
+  'third_party',
+  'third-party',
+  '.venv',
+  '__pycache__',
+]);
+
+/**
+ * How deep below the directory discovery looks for package.json files (`web/package.json`,
+ * `apps/web/package.json`): npm runs their scripts in their own directories, from wherever.
+ */
+export const PACKAGE_DEPTH = 2;
 
 /**
  * Sub-directories where repositories keep their build scripts and Dockerfiles. A script found there
@@ -130,13 +154,29 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
   const nestedInert: string[] = [];
   const inertPackages: string[] = [];
   const isScript = (name: string) => isShellScript(name, () => text(name));
-  /** Whether a JS/TS file a package.json script runs (relative to the directory) runs docker. */
-  const jsFileRunsDocker = (file: string): boolean => {
-    const name = path.posix.normalize(file);
-    if (name.startsWith('../') || path.isAbsolute(name)) return false;
-    const checked = confinement.check(name);
-    return checked.ok && checked.kind === 'file' && jsRunsDocker(text(name));
-  };
+  /** Whether a JS/TS file a package.json script runs (relative to the package's directory `dir`) runs docker. */
+  const jsFileRunsDocker =
+    (dir: string) =>
+    (file: string): boolean => {
+      const name = path.posix.normalize(path.posix.join(dir, file));
+      if (name.startsWith('../') || path.isAbsolute(name)) return false;
+      const checked = confinement.check(name);
+      return checked.ok && checked.kind === 'file' && jsRunsDocker(text(name));
+    };
+  /**
+   * Whether a shell script a sub-directory's package.json runs (`./build.sh`, `sh build.sh`, relative
+   * to `dir`) runs docker: such a script is found nowhere else (the top level's and SCRIPT_DIRS' are
+   * candidates of their own).
+   */
+  const shellFileRunsDocker =
+    (dir: string) =>
+    (file: string): boolean => {
+      if (dir === '.') return false;
+      const name = path.posix.normalize(path.posix.join(dir, file));
+      if (name.startsWith('../') || path.isAbsolute(name)) return false;
+      const checked = confinement.check(name);
+      return checked.ok && checked.kind === 'file' && isScript(name) && invokesDocker(stripComments(text(name)));
+    };
   for (const name of nestedReadable) {
     if (isJsScriptName(name)) (jsRunsDocker(text(name)) ? nestedScripts : nestedInert).push(name);
     else if (isScript(name)) (invokesDocker(stripComments(text(name))) ? nestedScripts : nestedInert).push(name);
@@ -150,8 +190,32 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
       if (!invokesDocker(stripComments(text(name)))) inertMakefiles.push(name);
       else (MAKE_GOAL_FILE.test(name) ? makefiles : otherOrchestrators).push(name);
     } else if (name === 'package.json') {
-      (packageRunsDocker(text(name), jsFileRunsDocker) ? packages : inertPackages).push(name);
+      (packageRunsDocker(text(name), jsFileRunsDocker('.'), shellFileRunsDocker('.')) ? packages : inertPackages).push(
+        name,
+      );
     }
+  }
+  for (const name of subPackages(root, confinement)) {
+    const dir = path.posix.dirname(name);
+    (packageRunsDocker(text(name), jsFileRunsDocker(dir), shellFileRunsDocker(dir)) ? packages : inertPackages).push(
+      name,
+    );
+  }
+  // A Makefile, script or package.json that runs another package's script (`cd web && npm run
+  // build`, `npm --prefix web run build`) is the pipeline's entry point when a package runs docker:
+  // a candidate, whose analysis follows the package's script there.
+  if (packages.length > 0) {
+    const promote = (from: string[], to: string[], runs: (name: string) => boolean) => {
+      for (const name of [...from])
+        if (runs(name)) {
+          from.splice(from.indexOf(name), 1);
+          to.push(name);
+        }
+    };
+    promote(inertMakefiles, makefiles, (n) => MAKE_GOAL_FILE.test(n) && runsNpm(stripComments(text(n))));
+    promote(inertScripts, scripts, (n) => !isJsScriptName(n) && runsNpm(stripComments(text(n))));
+    promote(nestedInert, nestedScripts, (n) => !isJsScriptName(n) && runsNpm(stripComments(text(n))));
+    promote(inertPackages, packages, (n) => packageRunsNpmElsewhere(text(n)));
   }
   // A Makefile whose recipe runs one of those scripts (`./ci/build.sh release`) is the pipeline's entry
   // point, with the script part of it: a candidate, no inert Makefile.
@@ -181,19 +245,80 @@ export function discover(root: string, confinement = new Confinement(root)): Dis
 
 /**
  * Whether a script of a package.json runs docker, itself or through a JS/TS build script it runs
- * (`node scripts/build.mjs`) that does (a file that is no JSON: whether its text seems to).
+ * (`node scripts/build.mjs`) or a shell script (`./build.sh`, as `shellFileRunsDocker` judges) that
+ * does (a file that is no JSON: whether its text seems to).
  */
-function packageRunsDocker(text: string, jsFileRunsDocker: (file: string) => boolean): boolean {
+function packageRunsDocker(
+  text: string,
+  jsFileRunsDocker: (file: string) => boolean,
+  shellFileRunsDocker: (file: string) => boolean,
+): boolean {
   const read = readPackageScripts(text);
   if ('error' in read) return /"[^"]*":\s*"[^"]*\bdocker\s+(build|create|cp)\b/.test(text);
   return [...read.scripts.values()].some(
     (s) =>
       invokesDocker(s.value.text) ||
-      s.value.text.split(/&&|\|\||[;|\n]/).some((command) => {
-        const run = jsRun(command.trim().split(/\s+/));
-        return run !== null && jsFileRunsDocker(run.file);
+      s.value.text.split(/&&|\|\||[;|\n()]/).some((command) => {
+        const words = command.trim().split(/\s+/);
+        const run = jsRun(words);
+        if (run !== null) return jsFileRunsDocker(run.file);
+        const [first, second] = words;
+        const shell = first && /^(ba|da)?sh$/.test(first) ? second : first?.includes('/') ? first : undefined;
+        return shell !== undefined && !/[$`'"\\*?]/.test(shell) && shellFileRunsDocker(shell);
       }),
   );
+}
+
+/** Whether shell text runs an npm script (`npm run NAME`, `npm --prefix DIR run NAME`, `npm test`). */
+function runsNpm(text: string): boolean {
+  return /(^|[\s;&|(`])npm(\s+\S+)*?\s+(run|run-script|start|test)\b/m.test(text);
+}
+
+/** Whether a script of a package.json runs another package's script (after a `cd`, or with --prefix/-C/-w). */
+function packageRunsNpmElsewhere(text: string): boolean {
+  const read = readPackageScripts(text);
+  if ('error' in read) return false;
+  return [...read.scripts.values()].some(
+    (s) =>
+      runsNpm(s.value.text) &&
+      (/(^|[\s;&(])cd\s/.test(s.value.text) ||
+        /\snpm\s(.*\s)?(--prefix|-C|--workspace|-w)[\s=]/.test(` ${s.value.text}`)),
+  );
+}
+
+/**
+ * The package.json files below the top level (not its own), PACKAGE_DEPTH deep, in name order,
+ * relative to the directory: not in VENDORED or dot folders, not through a link, and not in a
+ * directory that holds a Dockerfile (that directory is a pattern of its own).
+ */
+export function subPackages(root: string, confinement = new Confinement(root)): string[] {
+  const out: string[] = [];
+  const walk = (rel: string, depth: number) => {
+    if (depth > PACKAGE_DEPTH) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (!e.isDirectory() || VENDORED.has(e.name) || e.name.startsWith('.')) continue;
+      const dir = rel === '' ? e.name : `${rel}/${e.name}`;
+      const checked = confinement.check(dir);
+      if (!checked.ok || checked.kind !== 'dir') continue;
+      let names: string[];
+      try {
+        names = fs.readdirSync(path.join(root, dir));
+      } catch {
+        continue;
+      }
+      const own = confinement.check(`${dir}/package.json`);
+      if (own.ok && own.kind === 'file' && !names.some((n) => isDockerfileName(n))) out.push(`${dir}/package.json`);
+      walk(dir, depth + 1);
+    }
+  };
+  walk('', 1);
+  return out;
 }
 
 /** Whether a recipe line (a tab first) of `makefile` runs `script` (its path from the root, `./` or not) as a command word. */

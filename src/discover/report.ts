@@ -5,7 +5,7 @@
  */
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import type { FoundFile } from '../model/result.js';
-import { isBuilderDockerfileName, isJsScriptName, SCRIPT_DIRS, type Discovery } from './discover.js';
+import { isBuilderDockerfileName, isJsScriptName, PACKAGE_DEPTH, SCRIPT_DIRS, type Discovery } from './discover.js';
 import { refusalDiagnostic } from './confine.js';
 
 /** RS101: the migrated path is a file (`isFile`) or does not exist. */
@@ -69,12 +69,13 @@ export function reportDiscovery(found: Discovery, shown: (name: string) => strin
 
 /**
  * RS113: why there is nothing to migrate when no orchestrator here runs docker: the files restage
- * looked at, by kind (shell scripts, Makefiles, package.json scripts, JS/TS build scripts), that
+ * looked at, by kind (shell scripts, Makefiles, package.json scripts — those below the top level
+ * too —, JS/TS build scripts), that
  * none of them runs docker, and `--script FILE` for a pipeline driven from elsewhere; located at a
  * Dockerfile named like a builder's when there is one.
  */
 export function noOrchestrator(found: Discovery, shown: (name: string) => string, directory: string): Diagnostic {
-  const where = `${directory} and its ${SCRIPT_DIRS.map((d) => `${d}/`).join(', ')} folders`;
+  const where = `${directory}, its ${SCRIPT_DIRS.map((d) => `${d}/`).join(', ')} folders and the package.json files of its sub-directories (${PACKAGE_DEPTH} levels deep)`;
   const dockerfiles = [...found.dockerfiles, ...found.nestedDockerfiles];
   const builder = dockerfiles.find((d) => isBuilderDockerfileName(d.split('/').pop()!));
   const shell = found.inertScripts.filter((n) => !isJsScriptName(n));
@@ -91,7 +92,9 @@ export function noOrchestrator(found: Discovery, shown: (name: string) => string
     .map(([kind, names]) => `${kind}: ${names.map(shown).join(', ')}`);
   const compose = [
     ...(found.inertPackages.length > 0
-      ? ['a package.json script counts when it runs docker itself or through a JS/TS build script it runs']
+      ? [
+          'a package.json script counts when it runs docker itself or through a JS/TS build script it runs (below the top, a shell script of its package too)',
+        ]
       : []),
     'a Compose file is read when one of those runs `docker compose`',
   ].join('; ');

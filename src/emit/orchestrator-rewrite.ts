@@ -5,15 +5,17 @@
  *
  * The steps are the flow's own events (the builder builds, the containers made, run, copied from
  * and removed, the host commands on the extracted artifacts, `docker rmi` of a builder image), each
- * located in the orchestrator. The runtime build's statement becomes the one build; every other step's
- * statement is removed with its lines; every other line is kept byte for byte. A step is removed
- * only when its statement stands alone on its lines, at the top level of the script: a step that
- * shares a line with another command (`&&`, `;`, `|`), or sits in a function, loop, `if`, `case`
- * branch, subshell or here-doc, or lies in another file, is a refusal (RS610), never a guess:
- * removing it could change what the other command, the other branch or the other caller does.
- * A Makefile recipe line is a shell command line of its own: its tab and its `@`/`-`/`+` prefixes
- * are kept.
+ * located in the orchestrator or in a shell script its run ran or sourced (rewriteFlow: each file
+ * loses its own steps, all files or none). The runtime build's statement becomes the one build;
+ * every other step's statement is removed with its lines; every other line is kept byte for byte.
+ * A step is removed only when its statement stands alone on its lines, at the top level of its
+ * script: a step that shares a line with another command (`&&`, `;`, `|`), or sits in a function,
+ * loop, `if`, `case` branch, subshell or here-doc, or lies in a file restage does not rewrite, is a
+ * refusal (RS610), never a guess: removing it could change what the other command, the other
+ * branch or the other caller does. A Makefile recipe line is a shell command line of its own: its
+ * tab and its `@`/`-`/`+` prefixes are kept.
  */
+import path from 'node:path';
 import { DOCKER_CLIENTS, globalOptions } from '../shared/docker-cli.js';
 import { diagnostic, type Diagnostic, type Location } from '../model/diagnostic.js';
 import { parseShell, type SyntaxNode } from '../parse/shell.js';
@@ -52,6 +54,15 @@ export interface RewriteInput {
    * no longer find it. (Absent: none.)
    */
   readonly extractedPaths?: readonly string[];
+  /**
+   * The runtime build is in this other file (a script this one runs, or the one that runs this
+   * one), whose rewrite writes the one build: this file holds no runtime build and only loses its
+   * steps. With no steps either, the file is only checked: nothing in it may use what the pattern
+   * no longer makes.
+   */
+  readonly runtimeIn?: string;
+  /** Where this file runs a script that holds steps: in a Makefile, those recipes are the steps' recipes too. */
+  readonly callsAt?: readonly Location[];
 }
 
 export type RewriteOutcome =
@@ -67,7 +78,7 @@ export function rewriteOrchestrator(input: RewriteInput): RewriteOutcome {
       input.file,
     );
   const runtime = input.steps.filter((s) => s.runtime);
-  if (runtime.length !== 1)
+  if (input.runtimeIn !== undefined ? runtime.length > 0 : runtime.length !== 1)
     return refuse(
       runtime[1]?.at ?? { file: input.file, line: 1, column: 1 },
       runtime.length === 0 ? 'restage found no runtime build in it' : 'the runtime image is built at two places',
@@ -76,8 +87,253 @@ export function rewriteOrchestrator(input: RewriteInput): RewriteOutcome {
   return input.kind === 'script' ? rewriteScript(input) : rewriteMakefile(input);
 }
 
+/**
+ * A file of the flow: the orchestrator, or a script it (or a script it runs) ran or sourced. The
+ * builder-pattern steps may lie in any of them (a Makefile recipe that runs `./ci/build.sh`, a
+ * script that builds the builder and runs `./ci/extract.sh`): each file that holds steps loses
+ * them, the one that holds the runtime build gets the one build, and every other file of the flow
+ * is only checked, as one change of all of them or none.
+ */
+export interface FlowFile {
+  readonly file: string;
+  readonly text: string;
+  /** A file restage does not rewrite (`package.json`'s scripts, a JavaScript build script): why. */
+  readonly kind: 'script' | 'makefile' | { readonly declined: string };
+  /** Where the flow ran or sourced it, each time (empty: the orchestrator itself). */
+  readonly calledAt: readonly Location[];
+  /**
+   * Why it does not run in the directory the one build names its paths from (a script run after
+   * `cd sub`, a Makefile in a sub-directory), or null when it does.
+   */
+  readonly elsewhere: string | null;
+  /** Where the pattern put its artifacts, relative to the directory the file runs in. */
+  readonly extractedPaths: readonly string[];
+}
+
+export interface FlowRewriteInput {
+  /** The orchestrator first. */
+  readonly files: readonly FlowFile[];
+  readonly steps: readonly RewriteStep[];
+  /** As RewriteInput's, in the syntax of the file that holds the runtime build. */
+  readonly buildCommand: string | null;
+  readonly builderWords: readonly string[];
+  /** The directory the one build names its Dockerfile and context from, as messages show it. */
+  readonly buildDir: string;
+}
+
+export interface FileRewrite {
+  readonly file: string;
+  readonly text: string;
+  readonly removedLines: number;
+  /** The line of the one build, in the file that holds it. */
+  readonly buildLine: number | null;
+  /** The line (before the rewrite) of the first step removed. */
+  readonly firstRemoved: number;
+  /** The file now runs nothing, and its run was removed from its caller here (null: none was). */
+  readonly runRemoved: Location | null;
+}
+
+export type FlowRewriteOutcome =
+  | {
+      readonly ok: true;
+      readonly rewritten: readonly FileRewrite[];
+      /** Where the one build is once the files are written. */
+      readonly runtimeAt: Location;
+    }
+  | { readonly ok: false; readonly diagnostic: Diagnostic };
+
+/**
+ * Every file of the flow that holds steps, rewritten (unchanged files left out), or one refusal
+ * (RS610) for all. A file of steps that the flow ran twice is refused (the rewrite would change
+ * both runs, and the pattern was one of them), as is a file restage does not rewrite that holds a
+ * step, naming where the other steps are.
+ */
+export function rewriteFlow(input: FlowRewriteInput): FlowRewriteOutcome {
+  const orchestrator = input.files[0]!;
+  const fileOf = new Map(input.files.map((f) => [f.file, f]));
+  const stepsIn = (f: FlowFile) => input.steps.filter((s) => s.at.file === f.file);
+  const holding = input.files.filter((f) => stepsIn(f).length > 0);
+  const names = listed(holding.map((f) => f.file)) || orchestrator.file;
+  const shown = (s: RewriteStep) => `${s.what} (${s.at.file}:${s.at.line})`;
+  const fail = (at: Location, why: string): FlowRewriteOutcome => ({
+    ok: false,
+    diagnostic: rewriteRefusal(at, why, names),
+  });
+  const unknown = input.steps.find((s) => !fileOf.has(s.at.file));
+  if (unknown) {
+    const others = holding.map((f) => shown(stepsIn(f)[0]!));
+    return fail(
+      unknown.at,
+      `${shown(unknown)} is in ${unknown.at.file}, ${JS.test(unknown.at.file) ? 'a JavaScript build script' : `which ${orchestrator.file} includes or runs as no shell script`}; restage rewrites the orchestrator and the shell scripts the flow runs or sources${others.length > 0 ? `, which hold the pattern's other steps from ${listed(others)}` : ''}`,
+    );
+  }
+  const runtimeStep = input.steps.find((s) => s.runtime);
+  const runtimeFile = runtimeStep ? fileOf.get(runtimeStep.at.file)! : orchestrator;
+  for (const f of holding) {
+    const own = stepsIn(f)[0]!;
+    const others = holding.filter((o) => o !== f).map((o) => shown(stepsIn(o)[0]!));
+    const rest = others.length > 0 ? `; the pattern's other steps start with ${listed(others)}` : '';
+    if (typeof f.kind !== 'string') return fail(own.at, `${shown(own)} is in ${f.file}, ${f.kind.declined}${rest}`);
+    if (f.calledAt.length > 1)
+      return fail(
+        own.at,
+        `${shown(own)} is in ${f.file}, which the flow runs ${f.calledAt.length} times (${f.calledAt.map((c) => `${c.file}:${c.line}`).join(', ')}): rewriting it changes every run, and the pattern is only part of them`,
+      );
+  }
+  if (runtimeStep && input.buildCommand !== null && runtimeFile.elsewhere !== null)
+    return fail(
+      runtimeStep.at,
+      `${runtimeFile.elsewhere}, and the one build that replaces the runtime build (${runtimeFile.file}:${runtimeStep.at.line}) names its Dockerfile and context relative to ${input.buildDir}`,
+    );
+  // A file that holds no step is checked as a rewrite with no steps; one restage does not rewrite
+  // (package.json) by its commands' words.
+  const calls = input.files.flatMap((f) => f.calledAt);
+  /** Every file rewritten with its steps and the `extra` ones (the runs of scripts left empty). */
+  const rewriteAll = (extra: ReadonlyMap<string, readonly RewriteStep[]>): FileRewrite[] | FlowRewriteOutcome => {
+    const rewritten: FileRewrite[] = [];
+    for (const f of input.files) {
+      if (typeof f.kind !== 'string') {
+        const use = wordUse(f, input.builderWords);
+        if (use)
+          return fail(
+            use.at,
+            `${f.file} runs \`${oneLine(use.command)}\`, which uses ${use.word}: the builder pattern made it, and the rewritten ${runtimeFile.file} no longer does`,
+          );
+        continue;
+      }
+      const own = [...stepsIn(f), ...(extra.get(f.file) ?? [])];
+      const runtimeHere = f === runtimeFile && own.some((s) => s.runtime);
+      const outcome = rewriteOrchestrator({
+        file: f.file,
+        text: f.text,
+        kind: f.kind,
+        steps: own,
+        buildCommand: runtimeHere ? input.buildCommand : null,
+        builderWords: input.builderWords,
+        extractedPaths: f.extractedPaths,
+        ...(runtimeHere ? {} : { runtimeIn: runtimeFile.file }),
+        callsAt: calls.filter((c) => c.file === f.file),
+      });
+      if (!outcome.ok)
+        return names === f.file ? outcome : { ok: false, diagnostic: widened(outcome.diagnostic, f.file, names) };
+      if (outcome.text !== f.text)
+        rewritten.push({
+          file: f.file,
+          text: outcome.text,
+          removedLines: outcome.removedLines,
+          buildLine: runtimeHere ? outcome.buildLine : null,
+          firstRemoved: own.find((s) => !s.runtime)?.at.line ?? 1,
+          runRemoved: null,
+        });
+    }
+    return rewritten;
+  };
+  let rewritten = rewriteAll(new Map());
+  if (!Array.isArray(rewritten)) return rewritten;
+  // A script the rewrite leaves with nothing to do (its steps were all it ran) is no longer run: its
+  // run goes from its caller, when that removes cleanly (else the harmless run stays).
+  const extra = new Map<string, readonly RewriteStep[]>();
+  const tried = new Set<string>();
+  const removedRuns = new Map<string, Location>();
+  for (;;) {
+    const empty = rewritten.find(
+      (r) =>
+        !tried.has(r.file) &&
+        r.buildLine === null &&
+        fileOf.get(r.file)!.calledAt.length === 1 &&
+        runsNothing(r.file, r.text),
+    );
+    if (!empty) break;
+    tried.add(empty.file);
+    const call = fileOf.get(empty.file)!.calledAt[0]!;
+    const trial = new Map(extra).set(call.file, [
+      ...(extra.get(call.file) ?? []),
+      { at: call, what: `the run of ${empty.file}, which does nothing once rewritten` },
+    ]);
+    const again = rewriteAll(trial);
+    if (!Array.isArray(again)) continue;
+    extra.set(call.file, trial.get(call.file)!);
+    removedRuns.set(empty.file, call);
+    rewritten = again;
+  }
+  const final = rewritten.map((r) => ({ ...r, runRemoved: removedRuns.get(r.file) ?? null }));
+  const runtimeRewrite = final.find((r) => r.buildLine !== null);
+  return {
+    ok: true,
+    rewritten: final,
+    runtimeAt: { file: runtimeFile.file, line: runtimeRewrite?.buildLine ?? runtimeStep?.at.line ?? 1, column: 1 },
+  };
+}
+
+/** Set options (`set -e`, `set -o pipefail`): what a script does that affects nothing once it ends. */
+const OPTION_WORD = /^[-+]/;
+
+/** The shell script runs no command (comments, a `#!` line and `set` options aside). */
+function runsNothing(file: string, text: string): boolean {
+  const root = parseShell(file, text).script?.root;
+  if (!root || root.hasError) return false;
+  return root.namedChildren.every((n) => {
+    if (n.type === 'comment') return true;
+    if (n.type !== 'command') return false;
+    const [name, ...args] = commandWords(n);
+    return name === 'set' && args.every((w, i) => OPTION_WORD.test(w) || /^[-+]o$/.test(args[i - 1] ?? ''));
+  });
+}
+
+/** What no longer makes a thing: this file rewritten, or (a file only checked) the run's rewritten files. */
+function rewrittenRun(input: RewriteInput, noun: string): string {
+  return input.steps.length > 0 || input.runtimeIn === undefined
+    ? `the rewritten ${noun}`
+    : `the run, rewritten in ${input.runtimeIn},`;
+}
+
 function refuse(at: Location, why: string, file: string): RewriteOutcome {
   return { ok: false, diagnostic: rewriteRefusal(at, why, file) };
+}
+
+/**
+ * The first command of a file restage does not rewrite that names a builder image or container, or
+ * an extracted path: a package.json's scripts, any other file's quoted strings.
+ */
+function wordUse(f: FlowFile, builderWords: readonly string[]): { at: Location; command: string; word: string } | null {
+  let commands: string[];
+  try {
+    const scripts =
+      path.basename(f.file) === 'package.json' ? (JSON.parse(f.text) as { scripts?: unknown }).scripts : null;
+    commands =
+      scripts && typeof scripts === 'object'
+        ? Object.values(scripts).filter((v): v is string => typeof v === 'string')
+        : [...f.text.matchAll(/(["'`])((?:\\.|(?!\1)[^\n])*)\1/g)].map((m) => m[2]!);
+  } catch {
+    commands = [];
+  }
+  const names = new Set(builderWords.flatMap((w) => [w, unquote(w)]).filter((w) => w !== ''));
+  for (const command of commands) {
+    const word = command.split(/[\s;&|()<>]+/).find((w) => namesOne(w, names) || namesPath(w, f.extractedPaths));
+    if (word === undefined) continue;
+    const index = f.text.indexOf(command);
+    const line = index < 0 ? 1 : f.text.slice(0, index).split('\n').length;
+    return { at: { file: f.file, line, column: 1 }, command, word };
+  }
+  return null;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
+}
+
+/** A JavaScript build script (an npm script's `node scripts/build.mjs`). */
+const JS = /\.[cm]?[jt]sx?$/;
+
+/** One file's refusal, as the refusal of all the files that hold steps (nothing of any is written). */
+function widened(d: Diagnostic, file: string, names: string): Diagnostic {
+  return {
+    ...d,
+    message: d.message
+      .replace(`not rewriting ${file}: `, `not rewriting ${names}: in ${file}, `)
+      .replace(`Edit ${file} by hand`, `Edit ${names} by hand`),
+  };
 }
 
 /** RS610: why the orchestrator is not rewritten, and what the user can do instead. */
@@ -181,7 +437,8 @@ function rewriteScript(input: RewriteInput): RewriteOutcome {
   };
   walk(root, false);
   const reads = argument as SyntaxNode | null;
-  if (reads)
+  // A file that holds no step is not changed: only its uses of what the pattern made are checked.
+  if (reads && input.steps.length > 0)
     return refuse(
       locationOf(input.file, reads),
       `it reads its arguments (\`${oneLine(reads.text)}\`): restage migrated the build of one argument, and a rewrite would build that one whatever the arguments`,
@@ -236,7 +493,7 @@ function rewriteScript(input: RewriteInput): RewriteOutcome {
     }
     return refuse(
       locationOf(input.file, c),
-      `\`${oneLine(c.text)}\` uses ${names(c)[0]}, which the rewritten script no longer makes (it was a step of the builder pattern)`,
+      `\`${oneLine(c.text)}\` uses ${names(c)[0]}, which ${rewrittenRun(input, 'script')} no longer makes (it was a step of the builder pattern)`,
       input.file,
     );
   }
@@ -247,7 +504,7 @@ function rewriteScript(input: RewriteInput): RewriteOutcome {
     if (used)
       return refuse(
         locationOf(input.file, c),
-        `\`${oneLine(c.text)}\` uses ${used}, which the builder pattern extracted and the rewritten script no longer puts on the host`,
+        `\`${oneLine(c.text)}\` uses ${used}, which the builder pattern extracted and ${rewrittenRun(input, 'script')} no longer puts on the host`,
         input.file,
       );
   }
@@ -433,7 +690,7 @@ function rewriteMakefile(input: RewriteInput): RewriteOutcome {
   const lines = input.text.split(/(?<=\n)/);
   const bare = (row: number) => (lines[row] ?? '').replace(/\r?\n$/, '');
   const where = /^\s*\.(ONESHELL|RECIPEPREFIX)\b/m.exec(input.text);
-  if (where)
+  if (where && input.steps.length > 0)
     return refuse(
       { file: input.file, line: input.text.slice(0, where.index).split('\n').length, column: 1 },
       `it sets .${where[1]}, which changes how recipe lines are read`,
@@ -451,7 +708,8 @@ function rewriteMakefile(input: RewriteInput): RewriteOutcome {
   // cleanup of only those (`docker rmi`, `docker rm`, `docker volume rm`) is a step too; elsewhere
   // (`make clean`) a cleanup stays, as harmless as before. Any other use would no longer find it.
   const builderWords = new Set(input.builderWords.flatMap((w) => [w, unquote(w)]).filter((w) => w !== ''));
-  const inSteps = new Set(recipeRows(lines, [...stepRows.keys()]));
+  const calls = (input.callsAt ?? []).filter((c) => c.file === input.file).map((c) => c.line - 1);
+  const inSteps = new Set(recipeRows(lines, [...stepRows.keys(), ...calls]));
   for (let row = 0; row < lines.length; row++) {
     if (stepRows.has(row) || !lines[row]!.startsWith('\t')) continue;
     const words = bare(row)
@@ -462,7 +720,7 @@ function rewriteMakefile(input: RewriteInput): RewriteOutcome {
     if (used)
       return refuse(
         { file: input.file, line: row + 1, column: 1 },
-        `\`${oneLine(bare(row).trim())}\` uses ${used}, which the builder pattern extracted and the rewritten Makefile no longer puts on the host`,
+        `\`${oneLine(bare(row).trim())}\` uses ${used}, which the builder pattern extracted and ${rewrittenRun(input, 'Makefile')} no longer puts on the host`,
         input.file,
       );
     const verb = dockerVerb(words);
@@ -477,7 +735,7 @@ function rewriteMakefile(input: RewriteInput): RewriteOutcome {
     else
       return refuse(
         at,
-        `\`${oneLine(bare(row).trim())}\` uses ${named[0]}, which the rewritten Makefile no longer makes (it was a step of the builder pattern)`,
+        `\`${oneLine(bare(row).trim())}\` uses ${named[0]}, which ${rewrittenRun(input, 'Makefile')} no longer makes (it was a step of the builder pattern)`,
         input.file,
       );
   }

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { MigrationResult } from '../model/result.js';
+import { flowTree } from './graph.js';
 
 export interface TextReport {
   readonly stdout: string;
@@ -28,19 +29,7 @@ export function renderText(result: MigrationResult, options: { printDockerfile: 
     err.push('', 'files:');
     for (const f of result.files) err.push(`  ${f.path}  (${f.role.replace(/-/g, ' ')})`);
   }
-  if (result.artifacts.length > 0) {
-    err.push('', 'artifacts:');
-    for (const a of result.artifacts) {
-      const consumers =
-        a.consumers.length > 0
-          ? a.consumers.map((c) => `${c.file}:${c.line} ${c.instruction.split('\n')[0]}`).join('; ')
-          : '(not consumed)';
-      const how = { stdout: 'stdout', tar: 'tar stream, tar -x', archive: 'tar archive, ADD', bind: 'bind mount' }[
-        a.via ?? 'stdout'
-      ];
-      err.push(`  ${a.stage}:${a.path} → ${a.via ? how : 'docker cp'} → ${a.hostPath} → ${consumers}`);
-    }
-  }
+  if (result.artifacts.length > 0) err.push('', 'flow:', ...flowTree(result));
   if (result.stages.length > 0) {
     err.push('', 'stages:');
     for (const s of result.stages) err.push(`  ${s.name}  FROM ${s.from}  (from ${s.source})`);

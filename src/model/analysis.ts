@@ -5,6 +5,7 @@
 import type { Diagnostic, Location } from './diagnostic.js';
 import type { Instruction, ParsedDockerfile } from './dockerfile.js';
 import type { BuildFlow, CopyOut, ImageBuild } from './flow.js';
+import type { IgnoreResolution } from '../analyze/build-ignore.js';
 
 /**
  * What a host path was before the script ran, as the confinement saw it (src/discover/confine.ts):
@@ -27,8 +28,13 @@ export interface DockerignoreRule {
 export interface HostSnapshot {
   /** By absolute path, without a trailing '/'. A path not listed does not exist. */
   readonly kinds: ReadonlyMap<string, HostKind>;
-  /** By absolute build context path. A context not listed ignores nothing. */
+  /** By absolute build context path: its `.dockerignore`. A context not listed ignores nothing. */
   readonly dockerignores: ReadonlyMap<string, readonly DockerignoreRule[]>;
+  /**
+   * By build: the ignore file its context was filtered by (src/analyze/build-ignore.ts: a
+   * `<Dockerfile>.dockerignore` under BuildKit, a staged copy); a build not listed reads its context's.
+   */
+  readonly buildIgnores?: ReadonlyMap<ImageBuild, IgnoreResolution>;
   /** The text of each `--env-file` the runs name, by absolute path; null when restage does not read it (outside the directory, missing). */
   readonly envFiles?: ReadonlyMap<string, string | null>;
 }

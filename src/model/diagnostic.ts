@@ -142,6 +142,12 @@ export const CATALOGUE = {
     title: "verify's sandboxed run cannot run this build script: its runner is not in the tree",
   },
   RS390: { severity: 'info', title: 'a COPY source a staging step copied from the tree is copied from the tree' },
+  RS391: {
+    severity: 'error',
+    title:
+      "a build's ignore file depends on the builder (<Dockerfile>.dockerignore), which the script leaves to the engine",
+  },
+  RS392: { severity: 'error', title: "the script writes a build context's .dockerignore in a way restage cannot read" },
   RS401: { severity: 'error', title: 'docker cp from a container that was never created' },
   RS402: { severity: 'warning', title: 'extracted artifact is never consumed' },
   RS403: { severity: 'error', title: 'COPY source is neither in the build context nor produced' },
@@ -157,6 +163,11 @@ export const CATALOGUE = {
   RS507: { severity: 'info', title: 'the script does more than the migration; no legacy file is obsolete' },
   RS508: { severity: 'error', title: "one .dockerignore cannot keep every stage's files as its legacy context did" },
   RS509: { severity: 'error', title: 'a rewritten COPY source holds whitespace in a shell-form instruction' },
+  RS510: {
+    severity: 'error',
+    title:
+      "the one build's ignore file depends on the builder (<Dockerfile>.dockerignore), which its command leaves to the engine",
+  },
   RS601: { severity: 'error', title: 'refusing to overwrite a file git cannot restore' },
   RS602: { severity: 'error', title: 'could not write a file' },
   RS603: { severity: 'error', title: 'refusing to write over a file of the legacy flow' },

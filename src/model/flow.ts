@@ -297,4 +297,17 @@ export interface BuildFlow {
   /** The script analysed, relative to the migrated directory. */
   readonly script: string;
   readonly events: readonly FlowEvent[];
+  /** The other scripts of the tree the analysed one ran or sourced, each time it did, in order (absent: none). */
+  readonly calls?: readonly ScriptCall[];
+}
+
+/** One run (`./f.sh`, `sh f.sh`) or source (`. f`) of another script of the tree. */
+export interface ScriptCall {
+  /** The command that ran or sourced it, in the calling file. */
+  readonly at: Location;
+  /** Absolute path of the script. */
+  readonly script: string;
+  /** Absolute working directory it started in: the caller's at the call. */
+  readonly cwd: string;
+  readonly sourced: boolean;
 }

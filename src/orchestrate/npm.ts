@@ -19,6 +19,7 @@ import { readPackageScripts, type PackageScripts, type SourceString } from '../p
 import { jsRun, type JsRun } from '../shared/js-runner.js';
 import { jsRunsDocker } from '../discover/discover.js';
 import { readJsScript } from './js.js';
+import { namesPackage, npmRun } from './npm-command.js';
 import type { JsScript } from './js-commands.js';
 
 /** A point of package.json, or of another file (a JS build script's call) when `file` is set. */
@@ -63,17 +64,31 @@ const PACKAGE_MANAGER_COMMANDS = new Set(
   ).split(' '),
 );
 
-/** The script name run by `words` (`npm run build`, `yarn build`…), its arguments, or null when they run no script. */
+/**
+ * The script name run by `words` (`npm run build`, `yarn build`…), its arguments, or null when they
+ * run no script; `elsewhere` when the command names another package (`npm --prefix web run build`,
+ * `-w web`), which the analysis follows in that package's directory, not in place.
+ */
 export function runsScript(
   words: readonly string[],
   has: (name: string) => boolean,
-): { readonly name: string; readonly args: readonly string[]; readonly ifPresent: boolean } | null {
+): {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly ifPresent: boolean;
+  readonly elsewhere?: true;
+} | null {
   const [tool, sub, ...rest] = words;
   let after: string[];
   if (tool === 'npm') {
-    if (sub === 'run' || sub === 'run-script') after = rest;
-    else if (sub === 'start' || sub === 'test' || sub === 'stop' || sub === 'restart') after = [sub, ...rest];
-    else return null;
+    const run = npmRun(words);
+    if (!run) return null;
+    return {
+      name: run.name,
+      args: run.args,
+      ifPresent: run.ifPresent,
+      ...(namesPackage(run) ? { elsewhere: true as const } : {}),
+    };
   } else if (tool === 'yarn' || tool === 'pnpm') {
     if (sub === 'run') after = rest;
     else if (sub !== undefined && !sub.startsWith('-') && !PACKAGE_MANAGER_COMMANDS.has(sub) && has(sub))
@@ -219,7 +234,12 @@ export function npmScript(
     const list = commandList(text);
     if (!list) {
       const call = /(^|[\s;&|(`])(npm|yarn|pnpm)\s+\S/.exec(text);
-      if (call)
+      // `(cd web && npm run build)`, `npm -C web run build | tee log`: another package's run, which the analysis follows.
+      const elsewhere =
+        call !== null &&
+        (/(^|[\s;&|(])cd\s/.test(text.slice(0, call.index + 1)) ||
+          (call[2] === 'npm' && npmRunsElsewhere(text.slice(call.index + call[1]!.length))));
+      if (call && !elsewhere)
         diagnostics.push(
           diagnostic(
             'RS380',
@@ -254,6 +274,12 @@ export function npmScript(
         if (trimmed === '') continue;
         const words = trimmed.split(/\s+/);
         const called = runsScript(words, (n) => scripts.has(n));
+        // Another package's script (`cd web && npm run build`, `npm --prefix web run build`) runs in
+        // that package's directory: the analysis follows it there (package-runs.ts), not in place.
+        if (called && (moved || called.elsewhere)) {
+          push(trimmed, origin(start + lead, start + lead + trimmed.length));
+          continue;
+        }
         if (!called) {
           if (!followed(words, pointAt(start + lead), moved))
             push(trimmed, origin(start + lead, start + lead + trimmed.length));
@@ -275,6 +301,17 @@ export function npmScript(
     }
     push(')', [pointAt(text.length - 1)]);
   }
+}
+
+/** Whether the npm command that `text` starts with (up to the next operator) names another package. */
+function npmRunsElsewhere(text: string): boolean {
+  const run = npmRun(
+    text
+      .split(/[;&|()`\n]/)[0]!
+      .trim()
+      .split(/\s+/),
+  );
+  return run !== null && namesPackage(run);
 }
 
 /** Where a point of the generated script lies in package.json. */

@@ -47,6 +47,30 @@ export function readPackageScripts(text: string): PackageScripts | { readonly er
   return { scripts: found };
 }
 
+/** A package's `name` and its `workspaces` patterns (an array, or npm's older `{ "packages": [...] }`); empty when absent or unreadable. */
+export function readPackageInfo(text: string): {
+  readonly name: string | null;
+  readonly workspaces: readonly string[];
+} {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { name: null, workspaces: [] };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { name: null, workspaces: [] };
+  const record = parsed as Record<string, unknown>;
+  const listed = Array.isArray(record.workspaces)
+    ? record.workspaces
+    : record.workspaces !== null && typeof record.workspaces === 'object'
+      ? (record.workspaces as Record<string, unknown>).packages
+      : undefined;
+  return {
+    name: typeof record.name === 'string' ? record.name : null,
+    workspaces: Array.isArray(listed) ? listed.filter((w): w is string => typeof w === 'string') : [],
+  };
+}
+
 /** A scanner over JSON that JSON.parse has accepted: it never meets a syntax error. */
 class Scanner {
   private i = 0;

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { Instruction, ParsedDockerfile, Stage, Token } from '../model/dockerfile.js';
-import type { ImageBuild } from '../model/flow.js';
+import type { Builder, ImageBuild } from '../model/flow.js';
 import type { Analysis, Consumption, StagedSource } from '../model/analysis.js';
 import type { PlannedFile, PlannedStage, StagePlan, TextEdit } from '../model/plan.js';
 import { imageKey } from '../shared/image-ref.js';
@@ -21,6 +21,8 @@ import { planModes } from './modes.js';
 import { toolInStage, toolLackedInStage } from './tools.js';
 import { planRunStages } from './run-stage.js';
 import { planDockerignore, type ContextRead, type ContextTree } from './dockerignore.js';
+import { dockerfileIgnorePath } from '../analyze/build-ignore.js';
+import { parseDockerignore, ruleText } from '../analyze/dockerignore.js';
 
 export interface PlanOptions {
   readonly root: string;
@@ -303,15 +305,27 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
   const directives = planDirectives([...builderFiles, runtimeFile], editsOf, diagnostics);
   // A stage cut from the merged file (after a builder's --target) copies nothing.
   const ignore = options.tree
-    ? planDockerignore(
-        context,
-        [runtime.context, ...builderBuilds.map((b) => b.context)],
-        reads.filter((r) => {
-          const cut = unbuilt.get(r.file);
-          return cut === undefined || r.offset < cut;
-        }),
+    ? mergedIgnore(
         options.tree,
+        options.output,
+        context,
+        mergedBuilder([runtime, ...builderBuilds]),
         options.display,
+        (target) =>
+          planDockerignore(
+            context,
+            [runtime, ...builderBuilds].map((b) => ({
+              context: b.context,
+              ignore: options.tree!.ignoreOf ? options.tree!.ignoreOf(b) : path.join(b.context, '.dockerignore'),
+            })),
+            reads.filter((r) => {
+              const cut = unbuilt.get(r.file);
+              return cut === undefined || r.offset < cut;
+            }),
+            options.tree!,
+            options.display,
+            target,
+          ),
       )
     : { file: null, diagnostics: [] };
   diagnostics.push(...ignore.diagnostics);
@@ -361,6 +375,59 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
       ),
     ),
     diagnostics,
+  };
+}
+
+/**
+ * The ignore file the one build reads, planned. BuildKit reads `<Dockerfile>.dockerignore` beside
+ * the Dockerfile it is given instead of the context's `.dockerignore`, the classic builder only
+ * the latter (src/analyze/build-ignore.ts; test/e2e/dockerignore-file.test.ts). So the merged
+ * rules go into the context's `.dockerignore`, which both builders read when the merged
+ * Dockerfile has no ignore file of its own: a new `<Dockerfile>.dockerignore` would filter
+ * nothing under the classic builder. When the merged Dockerfile's path has one already (the
+ * runtime Dockerfile's, replaced in place), a BuildKit build reads that file: the rules go there.
+ * With the builder left to the engine, either file may be read: restage goes on only when both
+ * hold the same rules and nothing is added (RS510).
+ */
+function mergedIgnore(
+  tree: ContextTree,
+  output: string,
+  context: string,
+  builder: Builder | null,
+  display: (absolutePath: string) => string,
+  plan: (target: string) => ReturnType<typeof planDockerignore>,
+): ReturnType<typeof planDockerignore> {
+  const contextFile = path.join(context, '.dockerignore');
+  const own = dockerfileIgnorePath(output);
+  const ownText = tree.text(own);
+  if (ownText === null || builder === 'classic') return plan(contextFile);
+  if (builder === 'buildkit') return plan(own);
+  const planned = plan(contextFile);
+  const differ =
+    parseDockerignore(ownText).map(ruleText).join('\n') !==
+    parseDockerignore(tree.text(contextFile) ?? '')
+      .map(ruleText)
+      .join('\n');
+  if (!differ && planned.file === null) return planned;
+  return {
+    file: null,
+    diagnostics: [
+      ...planned.diagnostics.filter((d) => d.code !== 'RS505'),
+      diagnostic(
+        'RS510',
+        { file: display(own), line: 1, column: 1 },
+        `the one build's Dockerfile ${display(output)} has its own ignore file ${display(own)}, which BuildKit reads instead of ${display(contextFile)} and the classic builder does not read; the build command leaves the builder to the engine, and ${
+          differ
+            ? 'the two files leave out different paths'
+            : `the migration adds lines to ${display(contextFile)} (${planned
+                .file!.text.slice(planned.file!.previous?.length ?? 0)
+                .trim()
+                .split('\n')
+                .filter((l) => !l.startsWith('#'))
+                .join(', ')})`
+        }: set DOCKER_BUILDKIT=1 (or 0) on the script's builds, or merge ${display(own)} into ${display(contextFile)} and remove it, and run restage again`,
+      ),
+    ],
   };
 }
 
@@ -427,9 +494,12 @@ function mergeContexts(
       uses.filter((x) => x.instruction === u.instruction).every((x) => x.onlyArtifacts === true));
   const consumed = new Set(uses.filter(replaced).map((u) => key(u.dockerfile, u.instruction, u.sourceIndex)));
   const reads: (ContextRead & { file: ParsedDockerfile; offset: number })[] = [];
-  const readOf = (file: ParsedDockerfile, inst: Instruction, i: number, context: string, source: string) => {
+  const readOf = (file: ParsedDockerfile, inst: Instruction, i: number, build: ImageBuild, source: string) => {
     const token = inst.args[i]!;
+    const { context } = build;
+    const ignore = options.tree?.ignoreOf?.(build);
     reads.push({
+      ...(ignore === undefined ? {} : { ignore }),
       file,
       offset: inst.start,
       at: { file: file.file, line: token.line, column: token.column },
@@ -447,14 +517,14 @@ function mergeContexts(
     const source = path.relative(merged, s.origin);
     rewriteSource(s.dockerfile, s.instruction, token, { value: source });
     stagedKeys.add(key(s.dockerfile, s.instruction, s.sourceIndex));
-    readOf(s.dockerfile, s.instruction, s.sourceIndex, s.build.context, source);
+    readOf(s.dockerfile, s.instruction, s.sourceIndex, s.build, source);
   }
   const sides = [
-    { file: runtimeFile, context: runtime.context },
-    ...builders.map((b) => ({ file: b.file, context: b.build.context })),
+    { file: runtimeFile, context: runtime.context, build: runtime },
+    ...builders.map((b) => ({ file: b.file, context: b.build.context, build: b.build })),
   ];
   const seen = new Set<ParsedDockerfile>();
-  for (const { file, context } of sides) {
+  for (const { file, context, build } of sides) {
     // One file built twice (two targets) is one part of the merged file, re-rooted once.
     if (seen.has(file)) continue;
     seen.add(file);
@@ -467,12 +537,12 @@ function mergeContexts(
         const source = written(token);
         if (!isContextSource(source.value)) return;
         if (context === merged) {
-          readOf(file, inst, i, context, source.value);
+          readOf(file, inst, i, build, source.value);
           return;
         }
         const rerooted = path.posix.join(prefix, source.value) + (source.value.endsWith('/') ? '/' : '');
         rewriteSource(file, inst, token, { value: rerooted, variables: true });
-        readOf(file, inst, i, context, rerooted);
+        readOf(file, inst, i, build, rerooted);
         rewrote++;
       });
     }

@@ -5,7 +5,8 @@
  * does is the analysis's to say (src/scan/scan.ts).
  *
  * A directory whose build files live one level down, in one of discover's SCRIPT_DIRS (`ci/build.sh`,
- * `docker/Dockerfile.build`), is a candidate too, as `restage migrate` analyses it from there.
+ * `docker/Dockerfile.build`), is a candidate too, as `restage migrate` analyses it from there; a
+ * package.json below a directory with Dockerfiles (discover's subPackages) may drive docker too.
  *
  * Contract: it never follows a symbolic link (a linked directory is not entered, so nothing outside
  * ROOT is read through one); it skips `.git`, `node_modules` and vendored folders (VENDORED) and
@@ -15,21 +16,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gitignoreRules, type GitignoreRules } from '../shared/glob.js';
-import { isDockerfileName, SCRIPT_DIRS } from '../discover/discover.js';
+import { isDockerfileName, SCRIPT_DIRS, subPackages, VENDORED } from '../discover/discover.js';
 
-/** Folder names never entered: version control, package managers' trees, vendored code. */
-export const VENDORED: ReadonlySet<string> = new Set([
-  '.git',
-  '.hg',
-  '.svn',
-  'node_modules',
-  'bower_components',
-  'vendor',
-  'third_party',
-  'third-party',
-  '.venv',
-  '__pycache__',
-]);
+export { VENDORED };
 
 const ORCHESTRATOR = /\.(sh|bash)$|^(GNUmakefile|makefile|Makefile|package\.json)$|\.mk$|^[^.]+$/;
 
@@ -108,6 +97,9 @@ export function* candidates(root: string, stats: WalkStats, onDirectory?: () => 
         else orchestrated = true;
       }
     }
+    // A package.json below (`web/package.json`) may drive docker from there, as discover finds it.
+    if (!orchestrated && (dockerfiles.length > 0 || nestedDockerfiles) && subPackages(dir).length > 0)
+      orchestrated = true;
     onDirectory?.();
     if (dockerfiles.length > 0 || (nestedDockerfiles && orchestrated))
       yield { dir, dockerfiles: dockerfiles.sort(), orchestrated, nestedDockerfiles };

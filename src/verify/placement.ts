@@ -13,7 +13,10 @@
  * with a wildcard, holding `tag` so it names no file of the user's); otherwise, or when no such
  * name exists, outside the context, where BuildKit looks for `<Dockerfile>.dockerignore` beside it.
  * A `<Dockerfile>.dockerignore` beside the original keeps the file outside: BuildKit reads that
- * file only beside the Dockerfile it is given.
+ * file only beside the Dockerfile it is given, instead of the context's `.dockerignore`, and the
+ * classic builder never (test/e2e/dockerignore-file.test.ts), so the copy beside the rewritten file
+ * filters the context as the original did under either builder. The same holds for the migrated
+ * Dockerfile's own file that the migration extends (src/plan/index.ts `mergedIgnore`).
  */
 import { ignoredBy, parseDockerignore } from '../analyze/dockerignore.js';
 

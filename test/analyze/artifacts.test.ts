@@ -8,6 +8,7 @@ import { parseDockerfile } from '../../src/parse/dockerfile.js';
 import type { DockerignoreRule, HostKind } from '../../src/model/analysis.js';
 import type { ParsedDockerfile } from '../../src/model/dockerfile.js';
 import { analyzeText, ROOT } from './helpers.js';
+import { analysisOf } from '../helpers/analysis.js';
 
 const BUILDER = 'docker build -t b:1 -f Dockerfile.build .\ndocker create --name c b:1\n';
 const RUNTIME = 'docker build -t r:1 .\n';
@@ -104,4 +105,50 @@ test('mv into a directory that existed before the script: COPY finds the artifac
   });
   t.like(r.consumptions[0], { containerPath: '/out/app', within: null });
   t.is(r.consumptions[0]!.artifact.hostPath, '/proj/dist/app');
+});
+
+/**
+ * A runtime Dockerfile with its own ignore file (src/analyze/build-ignore.ts): BuildKit's build of
+ * `COPY bin /usr/local/bin/` copies what `Dockerfile.dockerignore` keeps of the extracted `bin/`,
+ * the classic builder's what `.dockerignore` keeps; the builder left to the engine: RS391 at `-f`.
+ */
+const OWN_IGNORE = {
+  'Dockerfile.build': 'FROM golang\nRUN mkdir /out && echo hi > /out/app && echo s > /out/app.debug\n',
+  Dockerfile: 'FROM alpine\nCOPY bin /usr/local/bin/\n',
+  '.dockerignore': 'bin/app\n',
+  'Dockerfile.dockerignore': 'bin/*.debug\n',
+};
+const ownIgnoreScript = (runtimeEnv: string) =>
+  `docker build -t b -f Dockerfile.build .\nmkdir bin\ndocker create --name x b\ndocker cp x:/out/app bin/app\ndocker cp x:/out/app.debug bin/app.debug\ndocker rm x\n${runtimeEnv}docker build -t app -f Dockerfile .\n`;
+
+test('a Dockerfile’s own ignore file: BuildKit reads it, the classic builder the context’s', (t) => {
+  const consumed = (env: string) =>
+    analysisOf({ ...OWN_IGNORE, 'build.sh': ownIgnoreScript(env) }).consumptions.map((c) => c.artifact.containerPath);
+  t.deepEqual(consumed('DOCKER_BUILDKIT=1 '), ['/out/app']);
+  t.deepEqual(consumed('DOCKER_BUILDKIT=0 '), ['/out/app.debug']);
+});
+
+test('a Dockerfile’s own ignore file, the builder left to the engine: RS391 at the -f value', (t) => {
+  const analysis = analysisOf({ ...OWN_IGNORE, 'build.sh': ownIgnoreScript('') });
+  const rs391 = analysis.diagnostics.filter((d) => d.code === 'RS391');
+  t.deepEqual(
+    rs391.map((d) => [d.severity, d.file, d.line, d.column]),
+    [['error', 'build.sh', 7, 24]],
+  );
+  t.regex(
+    rs391[0]!.message,
+    /through Dockerfile\.dockerignore, the Dockerfile's own ignore file, and the classic builder through \.dockerignore; they differ/,
+  );
+  // Podman: its builder is not measured here; the files must be the same.
+  const podman = analysisOf({
+    ...OWN_IGNORE,
+    'build.sh': ownIgnoreScript('').replace('docker build -t app', 'podman build -t app'),
+  });
+  t.regex(
+    podman.diagnostics.find((d) => d.code === 'RS391')!.message,
+    /the build runs on podman, whose builder restage has not measured on this: make the two files the same/,
+  );
+  // The same rules in both: nothing to decide.
+  const same = analysisOf({ ...OWN_IGNORE, 'Dockerfile.dockerignore': 'bin/app\n', 'build.sh': ownIgnoreScript('') });
+  t.false(same.diagnostics.some((d) => d.code === 'RS391'));
 });

@@ -7,9 +7,11 @@ import test from 'ava';
 import { matchArtifacts } from '../../src/analyze/artifacts.js';
 import {
   buildContexts,
+  buildIgnores,
   contextSourcePath,
   hostPathsAsked,
   ignoredIn,
+  ignoreRules,
   kindBefore,
   refusedBefore,
   sourceText,
@@ -52,10 +54,10 @@ test('refusedBefore: only a path listed as refused', (t) => {
 });
 
 test("ignoredIn: the context's rules on the context-relative path; a context without rules ignores nothing", (t) => {
-  t.true(ignoredIn(HOST, '/proj', '/proj/out'));
-  t.true(ignoredIn(HOST, '/proj', '/proj/out/app'));
-  t.false(ignoredIn(HOST, '/proj', '/proj/app'));
-  t.false(ignoredIn(HOST, '/proj/sub', '/proj/sub/out'));
+  t.true(ignoredIn(HOST, { context: '/proj' }, '/proj/out'));
+  t.true(ignoredIn(HOST, { context: '/proj' }, '/proj/out/app'));
+  t.false(ignoredIn(HOST, { context: '/proj' }, '/proj/app'));
+  t.false(ignoredIn(HOST, { context: '/proj/sub' }, '/proj/sub/out'));
 });
 
 test('sourceText and contextSourcePath: shell-form quotes go, JSON form is as written', (t) => {
@@ -171,3 +173,31 @@ for (const s of SCENARIOS) {
     );
   });
 }
+
+test('buildIgnores: each build’s file, a .dockerignore copied into its context standing for the tree file', (t) => {
+  const { flow } = flowOf(
+    'docker build -t b -f Dockerfile.build .\nmkdir stage\ncp deploy/.dockerignore stage/\nDOCKER_BUILDKIT=1 docker build -t app -f deploy/Dockerfile stage\n',
+    {},
+  );
+  const files: Record<string, string> = {
+    '/proj/.dockerignore': 'a\n',
+    '/proj/Dockerfile.build.dockerignore': 'b\n',
+    '/proj/deploy/.dockerignore': 'c\n',
+  };
+  const got = buildIgnores(
+    flow,
+    { kinds: new Map<string, HostKind>([['/proj/deploy/.dockerignore', 'file']]), dockerignores: new Map() },
+    (f) => files[f] ?? null,
+    (p) => p in files,
+  );
+  const [builder, runtime] = flow.events.filter((e) => e.kind === 'build');
+  // No builder asked for: the two files of the builder's build differ, undecided.
+  t.deepEqual(got.get(builder!), {
+    undecided: { own: '/proj/Dockerfile.build.dockerignore', context: '/proj/.dockerignore' },
+    rules: [{ exception: false, pattern: 'a' }],
+  });
+  t.deepEqual(got.get(runtime!), { file: '/proj/deploy/.dockerignore', rules: [{ exception: false, pattern: 'c' }] });
+  t.deepEqual(ignoreRules({ kinds: new Map(), dockerignores: new Map(), buildIgnores: got }, runtime!), [
+    { exception: false, pattern: 'c' },
+  ]);
+});

@@ -57,3 +57,57 @@ for (const [name, staging, expected, extra] of cases) {
     }
   });
 }
+
+/**
+ * The staged context's `.dockerignore` (src/analyze/host-snapshot.ts `buildIgnores`, through
+ * stagedCopy): the tree file the script copied there, a recursive copy included. The runtime
+ * copies `bin/`, which holds `app` and `app.debug`; the copied file leaves out `**\/*.debug`.
+ */
+const IGNORING = {
+  'Dockerfile.build': 'FROM golang:1.21\nRUN mkdir /out && echo hi > /out/app && echo s > /out/app.debug\n',
+  'deploy/Dockerfile': 'FROM debian:bookworm-slim\nCOPY bin /usr/local/bin/\n',
+  'deploy/.dockerignore': '**/*.debug\n',
+  'deploy/conf/.dockerignore': '**/*.debug\n',
+};
+const EXTRACT =
+  'docker build -t b -f Dockerfile.build .\nmkdir -p stage/bin\ndocker create --name x b\ndocker cp x:/out/app stage/bin/app\ndocker cp x:/out/app.debug stage/bin/app.debug\ndocker rm x\n';
+
+/** `unknown`: the line of the step RS392 names (restage cannot tell the staged file's text), else null. */
+const ignoreCases: [name: string, staging: string, debugCopied: boolean, unknown: number | null][] = [
+  ['no ignore file staged: both files copied', '', true, null],
+  ['cp of a .dockerignore into the context', 'cp deploy/.dockerignore stage/\n', false, null],
+  ['cp -r of a directory’s content (DIR/.)', 'cp -r deploy/conf/. stage/\n', false, null],
+  ['cp -r of a directory into the context: it lands below, not at the root', 'cp -r deploy/conf stage/\n', true, null],
+  ['cp -a (not modelled)', 'cp -a deploy/conf/. stage/\n', true, null],
+  ['cp -a of the file itself (not modelled)', 'cp -a deploy/.dockerignore stage/.dockerignore\n', true, 7],
+  ['a redirection writes it', "echo '*.debug' > stage/.dockerignore\n", true, 7],
+  ['the copy removed before the build', 'cp deploy/.dockerignore stage/\nrm stage/.dockerignore\n', true, 8],
+];
+
+for (const [name, staging, debugCopied, unknown] of ignoreCases) {
+  test(`staged .dockerignore: ${name}`, (t) => {
+    const analysis = analysisOf({ ...IGNORING, 'build.sh': `${EXTRACT}${staging}${TAIL}` });
+    const consumed = analysis.consumptions.map((c) => c.artifact.containerPath).sort();
+    t.deepEqual(consumed, debugCopied ? ['/out/app', '/out/app.debug'] : ['/out/app']);
+    const unused = analysis.diagnostics.filter((d) => d.code === 'RS402').map((d) => d.line);
+    t.deepEqual(unused, debugCopied ? [] : [5]);
+    const rs392 = analysis.diagnostics.filter((d) => d.code === 'RS392');
+    t.deepEqual(
+      rs392.map((d) => [d.severity, d.file, d.line]),
+      unknown === null ? [] : [['error', 'build.sh', unknown]],
+    );
+    if (unknown !== null)
+      t.regex(rs392[0]!.message, /changes stage\/\.dockerignore, the ignore file of the build context stage/);
+  });
+}
+
+test('cp -r of a directory to a new context: the context is that directory, its .dockerignore included', (t) => {
+  const script =
+    'docker build -t b -f Dockerfile.build .\ncp -r deploy/conf stage\nmkdir -p stage/bin\ndocker create --name x b\ndocker cp x:/out/app stage/bin/app\ndocker cp x:/out/app.debug stage/bin/app.debug\ndocker rm x\n' +
+    TAIL;
+  const analysis = analysisOf({ ...IGNORING, 'build.sh': script });
+  t.deepEqual(
+    analysis.consumptions.map((c) => c.artifact.containerPath),
+    ['/out/app'],
+  );
+});

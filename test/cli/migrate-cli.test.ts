@@ -51,7 +51,7 @@ test('the Dockerfile goes to stdout and the report to stderr', (t) => {
   );
   t.regex(
     r.stderr,
-    /builder:\/go\/src\/github\.com\/alexellis\/href-counter\/app → docker cp → samples\/href-counter\/app → samples\/href-counter\/Dockerfile:4 COPY app \./,
+    / {4}\/go\/src\/github\.com\/alexellis\/href-counter\/app\n {6}legacy: docker cp → samples\/href-counter\/app → samples\/href-counter\/Dockerfile:4 COPY app \.\n {6}now: {4}COPY --from=builder \/go\/src\/github\.com\/alexellis\/href-counter\/app \. {2}\(samples\/href-counter\/Dockerfile:4\)\n/,
   );
 });
 
@@ -364,4 +364,22 @@ test('several candidate pipelines: exit 2 with RS110 naming them; --script picks
   t.is(picked.code, 0, picked.stderr);
   t.regex(picked.stdout, /GOARCH=arm/);
   t.regex(picked.stderr, /--platform linux\/arm\/v7 -t app:armhf/);
+});
+
+test('--graph mermaid|dot: the artifact flow on stdout instead of the Dockerfile, the report on stderr', (t) => {
+  for (const [kind, head] of [
+    ['mermaid', /^flowchart LR\n/],
+    ['dot', /^digraph restage \{\n/],
+  ] as const) {
+    const r = restage(['migrate', 'samples/href-counter', '--graph', kind]);
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stdout, head);
+    t.regex(r.stdout, /COPY --from=builder \/go\/src\/github\.com\/alexellis\/href-counter\/app \./);
+    t.notRegex(r.stdout, /^FROM /m, 'no Dockerfile on stdout');
+    t.regex(r.stderr, /\nflow:\n {2}builder /);
+  }
+  const bad = restage(['migrate', 'samples/href-counter', '--graph', 'svg']);
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /invalid argument "svg" for "--graph" flag: valid values are mermaid, dot/);
+  t.is(restage(['migrate', 'samples/href-counter', '--graph', 'dot', '--json']).code, 2);
 });

@@ -325,3 +325,162 @@ test('--out writes the Dockerfile alone and says the .dockerignore is not writte
   );
   t.regex(r.stderr, /\.dockerignore:1:1 info RS614 not written: --out writes the Dockerfile alone/);
 });
+
+const RUNS_SCRIPT = path.join(MIGRATE_FIXTURES, 'make-runs-script', 'input');
+const SPLIT = path.join(MIGRATE_FIXTURES, 'make-script-split', 'input');
+
+test('--write on a Makefile whose recipe runs the script that holds the pattern: the script is rewritten, the Makefile stays', (t) => {
+  const dir = repo(t, RUNS_SCRIPT);
+  const r = restage(['migrate', dir, '--write', '--json']);
+  t.is(r.code, 0, r.stdout);
+  const json = JSON.parse(r.stdout) as Json;
+  t.deepEqual(
+    json.written.map((w) => path.relative(dir, w)),
+    ['Dockerfile', path.join('ci', 'build.sh')],
+  );
+  t.is(
+    fs.readFileSync(path.join(dir, 'ci', 'build.sh'), 'utf8'),
+    [
+      '#!/bin/sh',
+      '# Builds the words image; run from the repository root (make release).',
+      'set -e',
+      'IMAGE=acme/words',
+      'docker build -t "$IMAGE:1.0" .',
+      'docker run --rm "$IMAGE:1.0"',
+      'docker tag "$IMAGE:1.0" "$IMAGE:latest"',
+      'echo "built $IMAGE:1.0"',
+      '',
+    ].join('\n'),
+  );
+  const rs612 = json.diagnostics.filter((d) => d.code === 'RS612');
+  t.deepEqual(
+    rs612.map((d) => [path.relative(dir, path.resolve(ROOT, d.file)), d.line]),
+    [[path.join('ci', 'build.sh'), 5]],
+  );
+  t.is(git(dir, 'status', '--porcelain').stdout, ' M Dockerfile\n M ci/build.sh\n');
+});
+
+test('--write on a split pattern (the recipe builds the builder, the script extracts): both files rewritten as one change', (t) => {
+  const dir = repo(t, SPLIT);
+  const r = restage(['migrate', dir, '--write', '--remove-legacy', '--json']);
+  t.is(r.code, 0, r.stdout);
+  const json = JSON.parse(r.stdout) as Json;
+  t.deepEqual(
+    json.written.map((w) => path.relative(dir, w)),
+    ['Dockerfile', 'Makefile', path.join('ci', 'extract.sh')],
+  );
+  t.deepEqual(
+    json.removed?.map((w) => path.relative(dir, w)),
+    [path.join('docker', 'Dockerfile.build')],
+  );
+  t.is(
+    fs.readFileSync(path.join(dir, 'Makefile'), 'utf8'),
+    'IMAGE ?= acme/greet\n\n.PHONY: image clean\n\nimage:\n\tsh ci/extract.sh\n\tdocker run --rm $(IMAGE):1.0\n\nclean:\n\t-docker rmi $(IMAGE):build\n',
+  );
+  // The one build carries the builder's build argument; written in the script's syntax (no `$$`).
+  t.is(
+    fs.readFileSync(path.join(dir, 'ci', 'extract.sh'), 'utf8'),
+    '#!/bin/sh\n# Copies greet out of the builder image make built, then builds the runtime image.\nset -e\ndocker build --build-arg GREETING=hello -t acme/greet:1.0 .\n',
+  );
+  const rs612 = json.diagnostics.filter((d) => d.code === 'RS612');
+  t.deepEqual(rs612.map((d) => [path.relative(dir, path.resolve(ROOT, d.file)), d.line]).sort(), [
+    ['Makefile', 6],
+    [path.join('ci', 'extract.sh'), 4],
+  ]);
+  t.true(rs612.some((d) => /the one build of the migrated Dockerfile is at .*ci\/extract\.sh:4/.test(d.message)));
+  t.is(
+    git(dir, 'status', '--porcelain').stdout,
+    ' M Dockerfile\n M Makefile\n M ci/extract.sh\n D docker/Dockerfile.build\n',
+  );
+  t.is((JSON.parse(restage(['migrate', dir, '--json']).stdout) as Json).status, 'nothing-to-migrate');
+});
+
+test('a split pattern whose second file fails to write: every file is put back (RS602, exit 2)', (t) => {
+  for (const failOn of ['Makefile', 'extract.sh']) {
+    const dir = tempCopy(SPLIT);
+    t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const before = snapshot(dir, { modes: true });
+    const r = runMigrate(dir, {
+      write: true,
+      force: true,
+      displayBase: dir,
+      beforeChange: (file) => {
+        if (path.basename(file) === failOn) throw new Error('disk full');
+      },
+    });
+    t.is(r.exitCode, 2);
+    const d = r.result.diagnostics.find((x) => x.code === 'RS602');
+    if (!d) return t.fail(JSON.stringify(r.result.diagnostics));
+    t.regex(d.message, /disk full; nothing was written \(the files already changed were put back\)/);
+    t.deepEqual(snapshot(dir, { modes: true }), before, `failing on ${failOn}`);
+  }
+});
+
+test('--write on a package.json script that runs a shell script: the shell script is rewritten, package.json stays', (t) => {
+  const dir = tempCopy(RUNS_SCRIPT);
+  fs.rmSync(path.join(dir, 'Makefile'));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    '{\n  "name": "words",\n  "private": true,\n  "scripts": {\n    "image": "sh ci/build.sh"\n  }\n}\n',
+  );
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'legacy');
+  const r = runMigrate(dir, { write: true, displayBase: dir });
+  t.is(r.exitCode, 0, JSON.stringify(r.result.diagnostics));
+  t.deepEqual(r.result.written, ['Dockerfile', 'ci/build.sh']);
+  t.regex(
+    fs.readFileSync(path.join(dir, 'ci', 'build.sh'), 'utf8'),
+    /^set -e\nIMAGE=acme\/words\ndocker build -t "\$IMAGE:1\.0" \.\n/m,
+  );
+  t.is(git(dir, 'status', '--porcelain').stdout, ' M Dockerfile\n M ci/build.sh\n');
+});
+
+test('--write where the runtime build is in package.json and the builder in its script: RS610 names both, nothing written', (t) => {
+  const dir = repo(t, path.join(MIGRATE_FIXTURES, 'npm-hooks-ci-scripts', 'input'));
+  const before = snapshot(dir);
+  const r = runMigrate(dir, { write: true, displayBase: dir });
+  t.is(r.exitCode, 2);
+  const d = r.result.diagnostics.find((x) => x.code === 'RS610');
+  if (!d) return t.fail(JSON.stringify(r.result.diagnostics));
+  t.is(`${d.file}:${d.line}`, 'package.json:7');
+  t.regex(
+    d.message,
+    /^not rewriting package\.json, ci\/builder\.sh and ci\/tidy\.sh: the runtime build \(package\.json:7\) is in package\.json, whose npm scripts restage does not rewrite/,
+  );
+  t.regex(d.message, /the builder build \(ci\/builder\.sh:4\)/);
+  t.deepEqual(snapshot(dir), before);
+});
+
+test('--write --remove-legacy: a script the rewrite leaves running nothing is no longer run, and removed unless another file names it', (t) => {
+  const from = path.join(MIGRATE_FIXTURES, 'scripts-source-and-call', 'input');
+  const dir = repo(t, from);
+  const r = runMigrate(dir, { write: true, removeLegacy: true, displayBase: dir });
+  t.is(r.exitCode, 0, JSON.stringify(r.result.diagnostics));
+  t.deepEqual(r.result.written, ['Dockerfile', 'build.sh']);
+  t.deepEqual(r.result.removed, ['Dockerfile.build', 'scripts/builder.sh']);
+  t.is(
+    fs.readFileSync(path.join(dir, 'build.sh'), 'utf8'),
+    '#!/bin/sh\nset -e\n. ./scripts/env.sh\ndocker build -t "$IMAGE:latest" .\n',
+  );
+  t.is(
+    git(dir, 'status', '--porcelain').stdout,
+    ' M Dockerfile\n D Dockerfile.build\n M build.sh\n D scripts/builder.sh\n',
+  );
+
+  // A CI file still runs it: it stays, emptied, and says so.
+  const named = tempCopy(from);
+  t.teardown(() => fs.rmSync(named, { recursive: true, force: true }));
+  fs.writeFileSync(path.join(named, 'ci.yml'), 'steps:\n  - run: ./scripts/builder.sh\n');
+  git(named, 'init', '-q');
+  git(named, 'add', '-A');
+  git(named, 'commit', '-qm', 'legacy');
+  const kept = runMigrate(named, { write: true, removeLegacy: true, displayBase: named });
+  t.is(kept.exitCode, 0, JSON.stringify(kept.result.diagnostics));
+  t.deepEqual(kept.result.written, ['Dockerfile', 'build.sh', 'scripts/builder.sh']);
+  t.deepEqual(kept.result.removed, ['Dockerfile.build']);
+  t.is(fs.readFileSync(path.join(named, 'scripts', 'builder.sh'), 'utf8'), '#!/bin/sh\nset -e\n');
+  const note = kept.result.diagnostics.find((d) => d.code === 'RS612' && d.file === 'scripts/builder.sh');
+  t.regex(note?.message ?? '', /it runs nothing else, so build\.sh:4 no longer runs it/);
+});

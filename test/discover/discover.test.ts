@@ -162,6 +162,58 @@ const cases: [name: string, files: Record<string, string>, expected: Expected][]
     { makefiles: ['Makefile'], inertMakefiles: ['GNUmakefile'] },
   ],
 ];
+const dockerScript = JSON.stringify({ scripts: { image: 'docker build -t x -f ../Dockerfile.build ..' } });
+const quiet = JSON.stringify({ scripts: { lint: 'eslint .' } });
+cases.push(
+  [
+    'package.json files below the top (two levels deep) whose scripts run docker, themselves, through ./x.sh or node x.mjs',
+    {
+      Dockerfile: '',
+      'web/package.json': dockerScript,
+      'apps/api/package.json': JSON.stringify({ scripts: { image: './build-image.sh' } }),
+      'apps/api/build-image.sh': 'docker build ..\n',
+      'apps/ui/package.json': JSON.stringify({ scripts: { image: 'node scripts/image.mjs' } }),
+      'apps/ui/scripts/image.mjs': "import { execSync } from 'node:child_process';\nexecSync('docker build ..');\n",
+      'docs/package.json': quiet,
+      'a/b/c/package.json': dockerScript,
+      'node_modules/x/package.json': dockerScript,
+      '.cache/package.json': dockerScript,
+    },
+    {
+      packages: ['apps/api/package.json', 'apps/ui/package.json', 'web/package.json'],
+      inertPackages: ['docs/package.json'],
+    },
+  ],
+  [
+    "a sub-directory holding a Dockerfile is a pattern of its own: its package.json is not this directory's",
+    { Dockerfile: '', 'svc/Dockerfile': '', 'svc/package.json': dockerScript },
+    { packages: [], inertPackages: [] },
+  ],
+  [
+    "a Makefile, script or package.json that runs another package's script is a candidate when a package runs docker",
+    {
+      Dockerfile: '',
+      Makefile: 'image:\n\t(cd web; npm run image)\n',
+      'build.sh': '#!/bin/sh\nnpm --prefix web run image\n',
+      'package.json': JSON.stringify({ scripts: { image: 'npm -C web run image' } }),
+      'web/package.json': dockerScript,
+    },
+    {
+      makefiles: ['Makefile'],
+      scripts: ['build.sh'],
+      packages: ['web/package.json', 'package.json'],
+      inertMakefiles: [],
+      inertScripts: [],
+      inertPackages: [],
+    },
+  ],
+  [
+    'npm runs stay inert when no package runs docker',
+    { Dockerfile: '', Makefile: 'lint:\n\tcd web && npm run lint\n', 'web/package.json': quiet },
+    { makefiles: [], inertMakefiles: ['Makefile'], packages: [], inertPackages: ['web/package.json'] },
+  ],
+);
+
 for (const [name, files, expected] of cases) {
   test(`discover: ${name}`, (t) => {
     const found = discover(tree(t, files));

@@ -164,7 +164,7 @@ test('noOrchestrator (RS113): at a builder-named Dockerfile, with --script as th
   t.is(builder.file, 'd/Dockerfile.build');
   t.regex(
     builder.message,
-    /^Dockerfile\.build looks like a builder's Dockerfile, but nothing in d and its ci\/, .* runs docker to build it: there is no shell script, Makefile, package\.json or JS\/TS build script there .*; if a script elsewhere drives it, name it with --script FILE \(relative to d\)$/,
+    /^Dockerfile\.build looks like a builder's Dockerfile, but nothing in d, its ci\/, .* folders and the package\.json files of its sub-directories \(2 levels deep\) runs docker to build it: there is no shell script, Makefile, package\.json or JS\/TS build script there .*; if a script elsewhere drives it, name it with --script FILE \(relative to d\)$/,
   );
 });
 
@@ -174,7 +174,7 @@ test('noOrchestrator (RS113): the files restage read, by kind, and that none run
       dockerfiles: ['Dockerfile'],
       inertScripts: ['test.sh', 'eslint.config.js', 'ci/lint.sh', 'scripts/gen.mjs'],
       inertMakefiles: ['Makefile'],
-      inertPackages: ['package.json'],
+      inertPackages: ['package.json', 'web/package.json'],
       otherOrchestrators: ['docker.mk'],
     }),
     shown,
@@ -183,9 +183,9 @@ test('noOrchestrator (RS113): the files restage read, by kind, and that none run
   t.is(plain.file, 'd');
   t.is(
     plain.message,
-    'restage found d/Dockerfile and nothing in d and its ci/, .ci/, scripts/, script/, build/, docker/, hack/, tools/ folders that builds it: ' +
-      'restage read shell scripts: d/test.sh, d/ci/lint.sh; Makefiles: d/Makefile; package.json scripts: d/package.json; JS/TS build scripts: d/eslint.config.js, d/scripts/gen.mjs, ' +
-      'and none of them runs docker (a package.json script counts when it runs docker itself or through a JS/TS build script it runs; a Compose file is read when one of those runs `docker compose`)' +
+    'restage found d/Dockerfile and nothing in d, its ci/, .ci/, scripts/, script/, build/, docker/, hack/, tools/ folders and the package.json files of its sub-directories (2 levels deep) that builds it: ' +
+      'restage read shell scripts: d/test.sh, d/ci/lint.sh; Makefiles: d/Makefile; package.json scripts: d/package.json, d/web/package.json; JS/TS build scripts: d/eslint.config.js, d/scripts/gen.mjs, ' +
+      'and none of them runs docker (a package.json script counts when it runs docker itself or through a JS/TS build script it runs (below the top, a shell script of its package too); a Compose file is read when one of those runs `docker compose`)' +
       '; d/docker.mk runs docker, but restage does not read it; there is no builder pattern here — if another file builds these images, name it with --script FILE (relative to d)',
   );
   // Only the kinds found are named; the package.json clause only with a package.json.

@@ -8,7 +8,7 @@ import { parseShell } from '../../src/parse/shell.js';
 import { analyzeScript } from '../../src/analyze/script.js';
 import { matchArtifacts } from '../../src/analyze/artifacts.js';
 import { parseDockerignore } from '../../src/analyze/dockerignore.js';
-import { buildContexts, hostPathsAsked } from '../../src/analyze/host-snapshot.js';
+import { buildContexts, buildIgnores as buildIgnoresOf, hostPathsAsked } from '../../src/analyze/host-snapshot.js';
 import type { Analysis, HostKind } from '../../src/model/analysis.js';
 import type { ParsedDockerfile } from '../../src/model/dockerfile.js';
 
@@ -46,10 +46,13 @@ export function analysisOf(files: Readonly<Record<string, string>>, script = 'bu
       parseDockerignore(files[path.relative(PROJ, path.join(c, '.dockerignore'))] ?? ''),
     ]),
   );
+  const snapshot = { kinds, dockerignores };
+  const treeText = (abs: string) => files[path.relative(PROJ, abs)] ?? null;
+  const buildIgnores = buildIgnoresOf(flow, snapshot, treeText, (abs) => path.relative(PROJ, abs) in files);
   const match = matchArtifacts({
     flow,
     root: PROJ,
-    host: { kinds, dockerignores },
+    host: { ...snapshot, buildIgnores },
     dockerfiles,
     display,
     scriptFailed: diagnostics.some((d) => d.severity === 'error'),

@@ -10,7 +10,7 @@ import { display, PROJ } from '../helpers/analysis.js';
 /** The tree: files by relative path (directories implied); `.dockerignore` files among them. */
 function treeOf(files: Readonly<Record<string, string>>, asked: string[] = []): ContextTree {
   return {
-    dockerignore: (dir) => files[path.relative(PROJ, path.join(dir, '.dockerignore'))] ?? null,
+    text: (file) => files[path.relative(PROJ, file)] ?? null,
     entries: (dir) => {
       asked.push(dir);
       const rel = path.relative(PROJ, dir);
@@ -144,4 +144,78 @@ test('a COPY pattern: each tree file it covers is checked, mapped back to the pa
   t.is(ok.diagnostics.map((d) => d.code).join(), 'RS505');
   const clash = plan(files, [read('docker', '*.yml'), read('', 'docker/*.yml')]);
   t.regex(clash.diagnostics[0]!.message, /needs `docker\/ci\.yml` .* which leaves out docker\/ci\.yml/);
+});
+
+/** A read of the build whose Dockerfile has its own ignore file (BuildKit read it, src/analyze/build-ignore.ts). */
+const ownRead = (legacy: string, ignore: string | null): ContextRead => ({
+  ...read('', legacy),
+  ignore: ignore === null ? null : path.join(PROJ, ignore),
+});
+
+test('a build of the merged context that read its Dockerfile’s own file: an exception, then its rule below it', (t) => {
+  const files = {
+    '.dockerignore': 'src\n*.md\n',
+    'Dockerfile.build.dockerignore': '*.yml\nsrc/*.md\n',
+    'src/main.sh': '',
+    'src/NOTES.md': '',
+    'config.yml': '',
+  };
+  const got = plan(files, [ownRead('src', 'Dockerfile.build.dockerignore'), read('', 'config.yml')]);
+  t.is(
+    got.file!.text,
+    "src\n*.md\n\n# restage: what a build that read another ignore file (its Dockerfile's own, or a copied one) kept, and left out, of what it copies\n!src\nsrc/*.md\n",
+  );
+  t.deepEqual(
+    got.diagnostics.map((d) => [d.code, d.line]),
+    [['RS505', 4]],
+  );
+});
+
+test('another ignore file holding the same rules: nothing planned', (t) => {
+  const files = { '.dockerignore': 'a\n', 'Dockerfile.build.dockerignore': '# same\na\n', 'src/x': '' };
+  t.deepEqual(plan(files, [ownRead('src', 'Dockerfile.build.dockerignore'), read('', 'src')]), {
+    file: null,
+    diagnostics: [],
+  });
+});
+
+test('a build that read no ignore file at all (null) copied what the merged file leaves out: an exception', (t) => {
+  const files = { '.dockerignore': 'src\n', 'src/x': '', 'main.c': '' };
+  const got = plan(files, [ownRead('src', null), read('', 'main.c')]);
+  t.true(got.file!.text.endsWith('\n!src\n'));
+});
+
+test('the target is the merged Dockerfile’s own file: its text at the top, RS505 names it', (t) => {
+  const files = {
+    '.dockerignore': 'conf\n',
+    'Dockerfile.dockerignore': 'src\n',
+    'src/main.sh': '',
+    'conf/app.yml': '',
+  };
+  const reads = [read('', 'src'), { ...read('', 'conf'), ignore: path.join(PROJ, 'Dockerfile.dockerignore') }];
+  const got = planDockerignore(PROJ, [PROJ], reads, treeOf(files), display, path.join(PROJ, 'Dockerfile.dockerignore'));
+  t.is(got.file!.path, `${PROJ}/Dockerfile.dockerignore`);
+  t.is(got.file!.previous, 'src\n');
+  t.true(got.file!.text.startsWith('src\n\n# restage:'));
+  t.true(got.file!.text.endsWith('\n!src\n'));
+  t.is(got.diagnostics[0]!.file, 'Dockerfile.dockerignore');
+  t.regex(got.diagnostics[0]!.message, /its ignore file Dockerfile\.dockerignore \(the one Dockerfile's own/);
+  // A COPY . of the build that read .dockerignore (which leaves out conf, which the other build copied): RS508
+  // for the file itself, which it would copy, and for conf, which one file cannot both keep and leave out.
+  const all = planDockerignore(
+    PROJ,
+    [PROJ],
+    [read('', '.'), { ...read('', 'conf'), ignore: path.join(PROJ, 'Dockerfile.dockerignore') }],
+    treeOf({ ...files, '.dockerignore': 'conf\nsrc\n' }),
+    display,
+    path.join(PROJ, 'Dockerfile.dockerignore'),
+  );
+  t.deepEqual(
+    all.diagnostics.map((d) => [d.code, d.message.includes('copies Dockerfile.dockerignore itself')]),
+    [
+      ['RS508', true],
+      ['RS508', false],
+    ],
+  );
+  t.regex(all.diagnostics[0]!.message, /add a line `Dockerfile\.dockerignore` to Dockerfile\.dockerignore/);
 });

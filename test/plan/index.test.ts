@@ -4,6 +4,7 @@ import { planMigration } from '../../src/plan/index.js';
 import path from 'node:path';
 import { analysisOf, BUILDER_PATTERN, display, PROJ } from '../helpers/analysis.js';
 import type { ContextTree } from '../../src/plan/dockerignore.js';
+import { resolveBuildIgnore } from '../../src/analyze/build-ignore.js';
 
 const options = () => ({
   root: PROJ,
@@ -47,7 +48,7 @@ const SPLIT_CONTEXTS = {
 
 /** A ContextTree over the in-memory files at /proj. */
 const treeOf = (files: Readonly<Record<string, string>>): ContextTree => ({
-  dockerignore: (dir) => files[path.relative(PROJ, path.join(dir, '.dockerignore'))] ?? null,
+  text: (file) => files[path.relative(PROJ, file)] ?? null,
   entries: (dir) => {
     const rel = path.relative(PROJ, dir);
     const below = Object.keys(files)
@@ -214,4 +215,68 @@ test('the runtime build’s --platform with a builder built without one: RS355 o
     plan.diagnostics.filter((d) => d.code === 'RS355').map((d) => [d.file, d.line]),
     [['build.sh', 1]],
   );
+});
+
+/**
+ * The ignore file the one build reads (`mergedIgnore`): the merged Dockerfile's own
+ * `<Dockerfile>.dockerignore` under BuildKit, the context's `.dockerignore` otherwise; the builder
+ * left to the engine with an own file that differs: RS510.
+ */
+const OWN_FILE = {
+  ...BUILDER_PATTERN,
+  '.dockerignore': '*.md\n',
+  'Dockerfile.dockerignore': '*.md\nmain.go\n',
+};
+const withBuilder = (prefix: string) =>
+  BUILDER_PATTERN['build.sh']!.replace(/^docker build/gm, `${prefix}docker build`);
+/** treeOf, and each build's ignore file as the analysis resolves it. */
+const treeWithIgnores = (files: Readonly<Record<string, string>>): ContextTree => ({
+  ...treeOf(files),
+  ignoreOf: (build) => {
+    const got = resolveBuildIgnore(build, (f) => files[path.relative(PROJ, f)] ?? null);
+    return 'file' in got ? got.file : path.join(build.context, '.dockerignore');
+  },
+});
+
+test('BuildKit, the merged Dockerfile has its own ignore file: the additions go there', (t) => {
+  const files = { ...OWN_FILE, 'build.sh': withBuilder('DOCKER_BUILDKIT=1 ') };
+  const plan = planMigration(analysisOf(files), { ...options(), tree: treeWithIgnores(files) })!;
+  t.is(plan.builder, 'buildkit');
+  t.is(plan.dockerignore!.path, `${PROJ}/Dockerfile.dockerignore`);
+  t.is(plan.dockerignore!.previous, '*.md\nmain.go\n');
+  t.true(plan.dockerignore!.text.endsWith('\n!main.go\n'));
+});
+
+test('the classic builder: the Dockerfile’s own file is not read, and one .dockerignore served both builds', (t) => {
+  const files = { ...OWN_FILE, 'build.sh': withBuilder('DOCKER_BUILDKIT=0 ') };
+  const plan = planMigration(analysisOf(files), { ...options(), tree: treeWithIgnores(files) })!;
+  t.is(plan.builder, 'classic');
+  t.falsy(plan.dockerignore);
+  t.false(plan.diagnostics.some((d) => d.code === 'RS505' || d.code === 'RS510'));
+});
+
+test('the builder left to the engine, --out beside an own ignore file that differs: RS510 at that file', (t) => {
+  const files = { ...BUILDER_PATTERN, '.dockerignore': '*.md\n', 'out/Dockerfile.dockerignore': 'main.go\n' };
+  const plan = planMigration(analysisOf(files), {
+    ...options(),
+    output: `${PROJ}/out/Dockerfile`,
+    tree: treeWithIgnores(files),
+  })!;
+  t.is(plan.builder, null);
+  t.falsy(plan.dockerignore);
+  const rs510 = plan.diagnostics.filter((d) => d.code === 'RS510');
+  t.deepEqual(
+    rs510.map((d) => [d.severity, d.file, d.line]),
+    [['error', 'out/Dockerfile.dockerignore', 1]],
+  );
+  t.regex(rs510[0]!.message, /the two files leave out different paths: set DOCKER_BUILDKIT=1 \(or 0\)/);
+  // The same rules there, and nothing to add: either file serves.
+  const same = { ...files, 'out/Dockerfile.dockerignore': '*.md\n' };
+  const ok = planMigration(analysisOf(same), {
+    ...options(),
+    output: `${PROJ}/out/Dockerfile`,
+    tree: treeWithIgnores(same),
+  })!;
+  t.false(ok.diagnostics.some((d) => d.code === 'RS510'));
+  t.falsy(ok.dockerignore);
 });

@@ -96,3 +96,13 @@ test('progress is told after each directory, with the counts so far', (t) => {
   t.deepEqual(seen.at(-1), { directories: 3, patterns: 1 });
   t.is(seen.length, 3);
 });
+
+test('a pattern driven by a package.json one level down is found, as migrate finds it from the directory above', (t) => {
+  const root = tree(t, { 'repo/app': 'npm-subdir-package' });
+  const result = scan(root, { displayBase: root });
+  t.deepEqual(
+    result.patterns.map((p) => [p.directory, p.status, p.orchestrator, p.route]),
+    [['repo/app', 'migratable', 'repo/app/web/package.json', 'docker cp']],
+  );
+  t.is(migrate(path.join(root, 'repo/app'), { displayBase: root }).status, 'migrated');
+});

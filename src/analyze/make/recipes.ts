@@ -257,12 +257,14 @@ export function makeScript(options: MakeRunOptions): MakeScript {
     recipe.forEach((l, i) => {
       const exact = l.text === l.line.text;
       l.text.split('\n').forEach((part, j) => {
-        lines.push(`${i === 0 && j === 0 ? '(' : ''}${part}`);
+        // `((` opens an arithmetic command: a recipe line that is a subshell (`(cd web; make)`) gets a space.
+        const open = i === 0 && j === 0 ? (part.startsWith('(') ? '( ' : '(') : '';
+        lines.push(`${open}${part}`);
         origins.push(
           // Columns map one to one on a line make passed on as written; a continuation line (its
           // recipe prefix removed) and an expanded line map to where they start.
           exact && j === 0
-            ? { at: l.line.at, shift: i === 0 ? 1 : 0 }
+            ? { at: l.line.at, shift: open.length }
             : { at: exact ? { ...l.line.at, line: l.line.at.line + j, column: 1 } : l.line.at, shift: Number.NaN },
         );
       });

@@ -3,7 +3,8 @@
  * and `printf` when captured, `shift`, the no-ops; `.`/`source` of a script of the tree runs its
  * commands in this shell, else RS306), calls of the script's functions (a frame of their own for
  * `$1`…, nesting at most 16 deep, their variables global unless declared `local`, as in the
- * shell) and runs of other scripts of the tree (`./f.sh`, `sh f.sh`: a child process).
+ * shell), runs of other scripts of the tree (`./f.sh`, `sh f.sh`: a child process) and of a
+ * package's scripts (`npm run NAME`: a child process in the package's directory, as npm runs it).
  */
 import path from 'node:path';
 import { diagnostic } from '../../model/diagnostic.js';
@@ -28,18 +29,10 @@ function notFollowed(sh: Shell, abs: string): string | null {
   return null;
 }
 
-/** Runs `body` as `abs`: on the stack of running scripts while it runs. */
-function following<T>(sh: Shell, abs: string, body: () => T): T {
-  sh.included.add(abs);
-  sh.runs++;
-  sh.running.push(abs);
-  sh.depth++;
-  try {
-    return body();
-  } finally {
-    sh.depth--;
-    sh.running.pop();
-  }
+/** Runs `body` as `abs`, which `call` runs or sources: on the stack of running scripts while it runs. */
+function following<T>(sh: Shell, abs: string, call: CommandCall, sourced: boolean, body: () => T): T {
+  sh.calls.push({ at: call.at, script: abs, cwd: sh.cwd, sourced });
+  return runAs(sh, abs, [abs], body);
 }
 
 export function builtin(sh: Shell, call: CommandCall): ShellValue | undefined {
@@ -107,7 +100,7 @@ export function builtin(sh: Shell, call: CommandCall): ShellValue | undefined {
       const saved = sh.frame.positional;
       if (call.args.length > 1) sh.frame.positional = call.args.slice(1);
       try {
-        following(sh, abs, () => sh.runBlock(read.root.namedChildren));
+        following(sh, abs, call, true, () => sh.runBlock(read.root.namedChildren));
       } finally {
         sh.frame.positional = saved;
       }
@@ -182,7 +175,7 @@ export function runScript(
   const savedPath = sh.scriptPath;
   sh.scriptPath = abs;
   try {
-    return following(sh, abs, () =>
+    return following(sh, abs, call, false, () =>
       isolate(args, () => {
         try {
           sh.runBlock(read.root.namedChildren);
@@ -195,5 +188,87 @@ export function runScript(
     );
   } finally {
     sh.scriptPath = savedPath;
+  }
+}
+
+/**
+ * `npm run NAME` (`npm --prefix DIR run NAME`, `npm -w WS run NAME`…): the package's script, as the
+ * runner reads it (`sh.runPackage`), analysed in a child shell (`isolate`) whose working directory
+ * is the package's; undefined when the command runs no package script restage reads (the
+ * caller's analyzers then see it). A declined run is reported and analysed as doing nothing.
+ */
+export function runPackageScript(
+  sh: Shell,
+  call: CommandCall,
+  isolate: (args: readonly ShellValue[], body: () => ShellValue) => ShellValue,
+): ShellValue | undefined {
+  if (!sh.runPackage || call.name.text !== 'npm' || sh.depth >= MAX_CALL_DEPTH) return undefined;
+  const words = [call.name, ...call.args];
+  const unknown = words.find((w) => w.unresolved !== null || w.environment.length > 0);
+  if (unknown) {
+    // Which package or script it runs depends on a value restage does not know.
+    if (call.args.some((w) => w.text === 'run' || w.text === 'run-script'))
+      sh.report(
+        diagnostic(
+          'RS380',
+          call.at,
+          `restage cannot tell which package script \`${[call.name.written, ...call.args.map((a) => a.written)].join(' ')}\` runs: ${unknown.written} depends on ${unknown.unresolved ?? `the environment (${unknown.environment.join(', ')}), unset unless --env gives it`}; write it with literal words (or give the variable with --env), or migrate this step by hand`,
+        ),
+      );
+    return undefined;
+  }
+  const run = sh.runPackage(
+    sh.cwd,
+    words.map((w) => w.text),
+    call.at,
+  );
+  if (!run) return undefined;
+  for (const d of run.diagnostics) sh.report(d);
+  const script = run.script;
+  if (!script) return known('');
+  const refused = notFollowed(sh, run.key);
+  if (refused) {
+    sh.report(
+      diagnostic(
+        'RS380',
+        call.at,
+        `restage does not follow \`${[call.name.written, ...call.args.map((a) => a.written)].join(' ')}\` here (${refused}); what it does is unknown to the analysis`,
+      ),
+    );
+    return known('');
+  }
+  const before = sh.included.size;
+  try {
+    return runAs(sh, run.key, run.included, () =>
+      isolate([], () => {
+        sh.cwd = run.directory;
+        try {
+          sh.runBlock(script.root.namedChildren);
+        } catch (e) {
+          if (!(e instanceof Exit)) throw e;
+        }
+        return known('');
+      }),
+    );
+  } finally {
+    // The package is part of the caller's pipeline when its script reaches docker, itself or through a script it runs.
+    if (run.reaches || sh.included.size > before) {
+      sh.included.add(run.file);
+      if (run.followed) sh.report(run.followed);
+    }
+  }
+}
+
+/** Runs `body` with `key` on the stack of running scripts, `included` counted as read. */
+function runAs<T>(sh: Shell, key: string, included: readonly string[], body: () => T): T {
+  for (const f of included) sh.included.add(f);
+  sh.runs++;
+  sh.running.push(key);
+  sh.depth++;
+  try {
+    return body();
+  } finally {
+    sh.depth--;
+    sh.running.pop();
   }
 }

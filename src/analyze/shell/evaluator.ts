@@ -9,7 +9,7 @@
  * for one it did not give is named at its first use in a docker argument or host path (RS322).
  */
 import { diagnostic, type Diagnostic, type Location } from '../../model/diagnostic.js';
-import type { FlowEvent } from '../../model/flow.js';
+import type { FlowEvent, ScriptCall } from '../../model/flow.js';
 import type { ShellScript, SyntaxNode } from '../../parse/shell.js';
 import { DOCKER_CLIENTS } from '../../shared/docker-cli.js';
 import {
@@ -19,8 +19,9 @@ import {
   type PipeContent,
   type ReadFile,
   type Redirect,
+  type RunPackage,
 } from '../command.js';
-import { builtin, callFunction, runScript } from './builtins.js';
+import { builtin, callFunction, runPackageScript, runScript } from './builtins.js';
 import { runCase, runCondition, assumeNotRun, assumeSuccess, runFor, runIf } from './control-flow.js';
 import { expandArguments, expandValue } from './expand.js';
 import { flowSink, reportAssumed, reportUnsetExpansions, toRedirect } from './flow-sink.js';
@@ -33,6 +34,8 @@ export interface EvaluationResult {
   readonly diagnostics: Diagnostic[];
   /** The other scripts the script sourced or ran (absolute paths), in the order first met. */
   readonly included: readonly string[];
+  /** Each run or source of another script, in order. */
+  readonly calls: readonly ScriptCall[];
 }
 
 export interface EvaluationOptions {
@@ -58,6 +61,10 @@ export interface EvaluationOptions {
   readonly readScript?: (absolutePath: string, sourced: boolean) => ShellScript | null;
   /** Another file of the tree by absolute path (a compose file), or null; without it, none is read. */
   readonly readFile?: (absolutePath: string) => ReadFile | null;
+  /** The directory the script starts in (a package's, for its npm script); default: `root`. */
+  readonly cwd?: string;
+  /** The package script an `npm run` command runs (src/orchestrate/package-runs.ts); without it, none is followed. */
+  readonly runPackage?: RunPackage;
 }
 
 /** The tree a node belongs to (tree-sitter gives every node of one parse the same tree object). */
@@ -105,7 +112,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     exported: new Set(Object.keys(options.env ?? {})),
     reported,
     frame: scriptFrame,
-    cwd: options.root,
+    cwd: options.cwd ?? options.root,
     depth: 0,
     report: (d: Diagnostic) => {
       const key = `${d.code}:${d.line}:${d.column}:${d.message}`;
@@ -127,7 +134,17 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
       return read;
     },
     ...(options.readFile ? { readFile: options.readFile } : {}),
+    ...(options.runPackage
+      ? {
+          runPackage: (cwd: string, words: readonly string[], at: Location) => {
+            const run = options.runPackage!(cwd, words, at);
+            if (run?.script) register(run.script);
+            return run;
+          },
+        }
+      : {}),
     included: new Set(),
+    calls: [],
     running: [],
     runs: 0,
     runBlock: (nodes) => runBlock(nodes),
@@ -405,7 +422,7 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
     const builtinOutput = builtin(sh, call);
     if (builtinOutput !== undefined) return builtinOutput;
     if (functions.has(name.text)) return callFunction(sh, call);
-    const ran = runScript(sh, call, isolatedScript);
+    const ran = runScript(sh, call, isolatedScript) ?? runPackageScript(sh, call, isolatedScript);
     if (ran !== undefined) return ran;
     const analyzer = options.analyzerFor(name.text);
     if (analyzer) for (const w of args) reportAssumed(sh, w);
@@ -417,5 +434,5 @@ export function evaluateScript(script: ShellScript, options: EvaluationOptions):
   } catch (e) {
     if (!(e instanceof Exit)) throw e;
   }
-  return { events, diagnostics, included: [...sh.included] };
+  return { events, diagnostics, included: [...sh.included], calls: sh.calls };
 }

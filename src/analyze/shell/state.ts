@@ -5,9 +5,10 @@
  * and the statement runner.
  */
 import type { Diagnostic, Location } from '../../model/diagnostic.js';
+import type { ScriptCall } from '../../model/flow.js';
 import type { ShellScript, SyntaxNode } from '../../parse/shell.js';
 import { invokesDocker } from '../../shared/docker-cli.js';
-import type { ReadFile, Redirect } from '../command.js';
+import type { ReadFile, Redirect, RunPackage } from '../command.js';
 import type { ExpansionScope } from './expand.js';
 import type { ShellValue } from './values.js';
 
@@ -54,8 +55,12 @@ export interface Shell {
   readonly readScript: (absolutePath: string, sourced: boolean) => ShellScript | null;
   /** Another file of the tree, by absolute path (a compose file); null when restage cannot read it. */
   readonly readFile?: (absolutePath: string) => ReadFile | null;
+  /** The package script an `npm run` command runs, when the runner follows them. */
+  readonly runPackage?: RunPackage;
   /** The scripts sourced or run so far (absolute paths). */
   readonly included: Set<string>;
+  /** Each run or source of another script so far, in order. */
+  readonly calls: ScriptCall[];
   /** The scripts being sourced or run now, outermost first (the analysed script is not among them). */
   readonly running: string[];
   /** How many times a script was sourced or run in all (bounded: a script may run others in a loop). */

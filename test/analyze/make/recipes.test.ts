@@ -221,3 +221,12 @@ test('$(shell cat FILE) in a recipe reads the tree file, unless a recipe line na
   // Without the tree (no reader) it stays unknown, as before.
   t.is(script('V = $(shell cat VERSION)\nimage:\n\tdocker build -t a:$(V) .\n').diagnostics[0]?.code, 'RS360');
 });
+
+test('a recipe line that is a subshell opens with `( (`, never `((` (an arithmetic command to the shell)', (t) => {
+  const s = script('image:\n\t(cd web; npm run image)\n');
+  const line = s.text.split('\n').find((l) => l.includes('cd web'))!;
+  t.is(line, '( (cd web; npm run image)');
+  const n = s.text.split('\n').indexOf(line) + 1;
+  // `cd` is column 4 of the script's line and column 3 of the Makefile's (after the tab).
+  t.deepEqual(makefileLocation(s, { line: n, column: 4 }), { file: 'Makefile', line: 2, column: 3 });
+});

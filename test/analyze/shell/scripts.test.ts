@@ -103,3 +103,21 @@ test('a script that runs or sources itself is not followed into itself (RS306), 
   t.true(builds(fan).length <= 64, String(builds(fan).length));
   t.true(fan.diagnostics.some((d) => /at most 64/.test(d.message)));
 });
+
+test('each run or source of another script is recorded: where, from which directory, how', (t) => {
+  const r = analyse({
+    'build.sh': ['. ./ci/env.sh', 'cd sub', 'sh ../scripts/x.sh one', 'cd ..', './scripts/x.sh two'].join('\n'),
+    'ci/env.sh': 'IMAGE=app\n',
+    'scripts/x.sh': 'cd /elsewhere\n',
+  });
+  t.deepEqual(
+    (r.flow.calls ?? []).map((c) => [`${c.at.file}:${c.at.line}:${c.at.column}`, c.script, c.cwd, c.sourced]),
+    [
+      ['build.sh:1:1', '/proj/ci/env.sh', '/proj', true],
+      ['build.sh:3:1', '/proj/scripts/x.sh', '/proj/sub', false],
+      // A child's `cd` is its own: the caller's directory is as it was.
+      ['build.sh:5:1', '/proj/scripts/x.sh', '/proj', false],
+    ],
+  );
+  t.is(analyse({ 'build.sh': 'docker build -t app .\n' }).flow.calls, undefined, 'no call: no field');
+});
