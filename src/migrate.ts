@@ -47,9 +47,9 @@ import { planMigration } from './plan/index.js';
 import type { ContextTree } from './plan/dockerignore.js';
 import { nothingToMigrate } from './plan/already.js';
 import { obsoleteFiles, stillNeededDiagnostics } from './plan/still-needed.js';
-import { emitDockerfile } from './emit/dockerfile.js';
+import { emitDockerfileWithOrigins } from './emit/dockerfile.js';
 import { dockerfileRoles, migrationStatus, summarizeArtifacts } from './emit/result.js';
-import { lintScratchShellForm } from './lint/scratch-shell-form.js';
+import { lintDockerfile, lintEmitted } from './lint/index.js';
 import { displayPath } from './shared/display-path.js';
 
 export interface MigrateOptions {
@@ -155,12 +155,16 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     if (discovered.noDockerfile) return finish('error');
 
     const parsedFiles = new Map<string, ParsedDockerfile>();
+    /** The lint findings on the legacy Dockerfiles as they are (src/lint/index.ts). */
+    const legacyLint = new Set<Diagnostic>();
     const parseAt = (abs: string): void => {
       if (parsedFiles.has(abs)) return;
       const text = readText(abs);
       if (text === null) return;
       const parsed = parseDockerfile(display(abs), text);
-      diagnostics.push(...parsed.diagnostics, ...lintScratchShellForm(parsed.dockerfile));
+      const found = lintDockerfile(parsed.dockerfile);
+      for (const d of found) legacyLint.add(d);
+      diagnostics.push(...parsed.diagnostics, ...found);
       parsedFiles.set(abs, parsed.dockerfile);
     };
     /** The directory before the script runs, as far as the analysis of this flow asks. */
@@ -486,10 +490,15 @@ export function analyzeDirectory(dir: string, options: MigrateOptions = {}): Mig
     // The result's stages carry the documented fields alone (schema/restage-result.schema.json).
     const stages = plan.stages.map(({ name, from, source }) => ({ name, from, source }));
     if (hasErrors(diagnostics)) return finish('error', { stages, artifacts });
+    // A merged file's findings are the emitted file's: on what the migration keeps of it, and on what it wrote.
+    const emitted = emitDockerfileWithOrigins(plan);
+    const merged = new Set(plan.files.map((f) => f.dockerfile.file));
+    const unmerged = diagnostics.filter((d) => !(legacyLint.has(d) && merged.has(d.file)));
+    diagnostics.splice(0, diagnostics.length, ...unmerged, ...lintEmitted(emitted, display(output)));
     return finish(migrationStatus(diagnostics, true), {
       stages,
       artifacts,
-      dockerfile: emitDockerfile(plan),
+      dockerfile: emitted.text,
       ...(plan.dockerignore
         ? {
             dockerignore: {

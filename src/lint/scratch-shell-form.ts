@@ -1,15 +1,17 @@
 /**
- * `FROM scratch` has no shell. A CMD or ENTRYPOINT in shell form — including invalid JSON such
- * as `CMD ['./hello']` (single quotes), which Docker silently treats as shell form — runs as
- * `/bin/sh -c …` and fails with "no such file or directory" at `docker run`.
+ * RS203. `FROM scratch` has no shell. A CMD or ENTRYPOINT in shell form — including invalid JSON
+ * such as `CMD ['./hello']` (single quotes), which Docker silently treats as shell form — runs as
+ * `/bin/sh -c …` and fails with "no such file or directory" at `docker run`. A stage built on an
+ * earlier stage (`FROM base`) has that stage's base.
  */
 import { diagnostic, type Diagnostic } from '../model/diagnostic.js';
 import type { ParsedDockerfile } from '../model/dockerfile.js';
+import { rootImage, suggestExecForm, type LintRule } from './rule.js';
 
 export function lintScratchShellForm(file: ParsedDockerfile): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const stage of file.stages) {
-    if (stage.image.toLowerCase() !== 'scratch') continue;
+    if (rootImage(file, stage).toLowerCase() !== 'scratch') continue;
     for (const inst of stage.instructions) {
       if ((inst.keyword !== 'CMD' && inst.keyword !== 'ENTRYPOINT') || inst.jsonForm || inst.args.length === 0)
         continue;
@@ -27,22 +29,4 @@ export function lintScratchShellForm(file: ParsedDockerfile): Diagnostic[] {
   return out;
 }
 
-/**
- * The exec form that runs what `written` meant, or null when no mechanical one does: a shell-form
- * command with shell syntax (the shell would have removed quotes, expanded $, run operators), or an
- * array whose items are not each one quoted string.
- */
-function suggestExecForm(written: string): string | null {
-  const trimmed = written.trim();
-  let items: string[];
-  if (trimmed.startsWith('[')) {
-    const inner = trimmed.endsWith(']') ? trimmed.slice(1, -1) : null;
-    if (inner === null || !/^\s*(?:(?:'[^'\\]*'|"[^"\\]*")\s*(?:,\s*(?:'[^'\\]*'|"[^"\\]*")\s*)*)?$/.test(inner))
-      return null;
-    items = [...inner.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2]!);
-  } else {
-    if (/[\\'"$`|&;<>(){}*?[\]~#\n]/.test(trimmed)) return null;
-    items = trimmed.split(/\s+/);
-  }
-  return JSON.stringify(items).replace(/","/g, '", "');
-}
+export const scratchShellForm: LintRule = { name: 'scratch-shell-form', code: 'RS203', check: lintScratchShellForm };

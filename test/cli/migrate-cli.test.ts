@@ -105,7 +105,7 @@ test('--json on bad input: status error, located diagnostics, exit 2, no Dockerf
   t.is(json.dockerfile, null);
   t.deepEqual(
     json.diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.column} ${d.code}`),
-    ['build.sh:4:86 RS302', 'Dockerfile.build:2:14 RS201', 'Dockerfile.build:3:1 RS201'],
+    ['build.sh:4:86 RS302', 'Dockerfile:2:6 RS207', 'Dockerfile.build:2:14 RS201', 'Dockerfile.build:3:1 RS201'],
   );
 });
 

@@ -30,7 +30,10 @@ test('renderText: headline, sections, diagnostics on stderr; the Dockerfile on s
   t.is(renderText({ ...result, dockerfile: null }, { printDockerfile: true }).stdout, '');
   t.regex(r.stderr, /^restage: app: migrated, needs attention\n/);
   t.regex(r.stderr, /\n {2}app\/build\.sh {2}\(orchestrator\)\n/);
-  t.regex(r.stderr, /\nflow:\n {2}builder {2}FROM [^\n]*\n {4}\/src\/app\n {6}legacy: docker cp → app\/app → \(not consumed\)\n/);
+  t.regex(
+    r.stderr,
+    /\nflow:\n {2}builder {2}FROM [^\n]*\n {4}\/src\/app\n {6}legacy: docker cp → app\/app → \(not consumed\)\n/,
+  );
   t.regex(r.stderr, /\nreplace the script with \(run in app\):\n {2}docker build -t app \.\n/);
   t.regex(r.stderr, /\nno longer needed: app\/build\.sh\n/);
   t.true(r.stderr.endsWith('diagnostics:\napp/Dockerfile:3:5 warning RS203 use exec form\n'));

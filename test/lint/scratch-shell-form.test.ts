@@ -34,3 +34,11 @@ test('only the scratch stage of a multi-stage file', (t) => {
     [5],
   );
 });
+
+test('a stage built on an earlier scratch stage has no shell either', (t) => {
+  const found = lint('FROM scratch AS base\nCOPY x /x\nFROM base\nCMD /x\nFROM alpine AS other\nFROM other\nCMD /x\n');
+  t.deepEqual(
+    found.map((d) => d.line),
+    [4],
+  );
+});

@@ -498,6 +498,62 @@ const more: Row[] = [
     why: 'a lone \\r made the line break it looked like is gone (dos2unix converts only \\r\\n pairs, so it was no fix)',
     then: (t, after) => t.regex(after.result.dockerfile ?? '', /\nCMD \["app"\]\n/),
   },
+  {
+    code: 'RS207',
+    input: good({ Dockerfile: RUNTIME.replace('busybox:1.36', 'busybox') }),
+    advice: /pin a version tag \(busybox:<version>\) or a digest \(busybox@sha256:…\)$/,
+    follow: (_m, read) => ({
+      files: { Dockerfile: read('Dockerfile').replace('FROM busybox\n', 'FROM busybox:1.36\n') },
+    }),
+    why: 'a version tag is no :latest',
+  },
+  {
+    code: 'RS208',
+    input: good({ Dockerfile: RUNTIME.replace('CMD ["app"]', "CMD ['app', '-v']") }),
+    advice:
+      /the shell looks for a program named `\[app,`: the command fails; write it in exec form: CMD \["app", "-v"\]$/,
+    follow: (m, read) => ({
+      files: { Dockerfile: read('Dockerfile').replace(/^CMD .*$/m, /write it in exec form: (CMD .*)$/.exec(m)![1]!) },
+    }),
+    why: 'the suggested array is valid JSON, the exec form of the words meant',
+    then: (t, after) => t.regex(after.result.dockerfile ?? '', /\nCMD \["app", "-v"\]\n/),
+  },
+  {
+    code: 'RS209',
+    input: good({ 'Dockerfile.build': BUILDER.replace('golang:1.22', 'golang:1.22 AS Build') }),
+    advice: /the stage name Build is not lower-case: Docker reads it as build; write it so$/,
+    follow: (_m, read) => ({ files: { 'Dockerfile.build': read('Dockerfile.build').replace('AS Build', 'AS build') } }),
+    why: 'the name written in lower case is the name Docker reads',
+    first: (t, first) =>
+      t.true(first.result.diagnostics.some((d) => d.code === 'RS209' && d.file.endsWith('Dockerfile.build'))),
+  },
+  {
+    code: 'RS210',
+    input: good({
+      'Dockerfile.build': BUILDER.replace('golang:1.22', 'golang:1.22 AS app'),
+      Dockerfile: RUNTIME.replace('busybox:1.36', 'busybox:1.36 AS app'),
+    }),
+    advice:
+      /the stage name app is already the name of the stage at line 1: .*rename one of the stages \(and the references to it\)$/,
+    follow: (_m, read) => ({ files: { 'Dockerfile.build': read('Dockerfile.build').replace('AS app', 'AS build') } }),
+    why: 'the legacy files name their stages alike, and the merged file keeps the names they gave',
+    // Located in the runtime Dockerfile, at the name the merge makes a duplicate (kept text of the emitted file).
+    first: (t, first) =>
+      t.deepEqual(
+        first.result.diagnostics
+          .filter((d) => d.code === 'RS210')
+          .map((d) => [path.basename(d.file), d.line, d.column]),
+        [['Dockerfile', 1, 22]],
+      ),
+  },
+  {
+    code: 'RS211',
+    input: good({ Dockerfile: `${RUNTIME}COPY --from=assets /x /x\n` }),
+    advice:
+      /COPY --from=assets names no stage of this file: Docker reads assets as the image assets:latest and pulls it; .*give the image a tag if the image is meant$/,
+    follow: (_m, read) => ({ files: { Dockerfile: read('Dockerfile').replace('--from=assets', '--from=assets:1') } }),
+    why: 'a tagged reference is an image, as meant',
+  },
   ...([['a pipe', 'docker run --rm acme/b cat /out/app | gzip > app.gz']] as const).map(([how, line]): Row => ({
     code: 'RS307',
     input: good({ 'build.sh': extracting(line) }),
