@@ -168,6 +168,7 @@ export const CATALOGUE = {
     title:
       "the one build's ignore file depends on the builder (<Dockerfile>.dockerignore), which its command leaves to the engine",
   },
+  RS511: { severity: 'error', title: 'two legacy Dockerfiles name a stage alike' },
   RS601: { severity: 'error', title: 'refusing to overwrite a file git cannot restore' },
   RS602: { severity: 'error', title: 'could not write a file' },
   RS603: { severity: 'error', title: 'refusing to write over a file of the legacy flow' },

@@ -106,6 +106,27 @@ export function planMigration(analysis: Analysis, options: PlanOptions): StagePl
     [...builderFiles, runtimeFile].flatMap((f) => f.stages.map((s) => s.name).filter((n): n is string => n !== null)),
   );
 
+  // One Dockerfile cannot hold two stages of one name: the classic builder refuses it ("a stage
+  // name already used") and BuildKit's COPY --from takes the later one (measured on docker 20.10;
+  // RS210 in src/lint/duplicate-stage-name.ts). Renaming a stage and every reference is not done.
+  const named = new Map<string, ParsedDockerfile>();
+  for (const f of new Set([...builderFiles, runtimeFile]))
+    for (const s of f.stages) {
+      if (!s.name) continue;
+      const other = named.get(s.name);
+      if (!other) named.set(s.name, f);
+      else if (other !== f) {
+        const at = s.from.args[s.from.args.length - 1] ?? s.from;
+        diagnostics.push(
+          diagnostic(
+            'RS511',
+            { file: f.file, line: at.line, column: at.column },
+            `${f.file} names a stage \`${s.name}\`, and so does ${other.file}: the one Dockerfile would hold two stages of that name, which the classic builder refuses and BuildKit resolves to the later one; rename the stage in one file (and every FROM and --from that names it) and run restage again`,
+          ),
+        );
+      }
+    }
+
   const edits = new Map<ParsedDockerfile, TextEdit[]>();
   const editsOf = (f: ParsedDockerfile): TextEdit[] => {
     if (!edits.has(f)) edits.set(f, []);

@@ -528,20 +528,20 @@ const more: Row[] = [
       t.true(first.result.diagnostics.some((d) => d.code === 'RS209' && d.file.endsWith('Dockerfile.build'))),
   },
   {
-    code: 'RS210',
+    code: 'RS511',
     input: good({
       'Dockerfile.build': BUILDER.replace('golang:1.22', 'golang:1.22 AS app'),
       Dockerfile: RUNTIME.replace('busybox:1.36', 'busybox:1.36 AS app'),
     }),
     advice:
-      /the stage name app is already the name of the stage at line 1: .*rename one of the stages \(and the references to it\)$/,
+      /names a stage `app`, and so does \S*Dockerfile\.build: .*rename the stage in one file \(and every FROM and --from that names it\) and run restage again$/,
     follow: (_m, read) => ({ files: { 'Dockerfile.build': read('Dockerfile.build').replace('AS app', 'AS build') } }),
-    why: 'the legacy files name their stages alike, and the merged file keeps the names they gave',
-    // Located in the runtime Dockerfile, at the name the merge makes a duplicate (kept text of the emitted file).
+    why: 'the legacy files name their stages alike; restage declines rather than emit two stages of one name',
+    // Located in the runtime Dockerfile, at the name that would be the second `app` of the merged file.
     first: (t, first) =>
       t.deepEqual(
         first.result.diagnostics
-          .filter((d) => d.code === 'RS210')
+          .filter((d) => d.code === 'RS511')
           .map((d) => [path.basename(d.file), d.line, d.column]),
         [['Dockerfile', 1, 22]],
       ),
