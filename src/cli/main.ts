@@ -49,6 +49,7 @@ async function command(argv: readonly string[]): Promise<number> {
   }
   const { values, positional: dir, command: spec } = parsed;
   if (spec.name === 'scan') return scanCommand(dir, json);
+  if (spec.name === 'check') return checkCommand(spec, parsed.positionals, flag(values, 'warn-only'), json);
   return spec.name === 'migrate' ? migrateCommand(spec, dir, values, json) : verifyCommand(spec, dir, values, json);
 }
 
@@ -58,6 +59,19 @@ async function scanCommand(root: string, json: boolean): Promise<number> {
   print(1, stdout);
   print(2, stderr);
   return exitCode;
+}
+
+async function checkCommand(
+  spec: CommandSpec,
+  paths: readonly string[],
+  warnOnly: boolean,
+  json: boolean,
+): Promise<number> {
+  const { runCheck } = await import('./check.js');
+  const outcome = await runCheck(paths, { json, warnOnly });
+  if ('usage' in outcome) return usageError(outcome.usage, spec, json);
+  print(1, outcome.stdout);
+  return outcome.exitCode;
 }
 
 async function migrateCommand(

@@ -59,7 +59,7 @@ test('--help and --version (-h, -v) win over anything else on the line', (t) => 
 });
 
 test('usage errors, worded as docker words them: the first bad flag, or the argument count', (t) => {
-  t.is(usage([]), '"restage" requires a command: migrate, verify or scan.');
+  t.is(usage([]), '"restage" requires a command: migrate, verify, scan or check.');
   t.is(usage(['frob']), "restage: 'frob' is not a restage command.");
   t.is(usage(['migrate']), '"restage migrate" requires exactly 1 argument.');
   t.is(usage(['migrate', 'a', 'b']), '"restage migrate" requires exactly 1 argument.');
@@ -92,4 +92,16 @@ test('only a wrong number of arguments shows the usage line, as docker does', (t
   t.false(shows(['migrate', 'a', '--frob']));
   t.false(shows(['frob']));
   t.false(shows(['migrate', 'a', '--out']));
+});
+
+test('check takes any number of paths, none included; the others exactly one', (t) => {
+  t.deepEqual(run(['check']).positionals, []);
+  t.deepEqual(run(['check', 'a.sh', '--json', 'Dockerfile', '--', '--odd']).positionals, [
+    'a.sh',
+    'Dockerfile',
+    '--odd',
+  ]);
+  t.true(flag(run(['check', '--warn-only', 'x']).values, 'warn-only'));
+  t.deepEqual(run(['migrate', 'd']).positionals, ['d']);
+  t.is(usage(['migrate', 'a', 'b']), '"restage migrate" requires exactly 1 argument.');
 });
