@@ -3,7 +3,8 @@
  * to an exit code. Exit codes, everywhere: 0 ok, 1 findings (check/verify), 2 bad input or usage,
  * 3 engine failure, 70 internal error (a bug: please report it). With `--json`, a usage error is one
  * JSON object too (status `usage-error`, one RS100 diagnostic), so a script never parses text.
- * Loads only what the command needs: the parsers come with `migrate` and `verify`, and verify's
+ * Loads only what the command needs: the parsers come with `migrate` and `verify` (with `check`
+ * only once a path leads to a directory that may hold a pattern: test/cli/check.test.ts), and verify's
  * engine, differs and tar reader with `verify` alone (test/cli/startup.test.ts).
  */
 import fs from 'node:fs';
