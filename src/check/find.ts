@@ -10,19 +10,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDockerfileName, isJsScriptName, SCRIPT_DIRS } from '../discover/discover.js';
-import { candidateAt, candidates, isDriverName } from '../scan/walk.js';
+import { candidateAt, candidates, isDriverName, type Candidate } from '../scan/walk.js';
 
 export interface CheckTargets {
   /** Directories given that hold a candidate pattern somewhere below (absolute). */
   readonly trees: readonly string[];
-  /** Directories to analyse alone (absolute) → the files given there (absolute) that may be its pattern's. */
-  readonly dirs: ReadonlyMap<string, readonly string[]>;
+  /** Directories to analyse alone (absolute) → the walk's candidate there and the files given (absolute) that may be its pattern's. */
+  readonly dirs: ReadonlyMap<string, { readonly candidate: Candidate; readonly files: readonly string[] }>;
 }
 
 /** The targets, or the first path that does not exist (resolved against `base`). */
 export function checkTargets(paths: readonly string[], base: string): CheckTargets | { readonly missing: string } {
   const trees: string[] = [];
-  const dirs = new Map<string, string[]>();
+  const dirs = new Map<string, { candidate: Candidate; files: string[] }>();
   for (const given of paths) {
     const p = path.resolve(base, given);
     const stat = fs.statSync(p, { throwIfNoEntry: false });
@@ -36,10 +36,12 @@ export function checkTargets(paths: readonly string[], base: string): CheckTarge
     const own = path.dirname(p);
     const around = SCRIPT_NAMES.has(path.basename(own)) ? [own, path.dirname(own)] : [own];
     for (const dir of around) {
-      if (!candidateAt(dir)?.orchestrated) continue;
-      const files = dirs.get(dir) ?? [];
+      const seen = dirs.get(dir);
+      const candidate = seen?.candidate ?? candidateAt(dir);
+      if (!candidate?.orchestrated) continue;
+      const files = seen?.files ?? [];
       if (!files.includes(p)) files.push(p);
-      dirs.set(dir, files);
+      dirs.set(dir, { candidate, files });
     }
   }
   return { trees, dirs };

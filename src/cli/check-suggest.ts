@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { MigrationResult } from '../model/result.js';
 import { analyzeDirectory, type Migration } from '../migrate.js';
-import { treePatterns } from '../scan/tree.js';
+import { ownPattern, treePatterns } from '../scan/tree.js';
 import type { CheckTargets } from '../check/find.js';
 import { displayPath } from '../shared/display-path.js';
 import { unifiedDiff } from '../shared/unified-diff.js';
@@ -46,9 +46,10 @@ export function suggest(targets: CheckTargets, base: string): Suggestion[] {
   };
   for (const tree of targets.trees)
     for (const entry of treePatterns(tree, { displayBase: base })) add(entry.migration!, []);
-  for (const [dir, files] of targets.dirs) {
-    const migration = analyzeDirectory(displayPath(dir, base), { displayBase: base });
-    if (migration.result.status === 'nothing-to-migrate') continue;
+  for (const [dir, { candidate, files }] of targets.dirs) {
+    // As in a tree: a directory whose analysis is the pattern of one below it is not that pattern.
+    const migration = ownPattern(candidate, analyzeDirectory(displayPath(dir, base), { displayBase: base }), base);
+    if (!migration || migration.result.status === 'nothing-to-migrate') continue;
     const own = new Set(migration.result.files.map((f) => path.resolve(base, f.path)));
     const matched = files.filter((f) => own.has(f));
     if (matched.length > 0)

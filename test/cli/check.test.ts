@@ -103,6 +103,19 @@ test('a builder Dockerfile in docker/ and a directory given find the same patter
   t.deepEqual(list[0]!.matched.sort(), ['docker/Dockerfile.build', 'scripts/build-image.sh']);
 });
 
+test("a pattern wholly inside docker/ (its script run from there) is that directory's alone, as in a tree", (t) => {
+  const dir = repo(t);
+  fs.cpSync(path.join(ROOT, 'samples', 'href-counter'), path.join(dir, 'svc', 'docker'), { recursive: true });
+  commitAll(dir);
+  const r = restage(['check', 'svc/docker/build.sh', 'svc/docker/Dockerfile.build', '--json'], dir);
+  t.is(r.code, 1, r.stderr);
+  const list = JSON.parse(r.stdout) as Suggestion[];
+  t.deepEqual(
+    list.map((s) => [s.directory, s.kind]),
+    [['svc/docker', 'migrate']],
+  );
+});
+
 test('a tree: every pattern under the directory given, each with its own diff', (t) => {
   const dir = repo(t);
   fs.cpSync(LAYOUT_CI, path.join(dir, 'tool'), { recursive: true });
