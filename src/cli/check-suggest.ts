@@ -93,7 +93,12 @@ function suggestion(migration: Migration, matched: readonly string[], base: stri
     return {
       path: file,
       change,
-      diff: unifiedDiff(before, after, { from: `a/${file}`, to: `b/${file}` }),
+      // git's a/ and b/ prefixes on a path below the current directory (git apply, patch -p1 take it).
+      diff: unifiedDiff(
+        before,
+        after,
+        path.isAbsolute(file) ? { from: file, to: file } : { from: `a/${file}`, to: `b/${file}` },
+      ),
     };
   });
   return {
