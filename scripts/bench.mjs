@@ -1,6 +1,7 @@
 // npm run bench: wall time of restage commands as a ratio to the floor, `node -e 0`, measured in the
 // same run, interleaved so machine noise hits both alike. Medians of RUNS runs (default 21).
-// Prints one line per command; the target for migrate is at most 1.5x the floor.
+// Prints one line per command; the targets: migrate at most 1.5x the floor; `check` at most 1.3x on a
+// repository with no builder pattern (no parser loads) and at most 2.0x on the files of a pattern.
 // With a reachable engine and the test images (scripts/engine.sh, scripts/test-images.sh) it also
 // measures verify: its own overhead on the samples, and the streaming file-system comparison of a
 // ~500 MB image pair against `docker export | tar -x` + `sha256sum` of every file, with peak memory.
@@ -16,21 +17,41 @@ const runs = Number(process.env.RUNS ?? 21);
 const node = process.execPath;
 const bin = path.join(root, 'bin', 'restage.js');
 
+// A repository with no builder pattern: a Dockerfile, sources, docs; what pre-commit would pass.
+const clean = fs.mkdtempSync(path.join(os.tmpdir(), 'restage-bench-clean-'));
+fs.writeFileSync(path.join(clean, 'Dockerfile'), 'FROM busybox:latest\nCOPY app /app\nCMD ["/app"]\n');
+fs.writeFileSync(path.join(clean, 'main.go'), 'package main\n\nfunc main() {}\n');
+fs.mkdirSync(path.join(clean, 'docs'));
+fs.writeFileSync(path.join(clean, 'docs', 'README.md'), '# app\n');
+process.on('exit', () => fs.rmSync(clean, { recursive: true, force: true }));
+const sample = path.join('samples', 'href-counter');
+
+// name → [command, arguments, exit status expected (default 0)]
 const commands = {
   'node -e 0 (floor)': [node, ['-e', '0']],
   'restage --version': [node, [bin, '--version']],
   'restage migrate samples/href-counter': [node, [bin, 'migrate', 'samples/href-counter']],
   'restage migrate samples/href-counter --json': [node, [bin, 'migrate', 'samples/href-counter', '--json']],
+  'restage check . (no builder pattern)': [node, [bin, 'check', clean]],
+  'restage check Dockerfile main.go (no pattern)': [
+    node,
+    [bin, 'check', path.join(clean, 'Dockerfile'), path.join(clean, 'main.go')],
+  ],
+  'restage check href-counter build.sh Dockerfile.build': [
+    node,
+    [bin, 'check', path.join(sample, 'build.sh'), path.join(sample, 'Dockerfile.build')],
+    1,
+  ],
 };
 
 const times = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
 for (let i = 0; i < runs + 2; i++) {
-  for (const [name, [cmd, args]] of Object.entries(commands)) {
+  for (const [name, [cmd, args, expected = 0]] of Object.entries(commands)) {
     const start = performance.now();
     const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'ignore'] });
     const ms = performance.now() - start;
-    if (r.status !== 0) {
-      console.error(`${name} exited ${r.status}`);
+    if (r.status !== expected) {
+      console.error(`${name} exited ${r.status}, expected ${expected}`);
       process.exit(1);
     }
     if (i >= 2) times[name].push(ms); // two warm-up rounds fill the page cache

@@ -2,7 +2,8 @@
 # Make a Docker engine reachable on this machine (Debian 12, root, no registry access).
 #
 #   bash scripts/engine.sh start    # reuse a running engine, or install docker.io and start dockerd;
-#                                   # installs bubblewrap (verify's sandbox) too
+#                                   # installs bubblewrap (verify's sandbox), docker-compose
+#                                   # and pre-commit (test/e2e/pre-commit.test.ts) too
 #   bash scripts/engine.sh client   # print the docker client to use
 #   bash scripts/engine.sh podman   # make rootful podman usable offline, with the testbase images
 #
@@ -103,9 +104,19 @@ ensure_compose() {
   echo "engine: installed docker-compose ($(command -v docker-compose))"
 }
 
+# test/e2e/pre-commit.test.ts runs the restage-check hook (.pre-commit-hooks.yaml) with the real
+# tool: Debian's pre-commit (its nodeenv makes the hook's environment from the system node).
+ensure_pre_commit() {
+  command -v pre-commit >/dev/null 2>&1 && return 0
+  need_root "installing pre-commit"
+  quietly "installing pre-commit" 20 sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pre-commit || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends pre-commit; }'
+  echo "engine: installed pre-commit ($(command -v pre-commit))"
+}
+
 start() {
   ensure_bubblewrap
   ensure_compose
+  ensure_pre_commit
   if reachable; then
     echo "engine: already reachable via $(client)"
     return 0

@@ -21,7 +21,8 @@ export interface OptionSpec {
 
 export interface CommandSpec {
   readonly name: string;
-  readonly positional: { readonly name: string; readonly describe: string };
+  /** `variadic`: any number of arguments, none included (`restage check [PATHS…]`); else exactly one. */
+  readonly positional: { readonly name: string; readonly describe: string; readonly variadic?: boolean };
   readonly summary: string;
   readonly options: readonly OptionSpec[];
   /** Pairs of option names that cannot be given together. */
@@ -46,6 +47,8 @@ export type Parsed =
       readonly kind: 'run';
       readonly command: CommandSpec;
       readonly positional: string;
+      /** Every positional argument (one, unless the command's positional is variadic). */
+      readonly positionals: readonly string[];
       readonly values: ReadonlyMap<string, Value>;
     };
 
@@ -119,10 +122,11 @@ function parseCommand(rest: readonly string[], before: readonly string[], comman
     if (typeof checked === 'object' && 'usage' in checked) return usage(checked.usage, command);
     values.set(name, spec.kind === 'list' ? [...((values.get(name) as readonly string[]) ?? []), value] : checked);
   }
-  if (positionals.length !== 1) return usage(`"restage ${command.name}" requires exactly 1 argument.`, command, true);
+  if (positionals.length !== 1 && !command.positional.variadic)
+    return usage(`"restage ${command.name}" requires exactly 1 argument.`, command, true);
   for (const [a, b] of command.conflicts ?? [])
     if (given(args, a) && given(args, b)) return usage(`conflicting options: --${a} and --${b}`, command);
-  return { kind: 'run', command, positional: positionals[0]!, values };
+  return { kind: 'run', command, positional: positionals[0] ?? '.', positionals, values };
 }
 
 function checkValue(spec: OptionSpec, value: string): Value | { usage: string } {

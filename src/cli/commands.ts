@@ -254,4 +254,30 @@ export const SCAN: CommandSpec = {
   ],
 };
 
-export const COMMANDS: readonly CommandSpec[] = [MIGRATE, VERIFY, SCAN];
+export const CHECK: CommandSpec = {
+  name: 'check',
+  positional: {
+    name: '[PATHS…]',
+    describe:
+      'files (pre-commit passes the staged ones: the patterns they belong to) or directories (every pattern under them); default: .',
+    variadic: true,
+  },
+  summary:
+    'for pre-commit and CI: suggest migrating the builder patterns these files belong to, with the diff (exit 1)',
+  options: [
+    {
+      name: 'json',
+      kind: 'flag',
+      describe: 'print a JSON array of suggestions (see README) instead of the text; usage errors are one JSON object',
+    },
+    FORMAT_OPTION,
+    { name: 'warn-only', kind: 'flag', describe: 'print the suggestions but exit 0' },
+  ],
+  examples: [
+    ['check ci/build.sh Dockerfile.build', 'the patterns these files belong to (what the pre-commit hook runs)'],
+    ['check .', 'every builder pattern under the current directory: a suggestion and the diff of migrate --write'],
+    ['check . --warn-only --json', 'the suggestions as JSON, exit 0 whatever they are'],
+  ],
+};
+
+export const COMMANDS: readonly CommandSpec[] = [MIGRATE, VERIFY, SCAN, CHECK];

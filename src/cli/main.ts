@@ -4,9 +4,10 @@
  * 3 engine failure, 70 internal error (a bug: please report it). With `--format json` (`--json`) a
  * usage error is one JSON object too (status `usage-error`, one RS100 diagnostic), so a script never
  * parses text; with `--format sarif`, one SARIF log holding that diagnostic.
- * Loads only what the command needs: the parsers come with `migrate` and `verify`, and verify's
- * engine, differs and tar reader with `verify` alone, the SARIF writer with `--format sarif` alone
- * (test/cli/startup.test.ts).
+ * Loads only what the command needs: the parsers come with `migrate` and `verify` (with `check`
+ * only once a path leads to a directory that may hold a pattern: test/cli/check.test.ts), and
+ * verify's engine, differs and tar reader with `verify` alone, the SARIF writer with `--format
+ * sarif` alone (test/cli/startup.test.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -59,6 +60,7 @@ async function command(argv: readonly string[]): Promise<number> {
   if (flag(values, 'json') && format !== 'json')
     return usageError(`conflicting options: --json and --format ${format}`, spec, asked);
   if (spec.name === 'scan') return scanCommand(dir, format);
+  if (spec.name === 'check') return checkCommand(spec, parsed.positionals, flag(values, 'warn-only'), format);
   return spec.name === 'migrate' ? migrateCommand(spec, dir, values, format) : verifyCommand(spec, dir, values, format);
 }
 
@@ -73,6 +75,22 @@ async function scanCommand(root: string, format: Format): Promise<number> {
   print(1, stdout);
   print(2, stderr);
   return exitCode;
+}
+
+async function checkCommand(
+  spec: CommandSpec,
+  paths: readonly string[],
+  warnOnly: boolean,
+  format: Format,
+): Promise<number> {
+  // A suggestion has no RS code of its own, so no SARIF rule: check prints text or JSON.
+  if (format === 'sarif')
+    return usageError('restage check prints text or JSON (--format text|json), not SARIF', spec, format);
+  const { runCheck } = await import('./check.js');
+  const outcome = await runCheck(paths, { json: format === 'json', warnOnly });
+  if ('usage' in outcome) return usageError(outcome.usage, spec, format);
+  print(1, outcome.stdout);
+  return outcome.exitCode;
 }
 
 async function migrateCommand(

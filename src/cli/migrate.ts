@@ -38,6 +38,12 @@ export interface MigrateCommandOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Called before each file change of a write (tests fail one to see the others rolled back). */
   readonly beforeChange?: (file: string) => void;
+  /**
+   * With `write` or `out`: handed the changes the write would make, which are then not made (nor
+   * checked against git); the result is the one a write would give, less what only writing tells
+   * (`written`, `removed`, backups). `restage check` shows them as a diff.
+   */
+  readonly dryRun?: (changes: readonly FileChange[]) => void;
 }
 
 /** `analysed`: the directory's analysis already made with these options (and no --out), not made again. */
@@ -112,6 +118,13 @@ export function runMigrate(
       if ('refusal' in removals) return refuse(removals.refusal);
       changes.push(...[...removals.files, ...unrun].map((f) => ({ path: f, remove: true as const })));
     }
+  }
+  if (options.dryRun) {
+    options.dryRun(changes);
+    return {
+      result: { ...result, diagnostics: sortDiagnostics([...result.diagnostics, ...notes]) },
+      exitCode: EXIT.ok,
+    };
   }
   const applied = applyChanges(changes, {
     force: options.force ?? false,

@@ -1,6 +1,6 @@
 /**
  * The lint rules restage runs on what it emits or keeps, one per file in src/lint (rule.ts holds
- * their contract); test/lint/registry.test.ts holds this list against the folder.
+ * their contract); test/lint/index.test.ts holds this list against the folder.
  *
  * Where a finding is located: the rules run on each legacy Dockerfile restage reads (the file's
  * own lines), and on the Dockerfile it emits; a finding on the emitted one is moved to the legacy

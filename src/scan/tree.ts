@@ -42,11 +42,19 @@ export function* analyzeTree(
     // and when the script that fails here is not one beside its own Dockerfiles (`docker/build.sh`
     // with `docker/Dockerfile.build`, run from docker/): those are the sub-directory's own pattern,
     // analysed when the walk gets there.
-    const migration = own.length === 0 && analysed && !nestedPattern(analysed, base) ? null : analysed;
+    const migration = ownPattern(candidate, analysed, base);
     if (migration && migration.result.status !== 'nothing-to-migrate')
       for (const f of migration.result.files) if (OWNED.has(f.role)) owned.add(path.resolve(base, f.path));
     yield { candidate, migration };
   }
+}
+
+/**
+ * The analysis of a candidate directory as its own pattern, or null when it is none: a directory with
+ * no Dockerfile of its own whose analysis is the pattern of a directory below (see analyzeTree).
+ */
+export function ownPattern(candidate: Candidate, analysed: Migration | null, base: string): Migration | null {
+  return candidate.dockerfiles.length === 0 && analysed && !nestedPattern(analysed, base) ? null : analysed;
 }
 
 /** Whether an analysis of a directory with no Dockerfile of its own is a pattern of that directory. */

@@ -22,6 +22,9 @@ export { VENDORED };
 
 const ORCHESTRATOR = /\.(sh|bash)$|^(GNUmakefile|makefile|Makefile|package\.json)$|\.mk$|^[^.]+$/;
 
+/** A name that may drive docker: a shell script, a Makefile, a package.json, an extension-less executable. */
+export const isDriverName = (name: string): boolean => ORCHESTRATOR.test(name);
+
 export interface WalkStats {
   directories: number;
   files: number;
@@ -72,42 +75,65 @@ export function* candidates(root: string, stats: WalkStats, onDirectory?: () => 
       }
       return false;
     };
-    const dockerfiles: string[] = [];
-    let orchestrated = false;
-    let nestedDockerfiles = false;
-    const below: string[] = [];
-    for (const entry of entries) {
-      if (entry.isDirectory()) {
-        if (VENDORED.has(entry.name) || ignored(entry.name, true)) continue;
-        below.push(entry.name);
-        if (!SCRIPT_NAMES.has(entry.name)) continue;
-        // A look one level down (its own .gitignore aside): the walk counts its files when it gets there.
-        for (const inner of readOrNone(path.join(dir, entry.name))) {
-          if (!inner.isFile() || ignored(`${entry.name}/${inner.name}`, false)) continue;
-          if (isDockerfileName(inner.name)) nestedDockerfiles = true;
-          else if (ORCHESTRATOR.test(inner.name)) orchestrated = true;
-        }
-      } else if (entry.isFile()) {
-        stats.files++;
-        // Only a name that counts is matched against the ignore rules (the walk's main cost).
-        const dockerfile = isDockerfileName(entry.name);
-        if (!dockerfile && (orchestrated || !ORCHESTRATOR.test(entry.name))) continue;
-        if (ignored(entry.name, false)) continue;
-        if (dockerfile) dockerfiles.push(entry.name);
-        else orchestrated = true;
-      }
-    }
-    // A package.json below (`web/package.json`) may drive docker from there, as discover finds it.
-    if (!orchestrated && (dockerfiles.length > 0 || nestedDockerfiles) && subPackages(dir).length > 0)
-      orchestrated = true;
+    const { candidate, below } = classify(dir, entries, ignored, stats);
     onDirectory?.();
-    if (dockerfiles.length > 0 || (nestedDockerfiles && orchestrated))
-      yield { dir, dockerfiles: dockerfiles.sort(), orchestrated, nestedDockerfiles };
+    if (candidate) yield candidate;
     for (const name of below.sort().reverse()) stack.push({ dir: path.join(dir, name), ignores });
   }
 }
 
 const SCRIPT_NAMES: ReadonlySet<string> = new Set(SCRIPT_DIRS);
+
+/**
+ * One directory alone, as the walk sees it (no `.gitignore` read): the candidate it is, or null.
+ * `restage check` asks this of the directories of the files it is given.
+ */
+export function candidateAt(dir: string): Candidate | null {
+  const entries = readOrNone(dir);
+  return classify(dir, entries, () => false, { directories: 0, files: 0, unreadable: 0 }).candidate;
+}
+
+/** A directory's Dockerfiles and drivers (`ignored` excludes names), and the directories to walk below it. */
+function classify(
+  dir: string,
+  entries: readonly fs.Dirent[],
+  ignored: (name: string, isDirectory: boolean) => boolean,
+  stats: WalkStats,
+): { candidate: Candidate | null; below: string[] } {
+  const dockerfiles: string[] = [];
+  let orchestrated = false;
+  let nestedDockerfiles = false;
+  const below: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory()) {
+      if (VENDORED.has(entry.name) || ignored(entry.name, true)) continue;
+      below.push(entry.name);
+      if (!SCRIPT_NAMES.has(entry.name)) continue;
+      // A look one level down (its own .gitignore aside): the walk counts its files when it gets there.
+      for (const inner of readOrNone(path.join(dir, entry.name))) {
+        if (!inner.isFile() || ignored(`${entry.name}/${inner.name}`, false)) continue;
+        if (isDockerfileName(inner.name)) nestedDockerfiles = true;
+        else if (ORCHESTRATOR.test(inner.name)) orchestrated = true;
+      }
+    } else if (entry.isFile()) {
+      stats.files++;
+      // Only a name that counts is matched against the ignore rules (the walk's main cost).
+      const dockerfile = isDockerfileName(entry.name);
+      if (!dockerfile && (orchestrated || !ORCHESTRATOR.test(entry.name))) continue;
+      if (ignored(entry.name, false)) continue;
+      if (dockerfile) dockerfiles.push(entry.name);
+      else orchestrated = true;
+    }
+  }
+  // A package.json below (`web/package.json`) may drive docker from there, as discover finds it.
+  if (!orchestrated && (dockerfiles.length > 0 || nestedDockerfiles) && subPackages(dir).length > 0)
+    orchestrated = true;
+  const candidate =
+    dockerfiles.length > 0 || (nestedDockerfiles && orchestrated)
+      ? { dir, dockerfiles: dockerfiles.sort(), orchestrated, nestedDockerfiles }
+      : null;
+  return { candidate, below };
+}
 
 function readOrNone(dir: string): fs.Dirent[] {
   try {

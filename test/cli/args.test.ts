@@ -59,7 +59,7 @@ test('--help and --version (-h, -v) win over anything else on the line', (t) => 
 });
 
 test('usage errors, worded as docker words them: the first bad flag, or the argument count', (t) => {
-  t.is(usage([]), '"restage" requires a command: migrate, verify or scan.');
+  t.is(usage([]), '"restage" requires a command: migrate, verify, scan or check.');
   t.is(usage(['frob']), "restage: 'frob' is not a restage command.");
   t.is(usage(['migrate']), '"restage migrate" requires exactly 1 argument.');
   t.is(usage(['migrate', 'a', 'b']), '"restage migrate" requires exactly 1 argument.');
@@ -106,4 +106,16 @@ test('--format takes text, json or sarif on every command', (t) => {
     'invalid argument "xml" for "--format" flag: valid values are text, json, sarif',
   );
   t.is(usage(['verify', 'd', '--format']), 'flag needs an argument: --format');
+});
+
+test('check takes any number of paths, none included; the others exactly one', (t) => {
+  t.deepEqual(run(['check']).positionals, []);
+  t.deepEqual(run(['check', 'a.sh', '--json', 'Dockerfile', '--', '--odd']).positionals, [
+    'a.sh',
+    'Dockerfile',
+    '--odd',
+  ]);
+  t.true(flag(run(['check', '--warn-only', 'x']).values, 'warn-only'));
+  t.deepEqual(run(['migrate', 'd']).positionals, ['d']);
+  t.is(usage(['migrate', 'a', 'b']), '"restage migrate" requires exactly 1 argument.');
 });

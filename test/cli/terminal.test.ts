@@ -82,7 +82,7 @@ test('-h is --help and -v is --version', (t) => {
 const usageCases: [string[], RegExp][] = [
   [['migrate', '--json'], /^"restage migrate" requires exactly 1 argument\.$/],
   [['frobnicate', '--json'], /^restage: 'frobnicate' is not a restage command\.$/],
-  [['--json'], /^"restage" requires a command: migrate, verify or scan\.$/],
+  [['--json'], /^"restage" requires a command: migrate, verify, scan or check\.$/],
   [['migrate', 'samples/hello-c', '--out', 'x', '--write', '--json'], /^conflicting options: --out and --write$/],
   [['migrate', 'samples/hello-c', '--frob', '--json'], /^unknown flag: --frob$/],
   [['migrate', 'samples/href-counter', '--env', 'VERSION', '--json'], /^invalid argument "VERSION" for "--env" flag: /],
