@@ -4,7 +4,6 @@
  * the changes that write would make (runMigrate's dryRun) without writing anything. Loaded by the
  * CLI only when there is a directory to analyse: it brings the parsers.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { MigrationResult } from '../model/result.js';
@@ -12,9 +11,9 @@ import { analyzeDirectory, type Migration } from '../migrate.js';
 import { ownPattern, treePatterns } from '../scan/tree.js';
 import type { CheckTargets } from '../check/find.js';
 import { displayPath } from '../shared/display-path.js';
-import { unifiedDiff } from '../shared/unified-diff.js';
 import { shellQuote } from '../shared/shell-quote.js';
 import type { FileChange } from '../write.js';
+import { changesDiff } from './changes-diff.js';
 import { runMigrate } from './migrate.js';
 
 export interface Suggestion {
@@ -84,23 +83,7 @@ function suggestion(migration: Migration, matched: readonly string[], base: stri
       reason,
       command,
     };
-  const shown = changes.map((c) => {
-    const file = displayPath(c.path, base);
-    const before = fs.existsSync(c.path) ? fs.readFileSync(c.path, 'utf8') : null;
-    const after = 'remove' in c ? null : c.text;
-    const change: Suggestion['changes'][number]['change'] =
-      after === null ? 'remove' : before === null ? 'create' : 'modify';
-    return {
-      path: file,
-      change,
-      // git's a/ and b/ prefixes on a path below the current directory (git apply, patch -p1 take it).
-      diff: unifiedDiff(
-        before,
-        after,
-        path.isAbsolute(file) ? { from: file, to: file } : { from: `a/${file}`, to: `b/${file}` },
-      ),
-    };
-  });
+  const shown = changesDiff(changes, base);
   return {
     directory,
     kind: 'migrate',

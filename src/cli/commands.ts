@@ -81,6 +81,12 @@ export const MIGRATE: CommandSpec = {
         'replace the runtime Dockerfile in place and rewrite the build script or Makefile to the one build (all or nothing)',
     },
     {
+      name: 'diff',
+      kind: 'flag',
+      describe:
+        'print the unified diff --write would apply (the runtime Dockerfile, the script, .dockerignore; with --remove-legacy the removals) instead of the Dockerfile; writes nothing',
+    },
+    {
       name: 'graph',
       kind: 'string',
       value: 'KIND',
@@ -91,6 +97,10 @@ export const MIGRATE: CommandSpec = {
   conflicts: [
     ['out', 'write'],
     ['graph', 'json'],
+    ['diff', 'write'],
+    ['diff', 'out'],
+    ['diff', 'graph'],
+    ['diff', 'json'],
   ],
   examples: [
     ['migrate samples/href-counter', 'print the migrated Dockerfile (stdout) and the report (stderr)'],
@@ -99,6 +109,10 @@ export const MIGRATE: CommandSpec = {
     ['migrate . --out Dockerfile.multistage --json', 'write a new file and print the report as JSON'],
     ['migrate . --script build.arm.sh --script-arg arm', 'migrate one of several build scripts, given its $1'],
     ['migrate . --runtime-dockerfile api/Dockerfile', 'migrate the one pattern of a tree that builds it'],
+    [
+      'migrate . --diff > migrate.patch',
+      'the change --write would make, as a patch to review (git apply migrate.patch)',
+    ],
     ['migrate . --graph dot | dot -Tsvg > flow.svg', 'draw the artifact flow, legacy round trip beside COPY --from'],
   ],
 };

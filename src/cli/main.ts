@@ -19,6 +19,7 @@ import { helpText, usageErrorText } from './help.js';
 import { EXIT, parseEnvOptions } from './exit.js';
 import { print, quietOnClosedOutput } from './output.js';
 import type { GraphKind } from '../emit/graph.js';
+import type { FileChange } from '../write.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { SarifInput } from '../emit/report-sarif.js';
 
@@ -101,13 +102,16 @@ async function migrateCommand(
 ): Promise<number> {
   const env = parseEnvOptions(list(values, 'env') ?? []);
   if ('usage' in env) return usageError(env.usage, spec, format);
-  if (flag(values, 'remove-legacy') && !flag(values, 'write'))
-    return usageError('flag --remove-legacy needs --write', spec, format);
+  const diff = flag(values, 'diff');
+  if (flag(values, 'remove-legacy') && !flag(values, 'write') && !diff)
+    return usageError('flag --remove-legacy needs --write (or --diff)', spec, format);
+  if (diff && format !== 'text') return usageError(`conflicting options: --diff and --format ${format}`, spec, format);
   const graph = text(values, 'graph') as GraphKind | undefined;
   if (graph && format !== 'text')
     return usageError(`conflicting options: --graph and --format ${format}`, spec, format);
-  const { runMigrateTree, renderGraph, renderJson, renderJsonMany, renderText, renderTextMany } =
+  const { runMigrateTree, changesDiff, renderGraph, renderJson, renderJsonMany, renderText, renderTextMany } =
     await import('./migrate-cli.js');
+  const changes: FileChange[] = [];
   const script = text(values, 'script');
   const makeTarget = text(values, 'make-target');
   const scriptArgs = list(values, 'script-arg');
@@ -116,7 +120,9 @@ async function migrateCommand(
     ...optional('runtimeDockerfile', text(values, 'runtime-dockerfile')),
     ...(makeTarget !== undefined ? { makeTarget } : {}),
     out: text(values, 'out'),
-    write: flag(values, 'write'),
+    // --diff: the changes --write would make, shown and not made.
+    write: flag(values, 'write') || diff,
+    ...(diff ? { dryRun: (c: readonly FileChange[]) => void changes.push(...c) } : {}),
     removeLegacy: flag(values, 'remove-legacy'),
     force: flag(values, 'force'),
     ...(script !== undefined ? { script } : {}),
@@ -133,7 +139,8 @@ async function migrateCommand(
     const report = several
       ? renderTextMany(results, graph ? () => false : printDockerfile)
       : renderText(results[0]!, { printDockerfile: !graph && printDockerfile(results[0]!) });
-    print(1, graph ? renderGraph(results, graph) : report.stdout);
+    const patch = diff ? changesDiff(changes, process.cwd()) : [];
+    print(1, graph ? renderGraph(results, graph) : diff ? patch.map((c) => c.diff).join('') : report.stdout);
     print(2, report.stderr);
   }
   return exitCode;

@@ -121,8 +121,12 @@ export function runMigrate(
   }
   if (options.dryRun) {
     options.dryRun(changes);
+    // Nothing was written: the notes say what the write would do.
+    const would = notes.map((n) =>
+      n.code === 'RS612' ? { ...n, message: n.message.replace(/^rewrote /, 'would rewrite ') } : n,
+    );
     return {
-      result: { ...result, diagnostics: sortDiagnostics([...result.diagnostics, ...notes]) },
+      result: { ...result, diagnostics: sortDiagnostics([...result.diagnostics, ...would]) },
       exitCode: EXIT.ok,
     };
   }

@@ -235,3 +235,25 @@ test('on a repository with no builder pattern, check loads no parser or analyzer
   t.true(ran.some((f) => /dockerfile-ast/.test(f)));
   t.true(ran.includes('src/parse/shell.ts'));
 });
+
+test('migrate --diff prints the diff --write would apply and writes nothing; git apply of it gives what --write writes', (t) => {
+  for (const from of [LAYOUT_CI, path.join(ROOT, 'samples', 'href-counter')]) {
+    const dir = repo(t, from);
+    const before = snapshot(dir, { modes: true });
+    const r = restage(['migrate', '.', '--diff', '--remove-legacy'], dir);
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stdout, /^--- a\/Dockerfile\n\+\+\+ b\/Dockerfile\n@@ /);
+    t.regex(r.stderr, /RS612 would rewrite /);
+    t.deepEqual(snapshot(dir, { modes: true }), before, '--diff writes nothing');
+    const applied = spawnSync('git', ['apply', '-'], { cwd: dir, input: r.stdout, encoding: 'utf8' });
+    t.is(applied.status, 0, applied.stderr);
+    const mine = snapshot(dir, { modes: true });
+    spawnSync('git', ['checkout', '-q', '.'], { cwd: dir });
+    const written = restage(['migrate', '.', '--write', '--remove-legacy'], dir);
+    t.is(written.code, 0, written.stderr);
+    t.deepEqual(snapshot(dir, { modes: true }), mine, from);
+  }
+  const dir = repo(t, LAYOUT_CI);
+  t.is(restage(['migrate', '.', '--diff', '--write'], dir).code, 2);
+  t.is(restage(['migrate', '.', '--diff', '--format', 'sarif'], dir).code, 2);
+});
