@@ -17,37 +17,18 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
-import type { DockerignoreRule } from '../model/analysis.js';
-import type { Location } from '../model/diagnostic.js';
-import type { ImageBuild } from '../model/flow.js';
+import type { BuildIgnore, HostSnapshot, IgnoreResolution, UndecidedIgnore, UnknownIgnore } from '../model/analysis.js';
+import type { BuildFlow, HostOperation, ImageBuild } from '../model/flow.js';
+import { hostPaths } from '../shared/host-ops.js';
 import { parseDockerignore } from './dockerignore.js';
+import { stagedCopy } from './staging.js';
+
+export type { BuildIgnore, IgnoreResolution, UndecidedIgnore, UnknownIgnore };
 
 /** The ignore file BuildKit reads for a Dockerfile in preference to the context's `.dockerignore`. */
 export function dockerfileIgnorePath(dockerfile: string): string {
   return `${dockerfile}.dockerignore`;
 }
-
-/** The rules a build's context was filtered by, and the tree file they come from (null: none). */
-export interface BuildIgnore {
-  readonly file: string | null;
-  readonly rules: readonly DockerignoreRule[];
-}
-
-/** The builder decides between two ignore files that leave out different paths, and the script does not choose it. */
-export interface UndecidedIgnore {
-  readonly undecided: { readonly own: string; readonly context: string | null };
-  /** The context's rules (what the classic builder reads), for the analysis that goes on. */
-  readonly rules: readonly DockerignoreRule[];
-}
-
-/** The script writes the context's `.dockerignore` before the build in a way restage does not model. */
-export interface UnknownIgnore {
-  readonly unknown: { readonly command: string; readonly at: Location };
-  /** The rules of the file the tree holds there before the script, for the analysis that goes on. */
-  readonly rules: readonly DockerignoreRule[];
-}
-
-export type IgnoreResolution = BuildIgnore | UndecidedIgnore | UnknownIgnore;
 
 /**
  * The ignore file of `build` as the facts above say. `text` reads a tree file before the script
@@ -87,4 +68,43 @@ export function isUnknown(r: IgnoreResolution): r is UnknownIgnore {
 /** The file whose rules filtered the context: null for none, or when restage cannot tell. */
 export function ignoreFileOf(r: IgnoreResolution): string | null {
   return 'file' in r ? r.file : null;
+}
+
+/** Host steps that may write or remove a file they name (chmod/chown change no text a build reads). */
+const WRITERS = new Set<HostOperation['op']>(['cp', 'mv', 'rm', 'ln', 'unpack', 'fetch', 'other']);
+
+/**
+ * Each build's ignore file (above): a `.dockerignore` the script copied into
+ * the context before the build (src/analyze/staging.ts `stagedCopy`) stands for the tree file it
+ * was copied from. `host` holds the kinds of `hostPathsAsked`; `text` reads a tree file as it is
+ * before the script (null: none, or restage does not read it); `isFile`: a regular tree file.
+ */
+export function buildIgnores(
+  flow: BuildFlow,
+  host: HostSnapshot,
+  text: (file: string) => string | null,
+  isFile: (p: string) => boolean,
+): Map<ImageBuild, IgnoreResolution> {
+  const steps: HostOperation[] = [];
+  const out = new Map<ImageBuild, IgnoreResolution>();
+  for (const e of flow.events) {
+    if (e.kind === 'host') steps.push(e);
+    if (e.kind !== 'build') continue;
+    const file = path.join(e.context, '.dockerignore');
+    const staged = stagedCopy(file, steps, host, isFile);
+    const resolved = resolveBuildIgnore(e, text, staged?.origin ?? null);
+    // Another step that writes or removes the file itself (a redirection, `cp -a`, `sed -i`, `rm`): its text is not the tree's.
+    const writer = staged
+      ? undefined
+      : [...steps]
+          .reverse()
+          .find((s) => WRITERS.has(s.op) && (s.op === 'cp' ? hostPaths(s).makes : s.paths).includes(file));
+    out.set(
+      e,
+      writer && !isUndecided(resolved)
+        ? { unknown: { command: writer.command, at: writer.at }, rules: resolved.rules }
+        : resolved,
+    );
+  }
+  return out;
 }

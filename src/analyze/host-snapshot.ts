@@ -8,12 +8,9 @@
 import path from 'node:path';
 import type { DockerignoreRule, HostKind, HostSnapshot } from '../model/analysis.js';
 import type { Instruction, ParsedDockerfile, Token } from '../model/dockerfile.js';
-import type { BuildFlow, HostOperation, ImageBuild } from '../model/flow.js';
+import type { BuildFlow, ImageBuild } from '../model/flow.js';
 import { isContextSource, readsContext } from '../shared/context-copy.js';
 import { ignoredBy } from './dockerignore.js';
-import { isUndecided, resolveBuildIgnore, type IgnoreResolution } from './build-ignore.js';
-import { stagedCopy } from './staging.js';
-import { hostPaths } from '../shared/host-ops.js';
 
 /** A COPY/ADD source as the build reads it (src/parse/dockerfile-word.ts); as written when Docker fails on it. */
 export function sourceText(inst: Instruction, token: Token): string {
@@ -65,45 +62,6 @@ export function envFilesAsked(flow: BuildFlow): string[] {
 /** The build contexts of the flow, each once: whose .dockerignore the snapshot holds. */
 export function buildContexts(flow: BuildFlow): string[] {
   return [...new Set(flow.events.flatMap((e) => (e.kind === 'build' ? [e.context] : [])))];
-}
-
-/** Host steps that may write or remove a file they name (chmod/chown change no text a build reads). */
-const WRITERS = new Set<HostOperation['op']>(['cp', 'mv', 'rm', 'ln', 'unpack', 'fetch', 'other']);
-
-/**
- * Each build's ignore file (src/analyze/build-ignore.ts): a `.dockerignore` the script copied into
- * the context before the build (src/analyze/staging.ts `stagedCopy`) stands for the tree file it
- * was copied from. `host` holds the kinds of `hostPathsAsked`; `text` reads a tree file as it is
- * before the script (null: none, or restage does not read it); `isFile`: a regular tree file.
- */
-export function buildIgnores(
-  flow: BuildFlow,
-  host: HostSnapshot,
-  text: (file: string) => string | null,
-  isFile: (p: string) => boolean,
-): Map<ImageBuild, IgnoreResolution> {
-  const steps: HostOperation[] = [];
-  const out = new Map<ImageBuild, IgnoreResolution>();
-  for (const e of flow.events) {
-    if (e.kind === 'host') steps.push(e);
-    if (e.kind !== 'build') continue;
-    const file = path.join(e.context, '.dockerignore');
-    const staged = stagedCopy(file, steps, host, isFile);
-    const resolved = resolveBuildIgnore(e, text, staged?.origin ?? null);
-    // Another step that writes or removes the file itself (a redirection, `cp -a`, `sed -i`, `rm`): its text is not the tree's.
-    const writer = staged
-      ? undefined
-      : [...steps]
-          .reverse()
-          .find((s) => WRITERS.has(s.op) && (s.op === 'cp' ? hostPaths(s).makes : s.paths).includes(file));
-    out.set(
-      e,
-      writer && !isUndecided(resolved)
-        ? { unknown: { command: writer.command, at: writer.at }, rules: resolved.rules }
-        : resolved,
-    );
-  }
-  return out;
 }
 
 /** What the path was before the script ran; null when it did not exist or restage does not look at it. */

@@ -5,7 +5,6 @@
 import type { Diagnostic, Location } from './diagnostic.js';
 import type { Instruction, ParsedDockerfile } from './dockerfile.js';
 import type { BuildFlow, CopyOut, ImageBuild } from './flow.js';
-import type { IgnoreResolution } from '../analyze/build-ignore.js';
 
 /**
  * What a host path was before the script ran, as the confinement saw it (src/discover/confine.ts):
@@ -203,3 +202,25 @@ export interface Analysis {
   readonly dockerfiles: ReadonlyMap<string, ParsedDockerfile>;
   readonly diagnostics: readonly Diagnostic[];
 }
+
+/** The rules a build's context was filtered by, and the tree file they come from (null: none). */
+export interface BuildIgnore {
+  readonly file: string | null;
+  readonly rules: readonly DockerignoreRule[];
+}
+
+/** The builder decides between two ignore files that leave out different paths, and the script does not choose it. */
+export interface UndecidedIgnore {
+  readonly undecided: { readonly own: string; readonly context: string | null };
+  /** The context's rules (what the classic builder reads), for the analysis that goes on. */
+  readonly rules: readonly DockerignoreRule[];
+}
+
+/** The script writes the context's `.dockerignore` before the build in a way restage does not model. */
+export interface UnknownIgnore {
+  readonly unknown: { readonly command: string; readonly at: Location };
+  /** The rules of the file the tree holds there before the script, for the analysis that goes on. */
+  readonly rules: readonly DockerignoreRule[];
+}
+
+export type IgnoreResolution = BuildIgnore | UndecidedIgnore | UnknownIgnore;

@@ -5,9 +5,9 @@
  */
 import test from 'ava';
 import { matchArtifacts } from '../../src/analyze/artifacts.js';
+import { buildIgnores } from '../../src/analyze/build-ignore.js';
 import {
   buildContexts,
-  buildIgnores,
   contextSourcePath,
   hostPathsAsked,
   ignoredIn,

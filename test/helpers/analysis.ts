@@ -8,7 +8,8 @@ import { parseShell } from '../../src/parse/shell.js';
 import { analyzeScript } from '../../src/analyze/script.js';
 import { matchArtifacts } from '../../src/analyze/artifacts.js';
 import { parseDockerignore } from '../../src/analyze/dockerignore.js';
-import { buildContexts, buildIgnores as buildIgnoresOf, hostPathsAsked } from '../../src/analyze/host-snapshot.js';
+import { buildIgnores as buildIgnoresOf } from '../../src/analyze/build-ignore.js';
+import { buildContexts, hostPathsAsked } from '../../src/analyze/host-snapshot.js';
 import type { Analysis, HostKind } from '../../src/model/analysis.js';
 import type { ParsedDockerfile } from '../../src/model/dockerfile.js';
 
