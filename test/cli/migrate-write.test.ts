@@ -240,7 +240,7 @@ test('a failed second write is rolled back: the Dockerfile is as it was, no temp
 test('--remove-legacy without --write is a usage error (exit 2), as text and as JSON', (t) => {
   const r = restage(['migrate', WELCOME, '--remove-legacy']);
   t.is(r.code, 2);
-  t.regex(r.stderr, /^flag --remove-legacy needs --write\nSee 'restage migrate --help'\.\n$/);
+  t.regex(r.stderr, /^flag --remove-legacy needs --write \(or --diff\)\nSee 'restage migrate --help'\.\n$/);
   t.is(r.stdout, '');
   const json = restage(['migrate', WELCOME, '--remove-legacy', '--out', 'x', '--json']);
   t.is(json.code, 2);
