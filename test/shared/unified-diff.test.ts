@@ -48,6 +48,7 @@ test('git apply takes the diff of any two texts to the second', (t) => {
   const dir = tempCopy();
   try {
     spawnSync('git', ['init', '-q'], { cwd: dir });
+    let applied = 0;
     fc.assert(
       fc.property(text, text, (before, after) => {
         const file = path.join(dir, 'f');
@@ -56,11 +57,13 @@ test('git apply takes the diff of any two texts to the second', (t) => {
         if (before === after) return diff === '';
         const r = spawnSync('git', ['apply', '-'], { cwd: dir, input: diff, encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`git apply: ${r.stderr}\n${diff}`);
+        applied++;
         return fs.readFileSync(file, 'utf8') === after;
       }),
       { numRuns: 150 },
     );
-    t.pass();
+    // fc.assert throws on a counterexample; most of the 150 pairs differ and went through git apply.
+    t.true(applied > 100, `${applied} diffs applied`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
